@@ -1,0 +1,53 @@
+"""What every command shares: consoles, output formats, loading the network."""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+from midcorridor.network import Network, load_network
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+class TableOrJson(StrEnum):
+    table = "table"
+    json = "json"
+
+
+DataOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--data",
+        help="A folder whose data files extend or override the packaged data set.",
+        envvar="MIDCORRIDOR_DATA",
+        file_okay=False,
+    ),
+]
+
+ScenarioOption = Annotated[
+    list[str] | None,
+    typer.Option("--scenario", help="Switch on a scenario from the data set (repeatable)."),
+]
+
+
+def open_network(data: Path | None = None, scenarios: list[str] | None = None) -> Network:
+    """Load the network for a command, with the user's data folder and scenarios."""
+    return load_network(data, scenarios=scenarios or ())
+
+
+def print_json(payload: Any) -> None:
+    """Print a JSON document to standard output (plain, for pipes)."""
+    typer.echo(json.dumps(payload, indent=2, ensure_ascii=False, default=str))
+
+
+def write_text(path: Path, text: str) -> None:
+    """Write a result file, creating its folder."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")

@@ -1,0 +1,25 @@
+"""Distances on the WGS 84 ellipsoid and along the marine network."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from geographiclib.geodesic import Geodesic
+
+
+def great_circle_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """The geodesic distance between two points on the WGS 84 ellipsoid, in km."""
+    return float(Geodesic.WGS84.Inverse(lat1, lon1, lat2, lon2, Geodesic.DISTANCE)["s12"]) / 1000.0
+
+
+@lru_cache(maxsize=1024)
+def sea_distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """The sailing distance between two open-sea ports along the ``searoute`` marine network.
+
+    Not valid inside the Caspian Sea: the marine network has a single node per shore there,
+    so Aktau and Kuryk (or Baku and Alat) come out identical. Use published crossing distances.
+    """
+    import searoute  # deferred: the marine graph is large and only some commands need it
+
+    route = searoute.searoute([lon1, lat1], [lon2, lat2], units="km")
+    return float(route["properties"]["length"])

@@ -1,0 +1,80 @@
+"""Finding places by id, name or alias, case- and accent-insensitively, with suggestions."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from midcorridor.errors import UnknownPlaceError
+from midcorridor.network.model import Network, Node
+
+_NOT_WORD = re.compile(r"[\W_]+")
+# Letters that Unicode does not decompose into a base letter and an accent.
+_FOLD = str.maketrans({"ə": "e", "ı": "i", "ł": "l", "ø": "o", "đ": "d", "ħ": "h", "þ": "th"})
+
+
+def normalize(text: str) -> str:
+    """Fold case, accents and punctuation: ``"Xi'an"`` and ``"XIAN"`` both become ``"xian"``."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_FOLD))
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return _NOT_WORD.sub("", stripped)
+
+
+@dataclass(frozen=True)
+class PlaceMatch:
+    """A node that matched a query, with the name that matched and a score out of 100."""
+
+    node: Node
+    matched: str
+    score: float
+
+
+def _names(node: Node) -> tuple[str, ...]:
+    return (node.id, node.name, *node.aliases)
+
+
+def _index(network: Network) -> dict[str, tuple[Node, str]]:
+    index: dict[str, tuple[Node, str]] = {}
+    for node in network.nodes.values():
+        for name in _names(node):
+            index.setdefault(normalize(name), (node, name))
+    return index
+
+
+def find_place(network: Network, query: str) -> Node:
+    """The node whose id, name or alias equals ``query`` after folding case and accents.
+
+    Raises :class:`UnknownPlaceError` with the nearest names when nothing matches exactly.
+    """
+    key = normalize(query)
+    if key:
+        hit = _index(network).get(key)
+        if hit is not None:
+            return hit[0]
+    suggestions = [f"{m.matched} ({m.node.id})" for m in search_places(network, query, limit=3)]
+    raise UnknownPlaceError(query, suggestions)
+
+
+def search_places(network: Network, query: str, *, limit: int = 10) -> list[PlaceMatch]:
+    """Nodes ranked by how well one of their names matches ``query`` (exact matches first)."""
+    index = _index(network)
+    key = normalize(query)
+    if not key:
+        return []
+    results = process.extract(key, list(index), scorer=fuzz.WRatio, limit=limit * 4)
+    best: dict[str, PlaceMatch] = {}
+    for name_key, score, _ in results:
+        node, name = index[name_key]
+        if name_key == key:
+            score = 101.0
+        elif name_key.startswith(key):
+            score = max(score, 95.0)
+        if score < 60:
+            continue
+        if node.id not in best or best[node.id].score < score:
+            best[node.id] = PlaceMatch(node, name, min(float(score), 100.0))
+    ranked = sorted(best.values(), key=lambda m: (-m.score, m.node.name))
+    return ranked[:limit]
