@@ -1,0 +1,52 @@
+"""The packaged data set: coverage the issue asks for, and every figure accounted for."""
+
+from __future__ import annotations
+
+from midcorridor.network import Mode, Network, find_place, summarize
+
+
+def test_size_and_coverage(corridor: Network) -> None:
+    """At least 60 nodes, both Caspian crossings and the rival routes' key places."""
+    assert len(corridor.nodes) >= 60
+    for name in ("Aktau", "Kuryk", "Alat", "Turkmenbashi", "Dostyk", "Altynkol", "Poti",
+                 "Batumi", "Kars", "Istanbul", "Constanta", "Malaszewicze", "Duisburg",
+                 "Piraeus", "Rotterdam", "Xi'an", "Chongqing", "Urumqi", "Lianyungang"):
+        find_place(corridor, name)
+
+
+def test_every_figure_has_provenance(corridor: Network) -> None:
+    """Each number in nodes and links is sourced or an assumption with a reason."""
+    for link in corridor.links:
+        for figure in ("distance_km", "hours"):
+            provenance = corridor.provenance_of("links", link.id, figure)
+            assert provenance is not None, (link.id, figure)
+            assert provenance.sources or provenance.assumption
+    for node in corridor.nodes.values():
+        assert corridor.provenance_of("nodes", node.id, "coordinates") is not None, node.id
+
+
+def test_sources_are_complete(corridor: Network) -> None:
+    """Every cited source has a title, a date and an address or a note."""
+    cited = {sid for p in corridor.provenance.values() for sid in p.sources}
+    assert cited <= set(corridor.sources)
+    for source in corridor.sources.values():
+        assert source.title and source.date and (source.url or source.note)
+
+
+def test_caspian_crossings_are_ferry_links(corridor: Network) -> None:
+    """Aktau and Kuryk each reach Alat across the Caspian by a sea or ferry link."""
+    alat = find_place(corridor, "Alat").id
+    for port in ("Aktau", "Kuryk"):
+        port_id = find_place(corridor, port).id
+        assert any(
+            arc.head == alat and arc.link.mode in (Mode.FERRY, Mode.SEA)
+            for arc in corridor.arcs_from(port_id)
+        ), port
+
+
+def test_scenarios_switch_on(corridor: Network) -> None:
+    """Every scenario applies cleanly and is recorded as active."""
+    for scenario_id in corridor.scenarios:
+        changed = corridor.with_scenarios([scenario_id])
+        assert scenario_id in changed.active_scenarios
+        assert summarize(changed).nodes >= len(corridor.nodes)
