@@ -8,9 +8,27 @@ from midcorridor.network import Mode, Network, find_place, summarize
 def test_size_and_coverage(corridor: Network) -> None:
     """At least 60 nodes, both Caspian crossings and the rival routes' key places."""
     assert len(corridor.nodes) >= 60
-    for name in ("Aktau", "Kuryk", "Alat", "Turkmenbashi", "Dostyk", "Altynkol", "Poti",
-                 "Batumi", "Kars", "Istanbul", "Constanta", "Malaszewicze", "Duisburg",
-                 "Piraeus", "Rotterdam", "Xi'an", "Chongqing", "Urumqi", "Lianyungang"):
+    for name in (
+        "Aktau",
+        "Kuryk",
+        "Alat",
+        "Turkmenbashi",
+        "Dostyk",
+        "Altynkol",
+        "Poti",
+        "Batumi",
+        "Kars",
+        "Istanbul",
+        "Constanta",
+        "Malaszewicze",
+        "Duisburg",
+        "Piraeus",
+        "Rotterdam",
+        "Xi'an",
+        "Chongqing",
+        "Urumqi",
+        "Lianyungang",
+    ):
         find_place(corridor, name)
 
 

@@ -51,8 +51,14 @@ def test_search_ranks_exact_match_first(corridor_minimal: Network) -> None:
 
 @pytest.mark.parametrize(
     ("text", "folded"),
-    [("Xi'an", "xian"), ("XI AN", "xian"), ("Kapıkule", "kapikule"), ("Małaszewicze", "malaszewicze"),
-     ("Constanța", "constanta"), ("Khorgos/Horgos", "khorgoshorgos")],
+    [
+        ("Xi'an", "xian"),
+        ("XI AN", "xian"),
+        ("Kapıkule", "kapikule"),
+        ("Małaszewicze", "malaszewicze"),
+        ("Constanța", "constanta"),
+        ("Khorgos/Horgos", "khorgoshorgos"),
+    ],
 )
 def test_normalize(text: str, folded: str) -> None:
     """Case, accents, punctuation and undecomposable letters fold to plain letters."""

@@ -46,23 +46,66 @@ CASES = [
     ("nodes.csv", _set(3, id="CNALK"), "nodes.csv:3:id: duplicate id 'CNALK'"),
     ("links.csv", _set(4, distance_km="470km"), "links.csv:4:distance_km: '470km' is not a number"),
     ("links.csv", _set(4, distance_km="-5"), "links.csv:4:distance_km: -5 is out of range"),
-    ("links.csv", _set(4, distance_km_source=""), "links.csv:4:distance_km_source: distance_km has no source"),
-    ("links.csv", _set(4, distance_km_source="S999"), "links.csv:4:distance_km_source: source S999 is not in sources.csv"),
+    (
+        "links.csv",
+        _set(4, distance_km_source=""),
+        "links.csv:4:distance_km_source: distance_km has no source",
+    ),
+    (
+        "links.csv",
+        _set(4, distance_km_source="S999"),
+        "links.csv:4:distance_km_source: source S999 is not in sources.csv",
+    ),
     ("nodes.csv", _set(4, lat="93.6"), "nodes.csv:4:lat: 93.6 is out of range"),
-    ("links.csv", _set(4, distance_km="150"), "links.csv:4:distance_km: 150 km is shorter than the great-circle distance"),
-    ("links.csv", _set(4, distance_km="1900"), "links.csv:4:distance_km: 1900 km is 4.4 times the great-circle distance"),
-    ("nodes.csv", _set(6, gauge_mm="1435"), "links.csv:5:gauge_change: joins AZALT (1520 mm) and GEPTI (1435 mm) without a transshipment"),
-    ("nodes.csv", _set(2, gauge_mm=""), "links.csv:2:mode: rail link to CNALK, which has no gauge_mm"),
-    ("nodes.csv", _set(3, transshipment="no"), "links.csv:2:gauge_change: gauge change but neither CNALK nor KZDOS"),
-    ("links.csv", _set(4, hours_min="40", hours_typ="22"), "links.csv:4:hours: min 40 <= typical 22 <= max 30 does not hold"),
-    ("links.csv", _set(3, tariff_unit="barrel"), "links.csv:3:tariff_unit: 'barrel' is not one of teu, feu, tonne, wagon, truck"),
+    (
+        "links.csv",
+        _set(4, distance_km="150"),
+        "links.csv:4:distance_km: 150 km is shorter than the great-circle distance",
+    ),
+    (
+        "links.csv",
+        _set(4, distance_km="1900"),
+        "links.csv:4:distance_km: 1900 km is 4.4 times the great-circle distance",
+    ),
+    (
+        "nodes.csv",
+        _set(6, gauge_mm="1435"),
+        "links.csv:5:gauge_change: joins AZALT (1520 mm) and GEPTI (1435 mm) without a "
+        "transshipment",
+    ),
+    (
+        "nodes.csv",
+        _set(2, gauge_mm=""),
+        "links.csv:2:mode: rail link to CNALK, which has no gauge_mm",
+    ),
+    (
+        "nodes.csv",
+        _set(3, transshipment="no"),
+        "links.csv:2:gauge_change: gauge change but neither CNALK nor KZDOS",
+    ),
+    (
+        "links.csv",
+        _set(4, hours_min="40", hours_typ="22"),
+        "links.csv:4:hours: min 40 <= typical 22 <= max 30 does not hold",
+    ),
+    (
+        "links.csv",
+        _set(3, tariff_unit="barrel"),
+        "links.csv:3:tariff_unit: 'barrel' is not one of teu, feu, tonne, wagon, truck",
+    ),
     ("nodes.csv", _set(2, kind="castle"), "nodes.csv:2:kind: 'castle' is not one of seaport"),
-    ("links.csv", lambda rows: rows.pop(), "nodes.csv:6:id: GEPTI cannot be reached from the rest of the network"),
+    (
+        "links.csv",
+        lambda rows: rows.pop(),
+        "nodes.csv:6:id: GEPTI cannot be reached from the rest of the network",
+    ),
     ("sources.csv", _set(2, date="yesterday"), "sources.csv:2:date: 'yesterday' is not YYYY"),
 ]
 
 
-@pytest.mark.parametrize(("file", "edit", "expected"), CASES, ids=[c[2].split(": ")[1][:40] for c in CASES])
+@pytest.mark.parametrize(
+    ("file", "edit", "expected"), CASES, ids=[c[2].split(": ")[1][:40] for c in CASES]
+)
 def test_problem_is_reported(
     corridor_minimal_dir: Path, tmp_path: Path, file: str, edit: Edit, expected: str
 ) -> None:
@@ -113,7 +156,9 @@ def test_service_on_missing_link(corridor_minimal_dir: Path, tmp_path: Path) -> 
     path = folder / "services.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("[KZAAU, AZALT]", "[KZAAU, GEPTI]"))
     messages = [str(p) for p in check_data(folder, packaged=False)]
-    assert any("services.yaml:2:route: no sea or ferry link from KZAAU to GEPTI" in m for m in messages), messages
+    assert any(
+        "services.yaml:2:route: no sea or ferry link from KZAAU to GEPTI" in m for m in messages
+    ), messages
 
 
 def test_scenario_link_is_checked(corridor_minimal_dir: Path, tmp_path: Path) -> None:
@@ -121,9 +166,13 @@ def test_scenario_link_is_checked(corridor_minimal_dir: Path, tmp_path: Path) ->
     folder = tmp_path / "data"
     shutil.copytree(corridor_minimal_dir, folder)
     path = folder / "scenarios.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("hours_min: 70", "distance_km: 100, hours_min: 70"))
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("hours_min: 70", "distance_km: 100, hours_min: 70")
+    )
     messages = [str(p) for p in check_data(folder, packaged=False)]
-    assert any("(scenario faster_kazakhstan)" in m and "shorter than" in m for m in messages), messages
+    assert any("(scenario faster_kazakhstan)" in m and "shorter than" in m for m in messages), (
+        messages
+    )
 
 
 def test_user_folder_overrides_packaged_row(

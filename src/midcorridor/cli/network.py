@@ -25,8 +25,9 @@ from midcorridor.cli.common import (
 from midcorridor.network import check_data, link_record, node_record, summarize, to_geojson
 from midcorridor.network.summary import NetworkSummary
 
-network_app = typer.Typer(help="The corridor network: summary, validation and export.",
-                          no_args_is_help=True)
+network_app = typer.Typer(
+    help="The corridor network: summary, validation and export.", no_args_is_help=True
+)
 
 
 class ExportFormat(StrEnum):
@@ -44,10 +45,16 @@ def summary_table(summary: NetworkSummary) -> Table:
     table = Table(title=f"Corridor network (data {summary.version})", show_header=False)
     table.add_column("what", style="bold")
     table.add_column("value")
-    table.add_row("nodes", f"{summary.nodes}  " + ", ".join(
-        f"{kind} {count}" for kind, count in sorted(summary.nodes_by_kind.items())))
-    table.add_row("links", f"{summary.links}  " + ", ".join(
-        f"{mode} {km:,.0f} km" for mode, km in summary.km_by_mode.items()))
+    table.add_row(
+        "nodes",
+        f"{summary.nodes}  "
+        + ", ".join(f"{kind} {count}" for kind, count in sorted(summary.nodes_by_kind.items())),
+    )
+    table.add_row(
+        "links",
+        f"{summary.links}  "
+        + ", ".join(f"{mode} {km:,.0f} km" for mode, km in summary.km_by_mode.items()),
+    )
     table.add_row("services", str(summary.services))
     table.add_row("scenarios", str(summary.scenarios))
     table.add_row("countries", f"{len(summary.countries)}  {' '.join(summary.countries)}")

@@ -36,9 +36,14 @@ def places_command(
         table.add_column(column)
     for node in nodes:
         table.add_row(
-            node.id, node.name, node.country, node.kind.value,
+            node.id,
+            node.name,
+            node.country,
+            node.kind.value,
             "/".join(str(g) for g in sorted(node.gauges)),
-            f"{node.lat:.3f}", f"{node.lon:.3f}", ", ".join(node.aliases),
+            f"{node.lat:.3f}",
+            f"{node.lon:.3f}",
+            ", ".join(node.aliases),
         )
     console.print(table)
 

@@ -218,7 +218,13 @@ class _Reader:
         return Spread(low, typ, high)
 
     def quantity(
-        self, row: _Row, name: str, unit_column: str, units: Iterable[str], *, table: str,
+        self,
+        row: _Row,
+        name: str,
+        unit_column: str,
+        units: Iterable[str],
+        *,
+        table: str,
         source: str,
     ) -> Quantity | None:
         value = self.number(row, name, table=table, source=source)
@@ -277,7 +283,7 @@ def _yaml_items(path: Path, label: str, key: str, reader: _Reader) -> list[tuple
 
 
 def _merge(rows_by_dir: list[list[_Row]], reader: _Reader) -> dict[str, _Row]:
-    """Rows by id; a later folder replaces an earlier one's row, a duplicate in one file is an error."""
+    """Rows by id: a later folder's row replaces an earlier one; duplicates in a file are errors."""
     merged: dict[str, _Row] = {}
     for rows in rows_by_dir:
         seen: dict[str, _Row] = {}
@@ -340,7 +346,11 @@ def _parse_node(row: _Row, reader: _Reader) -> Node | None:
     kind = reader.choice(row, "kind", [k.value for k in NodeKind])
     handling = reader.number(row, "handling_h", table=table, source="handling_h_source")
     capacity = reader.quantity(
-        row, "capacity", "capacity_unit", [u.value for u in CapacityUnit], table=table,
+        row,
+        "capacity",
+        "capacity_unit",
+        [u.value for u in CapacityUnit],
+        table=table,
         source="capacity_source",
     )
     aliases = tuple(a.strip() for a in reader.text(row, "aliases").split(";") if a.strip())
@@ -378,16 +388,22 @@ def _parse_link(row: _Row, reader: _Reader) -> Link | None:
     hours = reader.spread(row, "hours", table=table, required=True)
     dwell = reader.spread(row, "dwell_h", table=table, required=False)
     tariff = reader.quantity(
-        row, "tariff_usd", "tariff_unit", [u.value for u in TariffUnit], table=table,
+        row,
+        "tariff_usd",
+        "tariff_unit",
+        [u.value for u in TariffUnit],
+        table=table,
         source="tariff_source",
     )
     capacity = reader.quantity(
-        row, "capacity", "capacity_unit", [u.value for u in CapacityUnit], table=table,
+        row,
+        "capacity",
+        "capacity_unit",
+        [u.value for u in CapacityUnit],
+        table=table,
         source="capacity_source",
     )
-    traction = reader.choice(
-        row, "traction", ["electric", "diesel", "mixed"], required=False
-    )
+    traction = reader.choice(row, "traction", ["electric", "diesel", "mixed"], required=False)
     if traction and mode and mode != "rail":
         reader.problem(row, "traction", "traction applies to rail links only")
     if not (link_id and origin and destination and mode and distance is not None and hours):
@@ -462,7 +478,9 @@ def _parse_service(entry: Any, row: _Row, reader: _Reader) -> Service | None:
     table = "services"
     kind = str(entry.get("kind") or "")
     if kind not in {k.value for k in ServiceKind}:
-        reader.problem(row, "kind", f"{kind!r} is not one of {', '.join(k.value for k in ServiceKind)}")
+        reader.problem(
+            row, "kind", f"{kind!r} is not one of {', '.join(k.value for k in ServiceKind)}"
+        )
         return None
     route = entry.get("route")
     if not isinstance(route, list) or len(route) < 2:
@@ -534,16 +552,16 @@ def _parse_departures(entry: dict[str, Any], row: _Row, reader: _Reader) -> Depa
     return Departures(headway_h=headway)
 
 
-def _parse_vessel(
-    vessel: Any, index: int, row: _Row, reader: _Reader, sid: str
-) -> Vessel | None:
+def _parse_vessel(vessel: Any, index: int, row: _Row, reader: _Reader, sid: str) -> Vessel | None:
     where = f"vessels[{index}]"
     if not isinstance(vessel, dict) or not vessel.get("name"):
         reader.problem(row, where, "a vessel needs at least a name and a kind")
         return None
     kind = str(vessel.get("kind") or "")
     if kind not in {k.value for k in VesselKind}:
-        reader.problem(row, f"{where}.kind", f"{kind!r} is not one of {', '.join(k.value for k in VesselKind)}")
+        reader.problem(
+            row, f"{where}.kind", f"{kind!r} is not one of {', '.join(k.value for k in VesselKind)}"
+        )
         return None
     sizes: dict[str, int] = {}
     for unit in ("railcars", "trucks", "teu"):
@@ -570,7 +588,9 @@ def _parse_scenario(
     sid = str(entry["id"])
     row.data = {"id": sid}
     own = reader
-    reader = _Reader(own.source_ids, own.problems, {})  # the scenario's figures keep their own provenance
+    reader = _Reader(
+        own.source_ids, own.problems, {}
+    )  # the scenario's figures keep their own provenance
     sources = [str(s) for s in entry.get("sources") or []]
     unknown = [s for s in sources if s not in reader.source_ids]
     if not sources or unknown:
@@ -582,25 +602,41 @@ def _parse_scenario(
     def sub_row(key: str, index: int | str, record: Mapping[str, Any]) -> _Row:
         return _Row(row.file, row.line, _stringify(record), prefix=f"{sid}.{key}[{index}].")
 
-    new_nodes = [_parse_node(sub_row("add_nodes", i, r), reader) for i, r in enumerate(entry.get("add_nodes") or [])]
-    new_links = [_parse_link(sub_row("add_links", i, r), reader) for i, r in enumerate(entry.get("add_links") or [])]
+    new_nodes = [
+        _parse_node(sub_row("add_nodes", i, r), reader)
+        for i, r in enumerate(entry.get("add_nodes") or [])
+    ]
+    new_links = [
+        _parse_link(sub_row("add_links", i, r), reader)
+        for i, r in enumerate(entry.get("add_links") or [])
+    ]
     changed_nodes: list[Node | None] = []
     for node_id, change in (entry.get("change_nodes") or {}).items():
         base = nodes.get(str(node_id))
         if base is None:
             reader.problem(row, f"change_nodes.{node_id}", "no such node in nodes.csv")
             continue
-        changed_nodes.append(_parse_node(sub_row("change_nodes", node_id, {**base.data, **_stringify(change)}), reader))
+        changed_nodes.append(
+            _parse_node(
+                sub_row("change_nodes", node_id, {**base.data, **_stringify(change)}), reader
+            )
+        )
     changed_links: list[Link | None] = []
     for link_id, change in (entry.get("change_links") or {}).items():
         base = links.get(str(link_id))
         if base is None:
             reader.problem(row, f"change_links.{link_id}", "no such link in links.csv")
             continue
-        changed_links.append(_parse_link(sub_row("change_links", link_id, {**base.data, **_stringify(change)}), reader))
+        changed_links.append(
+            _parse_link(
+                sub_row("change_links", link_id, {**base.data, **_stringify(change)}), reader
+            )
+        )
     services = []
     for index, service in enumerate(entry.get("add_services") or []):
-        parsed = _parse_service(service, _Row(row.file, row.line, {}, prefix=f"{sid}.add_services[{index}]."), reader)
+        parsed = _parse_service(
+            service, _Row(row.file, row.line, {}, prefix=f"{sid}.add_services[{index}]."), reader
+        )
         if parsed is not None:
             services.append(parsed)
     scenario = Scenario(
@@ -621,9 +657,7 @@ def _parse_scenario(
     return scenario, [*scenario.add_links, *scenario.replace_links], extra_nodes
 
 
-def _data_dirs(
-    data_dir: str | os.PathLike[str] | None, packaged: bool
-) -> list[tuple[Path, str]]:
+def _data_dirs(data_dir: str | os.PathLike[str] | None, packaged: bool) -> list[tuple[Path, str]]:
     """The folders to read, packaged first; labels are what messages call the files."""
     dirs = [(packaged_data_dir(), "")] if packaged else []
     user = data_dir if data_dir is not None else os.environ.get("MIDCORRIDOR_DATA") or None
@@ -688,7 +722,9 @@ def _read(
     scenarios = {}
     scenario_problems: list[Problem] = []
     for row, entry in yaml_rows("scenarios.yaml", "scenarios").values():
-        scenario, extra_links, extra_nodes = _parse_scenario(entry, row, reader, node_rows, link_rows)
+        scenario, extra_links, extra_nodes = _parse_scenario(
+            entry, row, reader, node_rows, link_rows
+        )
         if scenario is None:
             continue
         scenarios[scenario.id] = scenario

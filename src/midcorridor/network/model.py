@@ -7,7 +7,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from types import MappingProxyType
-from typing import Any
+from typing import Any, TypeVar
+
+K = TypeVar("K")
+V = TypeVar("V")
 
 
 class NodeKind(StrEnum):
@@ -219,7 +222,7 @@ class Scenario:
     notes: str = ""
 
 
-def _frozen_map(items: Mapping[str, Any]) -> Mapping[str, Any]:
+def _frozen_map(items: Mapping[K, V]) -> Mapping[K, V]:
     return MappingProxyType(dict(items))
 
 

@@ -32,16 +32,16 @@ class NetworkSummary:
         return self.figures_sourced / self.figures if self.figures else 0.0
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
+        data: dict[str, Any] = asdict(self)
         data["sourced_share"] = round(self.sourced_share, 4)
         return data
 
 
 def summarize(network: Network) -> NetworkSummary:
     """Count what the network holds."""
-    km: Counter[str] = Counter()
+    km: dict[str, float] = {}
     for link in network.links:
-        km[link.mode.value] += link.distance_km
+        km[link.mode.value] = km.get(link.mode.value, 0.0) + link.distance_km
     assumed = sum(1 for p in network.provenance.values() if p.is_assumption)
     return NetworkSummary(
         version=network.version,

@@ -47,8 +47,13 @@ def check_links(
         for field, node_id in (("from", link.origin), ("to", link.destination)):
             if node_id not in nodes:
                 problems.append(
-                    _at(where, "links", link.id, field,
-                        f"unknown node {node_id!r}{context}{_suggest(node_id, nodes)}")
+                    _at(
+                        where,
+                        "links",
+                        link.id,
+                        field,
+                        f"unknown node {node_id!r}{context}{_suggest(node_id, nodes)}",
+                    )
                 )
             else:
                 ends.append(nodes[node_id])
@@ -59,36 +64,61 @@ def check_links(
         low, high = circuity_bounds_km(great_circle)
         if link.distance_km < low:
             problems.append(
-                _at(where, "links", link.id, "distance_km",
+                _at(
+                    where,
+                    "links",
+                    link.id,
+                    "distance_km",
                     f"{link.distance_km:g} km is shorter than the great-circle distance "
                     f"{great_circle:.0f} km between {a.id} and {b.id}{context}; "
-                    "check the distance or the coordinates")
+                    "check the distance or the coordinates",
+                )
             )
         elif link.distance_km > high:
             problems.append(
-                _at(where, "links", link.id, "distance_km",
+                _at(
+                    where,
+                    "links",
+                    link.id,
+                    "distance_km",
                     f"{link.distance_km:g} km is {link.distance_km / great_circle:.1f} times the "
                     f"great-circle distance {great_circle:.0f} km between {a.id} and {b.id}"
-                    f"{context}; a circuity over {MAX_CIRCUITY} is implausible")
+                    f"{context}; a circuity over {MAX_CIRCUITY} is implausible",
+                )
             )
         if link.mode is Mode.RAIL:
             for node in (a, b):
                 if not node.gauges:
                     problems.append(
-                        _at(where, "links", link.id, "mode",
-                            f"rail link to {node.id}, which has no gauge_mm{context}")
+                        _at(
+                            where,
+                            "links",
+                            link.id,
+                            "mode",
+                            f"rail link to {node.id}, which has no gauge_mm{context}",
+                        )
                     )
             if a.gauges and b.gauges and not (a.gauges & b.gauges) and not link.gauge_change:
                 problems.append(
-                    _at(where, "links", link.id, "gauge_change",
+                    _at(
+                        where,
+                        "links",
+                        link.id,
+                        "gauge_change",
                         f"joins {a.id} ({'/'.join(map(str, sorted(a.gauges)))} mm) and {b.id} "
                         f"({'/'.join(map(str, sorted(b.gauges)))} mm) without a transshipment; "
-                        f"mark gauge_change=yes or add the gauge-change station{context}")
+                        f"mark gauge_change=yes or add the gauge-change station{context}",
+                    )
                 )
         if link.gauge_change and not (a.transshipment or b.transshipment):
             problems.append(
-                _at(where, "links", link.id, "gauge_change",
-                    f"gauge change but neither {a.id} nor {b.id} is marked transshipment=yes")
+                _at(
+                    where,
+                    "links",
+                    link.id,
+                    "gauge_change",
+                    f"gauge change but neither {a.id} nor {b.id} is marked transshipment=yes",
+                )
             )
     return problems
 
@@ -108,19 +138,30 @@ def _check_service(network: Network, service_id: str, where: Where) -> list[Prob
     unknown = [stop for stop in service.route if stop not in network.nodes]
     for stop in unknown:
         problems.append(
-            _at(where, "services", service.id, "route",
-                f"unknown node {stop!r}{_suggest(stop, network.nodes)}")
+            _at(
+                where,
+                "services",
+                service.id,
+                "route",
+                f"unknown node {stop!r}{_suggest(stop, network.nodes)}",
+            )
         )
     if unknown:
         return problems
     by_water = service.kind in (ServiceKind.FERRY, ServiceKind.CONTAINER_SHIP)
     for a, b in zip(service.route, service.route[1:], strict=False):
         if by_water and not any(
-            arc.head == b and arc.link.mode in (Mode.SEA, Mode.FERRY) for arc in network.arcs_from(a)
+            arc.head == b and arc.link.mode in (Mode.SEA, Mode.FERRY)
+            for arc in network.arcs_from(a)
         ):
             problems.append(
-                _at(where, "services", service.id, "route",
-                    f"no sea or ferry link from {a} to {b}; add it to links.csv")
+                _at(
+                    where,
+                    "services",
+                    service.id,
+                    "route",
+                    f"no sea or ferry link from {a} to {b}; add it to links.csv",
+                )
             )
         if not by_water and not network.nodes[a].gauges:
             problems.append(
@@ -161,8 +202,14 @@ def _check_connected(network: Network, where: Where) -> list[Problem]:
         names = ", ".join(sorted(part))
         for node_id in sorted(part):
             problems.append(
-                _at(where, "nodes", node_id, "id",
-                    f"{node_id} cannot be reached from the rest of the network (its part: {names}); "
-                    "add a link to it or remove it")
+                _at(
+                    where,
+                    "nodes",
+                    node_id,
+                    "id",
+                    f"{node_id} cannot be reached from the rest of the network "
+                    f"(its part: {names}); "
+                    "add a link to it or remove it",
+                )
             )
     return problems
