@@ -32,15 +32,32 @@ class PlaceMatch:
     score: float
 
 
-def _names(node: Node) -> tuple[str, ...]:
-    return (node.id, node.name, *node.aliases)
+_CUTOFF = 72.0
+"""Fuzzy matches scoring below this (out of 100) are not offered as suggestions."""
+
+_PARENTHESIS = re.compile(r"^(.*?)\s*\((.*)\)\s*$")
+
+
+def _short_names(name: str) -> tuple[str, ...]:
+    """``"Alat (Port of Baku)"`` is also known as ``"Alat"`` and ``"Port of Baku"``."""
+    match = _PARENTHESIS.match(name)
+    return (match.group(1), match.group(2)) if match else ()
 
 
 def _index(network: Network) -> dict[str, tuple[Node, str]]:
+    """Folded names to nodes; on a clash ids win over names, names over aliases."""
     index: dict[str, tuple[Node, str]] = {}
-    for node in network.nodes.values():
-        for name in _names(node):
-            index.setdefault(normalize(name), (node, name))
+    nodes = network.nodes.values()
+    passes = (
+        lambda n: (n.id,),
+        lambda n: (n.name,),
+        lambda n: n.aliases,
+        lambda n: _short_names(n.name),
+    )
+    for names_of in passes:
+        for node in nodes:
+            for name in names_of(node):
+                index.setdefault(normalize(name), (node, name))
     return index
 
 
@@ -72,7 +89,7 @@ def search_places(network: Network, query: str, *, limit: int = 10) -> list[Plac
             score = 101.0
         elif name_key.startswith(key):
             score = max(score, 95.0)
-        if score < 60:
+        if score < _CUTOFF:
             continue
         if node.id not in best or best[node.id].score < score:
             best[node.id] = PlaceMatch(node, name, min(float(score), 100.0))
