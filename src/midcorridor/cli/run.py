@@ -22,6 +22,9 @@ def run_command(
     path = out / "corridor.geojson"
     write_text(path, json.dumps(to_geojson(network), ensure_ascii=False))
     console.print(f"corridor map (GeoJSON): {path}")
+    from midcorridor.cli.route import show_sample_routes
+
+    show_sample_routes(network, out)
 
 
 def register(app: typer.Typer) -> None:

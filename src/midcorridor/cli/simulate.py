@@ -1,0 +1,185 @@
+"""``midcorridor simulate``: run a scenario, or ``simulate compare A.yaml B.yaml ...``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from midcorridor.cli.common import DataOption, TableOrJson, console, err_console, print_json
+from midcorridor.errors import InputError
+from midcorridor.network import load_network
+from midcorridor.sim.kpi import compare, summarize
+from midcorridor.sim.report import write_report
+from midcorridor.sim.run import RunResult, run
+from midcorridor.sim.simulate import prepare
+
+HELP = """Simulate SCENARIO.yaml (replications with a seed), or compare several scenarios:
+
+  midcorridor simulate scenarios/baseline.yaml -n 20 --seed 1
+
+  midcorridor simulate compare scenarios/baseline.yaml scenarios/more_ferries.yaml
+"""
+
+
+def _fmt(est: dict[str, Any], digits: int = 1) -> str:
+    mean, (lo, hi) = est.get("mean"), est.get("ci95", [None, None])
+    if mean is None:
+        return "-"
+    if lo is None:
+        return f"{mean:,.{digits}f}"
+    return f"{mean:,.{digits}f} ({lo:,.{digits}f}-{hi:,.{digits}f})"
+
+
+def _run_one(
+    path: Path, data: Path | None, replications: int, seed: int, workers: int, dask: str | None
+) -> RunResult:
+    network = load_network(data)
+    model = prepare(path, network=network)
+    columns = (
+        TextColumn(f"[bold]{model.name}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("replications"),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=err_console, transient=False) as bar:
+        task = bar.add_task("simulate", total=replications)
+        return run(
+            model,
+            replications=replications,
+            seed=seed,
+            workers=workers,
+            dask=dask,
+            progress=lambda done: bar.update(task, completed=done),
+        )
+
+
+def kpi_table(summary: dict[str, Any]) -> Table:
+    """The headline KPIs of one scenario with 95% confidence intervals."""
+    k = summary["kpis"]
+    table = Table(
+        title=f"{summary['scenario']}: {summary['replications']} replications, "
+        f"seed {summary['seed']} (mean, 95% CI)"
+    )
+    table.add_column("KPI", style="bold")
+    table.add_column("value")
+    table.add_row("door-to-door days, mean", _fmt(k["transit_days"]["mean"]))
+    table.add_row("door-to-door days, p50", _fmt(k["transit_days"]["p50"]))
+    table.add_row("door-to-door days, p95", _fmt(k["transit_days"]["p95"]))
+    table.add_row("Caspian wait, hours", _fmt(k["caspian_wait_hours"]))
+    table.add_row("throughput, TEU/year", _fmt(k["throughput_teu"], 0))
+    table.add_row("cargo in system, TEU", _fmt(k["cargo_in_system_teu"], 0))
+    for label, v in k["transit_days_by_variant"].items():
+        table.add_row(f"  {label}: days mean / p95", f"{_fmt(v['mean'])} / {_fmt(v['p95'])}")
+    return table
+
+
+def bottleneck_table(summary: dict[str, Any], top: int = 8) -> Table:
+    """Places ranked by the waiting they add per TEU delivered."""
+    table = Table(title="bottlenecks: waiting added per TEU delivered")
+    for col in ("rank", "place", "kind", "hours per TEU", "utilization"):
+        table.add_column(col)
+    for b in summary["bottlenecks"][:top]:
+        util = b["utilization"]
+        table.add_row(
+            str(b["rank"]),
+            b["name"],
+            b["kind"],
+            _fmt(b["delay_hours_per_teu"]),
+            "-" if util is None else f"{util:.0%}",
+        )
+    return table
+
+
+def compare_table(doc: dict[str, Any]) -> Table:
+    """Scenarios side by side, with paired differences to the first."""
+    table = Table(
+        title=f"compare: {doc['replications']} replications, seed {doc['seed']}, "
+        "common random numbers"
+    )
+    table.add_column("KPI", style="bold")
+    for s in doc["scenarios"]:
+        table.add_column(s["scenario"])
+    rows = [
+        ("days mean", lambda s: _fmt(s["kpis"]["transit_days"]["mean"])),
+        ("days p95", lambda s: _fmt(s["kpis"]["transit_days"]["p95"])),
+        ("Caspian wait h", lambda s: _fmt(s["kpis"]["caspian_wait_hours"])),
+        ("throughput TEU/yr", lambda s: _fmt(s["kpis"]["throughput_teu"], 0)),
+        ("top bottleneck", lambda s: s["bottlenecks"][0]["name"] if s["bottlenecks"] else "-"),
+    ]
+    for name, get in rows:
+        table.add_row(name, *(get(s) for s in doc["scenarios"]))
+    diffs = {d["scenario"]: d for d in doc["differences"]}
+    for key, name in (
+        ("transit_days_mean", "Δ days mean"),
+        ("caspian_wait_hours", "Δ Caspian wait h"),
+    ):
+        table.add_row(name, "", *(_fmt(diffs[s["scenario"]][key]) for s in doc["scenarios"][1:]))
+    return table
+
+
+def simulate_command(
+    scenarios: Annotated[
+        list[str],
+        typer.Argument(
+            help="SCENARIO.yaml, or 'compare' followed by two or more scenario files.",
+            metavar="SCENARIO.yaml | compare A.yaml B.yaml ...",
+        ),
+    ],
+    replications: Annotated[int, typer.Option("--replications", "-n", min=1)] = 10,
+    seed: Annotated[
+        int, typer.Option("--seed", help="Seed of replication 0; same seed, same result.")
+    ] = 0,
+    workers: Annotated[
+        int, typer.Option("--workers", "-w", min=1, help="Local processes for the replications.")
+    ] = 1,
+    dask: Annotated[
+        str | None,
+        typer.Option("--dask", help="Address of a Dask scheduler, e.g. tcp://10.0.0.5:8786."),
+    ] = None,
+    format: Annotated[TableOrJson, typer.Option("--format", "-f")] = TableOrJson.table,
+    report: Annotated[
+        Path | None,
+        typer.Option(
+            "--report", file_okay=False, help="Folder for CSV/Parquet records and PNG plots."
+        ),
+    ] = None,
+    data: DataOption = None,
+) -> None:
+    """Simulate a scenario (or compare scenarios) with replications and confidence intervals."""
+    comparing = scenarios[0] == "compare"
+    paths = [Path(p) for p in (scenarios[1:] if comparing else scenarios)]
+    if comparing and len(paths) < 2:
+        raise InputError("simulate compare needs two or more scenario files (A.yaml B.yaml ...)")
+    if not comparing and len(paths) != 1:
+        raise InputError("give one scenario file, or use: simulate compare A.yaml B.yaml ...")
+    for path in paths:
+        if not path.is_file():
+            raise InputError(f"{path}: no such scenario file")
+    results = [_run_one(p, data, replications, seed, workers, dask) for p in paths]
+    if comparing:
+        doc = compare(results)
+        summaries = doc["scenarios"]
+    else:
+        doc = summarize(results[0])
+        summaries = [doc]
+    if report is not None:
+        for result, summary in zip(results, summaries, strict=True):
+            folder = report / summary["scenario"] if comparing else report
+            written = write_report(result, summary, folder)
+            err_console.print(f"wrote {len(written)} files to {folder}")
+    if format is TableOrJson.json:
+        print_json(doc)
+    elif comparing:
+        console.print(compare_table(doc))
+    else:
+        console.print(kpi_table(doc))
+        console.print(bottleneck_table(doc))
+
+
+def register(app: typer.Typer) -> None:
+    app.command("simulate", help=HELP)(simulate_command)

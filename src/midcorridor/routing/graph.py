@@ -1,0 +1,272 @@
+"""The search graph: the network compiled once into flat arrays for the planner.
+
+Every directed arc becomes one *arc variant* per service that runs along it (timetabled: wait
+for the next departure, then ``Service.crossing_h``) or a single continuous variant when no
+service uses it. Search *states* are (node, how the cargo arrived) pairs, because terminal
+handling is only paid when the mode or the vessel changes. Each state's outgoing entries carry
+the extra time before departure (handling + border/gauge dwell), the running time and the
+departure schedule, so the query loops do no look-ups.
+
+Costs and CO2e are per TEU and scaled by the cargo at the end (both are linear in TEU).
+"""
+
+from __future__ import annotations
+
+import math
+import weakref
+from dataclasses import dataclass
+
+from midcorridor.emissions import hub_emission, link_emission
+from midcorridor.network.model import Link, Network, NodeKind, Service
+from midcorridor.routing.cargo import TONNES_PER_TEU
+from midcorridor.routing.costs import Tariffs, handling_charge, link_charge
+from midcorridor.routing.timetable import Schedule, schedule_of
+
+#: Terminal handling when the data set gives none. assumption: a day at a seaport (Baku's
+#: average vessel handling is 20.1 h, corridor-facts.md section 8), 8 h at rail terminals.
+DEFAULT_HANDLING_H = {
+    NodeKind.SEAPORT: 24.0,
+    NodeKind.RAIL_TERMINAL: 8.0,
+    NodeKind.INLAND_HUB: 8.0,
+    NodeKind.CITY: 8.0,
+    NodeKind.BORDER_CROSSING: 6.0,
+    NodeKind.SEA_WAYPOINT: 0.0,
+}
+START = 0  # context of the origin: nothing to unload
+
+
+@dataclass(frozen=True)
+class ArcVariant:
+    """One way of travelling a link in one direction: continuous, or on one service."""
+
+    tail: int
+    head: int
+    link: Link
+    service: Service | None
+    direction: int  # +1 along the service route, -1 against it; 0 continuous
+    leg: int  # index of this leg in the service route
+    run_h: float
+    dwell_h: float
+    schedule: Schedule | None
+    cost: float  # USD per TEU, link tariff + border fee (+ gauge-change handling)
+    co2: float  # kg CO2e WTW per TEU
+    ttw: float  # kg CO2e TTW per TEU
+    transshipments: int  # 1 when the link itself is a gauge change
+    notes: tuple[str, ...]
+
+
+class SearchGraph:
+    """The compiled network: nodes by index, arc variants, states and their entries."""
+
+    def __init__(self, network: Network, tariffs: Tariffs):
+        self.network = network
+        self.tariffs = tariffs
+        self.ids: list[str] = list(network.nodes)
+        self.index = {node_id: i for i, node_id in enumerate(self.ids)}
+        self.arcs = _arc_variants(network, tariffs, self.index)
+        self.handling_h: list[float] = []
+        self.handling_assumed: list[bool] = []
+        self.handling_cost: list[float] = []
+        self.handling_notes: list[tuple[str, ...]] = []
+        for node_id in self.ids:
+            node = network.nodes[node_id]
+            given = node.handling_h is not None
+            self.handling_h.append(node.handling_h if given else DEFAULT_HANDLING_H[node.kind])
+            prov = network.provenance_of("nodes", node_id, "handling_h")
+            self.handling_assumed.append(not given or (prov is not None and prov.is_assumption))
+            charge = handling_charge(node_id, tariffs)
+            self.handling_cost.append(charge.usd)
+            self.handling_notes.append(charge.assumptions)
+        self.hub_co2 = hub_emission(TONNES_PER_TEU).wtw_kg
+        self.hub_ttw = hub_emission(TONNES_PER_TEU).ttw_kg
+        self._build_states()
+
+    # -- contexts and states --------------------------------------------------------------
+    def _ctx_key(self, a: int) -> tuple[object, ...]:
+        arc = self.arcs[a]
+        if arc.service is None:
+            return (arc.link.mode,)
+        return (arc.link.mode, arc.service.id, arc.direction, arc.leg)
+
+    def _build_states(self) -> None:
+        n = len(self.ids)
+        ctx_ids: dict[tuple[object, ...], int] = {("start",): START}
+        self.arc_ctx: list[int] = []
+        for a in range(len(self.arcs)):
+            self.arc_ctx.append(ctx_ids.setdefault(self._ctx_key(a), len(ctx_ids)))
+        self.ctx_keys = list(ctx_ids)
+        self.out: list[list[int]] = [[] for _ in range(n)]
+        self.state_of: dict[tuple[int, int], int] = {}
+        self.state_node: list[int] = []
+        self.state_ctx: list[int] = []
+        for v in range(n):
+            self._state(v, START)
+        for a, arc in enumerate(self.arcs):
+            self.out[arc.tail].append(a)
+            self._state(arc.head, self.arc_ctx[a])
+        self.node_slack: list[float] = [0.0] * n
+        for v in range(n):
+            dwell = max((self.arcs[a].dwell_h for a in self.out[v]), default=0.0)
+            self.node_slack[v] = self.handling_h[v] + dwell
+        # Entries per state: (head state, time before departure, running time, schedule
+        # times, schedule period, arc, transshipment at the tail (0/1)).
+        self.entries: list[tuple[tuple[int, float, float, tuple[float, ...] | None, float,
+                                       int, int], ...]] = []
+        for s in range(len(self.state_node)):
+            v, ctx = self.state_node[s], self.state_ctx[s]
+            row = []
+            for a in self.out[v]:
+                arc = self.arcs[a]
+                head = self.state_of[(arc.head, self.arc_ctx[a])]
+                if self.rides_through(ctx, a):
+                    # aboard: the train or ship stops for the border/gauge dwell, no handling
+                    row.append((head, arc.dwell_h, arc.run_h, None, 0.0, a, 0))
+                    continue
+                tranship = int(self.transships(ctx, a))
+                pre = arc.dwell_h + (self.handling_h[v] if tranship else 0.0)
+                sched = arc.schedule
+                times = sched.times if sched is not None else None
+                period = sched.period if sched is not None else 0.0
+                row.append((head, pre, arc.run_h, times, period, a, tranship))
+            self.entries.append(tuple(row))
+
+    def _state(self, v: int, ctx: int) -> int:
+        key = (v, ctx)
+        s = self.state_of.get(key)
+        if s is None:
+            s = self.state_of[key] = len(self.state_node)
+            self.state_node.append(v)
+            self.state_ctx.append(ctx)
+        return s
+
+    def rides_through(self, ctx: int, a: int) -> bool:
+        """Whether arriving in context ``ctx`` the cargo stays aboard for arc ``a``."""
+        key = self.ctx_keys[ctx]
+        arc = self.arcs[a]
+        return (
+            arc.service is not None
+            and len(key) == 4
+            and key[1] == arc.service.id
+            and key[2] == arc.direction
+            and key[3] == arc.leg - 1
+        )
+
+    def transships(self, ctx: int, a: int) -> bool:
+        """Whether taking arc ``a`` after arriving in ``ctx`` is a transshipment at the node.
+
+        It is when the mode changes, or the cargo leaves a scheduled train or vessel or boards
+        one other than by staying aboard.
+        """
+        if ctx == START:
+            return False
+        key = self.ctx_keys[ctx]
+        arc = self.arcs[a]
+        if key[0] != arc.link.mode:
+            return True
+        if self.rides_through(ctx, a):
+            return False
+        # Getting off one train or vessel and onto another (or onto untimetabled transport).
+        return len(key) == 4 or arc.service is not None
+
+
+def _service_legs(network: Network, service: Service) -> list[tuple[str, str, Link]]:
+    legs = []
+    for a, b in zip(service.route, service.route[1:], strict=False):
+        link = next(
+            (arc.link for arc in network.arcs_from(a) if arc.head == b),
+            None,
+        )
+        if link is not None:
+            legs.append((a, b, link))
+    return legs
+
+
+def _arc_variants(network: Network, tariffs: Tariffs, index: dict[str, int]) -> list[ArcVariant]:
+    variants: list[ArcVariant] = []
+    covered: set[tuple[str, str, str]] = set()
+    hub = hub_emission(TONNES_PER_TEU)
+
+    def make(tail: str, head: str, link: Link, service: Service | None, direction: int,
+             leg: int, run_h: float, schedule: Schedule | None) -> ArcVariant:
+        charge = link_charge(network, link, tariffs)
+        co2 = link_emission(network, link, TONNES_PER_TEU)
+        cost, wtw, ttw = charge.usd, co2.wtw_kg, co2.ttw_kg
+        if link.gauge_change:
+            cost += handling_charge(head, tariffs).usd
+            wtw, ttw = wtw + hub.wtw_kg, ttw + hub.ttw_kg
+        return ArcVariant(index[tail], index[head], link, service, direction, leg, run_h,
+                          link.dwell.typ, schedule, cost, wtw, ttw, int(link.gauge_change),
+                          charge.assumptions)
+
+    for service in network.services:
+        legs = _service_legs(network, service)
+        if not legs:
+            continue
+        hours = [lk.hours.typ for _, _, lk in legs]
+        total = sum(hours)
+        if service.crossing_h is not None and total > 0:
+            scale = service.crossing_h.typ / total
+            hours = [h * scale for h in hours]
+        elif service.crossing_h is not None:
+            hours = [service.crossing_h.typ / len(legs)] * len(legs)
+        base = schedule_of(service.departures)
+        directions = [(1, legs, hours)]
+        if service.bidirectional:
+            back = [(b, a, lk) for a, b, lk in reversed(legs)]
+            directions.append((-1, back, list(reversed(hours))))
+        for direction, seq, runs in directions:
+            # Departure from stop i = first departure + runs of the legs before it + the
+            # border/gauge dwell of the legs after the first (the vehicle stops for them).
+            offset = 0.0
+            for leg, ((tail, head, link), run) in enumerate(zip(seq, runs, strict=True)):
+                if leg > 0:
+                    offset += link.dwell.typ
+                sched = base.shifted(offset)
+                variants.append(make(tail, head, link, service, direction, leg, run, sched))
+                covered.add((tail, head, link.id))
+                offset += run
+    for arc in network.arcs():
+        if (arc.tail, arc.head, arc.link.id) not in covered:
+            variants.append(make(arc.tail, arc.head, arc.link, None, 0, 0, arc.link.hours.typ,
+                                 None))
+    return variants
+
+
+_CACHE: dict[tuple[int, int], SearchGraph] = {}
+
+
+def search_graph(network: Network, tariffs: Tariffs | None = None) -> SearchGraph:
+    """The compiled graph of ``network``, built once per network and tariff set."""
+    tariffs = tariffs if tariffs is not None else Tariffs()
+    key = (id(network), hash(tariffs))
+    graph = _CACHE.get(key)
+    if graph is None or graph.network is not network or graph.tariffs != tariffs:
+        graph = SearchGraph(network, tariffs)
+        _CACHE[key] = graph
+        weakref.finalize(network, _CACHE.pop, key, None)
+    return graph
+
+
+def speed_bound_kmh(graph: SearchGraph) -> float:
+    """The fastest straight-line speed over any arc, for an admissible A* bound (inf if none)."""
+    best = 0.0
+    nodes = graph.network.nodes
+    for arc in graph.arcs:
+        a, b = nodes[graph.ids[arc.tail]], nodes[graph.ids[arc.head]]
+        km = haversine_km(a.lat, a.lon, b.lat, b.lon)
+        t = arc.run_h + arc.dwell_h
+        if t <= 0:
+            if km > 0:
+                return math.inf
+            continue
+        best = max(best, km / t)
+    return best
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance on a sphere of radius 6371 km."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
+

@@ -1,0 +1,296 @@
+"""The planner's front door: ``plan(network, origin, destination, cargo=..., depart=...)``."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Collection, Iterable, Mapping
+from datetime import datetime
+from pathlib import Path
+
+from midcorridor.errors import InputError, NoRouteError
+from midcorridor.network.model import Mode, Network
+from midcorridor.network.places import find_place
+from midcorridor.routing import corridors
+from midcorridor.routing.cargo import Cargo
+from midcorridor.routing.costs import Tariffs, load_tariffs
+from midcorridor.routing.graph import SearchGraph, search_graph
+from midcorridor.routing.result import Leg, RouteOption, RoutePlan
+from midcorridor.routing.search import Found, earliest_arrival, pareto_search
+from midcorridor.routing.timetable import from_hours, to_hours
+
+OBJECTIVES = ("time", "cost", "co2")
+Objective = str | Mapping[str, float]
+
+
+def plan(
+    network: Network,
+    origin: str,
+    destination: str,
+    *,
+    cargo: Cargo,
+    depart: datetime,
+    objective: Objective = "time",
+    avoid_countries: Iterable[str] = (),
+    avoid_places: Iterable[str] = (),
+    avoid_modes: Iterable[str] = (),
+    via: Iterable[str] = (),
+    max_transshipments: int | None = None,
+    arrive_by: datetime | None = None,
+    tariffs: Tariffs | Path | str | None = None,
+) -> RoutePlan:
+    """Door-to-door route options from ``origin`` to ``destination``.
+
+    Returns the Pareto-optimal options over (arrival time, cost, CO2e) ranked by
+    ``objective`` (``"time"``, ``"cost"``, ``"co2"`` or weights such as
+    ``{"time": 1, "cost": 1}``), and the best option of each corridor family.
+    Places are ids, names or aliases. Raises :class:`UnknownPlaceError`,
+    :class:`NoRouteError` or :class:`InputError`.
+    """
+    if not isinstance(cargo, Cargo):
+        raise InputError(f"cargo must be a Cargo, e.g. Cargo(40); got {cargo!r}")
+    weights = _weights(objective)
+    depart_h = to_hours(depart)
+    arrive_by_h = to_hours(arrive_by) if arrive_by is not None else None
+    if arrive_by_h is not None and arrive_by_h <= depart_h:
+        raise InputError(f"arrive_by {arrive_by} is not after the departure {depart}")
+    if max_transshipments is not None and (
+        isinstance(max_transshipments, bool) or not isinstance(max_transshipments, int)
+        or max_transshipments < 0
+    ):
+        raise InputError(f"max_transshipments must be a whole number >= 0, got "
+                         f"{max_transshipments!r}")
+    if not isinstance(tariffs, Tariffs | None):
+        tariffs = load_tariffs(tariffs)
+    src = find_place(network, origin).id
+    dst = find_place(network, destination).id
+    if src == dst:
+        raise InputError(f"origin and destination are the same place ({src})")
+    graph = search_graph(network, tariffs)
+    countries = {c.strip().upper() for c in avoid_countries}
+    places = {find_place(network, p).id for p in avoid_places}
+    modes = _modes(avoid_modes)
+    vias = [find_place(network, p).id for p in via]
+    for end in (src, dst):
+        if end in places:
+            raise InputError(f"{end} is both an end of the route and a place to avoid")
+        if network.nodes[end].country in countries:
+            raise NoRouteError(
+                f"{network.nodes[end].name} ({end}) is in {network.nodes[end].country}, "
+                "a country to avoid; remove it from the avoided countries"
+            )
+    banned = _banned(graph, countries, places, modes)
+    required = [_arriving(graph, v) for v in vias if v != src]
+    found = pareto_search(
+        graph, graph.index[src], graph.index[dst], depart_h, banned=banned, required=required,
+        max_transshipments=max_transshipments, arrive_by_h=arrive_by_h,
+    )
+    if not found:
+        raise NoRouteError(_why(graph, src, dst, depart_h, banned, countries, places, modes,
+                                vias, max_transshipments, arrive_by_h))
+    options = [_option(graph, f, cargo, depart_h) for f in found]
+    options = _rank(options, weights)
+    best_by_family = []
+    for family in corridors.FAMILIES:
+        fam_banned = banned | _banned(graph, set(family.avoid_countries), set(), set())
+        signature = {a for a, arc in enumerate(graph.arcs)
+                     if corridors.requirement(network, family, arc.link)}
+        # a route is labelled Middle if it crosses the Caspian, then Sea, then Northern
+        fam_banned |= {a for a, arc in enumerate(graph.arcs)
+                       if corridors.excluded(network, family, arc.link)}
+        if not signature:
+            continue
+        fam_found = pareto_search(
+            graph, graph.index[src], graph.index[dst], depart_h, banned=fam_banned,
+            required=[*required, signature], max_transshipments=max_transshipments,
+            arrive_by_h=arrive_by_h,
+        )
+        fam_options = _rank([_option(graph, f, cargo, depart_h) for f in fam_found], weights)
+        if fam_options:
+            top = fam_options[0]
+            pareto = any(not o.dominates(top) for o in options) and not any(
+                o.dominates(top) for o in options)
+            best_by_family.append(_with_pareto(top, pareto))
+    return RoutePlan(
+        origin=src, destination=dst, cargo=cargo, depart=from_hours(depart_h),
+        objective=_objective_text(objective), options=tuple(options),
+        by_corridor=tuple(best_by_family),
+    )
+
+
+def _with_pareto(option: RouteOption, pareto: bool) -> RouteOption:
+    from dataclasses import replace
+
+    return replace(option, pareto=pareto)
+
+
+def _weights(objective: Objective) -> dict[str, float]:
+    if isinstance(objective, str):
+        if objective in OBJECTIVES:
+            return {objective: 1.0}
+        try:
+            pairs = dict(part.split("=") for part in objective.split(",") if part.strip())
+            objective = {k.strip(): float(v) for k, v in pairs.items()}
+        except ValueError:
+            raise InputError(f"unknown objective {objective!r}; use time, cost, co2 or weights "
+                             "like 'time=1,cost=0.5'") from None
+    weights = {str(k): float(v) for k, v in dict(objective).items()}
+    bad = [k for k in weights if k not in OBJECTIVES]
+    if bad or not weights or any(not math.isfinite(w) or w < 0 for w in weights.values()) \
+            or sum(weights.values()) <= 0:
+        raise InputError(f"bad objective weights {weights}; use keys time, cost, co2 with "
+                         "non-negative numbers, not all zero")
+    return weights
+
+
+def _objective_text(objective: Objective) -> str:
+    if isinstance(objective, str):
+        return objective
+    return ",".join(f"{k}={v:g}" for k, v in objective.items())
+
+
+def _modes(avoid_modes: Iterable[str]) -> set[Mode]:
+    out = set()
+    for mode in avoid_modes:
+        try:
+            out.add(Mode(str(mode).lower()))
+        except ValueError:
+            raise InputError(f"unknown mode {mode!r}; use one of "
+                             f"{', '.join(m.value for m in Mode)}") from None
+    return out
+
+
+def _banned(graph: SearchGraph, countries: Collection[str], places: Collection[str],
+            modes: Collection[Mode]) -> frozenset[int]:
+    if not (countries or places or modes):
+        return frozenset()
+    nodes = graph.network.nodes
+    banned = set()
+    for a, arc in enumerate(graph.arcs):
+        ends = (graph.ids[arc.tail], graph.ids[arc.head])
+        if (arc.link.mode in modes or any(e in places for e in ends)
+                or any(nodes[e].country in countries for e in ends)):
+            banned.add(a)
+    return frozenset(banned)
+
+
+def _arriving(graph: SearchGraph, node_id: str) -> frozenset[int]:
+    v = graph.index[node_id]
+    return frozenset(a for a, arc in enumerate(graph.arcs) if arc.head == v)
+
+
+def _why(graph: SearchGraph, src: str, dst: str, depart_h: float, banned: frozenset[int],
+         countries: set[str], places: set[str], modes: set[Mode], vias: list[str],
+         max_k: int | None, arrive_by_h: float | None) -> str:
+    s, t = graph.index[src], graph.index[dst]
+    free = earliest_arrival(graph, s, t, depart_h)
+    if math.isinf(free):
+        return f"{src} and {dst} are not connected in the network; check the data set"
+    constrained = earliest_arrival(graph, s, t, depart_h, banned=banned)
+    parts = []
+    if math.isinf(constrained):
+        avoided = [*(f"country {c}" for c in sorted(countries)),
+                   *(f"place {p}" for p in sorted(places)),
+                   *(f"mode {m.value}" for m in sorted(modes))]
+        return (f"no route from {src} to {dst} avoids {', '.join(avoided)}; "
+                "avoid fewer countries, places or modes")
+    if arrive_by_h is not None and constrained > arrive_by_h:
+        parts.append(f"the earliest arrival is {from_hours(constrained):%Y-%m-%d %H:%M} UTC, "
+                     f"after arrive-by {from_hours(arrive_by_h):%Y-%m-%d %H:%M}; "
+                     "allow a later arrival or depart earlier")
+    if max_k is not None:
+        parts.append(f"at most {max_k} transshipments may be too few; allow more")
+    if vias:
+        parts.append(f"passing via {', '.join(vias)} may be impossible with these constraints; "
+                     "drop or change --via")
+    return f"no route from {src} to {dst}: " + ("; ".join(parts) or "constraints too tight")
+
+
+def _option(graph: SearchGraph, found: Found, cargo: Cargo, depart_h: float) -> RouteOption:
+    network = graph.network
+    teu = cargo.teu
+    legs = []
+    notes: dict[str, None] = {}
+    borders = 0
+    links = []
+    path = [graph.ids[graph.arcs[found.steps[0].arc].tail]] if found.steps else []
+    for step in found.steps:
+        arc = graph.arcs[step.arc]
+        tail, head = graph.ids[arc.tail], graph.ids[arc.head]
+        link = arc.link
+        links.append(link)
+        path.append(head)
+        borders += int(link.border)
+        cost = arc.cost + (graph.handling_cost[arc.tail] if step.transship else 0.0)
+        co2 = arc.co2 + (graph.hub_co2 if step.transship else 0.0)
+        ttw = arc.ttw + (graph.hub_ttw if step.transship else 0.0)
+        legs.append(Leg(
+            origin=tail, destination=head, mode=link.mode.value,
+            depart=from_hours(step.depart_h), arrive=from_hours(step.arrive_h),
+            distance_km=link.distance_km, dwell_h=step.pre_h, wait_h=step.wait_h,
+            cost_usd=cost * teu, co2e_kg=co2 * teu, link_id=link.id,
+            service_id=arc.service.id if arc.service else None,
+            transshipment=step.transship, co2e_ttw_kg=ttw * teu,
+        ))
+        for note in _leg_notes(graph, step.arc, step.transship):
+            notes.setdefault(note)
+    return RouteOption(
+        corridor=corridors.label(network, path, links),
+        total_hours=found.arrive_h - depart_h,
+        cost_usd=found.cost * teu,
+        co2e_kg=found.co2 * teu,
+        transshipments=found.transshipments,
+        borders=borders,
+        legs=tuple(legs),
+        assumptions=tuple(notes),
+        co2e_ttw_kg=found.ttw * teu,
+        family=corridors.family_of(network, links),
+    )
+
+
+_LINK_FIGURES = ("hours_typ", "dwell_h_typ", "distance_km")
+
+
+def _leg_notes(graph: SearchGraph, a: int, transship: bool) -> list[str]:
+    network = graph.network
+    arc = graph.arcs[a]
+    notes = list(arc.notes)
+    for figure in _LINK_FIGURES:
+        if figure == "dwell_h_typ" and arc.dwell_h == 0:
+            continue
+        prov = network.provenance_of("links", arc.link.id, figure)
+        if prov is not None and prov.is_assumption:
+            notes.append(f"{arc.link.id} {figure}: {prov.assumption}")
+    if arc.service is not None:
+        for figure in ("departures", "headway_h", "crossing_h"):
+            prov = network.provenance_of("services", arc.service.id, figure)
+            if prov is not None and prov.is_assumption:
+                notes.append(f"service {arc.service.id} {figure}: {prov.assumption}")
+        if arc.direction < 0:
+            notes.append(f"service {arc.service.id}: return sailings assumed on the same "
+                         "weekdays and time as the outbound ones")
+    if transship and graph.handling_assumed[arc.tail]:
+        node_id = graph.ids[arc.tail]
+        prov = network.provenance_of("nodes", node_id, "handling_h")
+        reason = prov.assumption if prov is not None else "default by kind of place"
+        notes.append(f"{node_id} handling {graph.handling_h[arc.tail]:g} h: {reason}")
+    if transship:
+        notes.extend(graph.handling_notes[arc.tail])
+    return notes
+
+
+def _rank(options: list[RouteOption], weights: Mapping[str, float]) -> list[RouteOption]:
+    if not options:
+        return []
+    values = {
+        "time": [o.total_hours for o in options],
+        "cost": [o.cost_usd for o in options],
+        "co2": [o.co2e_kg for o in options],
+    }
+    best = {k: max(min(v), 1e-9) for k, v in values.items()}
+
+    def score(i: int) -> tuple[float, float, float, float, str]:
+        total = sum(w * values[k][i] / best[k] for k, w in weights.items())
+        o = options[i]
+        return (round(total, 9), o.total_hours, o.cost_usd, o.co2e_kg, o.corridor)
+
+    return [options[i] for i in sorted(range(len(options)), key=score)]

@@ -1,0 +1,133 @@
+"""What the planner returns: legs, route options and the plan."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from midcorridor.routing.cargo import Cargo
+
+
+@dataclass(frozen=True)
+class Leg:
+    """One link travelled, with its times (UTC), distance, dwell, waiting, cost and CO2e.
+
+    ``dwell_h`` is terminal handling (at a transshipment) plus border or gauge-change dwell
+    before departure at ``origin``; ``wait_h`` is the wait there for the next sailing or train.
+    Cost and CO2e are for the whole shipment (CO2e well-to-wheel, with hub operations).
+    """
+
+    origin: str
+    destination: str
+    mode: str
+    depart: datetime
+    arrive: datetime
+    distance_km: float
+    dwell_h: float
+    wait_h: float
+    cost_usd: float
+    co2e_kg: float
+    link_id: str
+    service_id: str | None = None
+    transshipment: bool = False
+    co2e_ttw_kg: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "from": self.origin, "to": self.destination, "mode": self.mode,
+            "depart": self.depart.isoformat(), "arrive": self.arrive.isoformat(),
+            "distance_km": round(self.distance_km, 1), "dwell_h": round(self.dwell_h, 2),
+            "wait_h": round(self.wait_h, 2), "cost_usd": round(self.cost_usd, 2),
+            "co2e_kg": round(self.co2e_kg, 2), "co2e_ttw_kg": round(self.co2e_ttw_kg, 2),
+            "link_id": self.link_id, "service_id": self.service_id,
+            "transshipment": self.transshipment,
+        }  # fmt: skip
+
+
+@dataclass(frozen=True)
+class RouteOption:
+    """A door-to-door route with its totals; CO2e is well-to-wheel (ISO 14083)."""
+
+    corridor: str
+    total_hours: float
+    cost_usd: float
+    co2e_kg: float
+    transshipments: int
+    borders: int
+    legs: tuple[Leg, ...]
+    assumptions: tuple[str, ...] = ()
+    co2e_ttw_kg: float = 0.0
+    family: str = ""
+    pareto: bool = True
+
+    @property
+    def days(self) -> float:
+        return self.total_hours / 24.0
+
+    @property
+    def depart(self) -> datetime:
+        return self.legs[0].depart if self.legs else datetime.min
+
+    @property
+    def arrive(self) -> datetime:
+        return self.legs[-1].arrive if self.legs else datetime.min
+
+    @property
+    def distance_km(self) -> float:
+        return sum(leg.distance_km for leg in self.legs)
+
+    @property
+    def wait_h(self) -> float:
+        return sum(leg.wait_h for leg in self.legs)
+
+    def dominates(self, other: RouteOption) -> bool:
+        """No worse in time, cost and CO2e, and better in at least one."""
+        mine = (self.total_hours, self.cost_usd, self.co2e_kg)
+        theirs = (other.total_hours, other.cost_usd, other.co2e_kg)
+        return all(a <= b for a, b in zip(mine, theirs, strict=True)) and mine != theirs
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "corridor": self.corridor, "family": self.family, "pareto": self.pareto,
+            "total_hours": round(self.total_hours, 2), "days": round(self.days, 2),
+            "cost_usd": round(self.cost_usd, 2), "co2e_kg": round(self.co2e_kg, 2),
+            "co2e_ttw_kg": round(self.co2e_ttw_kg, 2),
+            "transshipments": self.transshipments, "borders": self.borders,
+            "distance_km": round(self.distance_km, 1),
+            "legs": [leg.to_dict() for leg in self.legs],
+            "assumptions": list(self.assumptions),
+        }  # fmt: skip
+
+
+@dataclass(frozen=True)
+class RoutePlan:
+    """The planner's answer: Pareto-optimal options ranked by the objective, and the best
+    option of each corridor family (which may be dominated) for comparison."""
+
+    origin: str
+    destination: str
+    cargo: Cargo
+    depart: datetime
+    objective: str
+    options: tuple[RouteOption, ...]
+    by_corridor: tuple[RouteOption, ...] = ()
+
+    @property
+    def best(self) -> RouteOption:
+        return self.options[0]
+
+    def comparison(self) -> tuple[RouteOption, ...]:
+        """Pareto options plus the best dominated option of each family not among them."""
+        families = {o.family for o in self.options}
+        extra = tuple(o for o in self.by_corridor if o.family not in families)
+        return self.options + extra
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "origin": self.origin, "destination": self.destination,
+            "cargo_teu": self.cargo.teu, "cargo_tonnes": self.cargo.tonnes,
+            "depart": self.depart.isoformat(), "objective": self.objective,
+            "options": [o.to_dict() for o in self.options],
+            "by_corridor": [o.to_dict() for o in self.by_corridor],
+        }  # fmt: skip

@@ -1,0 +1,323 @@
+"""Compile a network and a scenario into a :class:`SimModel`.
+
+Calibration comes from the data set, link by link: running times and dwell from
+``Link.hours``/``Link.dwell``, terminal handling from ``Node.handling_h`` and capacity, sailings
+from ``services.yaml`` (fleet, crossing time, headway). Defaults used where the data set is
+silent are named here with their source.
+"""
+
+from __future__ import annotations
+
+import math
+
+from midcorridor.errors import InputError
+from midcorridor.network.model import Arc, Mode, Network, Node, NodeKind, ServiceKind
+from midcorridor.network.places import find_place
+from midcorridor.sim.model import (
+    WAGON,
+    Dist,
+    LandLeg,
+    Line,
+    Port,
+    SeaLeg,
+    Ship,
+    SimModel,
+    Step,
+    Storms,
+    Stream,
+    Terminal,
+    TerminalStep,
+    Variant,
+)
+from midcorridor.sim.routes import path_via
+from midcorridor.sim.scenario import ScenarioSpec
+
+# Port of Baku 2024 average vessel load/unload time 20.1 h, TITR protocol maximum 30 h
+# ("Baku port expects container throughput to exceed 100,000 TEU", Trend, 2025-06-03,
+# https://en.trend.az/business/4052708.html). Used when a port has no handling_h.
+DEFAULT_PORT_HANDLING_H = 20.1
+# Spread of a vessel call around its typical handling time: 0.6x..1.5x puts Baku's 20.1 h
+# average under the 30 h protocol maximum (assumption).
+HANDLING_SPREAD = (0.6, 1.5)
+# Berths per port when the scenario does not say: Aktau has 3 dry-cargo berths (Astana Times,
+# 2024-09-26), Alat 3 container berths (Trend, 2025-06-03); Kuryk 2 rail piers (sea-news.az,
+# 2019-12-18). Elsewhere 2 (assumption).
+DEFAULT_BERTHS = 2
+# A block train carries ~100 TEU (news.az, 2024-09-20: 300 trains ~ 30,000 TEU): used to turn
+# a terminal capacity in TEU per day into trains handled at once.
+TEU_PER_TRAIN = 100.0
+SEA_MODES = (Mode.SEA, Mode.FERRY)
+
+
+def is_caspian(node: Node) -> bool:
+    """A seaport on the Caspian Sea (by position: the sea lies within 36-47.5 N, 46.5-55.5 E)."""
+    return 36.0 <= node.lat <= 47.5 and 46.5 <= node.lon <= 55.5
+
+
+def _spread(low: float, typ: float, high: float) -> Dist:
+    return Dist(low, typ, high)
+
+
+def _handling(hours: float) -> Dist:
+    return Dist(hours * HANDLING_SPREAD[0], hours, hours * HANDLING_SPREAD[1])
+
+
+def _lines(network: Network, spec: ScenarioSpec) -> tuple[Line, ...]:
+    removed = set(spec.remove_ships)
+    lines = []
+    known = {s.id for s in network.services}
+    for added in spec.add_ships:
+        if added.line not in known:
+            raise InputError(
+                f"{spec.source}: fleet.add: unknown line {added.line!r}; "
+                f"lines in the data set: {', '.join(sorted(known))}"
+            )
+    for service in network.services:
+        if service.kind is ServiceKind.BLOCK_TRAIN:
+            continue
+        route = service.route
+        stops = tuple(s for s in route if network.node(s).kind is not NodeKind.SEA_WAYPOINT)
+        sailing = []
+        positions = [route.index(s) for s in stops]
+        for a, b in zip(positions, positions[1:], strict=False):
+            if len(route) == 2 and service.crossing_h is not None:
+                c = service.crossing_h
+                sailing.append(_spread(c.min, c.typ, c.max))
+                continue
+            low = typ = high = 0.0
+            for u, v in zip(route[a:b], route[a + 1 : b + 1], strict=False):
+                link = next((arc.link for arc in network.arcs_from(u) if arc.head == v), None)
+                if link is None:
+                    raise InputError(f"service {service.id}: no link between {u} and {v}")
+                low, typ, high = low + link.hours.min, typ + link.hours.typ, high + link.hours.max
+            sailing.append(_spread(low, typ, high))
+        dep = service.departures
+        headway = dep.headway_h or (168.0 / len(dep.weekdays) if dep.weekdays else 84.0)
+        headway = spec.lines.get(service.id, {}).get("headway_h", headway)
+        ships = [
+            Ship(v.name, max(v.railcars, v.teu // 2, v.trucks), v.railcars)
+            for v in service.vessels
+            if v.name not in removed
+        ]
+        if not service.vessels:  # a scheduled line without fleet data: one roomy sailing
+            ships = [Ship(f"{service.id} sailing", 100_000, 100_000)]
+        ships += [
+            Ship(a.name, max(a.railcars, a.teu // 2, a.trucks), a.railcars)
+            for a in spec.add_ships
+            if a.line == service.id
+        ]
+        if ships and len(stops) >= 2:
+            lines.append(
+                Line(service.id, service.name, stops, tuple(sailing), headway, tuple(ships))
+            )
+    return tuple(lines)
+
+
+def _served(lines: tuple[Line, ...], a: str, b: str, wagons: bool) -> bool:
+    return any(
+        a in ln.stops and b in ln.stops and (not wagons or any(s.railcars for s in ln.ships))
+        for ln in lines
+    )
+
+
+def _steps(
+    network: Network,
+    arcs: list[Arc],
+    lines: tuple[Line, ...],
+    wagons: bool,
+    spec: ScenarioSpec,
+    places: dict[str, str],
+    names: dict[str, str],
+) -> tuple[Step, ...]:
+    steps: list[Step] = []
+    sea_ends: set[str] = set()
+    i = 0
+    while i < len(arcs):
+        arc = arcs[i]
+        if arc.link.mode in SEA_MODES:
+            j = i
+            while (
+                network.node(arcs[j].head).kind is NodeKind.SEA_WAYPOINT
+                and j + 1 < len(arcs)
+                and arcs[j + 1].link.mode in SEA_MODES
+            ):
+                j += 1
+            a, b = arc.tail, arcs[j].head
+            if _served(lines, a, b, wagons):
+                steps.append(SeaLeg(a, b))
+                sea_ends.update((a, b))
+                places[a] = "port"
+                i = j + 1
+                continue
+        link = arc.link
+        dwell = None
+        place = ""
+        if link.dwell.max > 0:
+            at = spec.dwell_places
+            factor = spec.dwell_scale * at.get(link.id, at.get(arc.head, at.get(arc.tail, 1.0)))
+            dwell = _spread(link.dwell.min, link.dwell.typ, link.dwell.max).scaled(factor)
+            place = link.id
+            places[place] = "gauge" if link.gauge_change else "border" if link.border else "dwell"
+            names[place] = f"{network.node(link.origin).name}-{network.node(link.destination).name}"
+        steps.append(
+            LandLeg(
+                link.id,
+                arc.tail,
+                arc.head,
+                _spread(link.hours.min, link.hours.typ, link.hours.max),
+                dwell,
+                place,
+            )
+        )
+        i += 1
+    # Terminal handling at every node passed (not the origin) that has a handling time,
+    # unless vessels handle the cargo there.
+    out: list[Step] = []
+    for step in steps:
+        out.append(step)
+        head = step.head if isinstance(step, LandLeg) else None
+        if head and head not in sea_ends and network.node(head).handling_h:
+            out.append(TerminalStep(head))
+    return tuple(out)
+
+
+def _terminal(node: Node, spec: ScenarioSpec, teu_per_consignment: float) -> Terminal:
+    change = spec.terminals.get(node.id, {})
+    hours = change.get("handling_h", node.handling_h or 0.0)
+    servers: int | None = None
+    cap = node.capacity
+    if cap is not None and hours > 0:
+        per_day = {
+            "trains_per_day": cap.value,
+            "teu_per_day": cap.value / teu_per_consignment,
+            "teu_per_year": cap.value / 365.0 / teu_per_consignment,
+            "wagons_per_day": cap.value / 50.0,
+        }.get(cap.unit)
+        if per_day is not None:
+            servers = max(1, math.ceil(per_day * hours / 24.0))
+    if "servers" in change:
+        servers = int(change["servers"])
+    return Terminal(node.id, node.name, _handling(hours), servers)
+
+
+def build_model(network: Network, spec: ScenarioSpec) -> SimModel:
+    """The simulation model of ``spec`` on ``network`` (its data-set scenarios switched on)."""
+    if spec.network_scenarios:
+        network = network.with_scenarios(spec.network_scenarios)
+    resolved = {
+        key: find_place(network, key).id
+        for key in (*spec.ports, *spec.terminals, *spec.dwell_places)
+        if key not in {lk.id for lk in network.links}
+    }
+    spec_ports = {resolved.get(k, k): v for k, v in spec.ports.items()}
+    spec_terminals = {resolved.get(k, k): v for k, v in spec.terminals.items()}
+    spec = _replace_overrides(spec, spec_terminals, resolved)
+    lines = _lines(network, spec)
+    places: dict[str, str] = {}
+    names: dict[str, str] = {}
+    streams = []
+    terminals: dict[str, Terminal] = {}
+    for s in spec.streams:
+        origin = find_place(network, s.origin).id
+        destination = find_place(network, s.destination).id
+        wagons = s.unit == WAGON
+        teu = s.units_per_consignment * s.teu_per_unit or TEU_PER_TRAIN
+
+        def allowed(arc: Arc, wagons: bool = wagons) -> bool:
+            if arc.link.mode is Mode.ROAD:  # containers ride block trains, wagons are wagons
+                return False
+            if arc.link.mode not in SEA_MODES or not wagons:
+                return True
+            return (
+                _served(lines, arc.tail, arc.head, True)
+                or network.node(arc.head).kind is NodeKind.SEA_WAYPOINT
+                or network.node(arc.tail).kind is NodeKind.SEA_WAYPOINT
+            )
+
+        variants = []
+        for via, share in s.variants:
+            stops = [origin, *(find_place(network, v).id for v in via), destination]
+            arcs = path_via(network, stops, allowed=allowed)
+            steps = _steps(network, arcs, lines, wagons, spec, places, names)
+            for step in steps:
+                if isinstance(step, TerminalStep) and step.node_id not in terminals:
+                    terminals[step.node_id] = _terminal(network.node(step.node_id), spec, teu)
+                    places[step.node_id] = "terminal"
+            sea = [
+                f"{network.node(x.origin).name}-{network.node(x.destination).name}"
+                for x in steps
+                if isinstance(x, SeaLeg)
+            ]
+            label = f"{s.name} via {', '.join(sea)}" if sea else f"{s.name} by land"
+            variants.append(Variant(label, steps, share))
+        per_year = (
+            s.units_per_year if s.units_per_year is not None else s.teu_per_year / s.teu_per_unit
+        )
+        streams.append(
+            Stream(
+                s.name,
+                origin,
+                destination,
+                per_year,
+                s.units_per_consignment,
+                s.unit,
+                s.teu_per_unit,
+                tuple(variants),
+                s.seasonality,
+                s.peak_day,
+            )
+        )
+    legs = {
+        (x.origin, x.destination)
+        for s in streams
+        for v in s.variants
+        for x in v.steps
+        if isinstance(x, SeaLeg)
+    }
+    lines = tuple(ln for ln in lines if any(a in ln.stops and b in ln.stops for a, b in legs))
+    ports: dict[str, Port] = {}
+    for line in lines:
+        for stop in line.stops:
+            node = network.node(stop)
+            change = spec_ports.get(stop, {})
+            hours = change.get("handling_h", node.handling_h or DEFAULT_PORT_HANDLING_H)
+            ports[stop] = Port(
+                stop,
+                node.name,
+                int(change.get("berths", DEFAULT_BERTHS)),
+                _handling(hours),
+                is_caspian(node),
+            )
+    for place in spec_ports:
+        if place not in ports:
+            raise InputError(
+                f"{spec.source}: ports.{place}: no sailing line calls there; "
+                f"ports: {', '.join(sorted(ports))}"
+            )
+    if spec.storm_ports is None:
+        storm_ports = tuple(p for p in ports if ports[p].caspian)
+    else:
+        storm_ports = tuple(find_place(network, p).id for p in spec.storm_ports)
+    low, typ, high = spec.storm_days
+    return SimModel(
+        name=spec.name,
+        horizon_h=spec.horizon_days * 24.0,
+        warmup_h=spec.warmup_days * 24.0,
+        streams=tuple(streams),
+        terminals=terminals,
+        ports=ports,
+        lines=lines,
+        storms=Storms(storm_ports, spec.storms_per_year, Dist(low * 24, typ * 24, high * 24)),
+        growth=spec.growth,
+        places={**places, **{p: "port" for p in ports}},
+        place_names={**names, **{p: network.node(p).name for p in (*ports, *terminals)}},
+    )
+
+
+def _replace_overrides(
+    spec: ScenarioSpec, terminals: dict[str, dict[str, float]], resolved: dict[str, str]
+) -> ScenarioSpec:
+    import dataclasses
+
+    dwell = {resolved.get(k, k): v for k, v in spec.dwell_places.items()}
+    return dataclasses.replace(spec, terminals=terminals, dwell_places=dwell)

@@ -1,0 +1,157 @@
+"""The compiled simulation model: plain, picklable values that one replication runs on.
+
+A :class:`SimModel` is built once from a network and a scenario (see :mod:`.build`) and shipped
+as is to worker processes or Dask workers; it holds no network objects, only numbers and ids.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+CONTAINER = "container"  # one 40-ft box (2 TEU): one railcar, truck or two TEU slots aboard
+WAGON = "wagon"  # a loaded rail wagon: needs a railcar slot on a rail ferry
+UNIT_KINDS = (CONTAINER, WAGON)
+
+
+@dataclass(frozen=True, slots=True)
+class Dist:
+    """A duration in hours: triangular on ``low``/``mode``/``high``, or exponential of mean
+    ``mode`` when ``kind`` is ``"exponential"``."""
+
+    low: float
+    mode: float
+    high: float
+    kind: str = "triangular"
+
+    @property
+    def mean(self) -> float:
+        if self.kind == "exponential":
+            return self.mode
+        return (self.low + self.mode + self.high) / 3.0
+
+    def scaled(self, factor: float) -> Dist:
+        return Dist(self.low * factor, self.mode * factor, self.high * factor, self.kind)
+
+
+@dataclass(frozen=True, slots=True)
+class LandLeg:
+    """Travel along one rail or road link, then its border or gauge-change dwell, if any."""
+
+    link_id: str
+    tail: str
+    head: str
+    hours: Dist
+    dwell: Dist | None = None
+    place: str = ""  # where the dwell is booked, e.g. "border KZDOS-CNALK"
+
+
+@dataclass(frozen=True, slots=True)
+class TerminalStep:
+    """Handling at a terminal, gauge-change station or inland hub, with a queue if finite."""
+
+    node_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class SeaLeg:
+    """Waiting at ``origin`` port for a sailing to ``destination`` and the crossing itself."""
+
+    origin: str
+    destination: str
+
+
+Step = LandLeg | TerminalStep | SeaLeg
+
+
+@dataclass(frozen=True, slots=True)
+class Variant:
+    """One path of a demand stream, chosen with probability proportional to ``share``."""
+
+    label: str
+    steps: tuple[Step, ...]
+    share: float = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class Stream:
+    """Consignments of one kind entering at ``origin`` at a seasonal Poisson rate."""
+
+    name: str
+    origin: str
+    destination: str
+    units_per_year: float
+    units_per_consignment: int
+    unit_kind: str
+    teu_per_unit: float
+    variants: tuple[Variant, ...]
+    seasonality: float = 0.0  # relative amplitude of the yearly cycle
+    peak_day: float = 300.0  # day of year with the highest rate
+
+
+@dataclass(frozen=True, slots=True)
+class Terminal:
+    """A place that handles each consignment: ``servers`` at once (None: no queue)."""
+
+    node_id: str
+    name: str
+    handling: Dist
+    servers: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Port:
+    """A port where vessels berth: ``berths`` at once, ``handling`` per vessel call."""
+
+    node_id: str
+    name: str
+    berths: int
+    handling: Dist
+    caspian: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Ship:
+    """A vessel: deck slots for containers, of which ``railcars`` may take wagons."""
+
+    name: str
+    slots: int
+    railcars: int
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """A sailing line shuttling its ships along ``stops``; waits at most ``headway_h`` to fill."""
+
+    id: str
+    name: str
+    stops: tuple[str, ...]
+    sailing: tuple[Dist, ...]  # between consecutive stops
+    headway_h: float
+    ships: tuple[Ship, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Storms:
+    """Storms closing the listed ports: Poisson arrivals, triangular durations in hours."""
+
+    ports: tuple[str, ...] = ()
+    per_year: float = 0.0
+    duration: Dist = Dist(0.0, 0.0, 0.0)
+
+
+@dataclass(frozen=True)
+class SimModel:
+    """Everything one replication needs."""
+
+    name: str
+    horizon_h: float
+    warmup_h: float
+    streams: tuple[Stream, ...]
+    terminals: dict[str, Terminal]
+    ports: dict[str, Port]
+    lines: tuple[Line, ...]
+    storms: Storms = Storms()
+    sample_every_h: float = 24.0
+    growth: float = 1.0
+    places: dict[str, str] = field(default_factory=dict)  # place id -> kind (border, port, ...)
+    place_names: dict[str, str] = field(default_factory=dict)  # place id -> name for people

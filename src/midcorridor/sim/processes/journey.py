@@ -1,0 +1,101 @@
+"""Demand and the journey of a consignment: land legs, dwell, terminals and sea legs."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Generator
+from typing import Any
+
+from midcorridor.sim.draw import triangular
+from midcorridor.sim.kernel import PASSIVATE
+from midcorridor.sim.model import LandLeg, SeaLeg, Stream, TerminalStep
+from midcorridor.sim.processes.sailing import arrive_at_port
+from midcorridor.sim.processes.state import Consignment, World
+
+HOURS_PER_YEAR = 8760.0
+
+
+def journey(world: World, c: Consignment) -> Generator[Any, Any, None]:
+    """Move one consignment along its variant's steps, booking every wait, then deliver it."""
+    kernel = world.kernel
+    model = world.model
+    world.on_land[c.id] = c.units
+    for step in c.variant.steps:
+        if type(step) is LandLeg:
+            rng = world.rng(f"link:{step.link_id}")
+            h = step.hours
+            yield triangular(rng, h.low, h.mode, h.high)
+            if step.dwell is not None:
+                d = step.dwell
+                dwell = triangular(rng, d.low, d.mode, d.high)
+                world.book_wait(c, step.place, dwell)
+                yield dwell
+        elif type(step) is TerminalStep:
+            terminal = model.terminals[step.node_id]
+            resource = world.terminals.get(step.node_id)
+            h = terminal.handling
+            rng = world.rng(f"node:{step.node_id}")
+            if resource is None:
+                yield _draw(rng, h)
+                continue
+            queued = kernel.now
+            yield resource
+            world.book_wait(c, step.node_id, kernel.now - queued)
+            yield _draw(rng, h)
+            resource.release()
+        else:
+            assert type(step) is SeaLeg
+            del world.on_land[c.id]
+            arrived = kernel.now
+            arrive_at_port(world, world.ports[step.origin], c, step.destination)
+            yield PASSIVATE  # until the last unit is ashore at the destination port
+            world.on_land[c.id] = c.units
+            world.book_wait(c, step.origin, c.last_departure - arrived)
+    del world.on_land[c.id]
+    del world.live[c.id]
+    world.delivered_units += c.units
+    world.records.append((c.id, c.stream, c.variant.label, c.created, kernel.now, c.units, c.teu))
+    for place, hours in c.waits.items():
+        world.waits.append((c.id, place, hours))
+
+
+def _draw(rng: Any, dist: Any) -> float:
+    if dist.kind == "exponential":
+        return rng.expovariate(1.0 / dist.mode) if dist.mode > 0 else 0.0
+    return triangular(rng, dist.low, dist.mode, dist.high)
+
+
+def demand(world: World, stream: Stream) -> Generator[Any, Any, None]:
+    """Seasonal Poisson arrivals of the stream's consignments (by thinning)."""
+    kernel = world.kernel
+    rng = world.rng(f"demand:{stream.name}")
+    units = stream.units_per_consignment
+    base = world.model.growth * stream.units_per_year / units / HOURS_PER_YEAR
+    if base <= 0:
+        return
+    amplitude = min(max(stream.seasonality, 0.0), 1.0)
+    peak_h = stream.peak_day * 24.0
+    top = base * (1.0 + amplitude)
+    if top <= 0:
+        return
+    shares = [v.share for v in stream.variants]
+    total = sum(shares)
+    while True:
+        yield rng.expovariate(top)
+        t = kernel.now
+        rate = base * (1.0 + amplitude * math.cos(2 * math.pi * (t - peak_h) / HOURS_PER_YEAR))
+        accept = rng.random() * top < rate
+        pick = rng.random() * total
+        if not accept:
+            continue
+        variant = stream.variants[-1]
+        for v in stream.variants:
+            pick -= v.share
+            if pick < 0:
+                variant = v
+                break
+        c = world.new_consignment(
+            stream.name, variant, units, stream.unit_kind, units * stream.teu_per_unit
+        )
+        c.proc = journey(world, c)
+        kernel.process(c.proc)

@@ -1,0 +1,96 @@
+"""Run one replication of a compiled model."""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from typing import Any
+
+from midcorridor.sim.model import SimModel
+from midcorridor.sim.processes.journey import demand
+from midcorridor.sim.processes.sailing import ShipState, ship_process
+from midcorridor.sim.processes.state import World
+from midcorridor.sim.processes.storms import storms
+from midcorridor.sim.result import ReplicationResult
+
+
+def simulate_replication(model: SimModel, seed: int, replication: int) -> ReplicationResult:
+    """Simulate ``model`` for its horizon with the random streams of ``(seed, replication)``."""
+    world = World(model, seed, replication)
+    kernel = world.kernel
+    for line in model.lines:
+        for k, ship in enumerate(line.ships):
+            state = ShipState(ship, line, free=ship.slots, free_rail=ship.railcars)
+            state.proc = ship_process(
+                world, state, start_h=k * line.headway_h / max(1, len(line.ships))
+            )
+            world.ships.append(state)
+            kernel.process(state.proc)
+    for stream in model.streams:
+        kernel.process(demand(world, stream))
+    kernel.process(storms(world))
+    kernel.process(_sampler(world))
+    kernel.run(model.horizon_h)
+    return _result(world)
+
+
+def _sampler(world: World) -> Generator[Any, Any, None]:
+    every = world.model.sample_every_h
+    while True:
+        now = world.kernel.now
+        for port_id, port in world.ports.items():
+            world.samples.append((now, port_id, float(port.queued_units)))
+        for node_id, resource in world.terminals.items():
+            world.samples.append((now, node_id, float(len(resource.queue))))
+        teu = sum(c.teu for c in world.live.values())
+        world.samples.append((now, "system", teu))
+        yield every
+
+
+def _result(world: World) -> ReplicationResult:
+    model = world.model
+    now = world.kernel.now
+    span = max(now, 1e-9)
+    places: dict[str, dict[str, Any]] = {}
+    for port_id, port in world.ports.items():
+        port.account(now)
+        port.berths.close()
+        residual = sum((now - p.since) * p.units for q in port.queues.values() for p in q)
+        places[port_id] = {
+            "kind": "port",
+            "name": model.ports[port_id].name,
+            "caspian": model.ports[port_id].caspian,
+            "utilization": port.berths.busy_area / (port.berths.capacity * span),
+            "servers": port.berths.capacity,
+            "arrived_units": port.arrived_units,
+            "queued_units": port.queued_units,
+            "unit_wait_h": port.unit_wait_h,
+            "residual_wait_h": residual,
+            "queue_area": port.queue_area,
+            "closed_hours": port.closed_hours,
+        }
+    for node_id, resource in world.terminals.items():
+        resource.close()
+        places[node_id] = {
+            "kind": "terminal",
+            "name": model.terminals[node_id].name,
+            "utilization": resource.busy_area / (resource.capacity * span),
+            "servers": resource.capacity,
+            "arrivals": resource.arrivals,
+            "queue_area": resource.queue_area,
+            "queue_end": len(resource.queue),
+        }
+    return ReplicationResult(
+        seed=world.seed,
+        replication=world.replication,
+        horizon_h=model.horizon_h,
+        warmup_h=model.warmup_h,
+        deliveries=world.records,
+        waits=world.waits,
+        samples=world.samples,
+        places=places,
+        departures=world.departures,
+        created_units=world.created_units,
+        delivered_units=world.delivered_units,
+        in_system_units=world.in_system_units(),
+        events=world.kernel.events,
+    )

@@ -1,0 +1,198 @@
+"""Sailings: cargo waiting at ports, ships berthing, loading, crossing and unloading.
+
+A ship shuttles along its line's stops. At each stop it waits for the port to be open (storms)
+and for a free berth, unloads and loads during one handling time, then keeps loading cargo as
+it arrives until it is full or the line's headway has passed since it berthed ("departs when
+loaded"); with nothing aboard and nothing waiting it leaves at once to reposition.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Generator
+from dataclasses import dataclass, field
+from typing import Any
+
+from midcorridor.sim.draw import triangular
+from midcorridor.sim.kernel import PASSIVATE
+from midcorridor.sim.model import WAGON, Line, Ship
+from midcorridor.sim.processes.state import Consignment, Part, PortState, World
+
+
+@dataclass(eq=False)
+class ShipState:
+    """A ship's cargo (consignment, units, destination) and free deck and railcar slots."""
+
+    ship: Ship
+    line: Line
+    cargo: list[tuple[Consignment, int, str]] = field(default_factory=list)
+    unloading: list[tuple[Consignment, int, str]] = field(default_factory=list)
+    free: int = 0
+    free_rail: int = 0
+    dests: tuple[str, ...] = ()
+    proc: Any = None
+    ticket: int | None = None
+
+
+def _take(ship: ShipState, part: Part, dest: str, now: float, port: PortState) -> int:
+    """Load as many units of ``part`` as fit; return how many were loaded."""
+    wagons = part.consignment.unit_kind == WAGON
+    room = min(ship.free, ship.free_rail) if wagons else ship.free
+    n = min(room, part.units)
+    if n <= 0:
+        return 0
+    ship.free -= n
+    if wagons:
+        ship.free_rail -= n
+    else:
+        ship.free_rail = min(ship.free_rail, ship.free)
+    part.units -= n
+    port.unit_wait_h += n * (now - part.since)
+    port.queued_units -= n
+    ship.cargo.append((part.consignment, n, dest))
+    return n
+
+
+def _load_waiting(ship: ShipState, port: PortState, now: float) -> None:
+    port.account(now)
+    for dest in ship.dests:
+        queue = port.queues.get(dest)
+        if not queue:
+            continue
+        for part in list(queue):
+            if ship.free <= 0:
+                return
+            _take(ship, part, dest, now, port)
+            if part.units == 0:
+                queue.remove(part)
+
+
+def arrive_at_port(world: World, port: PortState, consignment: Consignment, dest: str) -> None:
+    """Put a consignment's units in the port's queue for ``dest``, straight aboard if a ship
+    heading there is loading."""
+    now = world.kernel.now
+    port.account(now)
+    part = Part(consignment, consignment.units, now)
+    port.arrived_units += part.units
+    port.queued_units += part.units
+    consignment.waiting = part.units
+    for ship in port.loading:
+        if dest in ship.dests and ship.free > 0:
+            _take(ship, part, dest, now, port)
+            if ship.free <= 0 and ship.ticket is not None:
+                world.kernel.cancel(ship.ticket)
+                ship.ticket = None
+                world.kernel.resume(ship.proc)
+            if part.units == 0:
+                return
+    port.queues.setdefault(dest, deque()).append(part)
+    for ship in port.anchored:
+        if dest in ship.dests and ship.ticket is not None:
+            world.kernel.cancel(ship.ticket)
+            ship.ticket = None
+            port.anchored.remove(ship)
+            world.kernel.resume(ship.proc)
+            break
+
+
+def _wait_open(world: World, port: PortState) -> Generator[Any, Any, None]:
+    while world.kernel.now < port.closed_until:
+        yield port.closed_until - world.kernel.now
+
+
+def _unload(ship: ShipState, here: str) -> int:
+    """Move the cargo for ``here`` off the deck (it lands after handling); return its units."""
+    keep = []
+    units_off = 0
+    for item in ship.cargo:
+        if item[2] == here:
+            ship.unloading.append(item)
+            units_off += item[1]
+        else:
+            keep.append(item)
+    ship.cargo = keep
+    ship.free += units_off
+    ship.free_rail = min(ship.ship.railcars, ship.free)
+    return units_off
+
+
+def _land(world: World, ship: ShipState) -> None:
+    """Hand the unloaded cargo over; a consignment moves on when all its units are ashore."""
+    for consignment, units, _dest in ship.unloading:
+        consignment.waiting -= units
+        if consignment.waiting == 0:
+            world.landed.pop(consignment.id, None)
+            world.kernel.resume(consignment.proc)
+        else:
+            world.landed[consignment.id] = world.landed.get(consignment.id, 0) + units
+    ship.unloading = []
+
+
+def ship_process(world: World, ship: ShipState, start_h: float) -> Generator[Any, Any, None]:
+    """One ship's endless shuttle along its line."""
+    kernel = world.kernel
+    line = ship.line
+    rng = world.rng(f"line:{line.id}")
+    stops = line.stops
+    handling = {s: world.model.ports[s].handling for s in stops}
+    yield start_h
+    i, step = 0, 1
+    while True:
+        here = stops[i]
+        port = world.ports[here]
+        nxt = i + step
+        if not 0 <= nxt < len(stops):
+            step = -step
+            nxt = i + step
+        ship.dests = stops[nxt::step] if step > 0 else stops[nxt::-1]
+        # With nothing to unload and nothing to load or fetch, wait at anchorage, not at a berth.
+        while (
+            not any(item[2] == here for item in ship.cargo)
+            and not _anything_for(port, ship.dests)
+            and not _waiting_at(world, ship.dests)
+        ):
+            port.anchored.append(ship)
+            ship.ticket = kernel.resume_at(kernel.now + line.headway_h, ship.proc)
+            yield PASSIVATE
+            ship.ticket = None
+            if ship in port.anchored:
+                port.anchored.remove(ship)
+        yield from _wait_open(world, port)
+        yield port.berths
+        berthed = kernel.now
+        unloaded = _unload(ship, here)
+        before = ship.free
+        _load_waiting(ship, port, kernel.now)
+        # Handling time grows with the units moved: a quarter of a full call for an empty ship.
+        h = handling[here]
+        work = min(1.0, (unloaded + before - ship.free) / max(1, ship.ship.slots))
+        yield triangular(rng, h.low, h.mode, h.high) * (0.25 + 0.75 * work)
+        _land(world, ship)
+        deadline = berthed + line.headway_h
+        busy_elsewhere = not ship.cargo and _waiting_at(world, ship.dests)
+        if ship.free > 0 and not busy_elsewhere and kernel.now < deadline:
+            port.loading.append(ship)  # keep filling until full or the headway is up
+            ship.ticket = kernel.resume_at(deadline, ship.proc)
+            yield PASSIVATE
+            ship.ticket = None
+            port.loading.remove(ship)
+        yield from _wait_open(world, port)
+        now = kernel.now
+        load = 0
+        for consignment, units, _dest in ship.cargo:
+            consignment.last_departure = now
+            load += units
+        world.departures.append((line.id, here, now, load, ship.ship.slots))
+        port.berths.release()
+        sailing = line.sailing[min(i, nxt)]
+        yield triangular(rng, sailing.low, sailing.mode, sailing.high)
+        i = nxt
+
+
+def _anything_for(port: PortState, dests: tuple[str, ...]) -> bool:
+    return any(port.queues.get(d) for d in dests)
+
+
+def _waiting_at(world: World, stops: tuple[str, ...]) -> bool:
+    """Whether cargo waits at any of ``stops`` (an empty ship then repositions at once)."""
+    return any(q for s in stops for q in world.ports[s].queues.values())

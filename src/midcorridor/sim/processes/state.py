@@ -1,0 +1,126 @@
+"""The mutable state of one replication: consignments, port queues, ships and the records."""
+
+from __future__ import annotations
+
+import random
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any
+
+from midcorridor.sim.draw import stream
+from midcorridor.sim.kernel import Kernel, Resource
+from midcorridor.sim.model import SimModel, Variant
+
+
+@dataclass(slots=True, eq=False)
+class Consignment:
+    """A block train, wagon group or container moving as one from origin to destination."""
+
+    id: int
+    stream: str
+    variant: Variant
+    units: int
+    unit_kind: str
+    teu: float
+    created: float
+    proc: Any = None
+    waiting: int = 0  # units not yet across the current sea leg
+    last_departure: float = 0.0
+    waits: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(slots=True, eq=False)
+class Part:
+    """Some units of a consignment waiting at a port for a ship to ``destination``."""
+
+    consignment: Consignment
+    units: int
+    since: float
+
+
+@dataclass(eq=False)
+class PortState:
+    """Berths, the cargo waiting by destination, ships loading, storm closures, statistics."""
+
+    id: str
+    berths: Resource
+    queues: dict[str, deque[Part]] = field(default_factory=dict)
+    loading: list[Any] = field(default_factory=list)  # ShipState objects at berth, filling
+    anchored: list[Any] = field(default_factory=list)  # idle ShipState objects waiting for cargo
+    closed_until: float = 0.0
+    closed_hours: float = 0.0
+    queued_units: int = 0
+    arrived_units: int = 0
+    unit_wait_h: float = 0.0  # sum over units of time spent queued (Little's law: W)
+    queue_area: float = 0.0  # integral of queued units over time (Little's law: L)
+    _last: float = 0.0
+
+    def account(self, now: float) -> None:
+        self.queue_area += self.queued_units * (now - self._last)
+        self._last = now
+
+
+class World:
+    """One replication's kernel, random streams, places and records."""
+
+    def __init__(self, model: SimModel, seed: int, replication: int) -> None:
+        self.model = model
+        self.seed = seed
+        self.replication = replication
+        self.kernel = Kernel()
+        self._streams: dict[str, random.Random] = {}
+        self.terminals: dict[str, Resource] = {
+            t.node_id: Resource(self.kernel, t.servers, t.node_id)
+            for t in model.terminals.values()
+            if t.servers is not None
+        }
+        self.ports = {
+            p.node_id: PortState(p.node_id, Resource(self.kernel, p.berths, p.node_id))
+            for p in model.ports.values()
+        }
+        self.on_land: dict[int, int] = {}  # consignment id -> units travelling on land
+        self.landed: dict[int, int] = {}  # consignment id -> units ashore awaiting the rest
+        self.ships: list[Any] = []
+        self.live: dict[int, Consignment] = {}
+        self.next_id = 0
+        self.created_units = 0
+        self.delivered_units = 0
+        self.records: list[tuple[Any, ...]] = []  # one row per delivered consignment
+        self.waits: list[tuple[int, str, float]] = []  # (consignment, place, hours)
+        self.samples: list[tuple[float, str, float]] = []  # (hour, place, queued units)
+        self.departures: list[tuple[str, str, float, int, int]] = []  # line, port, t, load, slots
+
+    def rng(self, name: str) -> random.Random:
+        """The random stream called ``name`` (created on first use)."""
+        rng = self._streams.get(name)
+        if rng is None:
+            rng = self._streams[name] = stream(self.seed, self.replication, name)
+        return rng
+
+    def new_consignment(
+        self, stream_name: str, variant: Variant, units: int, unit_kind: str, teu: float
+    ) -> Consignment:
+        self.next_id += 1
+        self.created_units += units
+        c = Consignment(self.next_id, stream_name, variant, units, unit_kind, teu, self.kernel.now)
+        self.live[c.id] = c
+        return c
+
+    def book_wait(self, consignment: Consignment, place: str, hours: float) -> None:
+        """Add waiting hours at ``place`` to the consignment's account."""
+        if hours > 0.0:
+            consignment.waits[place] = consignment.waits.get(place, 0.0) + hours
+
+    def in_system_units(self) -> int:
+        """Units counted where they physically are: on land, queued at ports, aboard ships."""
+        land = sum(self.on_land.values())
+        queued = sum(
+            part.units
+            for port in self.ports.values()
+            for queue in port.queues.values()
+            for part in queue
+        )
+        aboard = sum(
+            units for ship in self.ships for _c, units, _d in (*ship.cargo, *ship.unloading)
+        )
+        return land + queued + aboard + sum(self.landed.values())

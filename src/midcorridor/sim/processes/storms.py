@@ -1,0 +1,32 @@
+"""Storms that close ports: Poisson onsets, triangular durations, one stream for the sea."""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from typing import Any
+
+from midcorridor.sim.draw import triangular
+from midcorridor.sim.processes.state import World
+
+HOURS_PER_YEAR = 8760.0
+
+
+def storms(world: World) -> Generator[Any, Any, None]:
+    """Close every listed port for the storm's duration (a storm covers the whole sea)."""
+    spec = world.model.storms
+    if spec.per_year <= 0 or not spec.ports:
+        return
+    rng = world.rng("storms")
+    d = spec.duration
+    rate = spec.per_year / HOURS_PER_YEAR
+    if rate <= 0:
+        return
+    while True:
+        yield rng.expovariate(rate)
+        now = world.kernel.now
+        until = now + triangular(rng, d.low, d.mode, d.high)
+        for port_id in spec.ports:
+            port = world.ports.get(port_id)
+            if port is not None and until > port.closed_until:
+                port.closed_hours += until - max(now, port.closed_until)
+                port.closed_until = until

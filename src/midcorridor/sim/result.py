@@ -1,0 +1,32 @@
+"""The raw result of one replication: flat rows that KPIs and reports are computed from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class ReplicationResult:
+    """Records of one replication; plain lists and dicts so it pickles across processes.
+
+    ``deliveries``: ``(consignment id, stream, variant, created h, delivered h, units, teu)``;
+    ``waits``: ``(consignment id, place, hours)`` for delivered consignments;
+    ``samples``: ``(hour, place, value)`` queue lengths in units and ``"system"`` TEU in system;
+    ``places``: per place id its kind and statistics (utilization, queue integrals, ...);
+    ``departures``: ``(line id, port, hour, units aboard, slots)``.
+    """
+
+    seed: int
+    replication: int
+    horizon_h: float
+    warmup_h: float
+    deliveries: list[tuple[Any, ...]] = field(default_factory=list)
+    waits: list[tuple[int, str, float]] = field(default_factory=list)
+    samples: list[tuple[float, str, float]] = field(default_factory=list)
+    places: dict[str, dict[str, Any]] = field(default_factory=dict)
+    departures: list[tuple[str, str, float, int, int]] = field(default_factory=list)
+    created_units: int = 0
+    delivered_units: int = 0
+    in_system_units: int = 0
+    events: int = 0

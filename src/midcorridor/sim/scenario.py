@@ -1,0 +1,327 @@
+"""Simulation scenarios in YAML: a named baseline plus changes, validated on load.
+
+A scenario file may name a ``base`` file (relative to itself) whose settings it changes:
+mappings are merged key by key, lists and values are replaced. Every problem is reported with
+the file and the field, e.g. ``more_ferries.yaml: fleet.add[0].railcars: 'x' is not a number``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from midcorridor.errors import InputError
+from midcorridor.sim.model import UNIT_KINDS
+
+TOP_KEYS = (
+    "name",
+    "description",
+    "base",
+    "data",
+    "network_scenarios",
+    "horizon_days",
+    "warmup_days",
+    "demand",
+    "fleet",
+    "ports",
+    "terminals",
+    "dwell",
+    "storms",
+    "lines",
+)
+STREAM_KEYS = (
+    "name",
+    "origin",
+    "destination",
+    "teu_per_year",
+    "units_per_year",
+    "unit",
+    "units_per_consignment",
+    "teu_per_unit",
+    "seasonality",
+    "peak_day",
+    "variants",
+    "source",
+)
+
+
+@dataclass(frozen=True)
+class StreamSpec:
+    """A demand stream as written: places are names or ids, resolved against the network."""
+
+    name: str
+    origin: str
+    destination: str
+    teu_per_year: float
+    unit: str = "container"
+    units_per_consignment: int = 50
+    teu_per_unit: float = 2.0
+    seasonality: float = 0.0
+    peak_day: float = 300.0
+    variants: tuple[tuple[tuple[str, ...], float], ...] = (((), 1.0),)  # (via places, share)
+    units_per_year: float | None = None  # instead of teu_per_year, e.g. for wagons
+
+
+@dataclass(frozen=True)
+class ShipSpec:
+    """A ship added to a line by the scenario."""
+
+    line: str
+    name: str
+    railcars: int = 0
+    teu: int = 0
+    trucks: int = 0
+
+
+@dataclass(frozen=True)
+class ScenarioSpec:
+    """A validated simulation scenario."""
+
+    name: str
+    description: str = ""
+    data: str | None = None
+    network_scenarios: tuple[str, ...] = ()
+    horizon_days: float = 365.0
+    warmup_days: float = 30.0
+    growth: float = 1.0
+    streams: tuple[StreamSpec, ...] = ()
+    add_ships: tuple[ShipSpec, ...] = ()
+    remove_ships: tuple[str, ...] = ()
+    ports: dict[str, dict[str, float]] = field(default_factory=dict)
+    terminals: dict[str, dict[str, float]] = field(default_factory=dict)
+    lines: dict[str, dict[str, float]] = field(default_factory=dict)
+    dwell_scale: float = 1.0
+    dwell_places: dict[str, float] = field(default_factory=dict)
+    storms_per_year: float = 0.0
+    storm_days: tuple[float, float, float] = (0.0, 0.0, 0.0)
+    storm_ports: tuple[str, ...] | None = None
+    source: str = ""
+
+
+def _merge(base: dict[str, Any], change: dict[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in change.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def read_document(path: Path, _seen: tuple[Path, ...] = ()) -> dict[str, Any]:
+    """The scenario file's settings merged over its ``base`` chain."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"{path}: no such scenario file")
+    if path.resolve() in _seen:
+        raise InputError(f"{path}: base: files name each other in a loop")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f":{mark.line + 1}" if mark is not None else ""
+        raise InputError(
+            f"{path}{where}: not valid YAML ({getattr(exc, 'problem', exc)})"
+        ) from None
+    if not isinstance(data, dict):
+        raise InputError(f"{path}: a scenario is a mapping of settings (name:, demand:, ...)")
+    base = data.get("base")
+    if base:
+        parent = read_document(path.parent / str(base), (*_seen, path.resolve()))
+        parent.pop("name", None)
+        parent.pop("description", None)
+        data = _merge(parent, {k: v for k, v in data.items() if k != "base"})
+    return data
+
+
+def load_scenario(path: str | Path) -> ScenarioSpec:
+    """Read and validate a scenario file (with its ``base`` chain)."""
+    path = Path(path)
+    return parse_scenario(read_document(path), str(path))
+
+
+class _Checker:
+    def __init__(self, label: str) -> None:
+        self.label = label
+
+    def fail(self, where: str, message: str) -> InputError:
+        return InputError(f"{self.label}: {where}: {message}")
+
+    def mapping(
+        self, value: Any, where: str, keys: tuple[str, ...] | None = None
+    ) -> dict[str, Any]:
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            raise self.fail(where, "expected a mapping of settings")
+        if keys is not None:
+            for key in value:
+                if key not in keys:
+                    raise self.fail(
+                        f"{where}.{key}" if where else str(key),
+                        f"unknown setting; known: {', '.join(keys)}",
+                    )
+        return value
+
+    def number(self, value: Any, where: str, low: float = 0.0, high: float | None = None) -> float:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise self.fail(where, f"{value!r} is not a number")
+        if value < low or (high is not None and value > high):
+            span = f"between {low:g} and {high:g}" if high is not None else f"at least {low:g}"
+            raise self.fail(where, f"{value} is out of range; it must be {span}")
+        return float(value)
+
+    def items(self, value: Any, where: str) -> list[Any]:
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            raise self.fail(where, "expected a list")
+        return value
+
+
+def parse_scenario(data: dict[str, Any], label: str = "scenario") -> ScenarioSpec:
+    """Validate a scenario document; raise :class:`InputError` naming the field at fault."""
+    ck = _Checker(label)
+    data = ck.mapping(data, "", TOP_KEYS)
+    name = data.get("name")
+    if not name or not isinstance(name, str):
+        raise ck.fail("name", "a scenario needs a name (name: baseline)")
+    horizon = ck.number(data.get("horizon_days", 365), "horizon_days", 1.0)
+    warmup = ck.number(data.get("warmup_days", 30), "warmup_days", 0.0)
+    if warmup >= horizon:
+        raise ck.fail("warmup_days", f"{warmup:g} must be shorter than horizon_days {horizon:g}")
+    demand = ck.mapping(data.get("demand"), "demand", ("growth", "streams"))
+    streams = tuple(
+        _stream(ck, entry, f"demand.streams[{i}]")
+        for i, entry in enumerate(ck.items(demand.get("streams"), "demand.streams"))
+    )
+    if not streams:
+        raise ck.fail("demand.streams", "give at least one demand stream")
+    fleet = ck.mapping(data.get("fleet"), "fleet", ("add", "remove"))
+    ships = []
+    for i, entry in enumerate(ck.items(fleet.get("add"), "fleet.add")):
+        where = f"fleet.add[{i}]"
+        entry = ck.mapping(entry, where, ("line", "name", "railcars", "teu", "trucks", "source"))
+        if not entry.get("line") or not entry.get("name"):
+            raise ck.fail(where, "an added ship needs a line (service id) and a name")
+        sizes = {
+            k: int(ck.number(entry.get(k, 0), f"{where}.{k}"))
+            for k in ("railcars", "teu", "trucks")
+        }
+        if not any(sizes.values()):
+            raise ck.fail(where, "give the ship's railcars, teu or trucks")
+        ships.append(ShipSpec(str(entry["line"]), str(entry["name"]), **sizes))
+    storms = ck.mapping(
+        data.get("storms"), "storms", ("per_year", "duration_days", "ports", "source")
+    )
+    days = ck.mapping(
+        storms.get("duration_days", {}), "storms.duration_days", ("min", "typ", "max")
+    )
+    typ = ck.number(days.get("typ", 0), "storms.duration_days.typ")
+    low = ck.number(days.get("min", typ), "storms.duration_days.min")
+    high = ck.number(days.get("max", typ), "storms.duration_days.max")
+    if not low <= typ <= high:
+        raise ck.fail("storms.duration_days", "need min <= typ <= max")
+    dwell = ck.mapping(data.get("dwell"), "dwell", ("scale", "places", "source"))
+    storm_ports = storms.get("ports")
+    return ScenarioSpec(
+        name=name,
+        description=str(data.get("description") or ""),
+        data=str(data["data"]) if data.get("data") else None,
+        network_scenarios=tuple(
+            str(s) for s in ck.items(data.get("network_scenarios"), "network_scenarios")
+        ),
+        horizon_days=horizon,
+        warmup_days=warmup,
+        growth=ck.number(demand.get("growth", 1.0), "demand.growth"),
+        streams=streams,
+        add_ships=tuple(ships),
+        remove_ships=tuple(str(s) for s in ck.items(fleet.get("remove"), "fleet.remove")),
+        ports=_overrides(ck, data.get("ports"), "ports", ("berths", "handling_h", "source")),
+        terminals=_overrides(
+            ck, data.get("terminals"), "terminals", ("servers", "handling_h", "source")
+        ),
+        lines=_overrides(ck, data.get("lines"), "lines", ("headway_h", "source")),
+        dwell_scale=ck.number(dwell.get("scale", 1.0), "dwell.scale"),
+        dwell_places={
+            str(k): ck.number(v, f"dwell.places.{k}")
+            for k, v in ck.mapping(dwell.get("places"), "dwell.places").items()
+        },
+        storms_per_year=ck.number(storms.get("per_year", 0), "storms.per_year"),
+        storm_days=(low, typ, high),
+        storm_ports=tuple(str(p) for p in ck.items(storm_ports, "storms.ports"))
+        if storm_ports is not None
+        else None,
+        source=label,
+    )
+
+
+def _stream(ck: _Checker, entry: Any, where: str) -> StreamSpec:
+    entry = ck.mapping(entry, where, STREAM_KEYS)
+    for key in ("name", "origin", "destination"):
+        if not entry.get(key):
+            raise ck.fail(f"{where}.{key}", "is required")
+    if "teu_per_year" not in entry and "units_per_year" not in entry:
+        raise ck.fail(where, "give teu_per_year (or units_per_year)")
+    unit = str(entry.get("unit", "container"))
+    if unit not in UNIT_KINDS:
+        raise ck.fail(f"{where}.unit", f"{unit!r} is not one of {', '.join(UNIT_KINDS)}")
+    variants = []
+    for i, v in enumerate(ck.items(entry.get("variants"), f"{where}.variants")):
+        vw = f"{where}.variants[{i}]"
+        v = ck.mapping(v, vw, ("via", "share"))
+        via = tuple(str(p) for p in ck.items(v.get("via"), f"{vw}.via"))
+        variants.append((via, ck.number(v.get("share", 1.0), f"{vw}.share")))
+    if variants and sum(s for _, s in variants) <= 0:
+        raise ck.fail(f"{where}.variants", "the shares must add up to more than 0")
+    if "units_per_year" not in entry and entry.get("teu_per_unit", 1) == 0:
+        raise ck.fail(
+            f"{where}.teu_per_unit", "is 0, so give units_per_year instead of teu_per_year"
+        )
+    if "units_per_year" not in entry and unit == "wagon" and "teu_per_unit" not in entry:
+        raise ck.fail(f"{where}.units_per_year", "wagons need units_per_year (wagons a year)")
+    return StreamSpec(
+        name=str(entry["name"]),
+        origin=str(entry["origin"]),
+        destination=str(entry["destination"]),
+        teu_per_year=ck.number(entry.get("teu_per_year", 0), f"{where}.teu_per_year"),
+        unit=unit,
+        units_per_consignment=max(
+            1,
+            int(
+                ck.number(
+                    entry.get("units_per_consignment", 50), f"{where}.units_per_consignment", 1
+                )
+            ),
+        ),
+        teu_per_unit=ck.number(
+            entry.get("teu_per_unit", 2.0 if unit != "wagon" else 0.0), f"{where}.teu_per_unit"
+        ),
+        units_per_year=(
+            ck.number(entry["units_per_year"], f"{where}.units_per_year")
+            if "units_per_year" in entry
+            else None
+        ),
+        seasonality=ck.number(entry.get("seasonality", 0.0), f"{where}.seasonality", 0.0, 1.0),
+        peak_day=ck.number(entry.get("peak_day", 300), f"{where}.peak_day", 0.0, 366.0),
+        variants=tuple(variants) or (((), 1.0),),
+    )
+
+
+def _overrides(
+    ck: _Checker, value: Any, where: str, keys: tuple[str, ...]
+) -> dict[str, dict[str, float]]:
+    out: dict[str, dict[str, float]] = {}
+    for place, change in ck.mapping(value, where).items():
+        change = ck.mapping(change, f"{where}.{place}", keys)
+        out[str(place)] = {
+            k: ck.number(
+                v, f"{where}.{place}.{k}", 0.0 if k != "berths" and k != "servers" else 1.0
+            )
+            for k, v in change.items()
+            if k != "source"
+        }
+    return out

@@ -1,0 +1,45 @@
+"""The front door: from a scenario file to a compiled model, and from a model to KPIs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from midcorridor.network import Network, load_network
+from midcorridor.sim.build import build_model
+from midcorridor.sim.kpi import summarize
+from midcorridor.sim.model import SimModel
+from midcorridor.sim.run import Progress, run
+from midcorridor.sim.scenario import load_scenario
+
+
+def prepare(
+    scenario: str | Path, *, network: Network | None = None, data: str | Path | None = None
+) -> SimModel:
+    """Read a scenario file and compile it on ``network`` (default: the packaged data set,
+    extended by ``data`` or the scenario's own ``data:`` folder)."""
+    spec = load_scenario(scenario)
+    if network is None:
+        folder = data if data is not None else spec.data
+        if folder is not None and spec.data is not None and data is None:
+            folder = Path(scenario).parent / spec.data
+        network = load_network(folder)
+    return build_model(network, spec)
+
+
+def simulate(
+    scenario: str | Path,
+    *,
+    network: Network | None = None,
+    replications: int = 10,
+    seed: int = 0,
+    workers: int = 1,
+    dask: Any = None,
+    progress: Progress | None = None,
+) -> dict[str, Any]:
+    """Run a scenario file and return its KPIs (the ``--format json`` document)."""
+    model = prepare(scenario, network=network)
+    result = run(
+        model, replications=replications, seed=seed, workers=workers, dask=dask, progress=progress
+    )
+    return summarize(result)

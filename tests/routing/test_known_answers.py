@@ -1,0 +1,135 @@
+"""Hand-built networks whose answers are worked out by hand."""
+
+from __future__ import annotations
+
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+from builders import ferry_line, link, node, port_network  # noqa: E402
+
+from midcorridor.errors import InputError, NoRouteError, UnknownPlaceError  # noqa: E402
+from midcorridor.network.model import Mode, Network  # noqa: E402
+from midcorridor.routing import Cargo, Tariffs, plan  # noqa: E402
+from midcorridor.routing.graph import search_graph  # noqa: E402
+from midcorridor.routing.search import earliest_arrival  # noqa: E402
+from midcorridor.routing.timetable import to_hours  # noqa: E402
+
+MONDAY = datetime(2026, 11, 30, tzinfo=UTC)  # a Monday
+
+
+def test_waits_for_the_sailing() -> None:
+    """Rail 10 h, 5 h port handling, then the Monday 20:00 sailing: 5 h wait, 22 h crossing."""
+    result = plan(port_network(), "AAAAA", "QQQQQ", cargo=Cargo(2), depart=MONDAY)
+    best = result.options[0]
+    rail, ferry = best.legs
+    assert rail.arrive == datetime(2026, 11, 30, 10, tzinfo=UTC)
+    assert ferry.dwell_h == pytest.approx(5.0)
+    assert ferry.wait_h == pytest.approx(5.0)
+    assert ferry.depart == datetime(2026, 11, 30, 20, tzinfo=UTC)
+    assert ferry.arrive == datetime(2026, 12, 1, 18, tzinfo=UTC)
+    assert best.total_hours == pytest.approx(42.0)
+    assert best.transshipments == 1 and best.borders == 1
+    # tariffs from the data (100 + 500 USD/TEU) plus the default 150 USD handling, x 2 TEU
+    assert best.cost_usd == pytest.approx(2 * (100 + 500 + 150))
+
+
+def test_missing_the_sailing_waits_a_week() -> None:
+    """Cargo ready after Monday 20:00 waits for the next Monday's sailing."""
+    result = plan(port_network(), "AAAAA", "QQQQQ", cargo=Cargo(1),
+                  depart=datetime(2026, 11, 30, 6, tzinfo=UTC))
+    assert result.options[0].legs[1].wait_h == pytest.approx(168.0 - 1.0)
+
+
+def test_gauge_change_and_border() -> None:
+    """A gauge-change border link adds its dwell, a transshipment, a border and the fee."""
+    nodes = {n.id: n for n in (node("CNAAA", "CN", 80.0), node("KZBBB", "KZ", 81.0),
+                               node("KZCCC", "KZ", 82.0))}
+    links = (link("CNAAA", "KZBBB", Mode.RAIL, 20.0, 1.0, dwell=9.0, border=True, gauge=True),
+             link("KZBBB", "KZCCC", Mode.RAIL, 100.0, 4.0, tariff=50.0))
+    result = plan(Network(nodes=nodes, links=links), "CNAAA", "KZCCC", cargo=Cargo(1),
+                  depart=MONDAY)
+    best = result.options[0]
+    assert best.total_hours == pytest.approx(9.0 + 1.0 + 4.0)
+    assert best.transshipments == 1 and best.borders == 1
+    # 20 km x 1.766 (CN falls back to the generic rail rate) + 297 border + 150 handling + 50
+    assert best.cost_usd == pytest.approx(20 * 1.766 + 297 + 150 + 50)
+    assert any("border" in a for a in best.assumptions)
+
+
+def test_time_query_matches_pareto_fastest() -> None:
+    """The single-criterion time query returns the fastest Pareto option's arrival."""
+    net = port_network()
+    graph = search_graph(net, Tariffs())
+    t = earliest_arrival(graph, graph.index["AAAAA"], graph.index["QQQQQ"], to_hours(MONDAY))
+    result = plan(net, "AAAAA", "QQQQQ", cargo=Cargo(1), depart=MONDAY)
+    assert t - to_hours(MONDAY) == pytest.approx(result.options[0].total_hours)
+
+
+def test_trade_off_gives_two_options() -> None:
+    """A fast expensive road and a slow cheap rail are both Pareto-optimal, ranked by objective."""
+    nodes = {n.id: n for n in (node("KZAAA", "KZ", 50.0), node("KZBBB", "KZ", 52.0))}
+    links = (link("KZAAA", "KZBBB", Mode.RAIL, 200.0, 20.0, tariff=100.0),
+             link("KZAAA", "KZBBB", Mode.ROAD, 180.0, 5.0, tariff=400.0))
+    net = Network(nodes=nodes, links=links)
+    by_time = plan(net, "KZAAA", "KZBBB", cargo=Cargo(1), depart=MONDAY)
+    by_cost = plan(net, "KZAAA", "KZBBB", cargo=Cargo(1), depart=MONDAY, objective="cost")
+    assert len(by_time.options) == 2
+    assert by_time.options[0].legs[0].mode == "road"
+    assert by_cost.options[0].legs[0].mode == "rail"
+
+
+def test_headway_service() -> None:
+    """A ferry every 12 h from the weekly anchor: ready at 15:00 leaves at 24:00."""
+    nodes = {n.id: n for n in (node("KZPPP", "KZ", 51.0, handling=5.0),
+                               node("AZQQQ", "AZ", 53.0))}
+    links = (link("KZPPP", "AZQQQ", Mode.FERRY, 300.0, 20.0, tariff=1.0),)
+    net = Network(nodes=nodes, links=links,
+                  services=(ferry_line("KZPPP", "AZQQQ", headway=12.0),))
+    result = plan(net, "KZPPP", "AZQQQ", cargo=Cargo(1), depart=MONDAY.replace(hour=15))
+    assert result.options[0].legs[0].wait_h == pytest.approx(9.0)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error"),
+    [
+        ({"depart": "2026-12-01"}, InputError),
+        ({"objective": "speed"}, InputError),
+        ({"max_transshipments": -1}, InputError),
+        ({"avoid_countries": ["AZ"]}, NoRouteError),
+        ({"avoid_modes": ["ferry"]}, NoRouteError),
+        ({"avoid_modes": ["plane"]}, InputError),
+        ({"max_transshipments": 0}, NoRouteError),
+        ({"arrive_by": datetime(2026, 11, 30, 12, tzinfo=UTC)}, NoRouteError),
+        ({"via": ["Nowhere"]}, UnknownPlaceError),
+    ],
+)
+def test_bad_requests_raise_clear_errors(kwargs: dict, error: type[Exception]) -> None:
+    """Bad arguments and impossible constraints raise our error types with a reason."""
+    args = {"cargo": Cargo(1), "depart": MONDAY, **kwargs}
+    with pytest.raises(error) as info:
+        plan(port_network(), "AAAAA", "QQQQQ", **args)
+    assert str(info.value)
+
+
+def test_no_route_message_says_what_to_change() -> None:
+    """Avoiding the only ferry names the avoided mode and suggests avoiding less."""
+    with pytest.raises(NoRouteError, match="avoid fewer"):
+        plan(port_network(), "AAAAA", "QQQQQ", cargo=Cargo(1), depart=MONDAY,
+             avoid_modes=["ferry"])
+
+
+def test_unknown_place_suggests_names() -> None:
+    """A misspelt place raises UnknownPlaceError with suggestions."""
+    with pytest.raises(UnknownPlaceError):
+        plan(port_network(), "AAAAB", "QQQQQ", cargo=Cargo(1), depart=MONDAY)
+
+
+def test_same_answer_twice() -> None:
+    """The same request gives the same options (reproducible)."""
+    a = plan(port_network(), "AAAAA", "QQQQQ", cargo=Cargo(3), depart=MONDAY)
+    b = plan(port_network(), "AAAAA", "QQQQQ", cargo=Cargo(3), depart=MONDAY)
+    assert a.to_dict() == b.to_dict()

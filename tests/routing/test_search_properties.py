@@ -1,0 +1,144 @@
+"""Property tests: feasibility against the timetable, Pareto optimality, brute force, avoidance."""
+
+from __future__ import annotations
+
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+sys.path.insert(0, str(Path(__file__).parent))
+from builders import ferry_line, link, node  # noqa: E402
+
+from midcorridor.errors import NoRouteError  # noqa: E402
+from midcorridor.network.model import Mode, Network  # noqa: E402
+from midcorridor.routing import Cargo, Tariffs, plan  # noqa: E402
+from midcorridor.routing.graph import search_graph  # noqa: E402
+from midcorridor.routing.timetable import from_hours, to_hours  # noqa: E402
+
+COUNTRIES = ("KZ", "AZ", "GE", "TR")
+MODES = (Mode.RAIL, Mode.ROAD, Mode.FERRY)
+
+
+@st.composite
+def networks(draw: st.DrawFn, max_nodes: int = 5) -> Network:
+    n = draw(st.integers(3, max_nodes))
+    ids = [f"{COUNTRIES[i % 4]}N{i:02d}" for i in range(n)]
+    nodes = {nid: node(nid, nid[:2], 40.0 + i, handling=draw(st.sampled_from([0.0, 3.0, 12.0])))
+             for i, nid in enumerate(ids)}
+    links, services, seen = [], [], set()
+    for i in range(1, n):  # a spanning path keeps the network connected
+        pairs = [(ids[i - 1], ids[i])]
+        if draw(st.booleans()):
+            pairs.append((ids[draw(st.integers(0, i - 1))], ids[i]))
+        for a, b in pairs:
+            mode = draw(st.sampled_from(MODES))
+            if (a, b, mode) in seen:
+                continue
+            seen.add((a, b, mode))
+            km = draw(st.floats(100.0, 900.0))
+            lk = link(a, b, mode, km, draw(st.floats(2.0, 40.0)),
+                      dwell=draw(st.sampled_from([0.0, 6.0])), border=a[:2] != b[:2],
+                      tariff=draw(st.sampled_from([None, 50.0, 300.0])))
+            links.append(lk)
+            if mode is Mode.FERRY:
+                day = draw(st.integers(0, 6))
+                svc = ferry_line(a, b, weekdays=(day,), time="08:00")
+                services.append(svc.__class__(**{**svc.__dict__, "id": f"S-{lk.id}"}))
+    return Network(nodes=nodes, links=tuple(links), services=tuple(services))
+
+
+departs = st.integers(0, 24 * 14).map(lambda h: datetime(2026, 11, 30, tzinfo=UTC)
+                                       + timedelta(hours=h))
+
+
+@settings(max_examples=60, deadline=None)
+@given(networks(), departs)
+def test_options_are_feasible_and_non_dominated(net: Network, depart: datetime) -> None:
+    """Every leg leaves on a scheduled departure, legs chain in time, no option dominates."""
+    ids = list(net.nodes)
+    result = plan(net, ids[0], ids[-1], cargo=Cargo(1), depart=depart)
+    graph = search_graph(net, Tariffs())
+    for option in result.options:
+        t = depart
+        for leg in option.legs:
+            assert leg.depart == t + timedelta(hours=leg.dwell_h + leg.wait_h) or abs(
+                (leg.depart - t - timedelta(hours=leg.dwell_h + leg.wait_h)).total_seconds()) < 2
+            assert leg.arrive >= leg.depart
+            if leg.service_id is not None:
+                arc = next(a for a in graph.arcs if a.link.id == leg.link_id
+                           and a.service is not None and a.service.id == leg.service_id
+                           and graph.ids[a.tail] == leg.origin)
+                dep_h = to_hours(leg.depart)
+                assert abs(arc.schedule.next_departure(dep_h - 1e-6) - dep_h) < 1e-3
+            t = leg.arrive
+        assert abs((t - depart).total_seconds() / 3600 - option.total_hours) < 1e-3
+    for a in result.options:
+        assert not any(b.dominates(a) for b in result.options)
+
+
+def _brute_force(net: Network, src: str, dst: str, depart_h: float,
+                 max_arcs: int = 7) -> set[tuple[float, float, float]]:
+    """All walks of up to ``max_arcs`` arcs evaluated directly; their Pareto front."""
+    g = search_graph(net, Tariffs())
+    results = []
+
+    def walk(v: int, ctx: int, t: float, c: float, e: float, depth: int) -> None:
+        if g.ids[v] == dst:
+            results.append((t, c, e))
+            return
+        if depth == max_arcs:
+            return
+        for a in g.out[v]:
+            arc = g.arcs[a]
+            ride = g.rides_through(ctx, a)
+            tr = (not ride) and g.transships(ctx, a)
+            ready = t + arc.dwell_h + (g.handling_h[v] if tr else 0.0)
+            dep = ready if (ride or arc.schedule is None) else arc.schedule.next_departure(ready)
+            walk(arc.head, g.arc_ctx[a], dep + arc.run_h,
+                 c + arc.cost + (g.handling_cost[v] if tr else 0.0),
+                 e + arc.co2 + (g.hub_co2 if tr else 0.0), depth + 1)
+
+    walk(g.index[src], 0, depart_h, 0.0, 0.0, 0)
+    front = {r for r in results
+             if not any(o[0] <= r[0] and o[1] <= r[1] and o[2] <= r[2] and o != r
+                        for o in results)}
+    return {(round(t - depart_h, 4), round(c, 4), round(e, 4)) for t, c, e in front}
+
+
+@settings(max_examples=40, deadline=None)
+@given(networks(max_nodes=4), departs)
+def test_matches_brute_force(net: Network, depart: datetime) -> None:
+    """On small random networks the Pareto set equals brute-force enumeration of walks."""
+    ids = list(net.nodes)
+    result = plan(net, ids[0], ids[-1], cargo=Cargo(1), depart=depart)
+    found = {(round(o.total_hours, 4), round(o.cost_usd, 4), round(o.co2e_kg, 4))
+             for o in result.options}
+    assert found == _brute_force(net, ids[0], ids[-1], to_hours(depart))
+
+
+@settings(max_examples=40, deadline=None)
+@given(networks(), departs, st.sampled_from(COUNTRIES))
+def test_avoided_countries_never_appear(net: Network, depart: datetime, country: str) -> None:
+    """No leg of any option touches an avoided country (or NoRouteError says why)."""
+    ids = [i for i in net.nodes if not i.startswith(country)]
+    if len(ids) < 2:
+        return
+    try:
+        result = plan(net, ids[0], ids[-1], cargo=Cargo(1), depart=depart,
+                      avoid_countries=[country])
+    except NoRouteError as exc:
+        assert "avoid" in str(exc)
+        return
+    for option in (*result.options, *result.by_corridor):
+        for leg in option.legs:
+            assert not leg.origin.startswith(country)
+            assert not leg.destination.startswith(country)
+
+
+def test_from_hours_round_trip() -> None:
+    """Hours since the epoch convert back to the same UTC time."""
+    moment = datetime(2026, 12, 1, 7, 30, tzinfo=UTC)
+    assert from_hours(to_hours(moment)) == moment

@@ -1,0 +1,85 @@
+"""Corridor processes: conservation, Little's law, determinism, fleet size under CRN."""
+
+from __future__ import annotations
+
+import statistics
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from midcorridor.sim.kpi import replication_kpis
+from midcorridor.sim.processes import simulate_replication
+
+
+@settings(max_examples=12, deadline=None)
+@given(
+    seed=st.integers(0, 10_000),
+    demand=st.floats(2_000, 60_000),
+    per=st.integers(1, 30),
+    storms=st.floats(0, 12),
+)
+def test_cargo_is_conserved(make_model, seed, demand, per, storms):
+    """Units created equal units delivered plus units counted where they are, at the end."""
+    model = make_model(ships=2, teu_per_year=demand, days=60, storms=storms, per_consignment=per)
+    r = simulate_replication(model, seed, 0)
+    assert r.created_units > 0
+    assert r.created_units == r.delivered_units + r.in_system_units
+
+
+def test_littles_law_holds_at_the_ports(aktau_alat_two_ferries):
+    """At every port the time-average queue equals arrival rate times mean wait (L = lambda W)."""
+    r = simulate_replication(aktau_alat_two_ferries, 3, 0)
+    port = r.places["KZAAU"]
+    assert port["arrived_units"] > 100
+    area = port["queue_area"]
+    assert abs(area - (port["unit_wait_h"] + port["residual_wait_h"])) <= 1e-6 * max(area, 1.0)
+    span = r.horizon_h
+    big_l = area / span
+    lam = port["arrived_units"] / span
+    w = (port["unit_wait_h"] + port["residual_wait_h"]) / port["arrived_units"]
+    assert abs(big_l - lam * w) <= 1e-6 * max(big_l, 1.0)
+
+
+def test_same_seed_same_result_and_other_seed_differs(aktau_alat_two_ferries):
+    """A replication is a pure function of (model, seed, replication number)."""
+    a = simulate_replication(aktau_alat_two_ferries, 11, 2)
+    b = simulate_replication(aktau_alat_two_ferries, 11, 2)
+    c = simulate_replication(aktau_alat_two_ferries, 12, 2)
+    assert a.deliveries == b.deliveries and a.waits == b.waits and a.samples == b.samples
+    assert a.deliveries != c.deliveries
+
+
+def test_more_ferries_never_increase_caspian_waiting_under_crn(make_model):
+    """Adding ferries does not raise mean Caspian waiting over a fixed set of seeds."""
+    seeds = range(6)
+    means = []
+    for ships in (1, 2, 3, 5):
+        model = make_model(ships=ships, teu_per_year=30_000, days=90, storms=3.0)
+        waits = [
+            replication_kpis(model, simulate_replication(model, s, 0))["caspian_wait_hours"]
+            for s in seeds
+        ]
+        means.append(statistics.fmean(waits))
+    assert all(later <= earlier for earlier, later in zip(means, means[1:], strict=False))
+    assert means[-1] < means[0]
+
+
+def test_storms_close_ports_and_delay_cargo(make_model):
+    """With storms on, the ports record closed hours and Caspian waiting rises on the same seeds."""
+    calm = make_model(ships=2, storms=0.0)
+    stormy = make_model(ships=2, storms=12.0)
+    w_calm = [
+        replication_kpis(calm, simulate_replication(calm, s, 0))["caspian_wait_hours"]
+        for s in range(4)
+    ]
+    runs = [simulate_replication(stormy, s, 0) for s in range(4)]
+    w_storm = [replication_kpis(stormy, r)["caspian_wait_hours"] for r in runs]
+    assert all(r.places["KZAAU"]["closed_hours"] > 0 for r in runs)
+    assert statistics.fmean(w_storm) > statistics.fmean(w_calm)
+
+
+def test_border_dwell_is_booked_where_it_happens(aktau_alat_two_ferries):
+    """Consignments crossing the Alat-Tbilisi border book its dwell there, within its spread."""
+    r = simulate_replication(aktau_alat_two_ferries, 5, 0)
+    dwell = [h for _c, place, h in r.waits if place == "AZALT-GETBS-rail"]
+    assert dwell and all(4.0 <= h <= 40.0 for h in dwell)

@@ -1,0 +1,81 @@
+"""Scenario files: base chains, validation messages, building on a network."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from midcorridor.errors import InputError, UnknownPlaceError
+from midcorridor.sim.build import build_model
+from midcorridor.sim.model import LandLeg, SeaLeg, TerminalStep
+from midcorridor.sim.scenario import load_scenario, parse_scenario
+
+
+def test_base_chain_merges_mappings_and_replaces_values(tmp_path):
+    """A scenario with a base changes only what it names."""
+    (tmp_path / "base.yaml").write_text(
+        "name: base\nhorizon_days: 100\nstorms: {per_year: 2, duration_days: {typ: 3}}\n"
+        "demand: {streams: [{name: s, origin: A, destination: B, teu_per_year: 10}]}\n"
+    )
+    (tmp_path / "change.yaml").write_text("name: change\nbase: base.yaml\nstorms: {per_year: 5}\n")
+    spec = load_scenario(tmp_path / "change.yaml")
+    assert spec.name == "change" and spec.horizon_days == 100
+    assert spec.storms_per_year == 5 and spec.storm_days == (3, 3, 3)
+    assert spec.streams[0].origin == "A"
+
+
+@pytest.mark.parametrize(
+    "change, where",
+    [
+        ({"horizon_days": "x"}, "horizon_days: 'x' is not a number"),
+        ({"fleet": {"add": [{"line": "FERRY"}]}}, "fleet.add[0]"),
+        ({"colour": "red"}, "colour: unknown setting"),
+        ({"warmup_days": 500}, "warmup_days"),
+        ({"demand": {"streams": []}}, "demand.streams"),
+    ],
+)
+def test_invalid_settings_name_the_field(doc, change, where):
+    """Each invalid setting gives one InputError naming the file and field."""
+    doc = {**doc, **change}
+    with pytest.raises(InputError, match=re.escape(f"my.yaml: {where}")):
+        parse_scenario(doc, "my.yaml")
+
+
+def test_missing_and_broken_files_are_input_errors(tmp_path):
+    """A missing file or broken YAML is reported with the path, not a traceback."""
+    with pytest.raises(InputError, match="no such scenario file"):
+        load_scenario(tmp_path / "nope.yaml")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: [unclosed\n")
+    with pytest.raises(InputError, match="not valid YAML"):
+        load_scenario(bad)
+
+
+def test_unknown_place_suggests_names(doc, make_network):
+    """A misspelt origin raises UnknownPlaceError with suggestions."""
+    doc["demand"]["streams"][0]["origin"] = "Beinue"
+    with pytest.raises(UnknownPlaceError):
+        build_model(make_network(), parse_scenario(doc))
+
+
+def test_build_compiles_route_fleet_and_added_ships(doc, make_network):
+    """The route becomes rail, sea leg, rail with border dwell, terminal; added ships join."""
+    doc["fleet"] = {
+        "add": [{"line": "FERRY", "name": "New", "railcars": 56}],
+        "remove": ["Ferry 0"],
+    }
+    doc["ports"] = {"Aktau": {"berths": 4}}
+    model = build_model(make_network(ships=2), parse_scenario(doc))
+    steps = model.streams[0].variants[0].steps
+    assert [type(s) for s in steps] == [LandLeg, SeaLeg, LandLeg, TerminalStep]
+    assert steps[2].dwell is not None and model.places[steps[2].place] == "border"
+    assert [s.name for s in model.lines[0].ships] == ["Ferry 1", "New"]
+    assert model.ports["KZAAU"].berths == 4 and model.ports["KZAAU"].caspian
+
+
+def test_unknown_line_in_fleet_change_is_an_input_error(doc, make_network):
+    """Adding a ship to a line that does not exist names the known lines."""
+    doc["fleet"] = {"add": [{"line": "NOPE", "name": "New", "railcars": 56}]}
+    with pytest.raises(InputError, match="unknown line 'NOPE'.*FERRY"):
+        build_model(make_network(), parse_scenario(doc))
