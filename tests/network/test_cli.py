@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -50,11 +52,18 @@ def test_validate_clean_and_broken(corridor_minimal_dir: Path, tmp_path: Path) -
     assert "Traceback" not in result.output
 
 
-def test_missing_data_folder_is_one_line(tmp_path: Path) -> None:
-    """A data folder that does not exist is a one-line error, not a traceback."""
-    result = _invoke("network", "summary", "--data", str(tmp_path / "absent"))
-    assert result.exit_code != 0
-    assert "Traceback" not in result.output
+def test_user_mistake_is_one_line_from_console_script(tmp_path: Path) -> None:
+    """The installed command turns a user mistake into one line and exit 1, no traceback."""
+    script = Path(sys.executable).with_name("midcorridor")
+    for args in (
+        ["network", "summary", "--data", str(tmp_path / "absent")],
+        ["route", "Aktay", "Baku"],
+    ):
+        done = subprocess.run([str(script), *args], capture_output=True, text=True, timeout=120)
+        assert done.returncode == 1, done.stderr
+        assert "Traceback" not in done.stderr
+        assert done.stderr.strip(), "the error must say what is wrong"
+    assert "did you mean Aktau" in done.stderr
 
 
 def test_export_geojson_to_file(tmp_path: Path) -> None:

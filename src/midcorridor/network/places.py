@@ -7,6 +7,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
 
 from midcorridor.errors import UnknownPlaceError
 from midcorridor.network.model import Network, Node
@@ -61,6 +62,15 @@ def _index(network: Network) -> dict[str, tuple[Node, str]]:
     return index
 
 
+def _similarity(query: str, name: str, **_: object) -> float:
+    """Blend of token-aware similarity and edit distance, out of 100.
+
+    Edit distance ranks a one-letter slip ("Aktay") above a longer name that merely contains
+    the same letters ("Aktogay").
+    """
+    return 0.5 * fuzz.WRatio(query, name) + 50.0 * Levenshtein.normalized_similarity(query, name)
+
+
 def find_place(network: Network, query: str) -> Node:
     """The node whose id, name or alias equals ``query`` after folding case and accents.
 
@@ -81,7 +91,7 @@ def search_places(network: Network, query: str, *, limit: int = 10) -> list[Plac
     key = normalize(query)
     if not key:
         return []
-    results = process.extract(key, list(index), scorer=fuzz.WRatio, limit=limit * 4)
+    results = process.extract(key, list(index), scorer=_similarity, limit=limit * 4)
     best: dict[str, PlaceMatch] = {}
     for name_key, score, _ in results:
         node, name = index[name_key]

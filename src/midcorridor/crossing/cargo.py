@@ -1,0 +1,240 @@
+"""The cargo part of both MILPs: which class of cargo leaves on which departure and vessel.
+
+A *slot* is one departure time on one route; an *arc* is one vessel on a slot (in assignment
+mode each given sailing is a slot with one arc). Columns: ``x[k, slot]`` units of class ``k``
+leaving on the slot (a 0/1 choice for a whole booking), and ``load[arc, group]`` units of each
+(unit type, dangerous) group on each vessel. Rows: a class carries at most its units; per slot
+and group what classes load equals what vessels carry; per arc the mixed load fits the deck
+(``sum units / capacity <= 1``, or ``<= z`` when the arc is a decision) and the dangerous-goods
+limit. The objective counts, per unit, the cost of its departure minus the cost of leaving it
+behind; the constant ``sum left-behind cost`` is the model's offset, so the objective is the
+total cost.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from midcorridor.crossing.classes import CargoClass, Route, group_bookings, split_class
+from midcorridor.crossing.model import UNIT_TYPES, Capacity, CrossingInstance
+from midcorridor.crossing.objective import left_behind_cost, left_behind_time, unit_cost
+from midcorridor.crossing.result import Assignment
+from midcorridor.crossing.solver import INF, SparseModel
+
+
+@dataclass(frozen=True)
+class Slot:
+    route: Route
+    departure: float
+    arrival: float
+
+
+@dataclass(frozen=True)
+class Arc:
+    """One vessel on one slot; ``z`` is the column of its 0/1 decision, or -1 when given."""
+
+    slot: int
+    sailing: str
+    capacity: Capacity
+    dangerous_limit: int | None
+    z: int = -1
+
+
+def group_of(unit_index: int, dangerous: bool) -> int:
+    return 2 * unit_index + int(dangerous)
+
+
+@dataclass
+class CargoColumns:
+    """Where the cargo columns sit in the model, to read a solution or write a start."""
+
+    classes: list[CargoClass]
+    slots: Sequence[Slot]
+    arcs: Sequence[Arc]
+    x: np.ndarray  # column per (class, slot) pair
+    x_class: np.ndarray
+    x_slot: np.ndarray
+    x_mult: np.ndarray
+    load: np.ndarray  # column per (arc, group) pair
+    load_arc: np.ndarray
+    load_group: np.ndarray
+
+    def start(self, assignments: Sequence[Assignment], size: int) -> np.ndarray:
+        """A start vector (length ``size``) reproducing ``assignments`` on the cargo columns."""
+        vec = np.zeros(size)
+        class_of = {b.id: k for k, c in enumerate(self.classes) for b in c.members}
+        arc_of = {a.sailing: i for i, a in enumerate(self.arcs)}
+        x_at = {(int(k), int(s)): int(c) for k, s, c in
+                zip(self.x_class, self.x_slot, self.x, strict=True)}
+        l_at = {(int(a), int(g)): int(c) for a, g, c in
+                zip(self.load_arc, self.load_group, self.load, strict=True)}
+        for a in assignments:
+            k, i = class_of[a.booking], arc_of[a.sailing]
+            head = self.classes[k].head
+            col = x_at[(k, self.arcs[i].slot)]
+            vec[col] += 1.0 if head.whole else a.units
+            g = group_of(UNIT_TYPES.index(head.unit_type), head.dangerous)
+            vec[l_at[(i, g)]] += a.units
+        return vec
+
+    def assignments(self, values: np.ndarray) -> list[Assignment]:
+        """Read per-booking assignments from a solution."""
+        units = np.rint(values[self.x] * self.x_mult).astype(np.int64)
+        loads = np.rint(values[self.load]).astype(np.int64)
+        room: dict[tuple[int, int], list[list[int]]] = {}
+        for a, g, n in zip(self.load_arc, self.load_group, loads, strict=True):
+            if n > 0:
+                room.setdefault((self.arcs[a].slot, int(g)), []).append([int(a), int(n)])
+        per_class: dict[int, list[tuple[str, float, int]]] = {}
+        for k, s, n in zip(self.x_class, self.x_slot, units, strict=True):
+            if n <= 0:
+                continue
+            head = self.classes[k].head
+            g = group_of(UNIT_TYPES.index(head.unit_type), head.dangerous)
+            rest = int(n)
+            for entry in room.get((int(s), g), []):
+                take = min(rest, entry[1])
+                if take > 0:
+                    per_class.setdefault(int(k), []).append(
+                        (self.arcs[entry[0]].sailing, self.slots[s].departure, take))
+                    entry[1] -= take
+                    rest -= take
+                if rest == 0:
+                    break
+        out: list[Assignment] = []
+        for k, loads_k in per_class.items():
+            out.extend(Assignment(b, s, n) for b, s, n in split_class(self.classes[k], loads_k))
+        return out
+
+
+def add_cargo(model: SparseModel, instance: CrossingInstance, slots: Sequence[Slot],
+              arcs: Sequence[Arc]) -> CargoColumns:
+    """Add the cargo columns and rows for ``instance`` on ``slots`` and ``arcs`` to ``model``."""
+    costs, horizon = instance.costs, instance.horizon_h
+    t_left = left_behind_time(horizon, costs)
+    by_route: dict[Route, list[int]] = {}
+    for i in sorted(range(len(slots)), key=lambda i: (slots[i].departure, i)):
+        by_route.setdefault(slots[i].route, []).append(i)
+    departures = {r: [slots[i].departure for i in idx] for r, idx in by_route.items()}
+    classes = group_bookings(instance.bookings, departures)
+    arcs_of: dict[int, list[int]] = {}
+    for i, arc in enumerate(arcs):
+        arcs_of.setdefault(arc.slot, []).append(i)
+
+    def usable(slot: int, cargo: CargoClass) -> bool:
+        head = cargo.head
+        need = head.units if head.whole else 1
+        for a in arcs_of.get(slot, ()):
+            limit = arcs[a].dangerous_limit
+            if arcs[a].capacity.of(head.unit_type) >= need and (
+                    not head.dangerous or limit is None or limit >= need):
+                return True
+        return False
+
+    xk: list[int] = []
+    xs: list[int] = []
+    for k, cargo in enumerate(classes):
+        for s in by_route.get(cargo.route, [])[cargo.first_departure:]:
+            if usable(s, cargo):
+                xk.append(k)
+                xs.append(s)
+    x_class = np.asarray(xk, dtype=np.int64)
+    x_slot = np.asarray(xs, dtype=np.int64)
+    mult = np.array([c.units if c.whole else 1 for c in classes], dtype=float)
+    x_mult = mult[x_class] if len(x_class) else np.zeros(0)
+    cost = np.empty(len(x_class))
+    for j, (k, s) in enumerate(zip(xk, xs, strict=True)):
+        head = classes[k].head
+        slot = slots[s]
+        delta = unit_cost(head, slot.departure, slot.arrival, costs) - unit_cost(
+            head, t_left, t_left, costs)
+        cost[j] = delta * mult[k]
+    upper = np.array([1.0 if c.whole else c.units for c in classes])
+    x = model.add_columns(cost, 0.0, upper[x_class] if len(x_class) else np.zeros(0))
+    model.offset += sum(b.units * left_behind_cost(b, horizon, costs) for b in instance.bookings)
+    # each class carries at most its units
+    rows = model.add_rows(-INF, np.array([c.units for c in classes], dtype=float), len(classes))
+    model.add_entries(rows[x_class], x, x_mult)
+    # loads per arc and group
+    la: list[int] = []
+    lg: list[int] = []
+    lcap: list[float] = []
+    for i, arc in enumerate(arcs):
+        for u, unit in enumerate(UNIT_TYPES):
+            cap = arc.capacity.of(unit)
+            if cap <= 0:
+                continue
+            for dangerous in (False, True):
+                if dangerous and arc.dangerous_limit == 0:
+                    continue
+                la.append(i)
+                lg.append(group_of(u, dangerous))
+                lcap.append(cap)
+    load_arc = np.asarray(la, dtype=np.int64)
+    load_group = np.asarray(lg, dtype=np.int64)
+    load = model.add_columns(np.zeros(len(la)), 0.0, np.asarray(lcap))
+    # balance per (slot, group): classes loaded == vessels' loads
+    class_group = np.array(
+        [group_of(UNIT_TYPES.index(c.head.unit_type), c.head.dangerous) for c in classes],
+        dtype=np.int64)
+    slot_of_arc = np.array([a.slot for a in arcs], dtype=np.int64)
+    keys_x = x_slot * 6 + class_group[x_class] if len(x_class) else np.zeros(0, dtype=np.int64)
+    keys_l = slot_of_arc[load_arc] * 6 + load_group if len(la) else np.zeros(0, dtype=np.int64)
+    uniq, inv = np.unique(np.concatenate([keys_x, keys_l]), return_inverse=True)
+    bal = model.add_rows(0.0, 0.0, len(uniq))
+    model.add_entries(bal[inv[: len(keys_x)]], x, x_mult)
+    model.add_entries(bal[inv[len(keys_x):]], load, -1.0)
+    # deck per arc: sum load/cap <= 1 (or <= z)
+    z_arc = np.array([a.z for a in arcs], dtype=np.int64)
+    deck_hi = np.where(z_arc >= 0, 0.0, 1.0)
+    deck = model.add_rows(-INF, deck_hi, len(arcs))
+    model.add_entries(deck[load_arc], load, 1.0 / np.asarray(lcap))
+    decided = np.nonzero(z_arc >= 0)[0]
+    model.add_entries(deck[decided], z_arc[decided], -1.0)
+    # dangerous goods per arc
+    limited = [i for i, a in enumerate(arcs) if a.dangerous_limit is not None]
+    if limited:
+        lim = np.array([float(arcs[i].dangerous_limit or 0) for i in limited])
+        zl = z_arc[limited]
+        drow = model.add_rows(-INF, np.where(zl >= 0, 0.0, lim), len(limited))
+        row_of = {a: r for a, r in zip(limited, drow, strict=True)}
+        sel = [j for j, (a, g) in enumerate(zip(la, lg, strict=True)) if g % 2 == 1 and a in row_of]
+        model.add_entries(np.array([row_of[la[j]] for j in sel], dtype=np.int64),
+                          load[sel], 1.0)
+        dz = [(row_of[i], arcs[i].z, float(arcs[i].dangerous_limit or 0))
+              for i in limited if arcs[i].z >= 0]
+        if dz:
+            r_, c_, v_ = zip(*dz, strict=True)
+            model.add_entries(np.array(r_), np.array(c_), -np.array(v_))
+    if len(decided):
+        _strengthen(model, classes, arcs, arcs_of, x, x_class, x_slot, x_mult)
+    return CargoColumns(classes, slots, arcs, x, x_class, x_slot, x_mult, load, load_arc,
+                        load_group)
+
+
+def _strengthen(model: SparseModel, classes: list[CargoClass], arcs: Sequence[Arc],
+                arcs_of: dict[int, list[int]], x: np.ndarray, x_class: np.ndarray,
+                x_slot: np.ndarray, x_mult: np.ndarray) -> None:
+    """``units(k, slot) <= sum over voyages of min(units_k, capacity) * z``.
+
+    Implied by the deck rows for integer ``z`` but much tighter in the LP relaxation (as in
+    the strong formulation of facility location), which is what lets rotation mode close.
+    """
+    rows = model.add_rows(-INF, 0.0, len(x))
+    model.add_entries(rows, x, x_mult)
+    r_: list[int] = []
+    c_: list[int] = []
+    v_: list[float] = []
+    for row, k, s in zip(rows, x_class, x_slot, strict=True):
+        head = classes[k].head
+        for a in arcs_of.get(int(s), ()):
+            cap = arcs[a].capacity.of(head.unit_type)
+            if cap > 0:
+                r_.append(int(row))
+                c_.append(arcs[a].z)
+                v_.append(-float(min(classes[k].units, cap)))
+    model.add_entries(np.asarray(r_, dtype=np.int64), np.asarray(c_, dtype=np.int64),
+                      np.asarray(v_))

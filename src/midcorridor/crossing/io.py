@@ -1,0 +1,389 @@
+"""Reading ``bookings.csv`` and ``fleet.yaml`` into a :class:`CrossingInstance`.
+
+Every problem is collected and reported at once as ``file:row:field: message`` (a
+:class:`DataError`). Places are UN/LOCODEs or names known to the network and must be
+Caspian ports. Times are ISO 8601 with a UTC offset.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable, Mapping
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from midcorridor.crossing.model import (
+    CARRIES,
+    UNIT_TYPES,
+    Booking,
+    Capacity,
+    Closure,
+    Costs,
+    CrossingInstance,
+    Port,
+    Sailing,
+    UnitType,
+    Vessel,
+)
+from midcorridor.crossing.ports import CaspianPorts
+from midcorridor.errors import DataError, Problem
+from midcorridor.network.model import Network, VesselKind
+
+BOOKING_COLUMNS = ("id", "units", "unit_type", "origin", "destination", "ready")
+_TRUE = {"yes", "true", "1", "y"}
+_FALSE = {"no", "false", "0", "n", ""}
+DEFAULT_HORIZON_H = 14 * 24.0
+
+
+class _Problems:
+    def __init__(self) -> None:
+        self.items: list[Problem] = []
+
+    def add(self, file: str, row: int | str, field: str, message: str) -> None:
+        self.items.append(Problem(file, row, field, message))
+
+    def raise_any(self) -> None:
+        if self.items:
+            raise DataError(self.items)
+
+
+def parse_time(text: str) -> datetime:
+    """An ISO 8601 timestamp that carries a UTC offset; ``ValueError`` otherwise."""
+    value = datetime.fromisoformat(str(text).strip())
+    if value.tzinfo is None:
+        raise ValueError(f"{text!r} has no UTC offset; write e.g. {text}+04:00")
+    return value
+
+
+def _bool(text: str) -> bool:
+    key = str(text).strip().lower()
+    if key in _TRUE:
+        return True
+    if key in _FALSE:
+        return False
+    raise ValueError(f"{text!r} is not a yes/no value; use yes or no")
+
+
+def read_booking_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
+    """The rows of a bookings CSV with their line numbers (the header is line 1)."""
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as fh:
+            reader = csv.DictReader(fh)
+            missing = [c for c in BOOKING_COLUMNS if c not in (reader.fieldnames or [])]
+            if missing:
+                raise DataError([Problem(path.name, 1, c, "required column is missing")
+                                 for c in missing])
+            return [(i + 2, row) for i, row in enumerate(reader)]
+    except OSError as exc:
+        raise DataError([Problem(str(path), 0, "", f"cannot read: {exc.strerror}")]) from None
+
+
+def read_fleet_document(path: Path) -> dict[str, Any]:
+    try:
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise DataError([Problem(str(path), 0, "", f"cannot read: {exc.strerror}")]) from None
+    except yaml.YAMLError as exc:
+        raise DataError([Problem(path.name, 0, "", f"not valid YAML: {exc}")]) from None
+    if not isinstance(doc, dict):
+        raise DataError([Problem(path.name, 0, "", "expected a mapping with vessels and ports")])
+    return doc
+
+
+def _capacity(raw: Any, where: Callable[[str, str], None], kind: VesselKind | None) -> Capacity:
+    if not isinstance(raw, Mapping):
+        where("capacity", "expected a mapping such as {railcar: 56, truck: 50}")
+        return Capacity()
+    values: dict[str, int] = {}
+    for key, value in raw.items():
+        unit = str(key).strip().lower().rstrip("s")
+        if unit not in {u.value for u in UNIT_TYPES}:
+            where(f"capacity.{key}", "unknown capacity unit; use railcar, teu or truck")
+            continue
+        try:
+            number = int(value)
+            if number < 0 or number != float(value):
+                raise ValueError
+        except (TypeError, ValueError):
+            where(f"capacity.{key}", f"{value!r} is not a whole number of units >= 0")
+            continue
+        if kind is not None and number > 0 and UnitType(unit) not in CARRIES[kind]:
+            allowed = ", ".join(sorted(u.value for u in CARRIES[kind]))
+            where(f"capacity.{key}",
+                  f"a {kind.value} cannot carry {unit}s (capacity units do not match the "
+                  f"vessel type; it carries {allowed})")
+            continue
+        values[unit] = number
+    return Capacity(**values)
+
+
+def load_instance(bookings_path: Path, fleet_path: Path, network: Network, *,
+                  mode: str = "assignment") -> CrossingInstance:
+    """Read and check the two input files; raises :class:`DataError` listing every problem."""
+    problems = _Problems()
+    fleet = read_fleet_document(fleet_path)
+    rows = read_booking_rows(bookings_path)
+    ff, bf = fleet_path.name, bookings_path.name
+    places = CaspianPorts(network)
+
+    def place(file: str, row: int | str, field: str, text: Any) -> str | None:
+        try:
+            return places.resolve(str(text))
+        except ValueError as exc:
+            problems.add(file, row, field, str(exc))
+            return None
+
+    def when(file: str, row: int | str, field: str, text: Any) -> datetime | None:
+        try:
+            return parse_time(text)
+        except (TypeError, ValueError) as exc:
+            problems.add(file, row, field, f"not an ISO 8601 time with offset: {exc}")
+            return None
+
+    # --- ports and closures
+    ports: dict[str, Port] = {}
+    raw_closures: list[tuple[str, str, datetime, datetime]] = []
+    for i, raw in enumerate(fleet.get("ports") or []):
+        row = f"ports[{i}]"
+        pid = place(ff, row, "id", raw.get("id", ""))
+        if pid is None:
+            continue
+        berths = raw.get("berths", 1)
+        if not isinstance(berths, int) or berths < 1:
+            problems.add(ff, row, "berths", f"{berths!r} is not a whole number >= 1")
+            berths = 1
+        handling = raw.get("handling_h", places.handling_h(pid))
+        if not isinstance(handling, int | float) or handling < 0:
+            problems.add(ff, row, "handling_h", f"{handling!r} is not a number of hours >= 0")
+            handling = 0.0
+        ports[pid] = Port(pid, places.name(pid), berths, float(handling))
+        for j, c in enumerate(raw.get("closures") or []):
+            start = when(ff, f"{row}.closures[{j}]", "start", c.get("start"))
+            end = when(ff, f"{row}.closures[{j}]", "end", c.get("end"))
+            if start and end:
+                if end <= start:
+                    problems.add(ff, f"{row}.closures[{j}]", "end", "closure ends before it starts")
+                else:
+                    raw_closures.append((pid, f"{row}.closures[{j}]", start, end))
+    # --- bookings
+    bookings_raw: list[tuple[int, dict[str, Any]]] = []
+    seen: set[str] = set()
+    for line, r in rows:
+        bid = (r.get("id") or "").strip()
+        if not bid:
+            problems.add(bf, line, "id", "empty booking id")
+        elif bid in seen:
+            problems.add(bf, line, "id", f"duplicate booking id {bid!r}")
+        seen.add(bid)
+        rec: dict[str, Any] = {"id": bid}
+        try:
+            rec["units"] = int(r.get("units", ""))
+            if rec["units"] <= 0:
+                raise ValueError
+        except ValueError:
+            problems.add(bf, line, "units", f"{r.get('units')!r} is not a whole number > 0")
+        try:
+            rec["unit_type"] = UnitType((r.get("unit_type") or "").strip().lower())
+        except ValueError:
+            problems.add(bf, line, "unit_type",
+                         f"{r.get('unit_type')!r} is not railcar, teu or truck")
+        rec["origin"] = place(bf, line, "origin", r.get("origin", ""))
+        rec["destination"] = place(bf, line, "destination", r.get("destination", ""))
+        if rec["origin"] and rec["origin"] == rec["destination"]:
+            problems.add(bf, line, "destination", "same port as the origin")
+        rec["ready"] = when(bf, line, "ready", r.get("ready"))
+        due = (r.get("due") or "").strip()
+        rec["due"] = when(bf, line, "due", due) if due else None
+        if rec["due"] and rec["ready"] and rec["due"] < rec["ready"]:
+            problems.add(bf, line, "due", "due before the booking is ready")
+        try:
+            rec["priority"] = float((r.get("priority") or "1").strip())
+            if rec["priority"] <= 0:
+                raise ValueError
+        except ValueError:
+            problems.add(bf, line, "priority", f"{r.get('priority')!r} is not a number > 0")
+        for flag in ("whole", "dangerous"):
+            try:
+                rec[flag] = _bool(r.get(flag) or "")
+            except ValueError as exc:
+                problems.add(bf, line, flag, str(exc))
+        bookings_raw.append((line, rec))
+    # --- time frame
+    readies = [rec["ready"] for _, rec in bookings_raw if rec.get("ready")]
+    start = when(ff, "start", "start", fleet["start"]) if "start" in fleet else None
+    if start is None:
+        first = min(readies) if readies else None
+        start = first.replace(minute=0, second=0, microsecond=0) if first else None
+    horizon_h = float(fleet.get("horizon_h", 24.0 * fleet.get("horizon_days", 14)))
+    if horizon_h <= 0:
+        problems.add(ff, "horizon", "horizon_h", "the horizon must be longer than 0 hours")
+    problems.raise_any()
+    if start is None:
+        raise DataError([Problem(bf, 2, "ready", "no bookings: nothing to optimize")])
+
+    def hours(t: datetime) -> float:
+        return (t - start).total_seconds() / 3600.0
+
+    closures_by_port: dict[str, list[tuple[str, Closure]]] = {}
+    for pid, row, c_start, c_end in raw_closures:
+        closures_by_port.setdefault(pid, []).append(
+            (row, Closure(pid, hours(c_start), hours(c_end))))
+    for pid, items in closures_by_port.items():
+        items.sort(key=lambda x: x[1].start)
+        for (row_a, first), (row_b, second) in zip(items, items[1:], strict=False):
+            if second.start < first.end:
+                problems.add(ff, row_b, "start",
+                             f"closure overlaps {row_a} at {ports[pid].name}; merge the two")
+        ports[pid] = Port(pid, ports[pid].name, ports[pid].berths, ports[pid].handling_h,
+                          tuple(c for _, c in items))
+    # --- vessels
+    vessels: list[Vessel] = []
+    for i, raw in enumerate(fleet.get("vessels") or []):
+        row = f"vessels[{i}]"
+
+        def at(field: str, message: str, row: str = row) -> None:
+            problems.add(ff, row, field, message)
+
+        vid = str(raw.get("id", "")).strip()
+        if not vid:
+            at("id", "vessel without id")
+        try:
+            kind = VesselKind(str(raw.get("type", "")).strip().lower())
+            if kind not in CARRIES:
+                raise ValueError
+        except ValueError:
+            at("type", f"{raw.get('type')!r} is not rail_ferry, ro_pax, ro_ro or container_ship")
+            continue
+        cap = _capacity(raw.get("capacity"), at, kind)
+        if not any(cap.carries(u) for u in UNIT_TYPES):
+            at("capacity", "the vessel can carry nothing; give a capacity > 0")
+        speed = raw.get("speed_kn", 12.0)
+        if not isinstance(speed, int | float) or speed <= 0:
+            at("speed_kn", f"{speed!r} is not a speed in knots > 0")
+            speed = 12.0
+        avail_at = place(ff, row, "available_at", raw.get("available_at", ""))
+        avail_from = raw.get("available_from")
+        t_from = when(ff, row, "available_from", avail_from) if avail_from else start
+        limit = raw.get("dangerous_limit")
+        if limit is not None and (not isinstance(limit, int) or limit < 0):
+            at("dangerous_limit", f"{limit!r} is not a whole number of units >= 0")
+            limit = None
+        if avail_at and t_from:
+            if hours(t_from) >= horizon_h:
+                at("available_from", "the vessel becomes available after the horizon ends")
+            vessels.append(Vessel(vid, str(raw.get("name", vid)), kind, cap, float(speed),
+                                  avail_at, max(0.0, hours(t_from)), limit))
+    if not vessels:
+        problems.add(ff, "vessels", "vessels", "no vessels: list at least one")
+    problems.raise_any()
+    by_vessel = {v.id: v for v in vessels}
+    used = {b["origin"] for _, b in bookings_raw} | {b["destination"] for _, b in bookings_raw}
+    used |= {v.available_at for v in vessels}
+    # --- sailings
+    sailings: list[Sailing] = []
+    distances = places.distances_nm(sorted(used | set(ports)))
+    # rotation mode decides the sailings itself: a sailings list is then ignored
+    listed = (fleet.get("sailings") or []) if mode == "assignment" else []
+    for i, raw in enumerate(listed):
+        row = f"sailings[{i}]"
+        vessel = by_vessel.get(str(raw.get("vessel", "")))
+        if vessel is None:
+            problems.add(ff, row, "vessel", f"unknown vessel {raw.get('vessel')!r}")
+            continue
+        origin = place(ff, row, "from", raw.get("from", ""))
+        dest = place(ff, row, "to", raw.get("to", ""))
+        dep = when(ff, row, "departure", raw.get("departure"))
+        if not (origin and dest and dep):
+            continue
+        if origin == dest:
+            problems.add(ff, row, "to", "same port as from")
+            continue
+        used |= {origin, dest}
+        distances = places.distances_nm(sorted(used | set(ports)))
+        crossing = distances[(origin, dest)] / vessel.speed_kn
+        arr = when(ff, row, "arrival", raw["arrival"]) if "arrival" in raw else (
+            dep + timedelta(hours=crossing))
+        if arr is None:
+            continue
+        if arr <= dep:
+            problems.add(ff, row, "arrival", "arrival is not after departure")
+        cap = vessel.capacity
+        if "capacity" in raw:
+            def at_s(field: str, message: str, row: str = row) -> None:
+                problems.add(ff, row, field, message)
+            cap = _capacity(raw["capacity"], at_s, vessel.kind)
+            for u in UNIT_TYPES:
+                if cap.of(u) > vessel.capacity.of(u):
+                    problems.add(ff, row, f"capacity.{u.value}",
+                                 f"{cap.of(u)} exceeds vessel {vessel.id}'s capacity of "
+                                 f"{vessel.capacity.of(u)} {u.value}s")
+        d, a = hours(dep), hours(arr)
+        if not 0 <= d < horizon_h:
+            problems.add(ff, row, "departure", "departs outside the horizon")
+        sailings.append(Sailing(str(raw.get("id", f"S{i + 1}")), vessel.id, origin, dest, d, a,
+                                cap, vessel.dangerous_limit))
+    if mode == "assignment" and not sailings:
+        problems.add(ff, "sailings", "sailings",
+                     "assignment mode needs a sailings list (or use --mode rotation)")
+    for pid in used:
+        if pid not in ports:
+            ports[pid] = Port(pid, places.name(pid), 1, places.handling_h(pid))
+    for s in sailings:
+        for port, t, what in ((s.origin, s.departure, "departure"),
+                              (s.destination, s.arrival, "arrival")):
+            if ports[port].closed_at(t):
+                problems.add(ff, f"sailing {s.id}", what, f"{ports[port].name} is closed then")
+    # --- bookings, checked against the fleet
+    bookings: list[Booking] = []
+    for line, rec in bookings_raw:
+        b = Booking(rec["id"], rec["units"], rec["unit_type"], rec["origin"],
+                    rec["destination"], hours(rec["ready"]),
+                    hours(rec["due"]) if rec["due"] else None, rec["priority"],
+                    rec["whole"], rec["dangerous"])
+        if b.ready >= horizon_h:
+            problems.add(bf, line, "ready", f"ready after the horizon of {horizon_h:g} h ends")
+        if b.ready < 0:
+            problems.add(bf, line, "ready", "ready before the start of the plan")
+        reason = _no_vessel_reason(b, vessels)
+        if reason:
+            problems.add(bf, line, "unit_type",
+                         f"booking {b.id}: no vessel can carry it ({reason})")
+        bookings.append(b)
+    problems.raise_any()
+    costs = _costs(fleet.get("costs") or {}, ff)
+    return CrossingInstance(start, horizon_h, tuple(bookings), tuple(vessels), ports,
+                            tuple(sailings), distances, costs)
+
+
+def _no_vessel_reason(b: Booking, vessels: list[Vessel]) -> str:
+    able = [v for v in vessels if v.capacity.carries(b.unit_type)]
+    if not able:
+        return f"no vessel in the fleet takes {b.unit_type.value}s"
+    if b.whole and not any(v.capacity.of(b.unit_type) >= b.units for v in able):
+        best = max(v.capacity.of(b.unit_type) for v in able)
+        return f"it is whole, {b.units} {b.unit_type.value}s, but the largest deck takes {best}"
+    if b.dangerous:
+        need = b.units if b.whole else 1
+        if not any(v.dangerous_limit is None or v.dangerous_limit >= need for v in able):
+            return "it is dangerous and no vessel that takes it allows that many dangerous units"
+    return ""
+
+
+def _costs(raw: Mapping[str, Any], file: str) -> Costs:
+    known = set(Costs.__dataclass_fields__)
+    values: dict[str, float] = {}
+    problems = []
+    for key, value in raw.items():
+        if key not in known:
+            problems.append(Problem(file, "costs", key,
+                                    f"unknown cost; use {', '.join(sorted(known))}"))
+        elif not isinstance(value, int | float) or value < 0:
+            problems.append(Problem(file, "costs", key, f"{value!r} is not a number >= 0"))
+        else:
+            values[key] = float(value)
+    if problems:
+        raise DataError(problems)
+    return Costs(**values)

@@ -1,0 +1,168 @@
+"""Invariants of every plan, on random small instances (hypothesis)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from midcorridor.crossing import (
+    Booking,
+    Capacity,
+    CrossingInstance,
+    CrossingPlan,
+    Port,
+    Sailing,
+    Vessel,
+    evaluate,
+    optimize_assignment,
+    optimize_rotation,
+)
+from midcorridor.crossing.model import CARRIES, UNIT_TYPES, Closure, UnitType
+from midcorridor.network.model import VesselKind
+
+from .conftest import START
+
+PORTS = ("A", "B")
+SETTINGS = settings(max_examples=25, deadline=None,
+                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+
+
+@st.composite
+def vessels(draw: st.DrawFn, n: int) -> tuple[Vessel, ...]:
+    out = []
+    for i in range(n):
+        kind = draw(st.sampled_from(sorted(CARRIES, key=str)))
+        caps = {u.value: draw(st.integers(1, 30)) if u in CARRIES[kind] and draw(st.booleans())
+                else 0 for u in UNIT_TYPES}
+        if not any(caps.values()):
+            caps[sorted(CARRIES[kind])[0].value] = 10
+        out.append(Vessel(f"V{i}", f"V{i}", kind, Capacity(**caps), 12.0,
+                          draw(st.sampled_from(PORTS)), float(draw(st.integers(0, 12))),
+                          draw(st.one_of(st.none(), st.integers(0, 5)))))
+    return tuple(out)
+
+
+@st.composite
+def bookings(draw: st.DrawFn, horizon: float) -> tuple[Booking, ...]:
+    out = []
+    for i in range(draw(st.integers(1, 12))):
+        origin = draw(st.sampled_from(PORTS))
+        ready = float(draw(st.integers(0, int(horizon) - 1)))
+        due = draw(st.one_of(st.none(), st.integers(0, 48)))
+        out.append(Booking(
+            f"b{i}", draw(st.integers(1, 25)), draw(st.sampled_from(UNIT_TYPES)), origin,
+            "B" if origin == "A" else "A", ready, None if due is None else ready + due,
+            float(draw(st.sampled_from([1, 2, 3]))), draw(st.booleans()), draw(st.booleans())))
+    return tuple(out)
+
+
+def ports(draw: st.DrawFn, horizon: float) -> dict[str, Port]:
+    out = {}
+    for p in PORTS:
+        closures: tuple[Closure, ...] = ()
+        if draw(st.booleans()):
+            start = float(draw(st.integers(0, int(horizon) - 12)))
+            closures = (Closure(p, start, start + 12.0),)
+        out[p] = Port(p, p, draw(st.integers(1, 2)), float(draw(st.sampled_from([4, 6, 10]))),
+                      closures)
+    return out
+
+
+@st.composite
+def assignment_instances(draw: st.DrawFn) -> CrossingInstance:
+    horizon = 96.0
+    fleet = draw(vessels(draw(st.integers(1, 3))))
+    sailings = []
+    for i in range(draw(st.integers(1, 6))):
+        v = draw(st.sampled_from(fleet))
+        origin = draw(st.sampled_from(PORTS))
+        dep = float(draw(st.integers(0, 90)))
+        sailings.append(Sailing(f"S{i}", v.id, origin, "B" if origin == "A" else "A", dep,
+                                dep + 20.0, v.capacity, v.dangerous_limit))
+    return CrossingInstance(START, horizon, draw(bookings(horizon)), fleet, ports(draw, horizon),
+                            tuple(sailings), {("A", "B"): 240.0})
+
+
+@st.composite
+def rotation_instances(draw: st.DrawFn) -> CrossingInstance:
+    horizon = 72.0
+    return CrossingInstance(START, horizon, draw(bookings(horizon)),
+                            draw(vessels(draw(st.integers(1, 2)))), ports(draw, horizon), (),
+                            {("A", "B"): 144.0})
+
+
+def check_plan(instance: CrossingInstance, plan: CrossingPlan) -> None:
+    by_booking = {b.id: b for b in instance.bookings}
+    by_sailing = {s.id: s for s in plan.sailings}
+    deck: dict[str, float] = defaultdict(float)
+    danger: dict[str, int] = defaultdict(int)
+    carried: dict[str, int] = defaultdict(int)
+    legs: dict[str, set[str]] = defaultdict(set)
+    for a in plan.assignments:
+        b, s = by_booking[a.booking], by_sailing[a.sailing]
+        assert a.units > 0
+        # compatibility: the sailing's vessel takes this unit type; right route; after ready
+        assert s.capacity.of(b.unit_type) > 0
+        assert b.unit_type in CARRIES[instance.vessel(s.vessel).kind]
+        assert (s.origin, s.destination) == (b.origin, b.destination)
+        assert s.departure >= b.ready - 1e-9
+        deck[s.id] += a.units / s.capacity.of(b.unit_type)
+        if b.dangerous:
+            danger[s.id] += a.units
+        carried[b.id] += a.units
+        legs[b.id].add(s.id)
+    for sid, used in deck.items():
+        assert used <= 1 + 1e-6, f"deck of {sid} over full: {used}"
+        limit = by_sailing[sid].dangerous_limit
+        assert limit is None or danger[sid] <= limit
+    left = 0
+    for b in instance.bookings:
+        assert 0 <= carried[b.id] <= b.units
+        if b.whole and plan.mode == "assignment":
+            assert carried[b.id] in (0, b.units) and len(legs[b.id]) <= 1
+        left += b.units - carried[b.id]
+    # units conserved: assigned + left behind = booked
+    assert plan.figures.left_behind_units == left
+    assert plan.figures.assigned_units + left == instance.total_units
+    # never worse than first come, first served; the bound is below the objective
+    assert plan.objective <= plan.fifo.objective + 1e-6
+    assert plan.bound <= plan.objective + 1e-6
+    again = evaluate(instance, plan.sailings, plan.assignments,
+                     count_sailings=plan.mode == "rotation")
+    assert abs(again.objective - plan.objective) < 1e-6 * max(1.0, plan.objective)
+
+
+@SETTINGS
+@given(assignment_instances())
+def test_assignment_plans_are_valid(instance):
+    """Assignment plans respect capacity, compatibility, conservation and beat FIFO."""
+    check_plan(instance, optimize_assignment(instance, time_limit=10))
+
+
+@SETTINGS
+@given(rotation_instances())
+def test_rotation_plans_are_valid(instance):
+    """Rotation plans respect capacity, conservation, closures and vessel continuity."""
+    plan = optimize_rotation(instance, step_h=6.0, time_limit=10)
+    check_plan(instance, plan)
+    for vessel in instance.vessels:
+        mine = sorted((s for s in plan.sailings if s.vessel == vessel.id),
+                      key=lambda s: s.departure)
+        here, free = vessel.available_at, vessel.available_from
+        for s in mine:
+            assert s.origin == here and s.departure >= free
+            assert not instance.ports[s.origin].closed_at(s.departure)
+            assert not instance.ports[s.destination].closed_at(s.arrival)
+            here, free = s.destination, s.arrival
+
+
+def test_rotation_units_left_when_nothing_sails():
+    """A truck booking with only a container ship in the fleet is left behind, not dropped."""
+    ship = Vessel("C", "C", VesselKind.CONTAINER_SHIP, Capacity(teu=10), 12.0, "A", 0.0)
+    inst = CrossingInstance(START, 72.0, (Booking("t", 3, UnitType.TRUCK, "A", "B", 0.0),),
+                            (ship,), {p: Port(p, p) for p in PORTS}, (), {("A", "B"): 144.0})
+    plan = optimize_rotation(inst)
+    assert plan.figures.left_behind_units == 3
+    check_plan(inst, plan)

@@ -1,0 +1,54 @@
+"""Rotation mode on instances solved by hand."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from midcorridor.crossing import Capacity, Closure, Port, Vessel, optimize_rotation
+from midcorridor.crossing.timegrid import make_grid
+from midcorridor.errors import InfeasibleError
+from midcorridor.network.model import VesselKind
+
+
+def test_one_ferry_leaves_at_once(one_ferry_rotation):
+    """The optimum sails at the first chance (61) while FIFO waits for its schedule (301)."""
+    plan = optimize_rotation(one_ferry_rotation, step_h=6.0)
+    assert plan.objective == pytest.approx(61.0)
+    assert plan.fifo.objective == pytest.approx(301.0)
+    assert plan.gap == pytest.approx(0.0, abs=1e-6)
+    (sailing,) = [s for s in plan.sailings if s.origin == "A"]
+    assert sailing.departure == pytest.approx(6.0)
+    assert sailing.arrival == pytest.approx(18.0)
+    assert [(a.booking, a.units) for a in plan.assignments] == [("b", 10)]
+
+
+def test_closure_delays_the_departure(one_ferry_rotation):
+    """A storm closing A until 24 h pushes the departure to 24 h: 10*24 + 1 = 241."""
+    closed = Port("A", "A", 1, 6.0, (Closure("A", 0.0, 24.0),))
+    inst = dataclasses.replace(one_ferry_rotation,
+                               ports={**one_ferry_rotation.ports, "A": closed})
+    plan = optimize_rotation(inst, step_h=6.0)
+    assert plan.objective == pytest.approx(241.0)
+    assert min(s.departure for s in plan.sailings) == pytest.approx(24.0)
+
+
+def test_two_ferries_share_one_berth(one_ferry_rotation, build):
+    """With one berth at A, the second ferry loads only after the first has left."""
+    f2 = Vessel("G", "Ferry 2", VesselKind.RAIL_FERRY, Capacity(railcar=20), 12.0, "A", 0.0)
+    inst = dataclasses.replace(
+        one_ferry_rotation, vessels=(*one_ferry_rotation.vessels, f2),
+        bookings=(build["booking"]("b1", 20, 0.0), build["booking"]("b2", 20, 0.0)))
+    plan = optimize_rotation(inst, step_h=6.0)
+    departures = sorted(s.departure for s in plan.sailings if s.origin == "A")
+    assert departures[:2] == [6.0, 12.0]
+    # 20*6 + 20*12 + 2 sailings
+    assert plan.objective == pytest.approx(20 * 6 + 20 * 12 + 2)
+
+
+def test_horizon_too_short_is_infeasible(one_ferry_rotation):
+    """A horizon that ends before any ferry can load and leave raises InfeasibleError."""
+    inst = dataclasses.replace(one_ferry_rotation, horizon_h=5.0)
+    with pytest.raises(InfeasibleError, match="horizon"):
+        make_grid(inst, 6.0)
