@@ -92,6 +92,6 @@ def test_places_query_and_unknown() -> None:
 
 def test_run_writes_map(tmp_path: Path) -> None:
     """`run` prints the summary and writes the corridor map."""
-    result = _invoke("run", "--out", str(tmp_path))
+    result = _invoke("run", "--out", str(tmp_path), "--no-serve")
     assert result.exit_code == 0, result.output
     assert (tmp_path / "corridor.geojson").is_file()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-import click
 import typer
 from typer.core import TyperGroup
 
@@ -15,16 +14,16 @@ from midcorridor.errors import DataError, MidcorridorError
 class _Commands(TyperGroup):
     """Turns a user mistake into a one-line error and exit status 1, never a traceback."""
 
-    def invoke(self, ctx: click.Context) -> Any:
+    def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
         except DataError as exc:
             for line in str(exc).splitlines():
                 typer.echo(line, err=True)
-            raise click.exceptions.Exit(1) from None
+            raise typer.Exit(1) from None
         except MidcorridorError as exc:
             typer.echo(f"error: {exc}", err=True)
-            raise click.exceptions.Exit(1) from None
+            raise typer.Exit(1) from None
 
 
 app = typer.Typer(
@@ -36,7 +35,7 @@ app = typer.Typer(
 )
 
 # Each module defines ``register(app)``; adding a family of commands is one line here.
-_FAMILIES = ("network", "places", "run")
+_FAMILIES = ("network", "places", "run", "service", "route", "simulate", "optimize")
 
 for _name in _FAMILIES:
     importlib.import_module(f"midcorridor.cli.{_name}").register(app)

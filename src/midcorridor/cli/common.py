@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -12,7 +14,9 @@ from rich.console import Console
 
 from midcorridor.network import Network, load_network
 
-console = Console()
+# Piped output (make run, CI logs, files) gets wide tables instead of rich's 80 columns.
+_WIDTH = None if sys.stdout.isatty() or "COLUMNS" in os.environ else 160
+console = Console(width=_WIDTH)
 err_console = Console(stderr=True)
 
 

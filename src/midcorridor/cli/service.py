@@ -1,0 +1,173 @@
+"""``midcorridor serve``, ``db upgrade``, ``admin create-org|create-user|create-token``,
+``demo-data``: run and administer the transit operations service."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated
+
+import typer
+
+from midcorridor.cli.common import console, err_console, print_json
+from midcorridor.errors import InputError
+
+db_app = typer.Typer(help="The service database.", no_args_is_help=True)
+admin_app = typer.Typer(help="Organizations, users and API tokens.", no_args_is_help=True)
+
+DatabaseOption = Annotated[
+    str | None,
+    typer.Option("--database-url", envvar="MIDCORRIDOR_DATABASE_URL",
+                 help="SQLAlchemy URL (default: SQLite file .midcorridor/service.sqlite)."),
+]
+
+
+def _database(url: str | None):  # type: ignore[no-untyped-def]
+    from midcorridor.service.db.engine import Database
+    from midcorridor.service.migrations import upgrade
+    from midcorridor.service.settings import Settings
+
+    settings = Settings.from_env()
+    db = Database(settings.replace(database_url=url) if url else settings)
+    upgrade(db.engine)
+    return db
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def serve_command(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
+    demo: Annotated[bool, typer.Option("--demo", help="Seed demo data first if empty.")] = False,
+    database_url: DatabaseOption = None,
+) -> None:
+    """Start the service (migrations are applied at start) and print its URL."""
+    import uvicorn
+
+    from midcorridor.service.main import create_app
+    from midcorridor.service.settings import Settings
+
+    settings = Settings.from_env()
+    if database_url:
+        settings = settings.replace(database_url=database_url)
+    if demo:
+        _seed_if_empty(database_url)
+    console.print(f"midcorridor service on http://{host}:{port}  (API docs: /docs)  "
+                  f"database: {settings.database_url}")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+
+
+def _seed_if_empty(database_url: str | None) -> None:
+    from sqlalchemy import func, select
+
+    from midcorridor.service.db.models import Organization
+    from midcorridor.service.demo import seed
+
+    db = _database(database_url)
+    with db.write() as session:
+        if session.scalar(select(func.count(Organization.id))):
+            console.print("demo: database already has data; not seeding")
+            return
+        result = seed(session, now=_now())
+    _print_demo(result.organizations, result.shipments, result.events, result.tokens)
+
+
+def _print_demo(orgs: int, shipments: int, events: int, tokens: dict[str, str]) -> None:
+    console.print(f"demo data: {orgs} organizations, {shipments} shipments, {events} events")
+    console.print("demo API tokens (send as 'Authorization: Bearer <token>'):")
+    width = max(len(name) for name in tokens)
+    for name, token in tokens.items():
+        typer.echo(f"  {name:<{width}}  {token}")  # plain, so tokens are never cut
+
+
+def demo_data_command(
+    shipments: Annotated[int, typer.Option(min=1, max=10_000, help="How many shipments.")] = 12,
+    seed_: Annotated[int, typer.Option("--seed", help="Random seed.")] = 7,
+    database_url: DatabaseOption = None,
+) -> None:
+    """Seed organizations, users, tokens, shipments and their event streams."""
+    from midcorridor.service.demo import seed
+
+    db = _database(database_url)
+    with db.write() as session:
+        result = seed(session, now=_now(), shipments=shipments, seed=seed_)
+    _print_demo(result.organizations, result.shipments, result.events, result.tokens)
+
+
+@db_app.command("upgrade")
+def db_upgrade(database_url: DatabaseOption = None) -> None:
+    """Apply the database migrations (creates the SQLite file when needed)."""
+    db = _database(database_url)
+    err_console.print(f"database is up to date: {db.settings.database_url}")
+
+
+@admin_app.command("create-org")
+def create_org(
+    name: Annotated[str, typer.Argument(help="Organization name.")],
+    kind: Annotated[str, typer.Option(help="shipper, forwarder, operator or coordinator.")],
+    place: Annotated[list[str] | None, typer.Option(
+        "--place", help="A place id of an operator's segment (repeatable).")] = None,
+    database_url: DatabaseOption = None,
+) -> None:
+    """Create an organization."""
+    from pydantic import ValidationError
+
+    from midcorridor.service import accounts
+    from midcorridor.service.schemas import OrganizationCreate
+
+    try:
+        body = OrganizationCreate(name=name, kind=kind, places=place or [])  # type: ignore[arg-type]
+    except ValidationError as exc:
+        raise InputError(_first_error(exc)) from None
+    with _database(database_url).write() as session:
+        org = accounts.create_org(session=session, name=body.name, kind=body.kind.value,
+                                  places=body.places, now=_now())
+        print_json({"id": org.id, "name": org.name, "kind": org.kind, "places": org.place_ids})
+
+
+@admin_app.command("create-user")
+def create_user(
+    email: Annotated[str, typer.Argument(help="E-mail address (the login name).")],
+    org_id: Annotated[int, typer.Option("--org", help="Organization id.")],
+    name: Annotated[str, typer.Option(help="Display name.")] = "",
+    admin: Annotated[bool, typer.Option("--admin", help="Platform administrator.")] = False,
+    database_url: DatabaseOption = None,
+) -> None:
+    """Create a user in an organization."""
+    from midcorridor.service import accounts
+
+    with _database(database_url).write() as session:
+        user = accounts.create_user(session=session, org_id=org_id, email=email, name=name,
+                                    is_admin=admin, now=_now())
+        print_json({"id": user.id, "email": user.email, "org_id": user.org_id,
+                    "is_admin": user.is_admin})
+
+
+@admin_app.command("create-token")
+def create_token(
+    user_id: Annotated[int, typer.Option("--user", help="User id.")],
+    name: Annotated[str, typer.Option(help="What the token is for.")] = "",
+    database_url: DatabaseOption = None,
+) -> None:
+    """Issue an API token; the secret is printed once."""
+    from midcorridor.service import accounts
+
+    with _database(database_url).write() as session:
+        token, secret = accounts.create_token(session=session, user_id=user_id, name=name,
+                                              now=_now())
+        print_json({"id": token.id, "user_id": token.user_id, "token": secret})
+
+
+def _first_error(exc: object) -> str:
+    errors = exc.errors()  # type: ignore[attr-defined]
+    first = errors[0]
+    field = ".".join(str(p) for p in first["loc"]) or "value"
+    return f"{field}: {first['msg']}"
+
+
+def register(app: typer.Typer) -> None:
+    app.command("serve")(serve_command)
+    app.command("demo-data")(demo_data_command)
+    app.add_typer(db_app, name="db")
+    app.add_typer(admin_app, name="admin")

@@ -1,0 +1,116 @@
+"""Who may do what: roles, the principal behind a token, and the access rules.
+
+Rules (the issue's): shippers and forwarders read only their organization's shipments; an
+operator reads and posts events only for shipments whose route touches its places; a
+coordinator reads aggregates but no shipment; the platform admin manages accounts and may read
+everything. A shipment the caller may not see answers 404 (its existence is not leaked); an
+action the caller's role can never do answers 403.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from midcorridor.service.db.models import Shipment, User
+
+
+class Role(StrEnum):
+    admin = "admin"
+    shipper = "shipper"
+    forwarder = "forwarder"
+    operator = "operator"
+    coordinator = "coordinator"
+
+
+class Action(StrEnum):
+    manage_accounts = "manage_accounts"
+    create_shipment = "create_shipment"
+    read_shipments = "read_shipments"
+    post_event = "post_event"
+    subscribe = "subscribe"
+    read_aggregates = "read_aggregates"
+    scan_alerts = "scan_alerts"
+    plan = "plan"
+
+
+# The role-level table; visibility of a particular shipment is decided by ``can_see``.
+ALLOWED: dict[Role, frozenset[Action]] = {
+    Role.admin: frozenset(
+        {Action.manage_accounts, Action.read_shipments, Action.read_aggregates,
+         Action.scan_alerts, Action.plan}
+    ),
+    Role.shipper: frozenset(
+        {Action.create_shipment, Action.read_shipments, Action.post_event, Action.subscribe,
+         Action.plan}
+    ),
+    Role.forwarder: frozenset(
+        {Action.create_shipment, Action.read_shipments, Action.post_event, Action.subscribe,
+         Action.plan}
+    ),
+    Role.operator: frozenset(
+        {Action.read_shipments, Action.post_event, Action.subscribe, Action.plan}
+    ),
+    Role.coordinator: frozenset({Action.read_aggregates, Action.plan}),
+}
+
+# Shippers and forwarders report only shipment (document/customs) events on their own cargo.
+SHIPPER_EVENT_TYPES = frozenset({"SHIPMENT"})
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The caller: user, organization, role and (for operators) the places of its segment."""
+
+    user_id: int
+    org_id: int
+    role: Role
+    places: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(cls, user: User) -> Principal:
+        role = Role.admin if user.is_admin else Role(user.org.kind)
+        return cls(user.id, user.org_id, role, frozenset(user.org.place_ids))
+
+    def may(self, action: Action) -> bool:
+        return action in ALLOWED[self.role]
+
+
+def route_places(shipment: Shipment) -> set[str]:
+    """Every place on a shipment's planned route."""
+    places = {shipment.origin, shipment.destination}
+    for leg in shipment.legs:
+        places.add(leg.origin)
+        places.add(leg.destination)
+    return places
+
+
+def can_see(principal: Principal, shipment: Shipment, places: set[str] | None = None) -> bool:
+    """Whether the caller may read this shipment (and so know that it exists).
+
+    ``places`` may pass the shipment's :func:`route_places` when already computed.
+    """
+    if principal.role is Role.admin:
+        return True
+    if principal.role in (Role.shipper, Role.forwarder):
+        return shipment.org_id == principal.org_id
+    if principal.role is Role.operator:
+        return not principal.places.isdisjoint(places or route_places(shipment))
+    return False
+
+
+def can_post(
+    principal: Principal, shipment: Shipment, event_type: str, places: set[str] | None = None
+) -> bool:
+    """Whether the caller may report an event of ``event_type`` on this shipment."""
+    if not principal.may(Action.post_event) or not can_see(principal, shipment, places):
+        return False
+    return principal.role is Role.operator or event_type in SHIPPER_EVENT_TYPES
+
+
+def visible_org_ids(principal: Principal) -> Iterable[int] | None:
+    """Organizations whose shipments the caller lists (None = no filter by owner)."""
+    if principal.role in (Role.shipper, Role.forwarder):
+        return (principal.org_id,)
+    return None

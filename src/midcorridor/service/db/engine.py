@@ -1,0 +1,99 @@
+"""The engine and sessions: SQLite in WAL mode with immediate write locks, or PostgreSQL."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from midcorridor.errors import InputError
+from midcorridor.service.settings import Settings
+
+_WRITE = "midcorridor_write"
+
+
+class Database:
+    """One engine per service; ``write()`` and ``read()`` give transactional sessions.
+
+    On SQLite a write transaction starts with ``BEGIN IMMEDIATE`` so two writers queue on the
+    busy timeout instead of failing when a read lock cannot be upgraded.
+    """
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.engine = make_engine(settings)
+        writer = self.engine.execution_options(**{_WRITE: True})
+        self._read = sessionmaker(self.engine, expire_on_commit=False)
+        self._write = sessionmaker(writer, expire_on_commit=False)
+        # SQLite has one writer at a time: queue this process's writers on a lock rather
+        # than on SQLite's busy handler, which sleeps in steps of up to 100 ms.
+        self._write_lock: AbstractContextManager[object] = (
+            threading.Lock() if settings.is_sqlite else nullcontext()
+        )
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """A session whose transaction commits on success and rolls back on error."""
+        with self._write_lock, self._write() as session, session.begin():
+            yield session
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A read-only session (rolled back at the end)."""
+        with self._read() as session:
+            yield session
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def make_engine(settings: Settings) -> Engine:
+    """Create the engine for ``settings.database_url``, preparing SQLite's folder and pragmas."""
+    try:
+        url = make_url(settings.database_url)
+    except Exception as exc:
+        raise InputError(
+            f"MIDCORRIDOR_DATABASE_URL {settings.database_url!r} is not a database URL: {exc}"
+        ) from None
+    if url.get_backend_name() == "sqlite":
+        return _sqlite_engine(url.render_as_string(hide_password=False), url.database, settings)
+    if url.get_backend_name() != "postgresql":
+        raise InputError(
+            "MIDCORRIDOR_DATABASE_URL must be a sqlite:/// or postgresql+psycopg:// URL")
+    # No pre-ping: it costs a round trip on every checkout; stale connections are recycled.
+    return create_engine(url, pool_size=10, max_overflow=20, pool_recycle=1800)
+
+
+def _sqlite_engine(url: str, database: str | None, settings: Settings) -> Engine:
+    if database and database != ":memory:":
+        Path(database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(
+        url, connect_args={"check_same_thread": False, "timeout": 30}, pool_size=8,
+        max_overflow=8,
+    )
+    synchronous = settings.sqlite_synchronous.upper()
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.isolation_level = None  # we issue BEGIN ourselves, below
+        cursor = dbapi_conn.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        # NORMAL in WAL mode never loses a committed transaction when the process is killed;
+        # only an OS crash or power cut can (use FULL for that).
+        cursor.execute(f"PRAGMA synchronous={synchronous}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        immediate = conn.get_execution_options().get(_WRITE, False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine

@@ -1,0 +1,206 @@
+"""SQLAlchemy 2 ORM models of the service (tables only; API shapes live in ``schemas``)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    Boolean,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from midcorridor.service.db.types import UTCDateTime
+
+
+class Base(DeclarativeBase):
+    """Declarative base of every table."""
+
+
+class Organization(Base):
+    """A shipper, forwarder, operator or coordinator; operators cover ``places`` (node ids)."""
+
+    __tablename__ = "organizations"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    places: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    @property
+    def place_ids(self) -> list[str]:
+        return self.places.split() if self.places else []
+
+
+class User(Base):
+    """A person or system account of one organization; ``is_admin`` runs the platform."""
+
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    org: Mapped[Organization] = relationship(lazy="joined")
+
+
+class ApiToken(Base):
+    """An API token, stored only as its SHA-256 hash; revoked tokens keep their row."""
+
+    __tablename__ = "api_tokens"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    user: Mapped[User] = relationship(lazy="joined")
+
+
+class Shipment(Base):
+    """A consignment with its planned legs, the ETA state and alert bookkeeping."""
+
+    __tablename__ = "shipments"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    reference: Mapped[str] = mapped_column(String(100), default="")
+    origin: Mapped[str] = mapped_column(String(10))
+    destination: Mapped[str] = mapped_column(String(10))
+    cargo_units: Mapped[int] = mapped_column(Integer, default=0)
+    cargo_weight_kg: Mapped[float] = mapped_column(Float, default=0.0)
+    cargo_teu: Mapped[float] = mapped_column(Float, default=0.0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    planned_arrival: Mapped[datetime] = mapped_column(UTCDateTime())
+    eta: Mapped[datetime] = mapped_column(UTCDateTime())
+    delay_h: Mapped[float] = mapped_column(Float, default=0.0)
+    status: Mapped[str] = mapped_column(String(20), default="planned")
+    # The furthest milestone seen (rank = 2*leg + 0 depart / 1 arrive) and its weight: an
+    # actual beats an estimate at the same rank; both are max-aggregates, so order-free.
+    progress_rank: Mapped[int] = mapped_column(Integer, default=-1)
+    progress_weight: Mapped[int] = mapped_column(Integer, default=0)
+    progress_delay_h: Mapped[float] = mapped_column(Float, default=0.0)
+    last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    last_received_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    alert_threshold_h: Mapped[float | None] = mapped_column(Float, nullable=True)
+    alerted_slip_h: Mapped[float] = mapped_column(Float, default=0.0)
+    alerted_silent_rank: Mapped[int] = mapped_column(Integer, default=-2)
+    legs: Mapped[list[Leg]] = relationship(
+        order_by="Leg.seq", lazy="selectin", cascade="all, delete-orphan"
+    )
+    containers: Mapped[list[Container]] = relationship(cascade="all, delete-orphan")
+
+
+class Container(Base):
+    """A container (ISO 6346 number) travelling in a shipment."""
+
+    __tablename__ = "containers"
+    __table_args__ = (UniqueConstraint("shipment_id", "number"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    shipment_id: Mapped[int] = mapped_column(ForeignKey("shipments.id"), index=True)
+    number: Mapped[str] = mapped_column(String(11))
+
+
+class Leg(Base):
+    """One planned leg of a shipment's route, with planned departure and arrival."""
+
+    __tablename__ = "legs"
+    __table_args__ = (UniqueConstraint("shipment_id", "seq"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    shipment_id: Mapped[int] = mapped_column(ForeignKey("shipments.id"), index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    origin: Mapped[str] = mapped_column(String(10), index=True)
+    destination: Mapped[str] = mapped_column(String(10), index=True)
+    mode: Mapped[str] = mapped_column(String(10))
+    planned_depart: Mapped[datetime] = mapped_column(UTCDateTime())
+    planned_arrive: Mapped[datetime] = mapped_column(UTCDateTime())
+    distance_km: Mapped[float | None] = mapped_column(Float, nullable=True)
+    link_id: Mapped[str | None] = mapped_column(String(100), nullable=True)
+
+
+class Event(Base):
+    """A DCSA-shaped event, unique per reporting organization and client event id."""
+
+    __tablename__ = "events"
+    __table_args__ = (
+        UniqueConstraint("org_id", "client_event_id", name="uq_events_org_client_id"),
+        Index("ix_events_shipment_time", "shipment_id", "event_time"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    shipment_id: Mapped[int] = mapped_column(ForeignKey("shipments.id"))
+    org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"))
+    client_event_id: Mapped[str] = mapped_column(String(100))
+    payload_hash: Mapped[str] = mapped_column(String(64))
+    event_type: Mapped[str] = mapped_column(String(20))
+    event_code: Mapped[str] = mapped_column(String(10))
+    classifier: Mapped[str] = mapped_column(String(3))
+    event_time: Mapped[datetime] = mapped_column(UTCDateTime())
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    location: Mapped[str] = mapped_column(String(10))
+    vehicle: Mapped[str] = mapped_column(String(100), default="")
+    mode: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    equipment_reference: Mapped[str | None] = mapped_column(String(11), nullable=True)
+    document_type: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    off_route: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class EtaRecord(Base):
+    """One value in a shipment's ETA history, with the event that caused it."""
+
+    __tablename__ = "eta_history"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    shipment_id: Mapped[int] = mapped_column(ForeignKey("shipments.id"), index=True)
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    eta: Mapped[datetime] = mapped_column(UTCDateTime())
+    delay_h: Mapped[float] = mapped_column(Float)
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id"), nullable=True)
+
+
+class Alert(Base):
+    """An alert on a shipment: the ETA slipped past a threshold, or it went silent."""
+
+    __tablename__ = "alerts"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    shipment_id: Mapped[int] = mapped_column(ForeignKey("shipments.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    message: Mapped[str] = mapped_column(Text)
+    slip_h: Mapped[float | None] = mapped_column(Float, nullable=True)
+
+
+class Subscription(Base):
+    """A callback URL that receives a shipment's events, signed with ``secret``."""
+
+    __tablename__ = "subscriptions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    shipment_id: Mapped[int] = mapped_column(ForeignKey("shipments.id"), index=True)
+    callback_url: Mapped[str] = mapped_column(String(2000))
+    secret: Mapped[str] = mapped_column(String(100))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Delivery(Base):
+    """One event to deliver to one subscription, with its attempts (the delivery log)."""
+
+    __tablename__ = "deliveries"
+    __table_args__ = (Index("ix_deliveries_due", "status", "next_attempt_at"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    subscription_id: Mapped[int] = mapped_column(ForeignKey("subscriptions.id"), index=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id"))
+    status: Mapped[str] = mapped_column(String(20), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    last_status_code: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)

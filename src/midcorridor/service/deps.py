@@ -1,0 +1,86 @@
+"""Typed FastAPI dependencies: the database, sessions, settings and the calling principal."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Path, Request, status
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.orm import Session
+
+from midcorridor.service import accounts
+from midcorridor.service.access import Action, Principal
+from midcorridor.service.db.engine import Database
+from midcorridor.service.settings import Settings
+
+_bearer = HTTPBearer(auto_error=False, description="An API token: `Authorization: Bearer mct_...`")
+
+
+def get_db(request: Request) -> Database:
+    db: Database = request.app.state.db
+    return db
+
+
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+DbDep = Annotated[Database, Depends(get_db)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
+def get_read_session(db: DbDep) -> Iterator[Session]:
+    with db.read() as session:
+        yield session
+
+
+def get_write_session(db: DbDep) -> Iterator[Session]:
+    with db.write() as session:
+        yield session
+
+
+SessionDep = Annotated[Session, Depends(get_read_session)]
+WriteSessionDep = Annotated[Session, Depends(get_write_session)]
+
+
+def get_principal(
+    db: DbDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal:
+    if credentials is None or not credentials.credentials:
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "missing bearer token",
+                            headers={"WWW-Authenticate": "Bearer"})
+    with db.read() as session:
+        user = accounts.user_for_token(session=session, token=credentials.credentials)
+        principal = Principal.of(user) if user is not None else None
+    if principal is None:
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "invalid or revoked token",
+                            headers={"WWW-Authenticate": "Bearer"})
+    return principal
+
+
+CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
+
+
+def require(action: Action):  # type: ignore[no-untyped-def]
+    """A dependency that answers 403 unless the caller's role may do ``action``."""
+
+    def check(principal: CurrentPrincipal) -> Principal:
+        if not principal.may(action):
+            raise HTTPException(status.HTTP_403_FORBIDDEN,
+                                f"role {principal.role.value} may not {action.value}")
+        return principal
+
+    return Depends(check)
+
+
+# Path ids: out-of-range values are a 422, not a database overflow.
+PathId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+MAX_SKIP = 10_000_000
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)

@@ -1,0 +1,125 @@
+"""Admin: organizations, users and API tokens (platform admins only), and ``/me``."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, HTTPException, Query
+from sqlalchemy import func, select
+
+from midcorridor.service import accounts
+from midcorridor.service.access import Action
+from midcorridor.service.db.models import ApiToken, Organization, User
+from midcorridor.service.deps import (
+    MAX_SKIP,
+    CurrentPrincipal,
+    PathId,
+    SessionDep,
+    WriteSessionDep,
+    require,
+    utcnow,
+)
+from midcorridor.service.schemas import (
+    OrganizationCreate,
+    OrganizationPublic,
+    OrganizationsPublic,
+    OrgKind,
+    TokenCreate,
+    TokenCreated,
+    TokenPublic,
+    TokensPublic,
+    UserCreate,
+    UserPublic,
+    UsersPublic,
+)
+
+router = APIRouter(tags=["admin"])
+admin_only = [require(Action.manage_accounts)]
+
+
+def _org(org: Organization) -> OrganizationPublic:
+    return OrganizationPublic(id=org.id, name=org.name, kind=OrgKind(org.kind),
+                              places=org.place_ids)
+
+
+def _user(user: User) -> UserPublic:
+    role = "admin" if user.is_admin else user.org.kind
+    return UserPublic(id=user.id, org_id=user.org_id, email=user.email, name=user.name,
+                      is_admin=user.is_admin, role=role)
+
+
+def _token(token: ApiToken) -> TokenPublic:
+    return TokenPublic(id=token.id, user_id=token.user_id, name=token.name,
+                       created_at=token.created_at, revoked_at=token.revoked_at)
+
+
+@router.get("/me")
+def read_me(principal: CurrentPrincipal, session: SessionDep) -> UserPublic:
+    """The calling user."""
+    user = session.get(User, principal.user_id)
+    assert user is not None
+    return _user(user)
+
+
+@router.post("/admin/organizations", status_code=201, dependencies=admin_only)
+def create_organization(body: OrganizationCreate, session: WriteSessionDep) -> OrganizationPublic:
+    """Create an organization (operators list the places of their segment)."""
+    org = accounts.create_org(session=session, name=body.name, kind=body.kind.value,
+                              places=body.places, now=utcnow())
+    return _org(org)
+
+
+@router.get("/admin/organizations", dependencies=admin_only)
+def list_organizations(
+    session: SessionDep, skip: int = Query(0, ge=0, le=MAX_SKIP),
+    limit: int = Query(100, ge=1, le=1000),
+) -> OrganizationsPublic:
+    """List organizations."""
+    rows = session.scalars(select(Organization).order_by(Organization.id).offset(skip).limit(limit))
+    count = session.scalar(select(func.count(Organization.id))) or 0
+    return OrganizationsPublic(data=[_org(o) for o in rows], count=count)
+
+
+@router.post("/admin/users", status_code=201, dependencies=admin_only)
+def create_user(body: UserCreate, session: WriteSessionDep) -> UserPublic:
+    """Create a user in an organization."""
+    user = accounts.create_user(session=session, org_id=body.org_id, email=body.email,
+                                name=body.name, is_admin=body.is_admin, now=utcnow())
+    return _user(user)
+
+
+@router.get("/admin/users", dependencies=admin_only)
+def list_users(
+    session: SessionDep, skip: int = Query(0, ge=0, le=MAX_SKIP),
+    limit: int = Query(100, ge=1, le=1000),
+) -> UsersPublic:
+    """List users."""
+    rows = session.scalars(select(User).order_by(User.id).offset(skip).limit(limit))
+    count = session.scalar(select(func.count(User.id))) or 0
+    return UsersPublic(data=[_user(u) for u in rows], count=count)
+
+
+@router.post("/admin/tokens", status_code=201, dependencies=admin_only)
+def create_token(body: TokenCreate, session: WriteSessionDep) -> TokenCreated:
+    """Issue an API token for a user; the secret is shown only in this answer."""
+    token, secret = accounts.create_token(session=session, user_id=body.user_id, name=body.name,
+                                          now=utcnow())
+    return TokenCreated(**_token(token).model_dump(), token=secret)
+
+
+@router.get("/admin/tokens", dependencies=admin_only)
+def list_tokens(
+    session: SessionDep, skip: int = Query(0, ge=0, le=MAX_SKIP),
+    limit: int = Query(100, ge=1, le=1000),
+) -> TokensPublic:
+    """List tokens (never their secrets)."""
+    rows = session.scalars(select(ApiToken).order_by(ApiToken.id).offset(skip).limit(limit))
+    count = session.scalar(select(func.count(ApiToken.id))) or 0
+    return TokensPublic(data=[_token(t) for t in rows], count=count)
+
+
+@router.delete("/admin/tokens/{token_id}", dependencies=admin_only)
+def revoke_token(token_id: PathId, session: WriteSessionDep) -> TokenPublic:
+    """Revoke a token; it stops working at once."""
+    token = accounts.revoke_token(session=session, token_id=token_id, now=utcnow())
+    if token is None:
+        raise HTTPException(404, "token not found")
+    return _token(token)

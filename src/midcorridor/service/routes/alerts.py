@@ -1,0 +1,48 @@
+"""Alerts across the caller's shipments, and the silence scan."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Query
+from sqlalchemy import select
+
+from midcorridor.service import alerts as alerting
+from midcorridor.service.access import Action, Principal
+from midcorridor.service.db.models import Alert
+from midcorridor.service.deps import (
+    MAX_SKIP,
+    SessionDep,
+    SettingsDep,
+    WriteSessionDep,
+    require,
+    utcnow,
+)
+from midcorridor.service.routes.shipments import alert_public
+from midcorridor.service.schemas import AlertsPublic
+from midcorridor.service.shipments import visible_query
+
+router = APIRouter(prefix="/alerts", tags=["alerts"])
+Reader = require(Action.read_shipments)
+
+
+@router.get("")
+def list_alerts(
+    session: SessionDep, principal: Principal = Reader,
+    skip: int = Query(0, ge=0, le=MAX_SKIP), limit: int = Query(100, ge=1, le=1000),
+) -> AlertsPublic:
+    """Alerts on the shipments the caller may read, newest first."""
+    visible = visible_query(principal).with_only_columns(
+        visible_query(principal).selected_columns.id
+    )
+    rows = session.scalars(
+        select(Alert).where(Alert.shipment_id.in_(visible)).order_by(Alert.id.desc())
+        .offset(skip).limit(limit)
+    ).all()
+    return AlertsPublic(data=[alert_public(a) for a in rows], count=len(rows))
+
+
+@router.post("/scan", dependencies=[require(Action.scan_alerts)])
+def scan_alerts(session: WriteSessionDep, settings: SettingsDep) -> AlertsPublic:
+    """Look for silent shipments now (the service also does this periodically)."""
+    found = alerting.scan_silent(session, now=utcnow(), factor=settings.silence_factor)
+    session.flush()
+    return AlertsPublic(data=[alert_public(a) for a in found], count=len(found))

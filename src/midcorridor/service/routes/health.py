@@ -1,0 +1,20 @@
+"""Health: the service is up and its database answers."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from sqlalchemy import text
+
+from midcorridor.service.deps import SessionDep
+from midcorridor.service.planning import planner_module
+from midcorridor.service.schemas import HealthPublic
+
+router = APIRouter(tags=["health"])
+
+
+@router.get("/health")
+def health(session: SessionDep) -> HealthPublic:
+    """Check the service and its database."""
+    session.execute(text("SELECT 1"))
+    return HealthPublic(status="ok", database=session.get_bind().dialect.name,
+                        planner=planner_module() is not None)

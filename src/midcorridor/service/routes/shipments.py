@@ -1,0 +1,107 @@
+"""Shipments: create, list, read with events, ETA and its history, alerts."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, HTTPException, Query
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from midcorridor.service import shipments as crud
+from midcorridor.service.access import Action, Principal
+from midcorridor.service.db.models import Alert, EtaRecord, Shipment
+from midcorridor.service.deps import MAX_SKIP, PathId, SessionDep, WriteSessionDep, require, utcnow
+from midcorridor.service.schemas import (
+    AlertPublic,
+    AlertsPublic,
+    EtaHistoryPublic,
+    EtaPublic,
+    EtaRecordPublic,
+    ShipmentCreate,
+    ShipmentDetail,
+    ShipmentPublic,
+    ShipmentsPublic,
+)
+from midcorridor.service.webhooks import event_public
+
+router = APIRouter(prefix="/shipments", tags=["shipments"])
+Reader = require(Action.read_shipments)
+Creator = require(Action.create_shipment)
+
+
+def visible_or_404(session: Session, principal: Principal, shipment_id: int) -> Shipment:
+    shipment = crud.get_visible(session=session, principal=principal, shipment_id=shipment_id)
+    if shipment is None:
+        raise HTTPException(404, "shipment not found")
+    return shipment
+
+
+def alert_public(alert: Alert) -> AlertPublic:
+    return AlertPublic(id=alert.id, shipment_id=alert.shipment_id, kind=alert.kind,  # type: ignore[arg-type]
+                       created_at=alert.created_at, message=alert.message, slip_h=alert.slip_h)
+
+
+@router.post("", status_code=201)
+def create_shipment(
+    body: ShipmentCreate, session: WriteSessionDep,
+    principal: Principal = Creator,
+) -> ShipmentPublic:
+    """Create a shipment with its planned legs (or ``plan: true`` to ask the planner)."""
+    shipment = crud.create_shipment(session=session, org_id=principal.org_id,
+                                    shipment_in=body, now=utcnow())
+    return crud.to_public(shipment)
+
+
+@router.get("")
+def list_shipments(
+    session: SessionDep, principal: Principal = Reader,
+    skip: int = Query(0, ge=0, le=MAX_SKIP), limit: int = Query(100, ge=1, le=1000),
+) -> ShipmentsPublic:
+    """List the shipments the caller may read."""
+    rows, count = crud.list_shipments(session=session, principal=principal, skip=skip,
+                                      limit=limit)
+    return ShipmentsPublic(data=[crud.to_public(s) for s in rows], count=count)
+
+
+@router.get("/{shipment_id}")
+def read_shipment(
+    shipment_id: PathId, session: SessionDep, principal: Principal = Reader,
+) -> ShipmentDetail:
+    """A shipment with its planned legs and its events in event-time order."""
+    shipment = visible_or_404(session, principal, shipment_id)
+    events = crud.events_of(session=session, shipment_id=shipment.id)
+    return ShipmentDetail(**crud.to_public(shipment).model_dump(),
+                          events=[event_public(e) for e in events])
+
+
+@router.get("/{shipment_id}/eta")
+def read_eta(shipment_id: PathId, session: SessionDep, principal: Principal = Reader) -> EtaPublic:
+    """The current ETA and the delay behind plan."""
+    s = visible_or_404(session, principal, shipment_id)
+    return EtaPublic(shipment_id=s.id, eta=s.eta, planned_arrival=s.planned_arrival,
+                     delay_h=s.delay_h, status=s.status)
+
+
+@router.get("/{shipment_id}/eta/history")
+def read_eta_history(
+    shipment_id: PathId, session: SessionDep, principal: Principal = Reader,
+) -> EtaHistoryPublic:
+    """Every ETA the shipment has had, oldest first."""
+    s = visible_or_404(session, principal, shipment_id)
+    rows = session.scalars(
+        select(EtaRecord).where(EtaRecord.shipment_id == s.id).order_by(EtaRecord.id)
+    ).all()
+    data = [EtaRecordPublic(computed_at=r.computed_at, eta=r.eta, delay_h=r.delay_h,
+                            event_id=r.event_id) for r in rows]
+    return EtaHistoryPublic(data=data, count=len(data))
+
+
+@router.get("/{shipment_id}/alerts")
+def read_shipment_alerts(
+    shipment_id: PathId, session: SessionDep, principal: Principal = Reader,
+) -> AlertsPublic:
+    """The shipment's alerts, newest first."""
+    s = visible_or_404(session, principal, shipment_id)
+    rows = session.scalars(
+        select(Alert).where(Alert.shipment_id == s.id).order_by(Alert.id.desc())
+    ).all()
+    return AlertsPublic(data=[alert_public(a) for a in rows], count=len(rows))

@@ -1,0 +1,90 @@
+"""Subscriptions: callback URLs receiving a shipment's events, and their delivery log."""
+
+from __future__ import annotations
+
+import secrets
+
+from fastapi import APIRouter, HTTPException, Query
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from midcorridor.service.access import Action, Principal
+from midcorridor.service.db.models import Delivery, Subscription
+from midcorridor.service.deps import MAX_SKIP, PathId, SessionDep, WriteSessionDep, require, utcnow
+from midcorridor.service.routes.shipments import visible_or_404
+from midcorridor.service.schemas import (
+    DeliveriesPublic,
+    DeliveryPublic,
+    SubscriptionCreate,
+    SubscriptionCreated,
+    SubscriptionPublic,
+    SubscriptionsPublic,
+)
+
+router = APIRouter(prefix="/subscriptions", tags=["subscriptions"])
+Subscriber = require(Action.subscribe)
+
+
+def _public(sub: Subscription) -> SubscriptionPublic:
+    return SubscriptionPublic(id=sub.id, shipment_id=sub.shipment_id,
+                              callback_url=sub.callback_url, active=sub.active,
+                              created_at=sub.created_at)
+
+
+def _own_or_404(session: Session, principal: Principal, subscription_id: int) -> Subscription:
+    sub = session.get(Subscription, subscription_id)
+    if sub is None or sub.org_id != principal.org_id:
+        raise HTTPException(404, "subscription not found")
+    return sub
+
+
+@router.post("", status_code=201)
+def create_subscription(
+    body: SubscriptionCreate, session: WriteSessionDep, principal: Principal = Subscriber,
+) -> SubscriptionCreated:
+    """Register a callback URL for a shipment's future events."""
+    visible_or_404(session, principal, body.shipment_id)
+    sub = Subscription(org_id=principal.org_id, shipment_id=body.shipment_id,
+                       callback_url=body.callback_url,
+                       secret=body.secret or secrets.token_urlsafe(24), active=True,
+                       created_at=utcnow())
+    session.add(sub)
+    session.flush()
+    return SubscriptionCreated(**_public(sub).model_dump(), secret=sub.secret)
+
+
+@router.get("")
+def list_subscriptions(
+    session: SessionDep, principal: Principal = Subscriber,
+) -> SubscriptionsPublic:
+    """The caller's organization's subscriptions."""
+    rows = session.scalars(
+        select(Subscription).where(Subscription.org_id == principal.org_id)
+        .order_by(Subscription.id)
+    ).all()
+    return SubscriptionsPublic(data=[_public(s) for s in rows], count=len(rows))
+
+
+@router.delete("/{subscription_id}")
+def cancel_subscription(
+    subscription_id: PathId, session: WriteSessionDep, principal: Principal = Subscriber,
+) -> SubscriptionPublic:
+    """Stop deliveries to a subscription (its log is kept)."""
+    sub = _own_or_404(session, principal, subscription_id)
+    sub.active = False
+    return _public(sub)
+
+
+@router.get("/{subscription_id}/deliveries")
+def list_deliveries(
+    subscription_id: PathId, session: SessionDep, principal: Principal = Subscriber,
+    skip: int = Query(0, ge=0, le=MAX_SKIP), limit: int = Query(100, ge=1, le=1000),
+) -> DeliveriesPublic:
+    """The delivery log: status, attempts and last error of each delivery."""
+    sub = _own_or_404(session, principal, subscription_id)
+    rows = session.scalars(
+        select(Delivery).where(Delivery.subscription_id == sub.id).order_by(Delivery.id)
+        .offset(skip).limit(limit)
+    ).all()
+    data = [DeliveryPublic.model_validate(d, from_attributes=True) for d in rows]
+    return DeliveriesPublic(data=data, count=len(data))

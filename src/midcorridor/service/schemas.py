@@ -1,0 +1,482 @@
+"""Pydantic API shapes, one family per resource: ``XCreate`` in, ``XPublic``/``XsPublic`` out."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+from midcorridor.errors import InputError
+from midcorridor.service import iso6346
+
+# UN/LOCODE-like place ids: country + three letters/digits (e.g. KZAAU Aktau, AZBAK Baku).
+Locode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}[A-Z0-9]{3}$")]
+# Planned legs may pass through network nodes that are not LOCODEs (e.g. sea waypoints).
+NodeId = Annotated[str, StringConstraints(pattern=r"^[A-Z0-9][A-Za-z0-9_.-]{1,9}$")]
+Text100 = Annotated[str, StringConstraints(max_length=100)]
+# Database ids fit a 32-bit signed integer on every backend.
+Id = Annotated[int, Field(ge=1, le=2**31 - 1)]
+ClientEventId = Annotated[
+    str, StringConstraints(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_.:/-]+$")
+]
+
+
+class OrgKind(StrEnum):
+    shipper = "shipper"
+    forwarder = "forwarder"
+    operator = "operator"
+    coordinator = "coordinator"
+
+
+class EventType(StrEnum):
+    TRANSPORT = "TRANSPORT"
+    EQUIPMENT = "EQUIPMENT"
+    SHIPMENT = "SHIPMENT"
+
+
+# DCSA Track & Trace event type codes per event type.
+EVENT_CODES: dict[EventType, frozenset[str]] = {
+    EventType.TRANSPORT: frozenset({"ARRI", "DEPA"}),
+    EventType.EQUIPMENT: frozenset({"LOAD", "DISC", "GTIN", "GTOT", "STUF", "STRP", "INSP"}),
+    # SUBM = lodged/submitted, HOLD, RELS = released, ISSU = issued, RECE = received.
+    EventType.SHIPMENT: frozenset({"RECE", "SUBM", "HOLD", "RELS", "ISSU", "CONF"}),
+}
+DOCUMENT_TYPES = frozenset({"CUS", "BOL", "SMG", "CIM", "CMR", "INV", "PKL", "SWB"})
+MODES = ("rail", "road", "sea", "ferry")
+
+
+def _normalize_container(value: str) -> str:
+    try:
+        return iso6346.normalize(value)
+    except InputError as exc:
+        raise ValueError(str(exc)) from None
+
+
+# -- organizations, users, tokens -------------------------------------------------------------
+
+
+class OrganizationCreate(BaseModel):
+    name: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    kind: OrgKind
+    places: list[NodeId] = Field(default_factory=list, max_length=500)
+
+
+class OrganizationPublic(BaseModel):
+    id: int
+    name: str
+    kind: OrgKind
+    places: list[str]
+
+
+class OrganizationsPublic(BaseModel):
+    data: list[OrganizationPublic]
+    count: int
+
+
+class UserCreate(BaseModel):
+    org_id: Id
+    email: Annotated[str, StringConstraints(pattern=r"^[^@\s]{1,64}@[^@\s]{1,189}$")]
+    name: Annotated[str, StringConstraints(max_length=200)] = ""
+    is_admin: bool = False
+
+
+class UserPublic(BaseModel):
+    id: int
+    org_id: Id
+    email: str
+    name: str
+    is_admin: bool
+    role: str
+
+
+class UsersPublic(BaseModel):
+    data: list[UserPublic]
+    count: int
+
+
+class TokenCreate(BaseModel):
+    user_id: Id
+    name: Annotated[str, StringConstraints(max_length=200)] = ""
+
+
+class TokenPublic(BaseModel):
+    id: int
+    user_id: int
+    name: str
+    created_at: datetime
+    revoked_at: datetime | None
+
+
+class TokenCreated(TokenPublic):
+    token: str = Field(description="The secret; shown once, stored only as a hash.")
+
+
+class TokensPublic(BaseModel):
+    data: list[TokenPublic]
+    count: int
+
+
+# -- shipments ---------------------------------------------------------------------------------
+
+
+class LegIn(BaseModel):
+    origin: NodeId
+    destination: NodeId
+    mode: Literal["rail", "road", "sea", "ferry"]
+    planned_depart: AwareDatetime
+    planned_arrive: AwareDatetime
+    distance_km: Annotated[float, Field(ge=0, le=50_000)] | None = None
+    link_id: Text100 | None = None
+
+    @model_validator(mode="after")
+    def _times_in_order(self) -> LegIn:
+        if self.planned_arrive < self.planned_depart:
+            raise ValueError("planned_arrive is before planned_depart")
+        return self
+
+
+class LegPublic(LegIn):
+    seq: int
+
+
+class CargoIn(BaseModel):
+    units: Annotated[int, Field(ge=0, le=100_000)] = 0
+    weight_kg: Annotated[float, Field(ge=0, le=1e8)] = 0.0
+    teu: Annotated[float, Field(ge=0, le=100_000)] = 0.0
+    containers: list[str] = Field(default_factory=list, max_length=1000)
+
+    @field_validator("containers")
+    @classmethod
+    def _iso6346(cls, value: list[str]) -> list[str]:
+        return [_normalize_container(v) for v in value]
+
+
+class ShipmentCreate(BaseModel):
+    """Either ``legs`` (the planned route) or ``plan: true`` with ``depart`` for the planner."""
+
+    reference: Text100 = ""
+    origin: NodeId
+    destination: NodeId
+    cargo: CargoIn = Field(default_factory=CargoIn)
+    legs: list[LegIn] | None = Field(default=None, max_length=200)
+    plan: bool = False
+    depart: AwareDatetime | None = None
+    alert_threshold_h: Annotated[float, Field(gt=0, le=24 * 365)] | None = None
+
+    @model_validator(mode="after")
+    def _route_is_consistent(self) -> ShipmentCreate:
+        if self.plan:
+            if self.legs:
+                raise ValueError("give either legs or plan: true, not both")
+            if self.depart is None:
+                raise ValueError("depart is required with plan: true")
+            return self
+        if not self.legs:
+            raise ValueError("legs is required (at least one leg) unless plan is true")
+        if self.legs[0].origin != self.origin:
+            raise ValueError("legs[0].origin must equal origin")
+        if self.legs[-1].destination != self.destination:
+            raise ValueError("the last leg's destination must equal destination")
+        for i, (a, b) in enumerate(zip(self.legs, self.legs[1:], strict=False)):
+            if a.destination != b.origin:
+                raise ValueError(f"legs[{i + 1}].origin must equal legs[{i}].destination")
+            if b.planned_depart < a.planned_arrive:
+                raise ValueError(f"legs[{i + 1}] departs before legs[{i}] arrives")
+        return self
+
+
+class CargoPublic(BaseModel):
+    units: int
+    weight_kg: float
+    teu: float
+    containers: list[str]
+
+
+class ShipmentPublic(BaseModel):
+    id: int
+    org_id: int
+    reference: str
+    origin: str
+    destination: str
+    cargo: CargoPublic
+    legs: list[LegPublic]
+    status: str
+    planned_arrival: datetime
+    eta: datetime
+    delay_h: float
+    last_seen_at: datetime | None
+    created_at: datetime
+
+
+class ShipmentsPublic(BaseModel):
+    data: list[ShipmentPublic]
+    count: int
+
+
+# -- events --------------------------------------------------------------------------------
+
+
+class EventCreate(BaseModel):
+    """An operator event in the shape of DCSA Track & Trace."""
+
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+    event_id: ClientEventId = Field(description="The client's id; posting it again is a no-op.")
+    shipment_id: Id
+    event_type: EventType
+    event_code: Annotated[str, StringConstraints(min_length=4, max_length=4)]
+    classifier: Literal["ACT", "EST", "PLN"] = "ACT"
+    event_time: AwareDatetime
+    location: Locode
+    vehicle: Text100 = ""
+    mode: Literal["rail", "road", "sea", "ferry"] | None = None
+    equipment_reference: str | None = None
+    document_type: str | None = None
+    description: Annotated[str, StringConstraints(max_length=500)] = ""
+
+    @field_validator("event_code")
+    @classmethod
+    def _code_fits_type(cls, value: str, info: ValidationInfo) -> str:
+        kind = info.data.get("event_type")
+        if kind is not None and value not in EVENT_CODES[kind]:
+            allowed = ", ".join(sorted(EVENT_CODES[kind]))
+            raise ValueError(f"{value!r} is not a {kind.value} event code; use one of {allowed}")
+        return value
+
+    @field_validator("equipment_reference")
+    @classmethod
+    def _container(cls, value: str | None) -> str | None:
+        return None if value is None else _normalize_container(value)
+
+    @field_validator("document_type")
+    @classmethod
+    def _document(cls, value: str | None) -> str | None:
+        if value is not None and value not in DOCUMENT_TYPES:
+            known = ", ".join(sorted(DOCUMENT_TYPES))
+            raise ValueError(f"unknown document type; use one of {known}")
+        return value
+
+    @field_validator("event_time")
+    @classmethod
+    def _not_far_future(cls, value: datetime, info: ValidationInfo) -> datetime:
+        limit = datetime.now(UTC) + timedelta(hours=1)
+        if info.data.get("classifier", "ACT") == "ACT" and value > limit:
+            raise ValueError("an actual (ACT) event cannot happen in the future")
+        if value.year < 2000 or value.year > 2100:
+            raise ValueError("event_time must be between the years 2000 and 2100")
+        return value
+
+
+class EventPublic(BaseModel):
+    id: int
+    event_id: str
+    shipment_id: int
+    reporting_org_id: int
+    event_type: str
+    event_code: str
+    classifier: str
+    event_time: datetime
+    received_at: datetime
+    location: str
+    vehicle: str
+    mode: str | None
+    equipment_reference: str | None
+    document_type: str | None
+    description: str
+    off_route: bool
+
+
+class EventsPublic(BaseModel):
+    data: list[EventPublic]
+    count: int
+
+
+class ShipmentDetail(ShipmentPublic):
+    events: list[EventPublic]
+
+
+class BulkEventsCreate(BaseModel):
+    events: list[EventCreate] = Field(min_length=1, max_length=1000)
+
+
+class BulkItem(BaseModel):
+    event_id: str
+    status: Literal["created", "duplicate", "rejected"]
+    id: int | None = None
+    off_route: bool = False
+    error: str = ""
+
+
+class BulkResult(BaseModel):
+    created: int
+    duplicates: int
+    rejected: int
+    results: list[BulkItem]
+
+
+# -- ETA and alerts ----------------------------------------------------------------------------
+
+
+class EtaPublic(BaseModel):
+    shipment_id: int
+    eta: datetime
+    planned_arrival: datetime
+    delay_h: float
+    status: str
+
+
+class EtaRecordPublic(BaseModel):
+    computed_at: datetime
+    eta: datetime
+    delay_h: float
+    event_id: int | None
+
+
+class EtaHistoryPublic(BaseModel):
+    data: list[EtaRecordPublic]
+    count: int
+
+
+class AlertPublic(BaseModel):
+    id: int
+    shipment_id: int
+    kind: Literal["eta_slip", "silent"]
+    created_at: datetime
+    message: str
+    slip_h: float | None
+
+
+class AlertsPublic(BaseModel):
+    data: list[AlertPublic]
+    count: int
+
+
+# -- subscriptions -----------------------------------------------------------------------------
+
+
+class SubscriptionCreate(BaseModel):
+    shipment_id: Id
+    callback_url: Annotated[
+        str, StringConstraints(max_length=2000, pattern=r"^https?://[^\s/$.?#][^\s]*$")
+    ]
+    secret: Annotated[str, StringConstraints(min_length=16, max_length=100)] | None = None
+
+
+class SubscriptionPublic(BaseModel):
+    id: int
+    shipment_id: int
+    callback_url: str
+    active: bool
+    created_at: datetime
+
+
+class SubscriptionCreated(SubscriptionPublic):
+    secret: str = Field(description="The HMAC-SHA256 key of the deliveries; shown once.")
+
+
+class SubscriptionsPublic(BaseModel):
+    data: list[SubscriptionPublic]
+    count: int
+
+
+class DeliveryPublic(BaseModel):
+    id: int
+    subscription_id: int
+    event_id: int
+    status: Literal["pending", "delivered", "failed"]
+    attempts: int
+    next_attempt_at: datetime
+    last_attempt_at: datetime | None
+    last_status_code: int | None
+    last_error: str
+    delivered_at: datetime | None
+
+
+class DeliveriesPublic(BaseModel):
+    data: list[DeliveryPublic]
+    count: int
+
+
+# -- aggregates and planner --------------------------------------------------------------------
+
+
+class PortQueue(BaseModel):
+    location: str
+    waiting: int = Field(description="Shipments whose last transport event there is an arrival.")
+    oldest_arrival: datetime | None
+    mean_wait_h: float
+
+
+class PortQueuesPublic(BaseModel):
+    data: list[PortQueue]
+    count: int
+
+
+class Dwell(BaseModel):
+    location: str
+    shipments: int
+    mean_dwell_h: float
+    max_dwell_h: float
+
+
+class DwellPublic(BaseModel):
+    data: list[Dwell]
+    count: int
+
+
+class PlanRequest(BaseModel):
+    origin: Annotated[str, StringConstraints(min_length=2, max_length=100)]
+    destination: Annotated[str, StringConstraints(min_length=2, max_length=100)]
+    depart: AwareDatetime
+    teu: Annotated[float, Field(gt=0, le=10_000)] = 1.0
+
+
+class PlanPublic(BaseModel):
+    options: list[list[LegIn]]
+
+
+class CrossingRequest(BaseModel):
+    """A seeded crossing instance generated from the data set, solved within the time limit."""
+
+    days: Annotated[float, Field(ge=1, le=14)] = 7.0
+    seed: Annotated[int, Field(ge=0, le=2**31 - 1)] = 0
+    mode: Literal["assignment", "rotation"] = "assignment"
+    time_limit_s: Annotated[float, Field(gt=0, le=30)] = 5.0
+
+
+class CrossingFigures(BaseModel):
+    objective: float
+    mean_wait_hours: float
+    p95_wait_hours: float
+    left_behind_units: int
+    assigned_units: int
+    sailings: int
+
+
+class CrossingPublic(BaseModel):
+    mode: str
+    status: str
+    objective: float
+    gap: float
+    seconds: float
+    bookings: int
+    plan: CrossingFigures
+    fifo: CrossingFigures
+    mean_wait_reduction: float
+
+
+class HealthPublic(BaseModel):
+    status: str
+    database: str
+    planner: bool

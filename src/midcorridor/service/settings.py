@@ -1,0 +1,85 @@
+"""One settings class for the service, read from ``MIDCORRIDOR_*`` environment variables."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+
+from midcorridor.errors import InputError
+
+DEFAULT_DATA_DIR = Path(".midcorridor")
+
+
+def default_database_url(data_dir: Path = DEFAULT_DATA_DIR) -> str:
+    """The SQLite file in the local data folder (WAL mode is switched on when it opens)."""
+    return f"sqlite:///{(data_dir / 'service.sqlite').as_posix()}"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the service needs to run; every field has an env var ``MIDCORRIDOR_<FIELD>``.
+
+    ``database_url`` is a SQLAlchemy URL: SQLite by default, PostgreSQL as
+    ``postgresql+psycopg://user:password@host:5432/db``.
+    """
+
+    database_url: str = ""
+    migrate_on_start: bool = True
+    max_body_bytes: int = 2_000_000
+    max_bulk_events: int = 1000
+    eta_slip_alert_h: float = 24.0
+    silence_factor: float = 1.5
+    alert_scan_interval_s: float = 300.0
+    delivery_interval_s: float = 2.0
+    delivery_max_attempts: int = 6
+    delivery_backoff_s: float = 5.0
+    delivery_timeout_s: float = 5.0
+    sqlite_synchronous: str = "NORMAL"
+    background: bool = True
+
+    def __post_init__(self) -> None:
+        if not self.database_url:
+            object.__setattr__(self, "database_url", default_database_url())
+        if self.sqlite_synchronous.upper() not in {"OFF", "NORMAL", "FULL", "EXTRA"}:
+            raise InputError(
+                "MIDCORRIDOR_SQLITE_SYNCHRONOUS must be one of OFF, NORMAL, FULL, EXTRA"
+            )
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None, **overrides: object) -> Settings:
+        """Settings from the environment (``os.environ`` by default), then ``overrides``."""
+        env = os.environ if environ is None else environ
+        values: dict[str, object] = {}
+        for f in fields(cls):
+            raw = env.get(f"MIDCORRIDOR_{f.name.upper()}")
+            if raw is None:
+                continue
+            values[f.name] = _parse(f.name, str(f.type), raw)
+        values.update(overrides)
+        return cls(**values)  # type: ignore[arg-type]
+
+    def replace(self, **changes: object) -> Settings:
+        """A copy with some fields changed."""
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+def _parse(name: str, type_name: str, raw: str) -> object:
+    try:
+        if type_name == "bool":
+            if raw.lower() not in {"1", "0", "true", "false", "yes", "no"}:
+                raise ValueError(raw)
+            return raw.lower() in {"1", "true", "yes"}
+        if type_name == "int":
+            return int(raw)
+        if type_name == "float":
+            return float(raw)
+    except ValueError:
+        raise InputError(
+            f"MIDCORRIDOR_{name.upper()}={raw!r} is not a valid {type_name}"
+        ) from None
+    return raw

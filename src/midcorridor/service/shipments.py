@@ -1,0 +1,123 @@
+"""Shipments: create (with planned legs, given or from the planner), list, read."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from midcorridor.service import access, planning
+from midcorridor.service.db.models import Container, EtaRecord, Event, Leg, Shipment
+from midcorridor.service.schemas import (
+    CargoPublic,
+    LegIn,
+    LegPublic,
+    ShipmentCreate,
+    ShipmentPublic,
+)
+
+
+def create_shipment(
+    *, session: Session, org_id: int, shipment_in: ShipmentCreate, now: datetime
+) -> Shipment:
+    """Store a shipment of ``org_id`` with its planned legs and the first ETA record."""
+    legs: Sequence[LegIn]
+    if shipment_in.plan:
+        assert shipment_in.depart is not None
+        legs = planning.plan_options(
+            shipment_in.origin, shipment_in.destination, shipment_in.depart,
+            shipment_in.cargo.teu or 1.0, limit=1,
+        )[0]
+    else:
+        legs = shipment_in.legs or []
+    planned_arrival = legs[-1].planned_arrive
+    cargo = shipment_in.cargo
+    shipment = Shipment(
+        org_id=org_id, reference=shipment_in.reference, origin=legs[0].origin,
+        destination=legs[-1].destination, cargo_units=cargo.units,
+        cargo_weight_kg=cargo.weight_kg, cargo_teu=cargo.teu, created_at=now,
+        planned_arrival=planned_arrival, eta=planned_arrival, delay_h=0.0, status="planned",
+        alert_threshold_h=shipment_in.alert_threshold_h,
+        legs=[
+            Leg(seq=i, origin=leg.origin, destination=leg.destination, mode=leg.mode,
+                planned_depart=leg.planned_depart, planned_arrive=leg.planned_arrive,
+                distance_km=leg.distance_km, link_id=leg.link_id)
+            for i, leg in enumerate(legs)
+        ],
+        containers=[Container(number=n) for n in dict.fromkeys(cargo.containers)],
+    )
+    session.add(shipment)
+    session.flush()
+    session.add(EtaRecord(shipment_id=shipment.id, computed_at=now, eta=planned_arrival,
+                          delay_h=0.0, event_id=None))
+    return shipment
+
+
+def visible_query(principal: access.Principal):  # type: ignore[no-untyped-def]
+    """A select of the shipments the caller may read."""
+    query = select(Shipment)
+    if principal.role in (access.Role.shipper, access.Role.forwarder):
+        query = query.where(Shipment.org_id == principal.org_id)
+    elif principal.role is access.Role.operator:
+        places = sorted(principal.places) or ["-"]
+        on_route = select(Leg.shipment_id).where(
+            or_(Leg.origin.in_(places), Leg.destination.in_(places))
+        )
+        query = query.where(Shipment.id.in_(on_route))
+    elif principal.role is not access.Role.admin:
+        query = query.where(Shipment.id < 0)
+    return query
+
+
+def list_shipments(
+    *, session: Session, principal: access.Principal, skip: int, limit: int
+) -> tuple[list[Shipment], int]:
+    """A page of the caller's shipments, newest first, and their total count."""
+    query = visible_query(principal)
+    count = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.scalars(
+        query.options(selectinload(Shipment.containers))
+        .order_by(Shipment.id.desc()).offset(skip).limit(limit)
+    ).all()
+    return list(rows), count
+
+
+def get_visible(
+    *, session: Session, principal: access.Principal, shipment_id: int
+) -> Shipment | None:
+    """The shipment if the caller may read it, else None (so that 404 leaks nothing)."""
+    shipment = session.get(Shipment, shipment_id)
+    if shipment is None or not access.can_see(principal, shipment):
+        return None
+    return shipment
+
+
+def events_of(*, session: Session, shipment_id: int, limit: int = 1000) -> list[Event]:
+    """A shipment's events in event-time order (late arrivals sort into place)."""
+    return list(session.scalars(
+        select(Event).where(Event.shipment_id == shipment_id)
+        .order_by(Event.event_time, Event.id).limit(limit)
+    ))
+
+
+def to_public(shipment: Shipment) -> ShipmentPublic:
+    """The API shape of a shipment."""
+    return ShipmentPublic(
+        id=shipment.id, org_id=shipment.org_id, reference=shipment.reference,
+        origin=shipment.origin, destination=shipment.destination,
+        cargo=CargoPublic(units=shipment.cargo_units, weight_kg=shipment.cargo_weight_kg,
+                          teu=shipment.cargo_teu,
+                          containers=[c.number for c in shipment.containers]),
+        legs=[
+            LegPublic(seq=leg.seq, origin=leg.origin, destination=leg.destination,
+                      mode=leg.mode,  # type: ignore[arg-type]
+                      planned_depart=leg.planned_depart, planned_arrive=leg.planned_arrive,
+                      distance_km=leg.distance_km, link_id=leg.link_id)
+            for leg in shipment.legs
+        ],
+        status=shipment.status, planned_arrival=shipment.planned_arrival, eta=shipment.eta,
+        delay_h=shipment.delay_h, last_seen_at=shipment.last_seen_at,
+        created_at=shipment.created_at,
+    )

@@ -1,0 +1,104 @@
+"""Service fixtures: a real database per test, on SQLite and on PostgreSQL.
+
+PostgreSQL runs as a throw-away server for the whole session (see ``pg_server``); each test
+gets a fresh database copied from a migrated template, SQLite a copy of a migrated file.
+"""
+
+from __future__ import annotations
+
+import itertools
+import shutil
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+sys.path.insert(0, str(Path(__file__).parent))  # the helper modules beside this file
+
+from pg_server import create_database, drop_database, postgres_server  # noqa: E402
+from service_factories import World, make_world, shipment_body  # noqa: E402
+
+from midcorridor.service.db.engine import Database
+from midcorridor.service.main import create_app
+from midcorridor.service.migrations import upgrade
+from midcorridor.service.settings import Settings
+
+BACKENDS = ("sqlite", "postgresql")
+_counter = itertools.count()
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """The admin URL of a PostgreSQL server started for this test session."""
+    with postgres_server() as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def postgres_template(postgres_url: str) -> str:
+    """A migrated database that each test's database is copied from."""
+    url = create_database(postgres_url, "midcorridor_template")
+    db = Database(Settings(database_url=url))
+    upgrade(db.engine)
+    db.dispose()
+    return "midcorridor_template"
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated SQLite file that each test's database is copied from."""
+    path = tmp_path_factory.mktemp("sqlite-template") / "template.sqlite"
+    db = Database(Settings(database_url=f"sqlite:///{path}"))
+    upgrade(db.engine)
+    with db.engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.dispose()
+    return path
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, migrated database on each backend."""
+    if request.param == "sqlite":
+        path = tmp_path / "service.sqlite"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        yield f"sqlite:///{path}"
+        return
+    admin = request.getfixturevalue("postgres_url")
+    template = request.getfixturevalue("postgres_template")
+    name = f"mc_test_{next(_counter)}"
+    yield create_database(admin, name, template=template)
+    drop_database(admin, name)
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    """Settings for a test: no background worker, migrations already applied."""
+    return Settings(database_url=database_url, background=False, migrate_on_start=False)
+
+
+@pytest.fixture
+def client(settings: Settings) -> Iterator[TestClient]:
+    """An HTTP client on the app (lifespan run)."""
+    with TestClient(create_app(settings)) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def db(client: TestClient) -> Database:
+    """The app's database handle."""
+    database: Database = client.app.state.db  # type: ignore[attr-defined]
+    return database
+
+
+@pytest.fixture
+def world(client: TestClient, db: Database) -> World:
+    """Every role with a token, and one shipment each for shipper and shipper_b."""
+    w = make_world(db)
+    for role, attr in (("shipper", "shipment_id"), ("shipper_b", "other_shipment_id")):
+        r = client.post("/shipments", json=shipment_body(), headers=w.auth(role))
+        assert r.status_code == 201, r.text
+        setattr(w, attr, r.json()["id"])
+    return w

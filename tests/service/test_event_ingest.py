@@ -1,0 +1,130 @@
+"""Event ingestion: idempotency, out-of-order and late events, off-route flags, validation."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from fastapi.testclient import TestClient
+from service_factories import START, World, event, shipment_body
+from sqlalchemy import func, select
+
+from midcorridor.service.db.engine import Database
+from midcorridor.service.db.models import Event
+
+
+def _count(db: Database, shipment_id: int) -> int:
+    with db.read() as s:
+        return s.scalar(select(func.count(Event.id)).where(Event.shipment_id == shipment_id)) or 0
+
+
+def test_same_event_twice_is_stored_once_and_answered_the_same(
+    client: TestClient, db: Database, world: World
+) -> None:
+    """Posting an event id again returns 200 with the identical body and stores nothing new."""
+    body = event("e-1", world.shipment_id, "DEPA", "KZAAU", START + timedelta(hours=150))
+    first = client.post("/events", json=body, headers=world.auth("operator"))
+    second = client.post("/events", json=body, headers=world.auth("operator"))
+    assert (first.status_code, second.status_code) == (201, 200)
+    assert first.json() == second.json()
+    assert _count(db, world.shipment_id) == 1
+
+
+def test_reused_event_id_with_other_content_is_a_conflict(
+    client: TestClient, world: World
+) -> None:
+    """The same event id with different content answers 409 and keeps the first event."""
+    body = event("e-2", world.shipment_id, "DEPA", "KZAAU", START + timedelta(hours=150))
+    assert client.post("/events", json=body, headers=world.auth("operator")).status_code == 201
+    body["location"] = "AZALT"
+    r = client.post("/events", json=body, headers=world.auth("operator"))
+    assert r.status_code == 409
+    assert "e-2" in r.json()["detail"]
+
+
+def test_out_of_order_events_give_the_same_eta(client: TestClient, world: World) -> None:
+    """Events posted late and out of order leave the shipment as if they came in order."""
+    times = {"DEPA CNALK": 0, "ARRI KZDOS": 4, "DEPA KZDOS": 14, "ARRI KZAAU": 125}
+    bodies = [event(f"o-{i}", world.shipment_id, key.split()[0], key.split()[1],
+                    START + timedelta(hours=h)) for i, (key, h) in enumerate(times.items())]
+    other = client.post("/shipments", json=shipment_body(), headers=world.auth("shipper"))
+    other_id = other.json()["id"]
+    for b in reversed(bodies):
+        client.post("/events", json=b, headers=world.auth("operator"))
+    for b in bodies:
+        b2 = dict(b, event_id="r" + b["event_id"], shipment_id=other_id)
+        client.post("/events", json=b2, headers=world.auth("operator"))
+    a = client.get(f"/shipments/{world.shipment_id}/eta", headers=world.auth("shipper")).json()
+    b = client.get(f"/shipments/{other_id}/eta", headers=world.auth("shipper")).json()
+    assert a["eta"] == b["eta"] and a["delay_h"] == b["delay_h"] == 9.0  # 125 h vs planned 116 h
+    detail = client.get(f"/shipments/{world.shipment_id}", headers=world.auth("shipper")).json()
+    assert [e["event_id"] for e in detail["events"]] == ["o-0", "o-1", "o-2", "o-3"]
+
+
+def test_event_off_the_route_is_accepted_and_flagged(client: TestClient, world: World) -> None:
+    """An event at a place not on the route is stored with ``off_route`` set, not dropped."""
+    body = event("x-1", world.shipment_id, "ARRI", "KZKUR", START + timedelta(hours=120),
+                 event_type="EQUIPMENT", event_code="DISC")
+    r = client.post("/events", json=body, headers=world.auth("operator"))
+    assert r.status_code == 201
+    assert r.json()["off_route"] is True
+
+
+def test_invalid_event_names_the_field(client: TestClient, world: World) -> None:
+    """Bad code, place or container get a 422 whose location names the field."""
+    cases = {
+        "event_code": {"event_code": "LOAD"},
+        "location": {"location": "Aktau"},
+        "equipment_reference": {"equipment_reference": "CSQU3054384"},
+        "event_time": {"event_time": "2026-01-05T08:00:00"},
+    }
+    for field, change in cases.items():
+        body = event("v-1", world.shipment_id, "DEPA", "KZAAU", START) | change
+        r = client.post("/events", json=body, headers=world.auth("operator"))
+        assert r.status_code == 422, field
+        assert field in [e["loc"][-1] for e in r.json()["detail"]], r.text
+
+
+def test_oversized_body_is_refused(client: TestClient, world: World) -> None:
+    """A body over the size limit answers 413 before it is parsed."""
+    big = {"events": [], "padding": "x" * 2_100_000}
+    r = client.post("/events/bulk", json=big, headers=world.auth("operator"))
+    assert r.status_code == 413
+
+
+def test_bulk_mixes_created_duplicate_and_rejected(
+    client: TestClient, db: Database, world: World
+) -> None:
+    """A bulk post reports each event's outcome and stores only the new, allowed ones."""
+    t = START + timedelta(hours=150)
+    events = [
+        event("b-1", world.shipment_id, "DEPA", "KZAAU", t),
+        event("b-1", world.shipment_id, "DEPA", "KZAAU", t),
+        event("b-2", world.other_shipment_id, "ARRI", "AZALT", t + timedelta(hours=22)),
+        event("b-3", 999_999, "ARRI", "AZALT", t),
+    ]
+    r = client.post("/events/bulk", json={"events": events}, headers=world.auth("operator"))
+    assert r.status_code == 200
+    result = r.json()
+    assert [i["status"] for i in result["results"]] == [
+        "created", "duplicate", "created", "rejected"]
+    assert (result["created"], result["duplicates"], result["rejected"]) == (2, 1, 1)
+    again = client.post("/events/bulk", json={"events": events[:1]},
+                        headers=world.auth("operator")).json()
+    assert again["results"][0] == result["results"][0] | {"status": "duplicate"}
+    assert _count(db, world.shipment_id) == 1
+
+
+def test_concurrent_replays_store_one_event(
+    client: TestClient, db: Database, world: World
+) -> None:
+    """Eight simultaneous posts of one event id store it once; all get the same answer."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    body = event("race-1", world.shipment_id, "DEPA", "KZAAU", START + timedelta(hours=150))
+    with ThreadPoolExecutor(8) as pool:
+        answers = list(pool.map(
+            lambda _: client.post("/events", json=body, headers=world.auth("operator")),
+            range(8)))
+    assert sorted(a.status_code for a in answers) == [200] * 7 + [201]
+    assert len({a.text for a in answers}) == 1
+    assert _count(db, world.shipment_id) == 1
