@@ -610,28 +610,19 @@ def _parse_scenario(
         _parse_link(sub_row("add_links", i, r), reader)
         for i, r in enumerate(entry.get("add_links") or [])
     ]
-    changed_nodes: list[Node | None] = []
-    for node_id, change in (entry.get("change_nodes") or {}).items():
-        base = nodes.get(str(node_id))
-        if base is None:
-            reader.problem(row, f"change_nodes.{node_id}", "no such node in nodes.csv")
-            continue
-        changed_nodes.append(
-            _parse_node(
-                sub_row("change_nodes", node_id, {**base.data, **_stringify(change)}), reader
-            )
-        )
-    changed_links: list[Link | None] = []
-    for link_id, change in (entry.get("change_links") or {}).items():
-        base = links.get(str(link_id))
-        if base is None:
-            reader.problem(row, f"change_links.{link_id}", "no such link in links.csv")
-            continue
-        changed_links.append(
-            _parse_link(
-                sub_row("change_links", link_id, {**base.data, **_stringify(change)}), reader
-            )
-        )
+    def changed(key: str, base_rows: Mapping[str, _Row], file: str) -> list[_Row]:
+        """Rows of ``change_nodes``/``change_links``: the base row with the changes laid over."""
+        rows = []
+        for row_id, change in (entry.get(key) or {}).items():
+            base = base_rows.get(str(row_id))
+            if base is None:
+                reader.problem(row, f"{key}.{row_id}", f"no such id in {file}")
+                continue
+            rows.append(sub_row(key, row_id, {**base.data, **_stringify(change)}))
+        return rows
+
+    changed_nodes = [_parse_node(r, reader) for r in changed("change_nodes", nodes, "nodes.csv")]
+    changed_links = [_parse_link(r, reader) for r in changed("change_links", links, "links.csv")]
     services = []
     for index, service in enumerate(entry.get("add_services") or []):
         parsed = _parse_service(

@@ -71,7 +71,9 @@ class SearchGraph:
         for node_id in self.ids:
             node = network.nodes[node_id]
             given = node.handling_h is not None
-            self.handling_h.append(node.handling_h if given else DEFAULT_HANDLING_H[node.kind])
+            self.handling_h.append(
+                node.handling_h if node.handling_h is not None else DEFAULT_HANDLING_H[node.kind]
+            )
             prov = network.provenance_of("nodes", node_id, "handling_h")
             self.handling_assumed.append(not given or (prov is not None and prov.is_assumption))
             charge = handling_charge(node_id, tariffs)
@@ -114,7 +116,7 @@ class SearchGraph:
                                        int, int], ...]] = []
         for s in range(len(self.state_node)):
             v, ctx = self.state_node[s], self.state_ctx[s]
-            row = []
+            row: list[tuple[int, float, float, tuple[float, ...] | None, float, int, int]] = []
             for a in self.out[v]:
                 arc = self.arcs[a]
                 head = self.state_of[(arc.head, self.arc_ctx[a])]

@@ -119,7 +119,8 @@ def _bound(graph: SearchGraph, target: int) -> list[float] | None:
     dlat, dlon = lat - lat[target], lon - lon[target]
     hav = np.sin(dlat / 2) ** 2 + np.cos(lat) * np.cos(lat[target]) * np.sin(dlon / 2) ** 2
     km = 2 * 6371.0 * np.arcsin(np.minimum(1.0, np.sqrt(hav)))
-    return (km / vmax * 0.999999).tolist()  # type: ignore[no-any-return]
+    bound: list[float] = (km / vmax * 0.999999).tolist()
+    return bound
 
 
 def pareto_search(
@@ -145,7 +146,7 @@ def pareto_search(
     hand_cost, hub = graph.handling_cost, graph.hub_co2
     slack_t = graph.node_slack
     full = (1 << len(required)) - 1
-    bits = {}
+    bits: dict[int, int] = {}
     for j, arc_set in enumerate(required):
         for a in arc_set:
             bits[a] = bits.get(a, 0) | (1 << j)
