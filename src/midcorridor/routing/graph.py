@@ -7,7 +7,9 @@ handling is only paid when the mode or the vessel changes. Each state's outgoing
 the extra time before departure (handling + border/gauge dwell), the running time and the
 departure schedule, so the query loops do no look-ups.
 
-Costs and CO2e are per TEU and scaled by the cargo at the end (both are linear in TEU).
+Costs and CO2e are per TEU and scaled by the cargo at the end (both are linear in TEU). The
+single-criterion query runs on a second compilation built with the graph (the time classes of
+:mod:`midcorridor.routing.timeindex`).
 """
 
 from __future__ import annotations
@@ -17,9 +19,11 @@ import weakref
 from dataclasses import dataclass
 
 from midcorridor.emissions import hub_emission, link_emission
+from midcorridor.emissions.chain import Emission, link_intensity, transport_emission
 from midcorridor.network.model import Link, Network, NodeKind, Service
 from midcorridor.routing.cargo import TONNES_PER_TEU
-from midcorridor.routing.costs import Tariffs, handling_charge, link_charge
+from midcorridor.routing.costs import Charge, Tariffs, handling_charge, link_charge
+from midcorridor.routing.timeindex import TimeIndex
 from midcorridor.routing.timetable import Schedule, schedule_of
 
 #: Terminal handling when the data set gives none. assumption: a day at a seaport (Baku's
@@ -82,6 +86,7 @@ class SearchGraph:
         self.hub_co2 = hub_emission(TONNES_PER_TEU).wtw_kg
         self.hub_ttw = hub_emission(TONNES_PER_TEU).ttw_kg
         self._build_states()
+        self.time_index = TimeIndex(self)
 
     # -- contexts and states --------------------------------------------------------------
     def _ctx_key(self, a: int) -> tuple[object, ...]:
@@ -187,11 +192,15 @@ def _arc_variants(network: Network, tariffs: Tariffs, index: dict[str, int]) -> 
     variants: list[ArcVariant] = []
     covered: set[tuple[str, str, str]] = set()
     hub = hub_emission(TONNES_PER_TEU)
+    per_link: dict[int, tuple[Charge, Emission]] = {}  # both directions cost the same
 
     def make(tail: str, head: str, link: Link, service: Service | None, direction: int,
              leg: int, run_h: float, schedule: Schedule | None) -> ArcVariant:
-        charge = link_charge(network, link, tariffs)
-        co2 = link_emission(network, link, TONNES_PER_TEU)
+        known = per_link.get(id(link))
+        if known is None:
+            known = per_link[id(link)] = (link_charge(network, link, tariffs),
+                                         _link_co2(network, link))
+        charge, co2 = known
         cost, wtw, ttw = charge.usd, co2.wtw_kg, co2.ttw_kg
         if link.gauge_change:
             cost += handling_charge(head, tariffs).usd
@@ -232,6 +241,26 @@ def _arc_variants(network: Network, tariffs: Tariffs, index: dict[str, int]) -> 
             variants.append(make(arc.tail, arc.head, arc.link, None, 0, 0, arc.link.hours.typ,
                                  None))
     return variants
+
+
+#: The WGS 84 geodesic is at most 0.5 % longer than the 6371 km sphere's great circle (the
+#: ellipsoid's radii of curvature stay within 6335-6400 km), so a link longer than the sphere
+#: distance times this factor is surely longer than the geodesic x 1.005 that
+#: ``emissions.distance.is_great_circle`` tests for.
+_SURELY_NOT_GCD = 1.03
+
+
+def _link_co2(network: Network, link: Link) -> Emission:
+    """``link_emission`` per TEU, skipping the slow ellipsoid geodesic where it cannot matter.
+
+    ``emission_distance_km`` only adjusts links whose distance is (about) the great circle; a
+    link clearly longer than the spherical great circle is used as it is.
+    """
+    a, b = network.nodes[link.origin], network.nodes[link.destination]
+    if link.distance_km > haversine_km(a.lat, a.lon, b.lat, b.lon) * _SURELY_NOT_GCD:
+        return transport_emission(link_intensity(network, link), TONNES_PER_TEU,
+                                  link.distance_km)
+    return link_emission(network, link, TONNES_PER_TEU)
 
 
 _CACHE: dict[tuple[int, int], SearchGraph] = {}

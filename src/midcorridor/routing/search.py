@@ -10,21 +10,35 @@ with dominance pruning is exact: a label is dropped only when another label at t
 is no worse in every criterion. Labels at the same node that arrived differently are compared
 with a slack (the most the handling and dwell at that node could add), which keeps cycles
 through other modes from multiplying labels without losing any Pareto-optimal route.
+
+Both queries use per-target lower bounds from :mod:`midcorridor.routing.timeindex`: the time
+query as an A* bound, the Pareto search to leave labels in order of their bounds and drop those
+that cannot beat a route already found (exact, because the bounds never overestimate).
 """
 
 from __future__ import annotations
 
 import heapq
 import math
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from itertools import count
+from typing import Generic, TypeVar
 
 import numpy as np
 
 from midcorridor.routing.graph import SearchGraph, speed_bound_kmh
+from midcorridor.routing.timeindex import (
+    StaticEntry,
+    TimedEntry,
+    TimeIndex,
+    alt_bound,
+    remaining_lower_bounds,
+)
 from midcorridor.routing.timetable import WEEK_ANCHOR_H
+
+_E = TypeVar("_E")  # an entry of a time-index row
 
 
 @dataclass(frozen=True)
@@ -61,50 +75,123 @@ def earliest_arrival(
     banned: Collection[int] = (),
     astar: bool = True,
 ) -> float:
-    """The earliest arrival time (hours since the epoch) at ``target``, or ``inf``."""
-    entries = graph.entries
-    state_node = graph.state_node
-    n_states = len(entries)
-    dist = [math.inf] * n_states
-    start = graph.state_of[(source, 0)]
+    """The earliest arrival time (hours since the epoch) at ``target``, or ``inf``.
+
+    Runs over the merged time classes of :class:`~midcorridor.routing.timeindex.TimeIndex`;
+    with ``astar`` the bound is the larger of the ALT landmark bound and the straight-line one.
+    """
+    index = graph.time_index
+    if astar:
+        bound = alt_bound(graph, target, lambda: _euclid(graph, target))
+        if bound[index.start[source]] == math.inf:
+            return math.inf
+        return _astar(index, source, target, depart_h, bound, banned)
+    return _dijkstra(index, source, target, depart_h, banned)
+
+
+# The two loops below are written out with local names and without per-entry branches for
+# speed (see benchmarks/bench_routing.py). Heap entries are (key, class): equal keys fall back
+# to the class number, so the order is deterministic. A popped entry is stale when its class
+# has since been reached earlier; the first class popped at the target node is the answer.
+
+
+def _dijkstra(index: TimeIndex, source: int, target: int, depart_h: float,
+              banned: Collection[int]) -> float:
+    node = index.node
+    static: Sequence[tuple[StaticEntry, ...]] = index.static
+    timed: Sequence[tuple[TimedEntry, ...]] = index.timed
+    dist = [math.inf] * len(node)
+    start = index.start[source]
     dist[start] = depart_h
-    h = _bound(graph, target) if astar else None
-    heap: list[tuple[float, int, int]] = [(depart_h + (h[source] if h else 0.0), 0, start)]
+    heap = [(depart_h, start)]
     push, pop = heapq.heappush, heapq.heappop
-    tie = count(1)
-    done = [False] * n_states
-    check_banned = bool(banned)
-    # NOTE: the loop is written out with local names for speed (see benchmarks/bench_routing).
+    if banned:
+        static = _Filtered(static, index.static_arcs, banned)
+        timed = _Filtered(timed, index.timed_arcs, banned)
     while heap:
-        _, _, s = pop(heap)
-        if done[s]:
+        t, s = pop(heap)
+        if t > dist[s]:
             continue
-        done[s] = True
-        v = state_node[s]
-        if v == target:
-            return dist[s]
-        t = dist[s]
-        for head, pre, run, times, period, a, _ in entries[s]:
-            if check_banned and a in banned:
-                continue
-            ready = t + pre
-            if times is not None:
+        if node[s] == target:
+            return t
+        for head, pre, run in static[s]:
+            x = t + pre + run
+            if x < dist[head]:
+                dist[head] = x
+                push(heap, (x, head))
+        row = timed[s]
+        if row:
+            for head, pre, run, times, period in row:
+                ready = t + pre
                 x = (ready - WEEK_ANCHOR_H) % period
                 i = bisect_left(times, x)
-                ready += (times[i] if i < len(times) else period + times[0]) - x
-            arrive = ready + run
-            if arrive < dist[head]:
-                dist[head] = arrive
-                key = arrive + h[state_node[head]] if h else arrive
-                push(heap, (key, next(tie), head))
+                x = ready + ((times[i] if i < len(times) else period + times[0]) - x) + run
+                if x < dist[head]:
+                    dist[head] = x
+                    push(heap, (x, head))
     return math.inf
 
 
-def _bound(graph: SearchGraph, target: int) -> list[float] | None:
-    """Admissible remaining-time bounds: straight-line distance over the fastest arc speed.
+def _astar(index: TimeIndex, source: int, target: int, depart_h: float, bound: list[float],
+           banned: Collection[int]) -> float:
+    node = index.node
+    static: Sequence[tuple[StaticEntry, ...]] = index.static
+    timed: Sequence[tuple[TimedEntry, ...]] = index.timed
+    dist = [math.inf] * len(node)
+    start = index.start[source]
+    dist[start] = depart_h
+    heap = [(depart_h + bound[start], start)]
+    push, pop = heapq.heappush, heapq.heappop
+    if banned:
+        static = _Filtered(static, index.static_arcs, banned)
+        timed = _Filtered(timed, index.timed_arcs, banned)
+    while heap:
+        key, s = pop(heap)
+        t = dist[s]
+        if key > t + bound[s]:
+            continue
+        if node[s] == target:
+            return t
+        for head, pre, run in static[s]:
+            x = t + pre + run
+            if x < dist[head]:
+                dist[head] = x
+                push(heap, (x + bound[head], head))
+        row = timed[s]
+        if row:
+            for head, pre, run, times, period in row:
+                ready = t + pre
+                x = (ready - WEEK_ANCHOR_H) % period
+                i = bisect_left(times, x)
+                x = ready + ((times[i] if i < len(times) else period + times[0]) - x) + run
+                if x < dist[head]:
+                    dist[head] = x
+                    push(heap, (x + bound[head], head))
+    return math.inf
 
-    Consistent by the triangle inequality, so A* settles every state once.
-    """
+
+class _Filtered(Sequence[tuple[_E, ...]], Generic[_E]):
+    """Rows of an index with the banned arcs left out, built lazily per visited class."""
+
+    def __init__(self, rows: Sequence[tuple[_E, ...]], arcs: Sequence[tuple[int, ...]],
+                 banned: Collection[int]):
+        self.rows, self.arcs, self.banned = rows, arcs, banned
+        self.done: dict[int, tuple[_E, ...]] = {}
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __getitem__(self, s: int) -> tuple[_E, ...]:  # type: ignore[override]
+        row = self.done.get(s)
+        if row is None:
+            banned = self.banned
+            row = self.done[s] = tuple(
+                e for e, a in zip(self.rows[s], self.arcs[s], strict=True) if a not in banned)
+        return row
+
+
+def _euclid(graph: SearchGraph, target: int) -> np.ndarray | None:
+    """Straight-line distance to ``target`` over the fastest arc speed, per node (or None)."""
     vmax = getattr(graph, "_vmax", None)
     if vmax is None:
         vmax = speed_bound_kmh(graph)
@@ -119,7 +206,7 @@ def _bound(graph: SearchGraph, target: int) -> list[float] | None:
     dlat, dlon = lat - lat[target], lon - lon[target]
     hav = np.sin(dlat / 2) ** 2 + np.cos(lat) * np.cos(lat[target]) * np.sin(dlon / 2) ** 2
     km = 2 * 6371.0 * np.arcsin(np.minimum(1.0, np.sqrt(hav)))
-    bound: list[float] = (km / vmax * 0.999999).tolist()
+    bound: np.ndarray = km / vmax * 0.999999
     return bound
 
 
@@ -134,11 +221,17 @@ def pareto_search(
     initial_mask: int = 0,
     max_transshipments: int | None = None,
     arrive_by_h: float | None = None,
+    prune: bool = True,
 ) -> list[Found]:
     """Every Pareto-optimal route over (arrival, cost, CO2e) from ``source`` to ``target``.
 
     ``required`` lists sets of arcs; a route must use at least one arc of each set (``via``
     places and corridor families are expressed this way). Costs and CO2e are per TEU.
+
+    With ``prune`` (the default) a label is dropped when even its lower bounds to the target
+    (:func:`~midcorridor.routing.timeindex.remaining_lower_bounds`) added to it are no better
+    than a route already found, or arrive after ``arrive_by_h``. The bounds never overestimate,
+    so such a label could only lead to dominated routes: the result is the same as without.
     """
     arcs = graph.arcs
     entries = graph.entries
@@ -152,72 +245,113 @@ def pareto_search(
             bits[a] = bits.get(a, 0) | (1 << j)
     limit_k = max_transshipments
     deadline = arrive_by_h if arrive_by_h is not None else math.inf
+    if prune:
+        lb_t, lb_c, lb_e = remaining_lower_bounds(graph, target)
+    else:
+        lb_t = lb_c = lb_e = [0.0] * len(graph.ids)
 
-    # label: [t, cost, co2, k, state, mask, parent, step, alive]
+    # label: [t, cost, co2, k, state, mask, parent, step, dead, context of the state]
     labels: list[list] = []
-    bags: dict[tuple[int, int], list[int]] = {}
+    bags: dict[tuple[int, int], list[list]] = {}
     finals: list[int] = []
     heap: list[tuple[float, float, float, int, int]] = []
     tie = count()
 
-    def slack(s1: int, s2: int, v: int) -> tuple[float, float, float, int]:
-        if graph.state_ctx[s1] == graph.state_ctx[s2]:
-            return 0.0, 0.0, 0.0, 0
-        return slack_t[v], hand_cost[v], hub, 1
+    state_ctx = graph.state_ctx
+    # the routes found, as values, for the pruning test: all of them, and (fast path) the
+    # staircase of their (cost, CO2e) pairs, valid while the bound is later than all of them
+    found: list[tuple[float, float, float]] = []
+    stair_c: list[float] = []
+    stair_e: list[float] = []
+    latest = -math.inf
+
+    def beaten(t: float, c: float, e: float, v: int) -> bool:
+        # a route found is no worse than the best this label could still become
+        tb, cb, eb = t + lb_t[v], c + lb_c[v], e + lb_e[v]
+        if tb > deadline or tb == math.inf:
+            return True
+        if not found:
+            return False
+        if latest <= tb:
+            i = bisect_right(stair_c, cb)
+            return i > 0 and stair_e[i - 1] <= eb
+        return any(ft <= tb and fc <= cb and fe <= eb for ft, fc, fe in found)
+
+    def record(t: float, c: float, e: float) -> None:
+        nonlocal latest
+        found.append((t, c, e))
+        latest = max(latest, t)
+        i = bisect_right(stair_c, c)
+        if i > 0 and stair_e[i - 1] <= e:
+            return  # no better in (cost, CO2e) than one already on the staircase
+        j = i
+        while j < len(stair_c) and stair_e[j] >= e:
+            j += 1
+        stair_c[i:j] = [c]
+        stair_e[i:j] = [e]
 
     def dominated(t: float, c: float, e: float, k: int, s: int, key: tuple[int, int]) -> bool:
-        for f in finals:
-            lf = labels[f]
-            if lf[0] <= t and lf[1] <= c and lf[2] <= e:
-                return True
+        v = key[0]
+        if beaten(t, c, e, v):
+            return True
         bag = bags.get(key)
         if not bag:
             return False
-        v = key[0]
-        for other in bag:
-            lo = labels[other]
-            if not lo[8]:
-                continue
-            dt, dc, de, dk = slack(lo[4], s, v)
-            if (lo[0] + dt <= t and lo[1] + dc <= c and lo[2] + de <= e
-                    and (limit_k is None or lo[3] + dk <= k)):
+        # Labels that arrived differently (another context) are compared with the slack the
+        # handling at v could add. A bag holds only live labels that do not dominate one
+        # another.
+        ctx = state_ctx[s]
+        st, sc, se = slack_t[v], hand_cost[v], hub
+        for lo in bag:
+            if lo[9] == ctx:
+                if lo[0] <= t and lo[1] <= c and lo[2] <= e and (limit_k is None or lo[3] <= k):
+                    return True
+            elif (lo[0] + st <= t and lo[1] + sc <= c and lo[2] + se <= e
+                    and (limit_k is None or lo[3] + 1 <= k)):
                 return True
-        keep = []
-        for other in bag:
-            lo = labels[other]
-            if not lo[8]:
-                continue
-            dt, dc, de, dk = slack(s, lo[4], v)
-            if (t + dt <= lo[0] and c + dc <= lo[1] and e + de <= lo[2]
-                    and (limit_k is None or k + dk <= lo[3])):
-                lo[8] = False
-                continue
-            keep.append(other)
-        bags[key] = keep
+        killed = False
+        for lo in bag:
+            if lo[9] == ctx:
+                if t <= lo[0] and c <= lo[1] and e <= lo[2] and (limit_k is None or k <= lo[3]):
+                    lo[8] = killed = True
+            elif (t + st <= lo[0] and c + sc <= lo[1] and e + se <= lo[2]
+                    and (limit_k is None or k + 1 <= lo[3])):
+                lo[8] = killed = True
+        if killed:
+            bags[key] = [lo for lo in bag if not lo[8]]
         return False
 
     def add(t: float, c: float, e: float, k: int, s: int, mask: int, parent: int,
-            step: Step | None) -> None:
+            step: tuple[int, float, float, float, float, float, int] | None) -> None:
         key = (state_node[s], mask)
         if dominated(t, c, e, k, s, key):
             return
         lid = len(labels)
-        labels.append([t, c, e, k, s, mask, parent, step, True])
-        bags.setdefault(key, []).append(lid)
-        heapq.heappush(heap, (t, c, e, next(tie), lid))
+        label = [t, c, e, k, s, mask, parent, step, False, state_ctx[s]]
+        labels.append(label)
+        bags.setdefault(key, []).append(label)
+        v = key[0]  # labels leave the heap in order of their bounds (A*-like, NAMOA*)
+        heapq.heappush(heap, (t + lb_t[v], c + lb_c[v], e + lb_e[v], next(tie), lid))
 
     add(depart_h, 0.0, 0.0, 0, graph.state_of[(source, 0)], initial_mask, -1, None)
     while heap:
         _, _, _, _, lid = heapq.heappop(heap)
-        t, c, e, k, s, mask, _, _, alive = labels[lid]
-        if not alive:
+        t, c, e, k, s, mask, _, _, dead, _ = labels[lid]
+        if dead:
             continue
         v = state_node[s]
         if v == target and mask == full:
             if not any(labels[f][0] <= t and labels[f][1] <= c and labels[f][2] <= e
                        for f in finals):
+                # popped in order of bounds, a later route can (by float rounding in the
+                # bounds) beat an earlier one: keep only the non-dominated
+                finals[:] = [f for f in finals if not (
+                    t <= labels[f][0] and c <= labels[f][1] and e <= labels[f][2])]
                 finals.append(lid)
+                record(t, c, e)
             continue
+        if prune and finals and beaten(t, c, e, v):
+            continue  # routes found since this label was made beat its bounds
         for head, pre, run, times, period, a, tranship in entries[s]:
             if a in banned:
                 continue
@@ -237,8 +371,8 @@ def pareto_search(
                 continue
             c2 = c + arc.cost + (hand_cost[v] if tranship else 0.0)
             e2 = e + arc.co2 + (hub if tranship else 0.0)
-            step = Step(a, t, dep, arrive, pre, wait, bool(tranship))
-            add(arrive, c2, e2, k2, head, mask | bits.get(a, 0), lid, step)
+            add(arrive, c2, e2, k2, head, mask | bits.get(a, 0), lid,
+                (a, t, dep, arrive, pre, wait, tranship))
     return [_found(graph, labels, f) for f in finals]
 
 
@@ -246,7 +380,8 @@ def _found(graph: SearchGraph, labels: list[list], lid: int) -> Found:
     steps: list[Step] = []
     t, c, e, k = labels[lid][:4]
     while labels[lid][6] >= 0:
-        steps.append(labels[lid][7])
+        a, ready, dep, arrive, pre, wait, tranship = labels[lid][7]
+        steps.append(Step(a, ready, dep, arrive, pre, wait, bool(tranship)))
         lid = labels[lid][6]
     steps.reverse()
     ttw = sum(graph.arcs[s.arc].ttw + (graph.hub_ttw if s.transship else 0.0) for s in steps)
