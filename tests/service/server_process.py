@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -14,10 +16,12 @@ from pg_server import free_port
 class ServerProcess:
     """``uvicorn --factory midcorridor.service.main:create_app`` on a loopback port."""
 
-    def __init__(self, database_url: str, *, port: int | None = None, workers: int = 1):
+    def __init__(self, database_url: str, *, port: int | None = None, workers: int = 1,
+                 env: dict[str, str] | None = None):
         self.database_url = database_url
         self.port = port or free_port()
         self.workers = workers
+        self.env = env or {}
         self.process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -26,14 +30,15 @@ class ServerProcess:
 
     def start(self, timeout_s: float = 30.0) -> None:
         env = dict(os.environ, MIDCORRIDOR_DATABASE_URL=self.database_url,
-                   MIDCORRIDOR_BACKGROUND="false")
+                   MIDCORRIDOR_BACKGROUND="false", **self.env)
         argv = [sys.executable, "-m", "uvicorn", "--factory",
                 "midcorridor.service.main:create_app", "--host", "127.0.0.1",
                 "--port", str(self.port), "--log-level", "warning", "--no-access-log"]
         if self.workers > 1:
             argv += ["--workers", str(self.workers)]
+        # Its own process group, so a kill reaches every worker, as a machine crash would.
         self.process = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL,
-                                        stderr=subprocess.PIPE)
+                                        stderr=subprocess.PIPE, start_new_session=True)
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -49,9 +54,10 @@ class ServerProcess:
         raise RuntimeError(f"server did not answer on {self.url} within {timeout_s} s")
 
     def kill(self) -> None:
-        """SIGKILL, as a crash would."""
+        """SIGKILL to the server and all its workers, as a crash would."""
         if self.process is not None and self.process.poll() is None:
-            self.process.kill()
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait(timeout=10)
 
     def stop(self) -> None:

@@ -60,8 +60,10 @@ class Writer(threading.Thread):
 
 
 @pytest.mark.slow
-def test_kill_9_under_load_loses_no_acknowledged_event(tmp_path: Path) -> None:
-    """SIGKILL mid-load, restart: all acknowledged events are present exactly once."""
+@pytest.mark.parametrize("workers", [1, 2])
+def test_kill_9_under_load_loses_no_acknowledged_event(tmp_path: Path, workers: int) -> None:
+    """SIGKILL mid-load (of the whole server, every worker), restart: all acknowledged events
+    are present exactly once."""
     url = f"sqlite:///{tmp_path / 'crash.sqlite'}"
     db = Database(Settings(database_url=url))
     upgrade(db.engine)
@@ -71,7 +73,7 @@ def test_kill_9_under_load_loses_no_acknowledged_event(tmp_path: Path) -> None:
                                    shipment_in=ShipmentCreate(**shipment_body()),
                                    now=datetime.now(UTC))
         shipment_id = shipment.id
-    server = ServerProcess(url)
+    server = ServerProcess(url, workers=workers)
     server.start()
     box = [server.url]
     writers = [Writer(n, box, world.tokens["operator"], shipment_id) for n in range(WRITERS)]

@@ -4,12 +4,15 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from midcorridor.cli.common import console, err_console, print_json
 from midcorridor.errors import InputError
+
+if TYPE_CHECKING:
+    from midcorridor.service.settings import Settings
 
 db_app = typer.Typer(help="The service database.", no_args_is_help=True)
 admin_app = typer.Typer(help="Organizations, users and API tokens.", no_args_is_help=True)
@@ -40,6 +43,8 @@ def serve_command(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
     demo: Annotated[bool, typer.Option("--demo", help="Seed demo data first if empty.")] = False,
+    workers: Annotated[int, typer.Option(min=1, max=64, help="Server processes (one per core "
+                                         "is a good start).")] = 1,
     database_url: DatabaseOption = None,
 ) -> None:
     """Start the service (migrations are applied at start) and print its URL."""
@@ -54,8 +59,35 @@ def serve_command(
     if demo:
         _seed_if_empty(database_url)
     console.print(f"midcorridor service on http://{host}:{port}  (API docs: /docs)  "
-                  f"database: {settings.database_url}")
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+                  f"database: {settings.database_url}  workers: {workers}")
+    if workers == 1:
+        uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+        return
+    _serve_workers(settings, host, port, workers)
+
+
+def _serve_workers(settings: Settings, host: str, port: int, workers: int) -> None:
+    """Several uvicorn workers; this process migrates once and runs the one background
+    worker (deliveries, silence scan), so no delivery is sent twice."""
+    import os
+
+    import uvicorn
+
+    from midcorridor.service.worker import Worker
+
+    db = _database(settings.database_url)
+    worker = Worker(db) if settings.background else None
+    os.environ.update(MIDCORRIDOR_DATABASE_URL=settings.database_url,
+                      MIDCORRIDOR_BACKGROUND="false", MIDCORRIDOR_MIGRATE_ON_START="false")
+    if worker is not None:
+        worker.start()
+    try:
+        uvicorn.run("midcorridor.service.main:create_app", factory=True, host=host, port=port,
+                    workers=workers, log_level="warning")
+    finally:
+        if worker is not None:
+            worker.stop()
+        db.dispose()
 
 
 def _seed_if_empty(database_url: str | None) -> None:

@@ -74,9 +74,12 @@ def revoke_token(*, session: Session, token_id: int, now: datetime) -> ApiToken 
 
 def user_for_token(*, session: Session, token: str) -> User | None:
     """The user behind a valid, unrevoked token."""
-    row = session.scalar(
-        select(ApiToken).where(ApiToken.token_hash == hash_token(token))
-    )
+    return user_for_hash(session=session, token_hash=hash_token(token))
+
+
+def user_for_hash(*, session: Session, token_hash: str) -> User | None:
+    """The user behind a valid, unrevoked token, given the token's stored hash."""
+    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == token_hash))
     if row is None or row.revoked_at is not None:
         return None
     return row.user

@@ -9,26 +9,38 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Path, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from midcorridor.service import accounts
 from midcorridor.service.access import Action, Principal
 from midcorridor.service.db.engine import Database
 from midcorridor.service.settings import Settings
+from midcorridor.service.token_cache import TokenCache
 
 _bearer = HTTPBearer(auto_error=False, description="An API token: `Authorization: Bearer mct_...`")
 
 
-def get_db(request: Request) -> Database:
+# Dependencies that do no I/O are ``async def``: FastAPI runs a plain ``def`` dependency in
+# its thread pool, a hand-off that costs more than the dependency itself.
+
+
+async def get_db(request: Request) -> Database:
     db: Database = request.app.state.db
     return db
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
+async def get_token_cache(request: Request) -> TokenCache:
+    cache: TokenCache = request.app.state.token_cache
+    return cache
+
+
 DbDep = Annotated[Database, Depends(get_db)]
+TokenCacheDep = Annotated[TokenCache, Depends(get_token_cache)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
@@ -46,16 +58,29 @@ SessionDep = Annotated[Session, Depends(get_read_session)]
 WriteSessionDep = Annotated[Session, Depends(get_write_session)]
 
 
-def get_principal(
+def _principal_from_db(db: Database, token_hash: str) -> Principal | None:
+    with db.read() as session:
+        user = accounts.user_for_hash(session=session, token_hash=token_hash)
+        return Principal.of(user) if user is not None else None
+
+
+async def get_principal(
     db: DbDep,
+    cache: TokenCacheDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal:
+    """The caller: from the token cache, else from the database (in the thread pool)."""
     if credentials is None or not credentials.credentials:
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, "missing bearer token",
                             headers={"WWW-Authenticate": "Bearer"})
-    with db.read() as session:
-        user = accounts.user_for_token(session=session, token=credentials.credentials)
-        principal = Principal.of(user) if user is not None else None
+    token_hash = accounts.hash_token(credentials.credentials)
+    principal = cache.get(token_hash)
+    if principal is not None:
+        return principal
+    generation = cache.generation
+    principal = await run_in_threadpool(_principal_from_db, db, token_hash)
+    if principal is not None:
+        cache.put(token_hash, principal, generation)
     if principal is None:
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, "invalid or revoked token",
                             headers={"WWW-Authenticate": "Bearer"})
@@ -68,7 +93,7 @@ CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
 def require(action: Action):  # type: ignore[no-untyped-def]
     """A dependency that answers 403 unless the caller's role may do ``action``."""
 
-    def check(principal: CurrentPrincipal) -> Principal:
+    async def check(principal: CurrentPrincipal) -> Principal:
         if not principal.may(action):
             raise HTTPException(status.HTTP_403_FORBIDDEN,
                                 f"role {principal.role.value} may not {action.value}")

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from midcorridor.service import access, alerts, eta, webhooks
@@ -75,82 +75,123 @@ def ingest(
             .with_for_update()
         )
     }
-    outcomes: list[Outcome] = []
-    touched: dict[int, Event] = {}
+    # Outcomes of new events are settled after one multi-row INSERT ... RETURNING.
+    # An Outcome, or (status, event id) of a new row: "created", or "duplicate" of one.
+    slots: list[Outcome | tuple[str, str]] = []
+    new_rows: list[dict[str, object]] = []
+    new_digest: dict[str, str] = {}
+    touched: dict[int, str] = {}  # shipment id -> event id of its last new event
     route_of: dict[int, set[str]] = {}
     for item in events:
         digest = payload_hash(item)
         stored = existing.get(item.event_id)
-        if stored is not None:
-            if stored.payload_hash != digest:
+        known = stored.payload_hash if stored is not None else new_digest.get(item.event_id)
+        if known is not None:
+            if known != digest:
                 message = f"event_id {item.event_id!r} was already used for a different event"
                 if strict:
                     raise EventConflict(message)
-                outcomes.append(Outcome(item.event_id, "rejected", error=message,
-                                        http_status=409))
+                slots.append(Outcome(item.event_id, "rejected", error=message,
+                                     http_status=409))
             else:
-                outcomes.append(Outcome(item.event_id, "duplicate", stored))
+                slots.append(Outcome(item.event_id, "duplicate", stored) if stored is not None
+                             else ("duplicate", item.event_id))
             continue
         shipment = shipments.get(item.shipment_id)
         places = route_of.get(item.shipment_id)
         if shipment is not None and places is None:
             places = route_of[item.shipment_id] = access.route_places(shipment)
         if shipment is None or not access.can_see(principal, shipment, places):
-            outcomes.append(Outcome(item.event_id, "rejected", error=NOT_FOUND, http_status=404))
+            slots.append(Outcome(item.event_id, "rejected", error=NOT_FOUND, http_status=404))
             continue
         if not access.can_post(principal, shipment, item.event_type.value, places):
             message = (f"role {principal.role.value} may not report "
                        f"{item.event_type.value} events")
-            outcomes.append(Outcome(item.event_id, "rejected", error=message, http_status=403))
+            slots.append(Outcome(item.event_id, "rejected", error=message, http_status=403))
             continue
-        row = _store(session, principal, item, shipment, digest, now, places or set())
-        existing[item.event_id] = row
-        touched[shipment.id] = row
-        outcomes.append(Outcome(item.event_id, "created", row))
-    session.flush()
-    for shipment_id, last_event in touched.items():
+        new_rows.append(_row(principal, item, shipment, digest, now, places or set()))
+        _advance(shipment, item, now)
+        new_digest[item.event_id] = digest
+        touched[shipment.id] = item.event_id
+        slots.append(("created", item.event_id))
+    created: dict[str, Event] = {}
+    if new_rows:
+        stored_rows = session.scalars(
+            insert(Event).returning(Event, sort_by_parameter_order=True), new_rows
+        ).all()
+        created = {row.client_event_id: row for row in stored_rows}
+    outcomes = [
+        slot if isinstance(slot, Outcome) else Outcome(slot[1], slot[0], created[slot[1]])
+        for slot in slots
+    ]
+    for shipment_id, event_id in touched.items():
         shipment = shipments[shipment_id]
-        _refresh_eta(session, shipment, last_event, now)
+        _refresh_eta(session, shipment, created[event_id], now)
         alerts.check_slip(session, shipment, now=now, threshold_h=slip_threshold_h)
-    created = [o.event for o in outcomes if o.status == "created" and o.event is not None]
-    webhooks.enqueue(session, created, now=now)
+    webhooks.enqueue(session, list(created.values()), now=now)
     return outcomes
 
 
-def _store(
+def ingest_many(
     session: Session,
+    items: Sequence[tuple[access.Principal, EventCreate]],
+    *,
+    now: datetime,
+    slip_threshold_h: float,
+) -> list[Outcome]:
+    """:func:`ingest` for events of several callers in one transaction, outcomes in order.
+
+    A reused id with different content is rejected in its outcome (409), as in bulk posts.
+    """
+    groups: dict[access.Principal, list[int]] = {}
+    for index, (principal, _) in enumerate(items):
+        groups.setdefault(principal, []).append(index)
+    if len(groups) > 1:
+        # Lock every shipment of the batch up front, in id order, so no deadlock can arise
+        # with another transaction however the callers' shipments interleave.
+        ids = sorted({event.shipment_id for _, event in items})
+        session.scalars(select(Shipment.id).where(Shipment.id.in_(ids)).order_by(Shipment.id)
+                        .with_for_update()).all()
+    outcomes: list[Outcome | None] = [None] * len(items)
+    for principal, indices in groups.items():
+        results = ingest(session, principal, [items[i][1] for i in indices], now=now,
+                         slip_threshold_h=slip_threshold_h)
+        for index, outcome in zip(indices, results, strict=True):
+            outcomes[index] = outcome
+    return [o for o in outcomes if o is not None]
+
+
+def _row(
     principal: access.Principal,
     item: EventCreate,
     shipment: Shipment,
     digest: str,
     now: datetime,
     places: set[str],
-) -> Event:
-    row = Event(
-        shipment_id=shipment.id, org_id=principal.org_id, client_event_id=item.event_id,
-        payload_hash=digest, event_type=item.event_type.value, event_code=item.event_code,
-        classifier=item.classifier, event_time=item.event_time, received_at=now,
-        location=item.location, vehicle=item.vehicle, mode=item.mode,
-        equipment_reference=item.equipment_reference, document_type=item.document_type,
-        description=item.description,
-        off_route=item.location not in places,
-    )
-    session.add(row)
-    _advance(shipment, row, now)
-    return row
+) -> dict[str, object]:
+    """The column values of a new event row."""
+    return {
+        "shipment_id": shipment.id, "org_id": principal.org_id, "client_event_id": item.event_id,
+        "payload_hash": digest, "event_type": item.event_type.value,
+        "event_code": item.event_code, "classifier": item.classifier,
+        "event_time": item.event_time, "received_at": now, "location": item.location,
+        "vehicle": item.vehicle, "mode": item.mode,
+        "equipment_reference": item.equipment_reference, "document_type": item.document_type,
+        "description": item.description, "off_route": item.location not in places,
+    }
 
 
-def _advance(shipment: Shipment, row: Event, now: datetime) -> None:
+def _advance(shipment: Shipment, item: EventCreate, now: datetime) -> None:
     """Fold one event into the shipment's progress point and last sighting."""
     shipment.last_received_at = now
-    if row.classifier == "ACT" and (
-        shipment.last_seen_at is None or row.event_time > shipment.last_seen_at
+    if item.classifier == "ACT" and (
+        shipment.last_seen_at is None or item.event_time > shipment.last_seen_at
     ):
-        shipment.last_seen_at = row.event_time
-    if row.event_type != "TRANSPORT":
+        shipment.last_seen_at = item.event_time
+    if item.event_type.value != "TRANSPORT":
         return
-    mark = eta.milestone(shipment.legs, row.event_code, row.classifier, row.location,
-                         row.event_time)
+    mark = eta.milestone(shipment.legs, item.event_code, item.classifier, item.location,
+                         item.event_time)
     if mark is None:
         return
     current = (

@@ -22,7 +22,9 @@ from midcorridor.service.limits import BodySizeLimit
 from midcorridor.service.migrations import upgrade
 from midcorridor.service.planning import PlannerUnavailable
 from midcorridor.service.routes import api_router
+from midcorridor.service.routes.events import group_commit
 from midcorridor.service.settings import Settings
+from midcorridor.service.token_cache import TokenCache
 from midcorridor.service.worker import Worker
 
 # Domain errors map to HTTP once, here.
@@ -70,6 +72,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.db = db
+    app.state.token_cache = TokenCache(settings.token_cache_ttl_s)
+    app.state.group_commit = group_commit(db, settings)
     app.include_router(api_router)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
 

@@ -37,6 +37,12 @@ class Settings:
     delivery_timeout_s: float = 5.0
     sqlite_synchronous: str = "NORMAL"
     background: bool = True
+    # A token's principal is reused for this long (0: look it up on every request).
+    token_cache_ttl_s: float = 2.0
+    # Concurrent single-event posts share one transaction (group commit).
+    group_commit: bool = True
+    # PostgreSQL connection pool per process.
+    pool_size: int = 12
 
     def __post_init__(self) -> None:
         if not self.database_url:

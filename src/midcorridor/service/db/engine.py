@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
 import threading
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
@@ -31,10 +33,12 @@ class Database:
         writer = self.engine.execution_options(**{_WRITE: True})
         self._read = sessionmaker(self.engine, expire_on_commit=False)
         self._write = sessionmaker(writer, expire_on_commit=False)
-        # SQLite has one writer at a time: queue this process's writers on a lock rather
-        # than on SQLite's busy handler, which sleeps in steps of up to 100 ms.
+        # SQLite has one writer at a time: queue writers on a lock rather than on SQLite's
+        # busy handler, which sleeps in steps of up to 100 ms. The lock is a thread lock and,
+        # for a database file, an flock on ``<file>-writelock`` shared by every process
+        # (several uvicorn workers, the CLI), which wakes the next writer at once.
         self._write_lock: AbstractContextManager[object] = (
-            threading.Lock() if settings.is_sqlite else nullcontext()
+            _WriterLock(_lock_path(settings)) if settings.is_sqlite else nullcontext()
         )
 
     @contextmanager
@@ -53,6 +57,42 @@ class Database:
         self.engine.dispose()
 
 
+def _lock_path(settings: Settings) -> str | None:
+    database = make_url(settings.database_url).database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return f"{database}-writelock"
+
+
+class _WriterLock:
+    """A thread lock plus, when ``path`` is given, an exclusive flock across processes."""
+
+    def __init__(self, path: str | None):
+        self._thread_lock = threading.Lock()
+        self._path = path
+        self._fd: int | None = None
+
+    def __enter__(self) -> _WriterLock:
+        self._thread_lock.acquire()
+        try:
+            if self._path is not None:
+                if self._fd is None:
+                    Path(self._path).parent.mkdir(parents=True, exist_ok=True)
+                    self._fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o644)
+                fcntl.flock(self._fd, fcntl.LOCK_EX)
+        except BaseException:
+            self._thread_lock.release()
+            raise
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        try:
+            if self._fd is not None:
+                fcntl.flock(self._fd, fcntl.LOCK_UN)
+        finally:
+            self._thread_lock.release()
+
+
 def make_engine(settings: Settings) -> Engine:
     """Create the engine for ``settings.database_url``, preparing SQLite's folder and pragmas."""
     try:
@@ -67,7 +107,7 @@ def make_engine(settings: Settings) -> Engine:
         raise InputError(
             "MIDCORRIDOR_DATABASE_URL must be a sqlite:/// or postgresql+psycopg:// URL")
     # No pre-ping: it costs a round trip on every checkout; stale connections are recycled.
-    return create_engine(url, pool_size=10, max_overflow=20, pool_recycle=1800)
+    return create_engine(url, pool_size=settings.pool_size, max_overflow=20, pool_recycle=1800)
 
 
 def _sqlite_engine(url: str, database: str | None, settings: Settings) -> Engine:

@@ -11,8 +11,10 @@ from midcorridor.service.db.models import ApiToken, Organization, User
 from midcorridor.service.deps import (
     MAX_SKIP,
     CurrentPrincipal,
+    DbDep,
     PathId,
     SessionDep,
+    TokenCacheDep,
     WriteSessionDep,
     require,
     utcnow,
@@ -117,9 +119,13 @@ def list_tokens(
 
 
 @router.delete("/admin/tokens/{token_id}", dependencies=admin_only)
-def revoke_token(token_id: PathId, session: WriteSessionDep) -> TokenPublic:
-    """Revoke a token; it stops working at once."""
-    token = accounts.revoke_token(session=session, token_id=token_id, now=utcnow())
-    if token is None:
+def revoke_token(token_id: PathId, db: DbDep, cache: TokenCacheDep) -> TokenPublic:
+    """Revoke a token; it stops working at once in this process (see the token cache)."""
+    cache.clear()
+    with db.write() as session:
+        token = accounts.revoke_token(session=session, token_id=token_id, now=utcnow())
+        public = _token(token) if token is not None else None
+    cache.clear()  # after the commit: no lookup from before it can be cached any more
+    if public is None:
         raise HTTPException(404, "token not found")
-    return _token(token)
+    return public

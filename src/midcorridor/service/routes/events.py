@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException, Response
+from collections.abc import Sequence
+from typing import cast
+
+from fastapi import APIRouter, HTTPException, Request, Response
 from sqlalchemy.exc import IntegrityError
 
 from midcorridor.service import ingest
 from midcorridor.service.access import Action, Principal
+from midcorridor.service.db.engine import Database
 from midcorridor.service.deps import DbDep, SettingsDep, require, utcnow
+from midcorridor.service.group_commit import GroupCommit
 from midcorridor.service.schemas import (
     BulkEventsCreate,
     BulkItem,
@@ -15,24 +20,29 @@ from midcorridor.service.schemas import (
     EventCreate,
     EventPublic,
 )
+from midcorridor.service.settings import Settings
 from midcorridor.service.webhooks import event_public
 
 router = APIRouter(prefix="/events", tags=["events"])
 Poster = require(Action.post_event)
 
 
-def _ingest(
-    db: DbDep, settings: SettingsDep, principal: Principal, events: list[EventCreate],
-    strict: bool, public: bool = True,
-) -> list[tuple[ingest.Outcome, EventPublic | None]]:
+Result = tuple[ingest.Outcome, EventPublic | None]
+
+
+def ingest_items(
+    db: Database, settings: Settings, items: Sequence[tuple[Principal, EventCreate]],
+    *, public: bool = True,
+) -> list[Result]:
+    """Ingest events of one or more callers in one transaction (retried on a lost race)."""
     # A concurrent writer may insert the same event id between our check and our insert
-    # (PostgreSQL); the unique constraint stops it and the retry answers it as a duplicate.
+    # (PostgreSQL, or another worker); the unique constraint stops it and the retry answers
+    # it as a duplicate.
     for attempt in range(3):
         try:
             with db.write() as session:
-                outcomes = ingest.ingest(session, principal, events, now=utcnow(),
-                                         slip_threshold_h=settings.eta_slip_alert_h,
-                                         strict=strict)
+                outcomes = ingest.ingest_many(session, items, now=utcnow(),
+                                              slip_threshold_h=settings.eta_slip_alert_h)
                 session.flush()
                 return [(o, event_public(o.event) if public and o.event is not None else None)
                         for o in outcomes]
@@ -42,16 +52,21 @@ def _ingest(
     raise AssertionError("unreachable")
 
 
+def group_commit(db: Database, settings: Settings) -> GroupCommit:
+    """The per-process batcher of single-event posts."""
+    return GroupCommit(lambda items: list(ingest_items(db, settings, items)))
+
+
 @router.post("", status_code=201, responses={200: {"description": "Already stored (replay)"}})
 def post_event(
-    body: EventCreate, response: Response, db: DbDep, settings: SettingsDep,
+    body: EventCreate, request: Request, response: Response, db: DbDep, settings: SettingsDep,
     principal: Principal = Poster,
 ) -> EventPublic:
     """Report one event; posting the same ``event_id`` again returns the stored event (200)."""
-    try:
-        [(outcome, public)] = _ingest(db, settings, principal, [body], strict=True)
-    except ingest.EventConflict as exc:
-        raise HTTPException(409, str(exc)) from None
+    if settings.group_commit:
+        outcome, public = cast(Result, request.app.state.group_commit.submit(principal, body))
+    else:
+        [(outcome, public)] = ingest_items(db, settings, [(principal, body)])
     if outcome.status == "rejected" or public is None:
         raise HTTPException(outcome.http_status or 404, outcome.error or ingest.NOT_FOUND)
     if outcome.status == "duplicate":
@@ -64,7 +79,7 @@ def post_events_bulk(
     body: BulkEventsCreate, db: DbDep, settings: SettingsDep, principal: Principal = Poster,
 ) -> BulkResult:
     """Report up to 1000 events in one transaction; each gets its own outcome."""
-    results = _ingest(db, settings, principal, body.events, strict=False, public=False)
+    results = ingest_items(db, settings, [(principal, e) for e in body.events], public=False)
     items = [
         BulkItem(event_id=o.event_id, status=o.status,  # type: ignore[arg-type]
                  id=o.event.id if o.event else None,
