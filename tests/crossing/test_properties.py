@@ -93,6 +93,20 @@ def rotation_instances(draw: st.DrawFn) -> CrossingInstance:
                             {("A", "B"): 144.0})
 
 
+@st.composite
+def twin_rotation_instances(draw: st.DrawFn) -> CrossingInstance:
+    """Two or three identical vessels (one class) starting at different ports and times."""
+    horizon = 72.0
+    (first,) = draw(vessels(1))
+    twins = tuple(
+        Vessel(f"V{i}", f"V{i}", first.kind, first.capacity, first.speed_kn,
+               draw(st.sampled_from(PORTS)), float(draw(st.integers(0, 12))),
+               first.dangerous_limit)
+        for i in range(draw(st.integers(2, 3))))
+    return CrossingInstance(START, horizon, draw(bookings(horizon)), twins,
+                            ports(draw, horizon), (), {("A", "B"): 144.0})
+
+
 def check_plan(instance: CrossingInstance, plan: CrossingPlan) -> None:
     by_booking = {b.id: b for b in instance.bookings}
     by_sailing = {s.id: s for s in plan.sailings}
@@ -141,11 +155,7 @@ def test_assignment_plans_are_valid(instance):
     check_plan(instance, optimize_assignment(instance, time_limit=10))
 
 
-@SETTINGS
-@given(rotation_instances())
-def test_rotation_plans_are_valid(instance):
-    """Rotation plans respect capacity, conservation, closures and vessel continuity."""
-    plan = optimize_rotation(instance, step_h=6.0, time_limit=10)
+def check_rotation(instance: CrossingInstance, plan: CrossingPlan) -> None:
     check_plan(instance, plan)
     for vessel in instance.vessels:
         mine = sorted((s for s in plan.sailings if s.vessel == vessel.id),
@@ -156,6 +166,22 @@ def test_rotation_plans_are_valid(instance):
             assert not instance.ports[s.origin].closed_at(s.departure)
             assert not instance.ports[s.destination].closed_at(s.arrival)
             here, free = s.destination, s.arrival
+
+
+@SETTINGS
+@given(rotation_instances())
+def test_rotation_plans_are_valid(instance):
+    """Rotation plans respect capacity, conservation, closures and vessel continuity."""
+    check_rotation(instance, optimize_rotation(instance, step_h=6.0, time_limit=10))
+
+
+@SETTINGS
+@given(twin_rotation_instances())
+def test_identical_vessels_split_back_into_valid_rotations(instance):
+    """Identical vessels planned as one flow come back as valid per-vessel rotations."""
+    plan = optimize_rotation(instance, step_h=6.0, time_limit=10)
+    assert plan.extra["vessel_classes"] == 1
+    check_rotation(instance, plan)
 
 
 def test_rotation_units_left_when_nothing_sails():

@@ -10,6 +10,7 @@ FIFO: where the optimizer does not beat FIFO on a route, FIFO's loading is kept.
 from __future__ import annotations
 
 import time
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -104,8 +105,9 @@ def optimize_assignment(instance: CrossingInstance, *, time_limit: float = 60.0,
     assignments = tuple(a for r in results for a in r.assignments)
     figures = evaluate(instance, sailings, assignments)
     bound = sum(r.bound for r in results)
-    statuses = {r.status for r in results}
-    status = "Optimal" if statuses <= {"Optimal"} else ", ".join(sorted(statuses))
+    statuses = Counter(r.status for r in results)
+    status = "Optimal" if set(statuses) <= {"Optimal"} else "; ".join(
+        f"{s} on {n} route{'s' if n > 1 else ''}" for s, n in sorted(statuses.items()))
     gap = _gap(figures.objective, bound)
     return CrossingPlan(
         mode="assignment", status=status, objective=figures.objective, bound=bound, gap=gap,

@@ -34,13 +34,15 @@ class Slot:
 
 @dataclass(frozen=True)
 class Arc:
-    """One vessel on one slot; ``z`` is the column of its 0/1 decision, or -1 when given."""
+    """Vessels on one slot; ``z`` is the column of the decision (how many of ``copies``
+    identical vessels make it), or -1 when the sailing is given."""
 
     slot: int
     sailing: str
     capacity: Capacity
     dangerous_limit: int | None
     z: int = -1
+    copies: int = 1
 
 
 def group_of(unit_index: int, dangerous: bool) -> int:
@@ -61,6 +63,16 @@ class CargoColumns:
     load: np.ndarray  # column per (arc, group) pair
     load_arc: np.ndarray
     load_group: np.ndarray
+
+    def divisible(self) -> np.ndarray:
+        """Columns that may be fractional in a relaxation: divisible classes' units and loads.
+
+        For fixed voyages the cargo part is a transportation problem, integral except on
+        mixed decks, so relaxing these columns loses little and the bound stays valid.
+        """
+        whole = np.array([c.whole for c in self.classes], dtype=bool)
+        x_div = self.x[~whole[self.x_class]] if len(self.x) else self.x
+        return np.concatenate([x_div, self.load]).astype(np.int64)
 
     def start(self, assignments: Sequence[Assignment], size: int) -> np.ndarray:
         """A start vector (length ``size``) reproducing ``assignments`` on the cargo columns."""
@@ -162,6 +174,7 @@ def add_cargo(model: SparseModel, instance: CrossingInstance, slots: Sequence[Sl
     la: list[int] = []
     lg: list[int] = []
     lcap: list[float] = []
+    lmax: list[float] = []
     for i, arc in enumerate(arcs):
         for u, unit in enumerate(UNIT_TYPES):
             cap = arc.capacity.of(unit)
@@ -173,9 +186,10 @@ def add_cargo(model: SparseModel, instance: CrossingInstance, slots: Sequence[Sl
                 la.append(i)
                 lg.append(group_of(u, dangerous))
                 lcap.append(cap)
+                lmax.append(cap * arc.copies)
     load_arc = np.asarray(la, dtype=np.int64)
     load_group = np.asarray(lg, dtype=np.int64)
-    load = model.add_columns(np.zeros(len(la)), 0.0, np.asarray(lcap))
+    load = model.add_columns(np.zeros(len(la)), 0.0, np.asarray(lmax))
     # balance per (slot, group): classes loaded == vessels' loads
     class_group = np.array(
         [group_of(UNIT_TYPES.index(c.head.unit_type), c.head.dangerous) for c in classes],

@@ -1,38 +1,48 @@
 """Rotation mode: decide the sailings (which vessel leaves which port when) and the loading.
 
-Each vessel is a unit of flow through the time-expanded network of :mod:`timegrid`: at every
-reachable (port, step) what comes in goes out, by waiting a step or by a voyage (a 0/1
-column). Berths limit how many vessels load or unload at a port in a step. The cargo part
-(:mod:`cargo`) is shared with assignment mode, with each voyage's deck opened only when the
-voyage is taken. The MILP is warm-started from first come, first served on the same grid.
+Identical vessels form a class (:mod:`fleet`); each class is an integer flow through the
+time-expanded network of :mod:`timegrid`: at every reachable (port, step) what comes in goes
+out, by waiting a step or by a voyage (an integer column: how many of the class make it).
+Berths limit how many vessels load or unload at a port in a step. The cargo part
+(:mod:`cargo`) is shared with assignment mode, with each voyage's deck opened only as many
+times as vessels make it. The MILP is warm-started from first come, first served on the same
+grid and solved in two phases (voyages with divisible cargo relaxed, which gives the bound;
+then the cargo in whole units for those voyages). The class flows are split back into one
+rotation per vessel and each voyage's cargo packed onto its vessels' decks. FIFO's plan is
+kept whenever the optimizer's is not better.
 """
 
 from __future__ import annotations
 
 import time
 from collections import deque
+from dataclasses import replace
 
 import numpy as np
 
-from midcorridor.crossing.cargo import Arc, Slot, add_cargo
+from midcorridor.crossing.baseline import Deck
+from midcorridor.crossing.cargo import Arc, CargoColumns, Slot, add_cargo
 from midcorridor.crossing.fifo_rotation import fifo_rotation, voyage_sailing
-from midcorridor.crossing.model import CrossingInstance, Vessel
-from midcorridor.crossing.result import CrossingPlan, evaluate
-from midcorridor.crossing.solver import INF, SparseModel, solve
+from midcorridor.crossing.fleet import VesselClass, decompose, pack, vessel_classes
+from midcorridor.crossing.model import CrossingInstance, Sailing
+from midcorridor.crossing.result import Assignment, CrossingPlan, evaluate
+from midcorridor.crossing.solver import INF, Outcome, SparseModel, solve
 from midcorridor.crossing.timegrid import TimeGrid, Voyage, berth_steps, make_grid, voyages_from
 
+Node = tuple[str, int]
 
-def _reachable(instance: CrossingInstance, grid: TimeGrid, vessel: Vessel
-               ) -> tuple[list[tuple[str, int]], list[Voyage]]:
-    start = (vessel.available_at, grid.first_step(vessel))
-    seen = {start}
-    todo = deque([start])
+
+def _reachable(instance: CrossingInstance, grid: TimeGrid, cls: VesselClass
+               ) -> tuple[list[Node], list[Voyage]]:
+    """The (port, step) nodes a class can reach from where its vessels start, and its voyages."""
+    seen = set(cls.starts(grid))
+    todo = deque(sorted(seen, key=lambda n: (n[1], n[0])))
     voyages: list[Voyage] = []
     while todo:
         port, t = todo.popleft()
         nxt = [(port, t + 1)] if t + 1 < grid.steps else []
-        for v in voyages_from(instance, grid, vessel, port, t):
-            voyages.append(v)
+        for v in voyages_from(instance, grid, cls.head, port, t):
+            voyages.append(replace(v, vessel=cls.id))
             if v.free < grid.steps:
                 nxt.append((v.destination, v.free))
         for node in nxt:
@@ -50,99 +60,222 @@ def optimize_rotation(instance: CrossingInstance, *, step_h: float = 6.0,
     grid = make_grid(instance, step_h)
     fifo_voyages, fifo_sailings, fifo = fifo_rotation(instance, grid, fifo_dwell_h)
     fifo_figures = evaluate(instance, fifo_sailings, fifo, count_sailings=True)
+    classes = vessel_classes(instance, grid)
     model = SparseModel()
-    vessels = {v.id: v for v in instance.vessels}
-    all_voyages: list[Voyage] = []
-    node_cols: list[tuple[str, int, int, np.ndarray, np.ndarray]] = []  # per vessel
-    wait_of: dict[tuple[str, str, int], int] = {}
-    for vessel in instance.vessels:
-        nodes, voyages = _reachable(instance, grid, vessel)
-        index = {n: i for i, n in enumerate(nodes)}
-        rows = model.add_rows(0.0, 0.0, len(nodes))
-        supply = rows[index[(vessel.available_at, grid.first_step(vessel))]]
-        model._rlo[-1][supply - rows[0]] = -1.0  # out - in = 1 at the start: in - out = -1
-        model._rhi[-1][supply - rows[0]] = -1.0
-        waits = [n for n in nodes]
-        wcols = model.add_columns(np.zeros(len(waits)), 0.0, 1.0)
-        for (port, t), c in zip(waits, wcols, strict=True):
-            wait_of[(vessel.id, port, t)] = int(c)
-            model.add_entries(np.array([rows[index[(port, t)]]]), np.array([c]), -1.0)
-            if (port, t + 1) in index:
-                model.add_entries(np.array([rows[index[(port, t + 1)]]]), np.array([c]), 1.0)
-        zcols = model.add_columns(np.full(len(voyages), instance.costs.sailing_h), 0.0, 1.0)
-        for v, c in zip(voyages, zcols, strict=True):
-            model.add_entries(np.array([rows[index[(v.origin, v.start)]]]), np.array([c]), -1.0)
-            if (v.destination, v.free) in index:
-                model.add_entries(np.array([rows[index[(v.destination, v.free)]]]),
-                                  np.array([c]), 1.0)
-        all_voyages.extend(voyages)
-        node_cols.append((vessel.id, 0, 0, wcols, zcols))
-    z_of = {}
-    col = [int(c) for *_, z in node_cols for c in z]
-    for v, c in zip(all_voyages, col, strict=True):
-        z_of[v.id] = c
-    # berths
-    use: dict[tuple[str, int], list[int]] = {}
-    for v in all_voyages:
-        for key in berth_steps(v):
-            use.setdefault(key, []).append(z_of[v.id])
-    keys = [k for k, cols in use.items() if len(cols) > instance.ports[k[0]].berths]
-    brows = model.add_rows(-INF, np.array([float(instance.ports[k[0]].berths) for k in keys]),
-                           len(keys))
-    for r, k in zip(brows, keys, strict=True):
-        model.add_entries(np.full(len(use[k]), r), np.array(use[k]), 1.0)
-    # cargo on voyages
-    slot_index: dict[tuple[str, str, int], int] = {}
-    slots: list[Slot] = []
-    arcs: list[Arc] = []
-    for v in all_voyages:
-        route_at = (v.origin, v.destination, v.departure)
-        if route_at not in slot_index:
-            slot_index[route_at] = len(slots)
-            slots.append(Slot((v.origin, v.destination), grid.hours(v.departure),
-                              grid.hours(v.arrival)))
-        vessel = vessels[v.vessel]
-        arcs.append(Arc(slot_index[route_at], v.id, vessel.capacity, vessel.dangerous_limit,
-                        z_of[v.id]))
-    cargo = add_cargo(model, instance, slots, arcs)
-    start = cargo.start(fifo, model.num_col)
-    _vessel_start(start, instance, grid, fifo_voyages, wait_of, z_of)
-    out = solve(model.to_lp(), start=start, time_limit=time_limit, mip_gap=mip_gap)
-    by_id = {v.id: v for v in all_voyages}
+    flow = _FlowColumns()
+    for cls in classes:
+        flow.add_class(model, instance, grid, cls)
+    _add_berths(model, instance, flow)
+    cargo = _add_cargo(model, instance, grid, classes, flow)
+    class_of = {v.id: cls for cls in classes for v in cls.members}
+    start = cargo.start([replace(a, sailing=flow.class_voyage_id(a.sailing, class_of))
+                         for a in fifo], model.num_col)
+    flow.write_start(start, grid, classes, fifo_voyages)
+    out, method = _solve_two_phase(model, cargo, flow, start, started + time_limit, mip_gap)
+    notes: list[str] = [method]
     if out.values is not None:
-        chosen = [by_id[vid] for vid, c in z_of.items() if out.values[c] > 0.5]
-        sailings = [voyage_sailing(v, vessels[v.vessel], grid) for v in chosen]
-        plan = cargo.assignments(out.values)
+        sailings, plan, lost = _read_plan(out.values, instance, grid, classes, flow, cargo)
         figures = evaluate(instance, sailings, plan, count_sailings=True)
+        if lost:
+            notes.append(f"{lost} units did not fit when the decks of identical vessels "
+                         "sailing together were split; they are left behind")
     if out.values is None or figures.objective > fifo_figures.objective + 1e-6:
         sailings, plan, figures = fifo_sailings, fifo, fifo_figures
-        notes: tuple[str, ...] = ("kept first come, first served (solver found nothing better)",)
-    else:
-        notes = ()
+        notes.append("kept first come, first served (solver found nothing better)")
     bound = min(out.bound, figures.objective)
     gap = max(0.0, figures.objective - bound) / max(abs(figures.objective), 1e-9)
     return CrossingPlan(
         mode="rotation", status=out.status, objective=figures.objective, bound=bound, gap=gap,
         figures=figures, fifo=fifo_figures,
         sailings=tuple(sorted(sailings, key=lambda s: (s.departure, s.id))),
-        assignments=tuple(plan), seconds=time.perf_counter() - started, notes=notes,
-        extra={"step_h": step_h, "columns": model.num_col, "rows": model.num_row},
+        assignments=tuple(plan), seconds=time.perf_counter() - started, notes=tuple(notes),
+        extra={"step_h": step_h, "columns": model.num_col, "rows": model.num_row,
+               "vessel_classes": len(classes)},
     )
 
 
-def _vessel_start(vec: np.ndarray, instance: CrossingInstance, grid: TimeGrid,
-                  voyages: list[Voyage], wait_of: dict[tuple[str, str, int], int],
-                  z_of: dict[str, int]) -> None:
-    """Write the FIFO vessel movements (voyages and waits in between) into ``vec``."""
-    for vessel in instance.vessels:
-        mine = sorted((v for v in voyages if v.vessel == vessel.id), key=lambda v: v.start)
-        port, t = vessel.available_at, grid.first_step(vessel)
-        for v in [*mine, None]:
-            until = grid.steps if v is None else v.start
-            while t < until:
-                vec[wait_of[(vessel.id, port, t)]] = 1.0
-                t += 1
-            if v is None:
-                break
-            vec[z_of[v.id]] = 1.0
-            port, t = v.destination, v.free
+def _solve_two_phase(model: SparseModel, cargo: CargoColumns, flow: _FlowColumns,
+                     start: np.ndarray, deadline: float, mip_gap: float
+                     ) -> tuple[Outcome, str]:
+    """Vessels first with divisible cargo relaxed (the bound), then the cargo in whole units.
+
+    Phase 1 is the MILP with divisible cargo continuous: a relaxation, so its bound is valid,
+    and much easier (the solver branches on voyages, not on units). Phase 2 fixes the voyages
+    and solves the cargo with integrality, which is nearly always integral already.
+    """
+    divisible = cargo.divisible()
+    relaxed, fixed = model.to_lp(continuous=divisible), flow.columns()
+    target, bound, best = 0.6 * mip_gap, -float("inf"), None
+    method = "no plan found"
+    while True:
+        left = deadline - time.perf_counter()
+        reserve = min(5.0, 0.1 * max(left, 0.0))
+        first = solve(relaxed, start=start, time_limit=max(left - reserve, 1.0),
+                      mip_gap=target)
+        bound = max(bound, first.bound)
+        if first.values is None:
+            break
+        values = first.values
+        if np.all(np.abs(values[divisible] - np.rint(values[divisible])) < 1e-6):
+            second, how = first, "voyages and cargo in one MILP (cargo came out in whole units)"
+        else:
+            second = solve(model.to_lp(fixed=fixed, fixed_values=np.rint(values[fixed])),
+                           time_limit=max(deadline - time.perf_counter(), 1.0),
+                           mip_gap=mip_gap / 10)
+            how = "voyages with divisible cargo relaxed, then cargo in whole units"
+        if second.values is not None and (best is None or second.objective < best.objective):
+            best, method, start = second, how, second.values
+        if best is not None and best.objective - bound <= mip_gap * abs(best.objective):
+            break
+        if first.status != "Optimal" or deadline - time.perf_counter() < 2.0:
+            break
+        target *= 0.6  # whole-unit cargo lost too much: close the relaxed gap further
+    if best is None:
+        return replace(first, values=None), method
+    status = "Optimal" if best.objective - bound <= mip_gap * abs(best.objective) \
+        else first.status
+    return Outcome(status, best.objective, bound, best.values, best.seconds), method
+
+
+class _FlowColumns:
+    """Columns of the vessel flow: waits per (class, port, step) and class voyages."""
+
+    def __init__(self) -> None:
+        self.wait_of: dict[tuple[str, str, int], int] = {}
+        self.z_of: dict[str, int] = {}
+        self.voyages: list[Voyage] = []
+        self.size: dict[str, int] = {}
+
+    def add_class(self, model: SparseModel, instance: CrossingInstance, grid: TimeGrid,
+                  cls: VesselClass) -> None:
+        """Flow conservation of ``cls``: at each node, in - out = -(vessels starting there)."""
+        nodes, voyages = _reachable(instance, grid, cls)
+        index = {n: i for i, n in enumerate(nodes)}
+        supply = np.zeros(len(nodes))
+        for node, count in cls.starts(grid).items():
+            supply[index[node]] = -float(count)
+        rows = model.add_rows(supply, supply, len(nodes))
+        n = float(cls.size)
+        # waits need no integrality: with integer voyages, conservation makes them integer
+        wcols = model.add_columns(np.zeros(len(nodes)), 0.0, n, integer=False)
+        for (port, t), c in zip(nodes, wcols, strict=True):
+            self.wait_of[(cls.id, port, t)] = int(c)
+        r_ = [rows[index[node]] for node in nodes]
+        c_ = list(wcols)
+        v_ = [-1.0] * len(nodes)
+        for (port, t), c in zip(nodes, wcols, strict=True):
+            if (port, t + 1) in index:
+                r_.append(rows[index[(port, t + 1)]])
+                c_.append(c)
+                v_.append(1.0)
+        zcols = model.add_columns(np.full(len(voyages), instance.costs.sailing_h), 0.0, n)
+        for v, c in zip(voyages, zcols, strict=True):
+            self.z_of[v.id] = int(c)
+            r_.append(rows[index[(v.origin, v.start)]])
+            c_.append(c)
+            v_.append(-1.0)
+            if (v.destination, v.free) in index:
+                r_.append(rows[index[(v.destination, v.free)]])
+                c_.append(c)
+                v_.append(1.0)
+        model.add_entries(np.asarray(r_, dtype=np.int64), np.asarray(c_, dtype=np.int64),
+                          np.asarray(v_))
+        self.voyages.extend(voyages)
+        self.size[cls.id] = cls.size
+
+    def columns(self) -> np.ndarray:
+        """All flow columns (waits and voyages)."""
+        return np.array([*self.wait_of.values(), *self.z_of.values()], dtype=np.int64)
+
+    @staticmethod
+    def class_voyage_id(sailing: str, class_of: dict[str, VesselClass]) -> str:
+        """The class voyage a vessel's voyage (id ``vessel:route@step``) belongs to."""
+        vessel, _, rest = sailing.rpartition(":")
+        return f"{class_of[vessel].id}:{rest}"
+
+    def write_start(self, vec: np.ndarray, grid: TimeGrid, classes: list[VesselClass],
+                    voyages: list[Voyage]) -> None:
+        """Add the vessel movements of ``voyages`` (and the waits between them) to ``vec``."""
+        for cls in classes:
+            for vessel in cls.members:
+                mine = sorted((v for v in voyages if v.vessel == vessel.id),
+                              key=lambda v: v.start)
+                port, t = vessel.available_at, grid.first_step(vessel)
+                for v in [*mine, None]:
+                    until = grid.steps if v is None else v.start
+                    while t < until:
+                        vec[self.wait_of[(cls.id, port, t)]] += 1.0
+                        t += 1
+                    if v is None:
+                        break
+                    vec[self.z_of[replace(v, vessel=cls.id).id]] += 1.0
+                    port, t = v.destination, v.free
+
+
+def _add_berths(model: SparseModel, instance: CrossingInstance, flow: _FlowColumns) -> None:
+    """At most ``berths`` vessels load or unload at a port in any step."""
+    use: dict[tuple[str, int], list[int]] = {}
+    most: dict[tuple[str, int], int] = {}
+    for v in flow.voyages:
+        for key in berth_steps(v):
+            use.setdefault(key, []).append(flow.z_of[v.id])
+            most[key] = most.get(key, 0) + flow.size[v.vessel]
+    keys = [k for k in use if most[k] > instance.ports[k[0]].berths]
+    rows = model.add_rows(-INF, np.array([float(instance.ports[k[0]].berths) for k in keys]),
+                          len(keys))
+    for r, k in zip(rows, keys, strict=True):
+        model.add_entries(np.full(len(use[k]), r), np.array(use[k]), 1.0)
+
+
+def _add_cargo(model: SparseModel, instance: CrossingInstance, grid: TimeGrid,
+               classes: list[VesselClass], flow: _FlowColumns) -> CargoColumns:
+    """Cargo on class voyages: one slot per (route, departure), one arc per class voyage."""
+    heads = {cls.id: cls for cls in classes}
+    slot_index: dict[tuple[str, str, int], int] = {}
+    slots: list[Slot] = []
+    arcs: list[Arc] = []
+    for v in flow.voyages:
+        route_at = (v.origin, v.destination, v.departure)
+        if route_at not in slot_index:
+            slot_index[route_at] = len(slots)
+            slots.append(Slot((v.origin, v.destination), grid.hours(v.departure),
+                              grid.hours(v.arrival)))
+        cls = heads[v.vessel]
+        arcs.append(Arc(slot_index[route_at], v.id, cls.head.capacity,
+                        cls.head.dangerous_limit, flow.z_of[v.id], cls.size))
+    return add_cargo(model, instance, slots, arcs)
+
+
+def _read_plan(values: np.ndarray, instance: CrossingInstance, grid: TimeGrid,
+               classes: list[VesselClass], flow: _FlowColumns, cargo: CargoColumns
+               ) -> tuple[list[Sailing], list[Assignment], int]:
+    """Vessel sailings and loading from a solution: paths per vessel, decks packed."""
+    count = {vid: int(round(values[c])) for vid, c in flow.z_of.items()}
+    by_start: dict[str, dict[Node, list[tuple[Voyage, int]]]] = {}
+    for v in flow.voyages:
+        if count[v.id] > 0:
+            by_start.setdefault(v.vessel, {}).setdefault((v.origin, v.start), []).append(
+                (v, count[v.id]))
+    made_by: dict[str, list[Voyage]] = {}
+    for cls in classes:
+        waits = {(p, t): int(round(values[c])) for (k, p, t), c in flow.wait_of.items()
+                 if k == cls.id}
+        paths = decompose(cls, grid, waits, by_start.get(cls.id, {}))
+        for path in paths.values():
+            for v in path:
+                made_by.setdefault(replace(v, vessel=cls.id).id, []).append(v)
+    vessels = {v.id: v for v in instance.vessels}
+    sailing_of = {v.id: voyage_sailing(v, vessels[v.vessel], grid)
+                  for vs in made_by.values() for v in vs}
+    loads: dict[str, list[Assignment]] = {}
+    for a in cargo.assignments(values):
+        loads.setdefault(a.sailing, []).append(a)
+    bookings = {b.id: b for b in instance.bookings}
+    plan: list[Assignment] = []
+    lost = 0
+    for class_voyage, mine in loads.items():
+        decks = [Deck(sailing_of[v.id]) for v in made_by.get(class_voyage, [])]
+        packed, missing = pack(mine, bookings, decks)
+        plan.extend(packed)
+        lost += missing
+    return list(sailing_of.values()), plan, lost

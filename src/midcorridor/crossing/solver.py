@@ -32,13 +32,31 @@ def _stdout_to_stderr() -> Iterator[None]:
         os.close(saved)
 
 
-def new_highs() -> highspy.Highs:
-    """A quiet HiGHS instance."""
+_banner_done = False
+
+
+def silence_banner() -> None:
+    """Create the process's first HiGHS instance with stdout sent to stderr.
+
+    HiGHS prints its banner ("Running HiGHS ...") on stdout when the first instance of a
+    process is created; doing that here keeps stdout clean for tables and JSON. Call it
+    before anything else creates a ``highspy.Highs``.
+    """
+    global _banner_done
+    if _banner_done:
+        return
     try:
         with _stdout_to_stderr():
-            h = highspy.Highs()
-    except OSError:  # no real file descriptors (e.g. captured streams)
-        h = highspy.Highs()
+            highspy.Highs()
+    except OSError:  # no real file descriptors (e.g. captured streams): nothing to protect
+        highspy.Highs()
+    _banner_done = True
+
+
+def new_highs() -> highspy.Highs:
+    """A quiet HiGHS instance."""
+    silence_banner()
+    h = highspy.Highs()
     h.setOptionValue("output_flag", False)
     return h
 
@@ -99,8 +117,10 @@ class SparseModel:
         return np.concatenate(self._lo) if self._lo else np.zeros(0)
 
     def to_lp(self, relax: bool = False, fixed: np.ndarray | None = None,
-              fixed_values: np.ndarray | None = None) -> highspy.HighsLp:
-        """The model as a HiGHS LP; ``fixed`` columns get both bounds set to ``fixed_values``."""
+              fixed_values: np.ndarray | None = None,
+              continuous: np.ndarray | None = None) -> highspy.HighsLp:
+        """The model as a HiGHS LP; ``fixed`` columns get both bounds set to ``fixed_values``;
+        ``continuous`` columns lose their integrality (``relax``: all columns do)."""
         lp = highspy.HighsLp()
         lp.num_col_, lp.num_row_ = self.num_col, self.num_row
         lp.offset_ = self.offset
@@ -123,6 +143,8 @@ class SparseModel:
         lp.a_matrix_.value_ = v[order]
         if not relax:
             integer = np.concatenate(self._int) if self._int else np.zeros(0, dtype=bool)
+            if continuous is not None:
+                integer[continuous] = False
             lp.integrality_ = [
                 highspy.HighsVarType.kInteger if i else highspy.HighsVarType.kContinuous
                 for i in integer
