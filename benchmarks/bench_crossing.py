@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import math
 import statistics
 import time
 from collections.abc import Callable
@@ -63,8 +64,11 @@ def quality(network: Network, seeds: list[int], time_limit: float) -> None:
             f"{med(r[2].gap for r in rows):.2%}"], widths))
         left = med(r[2].figures.left_behind_units / r[1] for r in rows)
         left_fifo = med(r[2].fifo.left_behind_units / r[1] for r in rows)
+        per_seed = ", ".join(f"{r[2].figures.mean_wait_hours / r[2].fifo.mean_wait_hours:.3f}"
+                             for r in rows)
         print(f"{'':4}units left behind at the end: FIFO {left_fifo:.0%}, optimized {left:.0%} "
-              "(their wait counts up to the end of the horizon in both plans)")
+              "(their wait counts up to the end of the horizon in both plans); mean ratio "
+              f"per seed: {per_seed}")
         if solve is optimize_assignment:
             print(f"{'':4}why the mean barely moves: the sailings are fixed, so any plan moves "
                   "about the same units on the same departures; the gain shows in the "
@@ -80,28 +84,43 @@ def quality(network: Network, seeds: list[int], time_limit: float) -> None:
 def _capacity(network: Network, inst: CrossingInstance) -> str:
     """Units arriving per day against the most the fleet could carry per day, per direction.
 
-    The most a vessel carries: one full deck each way per round trip on its quickest pair of
-    ports (load, cross, unload at each end), sailing nonstop; an upper bound on capacity.
+    The most a vessel carries: one full deck each way per round trip on the quickest pair of
+    ports that cargo of this type and direction moves between (one call of one handling time
+    at each end, unloading and loading together, and two crossings), sailing nonstop, each
+    unit type alone on the deck (mixed decks share it); an upper bound on capacity. The
+    second figure rounds calls and crossings up to whole rotation steps, as the
+    time-expanded network does.
     """
     days = inst.horizon_h / 24.0
     parts = []
     for west in (True, False):
         for unit in UnitType:
-            demand = sum(b.units for b in inst.bookings if b.unit_type is unit and
-                         (network.nodes[b.origin].lon > network.nodes[b.destination].lon) == west)
-            most = 0.0
+            mine = [b for b in inst.bookings if b.unit_type is unit and
+                    (network.nodes[b.origin].lon > network.nodes[b.destination].lon) == west]
+            demand = sum(b.units for b in mine)
+            pairs = sorted({(b.origin, b.destination) for b in mine})
+            most, most_grid = 0.0, 0.0
             for v in inst.vessels:
-                if not v.capacity.carries(unit):
+                if not v.capacity.carries(unit) or not pairs:
                     continue
-                trip = min(2 * (inst.ports[a].handling_h + inst.ports[b].handling_h
-                                + inst.crossing_h(v, a, b))
-                           for a in inst.ports for b in inst.ports if a != b)
+                trip = min(inst.ports[a].handling_h + inst.ports[b].handling_h
+                           + 2 * inst.crossing_h(v, a, b) for a, b in pairs)
+                trip_grid = min(sum(_steps(h) for h in (
+                    inst.ports[a].handling_h, inst.ports[b].handling_h,
+                    inst.crossing_h(v, a, b), inst.crossing_h(v, a, b))) for a, b in pairs)
                 most += v.capacity.of(unit) * 24.0 / trip
+                most_grid += v.capacity.of(unit) * 24.0 / trip_grid
             if demand:
                 parts.append(f"{'W' if west else 'E'} {unit.value} {demand / days:.0f}/d "
-                             f"vs <= {most:.0f}/d")
+                             f"vs <= {most:.0f}/d ({most_grid:.0f}/d)")
     return ("capacity (arrivals per day vs the most the fleet can carry per day, "
-            "sailing nonstop and full; middle seed): " + ", ".join(parts))
+            f"sailing nonstop and full; in brackets on the {ROTATION_STEP_H:g} h grid; "
+            "middle seed): " + ", ".join(parts))
+
+
+def _steps(hours: float) -> float:
+    """``hours`` rounded up to whole rotation steps, in hours."""
+    return max(1, math.ceil(hours / ROTATION_STEP_H - 1e-9)) * ROTATION_STEP_H
 
 
 def scaling(network: Network, name: str, sizes: list[int], params: GeneratorParams,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 
 from hypothesis import HealthCheck, given, settings
@@ -162,10 +163,20 @@ def check_rotation(instance: CrossingInstance, plan: CrossingPlan) -> None:
                       key=lambda s: s.departure)
         here, free = vessel.available_at, vessel.available_from
         for s in mine:
-            assert s.origin == here and s.departure >= free
+            # one port call (one handling time: unload and load together) before each departure
+            call = instance.ports[s.origin].handling_h
+            assert s.origin == here and s.departure >= free + call - 1e-9
             assert not instance.ports[s.origin].closed_at(s.departure)
             assert not instance.ports[s.destination].closed_at(s.arrival)
             here, free = s.destination, s.arrival
+    # berths: each sailing's one call holds a berth at its origin only, for whole steps
+    step = float(plan.extra["step_h"])
+    in_call: dict[tuple[str, int], int] = defaultdict(int)
+    for s in plan.sailings:
+        steps = math.ceil(instance.ports[s.origin].handling_h / step - 1e-9)
+        for k in range(max(1, steps)):
+            in_call[(s.origin, round(s.departure / step) - 1 - k)] += 1
+    assert all(n <= instance.ports[p].berths for (p, _), n in in_call.items())
 
 
 @SETTINGS

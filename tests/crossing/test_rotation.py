@@ -52,3 +52,24 @@ def test_horizon_too_short_is_infeasible(one_ferry_rotation):
     inst = dataclasses.replace(one_ferry_rotation, horizon_h=5.0)
     with pytest.raises(InfeasibleError, match="horizon"):
         make_grid(inst, 6.0)
+
+
+def test_round_trip_pays_one_call_per_port(one_ferry_rotation, build):
+    """A round trip pays one 6 h call at B (unload and load together): 302 vs FIFO's 1,022.
+
+    By hand, 6 h steps, 12 h crossings, one 6 h call per port: the ferry calls at A 0-6 h
+    (loads "out"), arrives at B at 18 h, calls there 18-24 h (unloads "out", loads "back")
+    and leaves B at 24 h: 10*6 + 10*24 + 2 sailings = 302 (with the old unload-then-load
+    double call it could leave B only at 30 h: 362). FIFO waits its 24 h schedule at each
+    end: leaves A at 30 h, arrives at B at 42 h, starts its call at 66 h and leaves at
+    72 h: 10*30 + 10*72 + 2 = 1,022.
+    """
+    inst = dataclasses.replace(
+        one_ferry_rotation, horizon_h=96.0,
+        bookings=(build["booking"]("out", 10, 0.0),
+                  build["booking"]("back", 10, 0.0, origin="B", destination="A")))
+    plan = optimize_rotation(inst, step_h=6.0)
+    assert plan.objective == pytest.approx(302.0)
+    assert plan.fifo.objective == pytest.approx(1022.0)
+    legs = sorted((s.origin, s.departure, s.arrival) for s in plan.sailings)
+    assert legs == [("A", 6.0, 18.0), ("B", 24.0, 36.0)]

@@ -1,9 +1,12 @@
 """First come, first served for rotation mode: today's practice with the vessels given.
 
 A free vessel loads the cargo waiting at its port in order of arrival, for the destination
-of the oldest waiting cargo it can carry, and leaves when its deck is full or when it has
-waited ``dwell_h`` (its schedule). With nothing to load it waits ``dwell_h``, then sails empty
-to the port with most cargo waiting. Berths and closures are respected as in the MILP.
+of the oldest waiting cargo it can carry, and leaves when its deck is full (95 %) or when it
+has waited ``dwell_h`` (its schedule). With nothing to load it waits ``dwell_h``, then sails
+empty to the port with most cargo waiting. Each departure ends one port call of one handling
+time, unloading what the vessel brought and loading what it takes, exactly as in the MILP
+(:mod:`timegrid`), so at most ``dwell_h`` plus one handling time pass between arrival and
+departure. Berths and closures are respected as in the MILP.
 """
 
 from __future__ import annotations

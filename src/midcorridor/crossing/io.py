@@ -3,6 +3,19 @@
 Every problem is collected and reported at once as ``file:row:field: message`` (a
 :class:`DataError`). Places are UN/LOCODEs or names known to the network and must be
 Caspian ports. Times are ISO 8601 with a UTC offset.
+
+``fleet.yaml`` holds ``start``, ``horizon_h`` (or ``horizon_days``), optional ``costs``
+(``left_behind_h``, ``lateness_weight``, ``sailing_h``), and:
+
+- ``ports``: ``id``, ``berths`` (vessels in a call at once, default 1), ``handling_h`` (hours
+  of ONE vessel call: unloading what the vessel brought and loading what it takes away, e.g.
+  Alat 20.1 h, Aktau 30 h, Kuryk 8 h; default: the data set's ``Node.handling_h``; a call
+  costs one handling time whether the vessel arrives or leaves empty), ``closures`` (``start``,
+  ``end``: no departure or arrival);
+- ``vessels``: ``id``, ``name``, ``type``, ``capacity`` (per unit type), ``speed_kn``,
+  ``available_at``, ``available_from``, optional ``dangerous_limit``;
+- ``sailings`` (assignment mode only): ``id``, ``vessel``, ``from``, ``to``, ``departure``,
+  ``arrival``; given sailings are taken as they are (no handling time is added to them).
 """
 
 from __future__ import annotations

@@ -92,7 +92,11 @@ class Closure:
 
 @dataclass(frozen=True)
 class Port:
-    """A Caspian port with its berths for ferries and handling (load or unload) time."""
+    """A Caspian port: berths for ferries, and ``handling_h`` hours per vessel call.
+
+    One call (unloading what the vessel brought and loading what it takes) costs one
+    ``handling_h``; the published figures are per call (Trend, 2025-06-03).
+    """
 
     id: str
     name: str

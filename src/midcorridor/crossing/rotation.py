@@ -3,7 +3,8 @@
 Identical vessels form a class (:mod:`fleet`); each class is an integer flow through the
 time-expanded network of :mod:`timegrid`: at every reachable (port, step) what comes in goes
 out, by waiting a step or by a voyage (an integer column: how many of the class make it).
-Berths limit how many vessels load or unload at a port in a step. The cargo part
+Berths limit how many vessels are in a port call (one handling time, unloading and loading
+together: see :mod:`timegrid`) at a port in a step. The cargo part
 (:mod:`cargo`) is shared with assignment mode, with each voyage's deck opened only as many
 times as vessels make it. The MILP is warm-started from first come, first served on the same
 grid and solved in two phases (voyages with divisible cargo relaxed, which gives the bound;
@@ -213,7 +214,7 @@ class _FlowColumns:
 
 
 def _add_berths(model: SparseModel, instance: CrossingInstance, flow: _FlowColumns) -> None:
-    """At most ``berths`` vessels load or unload at a port in any step."""
+    """At most ``berths`` vessels are in a port call (unloading and loading) at any step."""
     use: dict[tuple[str, int], list[int]] = {}
     most: dict[tuple[str, int], int] = {}
     for v in flow.voyages:
