@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, HTTPException, Query
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from midcorridor.service import accounts
 from midcorridor.service.access import Action
@@ -61,6 +64,12 @@ def read_me(principal: CurrentPrincipal, session: SessionDep) -> UserPublic:
     return _user(user)
 
 
+def _page(session: Session, model: Any, skip: int, limit: int) -> tuple[list[Any], int]:
+    """One page of a table in id order, and the table's row count."""
+    rows = list(session.scalars(select(model).order_by(model.id).offset(skip).limit(limit)))
+    return rows, session.scalar(select(func.count(model.id))) or 0
+
+
 @router.post("/admin/organizations", status_code=201, dependencies=admin_only)
 def create_organization(body: OrganizationCreate, session: WriteSessionDep) -> OrganizationPublic:
     """Create an organization (operators list the places of their segment)."""
@@ -75,8 +84,7 @@ def list_organizations(
     limit: int = Query(100, ge=1, le=1000),
 ) -> OrganizationsPublic:
     """List organizations."""
-    rows = session.scalars(select(Organization).order_by(Organization.id).offset(skip).limit(limit))
-    count = session.scalar(select(func.count(Organization.id))) or 0
+    rows, count = _page(session, Organization, skip, limit)
     return OrganizationsPublic(data=[_org(o) for o in rows], count=count)
 
 
@@ -94,8 +102,7 @@ def list_users(
     limit: int = Query(100, ge=1, le=1000),
 ) -> UsersPublic:
     """List users."""
-    rows = session.scalars(select(User).order_by(User.id).offset(skip).limit(limit))
-    count = session.scalar(select(func.count(User.id))) or 0
+    rows, count = _page(session, User, skip, limit)
     return UsersPublic(data=[_user(u) for u in rows], count=count)
 
 
@@ -113,8 +120,7 @@ def list_tokens(
     limit: int = Query(100, ge=1, le=1000),
 ) -> TokensPublic:
     """List tokens (never their secrets)."""
-    rows = session.scalars(select(ApiToken).order_by(ApiToken.id).offset(skip).limit(limit))
-    count = session.scalar(select(func.count(ApiToken.id))) or 0
+    rows, count = _page(session, ApiToken, skip, limit)
     return TokensPublic(data=[_token(t) for t in rows], count=count)
 
 
