@@ -74,7 +74,7 @@ def synthetic(n: int, seed: int = 0) -> Network:
 
 
 def _km(a: Node, b: Node) -> float:
-    from midcorridor.routing.graph import haversine_km
+    from midcorridor.network.geo import haversine_km
 
     return haversine_km(a.lat, a.lon, b.lat, b.lon)
 

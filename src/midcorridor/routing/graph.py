@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from midcorridor.emissions import hub_emission, link_emission
 from midcorridor.emissions.chain import Emission, link_intensity, transport_emission
+from midcorridor.network.geo import haversine_km
 from midcorridor.network.model import Link, Network, NodeKind, Service
 from midcorridor.routing.cargo import TONNES_PER_TEU
 from midcorridor.routing.costs import Charge, Tariffs, handling_charge, link_charge
@@ -293,11 +294,4 @@ def speed_bound_kmh(graph: SearchGraph) -> float:
         best = max(best, km / t)
     return best
 
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance on a sphere of radius 6371 km."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
 

@@ -28,6 +28,7 @@ from typing import Generic, TypeVar
 
 import numpy as np
 
+from midcorridor.network.geo import SPHERE_RADIUS_KM
 from midcorridor.routing.graph import SearchGraph, speed_bound_kmh
 from midcorridor.routing.timeindex import (
     StaticEntry,
@@ -205,7 +206,7 @@ def _euclid(graph: SearchGraph, target: int) -> np.ndarray | None:
     lat, lon = graph._latlon  # type: ignore[attr-defined]
     dlat, dlon = lat - lat[target], lon - lon[target]
     hav = np.sin(dlat / 2) ** 2 + np.cos(lat) * np.cos(lat[target]) * np.sin(dlon / 2) ** 2
-    km = 2 * 6371.0 * np.arcsin(np.minimum(1.0, np.sqrt(hav)))
+    km = 2 * SPHERE_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(hav)))
     bound: np.ndarray = km / vmax * 0.999999
     return bound
 
