@@ -11,8 +11,7 @@ from midcorridor.cli import app
 from midcorridor.crossing import GeneratorParams, generate_instance, load_instance
 from midcorridor.crossing.generate import write_instance
 from midcorridor.crossing.model import UnitType
-from midcorridor.crossing.ports import is_caspian_port
-from midcorridor.network import find_place
+from midcorridor.network import find_place, is_caspian_port
 
 
 def test_generated_instance_is_realistic(corridor):

@@ -100,6 +100,23 @@ CASES = [
         "nodes.csv:6:id: GEPTI cannot be reached from the rest of the network",
     ),
     ("sources.csv", _set(2, date="yesterday"), "sources.csv:2:date: 'yesterday' is not YYYY"),
+    ("nodes.csv", _set(4, sea=""), "nodes.csv:4:sea: a seaport needs the sea it lies on"),
+    ("nodes.csv", _set(4, sea="aral"), "nodes.csv:4:sea: 'aral' is not one of caspian, black"),
+    (
+        "nodes.csv",
+        _set(3, sea="caspian"),
+        "nodes.csv:3:sea: only a seaport or sea waypoint lies on a sea, not a border_crossing",
+    ),
+    (
+        "nodes.csv",
+        _set(5, sea="black"),
+        "links.csv:4:to: joins KZAAU (caspian) and AZALT (black), but the Caspian is landlocked",
+    ),
+    (
+        "nodes.csv",
+        _set(5, kind="rail_terminal", sea=""),
+        "links.csv:4:mode: ferry link to AZALT, which lies on no sea",
+    ),
 ]
 
 

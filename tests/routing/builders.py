@@ -11,6 +11,7 @@ from midcorridor.network.model import (
     Node,
     NodeKind,
     Quantity,
+    Sea,
     Service,
     ServiceKind,
     Spread,
@@ -18,8 +19,8 @@ from midcorridor.network.model import (
 
 
 def node(nid: str, country: str, lon: float, *, kind: NodeKind = NodeKind.RAIL_TERMINAL,
-         handling: float | None = 0.0, lat: float = 40.0) -> Node:
-    return Node(nid, nid.title(), country, lat, lon, kind, handling_h=handling)
+         handling: float | None = 0.0, lat: float = 40.0, sea: Sea | None = None) -> Node:
+    return Node(nid, nid.title(), country, lat, lon, kind, handling_h=handling, sea=sea)
 
 
 def link(a: str, b: str, mode: Mode, km: float, hours: float, *, dwell: float = 0.0,
@@ -46,8 +47,10 @@ def port_network() -> Network:
     """Rail A->P (10 h) then a Monday 20:00 UTC ferry P->Q (22 h); P handles in 5 h."""
     nodes = {
         "AAAAA": node("AAAAA", "KZ", 50.0),
-        "PPPPP": node("PPPPP", "KZ", 51.0, kind=NodeKind.SEAPORT, handling=5.0),
-        "QQQQQ": node("QQQQQ", "AZ", 53.0, kind=NodeKind.SEAPORT, handling=5.0),
+        "PPPPP": node("PPPPP", "KZ", 51.0, kind=NodeKind.SEAPORT, handling=5.0,
+                          sea=Sea.CASPIAN),
+        "QQQQQ": node("QQQQQ", "AZ", 53.0, kind=NodeKind.SEAPORT, handling=5.0,
+                          sea=Sea.CASPIAN),
     }
     links = (
         link("AAAAA", "PPPPP", Mode.RAIL, 100.0, 10.0, tariff=100.0),

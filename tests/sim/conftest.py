@@ -13,6 +13,7 @@ from midcorridor.network.model import (
     Network,
     Node,
     NodeKind,
+    Sea,
     Service,
     ServiceKind,
     Spread,
@@ -28,8 +29,10 @@ def two_port_network(ships: int = 2, railcars: int = 40) -> Network:
     """Rail to Aktau, a ferry line Aktau-Alat with ``ships`` ferries, rail on to Tbilisi."""
     nodes = {
         "KZBEY": Node("KZBEY", "Beineu", "KZ", 45.3, 55.2, NodeKind.INLAND_HUB),
-        "KZAAU": Node("KZAAU", "Aktau", "KZ", 43.65, 51.17, NodeKind.SEAPORT, handling_h=10.0),
-        "AZALT": Node("AZALT", "Alat", "AZ", 39.95, 49.40, NodeKind.SEAPORT, handling_h=10.0),
+        "KZAAU": Node("KZAAU", "Aktau", "KZ", 43.65, 51.17, NodeKind.SEAPORT, handling_h=10.0,
+                      sea=Sea.CASPIAN),
+        "AZALT": Node("AZALT", "Alat", "AZ", 39.95, 49.40, NodeKind.SEAPORT, handling_h=10.0,
+                      sea=Sea.CASPIAN),
         "GETBS": Node("GETBS", "Tbilisi", "GE", 41.7, 44.8, NodeKind.RAIL_TERMINAL, handling_h=6.0),
     }
     links = (

@@ -39,8 +39,9 @@ from midcorridor.crossing.model import (
     UnitType,
     Vessel,
 )
-from midcorridor.crossing.ports import KM_PER_NM, CaspianPorts, is_caspian_port
+from midcorridor.crossing.ports import KM_PER_NM, CaspianPorts
 from midcorridor.network.model import Network, Service, VesselKind
+from midcorridor.network.seas import is_caspian_port
 
 UNITS_PER_YEAR = {UnitType.TEU: 77_000.0, UnitType.RAILCAR: 2 * 18_428.0,
                   UnitType.TRUCK: 0.4 * 2 * 17_618.0}

@@ -6,22 +6,12 @@ from itertools import permutations
 
 from midcorridor.errors import UnknownPlaceError
 from midcorridor.network.geo import great_circle_km
-from midcorridor.network.model import Mode, Network, Node, NodeKind
+from midcorridor.network.model import Mode, Network, Node
 from midcorridor.network.places import find_place
+from midcorridor.network.seas import caspian_ports, is_caspian_port, port_handling_h
 
-# The Caspian Sea lies within these bounds (degrees); no other sea's port does.
-CASPIAN_LAT = (36.5, 47.5)
-CASPIAN_LON = (46.5, 55.5)
 KM_PER_NM = 1.852
 DETOUR = 1.10  # sailing distance over great-circle distance where no link is published
-DEFAULT_HANDLING_H = 20.1  # Baku 2024 average vessel handling (Trend, 2025-06-03)
-
-
-def is_caspian_port(node: Node) -> bool:
-    """A seaport on the Caspian shore."""
-    return (node.kind is NodeKind.SEAPORT
-            and CASPIAN_LAT[0] <= node.lat <= CASPIAN_LAT[1]
-            and CASPIAN_LON[0] <= node.lon <= CASPIAN_LON[1])
 
 
 class CaspianPorts:
@@ -31,8 +21,7 @@ class CaspianPorts:
         self.network = network
 
     def all(self) -> list[Node]:
-        return sorted((n for n in self.network.nodes.values() if is_caspian_port(n)),
-                      key=lambda n: n.id)
+        return list(caspian_ports(self.network))
 
     def resolve(self, text: str) -> str:
         """The node id of a Caspian port; ``ValueError`` with a hint otherwise."""
@@ -50,8 +39,7 @@ class CaspianPorts:
         return self.network.nodes[port].name
 
     def handling_h(self, port: str) -> float:
-        node = self.network.nodes[port]
-        return float(node.handling_h) if node.handling_h is not None else DEFAULT_HANDLING_H
+        return port_handling_h(self.network.nodes[port])
 
     def distance_nm(self, a: str, b: str) -> float:
         """Published ferry or sea link distance, else great-circle times ``DETOUR``."""

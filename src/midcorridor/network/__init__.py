@@ -14,6 +14,7 @@ from midcorridor.network.model import (
     Provenance,
     Quantity,
     Scenario,
+    Sea,
     Service,
     ServiceKind,
     Source,
@@ -22,9 +23,18 @@ from midcorridor.network.model import (
     VesselKind,
 )
 from midcorridor.network.places import PlaceMatch, find_place, normalize, search_places
+from midcorridor.network.seas import (
+    PORT_HANDLING_DEFAULT_H,
+    caspian_ports,
+    is_caspian_crossing,
+    is_caspian_port,
+    on_caspian,
+    port_handling_h,
+)
 from midcorridor.network.summary import NetworkSummary, summarize
 
 __all__ = [
+    "PORT_HANDLING_DEFAULT_H",
     "Arc",
     "Departures",
     "Link",
@@ -37,20 +47,26 @@ __all__ = [
     "Provenance",
     "Quantity",
     "Scenario",
+    "Sea",
     "Service",
     "ServiceKind",
     "Source",
     "Spread",
     "Vessel",
     "VesselKind",
+    "caspian_ports",
     "check_data",
     "find_place",
     "great_circle_km",
+    "is_caspian_crossing",
+    "is_caspian_port",
     "link_record",
     "load_network",
     "node_record",
     "normalize",
+    "on_caspian",
     "packaged_data_dir",
+    "port_handling_h",
     "sea_distance_km",
     "search_places",
     "summarize",

@@ -32,6 +32,7 @@ from midcorridor.network.model import (
     ProvenanceKey,
     Quantity,
     Scenario,
+    Sea,
     Service,
     ServiceKind,
     Source,
@@ -48,7 +49,7 @@ SOURCE_COLUMNS = ("id", "title", "url", "date", "publisher", "note")
 NODE_COLUMNS = (
     "id", "locode", "name", "aliases", "country", "lat", "lon", "coord_source", "kind",
     "gauge_mm", "handling_h", "handling_h_source", "capacity", "capacity_unit",
-    "capacity_source", "transshipment", "notes",
+    "capacity_source", "transshipment", "sea", "notes",
 )  # fmt: skip
 LINK_COLUMNS = (
     "id", "from", "to", "mode", "distance_km", "distance_km_source", "hours_min", "hours_typ",
@@ -331,6 +332,22 @@ def _parse_gauges(row: _Row, reader: _Reader) -> frozenset[int]:
     return frozenset(gauges)
 
 
+_ON_WATER = (NodeKind.SEAPORT.value, NodeKind.SEA_WAYPOINT.value)
+
+
+def _parse_sea(row: _Row, reader: _Reader, kind: str) -> str:
+    """The ``sea`` cell: required for seaports and sea waypoints, empty for places on land."""
+    seas = [s.value for s in Sea]
+    if kind in _ON_WATER and not reader.text(row, "sea"):
+        reader.problem(row, "sea", f"a {kind} needs the sea it lies on, one of {', '.join(seas)}")
+        return ""
+    sea = reader.choice(row, "sea", seas, required=False)
+    if sea and kind and kind not in _ON_WATER:
+        reader.problem(row, "sea", f"only a seaport or sea waypoint lies on a sea, not a {kind}")
+        return ""
+    return sea
+
+
 def _parse_node(row: _Row, reader: _Reader) -> Node | None:
     table = "nodes"
     node_id = reader.text(row, "id", required=True)
@@ -354,6 +371,7 @@ def _parse_node(row: _Row, reader: _Reader) -> Node | None:
         source="capacity_source",
     )
     aliases = tuple(a.strip() for a in reader.text(row, "aliases").split(";") if a.strip())
+    sea = _parse_sea(row, reader, kind)
     node = Node(
         id=node_id,
         name=reader.text(row, "name", required=True),
@@ -367,6 +385,7 @@ def _parse_node(row: _Row, reader: _Reader) -> Node | None:
         capacity=capacity,
         transshipment=reader.flag(row, "transshipment"),
         locode=reader.flag(row, "locode"),
+        sea=Sea(sea) if sea else None,
         notes=reader.text(row, "notes"),
     )
     if lat is None or lon is None or not kind:

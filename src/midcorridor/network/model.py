@@ -29,6 +29,23 @@ class Mode(StrEnum):
     FERRY = "ferry"
 
 
+class Sea(StrEnum):
+    """The sea or ocean a port or sea waypoint lies on (the ``sea`` column of nodes.csv)."""
+
+    CASPIAN = "caspian"
+    BLACK = "black"
+    MEDITERRANEAN = "mediterranean"
+    RED = "red"
+    ARABIAN = "arabian"
+    INDIAN = "indian"
+    SOUTH_CHINA = "south_china"
+    EAST_CHINA = "east_china"
+    YELLOW = "yellow"
+    NORTH = "north"
+    BALTIC = "baltic"
+    ATLANTIC = "atlantic"
+
+
 class CapacityUnit(StrEnum):
     TEU_PER_YEAR = "teu_per_year"
     TEU_PER_DAY = "teu_per_day"
@@ -130,6 +147,7 @@ class Node:
     capacity: Quantity | None = None
     transshipment: bool = False
     locode: bool = False
+    sea: Sea | None = None
     notes: str = ""
 
 

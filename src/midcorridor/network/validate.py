@@ -8,7 +8,7 @@ from rapidfuzz import process
 
 from midcorridor.errors import Problem
 from midcorridor.network.geo import great_circle_km
-from midcorridor.network.model import Link, Mode, Network, Node, ServiceKind
+from midcorridor.network.model import Link, Mode, Network, Node, Sea, ServiceKind
 
 MAX_CIRCUITY = 2.5
 """Longest allowed ratio of a link's distance to the great-circle distance between its ends."""
@@ -110,6 +110,7 @@ def check_links(
                         f"mark gauge_change=yes or add the gauge-change station{context}",
                     )
                 )
+        problems += _check_water(link, a, b, where, context)
         if link.gauge_change and not (a.transshipment or b.transshipment):
             problems.append(
                 _at(
@@ -121,6 +122,36 @@ def check_links(
                 )
             )
     return problems
+
+
+def _check_water(link: Link, a: Node, b: Node, where: Where, context: str) -> list[Problem]:
+    """A sea or ferry link joins two places on water, and never the Caspian to another sea."""
+    if link.mode not in (Mode.SEA, Mode.FERRY):
+        return []
+    dry = [node.id for node in (a, b) if node.sea is None]
+    if dry:
+        return [
+            _at(
+                where,
+                "links",
+                link.id,
+                "mode",
+                f"{link.mode} link to {', '.join(dry)}, which lies on no sea{context}; "
+                "give the node its sea in nodes.csv or change the mode",
+            )
+        ]
+    if (a.sea is Sea.CASPIAN) != (b.sea is Sea.CASPIAN):
+        return [
+            _at(
+                where,
+                "links",
+                link.id,
+                "to",
+                f"joins {a.id} ({a.sea}) and {b.id} ({b.sea}), but the Caspian is landlocked "
+                f"(no sea link leaves it){context}; check the nodes' sea column",
+            )
+        ]
+    return []
 
 
 def check_network(network: Network, where: Where) -> list[Problem]:

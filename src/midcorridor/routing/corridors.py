@@ -11,8 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from midcorridor.network.model import Link, Mode, Network
+from midcorridor.network.seas import is_caspian_crossing
 
-CASPIAN_COUNTRIES = frozenset({"KZ", "AZ", "TM", "IR"})
 NORTHERN_COUNTRIES = frozenset({"RU", "BY"})
 SEA_PASSAGES = ("suez", "cape of good hope", "good hope", "bab", "gibraltar", "malacca")
 
@@ -31,14 +31,6 @@ SEA = Family("Sea", frozenset())
 FAMILIES = (MIDDLE, NORTHERN, SEA)
 
 
-def is_caspian(network: Network, link: Link) -> bool:
-    """A ferry or sea link between two Caspian shore countries (not Russia's Caspian coast)."""
-    if link.mode not in (Mode.FERRY, Mode.SEA):
-        return False
-    countries = {network.nodes[link.origin].country, network.nodes[link.destination].country}
-    return countries <= CASPIAN_COUNTRIES
-
-
 def is_northern(network: Network, link: Link) -> bool:
     """A link with an end in Russia or Belarus."""
     ends = (network.nodes[link.origin].country, network.nodes[link.destination].country)
@@ -47,13 +39,13 @@ def is_northern(network: Network, link: Link) -> bool:
 
 def is_deep_sea(network: Network, link: Link) -> bool:
     """A sea link that is not a Caspian crossing."""
-    return link.mode is Mode.SEA and not is_caspian(network, link)
+    return link.mode is Mode.SEA and not is_caspian_crossing(network, link)
 
 
 def requirement(network: Network, family: Family, link: Link) -> bool:
     """Whether travelling ``link`` counts as using the family's signature infrastructure."""
     if family is MIDDLE:
-        return is_caspian(network, link)
+        return is_caspian_crossing(network, link)
     if family is NORTHERN:
         return is_northern(network, link)
     return is_deep_sea(network, link)
@@ -64,8 +56,8 @@ def excluded(network: Network, family: Family, link: Link) -> bool:
     if family is MIDDLE:
         return False
     if family is SEA:
-        return is_caspian(network, link)
-    return is_caspian(network, link) or is_deep_sea(network, link)
+        return is_caspian_crossing(network, link)
+    return is_caspian_crossing(network, link) or is_deep_sea(network, link)
 
 
 def _name(network: Network, node_id: str) -> str:
@@ -74,7 +66,7 @@ def _name(network: Network, node_id: str) -> str:
 
 def family_of(network: Network, links: Sequence[Link]) -> str:
     """The family a route belongs to: Middle, Northern, Sea, or Direct."""
-    if any(is_caspian(network, lk) for lk in links):
+    if any(is_caspian_crossing(network, lk) for lk in links):
         return "Middle"
     if any(is_deep_sea(network, lk) for lk in links):
         return "Sea"
@@ -88,7 +80,7 @@ def label(network: Network, path: Sequence[str], links: Sequence[Link]) -> str:
     family = family_of(network, links)
     steps = list(zip(path, path[1:], links, strict=False))
     if family == "Middle":
-        i = next(i for i, (_, _, lk) in enumerate(steps) if is_caspian(network, lk))
+        i = next(i for i, (_, _, lk) in enumerate(steps) if is_caspian_crossing(network, lk))
         a, b, _ = steps[i]
         names = [_name(network, a), _name(network, b)]
         later_sea = [s for s in steps[i + 1 :] if s[2].mode in (Mode.SEA, Mode.FERRY)]

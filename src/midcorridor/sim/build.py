@@ -13,6 +13,7 @@ import math
 from midcorridor.errors import InputError
 from midcorridor.network.model import Arc, Mode, Network, Node, NodeKind, ServiceKind
 from midcorridor.network.places import find_place
+from midcorridor.network.seas import on_caspian, port_handling_h
 from midcorridor.sim.model import (
     WAGON,
     Dist,
@@ -32,10 +33,6 @@ from midcorridor.sim.model import (
 from midcorridor.sim.routes import path_via
 from midcorridor.sim.scenario import ScenarioSpec
 
-# Port of Baku 2024 average vessel load/unload time 20.1 h, TITR protocol maximum 30 h
-# ("Baku port expects container throughput to exceed 100,000 TEU", Trend, 2025-06-03,
-# https://en.trend.az/business/4052708.html). Used when a port has no handling_h.
-DEFAULT_PORT_HANDLING_H = 20.1
 # Spread of a vessel call around its typical handling time: 0.6x..1.5x puts Baku's 20.1 h
 # average under the 30 h protocol maximum (assumption).
 HANDLING_SPREAD = (0.6, 1.5)
@@ -47,11 +44,6 @@ DEFAULT_BERTHS = 2
 # a terminal capacity in TEU per day into trains handled at once.
 TEU_PER_TRAIN = 100.0
 SEA_MODES = (Mode.SEA, Mode.FERRY)
-
-
-def is_caspian(node: Node) -> bool:
-    """A seaport on the Caspian Sea (by position: the sea lies within 36-47.5 N, 46.5-55.5 E)."""
-    return 36.0 <= node.lat <= 47.5 and 46.5 <= node.lon <= 55.5
 
 
 def _spread(low: float, typ: float, high: float) -> Dist:
@@ -280,13 +272,13 @@ def build_model(network: Network, spec: ScenarioSpec) -> SimModel:
         for stop in line.stops:
             node = network.node(stop)
             change = spec_ports.get(stop, {})
-            hours = change.get("handling_h", node.handling_h or DEFAULT_PORT_HANDLING_H)
+            hours = change.get("handling_h", port_handling_h(node))
             ports[stop] = Port(
                 stop,
                 node.name,
                 int(change.get("berths", DEFAULT_BERTHS)),
                 _handling(hours),
-                is_caspian(node),
+                on_caspian(node),
             )
     for place in spec_ports:
         if place not in ports:
