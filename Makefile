@@ -17,7 +17,7 @@ postgres-server:
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[service,dask,dev]'
+	$(BIN)/python -m pip install --quiet -e '.[service,dask,dev,sea,bench]'
 	touch $(STAMP)
 
 run: $(STAMP)

@@ -1,6 +1,6 @@
 """Realistic crossing instances built from the data set's Caspian services and published volumes.
 
-Volumes (both directions together, per year), from /work/shared/reference/corridor-facts.md:
+Volumes (both directions together, per year), as published:
 
 - containers: ~77,000 TEU across the Caspian in 2025 (Ministry of Transport of Kazakhstan via
   report.az, "Container traffic on Trans-Caucasian Int'l Transport Route to grow to 300,000 TEU

@@ -1,9 +1,9 @@
 """Default emission-intensity factors (GLEC Framework / ISO 14083) with their sources.
 
 Every factor is well-to-wheel (WTW) and tank-to-wheel (TTW) in g CO2e per tonne-km, or per
-tonne handled for hubs. Figures come from ``/work/shared/reference/emissions.md`` (compiled
-2026-11-23), which quotes the GLEC Framework default tables as republished by Climatiq, the UK
-DESNZ/BEIS conversion factors, EcoTransIT World and Our World in Data / Ember grid intensities.
+tonne handled for hubs. Figures come from the GLEC Framework default tables (as republished by
+Climatiq), the UK DESNZ/BEIS greenhouse-gas conversion factors, EcoTransIT World and the Our World
+in Data / Ember grid intensities; each factor below names its own source (read 2026-11-23).
 Where no default exists for the region (the GLEC rail table for CIS/Caucasus is a known gap)
 the factor is *modelled* from energy use and the national grid, and flagged ``modelled``.
 """

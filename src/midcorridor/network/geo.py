@@ -7,6 +7,8 @@ from functools import lru_cache
 
 from geographiclib.geodesic import Geodesic
 
+from midcorridor.errors import MidcorridorError
+
 
 def great_circle_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     """The geodesic distance between two points on the WGS 84 ellipsoid, in km."""
@@ -32,7 +34,12 @@ def sea_distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float
     Not valid inside the Caspian Sea: the marine network has a single node per shore there,
     so Aktau and Kuryk (or Baku and Alat) come out identical. Use published crossing distances.
     """
-    import searoute  # deferred: the marine graph is large and only some commands need it
+    try:  # deferred: the marine graph is large, and it ships in the optional `sea` extra
+        import searoute
+    except ImportError as exc:
+        raise MidcorridorError(
+            "sea distances need the optional package searoute: pip install 'midcorridor[sea]'"
+        ) from exc
 
     route = searoute.searoute([lon1, lat1], [lon2, lat2], units="km")
     return float(route["properties"]["length"])
