@@ -26,6 +26,8 @@ ADMIN_CREATE = {r: (201 if r == "admin" else 403) for r in ROLES}
 ALL_READERS = {r: (403 if r == "coordinator" else 200) for r in ROLES}
 AGGREGATES = {r: (200 if r in ("admin", "coordinator") else 403) for r in ROLES}
 SUBSCRIBERS = {r: (403 if r in ("admin", "coordinator") else 200) for r in ROLES}
+CORRIDOR = {r: (200 if r in ("admin", "coordinator", "operator", "operator_off") else 403)
+            for r in ROLES}
 
 
 def _tx_event(w: World, role: str) -> dict[str, Any]:
@@ -92,6 +94,7 @@ MATRIX: list[tuple[str, str, Body | None, dict[str, int]]] = [
       for r in ROLES}),
     ("GET", "/aggregates/port-queues", None, AGGREGATES),
     ("GET", "/aggregates/dwell", None, AGGREGATES),
+    ("GET", "/corridor/state", None, CORRIDOR),
     ("POST", "/planner/plan",
      lambda w, r: {"origin": "KZAAU", "destination": "AZALT", "depart": START.isoformat()},
      {r: 200 for r in ROLES}),

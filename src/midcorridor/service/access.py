@@ -3,8 +3,9 @@
 Rules (the issue's): shippers and forwarders read only their organization's shipments; an
 operator reads and posts events only for shipments whose route touches its places; a
 coordinator reads aggregates but no shipment; the platform admin manages accounts and may read
-everything. A shipment the caller may not see answers 404 (its existence is not leaked); an
-action the caller's role can never do answers 403.
+everything. The live corridor state is for coordinators and the admin, and for operators
+limited to their own places. A shipment the caller may not see answers 404 (its existence is
+not leaked); an action the caller's role can never do answers 403.
 """
 
 from __future__ import annotations
@@ -33,13 +34,14 @@ class Action(StrEnum):
     read_aggregates = "read_aggregates"
     scan_alerts = "scan_alerts"
     plan = "plan"
+    read_corridor = "read_corridor"
 
 
 # The role-level table; visibility of a particular shipment is decided by ``can_see``.
 ALLOWED: dict[Role, frozenset[Action]] = {
     Role.admin: frozenset(
         {Action.manage_accounts, Action.read_shipments, Action.read_aggregates,
-         Action.scan_alerts, Action.plan}
+         Action.scan_alerts, Action.plan, Action.read_corridor}
     ),
     Role.shipper: frozenset(
         {Action.create_shipment, Action.read_shipments, Action.post_event, Action.subscribe,
@@ -50,9 +52,10 @@ ALLOWED: dict[Role, frozenset[Action]] = {
          Action.plan}
     ),
     Role.operator: frozenset(
-        {Action.read_shipments, Action.post_event, Action.subscribe, Action.plan}
+        {Action.read_shipments, Action.post_event, Action.subscribe, Action.plan,
+         Action.read_corridor}
     ),
-    Role.coordinator: frozenset({Action.read_aggregates, Action.plan}),
+    Role.coordinator: frozenset({Action.read_aggregates, Action.plan, Action.read_corridor}),
 }
 
 # Shippers and forwarders report only shipment (document/customs) events on their own cargo.

@@ -17,7 +17,7 @@ from datetime import datetime
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from midcorridor.service import access, alerts, eta, webhooks
+from midcorridor.service import access, alerts, corridor, eta, webhooks
 from midcorridor.service.db.models import EtaRecord, Event, Shipment
 from midcorridor.service.schemas import EventCreate
 
@@ -188,6 +188,7 @@ def _advance(shipment: Shipment, item: EventCreate, now: datetime) -> None:
         shipment.last_seen_at is None or item.event_time > shipment.last_seen_at
     ):
         shipment.last_seen_at = item.event_time
+    corridor.advance(shipment, item.event_code, item.classifier, item.location, item.event_time)
     if item.event_type.value != "TRANSPORT":
         return
     mark = eta.milestone(shipment.legs, item.event_code, item.classifier, item.location,
@@ -216,3 +217,4 @@ def _refresh_eta(session: Session, shipment: Shipment, cause: Event, now: dateti
         shipment.delay_h = result.delay_h
         session.add(EtaRecord(shipment_id=shipment.id, computed_at=now, eta=result.eta,
                               delay_h=result.delay_h, event_id=cause.id))
+    corridor.refresh_next_port(shipment)

@@ -35,6 +35,11 @@ def _network() -> Any:
     return load_network()
 
 
+def network() -> Any:
+    """The packaged data set (loaded once per process)."""
+    return _network()
+
+
 def plan_options(
     origin: str, destination: str, depart: datetime, teu: float, *, limit: int = 3
 ) -> list[list[LegIn]]:

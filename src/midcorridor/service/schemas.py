@@ -476,6 +476,49 @@ class CrossingPublic(BaseModel):
     mean_wait_reduction: float
 
 
+# -- live corridor ---------------------------------------------------------------------------
+
+
+class UnitsPublic(BaseModel):
+    """Units per Caspian deck unit type."""
+
+    railcar: int
+    teu: int
+    truck: int
+
+
+class PortStatePublic(BaseModel):
+    place: str
+    name: str
+    waiting: UnitsPublic
+    shipments: list[int] = Field(description="Ids of the shipments waiting there.")
+    oldest_wait_h: float | None
+    arriving_next_72h: UnitsPublic
+    arriving_shipments: list[int]
+
+
+class VesselStatePublic(BaseModel):
+    id: str
+    name: str
+    status: Literal["at_berth", "at_sea", "unknown"]
+    place: str
+    since: datetime | None
+
+
+class SegmentStatePublic(BaseModel):
+    origin: str
+    destination: str
+    units: UnitsPublic
+    shipments: list[int]
+
+
+class CorridorStatePublic(BaseModel):
+    as_of: datetime
+    ports: list[PortStatePublic]
+    vessels: list[VesselStatePublic]
+    segments: list[SegmentStatePublic]
+
+
 class HealthPublic(BaseModel):
     status: str
     database: str

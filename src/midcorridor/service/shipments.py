@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from midcorridor.service import access, planning
+from midcorridor.service import access, corridor, planning
 from midcorridor.service.db.models import Container, EtaRecord, Event, Leg, Shipment
 from midcorridor.service.schemas import (
     CargoPublic,
@@ -48,6 +48,7 @@ def create_shipment(
         ],
         containers=[Container(number=n) for n in dict.fromkeys(cargo.containers)],
     )
+    corridor.set_up(shipment)
     session.add(shipment)
     session.flush()
     session.add(EtaRecord(shipment_id=shipment.id, computed_at=now, eta=planned_arrival,

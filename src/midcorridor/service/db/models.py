@@ -91,6 +91,19 @@ class Shipment(Base):
     alert_threshold_h: Mapped[float | None] = mapped_column(Float, nullable=True)
     alerted_slip_h: Mapped[float] = mapped_column(Float, default=0.0)
     alerted_silent_rank: Mapped[int] = mapped_column(Integer, default=-2)
+    # Where the actual events put it (see midcorridor.live.position): the furthest milestone
+    # (rank, time), the place it stands at (odd rank) or left from (even rank) and the leg's
+    # end when under way; the next Caspian port ahead and when it is due there; how its cargo
+    # counts on a Caspian deck.
+    position_rank: Mapped[int] = mapped_column(Integer, default=-1, server_default="-1")
+    position_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    position_place: Mapped[str] = mapped_column(String(10), default="", server_default="",
+                                                index=True)
+    position_next: Mapped[str] = mapped_column(String(10), default="", server_default="")
+    next_port: Mapped[str] = mapped_column(String(10), default="", server_default="")
+    next_port_eta: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    unit_type: Mapped[str] = mapped_column(String(10), default="teu", server_default="teu")
+    unit_count: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     legs: Mapped[list[Leg]] = relationship(
         order_by="Leg.seq", lazy="selectin", cascade="all, delete-orphan"
     )
@@ -131,6 +144,7 @@ class Event(Base):
     __table_args__ = (
         UniqueConstraint("org_id", "client_event_id", name="uq_events_org_client_id"),
         Index("ix_events_shipment_time", "shipment_id", "event_time"),
+        Index("ix_events_vehicle_time", "vehicle", "event_time"),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     shipment_id: Mapped[int] = mapped_column(ForeignKey("shipments.id"))

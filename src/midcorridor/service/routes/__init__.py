@@ -6,6 +6,7 @@ from midcorridor.service.routes import (
     admin,
     aggregates,
     alerts,
+    corridor,
     events,
     health,
     planner,
@@ -14,5 +15,6 @@ from midcorridor.service.routes import (
 )
 
 api_router = APIRouter()
-for _module in (health, admin, shipments, events, alerts, subscriptions, aggregates, planner):
+for _module in (health, admin, shipments, events, alerts, subscriptions, aggregates, planner,
+                corridor):
     api_router.include_router(_module.router)

@@ -1,0 +1,127 @@
+"""Where a shipment is: the furthest milestone its actual events reach, at any moment.
+
+Milestones follow the planned legs: rank ``2*i`` is leaving the origin of leg ``i``, rank
+``2*i + 1`` reaching its destination. An arrival (ARRI), gate-in (GTIN) or discharge (DISC) at
+a leg's destination marks the arrival; a departure (DEPA), loading (LOAD) or gate-out (GTOT)
+at a leg's origin marks the departure. Only actual (ACT) events count. The position at ``at``
+is the greatest (rank, time) among the marks up to ``at``: a maximum, so the order in which
+events arrive, and a missing intermediate event, change nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from midcorridor.crossing.model import UnitType
+from midcorridor.live.state import Whereabouts
+
+ARRIVAL_CODES = frozenset({"ARRI", "GTIN", "DISC"})
+DEPARTURE_CODES = frozenset({"DEPA", "LOAD", "GTOT"})
+WATER_MODES = frozenset({"ferry", "sea"})
+
+
+class PlannedLeg(Protocol):
+    @property
+    def origin(self) -> str: ...
+    @property
+    def destination(self) -> str: ...
+    @property
+    def mode(self) -> str: ...
+    @property
+    def planned_depart(self) -> datetime: ...
+    @property
+    def planned_arrive(self) -> datetime: ...
+
+
+@dataclass(frozen=True, order=True)
+class Position:
+    """The furthest milestone reached and when."""
+
+    rank: int
+    at: datetime
+
+
+@dataclass(frozen=True)
+class Mark:
+    """An actual event reduced to what places a shipment: its code, place and time."""
+
+    code: str
+    location: str
+    time: datetime
+
+
+def milestone_rank(legs: Sequence[PlannedLeg], code: str, location: str) -> int | None:
+    """The milestone an actual event marks on ``legs``, or None if it marks none."""
+    if code in ARRIVAL_CODES:
+        for i, leg in enumerate(legs):
+            if leg.destination == location:
+                return 2 * i + 1
+    elif code in DEPARTURE_CODES:
+        for i, leg in enumerate(legs):
+            if leg.origin == location:
+                return 2 * i
+    return None
+
+
+def furthest(legs: Sequence[PlannedLeg], marks: Iterable[Mark],
+             at: datetime | None = None) -> Position | None:
+    """The position the marks up to ``at`` (all when None) give, or None before any."""
+    best: Position | None = None
+    for mark in marks:
+        if at is not None and mark.time > at:
+            continue
+        rank = milestone_rank(legs, mark.code, mark.location)
+        if rank is None:
+            continue
+        here = Position(rank, mark.time)
+        if best is None or here > best:
+            best = here
+    return best
+
+
+def planned_time(legs: Sequence[PlannedLeg], rank: int) -> datetime:
+    """The planned time of milestone ``rank``."""
+    leg = legs[rank // 2]
+    return leg.planned_depart if rank % 2 == 0 else leg.planned_arrive
+
+
+def crossing_leg(legs: Sequence[PlannedLeg], ports: Collection[str], after: int = -1) -> int | None:
+    """The first leg leaving a Caspian port by water whose departure is after rank ``after``."""
+    for i, leg in enumerate(legs):
+        if 2 * i > after and leg.mode in WATER_MODES and leg.origin in ports:
+            return i
+    return None
+
+
+def whereabouts(
+    shipment_id: int,
+    unit_type: UnitType,
+    units: int,
+    legs: Sequence[PlannedLeg],
+    position: Position | None,
+    *,
+    delay_h: float,
+    ports: Collection[str],
+) -> Whereabouts:
+    """Where the shipment stands or travels, and when it is due at its next Caspian port.
+
+    ``delay_h`` shifts the planned arrival at that port (the shipment's current delay).
+    """
+    rank = position.rank if position is not None else -1
+    final = 2 * len(legs) - 1
+    place, since, segment = "", None, None
+    if position is not None and rank < final:
+        if rank % 2 == 1:
+            place, since = legs[rank // 2].destination, position.at
+        else:
+            leg = legs[rank // 2]
+            segment = (leg.origin, leg.destination)
+    next_port, eta = "", None
+    j = crossing_leg(legs, ports, after=rank) if rank < final else None
+    if j is not None and rank < 2 * j - 1:  # not yet at the port
+        planned = legs[j - 1].planned_arrive if j > 0 else legs[0].planned_depart
+        next_port, eta = legs[j].origin, planned + timedelta(hours=delay_h)
+    return Whereabouts(shipment_id, unit_type, units, place, since, segment, next_port, eta)

@@ -1,0 +1,173 @@
+"""The corridor at one moment: cargo waiting at the Caspian ports, due there soon, on the way.
+
+:func:`corridor_state` folds each shipment's :class:`Whereabouts` (where its events put it) and
+each vessel's last sighting into one immutable :class:`CorridorState`. Units are counted per
+unit type of the crossing (railcar, TEU, truck); a shipment counts as waiting at a port from its
+arrival there until its departure, so per port ``arrived - departed == waiting`` holds by
+construction of the position (see :mod:`midcorridor.live.position`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from midcorridor.crossing.model import UnitType
+
+
+@dataclass(frozen=True)
+class UnitCounts:
+    """Units per crossing unit type."""
+
+    railcar: int = 0
+    teu: int = 0
+    truck: int = 0
+
+    def plus(self, unit_type: UnitType, units: int) -> UnitCounts:
+        """A copy with ``units`` more of ``unit_type``."""
+        return UnitCounts(**{**self.to_dict(), unit_type.value: self.of(unit_type) + units})
+
+    def of(self, unit_type: UnitType) -> int:
+        return int(getattr(self, unit_type.value))
+
+    @property
+    def total(self) -> int:
+        return self.railcar + self.teu + self.truck
+
+    def to_dict(self) -> dict[str, int]:
+        return {"railcar": self.railcar, "teu": self.teu, "truck": self.truck}
+
+
+def crossing_units(cargo_teu: float, cargo_units: int, arriving_mode: str) -> tuple[UnitType, int]:
+    """How a shipment's cargo counts on a Caspian deck: containers in TEU, else one railcar (or
+    truck, when it arrives by road) per cargo unit, at least one."""
+    if cargo_teu > 0:
+        return UnitType.TEU, max(1, math.ceil(cargo_teu - 1e-9))
+    unit = UnitType.TRUCK if arriving_mode == "road" else UnitType.RAILCAR
+    return unit, max(1, cargo_units)
+
+
+@dataclass(frozen=True)
+class Whereabouts:
+    """Where one shipment is at a moment, as far as its events tell.
+
+    ``place`` is where it stands (arrived, not yet departed), ``segment`` the (origin,
+    destination) of the leg it is on; at most one of them is set, neither before the first
+    event or after the final arrival. ``next_port`` is the next Caspian port it has still to
+    reach and ``next_port_eta`` when it is expected there.
+    """
+
+    shipment_id: int
+    unit_type: UnitType
+    units: int
+    place: str = ""
+    since: datetime | None = None
+    segment: tuple[str, str] | None = None
+    next_port: str = ""
+    next_port_eta: datetime | None = None
+
+
+@dataclass(frozen=True)
+class VesselState:
+    """A vessel's last known status: ``at_berth`` in ``place``, ``at_sea`` having left
+    ``place``, or ``unknown`` (no event names it)."""
+
+    id: str
+    name: str
+    status: str
+    place: str = ""
+    since: datetime | None = None
+
+
+@dataclass(frozen=True)
+class PortState:
+    """One Caspian port: units waiting (and whose), and units due within the window."""
+
+    place: str
+    waiting: UnitCounts
+    shipments: tuple[int, ...]
+    oldest_wait_h: float | None
+    arriving: UnitCounts
+    arriving_shipments: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class SegmentState:
+    """Shipments on one leg between two places."""
+
+    origin: str
+    destination: str
+    units: UnitCounts
+    shipments: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class CorridorState:
+    """The live corridor at ``as_of``; ``window_h`` is the look-ahead of ``arriving``."""
+
+    as_of: datetime
+    window_h: float
+    ports: tuple[PortState, ...]
+    vessels: tuple[VesselState, ...] = ()
+    segments: tuple[SegmentState, ...] = ()
+    extra: Mapping[str, object] = field(default_factory=dict)
+
+    def port(self, place: str) -> PortState:
+        for port in self.ports:
+            if port.place == place:
+                return port
+        raise KeyError(place)
+
+
+def corridor_state(
+    whereabouts: Iterable[Whereabouts],
+    *,
+    ports: Iterable[str],
+    at: datetime,
+    window_h: float = 72.0,
+    vessels: Iterable[VesselState] = (),
+) -> CorridorState:
+    """Fold shipments' whereabouts into the state of the corridor at ``at``.
+
+    Every port of ``ports`` appears (empty or not); segments appear when someone is on them.
+    """
+    port_ids = sorted(set(ports))
+    waiting = {p: UnitCounts() for p in port_ids}
+    waiting_ids: dict[str, list[int]] = {p: [] for p in port_ids}
+    oldest: dict[str, datetime] = {}
+    arriving = {p: UnitCounts() for p in port_ids}
+    arriving_ids: dict[str, list[int]] = {p: [] for p in port_ids}
+    segments: dict[tuple[str, str], tuple[UnitCounts, list[int]]] = {}
+    horizon = at + timedelta(hours=window_h)
+    for w in whereabouts:
+        if w.place in waiting:
+            waiting[w.place] = waiting[w.place].plus(w.unit_type, w.units)
+            waiting_ids[w.place].append(w.shipment_id)
+            if w.since is not None and (w.place not in oldest or w.since < oldest[w.place]):
+                oldest[w.place] = w.since
+        elif w.segment is not None:
+            units, ids = segments.get(w.segment, (UnitCounts(), []))
+            ids.append(w.shipment_id)
+            segments[w.segment] = (units.plus(w.unit_type, w.units), ids)
+        if (w.next_port in arriving and w.next_port_eta is not None
+                and w.next_port_eta <= horizon):
+            arriving[w.next_port] = arriving[w.next_port].plus(w.unit_type, w.units)
+            arriving_ids[w.next_port].append(w.shipment_id)
+    port_states = tuple(
+        PortState(
+            place=p, waiting=waiting[p], shipments=tuple(sorted(waiting_ids[p])),
+            oldest_wait_h=(round(max(0.0, (at - oldest[p]).total_seconds() / 3600), 2)
+                           if p in oldest else None),
+            arriving=arriving[p], arriving_shipments=tuple(sorted(arriving_ids[p])),
+        )
+        for p in port_ids
+    )
+    segment_states = tuple(
+        SegmentState(o, d, units, tuple(sorted(ids)))
+        for (o, d), (units, ids) in sorted(segments.items())
+    )
+    return CorridorState(as_of=at, window_h=window_h, ports=port_states,
+                         vessels=tuple(sorted(vessels, key=lambda v: v.id)),
+                         segments=segment_states)

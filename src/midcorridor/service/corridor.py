@@ -1,0 +1,227 @@
+"""The live corridor in the service: shipments' positions kept on ingest, the state on demand.
+
+Ingest folds each actual event into the shipment's position columns (a maximum, so order-free)
+and keeps its next Caspian port and when it is due there; :func:`state` reads those columns
+for "now" and replays the stored events for an earlier moment, both through the same
+:mod:`midcorridor.live` functions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from midcorridor.crossing.model import UnitType, Vessel
+from midcorridor.live import fleet as live_fleet
+from midcorridor.live.position import (
+    ARRIVAL_CODES,
+    DEPARTURE_CODES,
+    Mark,
+    PlannedLeg,
+    Position,
+    crossing_leg,
+    furthest,
+    milestone_rank,
+    planned_time,
+    whereabouts,
+)
+from midcorridor.live.state import (
+    CorridorState,
+    UnitCounts,
+    Whereabouts,
+    corridor_state,
+    crossing_units,
+)
+from midcorridor.service.db.models import Event, Shipment
+from midcorridor.service.planning import network
+from midcorridor.service.schemas import (
+    CorridorStatePublic,
+    PortStatePublic,
+    SegmentStatePublic,
+    UnitsPublic,
+    VesselStatePublic,
+)
+
+MILESTONE_CODES = tuple(sorted(ARRIVAL_CODES | DEPARTURE_CODES))
+
+
+@lru_cache(maxsize=1)
+def caspian_ports() -> frozenset[str]:
+    """The Caspian seaports of the packaged data set."""
+    return frozenset(live_fleet.caspian_port_ids(network()))
+
+
+@lru_cache(maxsize=1)
+def fleet() -> tuple[Vessel, ...]:
+    """The data set's Caspian fleet."""
+    return live_fleet.dataset_fleet(network())
+
+
+def unit_of(legs: Sequence[PlannedLeg], cargo_teu: float, cargo_units: int) -> tuple[UnitType, int]:
+    """How the shipment's cargo counts on a deck, by the mode it reaches its crossing in."""
+    j = crossing_leg(legs, caspian_ports())
+    mode = legs[j - 1].mode if j else (legs[0].mode if legs else "rail")
+    return crossing_units(cargo_teu, cargo_units, mode)
+
+
+def _place_columns(legs: Sequence[PlannedLeg], position: Position | None) -> dict[str, Any]:
+    if position is None or position.rank >= 2 * len(legs) - 1:
+        place, following = "", ""
+    elif position.rank % 2:
+        place, following = legs[position.rank // 2].destination, ""
+    else:
+        leg = legs[position.rank // 2]
+        place, following = leg.origin, leg.destination
+    return {"position_rank": position.rank if position else -1,
+            "position_at": position.at if position else None,
+            "position_place": place, "position_next": following}
+
+
+def _next_port_columns(legs: Sequence[PlannedLeg], position: Position | None,
+                       delay_h: float) -> dict[str, Any]:
+    where = whereabouts(0, UnitType.TEU, 0, legs, position, delay_h=delay_h,
+                        ports=caspian_ports())
+    return {"next_port": where.next_port, "next_port_eta": where.next_port_eta}
+
+
+def position_columns(legs: Sequence[PlannedLeg], marks: Iterable[tuple[str, str, datetime]], *,
+                     cargo_teu: float, cargo_units: int, delay_h: float) -> dict[str, Any]:
+    """Every position column of a shipment, from its legs and its actual events."""
+    position = furthest(legs, (Mark(*m) for m in marks)) if legs else None
+    unit, count = unit_of(legs, cargo_teu, cargo_units)
+    return {**_place_columns(legs, position), **_next_port_columns(legs, position, delay_h),
+            "unit_type": unit.value, "unit_count": count}
+
+
+def set_up(shipment: Shipment) -> None:
+    """Fill the position columns of a new shipment (no events yet)."""
+    for key, value in position_columns(shipment.legs, (), cargo_teu=shipment.cargo_teu,
+                                       cargo_units=shipment.cargo_units,
+                                       delay_h=0.0).items():
+        setattr(shipment, key, value)
+
+
+def current_position(shipment: Shipment) -> Position | None:
+    if shipment.position_rank < 0 or shipment.position_at is None:
+        return None
+    return Position(shipment.position_rank, shipment.position_at)
+
+
+def advance(shipment: Shipment, code: str, classifier: str, location: str,
+            when: datetime) -> None:
+    """Fold one event into the shipment's position (actual events only)."""
+    if classifier != "ACT" or code not in MILESTONE_CODES:
+        return
+    rank = milestone_rank(shipment.legs, code, location)
+    if rank is None:
+        return
+    here = Position(rank, when)
+    current = current_position(shipment)
+    if current is None or here > current:
+        for key, value in _place_columns(shipment.legs, here).items():
+            setattr(shipment, key, value)
+
+
+def refresh_next_port(shipment: Shipment) -> None:
+    """Recompute when the shipment is due at its next Caspian port (after an ETA change)."""
+    for key, value in _next_port_columns(shipment.legs, current_position(shipment),
+                                         shipment.delay_h).items():
+        setattr(shipment, key, value)
+
+
+def _now_whereabouts(session: Session) -> list[Whereabouts]:
+    """Whereabouts of every shipment standing somewhere, under way or due at a port."""
+    s = Shipment
+    rows = session.execute(
+        select(s.id, s.unit_type, s.unit_count, s.position_place, s.position_next,
+               s.position_at, s.next_port, s.next_port_eta)
+        .where(or_(s.position_place != "", s.next_port != ""))
+    ).all()
+    out = []
+    for sid, unit, count, place, following, since, port, eta in rows:
+        segment = (place, following) if following else None
+        out.append(Whereabouts(sid, UnitType(unit), count, "" if segment else place,
+                               None if segment else since, segment, port, eta))
+    return out
+
+
+def _past_whereabouts(session: Session, at: datetime) -> list[Whereabouts]:
+    """Whereabouts at ``at`` from the stored events up to then."""
+    shipments = session.scalars(select(Shipment)).all()
+    marks: dict[int, list[Mark]] = {}
+    for sid, code, place, when in session.execute(
+        select(Event.shipment_id, Event.event_code, Event.location, Event.event_time)
+        .where(Event.classifier == "ACT", Event.event_code.in_(MILESTONE_CODES),
+               Event.event_time <= at)
+    ):
+        marks.setdefault(sid, []).append(Mark(code, place, when))
+    ports = caspian_ports()
+    out = []
+    for shipment in shipments:
+        legs = shipment.legs
+        position = furthest(legs, marks.get(shipment.id, ()), at)
+        delay_h = 0.0
+        if position is not None:
+            delay_h = (position.at - planned_time(legs, position.rank)).total_seconds() / 3600
+        out.append(whereabouts(shipment.id, UnitType(shipment.unit_type), shipment.unit_count,
+                               legs, position, delay_h=delay_h, ports=ports))
+    return out
+
+
+def _vessel_marks(session: Session, at: datetime | None) -> dict[str, Mark]:
+    """The last actual transport event naming each vessel (by id or name), up to ``at``."""
+    last: dict[str, Mark] = {}
+    for vessel in fleet():
+        query = (select(Event.event_code, Event.location, Event.event_time)
+                 .where(Event.vehicle.in_((vessel.id, vessel.name)),
+                        Event.event_type == "TRANSPORT", Event.classifier == "ACT"))
+        if at is not None:
+            query = query.where(Event.event_time <= at)
+        row = session.execute(
+            query.order_by(Event.event_time.desc(), Event.id.desc()).limit(1)).first()
+        if row is not None:
+            last[vessel.id] = Mark(*row)
+    return last
+
+
+def state(session: Session, *, now: datetime, at: datetime | None = None,
+          window_h: float = 72.0, places: frozenset[str] | None = None) -> CorridorState:
+    """The corridor at ``at`` (now when None); ``places`` limits it to an operator's places."""
+    moment = now if at is None else at
+    found = _now_whereabouts(session) if at is None else _past_whereabouts(session, at)
+    ports: Iterable[str] = caspian_ports()
+    vessels = live_fleet.vessel_states(fleet(), _vessel_marks(session, at))
+    if places is not None:
+        ports = [p for p in ports if p in places]
+        found = [w for w in found if w.place in places or w.next_port in places
+                 or (w.segment is not None and not places.isdisjoint(w.segment))]
+        vessels = tuple(v for v in vessels if v.place in places)
+    return corridor_state(found, ports=ports, at=moment, window_h=window_h, vessels=vessels)
+
+
+def _units(counts: UnitCounts) -> UnitsPublic:
+    return UnitsPublic(**counts.to_dict())
+
+
+def to_public(state: CorridorState) -> CorridorStatePublic:
+    """The API shape of a corridor state."""
+    nodes = network().nodes
+    return CorridorStatePublic(
+        as_of=state.as_of,
+        ports=[PortStatePublic(place=p.place, name=nodes[p.place].name if p.place in nodes
+                               else p.place, waiting=_units(p.waiting),
+                               shipments=list(p.shipments), oldest_wait_h=p.oldest_wait_h,
+                               arriving_next_72h=_units(p.arriving),
+                               arriving_shipments=list(p.arriving_shipments))
+               for p in state.ports],
+        vessels=[VesselStatePublic(id=v.id, name=v.name, status=v.status,  # type: ignore[arg-type]
+                                   place=v.place, since=v.since) for v in state.vessels],
+        segments=[SegmentStatePublic(origin=s.origin, destination=s.destination,
+                                     units=_units(s.units), shipments=list(s.shipments))
+                  for s in state.segments],
+    )

@@ -1,0 +1,120 @@
+"""GET /corridor/state: cargo waiting at the Caspian ports, due there, vessels, legs in use."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from fastapi.testclient import TestClient
+from service_factories import START, World, event, shipment_body
+
+# The factory route: CNALK -> KZDOS (2 h) -> KZAAU (108 h) -> AZALT (ferry 22 h) -> GEPTI,
+# with 6 h between legs, so the planned arrival at Aktau is START + 116 h.
+AT_AKTAU = START + timedelta(hours=120)
+
+
+def _post(client: TestClient, w: World, *events: dict[str, Any]) -> None:
+    r = client.post("/events/bulk", json={"events": list(events)}, headers=w.auth("operator"))
+    assert r.status_code == 200 and r.json()["rejected"] == 0, r.text
+
+
+def _new(client: TestClient, w: World, **extra: Any) -> int:
+    r = client.post("/shipments", json=shipment_body(**extra), headers=w.auth("shipper"))
+    assert r.status_code == 201, r.text
+    return int(r.json()["id"])
+
+
+def _state(client: TestClient, w: World, role: str = "coordinator", **params: str) -> Any:
+    r = client.get("/corridor/state", params=params, headers=w.auth(role))
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+def _port(state: Any, place: str) -> Any:
+    return next(p for p in state["ports"] if p["place"] == place)
+
+
+def test_waiting_cargo_by_unit_type_and_vessel_status(client: TestClient, world: World) -> None:
+    """Two container shipments at Aktau (one with 3 TEU) wait there until one departs; the
+    ferry's own events give its status; the truck shipment counts in trucks."""
+    sid, other = world.shipment_id, _new(client, world, cargo={"teu": 3})
+    trucks = _new(client, world, cargo={"units": 4}, legs=[
+        {**leg, "mode": "road"} if leg["mode"] == "rail" else leg
+        for leg in shipment_body()["legs"]])
+    _post(client, world,
+          event("a1", sid, "ARRI", "KZAAU", AT_AKTAU),
+          event("a2", other, "GTIN", "KZAAU", AT_AKTAU + timedelta(hours=3),
+                event_type="EQUIPMENT", equipment_reference="CSQU3054383"),
+          event("a3", trucks, "ARRI", "KZAAU", AT_AKTAU + timedelta(hours=1)),
+          event("v1", sid, "ARRI", "KZAAU", AT_AKTAU, vehicle="Merkuriy-1", mode="ferry"))
+    state = _state(client, world)
+    aktau = _port(state, "KZAAU")
+    assert aktau["waiting"] == {"railcar": 0, "teu": 5, "truck": 4}
+    assert aktau["shipments"] == sorted([sid, other, trucks])
+    assert aktau["oldest_wait_h"] is not None and aktau["oldest_wait_h"] > 0
+    assert {p["place"] for p in state["ports"]} >= {"KZAAU", "KZKUR", "AZALT"}
+    merkuriy = next(v for v in state["vessels"] if v["name"] == "Merkuriy-1")
+    assert (merkuriy["status"], merkuriy["place"]) == ("at_berth", "KZAAU")
+
+    _post(client, world,
+          event("d1", sid, "DEPA", "KZAAU", AT_AKTAU + timedelta(hours=10), mode="ferry"),
+          event("v2", sid, "DEPA", "KZAAU", AT_AKTAU + timedelta(hours=10),
+                vehicle="Merkuriy-1", mode="ferry"))
+    state = _state(client, world)
+    aktau = _port(state, "KZAAU")
+    assert aktau["waiting"] == {"railcar": 0, "teu": 3, "truck": 4}
+    assert aktau["shipments"] == sorted([other, trucks])
+    merkuriy = next(v for v in state["vessels"] if v["name"] == "Merkuriy-1")
+    assert merkuriy["status"] == "at_sea"
+    assert [(s["origin"], s["destination"], s["shipments"]) for s in state["segments"]] == [
+        ("KZAAU", "AZALT", [sid])]
+
+    # the same corridor at an earlier moment, replayed from the stored events
+    before = _state(client, world, at=(AT_AKTAU + timedelta(hours=2)).isoformat())
+    aktau = _port(before, "KZAAU")
+    assert aktau["waiting"] == {"railcar": 0, "teu": 2, "truck": 4}
+    assert aktau["shipments"] == sorted([sid, trucks])
+
+
+def test_arriving_within_72_hours_from_the_eta(client: TestClient, world: World) -> None:
+    """A shipment is due at Aktau at its planned arrival plus its delay: one that left Dostyk
+    40 h late is due at START + 156 h, the other (no events) at START + 116 h."""
+    sid, other = world.shipment_id, world.other_shipment_id
+    _post(client, world, event("x1", sid, "DEPA", "KZDOS", START + timedelta(hours=48)))
+    early = _port(_state(client, world, at=(START + timedelta(hours=50)).isoformat()), "KZAAU")
+    assert early["arriving_shipments"] == [other] and early["arriving_next_72h"]["teu"] == 2
+    later = _state(client, world, at=(START + timedelta(hours=90)).isoformat())
+    assert _port(later, "KZAAU")["arriving_shipments"] == [sid, other]
+    assert [(s["origin"], s["shipments"]) for s in later["segments"]] == [("KZDOS", [sid])]
+    # overdue and not yet there: still due
+    assert _port(_state(client, world), "KZAAU")["arriving_shipments"] == [sid, other]
+
+
+def test_out_of_order_events_give_the_same_state(client: TestClient, world: World) -> None:
+    """Events posted newest first build the same state as in event-time order."""
+    other = _new(client, world)
+    stream = [("DEPA", "CNALK", 0), ("ARRI", "KZDOS", 2), ("DEPA", "KZDOS", 8),
+              ("ARRI", "KZAAU", 118)]
+    _post(client, world, *[event(f"in-{i}", world.shipment_id, c, p, START + timedelta(hours=h))
+                           for i, (c, p, h) in enumerate(stream)])
+    _post(client, world, *[event(f"rev-{i}", other, c, p, START + timedelta(hours=h))
+                           for i, (c, p, h) in reversed(list(enumerate(stream)))])
+    aktau = _port(_state(client, world), "KZAAU")
+    assert aktau["shipments"] == sorted([world.shipment_id, other])
+    assert aktau["waiting"]["teu"] == 4
+
+
+def test_operators_see_their_own_places(client: TestClient, world: World) -> None:
+    """An operator of Aktau and Alat sees those two ports only; one elsewhere sees none."""
+    _post(client, world, event("o1", world.shipment_id, "ARRI", "KZAAU", AT_AKTAU))
+    mine = _state(client, world, role="operator")
+    assert sorted(p["place"] for p in mine["ports"]) == ["AZALT", "KZAAU"]
+    assert _port(mine, "KZAAU")["shipments"] == [world.shipment_id]
+    assert _state(client, world, role="operator_off")["ports"] == []
+
+
+def test_bad_moment_is_a_422_naming_the_field(client: TestClient, world: World) -> None:
+    """A moment without a time zone, or not a date, is refused naming ``at``."""
+    for bad in ("2026-01-05T08:00:00", "yesterday"):
+        r = client.get("/corridor/state", params={"at": bad}, headers=world.auth("admin"))
+        assert r.status_code == 422 and r.json()["detail"][0]["loc"][-1] == "at"
