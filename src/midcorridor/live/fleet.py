@@ -10,13 +10,14 @@ from midcorridor.crossing.ports import CaspianPorts
 from midcorridor.live.position import ARRIVAL_CODES, DEPARTURE_CODES, Mark
 from midcorridor.live.state import VesselState
 from midcorridor.network.model import Network, VesselKind
+from midcorridor.network.seas import caspian_ports
 
 DANGEROUS_LIMIT = 10  # units per sailing: the crossing generator's assumption
 
 
 def caspian_port_ids(network: Network) -> tuple[str, ...]:
     """The node ids of the Caspian seaports, sorted."""
-    return tuple(node.id for node in CaspianPorts(network).all())
+    return tuple(node.id for node in caspian_ports(network))
 
 
 def dataset_fleet(network: Network) -> tuple[Vessel, ...]:
