@@ -71,12 +71,13 @@ def options_table(result: RoutePlan, title: str | None = None) -> Table:
     for name in ("days", "USD/TEU", "kUSD", "kg/TEU", "t CO2e", "wait h", "tr.", "brd"):
         table.add_column(name, justify="right")
     table.add_column("Pareto")
+    table.add_column("alike", justify="right")
     for i, o in enumerate(result.comparison(), start=1):
         table.add_row(
             str(i), o.corridor, f"{o.days:.1f}", f"{o.cost_usd / teu:,.0f}",
             f"{o.cost_usd / 1000:,.0f}", f"{o.co2e_kg / teu:,.0f}", f"{o.co2e_kg / 1000:,.1f}",
             f"{o.wait_h:.0f}", str(o.transshipments), str(o.borders),
-            "yes" if o.pareto else "no",
+            "yes" if o.pareto else "no", f"+{o.alternatives}" if o.alternatives else "",
         )
     return table
 
@@ -102,6 +103,15 @@ def legs_table(result: RoutePlan, index: int = 0) -> Table:
 def print_plan(result: RoutePlan, *, legs: bool = True) -> None:
     """Options table, the legs of the first option and a note on assumptions."""
     console.print(options_table(result))
+    folded = sum(o.alternatives for o in result.options)
+    if folded or result.hidden:
+        console.print(
+            f"alike: near-duplicates folded into the row (same way by another train or sailing,"
+            f" or within 2 % on days, cost and CO2e); {folded} folded"
+            + (f", {result.hidden} more distinct options" if result.hidden else "")
+            + ". --all lists every Pareto option.", style="dim")
+    for note in result.notes:
+        console.print(f"note: {note}", style="yellow")
     if legs:
         console.print(legs_table(result))
     assumed = {a for o in result.comparison() for a in o.assumptions}
@@ -128,6 +138,8 @@ def route_command(
     arrive_by: Annotated[str | None, typer.Option("--arrive-by", help="YYYY-MM-DD")] = None,
     tariffs: Annotated[Path | None, typer.Option(
         "--tariffs", help="CSV/YAML file overriding tariffs (key,usd,source).")] = None,
+    all_options: Annotated[bool, typer.Option(
+        "--all", help="Every Pareto option, near-duplicates not folded, no limit of six.")] = False,
     format: Annotated[RouteFormat, typer.Option("--format", "-f")] = RouteFormat.table,
     output: Annotated[Path | None, typer.Option("--output", "-o", dir_okay=False)] = None,
     data: DataOption = None,
@@ -145,7 +157,7 @@ def route_command(
             avoid_countries=countries, avoid_places=places, avoid_modes=avoid_mode or (),
             via=via or (), max_transshipments=max_transshipments,
             arrive_by=parse_date(arrive_by, "--arrive-by") if arrive_by else None,
-            tariffs=tariffs,
+            tariffs=tariffs, distinct=not all_options,
         )
     if format is RouteFormat.table:
         print_plan(result)

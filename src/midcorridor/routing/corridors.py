@@ -1,8 +1,16 @@
-"""Corridor families (Middle, Northern, Sea) and readable labels for a route.
+"""Corridor families (Middle, Northern, Sea) and the name of a route, decided from its legs.
 
-A route is labelled from the places it passes: the Caspian crossing makes it the Middle
-Corridor ("Middle via Aktau–Alat–Poti"), Russian or Belarusian track the Northern route
-("Northern via Dostyk–Brest"), a deep-sea leg the sea route ("Sea via Suez").
+In order (docs/routing.md):
+
+* **Middle** when the route crosses the Caspian: "Middle via Aktau–Alat" names the port of
+  loading and of discharge, and a later sea crossing is added: "Middle via Aktau–Alat,
+  Poti–Constanța".
+* **Northern** when it passes through Russia or Belarus without crossing the Caspian:
+  "Northern via Kurgan–Brest" names the first and the last place it passes there.
+* **Sea** when its longest leg is a deep-sea voyage (consecutive sea legs with an ocean leg
+  among them): "Sea via Suez" or "Sea via Cape" by the passage, else the voyage's ports.
+* **Direct** otherwise: "Direct rail via Altynkol–Kapıkule" names the first and the last
+  border crossing (the place on the far side of each border).
 """
 
 from __future__ import annotations
@@ -10,16 +18,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from midcorridor.network.model import Link, Mode, Network
-from midcorridor.network.seas import is_caspian_crossing
+from midcorridor.network.model import Link, Mode, Network, Sea
+from midcorridor.network.seas import WATER_MODES, is_caspian_crossing
 
 NORTHERN_COUNTRIES = frozenset({"RU", "BY"})
-SEA_PASSAGES = ("suez", "cape of good hope", "good hope", "bab", "gibraltar", "malacca")
+#: Ocean passages a deep-sea voyage is named by, as they appear in the waypoints' names.
+PASSAGES = (("cape of good hope", "Cape"), ("suez", "Suez"))
 
 
 @dataclass(frozen=True)
 class Family:
-    """A corridor family: arcs it must use at least once and countries it never enters."""
+    """A corridor family and the countries its routes never enter."""
 
     name: str
     avoid_countries: frozenset[str]
@@ -27,8 +36,20 @@ class Family:
 
 MIDDLE = Family("Middle", NORTHERN_COUNTRIES)
 NORTHERN = Family("Northern", frozenset())
-SEA = Family("Sea", frozenset())
+SEA = Family("Sea", NORTHERN_COUNTRIES)
 FAMILIES = (MIDDLE, NORTHERN, SEA)
+
+
+#: Seas closed off from the oceans: a voyage within one of them is not an ocean leg.
+INLAND_SEAS = frozenset({Sea.CASPIAN, Sea.BLACK})
+
+
+def is_ocean(network: Network, link: Link) -> bool:
+    """A sea link that leaves the inland seas (the Caspian and the Black Sea)."""
+    if link.mode is not Mode.SEA:
+        return False
+    seas = {network.nodes[link.origin].sea, network.nodes[link.destination].sea}
+    return not (len(seas) == 1 and seas <= INLAND_SEAS)
 
 
 def is_northern(network: Network, link: Link) -> bool:
@@ -37,75 +58,125 @@ def is_northern(network: Network, link: Link) -> bool:
     return any(c in NORTHERN_COUNTRIES for c in ends)
 
 
-def is_deep_sea(network: Network, link: Link) -> bool:
-    """A sea link that is not a Caspian crossing."""
-    return link.mode is Mode.SEA and not is_caspian_crossing(network, link)
-
-
 def requirement(network: Network, family: Family, link: Link) -> bool:
     """Whether travelling ``link`` counts as using the family's signature infrastructure."""
     if family is MIDDLE:
         return is_caspian_crossing(network, link)
     if family is NORTHERN:
         return is_northern(network, link)
-    return is_deep_sea(network, link)
+    return is_ocean(network, link)
 
 
 def excluded(network: Network, family: Family, link: Link) -> bool:
-    """Whether ``link`` would make a route of ``family`` count as a family ranked before it."""
+    """Whether ``link`` would give a route of ``family`` a family ranked before it."""
     if family is MIDDLE:
         return False
-    if family is SEA:
+    if family is NORTHERN:
         return is_caspian_crossing(network, link)
-    return is_caspian_crossing(network, link) or is_deep_sea(network, link)
+    return is_caspian_crossing(network, link) or is_northern(network, link)
 
 
 def _name(network: Network, node_id: str) -> str:
     return network.nodes[node_id].name.split(" (")[0]
 
 
-def family_of(network: Network, links: Sequence[Link]) -> str:
+Step = tuple[str, str, Link]
+
+
+def voyages(steps: Sequence[Step]) -> list[list[Step]]:
+    """Runs of consecutive sea or ferry steps, each one voyage (through sea waypoints)."""
+    return [run for run in _legs(steps) if run[0][2].mode in WATER_MODES]
+
+
+def _legs(steps: Sequence[Step]) -> list[list[Step]]:
+    """Runs of consecutive steps by one mode (sea and ferry count as one)."""
+    runs: list[list[Step]] = []
+    for step in steps:
+        water = step[2].mode in WATER_MODES
+        if runs and (runs[-1][-1][2].mode in WATER_MODES) == water and (
+                water or runs[-1][-1][2].mode is step[2].mode):
+            runs[-1].append(step)
+        else:
+            runs.append([step])
+    return runs
+
+
+def _km(run: Sequence[Step]) -> float:
+    return sum(s[2].distance_km for s in run)
+
+
+def deep_sea_voyage(network: Network, steps: Sequence[Step]) -> list[Step] | None:
+    """The route's longest leg when it is a voyage with an ocean leg, else None."""
+    runs = _legs(steps)
+    if not runs:
+        return None
+    longest = max(runs, key=_km)
+    if any(is_ocean(network, s[2]) for s in longest):
+        return longest
+    return None
+
+
+def _steps(path: Sequence[str], links: Sequence[Link]) -> list[Step]:
+    return list(zip(path, path[1:], links, strict=False))
+
+
+def family_of(network: Network, links: Sequence[Link], path: Sequence[str] = ()) -> str:
     """The family a route belongs to: Middle, Northern, Sea, or Direct."""
     if any(is_caspian_crossing(network, lk) for lk in links):
         return "Middle"
-    if any(is_deep_sea(network, lk) for lk in links):
-        return "Sea"
     if any(is_northern(network, lk) for lk in links):
         return "Northern"
+    if not path:
+        path = _path_of(links)
+    if deep_sea_voyage(network, _steps(path, links)) is not None:
+        return "Sea"
     return "Direct"
 
 
+def _path_of(links: Sequence[Link]) -> list[str]:
+    """Node ids along ``links`` travelled in order (each link's direction found from the last)."""
+    if not links:
+        return []
+    first = links[0]
+    if len(links) > 1 and first.origin in (links[1].origin, links[1].destination):
+        path = [first.destination, first.origin]
+    else:
+        path = [first.origin, first.destination]
+    for link in links[1:]:
+        path.append(link.other_end(path[-1]))
+    return path
+
+
 def label(network: Network, path: Sequence[str], links: Sequence[Link]) -> str:
-    """A readable corridor label for a route given its node ids and links in order."""
-    family = family_of(network, links)
-    steps = list(zip(path, path[1:], links, strict=False))
+    """A readable corridor name for a route given its node ids and links in order."""
+    steps = _steps(path, links)
+    family = family_of(network, links, path)
     if family == "Middle":
-        i = next(i for i, (_, _, lk) in enumerate(steps) if is_caspian_crossing(network, lk))
+        i = next(i for i, s in enumerate(steps) if is_caspian_crossing(network, s[2]))
         a, b, _ = steps[i]
-        names = [_name(network, a), _name(network, b)]
-        later_sea = [s for s in steps[i + 1 :] if s[2].mode in (Mode.SEA, Mode.FERRY)]
-        if later_sea:
-            names.append(_name(network, later_sea[0][0]))
-        else:
-            borders = [s for s in steps[i + 1 :] if s[2].border]
-            if borders:
-                names.append(_name(network, borders[-1][1]))
-        return "Middle via " + "–".join(names)
+        text = f"Middle via {_name(network, a)}–{_name(network, b)}"
+        later = voyages(steps[i + 1 :])
+        if later:
+            text += f", {_port_pair(network, later[0])}"
+        return text
+    if family == "Northern":
+        inside = [p for p in path if network.nodes[p].country in NORTHERN_COUNTRIES]
+        pair = dict.fromkeys((inside[0], inside[-1]))
+        return "Northern via " + "–".join(_name(network, p) for p in pair)
     if family == "Sea":
-        for passage in SEA_PASSAGES:
-            for node_id in path:
-                name = network.nodes[node_id].name
-                if passage in name.lower():
-                    return f"Sea via {passage.title() if passage != 'bab' else name}"
-        sea = [s for s in steps if s[2].mode is Mode.SEA]
-        return f"Sea {_name(network, sea[0][0])}–{_name(network, sea[-1][1])}"
-    borders = [s for s in steps if s[2].border]
-    if family == "Northern" and borders:
-        exits = [s for s in borders if network.nodes[s[0]].country in NORTHERN_COUNTRIES
-                 and network.nodes[s[1]].country not in NORTHERN_COUNTRIES]
-        last = exits[-1] if exits else borders[-1]
-        return f"Northern via {_name(network, borders[0][1])}–{_name(network, last[0])}"
+        voyage = deep_sea_voyage(network, steps) or []
+        names = [network.nodes[p].name.lower() for s in voyage for p in s[:2]]
+        for needle, passage in PASSAGES:
+            if any(needle in n for n in names):
+                return f"Sea via {passage}"
+        return f"Sea {_port_pair(network, voyage)}"
     modes = "/".join(dict.fromkeys(lk.mode.value for lk in links))
-    if borders:
-        return f"{family} {modes} via " + "–".join(_name(network, s[1]) for s in borders[:3])
-    return f"{family} {modes}"
+    borders = dict.fromkeys(s[1] for s in steps if s[2].border)
+    if not borders:
+        return f"Direct {modes}"
+    ends = dict.fromkeys((next(iter(borders)), list(borders)[-1]))
+    return f"Direct {modes} via " + "–".join(_name(network, p) for p in ends)
+
+
+def _port_pair(network: Network, voyage: Sequence[Step]) -> str:
+    return f"{_name(network, voyage[0][0])}–{_name(network, voyage[-1][1])}"

@@ -13,8 +13,11 @@ from midcorridor.network.places import find_place
 from midcorridor.routing import corridors
 from midcorridor.routing.cargo import Cargo
 from midcorridor.routing.costs import Tariffs, load_tariffs
+from midcorridor.routing.distinct import MAX_OPTIONS, fold
 from midcorridor.routing.graph import SearchGraph, search_graph
 from midcorridor.routing.result import Leg, RouteOption, RoutePlan
+from midcorridor.routing.rules import DEFAULT_RULES, Guard, Rules
+from midcorridor.routing.rules import guard as route_guard
 from midcorridor.routing.search import Found, earliest_arrival, pareto_search
 from midcorridor.routing.timetable import from_hours, to_hours
 
@@ -37,14 +40,19 @@ def plan(
     max_transshipments: int | None = None,
     arrive_by: datetime | None = None,
     tariffs: Tariffs | Path | str | None = None,
+    distinct: bool = True,
 ) -> RoutePlan:
     """Door-to-door route options from ``origin`` to ``destination``.
 
     Returns the Pareto-optimal options over (arrival time, cost, CO2e) ranked by
     ``objective`` (``"time"``, ``"cost"``, ``"co2"`` or weights such as
     ``{"time": 1, "cost": 1}``), and the best option of each corridor family.
-    Places are ids, names or aliases. Raises :class:`UnknownPlaceError`,
-    :class:`NoRouteError` or :class:`InputError`.
+    Every option keeps the route rules (:mod:`midcorridor.routing.rules`); when the
+    constraints leave no such route, the rules are relaxed and the plan's notes say so.
+    With ``distinct`` (the default) near-duplicates are folded into one option
+    (:func:`midcorridor.routing.distinct.fold`) and at most six are returned; without it,
+    every Pareto option. Places are ids, names or aliases. Raises
+    :class:`UnknownPlaceError`, :class:`NoRouteError` or :class:`InputError`.
     """
     if not isinstance(cargo, Cargo):
         raise InputError(f"cargo must be a Cargo, e.g. Cargo(40); got {cargo!r}")
@@ -80,41 +88,62 @@ def plan(
             )
     banned = _banned(graph, countries, places, modes)
     required = [_arriving(graph, v) for v in vias if v != src]
-    found = pareto_search(
-        graph, graph.index[src], graph.index[dst], depart_h, banned=banned, required=required,
-        max_transshipments=max_transshipments, arrive_by_h=arrive_by_h,
-    )
+    s, t = graph.index[src], graph.index[dst]
+    notes: list[str] = []
+    guard: Guard | None = None
+    found: list[Found] = []
+    for rules, note in _RULE_STEPS:
+        guard = route_guard(graph, s, t, rules) if rules is not None else None
+        found = pareto_search(
+            graph, s, t, depart_h, banned=banned, required=required,
+            max_transshipments=max_transshipments, arrive_by_h=arrive_by_h, guard=guard,
+        )
+        if found:
+            if note:
+                notes.append(note)
+            break
     if not found:
         raise NoRouteError(_why(graph, src, dst, depart_h, banned, countries, places, modes,
                                 vias, max_transshipments, arrive_by_h))
-    options = [_option(graph, f, cargo, depart_h) for f in found]
-    options = _rank(options, weights)
+    options = _rank([_option(graph, f, cargo, depart_h) for f in found], weights)
     best_by_family = []
     for family in corridors.FAMILIES:
         fam_banned = banned | _banned(graph, set(family.avoid_countries), set(), set())
         signature = {a for a, arc in enumerate(graph.arcs)
                      if corridors.requirement(network, family, arc.link)}
-        # a route is labelled Middle if it crosses the Caspian, then Sea, then Northern
+        # a route is named Middle if it crosses the Caspian, then Northern, then Sea
         fam_banned |= {a for a, arc in enumerate(graph.arcs)
                        if corridors.excluded(network, family, arc.link)}
         if not signature:
             continue
         fam_found = pareto_search(
-            graph, graph.index[src], graph.index[dst], depart_h, banned=fam_banned,
-            required=[*required, signature], max_transshipments=max_transshipments,
-            arrive_by_h=arrive_by_h,
+            graph, s, t, depart_h, banned=fam_banned, required=[*required, signature],
+            max_transshipments=max_transshipments, arrive_by_h=arrive_by_h, guard=guard,
         )
-        fam_options = _rank([_option(graph, f, cargo, depart_h) for f in fam_found], weights)
+        fam_options = _rank([o for o in (_option(graph, f, cargo, depart_h) for f in fam_found)
+                             if o.family == family.name], weights)
         if fam_options:
             top = fam_options[0]
-            pareto = any(not o.dominates(top) for o in options) and not any(
-                o.dominates(top) for o in options)
+            pareto = not any(o.dominates(top) for o in options)
             best_by_family.append(_with_pareto(top, pareto))
+    hidden = 0
+    if distinct:
+        options, hidden = fold(options, MAX_OPTIONS)
     return RoutePlan(
         origin=src, destination=dst, cargo=cargo, depart=from_hours(depart_h),
         objective=_objective_text(objective), options=tuple(options),
-        by_corridor=tuple(best_by_family),
+        by_corridor=tuple(best_by_family), notes=tuple(notes), hidden=hidden,
     )
+
+
+#: The route rules, then weaker ones when the user's constraints leave no route keeping them.
+_RULE_STEPS: tuple[tuple[Rules | None, str], ...] = (
+    (DEFAULT_RULES, ""),
+    (DEFAULT_RULES.relaxed(), "no route keeps the rules against passing the destination and "
+     "long detours with these constraints; these routes break them"),
+    (None, "no route avoids passing a place twice with these constraints (a --via place off "
+     "the way, perhaps); these routes do"),
+)
 
 
 def _with_pareto(option: RouteOption, pareto: bool) -> RouteOption:
@@ -243,7 +272,7 @@ def _option(graph: SearchGraph, found: Found, cargo: Cargo, depart_h: float) -> 
         legs=tuple(legs),
         assumptions=tuple(notes),
         co2e_ttw_kg=found.ttw * teu,
-        family=corridors.family_of(network, links),
+        family=corridors.family_of(network, links, path),
     )
 
 

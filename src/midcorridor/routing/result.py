@@ -60,6 +60,7 @@ class RouteOption:
     co2e_ttw_kg: float = 0.0
     family: str = ""
     pareto: bool = True
+    alternatives: int = 0  # near-duplicate Pareto options folded into this one
 
     @property
     def days(self) -> float:
@@ -94,7 +95,7 @@ class RouteOption:
             "cost_usd": round(self.cost_usd, 2), "co2e_kg": round(self.co2e_kg, 2),
             "co2e_ttw_kg": round(self.co2e_ttw_kg, 2),
             "transshipments": self.transshipments, "borders": self.borders,
-            "distance_km": round(self.distance_km, 1),
+            "distance_km": round(self.distance_km, 1), "alternatives": self.alternatives,
             "legs": [leg.to_dict() for leg in self.legs],
             "assumptions": list(self.assumptions),
         }  # fmt: skip
@@ -103,7 +104,11 @@ class RouteOption:
 @dataclass(frozen=True)
 class RoutePlan:
     """The planner's answer: Pareto-optimal options ranked by the objective, and the best
-    option of each corridor family (which may be dominated) for comparison."""
+    option of each corridor family (which may be dominated) for comparison.
+
+    ``notes`` say when the route rules were relaxed; ``hidden`` counts the distinct Pareto
+    options left out beyond the first six (``plan(..., distinct=False)`` gives them all).
+    """
 
     origin: str
     destination: str
@@ -112,6 +117,8 @@ class RoutePlan:
     objective: str
     options: tuple[RouteOption, ...]
     by_corridor: tuple[RouteOption, ...] = ()
+    notes: tuple[str, ...] = ()
+    hidden: int = 0
 
     @property
     def best(self) -> RouteOption:
@@ -130,4 +137,5 @@ class RoutePlan:
             "depart": self.depart.isoformat(), "objective": self.objective,
             "options": [o.to_dict() for o in self.options],
             "by_corridor": [o.to_dict() for o in self.by_corridor],
+            "notes": list(self.notes), "hidden": self.hidden,
         }  # fmt: skip

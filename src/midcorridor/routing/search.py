@@ -30,6 +30,7 @@ import numpy as np
 
 from midcorridor.network.geo import SPHERE_RADIUS_KM
 from midcorridor.routing.graph import SearchGraph, speed_bound_kmh
+from midcorridor.routing.rules import Guard
 from midcorridor.routing.timeindex import (
     StaticEntry,
     TimedEntry,
@@ -223,6 +224,7 @@ def pareto_search(
     max_transshipments: int | None = None,
     arrive_by_h: float | None = None,
     prune: bool = True,
+    guard: Guard | None = None,
 ) -> list[Found]:
     """Every Pareto-optimal route over (arrival, cost, CO2e) from ``source`` to ``target``.
 
@@ -233,6 +235,9 @@ def pareto_search(
     (:func:`~midcorridor.routing.timeindex.remaining_lower_bounds`) added to it are no better
     than a route already found, or arrive after ``arrive_by_h``. The bounds never overestimate,
     so such a label could only lead to dominated routes: the result is the same as without.
+
+    With ``guard`` (:func:`midcorridor.routing.rules.guard`) every route keeps the route rules:
+    no place twice, no passing the destination, no long detour over land.
     """
     arcs = graph.arcs
     entries = graph.entries
@@ -250,10 +255,19 @@ def pareto_search(
         lb_t, lb_c, lb_e = remaining_lower_bounds(graph, target)
     else:
         lb_t = lb_c = lb_e = [0.0] * len(graph.ids)
+    n_nodes = len(graph.ids)
+    if guard is not None:
+        near_at, far_at, arc_km, lb_km = guard.near, guard.far, guard.arc_km, guard.lb_km
+        limit_km, revisit = guard.limit_km, False
+    else:
+        near_at = far_at = [False] * n_nodes
+        arc_km, lb_km = [0.0] * len(arcs), [0.0] * n_nodes
+        limit_km, revisit = math.inf, True
 
-    # label: [t, cost, co2, k, state, mask, parent, step, dead, context of the state]
+    # label: [t, cost, co2, k, state, mask, parent, step, dead, context of the state,
+    #         land km, places passed (bit per node), near the destination]
     labels: list[list] = []
-    bags: dict[tuple[int, int], list[list]] = {}
+    bags: dict[tuple[int, int, bool], list[list]] = {}
     finals: list[int] = []
     heap: list[tuple[float, float, float, int, int]] = []
     tie = count()
@@ -291,7 +305,8 @@ def pareto_search(
         stair_c[i:j] = [c]
         stair_e[i:j] = [e]
 
-    def dominated(t: float, c: float, e: float, k: int, s: int, key: tuple[int, int]) -> bool:
+    def dominated(t: float, c: float, e: float, k: int, d: float, s: int,
+                  key: tuple[int, int, bool]) -> bool:
         v = key[0]
         if beaten(t, c, e, v):
             return True
@@ -303,19 +318,22 @@ def pareto_search(
         # another.
         ctx = state_ctx[s]
         st, sc, se = slack_t[v], hand_cost[v], hub
+        # The land km only matter under a detour limit; it is then a fourth criterion.
         for lo in bag:
             if lo[9] == ctx:
-                if lo[0] <= t and lo[1] <= c and lo[2] <= e and (limit_k is None or lo[3] <= k):
+                if (lo[0] <= t and lo[1] <= c and lo[2] <= e and lo[10] <= d
+                        and (limit_k is None or lo[3] <= k)):
                     return True
-            elif (lo[0] + st <= t and lo[1] + sc <= c and lo[2] + se <= e
+            elif (lo[0] + st <= t and lo[1] + sc <= c and lo[2] + se <= e and lo[10] <= d
                     and (limit_k is None or lo[3] + 1 <= k)):
                 return True
         killed = False
         for lo in bag:
             if lo[9] == ctx:
-                if t <= lo[0] and c <= lo[1] and e <= lo[2] and (limit_k is None or k <= lo[3]):
+                if (t <= lo[0] and c <= lo[1] and e <= lo[2] and d <= lo[10]
+                        and (limit_k is None or k <= lo[3])):
                     lo[8] = killed = True
-            elif (t + st <= lo[0] and c + sc <= lo[1] and e + se <= lo[2]
+            elif (t + st <= lo[0] and c + sc <= lo[1] and e + se <= lo[2] and d <= lo[10]
                     and (limit_k is None or k + 1 <= lo[3])):
                 lo[8] = killed = True
         if killed:
@@ -323,21 +341,23 @@ def pareto_search(
         return False
 
     def add(t: float, c: float, e: float, k: int, s: int, mask: int, parent: int,
-            step: tuple[int, float, float, float, float, float, int] | None) -> None:
-        key = (state_node[s], mask)
-        if dominated(t, c, e, k, s, key):
+            step: tuple[int, float, float, float, float, float, int] | None,
+            d: float, passed: int, near: bool) -> None:
+        key = (state_node[s], mask, near)
+        if dominated(t, c, e, k, d, s, key):
             return
         lid = len(labels)
-        label = [t, c, e, k, s, mask, parent, step, False, state_ctx[s]]
+        label = [t, c, e, k, s, mask, parent, step, False, state_ctx[s], d, passed, near]
         labels.append(label)
         bags.setdefault(key, []).append(label)
         v = key[0]  # labels leave the heap in order of their bounds (A*-like, NAMOA*)
         heapq.heappush(heap, (t + lb_t[v], c + lb_c[v], e + lb_e[v], next(tie), lid))
 
-    add(depart_h, 0.0, 0.0, 0, graph.state_of[(source, 0)], initial_mask, -1, None)
+    add(depart_h, 0.0, 0.0, 0, graph.state_of[(source, 0)], initial_mask, -1, None,
+        0.0, 1 << source, near_at[source])
     while heap:
         _, _, _, _, lid = heapq.heappop(heap)
-        t, c, e, k, s, mask, _, _, dead, _ = labels[lid]
+        t, c, e, k, s, mask, _, _, dead, _, d, passed, near = labels[lid]
         if dead:
             continue
         v = state_node[s]
@@ -356,6 +376,12 @@ def pareto_search(
         for head, pre, run, times, period, a, tranship in entries[s]:
             if a in banned:
                 continue
+            w = state_node[head]
+            if not revisit and (passed >> w & 1 or (near and far_at[w])):
+                continue  # rules 1 and 2: no place twice, no passing the destination
+            d2 = d + arc_km[a]
+            if d2 + lb_km[w] > limit_km:
+                continue  # rule 3: no long detour over land
             ready = t + pre
             wait = 0.0
             if times is not None:
@@ -373,7 +399,8 @@ def pareto_search(
             c2 = c + arc.cost + (hand_cost[v] if tranship else 0.0)
             e2 = e + arc.co2 + (hub if tranship else 0.0)
             add(arrive, c2, e2, k2, head, mask | bits.get(a, 0), lid,
-                (a, t, dep, arrive, pre, wait, tranship))
+                (a, t, dep, arrive, pre, wait, tranship), d2, passed | (1 << w),
+                near or near_at[w])
     return [_found(graph, labels, f) for f in finals]
 
 

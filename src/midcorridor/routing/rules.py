@@ -1,0 +1,84 @@
+"""The rules every route option keeps, enforced inside the Pareto search (docs/routing.md).
+
+1. **No place twice.** A route never returns to a place it has passed.
+2. **No passing the destination.** Once a route has come within :attr:`Rules.near_km` (100 km)
+   of the destination, it never again goes more than :attr:`Rules.far_km` (150 km) from it.
+3. **No long detour.** The distance a route travels on land and on inland seas (every leg but
+   its ocean legs) is at most :attr:`Rules.detour` (2x) the great-circle distance from origin
+   to destination. For a route without an ocean leg that is its whole length; ocean voyages are
+   exempt because a ship has to go round the continents.
+
+The search keeps them by pruning: a label that would revisit a place, or leave the destination's
+neighbourhood, is not made, and one whose land distance plus the least land distance still
+needed (:attr:`Guard.lb_km`, a backward Dijkstra with ocean legs free) exceeds the limit is
+dropped. Rules 2 and 3 are part of a label's state (the "near" flag is part of its bag key, the
+land distance is a fourth criterion in dominance), so the search stays exact for them.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from midcorridor.network.geo import haversine_km
+from midcorridor.routing import corridors
+from midcorridor.routing.timeindex import dijkstra_all
+
+if TYPE_CHECKING:
+    from midcorridor.routing.graph import SearchGraph
+
+
+@dataclass(frozen=True)
+class Rules:
+    """Thresholds of the route rules; ``None`` switches rules 2 or 3 off."""
+
+    near_km: float | None = 100.0
+    far_km: float = 150.0
+    detour: float | None = 2.0
+
+    def relaxed(self) -> Rules:
+        """Only "no place twice": for when the user's constraints leave nothing else."""
+        return Rules(near_km=None, far_km=self.far_km, detour=None)
+
+
+DEFAULT_RULES = Rules()
+
+
+@dataclass(frozen=True)
+class Guard:
+    """The rules compiled for one target: per node and per arc, as flat lists."""
+
+    near: list[bool]  # node within near_km of the target
+    far: list[bool]  # node more than far_km from the target (barred once near)
+    arc_km: list[float]  # land and inland-sea km of each arc (0 for an ocean leg)
+    lb_km: list[float]  # least land km still needed from each node to the target
+    limit_km: float  # most land km a route may travel (inf: no limit)
+
+
+def guard(graph: SearchGraph, source: int, target: int, rules: Rules) -> Guard:
+    """Compile ``rules`` for routes from ``source`` to ``target`` on ``graph``."""
+    nodes = graph.network.nodes
+    t = nodes[graph.ids[target]]
+    to_target = [haversine_km(nodes[i].lat, nodes[i].lon, t.lat, t.lon) for i in graph.ids]
+    if rules.near_km is None:
+        near = far = [False] * len(to_target)
+    else:
+        near = [d <= rules.near_km for d in to_target]
+        far = [d > rules.far_km for d in to_target]
+    network = graph.network
+    ocean = {}
+    arc_km = []
+    for arc in graph.arcs:
+        key = id(arc.link)
+        if key not in ocean:
+            ocean[key] = corridors.is_ocean(network, arc.link)
+        arc_km.append(0.0 if ocean[key] else arc.link.distance_km)
+    if rules.detour is None:
+        return Guard(near, far, arc_km, [0.0] * len(to_target), math.inf)
+    back: list[list[tuple[int, float]]] = [[] for _ in graph.ids]
+    for a, arc in enumerate(graph.arcs):
+        back[arc.head].append((arc.tail, arc_km[a]))
+    lb = [d * (1.0 - 1e-9) for d in dijkstra_all(back, target)]
+    limit = rules.detour * to_target[source]
+    return Guard(near, far, arc_km, lb, limit)

@@ -1,0 +1,97 @@
+"""The route rules on hand-built networks where breaking them would pay."""
+
+from __future__ import annotations
+
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from builders import link, node  # noqa: E402
+
+from midcorridor.network.model import (  # noqa: E402
+    Departures,
+    Mode,
+    Network,
+    NodeKind,
+    Service,
+    ServiceKind,
+)
+from midcorridor.routing import Cargo, Tariffs, plan  # noqa: E402
+from midcorridor.routing.graph import search_graph  # noqa: E402
+from midcorridor.routing.search import pareto_search  # noqa: E402
+from midcorridor.routing.timetable import to_hours  # noqa: E402
+
+MONDAY = datetime(2026, 11, 30, tzinfo=UTC)
+
+
+def _places(option) -> list[str]:  # type: ignore[no-untyped-def]
+    return [option.legs[0].origin, *(leg.destination for leg in option.legs)]
+
+
+def test_never_passes_the_destination() -> None:
+    """A fast cheap sea route sails past the destination (42 km off) and comes back by rail
+    from 255 km away: it dominates the direct rail, yet only the direct rail is offered."""
+    nodes = {n.id: n for n in (
+        node("TROOO", "TR", 50.0), node("TRDDD", "TR", 52.0),
+        node("XXWWW", "XX", 52.5, kind=NodeKind.SEA_WAYPOINT),
+        node("GRPPP", "GR", 55.0, kind=NodeKind.SEAPORT))}
+    links = (link("TROOO", "TRDDD", Mode.RAIL, 180.0, 100.0, tariff=1000.0),
+             link("TROOO", "XXWWW", Mode.SEA, 250.0, 10.0, tariff=10.0),
+             link("XXWWW", "GRPPP", Mode.SEA, 220.0, 5.0, tariff=10.0),
+             link("GRPPP", "TRDDD", Mode.RAIL, 260.0, 5.0, tariff=10.0))
+    net = Network(nodes=nodes, links=links)
+    result = plan(net, "TROOO", "TRDDD", cargo=Cargo(1), depart=MONDAY)
+    assert [_places(o) for o in result.options] == [["TROOO", "TRDDD"]]
+    assert not result.notes
+    # the rule is what removes it: without rules the pass-by route is found and is faster
+    graph = search_graph(net, Tariffs())
+    free = pareto_search(graph, 0, 1, to_hours(MONDAY))
+    assert min(f.arrive_h for f in free) - to_hours(MONDAY) == 20.0
+
+
+def test_never_visits_a_place_twice() -> None:
+    """Riding a train through A would skip 50 h of handling there; no option comes back
+    to A, though the search without rules finds that way (O, A, B, A, C)."""
+    nodes = {n.id: n for n in (node("KZAAA", "KZ", 50.0, handling=50.0),
+                               node("KZOOO", "KZ", 50.0, lat=40.5),
+                               node("KZBBB", "KZ", 49.0), node("KZCCC", "KZ", 53.0))}
+    links = (link("KZOOO", "KZAAA", Mode.ROAD, 60.0, 1.0, tariff=1.0),
+             link("KZAAA", "KZBBB", Mode.ROAD, 90.0, 1.0, tariff=1.0),
+             link("KZBBB", "KZAAA", Mode.RAIL, 90.0, 1.0, tariff=1.0, traction="electric"),
+             link("KZAAA", "KZCCC", Mode.RAIL, 260.0, 5.0, tariff=10.0, traction="electric"))
+    train = Service("TRAIN", "train", "op", ServiceKind.BLOCK_TRAIN, ("KZBBB", "KZAAA", "KZCCC"),
+                    Departures(headway_h=1.0), bidirectional=False)
+    net = Network(nodes=nodes, links=links, services=(train,))
+    graph = search_graph(net, Tariffs())
+    free = pareto_search(graph, graph.index["KZOOO"], graph.index["KZCCC"], to_hours(MONDAY))
+    assert any(len({graph.arcs[s.arc].tail for s in f.steps}) < len(f.steps) for f in free)
+    result = plan(net, "KZOOO", "KZCCC", cargo=Cargo(1), depart=MONDAY, distinct=False)
+    assert result.options
+    for option in (*result.options, *result.by_corridor):
+        assert len(set(_places(option))) == len(_places(option))
+
+
+def _detour_network(with_direct: bool) -> Network:
+    nodes = {n.id: n for n in (node("KZAAA", "KZ", 50.0), node("KZBBB", "KZ", 52.0),
+                               node("KZCCC", "KZ", 51.0, lat=42.5))}
+    links = [link("KZAAA", "KZCCC", Mode.ROAD, 300.0, 3.0, tariff=10.0),
+             link("KZCCC", "KZBBB", Mode.ROAD, 300.0, 3.0, tariff=10.0)]
+    if with_direct:
+        links.append(link("KZAAA", "KZBBB", Mode.RAIL, 180.0, 50.0, tariff=500.0))
+    return Network(nodes=nodes, links=tuple(links))
+
+
+def test_no_detour_over_twice_the_distance() -> None:
+    """A 600 km road round a 170 km gap is faster and cheaper, but over twice the distance:
+    only the direct rail is offered."""
+    result = plan(_detour_network(True), "KZAAA", "KZBBB", cargo=Cargo(1), depart=MONDAY)
+    assert [_places(o) for o in result.options] == [["KZAAA", "KZBBB"]]
+
+
+def test_detour_when_nothing_shorter_says_so() -> None:
+    """When the detour is the only way, it is offered with a note that it breaks the rules."""
+    result = plan(_detour_network(False), "KZAAA", "KZBBB", cargo=Cargo(1), depart=MONDAY)
+    assert [_places(o) for o in result.options] == [["KZAAA", "KZCCC", "KZBBB"]]
+    assert result.notes and "detour" in result.notes[0]
+    assert result.to_dict()["notes"] == list(result.notes)
