@@ -100,6 +100,31 @@ CASES = [
         "nodes.csv:6:id: GEPTI cannot be reached from the rest of the network",
     ),
     ("sources.csv", _set(2, date="yesterday"), "sources.csv:2:date: 'yesterday' is not YYYY"),
+    (
+        "links.csv",
+        _set(4, hours_source="derived:"),
+        "links.csv:4:hours_source: a derived figure needs its formula",
+    ),
+    (
+        "links.csv",
+        _set(4, hours_source="derived: S003"),
+        "links.csv:4:hours_source: 'S003' is not a formula",
+    ),
+    (
+        "links.csv",
+        _set(4, hours_source="derived: distance_km / 20 knots"),
+        "links.csv:4:hours_source: a derived figure names the source id of its published inputs",
+    ),
+    (
+        "links.csv",
+        _set(4, hours_source="derived: distance_km / 22 h (S998)"),
+        "links.csv:4:hours_source: source S998 is not in sources.csv",
+    ),
+    (
+        "links.csv",
+        _set(4, hours_source="S003 p. 4"),
+        "links.csv:4:hours_source: 'S003 p. 4' is not a list of source ids",
+    ),
     ("nodes.csv", _set(4, sea=""), "nodes.csv:4:sea: a seaport needs the sea it lies on"),
     ("nodes.csv", _set(4, sea="aral"), "nodes.csv:4:sea: 'aral' is not one of caspian, black"),
     (

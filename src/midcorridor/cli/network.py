@@ -61,8 +61,9 @@ def summary_table(summary: NetworkSummary) -> Table:
     table.add_row("sources", str(summary.sources))
     table.add_row(
         "figures",
-        f"{summary.figures}: {summary.figures_sourced} sourced ({summary.sourced_share:.0%}), "
-        f"{summary.figures_assumed} assumptions",
+        f"{summary.figures}: {summary.figures_published} published "
+        f"({summary.published_share:.0%}), {summary.figures_derived} derived "
+        f"({summary.derived_share:.0%}), {summary.figures_assumed} assumptions",
     )
     if summary.active_scenarios:
         table.add_row("scenarios on", ", ".join(summary.active_scenarios))

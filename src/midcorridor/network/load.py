@@ -65,6 +65,10 @@ _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 _OFFSET = re.compile(r"^[+-](0\d|1[0-4]):[0-5]\d$")
 _ASSUMPTION = "assumption:"
+_DERIVED = "derived:"
+_CITED = re.compile(r"\bS\d{3,}\b")
+_OPERATOR = re.compile(r"[/*×÷+=]| x | - ")
+_FORMULA_EXAMPLE = "derived: distance_km / 690 km/day (S031) x 24 h/day"
 _YES = {"yes", "true", "1", "y"}
 _NO = {"no", "false", "0", "n", ""}
 
@@ -136,8 +140,8 @@ class _Reader:
             self.problem(
                 row,
                 name,
-                f"{figure} has no source; give source ids from sources.csv (S001;S002) "
-                "or 'assumption: <reason>'",
+                f"{figure} has no source; give source ids from sources.csv (S001;S002), "
+                "'derived: <formula with each input's source>' or 'assumption: <reason>'",
             )
             return None
         if cell.lower().startswith(_ASSUMPTION):
@@ -146,7 +150,23 @@ class _Reader:
                 self.problem(row, name, "an assumption needs its reason after 'assumption:'")
                 return None
             return Provenance(assumption=reason)
+        if cell.lower().startswith(_DERIVED):
+            return self.parse_formula(row, name, cell[len(_DERIVED) :].strip())
         ids = tuple(part.strip() for part in cell.split(";") if part.strip())
+        if any(not _SOURCE_ID.match(sid) for sid in ids):
+            self.problem(
+                row,
+                name,
+                f"{cell!r} is not a list of source ids like S001;S002; a computed figure is "
+                f"written with its formula, e.g. '{_FORMULA_EXAMPLE}'",
+            )
+            return None
+        if not self.known(row, name, ids):
+            return None
+        return Provenance(sources=ids)
+
+    def known(self, row: _Row, name: str, ids: Iterable[str]) -> bool:
+        """Whether every source id is in sources.csv; a problem names those that are not."""
         unknown = [sid for sid in ids if sid not in self.source_ids]
         if unknown:
             self.problem(
@@ -154,8 +174,35 @@ class _Reader:
                 name,
                 f"source {', '.join(unknown)} is not in sources.csv; add it there or fix the id",
             )
+        return not unknown
+
+    def parse_formula(self, row: _Row, name: str, formula: str) -> Provenance | None:
+        """A derived figure: the arithmetic, with the source id of each published input."""
+        if not formula:
+            self.problem(
+                row, name, f"a derived figure needs its formula, e.g. '{_FORMULA_EXAMPLE}'"
+            )
             return None
-        return Provenance(sources=ids)
+        if not _OPERATOR.search(formula):
+            self.problem(
+                row,
+                name,
+                f"{formula!r} is not a formula; write the arithmetic with each input's source, "
+                f"e.g. '{_FORMULA_EXAMPLE}'",
+            )
+            return None
+        ids = tuple(dict.fromkeys(_CITED.findall(formula)))
+        if not ids:
+            self.problem(
+                row,
+                name,
+                "a derived figure names the source id of its published inputs, e.g. (S031); "
+                "with no published input it is an 'assumption:'",
+            )
+            return None
+        if not self.known(row, name, ids):
+            return None
+        return Provenance(sources=ids, formula=formula)
 
     def number(
         self,

@@ -89,16 +89,38 @@ class Source:
     note: str = ""
 
 
+class ProvenanceKind(StrEnum):
+    """How a figure came to be: stated by a source, computed from sources, or assumed."""
+
+    PUBLISHED = "published"
+    DERIVED = "derived"
+    ASSUMED = "assumed"
+
+
 @dataclass(frozen=True)
 class Provenance:
-    """Where one figure comes from: source ids, or an assumption with its reason."""
+    """Where one figure comes from.
+
+    *Published*: ``sources`` state it. *Derived*: ``formula`` computes it from inputs, each
+    naming its source among ``sources`` (or another figure of the same row). *Assumed*: no
+    source; ``assumption`` gives the reason.
+    """
 
     sources: tuple[str, ...] = ()
     assumption: str = ""
+    formula: str = ""
+
+    @property
+    def kind(self) -> ProvenanceKind:
+        """Published, derived or assumed."""
+        if self.formula:
+            return ProvenanceKind.DERIVED
+        return ProvenanceKind.PUBLISHED if self.sources else ProvenanceKind.ASSUMED
 
     @property
     def is_assumption(self) -> bool:
-        return not self.sources
+        """True when no source backs the figure (neither published nor derived)."""
+        return not self.sources and not self.formula
 
 
 ProvenanceKey = tuple[str, str, str]  # (table, row id, field)

@@ -6,12 +6,12 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from midcorridor.network.model import Network
+from midcorridor.network.model import Network, ProvenanceKind
 
 
 @dataclass(frozen=True)
 class NetworkSummary:
-    """Size and coverage of a network, and the share of its figures that are sourced."""
+    """Size and coverage of a network, and the shares of its figures published, derived, assumed."""
 
     version: str
     nodes: int
@@ -23,17 +23,26 @@ class NetworkSummary:
     nodes_by_kind: dict[str, int]
     km_by_mode: dict[str, float]
     figures: int
-    figures_sourced: int
+    figures_published: int
+    figures_derived: int
     figures_assumed: int
     active_scenarios: list[str] = field(default_factory=list)
 
     @property
-    def sourced_share(self) -> float:
-        return self.figures_sourced / self.figures if self.figures else 0.0
+    def published_share(self) -> float:
+        """Share of figures that a source states."""
+        return self.figures_published / self.figures if self.figures else 0.0
+
+    @property
+    def derived_share(self) -> float:
+        """Share of figures computed from published inputs by a formula given in the data."""
+        return self.figures_derived / self.figures if self.figures else 0.0
 
     def to_dict(self) -> dict[str, Any]:
+        """The summary as plain data, with the shares rounded to four places."""
         data: dict[str, Any] = asdict(self)
-        data["sourced_share"] = round(self.sourced_share, 4)
+        data["published_share"] = round(self.published_share, 4)
+        data["derived_share"] = round(self.derived_share, 4)
         return data
 
 
@@ -42,7 +51,7 @@ def summarize(network: Network) -> NetworkSummary:
     km: dict[str, float] = {}
     for link in network.links:
         km[link.mode.value] = km.get(link.mode.value, 0.0) + link.distance_km
-    assumed = sum(1 for p in network.provenance.values() if p.is_assumption)
+    kinds = Counter(p.kind for p in network.provenance.values())
     return NetworkSummary(
         version=network.version,
         nodes=len(network.nodes),
@@ -54,7 +63,8 @@ def summarize(network: Network) -> NetworkSummary:
         nodes_by_kind=dict(Counter(node.kind.value for node in network.nodes.values())),
         km_by_mode={mode: round(total, 1) for mode, total in sorted(km.items())},
         figures=len(network.provenance),
-        figures_sourced=len(network.provenance) - assumed,
-        figures_assumed=assumed,
+        figures_published=kinds[ProvenanceKind.PUBLISHED],
+        figures_derived=kinds[ProvenanceKind.DERIVED],
+        figures_assumed=kinds[ProvenanceKind.ASSUMED],
         active_scenarios=list(network.active_scenarios),
     )

@@ -1,0 +1,82 @@
+"""Provenance in three kinds: published, derived (with its formula) and assumed."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+from midcorridor.network import Network, ProvenanceKind, packaged_data_dir, summarize
+
+
+def _kind_of_cell(cell: str) -> str:
+    """An oracle written apart from the loader: the kind a source cell declares."""
+    if cell.startswith("derived:"):
+        return "derived"
+    if cell.startswith("assumption:"):
+        return "assumed"
+    assert re.fullmatch(r"S\d{3,}(;S\d{3,})*", cell), cell
+    return "published"
+
+
+def _cells_of_nodes_and_links() -> Counter[str]:
+    """Kinds of every figure group in nodes.csv and links.csv, counted from the files."""
+    kinds: Counter[str] = Counter()
+    folder = packaged_data_dir()
+    for name in ("nodes.csv", "links.csv"):
+        with (folder / name).open(newline="", encoding="utf-8") as handle:
+            for row in csv.DictReader(handle):
+                for column, cell in row.items():
+                    if column.endswith("_source") and cell:
+                        kinds[_kind_of_cell(cell)] += 1
+    return kinds
+
+
+def test_derived_figure_keeps_formula_and_sources(corridor: Network) -> None:
+    """A Kazakh rail running time is derived from CAREC and News Central Asia speeds."""
+    prov = corridor.provenance_of("links", "KZBEY-KZMNG-rail", "hours")
+    assert prov is not None
+    assert prov.kind is ProvenanceKind.DERIVED
+    assert set(prov.sources) == {"S070", "S031"}
+    assert "690 km/day" in prov.formula
+    assert not prov.is_assumption
+
+
+def test_published_figure_has_no_formula(corridor: Network) -> None:
+    """The Beineu-Mangistau distance is stated by its source."""
+    prov = corridor.provenance_of("links", "KZBEY-KZMNG-rail", "distance_km")
+    assert prov is not None and prov.kind is ProvenanceKind.PUBLISHED and not prov.formula
+
+
+def test_summary_counts_match_the_files(corridor: Network) -> None:
+    """The summary's counts for nodes and links agree with a count of the source cells."""
+    by_table = Counter(
+        p.kind.value for (table, _, _), p in corridor.provenance.items() if table != "services"
+    )
+    assert by_table == _cells_of_nodes_and_links()
+    summary = summarize(corridor)
+    assert (
+        summary.figures_published + summary.figures_derived + summary.figures_assumed
+        == summary.figures
+        == len(corridor.provenance)
+    )
+
+
+def test_summary_json_reports_the_three_kinds() -> None:
+    """The installed command prints the three counts and the two shares."""
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "midcorridor"), "network", "summary", "-f", "json"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    data = json.loads(result.stdout)
+    total = data["figures"]
+    assert data["figures_published"] + data["figures_derived"] + data["figures_assumed"] == total
+    assert abs(data["published_share"] - data["figures_published"] / total) < 1e-4
+    assert abs(data["derived_share"] - data["figures_derived"] / total) < 1e-4
+
