@@ -68,3 +68,21 @@ def test_scenarios_switch_on(corridor: Network) -> None:
         changed = corridor.with_scenarios([scenario_id])
         assert scenario_id in changed.active_scenarios
         assert summarize(changed).nodes >= len(corridor.nodes)
+
+
+def test_own_codes_are_no_place_code(corridor: Network) -> None:
+    """The ids found to be other places' UN/LOCODEs are gone; codes with a 0 are our own."""
+    retired = {"CNZZH", "KZSHU", "TRKRS", "TRKAY", "TRKSK", "RUCHL", "RUSMK", "PLMAL"}
+    assert not retired & set(corridor.nodes)
+    every_link_end = {end for lk in corridor.links for end in (lk.origin, lk.destination)}
+    assert not retired & every_link_end
+    for node in corridor.nodes.values():
+        if "0" in node.id[2:] or "1" in node.id[2:]:
+            assert not node.locode, node.id
+
+
+def test_chongqing_is_the_tuanjiecun_terminal(corridor: Network) -> None:
+    """Chongqing's point is the Tuanjiecun container terminal, west of the city centre."""
+    chongqing = find_place(corridor, "Tuanjiecun")
+    assert chongqing.id == "CNCKG"
+    assert chongqing.lon < 106.45  # the city centre (Jiefangbei) lies at about 106.58 E

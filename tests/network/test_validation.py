@@ -125,6 +125,11 @@ CASES = [
         _set(4, hours_source="S003 p. 4"),
         "links.csv:4:hours_source: 'S003 p. 4' is not a list of source ids",
     ),
+    (
+        "nodes.csv",
+        _set(2, id="CNAL0", locode="yes"),
+        "nodes.csv:2:locode: CNAL0 has the digit 0 or 1, which no UN/LOCODE uses",
+    ),
     ("nodes.csv", _set(4, sea=""), "nodes.csv:4:sea: a seaport needs the sea it lies on"),
     ("nodes.csv", _set(4, sea="aral"), "nodes.csv:4:sea: 'aral' is not one of caspian, black"),
     (

@@ -39,7 +39,7 @@ def test_zangezur_reroutes_turkish_trains(corridor: Network) -> None:
 
     def kars_links(name: str) -> set[str]:
         model = build_model(corridor, load_scenario(SCENARIOS / f"{name}.yaml"))
-        stream = next(s for s in model.streams if s.destination.startswith("TRKRS"))
+        stream = next(s for s in model.streams if s.destination.startswith("TRKR0"))
         return {x.link_id for x in stream.variants[0].steps if isinstance(x, LandLeg)}
 
     base, zangezur = kars_links("baseline"), kars_links("zangezur")

@@ -61,6 +61,8 @@ LINK_COLUMNS = (
 _SOURCE_ID = re.compile(r"^S\d{3,}$")
 _DATE = re.compile(r"^(n\.d\.|\d{4}(-\d{2}(-\d{2})?)?)$")
 _NODE_ID = re.compile(r"^[A-Z]{2}[A-Z0-9]{3}$")
+_OWN_CODE = re.compile(r"[01]")
+"""UN/LOCODE place codes use letters and the digits 2-9 only; our own codes carry a 0."""
 _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 _OFFSET = re.compile(r"^[+-](0\d|1[0-4]):[0-5]\d$")
@@ -400,6 +402,14 @@ def _parse_node(row: _Row, reader: _Reader) -> Node | None:
     node_id = reader.text(row, "id", required=True)
     if node_id and not _NODE_ID.match(node_id):
         reader.problem(row, "id", f"{node_id!r} is not a 5-character code like KZAAU")
+    official = reader.flag(row, "locode")
+    if node_id and official and _OWN_CODE.search(node_id[2:]):
+        reader.problem(
+            row,
+            "locode",
+            f"{node_id} has the digit 0 or 1, which no UN/LOCODE uses; "
+            "an id of our own is marked locode=no",
+        )
     country = reader.text(row, "country", required=True)
     if country and not re.match(r"^[A-Z]{2}$", country):
         reader.problem(row, "country", f"{country!r} is not an ISO 3166-1 alpha-2 code like KZ")
@@ -431,7 +441,7 @@ def _parse_node(row: _Row, reader: _Reader) -> Node | None:
         handling_h=handling,
         capacity=capacity,
         transshipment=reader.flag(row, "transshipment"),
-        locode=reader.flag(row, "locode"),
+        locode=official,
         sea=Sea(sea) if sea else None,
         notes=reader.text(row, "notes"),
     )

@@ -34,6 +34,7 @@ class Sea(StrEnum):
 
     CASPIAN = "caspian"
     BLACK = "black"
+    MARMARA = "marmara"
     MEDITERRANEAN = "mediterranean"
     RED = "red"
     ARABIAN = "arabian"

@@ -33,15 +33,15 @@ ORGS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("Port of Baku (Alat)", "operator", ("AZALT",)),
     ("Azerbaijan Railways", "operator", ("AZALT", "GEBUS", "GETBS")),
     ("Georgian Railway", "operator", ("GETBS", "GEPTI", "GEAKK")),
-    ("TCDD Transport", "operator", ("GEAKK", "TRKRS", "TRIST")),
+    ("TCDD Transport", "operator", ("GEAKK", "TRKR0", "TRIST")),
 )
 
 # (origin, destination, mode, hours) per leg, with the dwell before the next leg in hours.
 ROUTES: tuple[tuple[tuple[str, str, str, float, float], ...], ...] = (
     (("CNXIA", "KZAKL", "rail", 60, 12), ("KZAKL", "KZAAU", "rail", 110, 36),
      ("KZAAU", "AZALT", "ferry", 24, 12), ("AZALT", "GETBS", "rail", 30, 6),
-     ("GETBS", "GEAKK", "rail", 10, 8), ("GEAKK", "TRKRS", "rail", 6, 10),
-     ("TRKRS", "TRIST", "rail", 40, 0)),
+     ("GETBS", "GEAKK", "rail", 10, 8), ("GEAKK", "TRKR0", "rail", 6, 10),
+     ("TRKR0", "TRIST", "rail", 40, 0)),
     (("CNXIA", "KZAKL", "rail", 60, 12), ("KZAKL", "KZKUR", "rail", 115, 48),
      ("KZKUR", "AZALT", "ferry", 26, 12), ("AZALT", "GETBS", "rail", 30, 6),
      ("GETBS", "GEPTI", "rail", 8, 0)),
