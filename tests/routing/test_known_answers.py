@@ -22,7 +22,8 @@ MONDAY = datetime(2026, 11, 30, tzinfo=UTC)  # a Monday
 
 
 def test_waits_for_the_sailing() -> None:
-    """Rail 10 h, 5 h port handling, then the Monday 20:00 sailing: 5 h wait, 22 h crossing."""
+    """Rail 10 h, 5 h port handling, then the Monday 20:00 sailing: 5 h wait, 22 h crossing,
+    and 5 h unloading at the port of destination."""
     result = plan(port_network(), "AAAAA", "QQQQQ", cargo=Cargo(2), depart=MONDAY)
     best = result.options[0]
     rail, ferry = best.legs
@@ -30,11 +31,32 @@ def test_waits_for_the_sailing() -> None:
     assert ferry.dwell_h == pytest.approx(5.0)
     assert ferry.wait_h == pytest.approx(5.0)
     assert ferry.depart == datetime(2026, 11, 30, 20, tzinfo=UTC)
-    assert ferry.arrive == datetime(2026, 12, 1, 18, tzinfo=UTC)
-    assert best.total_hours == pytest.approx(42.0)
+    assert ferry.unload_h == pytest.approx(5.0)
+    assert ferry.arrive == datetime(2026, 12, 1, 23, tzinfo=UTC)
+    assert best.total_hours == pytest.approx(47.0)
     assert best.transshipments == 1 and best.borders == 1
-    # tariffs from the data (100 + 500 USD/TEU) plus the default 150 USD handling, x 2 TEU
-    assert best.cost_usd == pytest.approx(2 * (100 + 500 + 150))
+    # tariffs from the data (100 + 500 USD/TEU) plus the default 150 USD handling at both
+    # port calls, x 2 TEU
+    assert best.cost_usd == pytest.approx(2 * (100 + 500 + 150 + 150))
+    assert sum(leg.cost_usd for leg in best.legs) == pytest.approx(best.cost_usd)
+
+
+def test_sailing_from_the_port_of_origin_pays_both_port_calls() -> None:
+    """Ready at the port Monday 00:00: 5 h loading, wait to the 20:00 sailing (15 h), 22 h
+    crossing, 5 h unloading: 47 h, not the 22 h of leaving the moment the cargo is ready."""
+    result = plan(port_network(), "PPPPP", "QQQQQ", cargo=Cargo(1), depart=MONDAY)
+    (ferry,) = result.options[0].legs
+    assert (ferry.dwell_h, ferry.wait_h, ferry.unload_h) == pytest.approx((5.0, 15.0, 5.0))
+    assert ferry.depart == datetime(2026, 11, 30, 20, tzinfo=UTC)
+    assert result.options[0].total_hours == pytest.approx(47.0)
+
+
+def test_sea_link_without_a_service_is_not_sailed() -> None:
+    """A Caspian link no service sails is not used: no route, and the reason names no avoid."""
+    net = port_network()
+    net = net.replace(services=())
+    with pytest.raises(NoRouteError):
+        plan(net, "AAAAA", "QQQQQ", cargo=Cargo(1), depart=MONDAY)
 
 
 def test_missing_the_sailing_waits_a_week() -> None:
@@ -83,14 +105,16 @@ def test_trade_off_gives_two_options() -> None:
 
 
 def test_headway_service() -> None:
-    """A ferry every 12 h from the weekly anchor: ready at 15:00 leaves at 24:00."""
+    """A ferry every 12 h from the weekly anchor: ready at 15:00, loaded by 20:00, leaves at
+    24:00."""
     nodes = {n.id: n for n in (node("KZPPP", "KZ", 51.0, handling=5.0),
                                node("AZQQQ", "AZ", 53.0))}
     links = (link("KZPPP", "AZQQQ", Mode.FERRY, 300.0, 20.0, tariff=1.0),)
     net = Network(nodes=nodes, links=links,
                   services=(ferry_line("KZPPP", "AZQQQ", headway=12.0),))
     result = plan(net, "KZPPP", "AZQQQ", cargo=Cargo(1), depart=MONDAY.replace(hour=15))
-    assert result.options[0].legs[0].wait_h == pytest.approx(9.0)
+    leg = result.options[0].legs[0]
+    assert (leg.dwell_h, leg.wait_h) == pytest.approx((5.0, 4.0))
 
 
 @pytest.mark.parametrize(

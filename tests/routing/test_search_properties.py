@@ -91,7 +91,8 @@ def _brute_force(net: Network, src: str, dst: str, depart_h: float,
                  max_arcs: int = 7) -> set[tuple[float, float, float]]:
     """All paths of up to ``max_arcs`` arcs that keep the route rules, evaluated directly.
 
-    The rules from the docs: no place twice; within 100 km of the destination, never again
+    A vessel is unloaded at the destination (its handling time, cost and hub CO2e). The
+    rules from the docs: no place twice; within 100 km of the destination, never again
     beyond 150 km; land and inland-sea distance at most twice the great circle (these networks
     have no ocean legs). Returns the Pareto front.
     """
@@ -106,6 +107,8 @@ def _brute_force(net: Network, src: str, dst: str, depart_h: float,
             if near and any(_km(net, p, dst) > 150 for p in seen[near[0]:]):
                 return
             if km <= limit * (1 + 1e-9):
+                if ctx and g.ctx_keys[ctx][0] in (Mode.SEA, Mode.FERRY):  # unloading the vessel
+                    t, c, e = t + g.handling_h[v], c + g.handling_cost[v], e + g.hub_co2
                 results.append((t, c, e))
             return
         if depth == max_arcs:

@@ -30,17 +30,20 @@ from midcorridor.routing.timetable import WEEK_ANCHOR_H, to_hours  # noqa: E402
 
 def _reference_time(graph: SearchGraph, source: int, target: int, depart_h: float,
                     banned: frozenset[int] = frozenset()) -> float:
-    """Plain Dijkstra over the unmerged states and their full entries."""
+    """Plain Dijkstra over the unmerged states and their full entries; at the target, the
+    earliest of arrival plus unloading (a vessel's port call) over the states there."""
     dist = {graph.state_of[(source, 0)]: depart_h}
     heap = [(depart_h, graph.state_of[(source, 0)])]
     done = set()
+    best = math.inf
     while heap:
         t, s = heapq.heappop(heap)
         if s in done:
             continue
         done.add(s)
         if graph.state_node[s] == target:
-            return t
+            best = min(best, t + graph.discharge_h[s])
+            continue
         for head, pre, run, times, period, a, _ in graph.entries[s]:
             if a in banned:
                 continue
@@ -52,7 +55,7 @@ def _reference_time(graph: SearchGraph, source: int, target: int, depart_h: floa
             if ready + run < dist.get(head, math.inf):
                 dist[head] = ready + run
                 heapq.heappush(heap, (ready + run, head))
-    return math.inf
+    return best
 
 
 @settings(max_examples=60, deadline=None)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -9,6 +11,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.console import Console
 from rich.table import Table
 
 from midcorridor.cli.common import (
@@ -17,18 +20,18 @@ from midcorridor.cli.common import (
     console,
     err_console,
     open_network,
-    print_json,
     write_text,
 )
 from midcorridor.errors import InputError
 from midcorridor.network import Network
-from midcorridor.routing import Cargo, RoutePlan, plan, plan_geojson
+from midcorridor.routing import Cargo, Leg, RouteOption, RoutePlan, plan, plan_geojson
 
 
 class RouteFormat(StrEnum):
     table = "table"
     json = "json"
     geojson = "geojson"
+    csv = "csv"
 
 
 def parse_date(text: str, what: str = "--depart") -> datetime:
@@ -82,42 +85,105 @@ def options_table(result: RoutePlan, title: str | None = None) -> Table:
     return table
 
 
-def legs_table(result: RoutePlan, index: int = 0) -> Table:
-    """The legs of one option: where it goes, when, how far, dwell, waiting, cost, CO2e."""
-    option = result.comparison()[index]
-    table = Table(title=f"Legs of option {index + 1}: {option.corridor}")
-    for name in ("from", "to", "mode", "service", "depart (UTC)", "arrive (UTC)", "km",
-                 "dwell h", "wait h", "USD", "kg CO2e"):
-        table.add_column(name, justify="right" if name in ("km", "dwell h", "wait h", "USD",
-                                                           "kg CO2e") else "left")
+def place_label(network: Network | None, node_id: str) -> str:
+    """``Aktau (KZAAU)``: the place's name beside its code (the code alone without a network)."""
+    if network is None or node_id not in network.nodes:
+        return node_id
+    return f"{network.nodes[node_id].name.split(' (')[0]} ({node_id})"
+
+
+def stretches(option: RouteOption) -> list[list[Leg]]:
+    """The option's legs grouped into runs on one train, vessel or vehicle (no transshipment,
+    the same mode and service), as a forwarder reads a route."""
+    runs: list[list[Leg]] = []
     for leg in option.legs:
+        last = runs[-1][-1] if runs else None
+        if (last is not None and not leg.transshipment and leg.mode == last.mode
+                and leg.service_id == last.service_id):
+            runs[-1].append(leg)
+        else:
+            runs.append([leg])
+    return runs
+
+
+def legs_table(result: RoutePlan, index: int = 0, network: Network | None = None) -> Table:
+    """The legs of one option, a row per run on one train or vessel: from and to with their
+    names, the stops between, mode, service, times, km, dwell, waiting, cost and CO2e."""
+    option = result.comparison()[index]
+    table = Table(title=f"Option {index + 1}: {option.corridor}")
+    numeric = ("stops", "km", "dwell h", "wait h", "USD", "kg CO2e")
+    for name in ("from", "to", "stops", "mode", "service", "depart (UTC)", "arrive (UTC)",
+                 *numeric[1:]):
+        table.add_column(name, justify="right" if name in numeric else "left")
+    for run in stretches(option):
+        first, last = run[0], run[-1]
         table.add_row(
-            leg.origin, leg.destination, leg.mode, leg.service_id or "",
-            f"{leg.depart:%m-%d %H:%M}", f"{leg.arrive:%m-%d %H:%M}", f"{leg.distance_km:,.0f}",
-            f"{leg.dwell_h:.0f}", f"{leg.wait_h:.0f}", f"{leg.cost_usd:,.0f}",
-            f"{leg.co2e_kg:,.0f}",
+            place_label(network, first.origin), place_label(network, last.destination),
+            str(len(run) - 1) if len(run) > 1 else "", first.mode, first.service_id or "",
+            f"{first.depart:%m-%d %H:%M}", f"{last.arrive:%m-%d %H:%M}",
+            f"{sum(leg.distance_km for leg in run):,.0f}",
+            f"{sum(leg.dwell_h for leg in run) + last.unload_h:.0f}",
+            f"{sum(leg.wait_h for leg in run):.0f}", f"{sum(leg.cost_usd for leg in run):,.0f}",
+            f"{sum(leg.co2e_kg for leg in run):,.0f}",
         )
     return table
 
 
-def print_plan(result: RoutePlan, *, legs: bool = True) -> None:
-    """Options table, the legs of the first option and a note on assumptions."""
-    console.print(options_table(result))
+def print_plan(result: RoutePlan, *, legs: bool = True, network: Network | None = None,
+               out: Console | None = None) -> None:
+    """Options table, the legs of every option and a note on assumptions."""
+    out = out or console
+    out.print(options_table(result))
     folded = sum(o.alternatives for o in result.options)
     if folded or result.hidden:
-        console.print(
+        out.print(
             f"alike: near-duplicates folded into the row (same way by another train or sailing,"
             f" or within 2 % on days, cost and CO2e); {folded} folded"
             + (f", {result.hidden} more distinct options" if result.hidden else "")
             + ". --all lists every Pareto option.", style="dim")
     for note in result.notes:
-        console.print(f"note: {note}", style="yellow")
+        out.print(f"note: {note}", style="yellow")
     if legs:
-        console.print(legs_table(result))
+        for i in range(len(result.comparison())):
+            out.print(legs_table(result, i, network))
     assumed = {a for o in result.comparison() for a in o.assumptions}
-    console.print(
+    out.print(
         f"CO2e is well-to-wheel (ISO 14083, GLEC defaults). {len(assumed)} figures used are "
-        "assumptions; see --format json for each option's list.", style="dim")
+        "assumptions; see --format json for each option's list. Dwell includes loading and "
+        "unloading at the port calls.", style="dim")
+
+
+CSV_FIELDS = ("rank", "corridor", "family", "pareto", "alternatives", "days", "cost_usd",
+              "co2e_kg", "co2e_ttw_kg", "transshipments", "borders", "distance_km", "wait_h",
+              "depart", "arrive", "places")
+
+
+def options_csv(result: RoutePlan, network: Network | None = None) -> str:
+    """The options (with the best of each corridor) as CSV, one row per option."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=CSV_FIELDS, lineterminator="\n")
+    writer.writeheader()
+    for rank, o in enumerate(result.comparison(), start=1):
+        ids = [o.legs[0].origin, *(leg.destination for leg in o.legs)] if o.legs else []
+        writer.writerow({
+            "rank": rank, "corridor": o.corridor, "family": o.family, "pareto": o.pareto,
+            "alternatives": o.alternatives, "days": round(o.days, 2),
+            "cost_usd": round(o.cost_usd, 2), "co2e_kg": round(o.co2e_kg, 2),
+            "co2e_ttw_kg": round(o.co2e_ttw_kg, 2), "transshipments": o.transshipments,
+            "borders": o.borders, "distance_km": round(o.distance_km, 1),
+            "wait_h": round(o.wait_h, 2), "depart": o.depart.isoformat(),
+            "arrive": o.arrive.isoformat(),
+            "places": " > ".join(place_label(network, i) for i in ids),
+        })
+    return buffer.getvalue()
+
+
+def render_table(result: RoutePlan, network: Network | None = None) -> str:
+    """The table output as plain text (for ``-o FILE``)."""
+    out = Console(file=io.StringIO(), width=160, color_system=None, force_terminal=False)
+    print_plan(result, network=network, out=out)
+    text: str = out.file.getvalue()  # type: ignore[attr-defined]
+    return text
 
 
 def route_command(
@@ -140,8 +206,11 @@ def route_command(
         "--tariffs", help="CSV/YAML file overriding tariffs (key,usd,source).")] = None,
     all_options: Annotated[bool, typer.Option(
         "--all", help="Every Pareto option, near-duplicates not folded, no limit of six.")] = False,
-    format: Annotated[RouteFormat, typer.Option("--format", "-f")] = RouteFormat.table,
-    output: Annotated[Path | None, typer.Option("--output", "-o", dir_okay=False)] = None,
+    format: Annotated[RouteFormat, typer.Option(
+        "--format", "-f", help="table, json, geojson, or csv (one row per option).")
+    ] = RouteFormat.table,
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", dir_okay=False, help="Write to this file (any format).")] = None,
     data: DataOption = None,
     scenario: ScenarioOption = None,
 ) -> None:
@@ -160,13 +229,20 @@ def route_command(
             tariffs=tariffs, distinct=not all_options,
         )
     if format is RouteFormat.table:
-        print_plan(result)
-        return
-    payload = result.to_dict() if format is RouteFormat.json else plan_geojson(network, result)
-    if output is None:
-        print_json(payload)
+        if output is None:
+            print_plan(result, network=network)
+            return
+        text = render_table(result, network)
+    elif format is RouteFormat.csv:
+        text = options_csv(result, network)
     else:
-        write_text(output, json.dumps(payload, ensure_ascii=False, indent=2))
+        payload = (result.to_dict() if format is RouteFormat.json
+                   else plan_geojson(network, result))
+        text = json.dumps(payload, ensure_ascii=False, indent=2)
+    if output is None:
+        typer.echo(text.rstrip("\n"))
+    else:
+        write_text(output, text)
         err_console.print(f"wrote {output}")
 
 
@@ -183,7 +259,7 @@ def show_sample_routes(network: Network, out: Path) -> None:
     origin, destinations, teu, when = SAMPLE
     for destination in destinations:
         result = plan(network, origin, destination, cargo=Cargo(teu), depart=when)
-        print_plan(result, legs=False)
+        print_plan(result, legs=False, network=network)
         path = out / f"routes_{result.origin}_{result.destination}.geojson"
         write_text(path, json.dumps(plan_geojson(network, result), ensure_ascii=False))
         console.print(f"route options (GeoJSON): {path}")

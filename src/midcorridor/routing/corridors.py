@@ -3,14 +3,14 @@
 In order (docs/routing.md):
 
 * **Middle** when the route crosses the Caspian: "Middle via Aktau–Alat" names the port of
-  loading and of discharge, and a later sea crossing is added: "Middle via Aktau–Alat,
+  loading and of discharge, and a later Black Sea crossing is added: "Middle via Aktau–Alat,
   Poti–Constanța".
 * **Northern** when it passes through Russia or Belarus without crossing the Caspian:
   "Northern via Kurgan–Brest" names the first and the last place it passes there.
 * **Sea** when its longest leg is a deep-sea voyage (consecutive sea legs with an ocean leg
   among them): "Sea via Suez" or "Sea via Cape" by the passage, else the voyage's ports.
-* **Direct** otherwise: "Direct rail via Altynkol–Kapıkule" names the first and the last
-  border crossing (the place on the far side of each border).
+* **Direct** otherwise: "Direct sea via Poti–Constanța" names its first voyage's ports, else
+  "Direct rail via Kapıkule–Plovdiv" the pair of places either side of its first border.
 """
 
 from __future__ import annotations
@@ -155,7 +155,8 @@ def label(network: Network, path: Sequence[str], links: Sequence[Link]) -> str:
         i = next(i for i, s in enumerate(steps) if is_caspian_crossing(network, s[2]))
         a, b, _ = steps[i]
         text = f"Middle via {_name(network, a)}–{_name(network, b)}"
-        later = voyages(steps[i + 1 :])
+        later = [v for v in voyages(steps[i + 1 :])
+                 if not any(is_ocean(network, st[2]) for st in v)]
         if later:
             text += f", {_port_pair(network, later[0])}"
         return text
@@ -171,11 +172,13 @@ def label(network: Network, path: Sequence[str], links: Sequence[Link]) -> str:
                 return f"Sea via {passage}"
         return f"Sea {_port_pair(network, voyage)}"
     modes = "/".join(dict.fromkeys(lk.mode.value for lk in links))
-    borders = dict.fromkeys(s[1] for s in steps if s[2].border)
-    if not borders:
+    crossings = voyages(steps)
+    if crossings:
+        return f"Direct {modes} via {_port_pair(network, crossings[0])}"
+    border = next((st for st in steps if st[2].border), None)
+    if border is None:
         return f"Direct {modes}"
-    ends = dict.fromkeys((next(iter(borders)), list(borders)[-1]))
-    return f"Direct {modes} via " + "–".join(_name(network, p) for p in ends)
+    return f"Direct {modes} via {_name(network, border[0])}–{_name(network, border[1])}"
 
 
 def _port_pair(network: Network, voyage: Sequence[Step]) -> str:

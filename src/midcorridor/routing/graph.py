@@ -2,10 +2,14 @@
 
 Every directed arc becomes one *arc variant* per service that runs along it (timetabled: wait
 for the next departure, then ``Service.crossing_h``) or a single continuous variant when no
-service uses it. Search *states* are (node, how the cargo arrived) pairs, because terminal
-handling is only paid when the mode or the vessel changes. Each state's outgoing entries carry
-the extra time before departure (handling + border/gauge dwell), the running time and the
-departure schedule, so the query loops do no look-ups.
+service uses it. A sea or ferry link is only travelled on a service: a crossing waits for a
+sailing, and a Caspian or Black Sea link no service sails is not used; an ocean leg no service
+sails gets an assumed weekly sailing (:data:`ASSUMED_SAILINGS`), noted on every option using
+it. Search *states* are (node, how the cargo arrived) pairs, because terminal handling is only
+paid when the mode or the vessel changes, and at each port call of a voyage: loading at the
+port of origin, unloading at the destination. Each state's outgoing entries carry the extra
+time before departure (handling + border/gauge dwell), the running time and the departure
+schedule, so the query loops do no look-ups.
 
 Costs and CO2e are per TEU and scaled by the cargo at the end (both are linear in TEU). The
 single-criterion query runs on a second compilation built with the graph (the time classes of
@@ -16,21 +20,24 @@ from __future__ import annotations
 
 import math
 import weakref
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from midcorridor.emissions import hub_emission, link_emission
 from midcorridor.emissions.chain import Emission, link_intensity, transport_emission
 from midcorridor.network.geo import haversine_km
-from midcorridor.network.model import Link, Network, NodeKind, Service
+from midcorridor.network.model import Link, Mode, Network, NodeKind, Service, ServiceKind
+from midcorridor.network.seas import PORT_HANDLING_DEFAULT_H, WATER_MODES
 from midcorridor.routing.cargo import TONNES_PER_TEU
+from midcorridor.routing.corridors import is_ocean
 from midcorridor.routing.costs import Charge, Tariffs, handling_charge, link_charge
 from midcorridor.routing.timeindex import TimeIndex
 from midcorridor.routing.timetable import Schedule, schedule_of
 
-#: Terminal handling when the data set gives none. assumption: a day at a seaport (Baku's
-#: average vessel handling is 20.1 h, corridor-facts.md section 8), 8 h at rail terminals.
+#: Terminal handling when the data set gives none: at a seaport one vessel call
+#: (:data:`~midcorridor.network.seas.PORT_HANDLING_DEFAULT_H`, Baku's published average);
+#: assumption: 8 h at rail terminals and hubs, 6 h at a border station.
 DEFAULT_HANDLING_H = {
-    NodeKind.SEAPORT: 24.0,
+    NodeKind.SEAPORT: PORT_HANDLING_DEFAULT_H,
     NodeKind.RAIL_TERMINAL: 8.0,
     NodeKind.INLAND_HUB: 8.0,
     NodeKind.CITY: 8.0,
@@ -38,6 +45,11 @@ DEFAULT_HANDLING_H = {
     NodeKind.SEA_WAYPOINT: 0.0,
 }
 START = 0  # context of the origin: nothing to unload
+#: assumption: an ocean leg no service of the data set sails has a weekly sailing (Mondays
+#: 00:00 UTC), the frequency of deep-sea container loops.
+ASSUMED_SAILINGS = Schedule(168.0, (0.0,))
+ASSUMED_SAILINGS_NOTE = ("{link}: no service in the data set sails it; a weekly sailing "
+                         "(Mondays 00:00 UTC) is assumed, as deep-sea loops sail weekly")
 
 
 @dataclass(frozen=True)
@@ -75,7 +87,7 @@ class SearchGraph:
         self.handling_notes: list[tuple[str, ...]] = []
         for node_id in self.ids:
             node = network.nodes[node_id]
-            given = node.handling_h is not None
+            given = node.handling_h is not None or node.kind is NodeKind.SEAPORT
             self.handling_h.append(
                 node.handling_h if node.handling_h is not None else DEFAULT_HANDLING_H[node.kind]
             )
@@ -112,6 +124,13 @@ class SearchGraph:
         for a, arc in enumerate(self.arcs):
             self.out[arc.tail].append(a)
             self._state(arc.head, self.arc_ctx[a])
+        #: Per state, whether the cargo is unloaded from a vessel there when it is the
+        #: destination (arrived by sea or ferry), and the port call's handling time it takes.
+        self.unloads: list[bool] = [
+            ctx != START and self.ctx_keys[ctx][0] in WATER_MODES for ctx in self.state_ctx]
+        self.discharge_h: list[float] = [
+            self.handling_h[v] if unload else 0.0
+            for v, unload in zip(self.state_node, self.unloads, strict=True)]
         self.node_slack: list[float] = [0.0] * n
         for v in range(n):
             dwell = max((self.arcs[a].dwell_h for a in self.out[v]), default=0.0)
@@ -163,12 +182,13 @@ class SearchGraph:
         """Whether taking arc ``a`` after arriving in ``ctx`` is a transshipment at the node.
 
         It is when the mode changes, or the cargo leaves a scheduled train or vessel or boards
-        one other than by staying aboard.
+        one other than by staying aboard; and at the origin when the first leg is by sea or
+        ferry (the port call's handling of loading the vessel).
         """
-        if ctx == START:
-            return False
-        key = self.ctx_keys[ctx]
         arc = self.arcs[a]
+        if ctx == START:
+            return arc.link.mode in WATER_MODES  # loading at the port of origin
+        key = self.ctx_keys[ctx]
         if key[0] != arc.link.mode:
             return True
         if self.rides_through(ctx, a):
@@ -177,15 +197,23 @@ class SearchGraph:
         return len(key) == 4 or arc.service is not None
 
 
+#: The mode of the links a service runs on, by kind; a block train also rides a rail ferry.
+_SERVICE_MODES = {
+    ServiceKind.FERRY: (Mode.FERRY, Mode.SEA),
+    ServiceKind.CONTAINER_SHIP: (Mode.SEA, Mode.FERRY),
+    ServiceKind.BLOCK_TRAIN: (Mode.RAIL, Mode.FERRY, Mode.ROAD, Mode.SEA),
+}
+
+
 def _service_legs(network: Network, service: Service) -> list[tuple[str, str, Link]]:
+    """The links a service runs on between its stops: of its own mode where there is a choice."""
     legs = []
+    order = _SERVICE_MODES.get(ServiceKind(service.kind), tuple(Mode))
     for a, b in zip(service.route, service.route[1:], strict=False):
-        link = next(
-            (arc.link for arc in network.arcs_from(a) if arc.head == b),
-            None,
-        )
-        if link is not None:
-            legs.append((a, b, link))
+        links = [arc.link for arc in network.arcs_from(a) if arc.head == b]
+        links.sort(key=lambda lk: order.index(lk.mode) if lk.mode in order else len(order))
+        if links:
+            legs.append((a, b, links[0]))
     return legs
 
 
@@ -238,9 +266,20 @@ def _arc_variants(network: Network, tariffs: Tariffs, index: dict[str, int]) -> 
                 covered.add((tail, head, link.id))
                 offset += run
     for arc in network.arcs():
-        if (arc.tail, arc.head, arc.link.id) not in covered:
+        if (arc.tail, arc.head, arc.link.id) in covered:
+            continue
+        if arc.link.mode not in WATER_MODES:
             variants.append(make(arc.tail, arc.head, arc.link, None, 0, 0, arc.link.hours.typ,
                                  None))
+        elif is_ocean(network, arc.link):
+            # no service of the data set sails this ocean leg: an assumed weekly sailing from
+            # a port, sailing on through the sea waypoints without stopping
+            at_sea = network.nodes[arc.tail].kind is NodeKind.SEA_WAYPOINT
+            variant = make(arc.tail, arc.head, arc.link, None, 0, 0, arc.link.hours.typ,
+                           None if at_sea else ASSUMED_SAILINGS)
+            variants.append(replace(variant, notes=(*variant.notes, ASSUMED_SAILINGS_NOTE
+                                                    .format(link=arc.link.id))))
+        # a Caspian or Black Sea crossing no service sails is not used
     return variants
 
 

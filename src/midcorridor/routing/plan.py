@@ -252,6 +252,10 @@ def _option(graph: SearchGraph, found: Found, cargo: Cargo, depart_h: float) -> 
         cost = arc.cost + (graph.handling_cost[arc.tail] if step.transship else 0.0)
         co2 = arc.co2 + (graph.hub_co2 if step.transship else 0.0)
         ttw = arc.ttw + (graph.hub_ttw if step.transship else 0.0)
+        if step.unloaded:
+            cost += graph.handling_cost[arc.head]
+            co2 += graph.hub_co2
+            ttw += graph.hub_ttw
         legs.append(Leg(
             origin=tail, destination=head, mode=link.mode.value,
             depart=from_hours(step.depart_h), arrive=from_hours(step.arrive_h),
@@ -259,9 +263,13 @@ def _option(graph: SearchGraph, found: Found, cargo: Cargo, depart_h: float) -> 
             cost_usd=cost * teu, co2e_kg=co2 * teu, link_id=link.id,
             service_id=arc.service.id if arc.service else None,
             transshipment=step.transship, co2e_ttw_kg=ttw * teu,
+            unload_h=graph.handling_h[arc.head] if step.unloaded else 0.0,
         ))
         for note in _leg_notes(graph, step.arc, step.transship):
             notes.setdefault(note)
+        if step.unloaded:
+            for note in graph.handling_notes[arc.head]:
+                notes.setdefault(note)
     return RouteOption(
         corridor=corridors.label(network, path, links),
         total_hours=found.arrive_h - depart_h,

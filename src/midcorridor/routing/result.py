@@ -13,8 +13,10 @@ from midcorridor.routing.cargo import Cargo
 class Leg:
     """One link travelled, with its times (UTC), distance, dwell, waiting, cost and CO2e.
 
-    ``dwell_h`` is terminal handling (at a transshipment) plus border or gauge-change dwell
-    before departure at ``origin``; ``wait_h`` is the wait there for the next sailing or train.
+    ``dwell_h`` is terminal handling (at a transshipment, or loading a vessel at the origin)
+    plus border or gauge-change dwell before departure at ``origin``; ``wait_h`` is the wait
+    there for the next sailing or train; ``unload_h`` is unloading the vessel at the destination
+    (included in ``arrive``).
     Cost and CO2e are for the whole shipment (CO2e well-to-wheel, with hub operations).
     """
 
@@ -32,6 +34,7 @@ class Leg:
     service_id: str | None = None
     transshipment: bool = False
     co2e_ttw_kg: float = 0.0
+    unload_h: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -41,7 +44,7 @@ class Leg:
             "wait_h": round(self.wait_h, 2), "cost_usd": round(self.cost_usd, 2),
             "co2e_kg": round(self.co2e_kg, 2), "co2e_ttw_kg": round(self.co2e_ttw_kg, 2),
             "link_id": self.link_id, "service_id": self.service_id,
-            "transshipment": self.transshipment,
+            "transshipment": self.transshipment, "unload_h": round(self.unload_h, 2),
         }  # fmt: skip
 
 

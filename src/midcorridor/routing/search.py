@@ -54,6 +54,7 @@ class Step:
     pre_h: float  # handling + dwell before departure
     wait_h: float  # waiting for the departure
     transship: bool  # handling paid at the tail
+    unloaded: bool = False  # the vessel unloaded at the destination (included in arrive_h)
 
 
 @dataclass(frozen=True)
@@ -103,6 +104,7 @@ def _dijkstra(index: TimeIndex, source: int, target: int, depart_h: float,
     static: Sequence[tuple[StaticEntry, ...]] = index.static
     timed: Sequence[tuple[TimedEntry, ...]] = index.timed
     dist = [math.inf] * len(node)
+    discharge = index.discharge_h
     start = index.start[source]
     dist[start] = depart_h
     heap = [(depart_h, start)]
@@ -110,12 +112,16 @@ def _dijkstra(index: TimeIndex, source: int, target: int, depart_h: float,
     if banned:
         static = _Filtered(static, index.static_arcs, banned)
         timed = _Filtered(timed, index.timed_arcs, banned)
+    best = math.inf
     while heap:
         t, s = pop(heap)
+        if t >= best:
+            break
         if t > dist[s]:
             continue
         if node[s] == target:
-            return t
+            best = min(best, t + discharge[s])
+            continue
         for head, pre, run in static[s]:
             x = t + pre + run
             if x < dist[head]:
@@ -131,7 +137,7 @@ def _dijkstra(index: TimeIndex, source: int, target: int, depart_h: float,
                 if x < dist[head]:
                     dist[head] = x
                     push(heap, (x, head))
-    return math.inf
+    return best
 
 
 def _astar(index: TimeIndex, source: int, target: int, depart_h: float, bound: list[float],
@@ -140,6 +146,7 @@ def _astar(index: TimeIndex, source: int, target: int, depart_h: float, bound: l
     static: Sequence[tuple[StaticEntry, ...]] = index.static
     timed: Sequence[tuple[TimedEntry, ...]] = index.timed
     dist = [math.inf] * len(node)
+    discharge = index.discharge_h
     start = index.start[source]
     dist[start] = depart_h
     heap = [(depart_h + bound[start], start)]
@@ -147,13 +154,17 @@ def _astar(index: TimeIndex, source: int, target: int, depart_h: float, bound: l
     if banned:
         static = _Filtered(static, index.static_arcs, banned)
         timed = _Filtered(timed, index.timed_arcs, banned)
+    best = math.inf
     while heap:
         key, s = pop(heap)
+        if key >= best:
+            break
         t = dist[s]
         if key > t + bound[s]:
             continue
         if node[s] == target:
-            return t
+            best = min(best, t + discharge[s])
+            continue
         for head, pre, run in static[s]:
             x = t + pre + run
             if x < dist[head]:
@@ -169,7 +180,7 @@ def _astar(index: TimeIndex, source: int, target: int, depart_h: float, bound: l
                 if x < dist[head]:
                     dist[head] = x
                     push(heap, (x + bound[head], head))
-    return math.inf
+    return best
 
 
 class _Filtered(Sequence[tuple[_E, ...]], Generic[_E]):
@@ -273,6 +284,7 @@ def pareto_search(
     tie = count()
 
     state_ctx = graph.state_ctx
+    discharge, unloads = graph.discharge_h, graph.unloads
     # the routes found, as values, for the pruning test: all of them, and (fast path) the
     # staircase of their (cost, CO2e) pairs, valid while the bound is later than all of them
     found: list[tuple[float, float, float]] = []
@@ -390,14 +402,17 @@ def pareto_search(
                 wait = (times[i] if i < len(times) else period + times[0]) - x
             dep = ready + wait
             arrive = dep + run
+            c2 = c + arcs[a].cost + (hand_cost[v] if tranship else 0.0)
+            e2 = e + arcs[a].co2 + (hub if tranship else 0.0)
+            if w == target and unloads[head]:
+                arrive += discharge[head]  # unloading the vessel at the destination
+                c2 += hand_cost[w]
+                e2 += hub
             if arrive > deadline:
                 continue
-            arc = arcs[a]
-            k2 = k + tranship + arc.transshipments
+            k2 = k + tranship + arcs[a].transshipments
             if limit_k is not None and k2 > limit_k:
                 continue
-            c2 = c + arc.cost + (hand_cost[v] if tranship else 0.0)
-            e2 = e + arc.co2 + (hub if tranship else 0.0)
             add(arrive, c2, e2, k2, head, mask | bits.get(a, 0), lid,
                 (a, t, dep, arrive, pre, wait, tranship), d2, passed | (1 << w),
                 near or near_at[w])
@@ -407,10 +422,13 @@ def pareto_search(
 def _found(graph: SearchGraph, labels: list[list], lid: int) -> Found:
     steps: list[Step] = []
     t, c, e, k = labels[lid][:4]
+    unload = graph.unloads[labels[lid][4]]
     while labels[lid][6] >= 0:
         a, ready, dep, arrive, pre, wait, tranship = labels[lid][7]
-        steps.append(Step(a, ready, dep, arrive, pre, wait, bool(tranship)))
+        steps.append(Step(a, ready, dep, arrive, pre, wait, bool(tranship), unload))
+        unload = False
         lid = labels[lid][6]
     steps.reverse()
-    ttw = sum(graph.arcs[s.arc].ttw + (graph.hub_ttw if s.transship else 0.0) for s in steps)
+    ttw = sum(graph.arcs[s.arc].ttw + (graph.hub_ttw if s.transship else 0.0)
+              + (graph.hub_ttw if s.unloaded else 0.0) for s in steps)
     return Found(tuple(steps), t, c, e, ttw, k)

@@ -52,6 +52,8 @@ class TimeIndex:
             if rep[c] < 0:
                 rep[c] = s
         self.node: list[int] = [graph.state_node[s] for s in rep]
+        #: per class, the unloading time when its node is the destination (port calls)
+        self.discharge_h: list[float] = [graph.discharge_h[s] for s in rep]
         self.start: list[int] = [cls[graph.state_of[(v, 0)]] for v in range(len(graph.ids))]
         self.static: list[tuple[StaticEntry, ...]] = []
         self.static_arcs: list[tuple[int, ...]] = []
@@ -107,7 +109,8 @@ def _merge_states(graph: SearchGraph) -> list[int]:
     """Time class of every state: states at one node with the same timed entries share one.
 
     Starts from one class per state and merges until nothing changes; merged states have
-    identical futures, so the earliest arrival anywhere is unchanged.
+    identical futures and the same unloading time at a destination, so the earliest arrival
+    anywhere is unchanged.
     """
     cls = list(range(len(graph.entries)))
     n_classes = len(cls)
@@ -115,7 +118,7 @@ def _merge_states(graph: SearchGraph) -> list[int]:
         keys: dict[tuple[object, ...], int] = {}
         new = [
             keys.setdefault(
-                (graph.state_node[s],
+                (graph.state_node[s], graph.discharge_h[s],
                  tuple((cls[h], pre, run, times, period, a)
                        for h, pre, run, times, period, a, _ in row)),
                 len(keys))

@@ -1,0 +1,66 @@
+"""`midcorridor route`: every format to a file, legs with place names, --all."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from midcorridor.cli import app
+
+ARGS = ["route", "Aktau", "Baku", "--depart", "2026-12-01"]
+
+
+def _run(*extra: str) -> str:
+    result = CliRunner().invoke(app, [*ARGS, *extra], env={"MIDCORRIDOR_DATA": ""})
+    assert result.exception is None, result.output
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+@pytest.mark.parametrize("fmt", ["table", "json", "geojson", "csv"])
+def test_every_format_writes_its_file(tmp_path: Path, fmt: str) -> None:
+    """-o FILE writes the chosen format, and what it writes is that format."""
+    out = tmp_path / "sub" / f"routes.{fmt}"
+    _run("--format", fmt, "-o", str(out))
+    text = out.read_text(encoding="utf-8")
+    if fmt == "table":
+        assert "Option 1: Middle via Aktau–Alat" in text
+        assert "Aktau (KZAAU)" in text and "Alat (AZALT)" in text
+        assert "\x1b[" not in text  # plain text, no terminal colour codes
+    elif fmt == "json":
+        payload = json.loads(text)
+        assert payload["origin"] == "KZAAU" and payload["options"]
+        assert {"alternatives", "legs"} <= set(payload["options"][0])
+    elif fmt == "geojson":
+        payload = json.loads(text)
+        assert payload["type"] == "FeatureCollection" and payload["features"]
+    else:
+        rows = list(csv.DictReader(text.splitlines()))
+        assert rows and rows[0]["rank"] == "1"
+        assert rows[0]["corridor"].startswith("Middle via Aktau–Alat")
+        assert rows[0]["places"].startswith("Aktau (KZAAU) > Alat (AZALT)")
+        assert float(rows[0]["days"]) > 0
+
+
+def test_table_prints_the_legs_of_every_option_with_names() -> None:
+    """Each option shown gets its own legs table, with names beside the codes."""
+    output = _run()
+    count = output.count("│ 1 │") + sum(output.count(f"│ {i} │") for i in range(2, 10))
+    assert count >= 1
+    for i in range(1, count + 1):
+        assert f"Option {i}:" in output
+    assert "Aktau (KZAAU)" in output and "Baku (AZBAK)" in output
+
+
+def test_all_lists_at_least_as_many_options() -> None:
+    """--all gives every Pareto option: never fewer rows than the folded default."""
+    folded = json.loads(_run("--format", "json"))
+    every = json.loads(_run("--format", "json", "--all"))
+    assert len(every["options"]) >= len(folded["options"])
+    assert len(every["options"]) == len(folded["options"]) + sum(
+        o["alternatives"] for o in folded["options"]) + folded["hidden"]
+    assert all(o["alternatives"] == 0 for o in every["options"])

@@ -1,0 +1,182 @@
+"""Corridor names and route rules on the packaged network, checked against the legs.
+
+The oracle here reads each option's legs itself: which legs cross the Caspian (both ends on
+the Caspian), which places are in Russia or Belarus, which run of legs is the longest and
+whether it is a voyage reaching an ocean; and it checks the rules from docs/routing.md.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from midcorridor.errors import NoRouteError
+from midcorridor.network import Network, NodeKind, Sea
+from midcorridor.network.geo import haversine_km
+from midcorridor.routing import Cargo, RouteOption, RoutePlan, plan
+
+DEPART = datetime(2026, 12, 1, tzinfo=UTC)
+WATER = ("sea", "ferry")
+INLAND = (Sea.CASPIAN, Sea.BLACK)
+
+# (origin, destination, family of the first option, families the comparison must show)
+TABLE = [
+    ("Almaty", "Istanbul", "Middle", {"Middle"}),
+    ("Xi'an", "Duisburg", "Northern", {"Northern", "Sea", "Middle"}),
+    ("Xi'an", "Istanbul", "Middle", {"Middle", "Northern", "Sea"}),
+    ("Shanghai", "Rotterdam", "Northern", {"Northern", "Sea", "Middle"}),
+    ("Urumqi", "Constanța", "Middle", {"Middle"}),
+    ("Aktau", "Baku", "Middle", {"Middle"}),
+    ("Khorgos", "Poti", "Middle", {"Middle"}),
+    ("Chengdu", "Warsaw", "Northern", {"Northern", "Sea"}),
+    ("Chongqing", "Duisburg", "Northern", {"Northern", "Sea"}),
+    ("Almaty", "Moscow", "Northern", {"Northern"}),
+    ("Astana", "Minsk", "Northern", {"Northern"}),
+    ("Urumqi", "Tbilisi", "Middle", {"Middle"}),
+    ("Dostyk", "Kars", "Middle", {"Middle"}),
+    ("Lianyungang", "Hamburg", "Northern", {"Northern", "Sea"}),
+    ("Xi'an", "Baku", "Middle", {"Middle"}),
+    ("Kuryk", "Poti", "Middle", {"Middle"}),
+    ("Turkmenbashi", "Tbilisi", "Middle", {"Middle"}),
+    ("Almaty", "Shymkent", "Direct", {"Direct"}),
+    ("Poti", "Constanța", "Direct", {"Direct"}),
+    ("Istanbul", "Sofia", "Direct", {"Direct"}),
+    ("Singapore", "Piraeus", "Sea", {"Sea"}),
+    ("Karaganda", "Batumi", "Middle", {"Middle"}),
+    ("Samara", "Berlin", "Northern", {"Northern"}),
+    ("Ningbo", "Hamburg", "Northern", {"Northern", "Sea"}),
+    ("Baku", "Istanbul", "Direct", {"Direct"}),
+]
+
+
+def _name(net: Network, node_id: str) -> str:
+    return net.nodes[node_id].name.split(" (")[0]
+
+
+def _places(option: RouteOption) -> list[str]:
+    return [option.legs[0].origin, *(leg.destination for leg in option.legs)]
+
+
+def _ocean_leg(net: Network, leg) -> bool:  # type: ignore[no-untyped-def]
+    seas = {net.nodes[leg.origin].sea, net.nodes[leg.destination].sea}
+    return leg.mode == "sea" and not (len(seas) == 1 and seas <= set(INLAND))
+
+
+def _runs(option: RouteOption) -> list[list]:
+    runs: list[list] = []
+    for leg in option.legs:
+        kind = "water" if leg.mode in WATER else leg.mode
+        if runs and runs[-1][0] == kind:
+            runs[-1][1].append(leg)
+        else:
+            runs.append([kind, [leg]])
+    return [r[1] for r in runs]
+
+
+def check_name(net: Network, option: RouteOption) -> None:
+    """The option's family and "via" places are what its legs do."""
+    caspian = [leg for leg in option.legs if leg.mode in WATER
+               and net.nodes[leg.origin].sea is Sea.CASPIAN
+               and net.nodes[leg.destination].sea is Sea.CASPIAN]
+    northern = [p for p in _places(option) if net.nodes[p].country in ("RU", "BY")]
+    longest = max(_runs(option), key=lambda run: sum(leg.distance_km for leg in run))
+    deep = longest[0].mode in WATER and any(_ocean_leg(net, leg) for leg in longest)
+    name = option.corridor
+    if caspian:
+        assert option.family == "Middle"
+        first = caspian[0]
+        assert name.startswith(f"Middle via {_name(net, first.origin)}–"
+                               f"{_name(net, first.destination)}"), name
+    elif northern:
+        assert option.family == "Northern"
+        pair = dict.fromkeys((_name(net, northern[0]), _name(net, northern[-1])))
+        assert name == "Northern via " + "–".join(pair), name
+    elif deep:
+        assert option.family == "Sea"
+        passed = " ".join(net.nodes[p].name for leg in longest for p in (leg.origin,
+                                                                        leg.destination))
+        if "Cape of Good Hope" in passed:
+            assert name == "Sea via Cape"
+        elif "Suez" in passed:
+            assert name == "Sea via Suez"
+        else:
+            assert name.startswith("Sea ")
+    else:
+        assert option.family == "Direct" and name.startswith("Direct"), name
+
+
+def check_rules(net: Network, result: RoutePlan, option: RouteOption) -> None:
+    """No place twice; no passing the destination; no land detour over twice the distance."""
+    places = _places(option)
+    assert len(set(places)) == len(places), places
+    if result.notes:
+        return  # the constraints left nothing keeping rules 2 and 3; the plan says so
+    dest = net.nodes[result.destination]
+
+    def km(p: str) -> float:
+        return haversine_km(net.nodes[p].lat, net.nodes[p].lon, dest.lat, dest.lon)
+
+    near = [i for i, p in enumerate(places) if km(p) <= 100.0]
+    if near:
+        assert all(km(p) <= 150.0 for p in places[near[0]:]), places
+    land = sum(leg.distance_km for leg in option.legs if not _ocean_leg(net, leg))
+    assert land <= 2.0 * km(result.origin) * (1 + 1e-6), (places, land)
+
+
+@pytest.mark.parametrize(("origin", "destination", "first", "families"), TABLE)
+def test_names_match_legs(corridor: Network, origin: str, destination: str, first: str,
+                          families: set[str]) -> None:
+    """A table of origin-destination pairs: the first option's family, the families shown,
+    and every option's name and rules read from its legs."""
+    result = plan(corridor, origin, destination, cargo=Cargo(1), depart=DEPART)
+    assert result.options[0].family == first
+    assert families <= {o.family for o in result.comparison()}
+    for option in result.comparison():
+        check_name(corridor, option)
+        check_rules(corridor, result, option)
+    for option in result.by_corridor:
+        if option.family in ("Middle", "Sea"):
+            assert not any(corridor.nodes[p].country in ("RU", "BY") for p in _places(option))
+
+
+def test_almaty_istanbul_never_sails_past_istanbul(corridor: Network) -> None:
+    """The issue's case: no option goes through the Bosporus to Burgas and back, none is a
+    Northern detour through Duisburg."""
+    result = plan(corridor, "Almaty", "Istanbul", cargo=Cargo(1), depart=DEPART)
+    for option in result.comparison():
+        places = _places(option)
+        assert "XXBOS" not in places and "DEDUI" not in places
+        assert option.family != "Northern"
+
+
+def test_shanghai_rotterdam_through_russia_is_northern(corridor: Network) -> None:
+    """A coastal hop then rail through Russia is named Northern, never Sea."""
+    result = plan(corridor, "Shanghai", "Rotterdam", cargo=Cargo(1), depart=DEPART)
+    for option in result.comparison():
+        if any(corridor.nodes[p].country == "RU" for p in _places(option)):
+            assert option.corridor.startswith("Northern")
+
+
+def _ids(net: Network) -> list[str]:
+    return sorted(i for i, n in net.nodes.items() if n.kind is not NodeKind.SEA_WAYPOINT)
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_random_pairs_keep_rules_and_names(corridor: Network, data: st.DataObject) -> None:
+    """Random origin-destination pairs of the real network: every option keeps the rules
+    and is named for what its legs do."""
+    ids = _ids(corridor)
+    origin = data.draw(st.sampled_from(ids))
+    destination = data.draw(st.sampled_from([i for i in ids if i != origin]))
+    try:
+        result = plan(corridor, origin, destination, cargo=Cargo(1), depart=DEPART)
+    except NoRouteError:
+        return
+    for option in (*result.options, *result.by_corridor):
+        check_name(corridor, option)
+        check_rules(corridor, result, option)
