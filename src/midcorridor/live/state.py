@@ -95,12 +95,12 @@ class PortState:
 
 @dataclass(frozen=True)
 class SegmentState:
-    """Shipments on one leg between two places."""
+    """How many shipments, and units, are on one leg between two places."""
 
     origin: str
     destination: str
     units: UnitCounts
-    shipments: tuple[int, ...]
+    shipments: int
 
 
 @dataclass(frozen=True)
@@ -121,6 +121,11 @@ class CorridorState:
         raise KeyError(place)
 
 
+def _counts(by_type: dict[UnitType, int]) -> UnitCounts:
+    return UnitCounts(*(by_type.get(u, 0) for u in (UnitType.RAILCAR, UnitType.TEU,
+                                                     UnitType.TRUCK)))
+
+
 def corridor_state(
     whereabouts: Iterable[Whereabouts],
     *,
@@ -128,46 +133,52 @@ def corridor_state(
     at: datetime,
     window_h: float = 72.0,
     vessels: Iterable[VesselState] = (),
+    segments: Iterable[SegmentState] | None = None,
 ) -> CorridorState:
     """Fold shipments' whereabouts into the state of the corridor at ``at``.
 
     Every port of ``ports`` appears (empty or not); segments appear when someone is on them.
+    ``segments``, when given, are taken as they are (counted elsewhere, e.g. by the database)
+    instead of from the whereabouts.
     """
     port_ids = sorted(set(ports))
-    waiting = {p: UnitCounts() for p in port_ids}
+    waiting: dict[str, dict[UnitType, int]] = {p: {} for p in port_ids}
     waiting_ids: dict[str, list[int]] = {p: [] for p in port_ids}
     oldest: dict[str, datetime] = {}
-    arriving = {p: UnitCounts() for p in port_ids}
+    arriving: dict[str, dict[UnitType, int]] = {p: {} for p in port_ids}
     arriving_ids: dict[str, list[int]] = {p: [] for p in port_ids}
-    segments: dict[tuple[str, str], tuple[UnitCounts, list[int]]] = {}
+    moving: dict[tuple[str, str], tuple[dict[UnitType, int], list[int]]] = {}
     horizon = at + timedelta(hours=window_h)
+    count_segments = segments is None
     for w in whereabouts:
         if w.place in waiting:
-            waiting[w.place] = waiting[w.place].plus(w.unit_type, w.units)
+            here = waiting[w.place]
+            here[w.unit_type] = here.get(w.unit_type, 0) + w.units
             waiting_ids[w.place].append(w.shipment_id)
             if w.since is not None and (w.place not in oldest or w.since < oldest[w.place]):
                 oldest[w.place] = w.since
-        elif w.segment is not None:
-            units, ids = segments.get(w.segment, (UnitCounts(), []))
+        elif w.segment is not None and count_segments:
+            units, ids = moving.setdefault(w.segment, ({}, []))
+            units[w.unit_type] = units.get(w.unit_type, 0) + w.units
             ids.append(w.shipment_id)
-            segments[w.segment] = (units.plus(w.unit_type, w.units), ids)
         if (w.next_port in arriving and w.next_port_eta is not None
                 and w.next_port_eta <= horizon):
-            arriving[w.next_port] = arriving[w.next_port].plus(w.unit_type, w.units)
+            due = arriving[w.next_port]
+            due[w.unit_type] = due.get(w.unit_type, 0) + w.units
             arriving_ids[w.next_port].append(w.shipment_id)
     port_states = tuple(
         PortState(
-            place=p, waiting=waiting[p], shipments=tuple(sorted(waiting_ids[p])),
+            place=p, waiting=_counts(waiting[p]), shipments=tuple(sorted(waiting_ids[p])),
             oldest_wait_h=(round(max(0.0, (at - oldest[p]).total_seconds() / 3600), 2)
                            if p in oldest else None),
-            arriving=arriving[p], arriving_shipments=tuple(sorted(arriving_ids[p])),
+            arriving=_counts(arriving[p]), arriving_shipments=tuple(sorted(arriving_ids[p])),
         )
         for p in port_ids
     )
-    segment_states = tuple(
-        SegmentState(o, d, units, tuple(sorted(ids)))
-        for (o, d), (units, ids) in sorted(segments.items())
-    )
+    if segments is None:
+        segments = (SegmentState(o, d, _counts(units), len(ids))
+                    for (o, d), (units, ids) in moving.items())
     return CorridorState(as_of=at, window_h=window_h, ports=port_states,
                          vessels=tuple(sorted(vessels, key=lambda v: v.id)),
-                         segments=segment_states)
+                         segments=tuple(sorted(segments, key=lambda s: (s.origin,
+                                                                        s.destination))))

@@ -8,12 +8,12 @@ for "now" and replays the stored events for an earlier moment, both through the 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from datetime import datetime
+from collections.abc import Collection, Iterable, Sequence
+from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from midcorridor.crossing.model import UnitType, Vessel
@@ -32,6 +32,7 @@ from midcorridor.live.position import (
 )
 from midcorridor.live.state import (
     CorridorState,
+    SegmentState,
     UnitCounts,
     Whereabouts,
     corridor_state,
@@ -134,7 +135,7 @@ def refresh_next_port(shipment: Shipment) -> None:
         setattr(shipment, key, value)
 
 
-def _now_whereabouts(session: Session) -> list[Whereabouts]:
+def now_whereabouts(session: Session) -> list[Whereabouts]:
     """Whereabouts of every shipment standing somewhere, under way or due at a port."""
     s = Shipment
     rows = session.execute(
@@ -173,7 +174,7 @@ def _past_whereabouts(session: Session, at: datetime) -> list[Whereabouts]:
     return out
 
 
-def _vessel_marks(session: Session, at: datetime | None) -> dict[str, Mark]:
+def vessel_marks(session: Session, at: datetime | None) -> dict[str, Mark]:
     """The last actual transport event naming each vessel (by id or name), up to ``at``."""
     last: dict[str, Mark] = {}
     for vessel in fleet():
@@ -189,18 +190,59 @@ def _vessel_marks(session: Session, at: datetime | None) -> dict[str, Mark]:
     return last
 
 
+def _now_at_ports(session: Session, ports: Collection[str],
+                  horizon: datetime) -> list[Whereabouts]:
+    """Whereabouts of the shipments waiting at ``ports`` or due there by ``horizon``."""
+    s = Shipment
+    rows = session.execute(
+        select(s.id, s.unit_type, s.unit_count, s.position_place, s.position_at, s.next_port,
+               s.next_port_eta)
+        .where(or_(and_(s.position_place.in_(ports), s.position_next == ""),
+                   and_(s.next_port.in_(ports), s.next_port_eta <= horizon)))
+    ).all()
+    return [Whereabouts(sid, UnitType(unit), count,
+                        place if place in ports else "", since if place in ports else None,
+                        None, port, eta)
+            for sid, unit, count, place, since, port, eta in rows]
+
+
+def _now_segments(session: Session, places: frozenset[str] | None) -> list[SegmentState]:
+    """Shipments and units on each leg now, counted by the database."""
+    s = Shipment
+    query = (select(s.position_place, s.position_next, s.unit_type, func.count(),
+                    func.sum(s.unit_count))
+             .where(s.position_next != "")
+             .group_by(s.position_place, s.position_next, s.unit_type))
+    if places is not None:
+        query = query.where(or_(s.position_place.in_(places), s.position_next.in_(places)))
+    legs: dict[tuple[str, str], tuple[dict[UnitType, int], int]] = {}
+    for origin, destination, unit, shipments, units in session.execute(query):
+        counts, total = legs.get((origin, destination), ({}, 0))
+        counts[UnitType(unit)] = int(units or 0)
+        legs[(origin, destination)] = (counts, total + int(shipments))
+    return [SegmentState(o, d, UnitCounts(*(c.get(u, 0) for u in UnitType)), n)
+            for (o, d), (c, n) in legs.items()]
+
+
 def state(session: Session, *, now: datetime, at: datetime | None = None,
           window_h: float = 72.0, places: frozenset[str] | None = None) -> CorridorState:
     """The corridor at ``at`` (now when None); ``places`` limits it to an operator's places."""
     moment = now if at is None else at
-    found = _now_whereabouts(session) if at is None else _past_whereabouts(session, at)
-    ports: Iterable[str] = caspian_ports()
-    vessels = live_fleet.vessel_states(fleet(), _vessel_marks(session, at))
+    ports: Collection[str] = caspian_ports()
     if places is not None:
-        ports = [p for p in ports if p in places]
+        ports = frozenset(p for p in ports if p in places)
+    vessels = live_fleet.vessel_states(fleet(), vessel_marks(session, at))
+    if places is not None:
+        vessels = tuple(v for v in vessels if v.place in places)
+    if at is None:
+        horizon = now + timedelta(hours=window_h)
+        return corridor_state(_now_at_ports(session, ports, horizon), ports=ports, at=moment,
+                              window_h=window_h, vessels=vessels,
+                              segments=_now_segments(session, places))
+    found = _past_whereabouts(session, at)
+    if places is not None:
         found = [w for w in found if w.place in places or w.next_port in places
                  or (w.segment is not None and not places.isdisjoint(w.segment))]
-        vessels = tuple(v for v in vessels if v.place in places)
     return corridor_state(found, ports=ports, at=moment, window_h=window_h, vessels=vessels)
 
 
@@ -222,6 +264,6 @@ def to_public(state: CorridorState) -> CorridorStatePublic:
         vessels=[VesselStatePublic(id=v.id, name=v.name, status=v.status,  # type: ignore[arg-type]
                                    place=v.place, since=v.since) for v in state.vessels],
         segments=[SegmentStatePublic(origin=s.origin, destination=s.destination,
-                                     units=_units(s.units), shipments=list(s.shipments))
+                                     units=_units(s.units), shipments=s.shipments)
                   for s in state.segments],
     )

@@ -17,7 +17,7 @@ from datetime import datetime
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from midcorridor.service import access, alerts, corridor, eta, webhooks
+from midcorridor.service import access, alerts, corridor, eta, forecast, webhooks
 from midcorridor.service.db.models import EtaRecord, Event, Shipment
 from midcorridor.service.schemas import EventCreate
 
@@ -124,9 +124,10 @@ def ingest(
         slot if isinstance(slot, Outcome) else Outcome(slot[1], slot[0], created[slot[1]])
         for slot in slots
     ]
+    queues = forecast.Queues(session)
     for shipment_id, event_id in touched.items():
         shipment = shipments[shipment_id]
-        _refresh_eta(session, shipment, created[event_id], now)
+        _refresh_eta(session, shipment, created[event_id], now, queues)
         alerts.check_slip(session, shipment, now=now, threshold_h=slip_threshold_h)
     webhooks.enqueue(session, list(created.values()), now=now)
     return outcomes
@@ -205,16 +206,20 @@ def _advance(shipment: Shipment, item: EventCreate, now: datetime) -> None:
         shipment.progress_delay_h = mark.delay_h
 
 
-def _refresh_eta(session: Session, shipment: Shipment, cause: Event, now: datetime) -> None:
+def _refresh_eta(session: Session, shipment: Shipment, cause: Event, now: datetime,
+                 queues: forecast.Queues) -> None:
+    """Recompute the ETA and its spread; keep a history record when either moved."""
     progress = (
         eta.Milestone(shipment.progress_rank, shipment.progress_weight, shipment.progress_delay_h)
         if shipment.progress_rank >= 0 else None
     )
     result = eta.estimate(shipment.legs, progress, shipment.last_seen_at)
     shipment.status = result.status
-    if result.eta != shipment.eta or result.delay_h != shipment.delay_h:
-        shipment.eta = result.eta
-        shipment.delay_h = result.delay_h
-        session.add(EtaRecord(shipment_id=shipment.id, computed_at=now, eta=result.eta,
-                              delay_h=result.delay_h, event_id=cause.id))
+    moved = result.eta != shipment.eta or result.delay_h != shipment.delay_h
+    shipment.eta = result.eta
+    shipment.delay_h = result.delay_h
     corridor.refresh_next_port(shipment)
+    if forecast.refresh(shipment, now, queues) or moved:
+        session.add(EtaRecord(shipment_id=shipment.id, computed_at=now, eta=result.eta,
+                              delay_h=result.delay_h, event_id=cause.id, p10=shipment.eta_p10,
+                              p50=shipment.eta_p50, p90=shipment.eta_p90))

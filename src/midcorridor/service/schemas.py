@@ -328,12 +328,24 @@ class BulkResult(BaseModel):
 # -- ETA and alerts ----------------------------------------------------------------------------
 
 
+class EtaSegmentPublic(BaseModel):
+    segment: str = Field(description="A leg 'KZAAU-AZALT' or a stop 'at KZAAU'.")
+    p50_h: float
+    p90_h: float
+    reason: str
+
+
 class EtaPublic(BaseModel):
     shipment_id: int
-    eta: datetime
+    eta: datetime = Field(description="Planned arrival plus the delay observed so far.")
     planned_arrival: datetime
     delay_h: float
     status: str
+    eta_p10: datetime | None
+    eta_p50: datetime | None
+    eta_p90: datetime | None
+    segments: list[EtaSegmentPublic] = Field(
+        description="Hours each remaining step should take (median and 90th percentile).")
 
 
 class EtaRecordPublic(BaseModel):
@@ -341,6 +353,9 @@ class EtaRecordPublic(BaseModel):
     eta: datetime
     delay_h: float
     event_id: int | None
+    p10: datetime | None = None
+    p50: datetime | None = None
+    p90: datetime | None = None
 
 
 class EtaHistoryPublic(BaseModel):
@@ -509,7 +524,7 @@ class SegmentStatePublic(BaseModel):
     origin: str
     destination: str
     units: UnitsPublic
-    shipments: list[int]
+    shipments: int = Field(description="How many shipments are on the leg.")
 
 
 class CorridorStatePublic(BaseModel):

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from midcorridor.service import access, corridor, planning
+from midcorridor.service import access, corridor, forecast, planning
 from midcorridor.service.db.models import Container, EtaRecord, Event, Leg, Shipment
 from midcorridor.service.schemas import (
     CargoPublic,
@@ -51,8 +51,10 @@ def create_shipment(
     corridor.set_up(shipment)
     session.add(shipment)
     session.flush()
+    forecast.refresh(shipment, now, forecast.Queues(session))
     session.add(EtaRecord(shipment_id=shipment.id, computed_at=now, eta=planned_arrival,
-                          delay_h=0.0, event_id=None))
+                          delay_h=0.0, event_id=None, p10=shipment.eta_p10,
+                          p50=shipment.eta_p50, p90=shipment.eta_p90))
     return shipment
 
 

@@ -68,6 +68,10 @@ class Shipment(Base):
     """A consignment with its planned legs, the ETA state and alert bookkeeping."""
 
     __tablename__ = "shipments"
+    __table_args__ = (
+        Index("ix_shipments_queue", "position_place", "position_next", "unit_type",
+              "position_at"),
+    )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
     reference: Mapped[str] = mapped_column(String(100), default="")
@@ -97,13 +101,17 @@ class Shipment(Base):
     # counts on a Caspian deck.
     position_rank: Mapped[int] = mapped_column(Integer, default=-1, server_default="-1")
     position_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
-    position_place: Mapped[str] = mapped_column(String(10), default="", server_default="",
-                                                index=True)
+    position_place: Mapped[str] = mapped_column(String(10), default="", server_default="")
     position_next: Mapped[str] = mapped_column(String(10), default="", server_default="")
     next_port: Mapped[str] = mapped_column(String(10), default="", server_default="")
     next_port_eta: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     unit_type: Mapped[str] = mapped_column(String(10), default="teu", server_default="teu")
     unit_count: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    # The arrival's spread (see midcorridor.live.eta) and the remaining steps as JSON.
+    eta_p10: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    eta_p50: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    eta_p90: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    eta_segments: Mapped[str] = mapped_column(Text, default="[]", server_default="[]")
     legs: Mapped[list[Leg]] = relationship(
         order_by="Leg.seq", lazy="selectin", cascade="all, delete-orphan"
     )
@@ -135,6 +143,10 @@ class Leg(Base):
     planned_arrive: Mapped[datetime] = mapped_column(UTCDateTime())
     distance_km: Mapped[float | None] = mapped_column(Float, nullable=True)
     link_id: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    # Set when a published crossing plan put this leg on a sailing (times are the sailing's).
+    plan_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    sailing: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    vessel: Mapped[str | None] = mapped_column(String(100), nullable=True)
 
 
 class Event(Base):
@@ -175,6 +187,9 @@ class EtaRecord(Base):
     eta: Mapped[datetime] = mapped_column(UTCDateTime())
     delay_h: Mapped[float] = mapped_column(Float)
     event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id"), nullable=True)
+    p10: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    p50: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    p90: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
 
 class Alert(Base):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from fastapi import APIRouter, HTTPException, Query
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -75,10 +77,12 @@ def read_shipment(
 
 @router.get("/{shipment_id}/eta")
 def read_eta(shipment_id: PathId, session: SessionDep, principal: Principal = Reader) -> EtaPublic:
-    """The current ETA and the delay behind plan."""
+    """The current ETA and the delay behind plan; P10/P50/P90 and the remaining steps."""
     s = visible_or_404(session, principal, shipment_id)
     return EtaPublic(shipment_id=s.id, eta=s.eta, planned_arrival=s.planned_arrival,
-                     delay_h=s.delay_h, status=s.status)
+                     delay_h=s.delay_h, status=s.status, eta_p10=s.eta_p10,
+                     eta_p50=s.eta_p50, eta_p90=s.eta_p90,
+                     segments=json.loads(s.eta_segments or "[]"))
 
 
 @router.get("/{shipment_id}/eta/history")
@@ -91,7 +95,7 @@ def read_eta_history(
         select(EtaRecord).where(EtaRecord.shipment_id == s.id).order_by(EtaRecord.id)
     ).all()
     data = [EtaRecordPublic(computed_at=r.computed_at, eta=r.eta, delay_h=r.delay_h,
-                            event_id=r.event_id) for r in rows]
+                            event_id=r.event_id, p10=r.p10, p50=r.p50, p90=r.p90) for r in rows]
     return EtaHistoryPublic(data=data, count=len(data))
 
 

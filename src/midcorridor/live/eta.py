@@ -1,0 +1,360 @@
+"""ETA with honest uncertainty: P10, P50, P90 of the arrival and hours per remaining segment.
+
+The remaining route after a shipment's position is a chain of steps: the rest of the step it
+is in, then dwell and travel of every leg ahead. Each step's duration is triangular between
+the data set's minimum, typical and maximum (link hours; border and gauge dwell of the link);
+where the data set has nothing, the planned duration is typical and the spread an assumption
+(:data:`PLANNED_SPREAD`). Before a Caspian crossing the shipment waits for a ferry: behind the
+units already waiting at the port, about one sailing per headway with the fleet's deck
+capacity, or until the sailing a published plan gives it. A storm closing the port can add
+days, more likely in winter (:func:`storm_rate_per_h`). The step the shipment is in is
+conditioned on the time it has already spent there.
+
+The chain is evaluated on a fixed Latin hypercube sample (:data:`SAMPLES` draws, the same
+every time), so the result depends only on the inputs and is cheap enough to recompute on
+every event.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import cached_property
+
+import numpy as np
+
+from midcorridor.crossing.model import Capacity, UnitType
+from midcorridor.live.position import WATER_MODES, PlannedLeg, Position
+from midcorridor.network.model import Link, Network, Spread, VesselKind
+
+SAMPLES = 256
+_MAX_STEPS = 64
+_RNG = np.random.default_rng(20260302)
+# One fixed stratified sample per step (and one per storm draw): column j is step j.
+_STRATA = (np.argsort(_RNG.random((SAMPLES, 2 * _MAX_STEPS)), axis=0) + 0.5) / SAMPLES
+
+_Q_INDEX = np.round(np.array([0.1, 0.5, 0.9]) * (SAMPLES - 1)).astype(int)
+
+PLANNED_SPREAD = (0.9, 1.5)
+"""Where the data set gives no spread, a step takes 0.9 to 1.5 times its planned hours
+(assumption: rail schedules slip more than they gain; no published distribution found)."""
+
+OVERDUE_SPREAD = (0.0, 0.1, 0.5)
+"""A step already past its slowest time is taken to need 0 to 0.5 (typically 0.1) of its
+typical hours more (assumption)."""
+
+STORMS_PER_YEAR = 3.0
+"""About three multi-day stoppages of Caspian navigation a year: ~5 days in May 2022
+(sea-news.az, 2022-05-09), 5 days in February 2025 (Azernews, 2025-02-10), ~7 days at Aktau in
+December (minval.biz); the frequency is an assumption from these, as in the simulator."""
+
+WINTER_MONTHS = frozenset({11, 12, 1, 2, 3})
+WINTER_FACTOR = 1.5
+"""Storms are taken 1.5 times as frequent from November to March and correspondingly rarer
+from April to October (assumption: two of the three reported stoppages fell in winter)."""
+
+STORM_DELAY_H = Spread(24.0, 60.0, 168.0)
+"""Hours a closure that begins while a shipment waits or sails adds to its crossing: the part
+of a 2-7 day closure (typically 5) after that moment (assumption: about half on average)."""
+
+DEFAULT_FERRY = (50, 24.0)
+"""Units per sailing and headway in hours where no data-set service carries the unit type from
+a port (assumption: one Ro-Pax deck a day)."""
+
+
+@dataclass(frozen=True)
+class PlannedSailing:
+    """The sailing a published crossing plan puts a shipment on."""
+
+    sailing: str
+    vessel: str
+    departure: datetime
+    arrival: datetime
+    plan_id: int = 0
+
+
+@dataclass(frozen=True)
+class SegmentEta:
+    """Expected hours of one remaining step and why."""
+
+    segment: str
+    p50_h: float
+    p90_h: float
+    reason: str
+
+    def to_dict(self) -> dict[str, object]:
+        return {"segment": self.segment, "p50_h": self.p50_h, "p90_h": self.p90_h,
+                "reason": self.reason}
+
+
+@dataclass(frozen=True)
+class EtaSpread:
+    """The arrival's P10, P50 and P90 and the remaining steps."""
+
+    p10: datetime
+    p50: datetime
+    p90: datetime
+    segments: tuple[SegmentEta, ...] = ()
+
+
+@dataclass(frozen=True)
+class _Step:
+    segment: str
+    spread: Spread
+    reason: str
+    elapsed_h: float = 0.0
+    depart_at: datetime | None = None  # a planned sailing: the step ends no earlier
+    headway_h: float = 24.0
+    storm_p: float = 0.0
+
+
+def storm_rate_per_h(month: int) -> float:
+    """Storm onsets per hour in ``month`` (1-12)."""
+    winter = len(WINTER_MONTHS)
+    summer_factor = (12 - WINTER_FACTOR * winter) / (12 - winter)
+    factor = WINTER_FACTOR if month in WINTER_MONTHS else summer_factor
+    return STORMS_PER_YEAR / 8760.0 * factor
+
+
+def triangular_quantile(spread: Spread, u: np.ndarray) -> np.ndarray:
+    """Inverse CDF of the triangular distribution (min, typ, max) at ``u``."""
+    a, c, b = spread.min, spread.typ, spread.max
+    if b - a <= 1e-12:
+        return np.full_like(u, a)
+    f = (c - a) / (b - a)
+    low = a + np.sqrt(u * (b - a) * (c - a))
+    high = b - np.sqrt((1 - u) * (b - a) * (b - c))
+    return np.where(u < f, low, high)
+
+
+def triangular_cdf(spread: Spread, x: float) -> float:
+    a, c, b = spread.min, spread.typ, spread.max
+    if x <= a:
+        return 0.0
+    if x >= b:
+        return 1.0
+    if x <= c:
+        return (x - a) ** 2 / ((b - a) * (c - a))
+    return 1 - (b - x) ** 2 / ((b - a) * (b - c))
+
+
+def _remaining(spread: Spread, elapsed: float, u: np.ndarray) -> np.ndarray:
+    """Hours left of a step already ``elapsed`` hours long (conditioned on not being over)."""
+    if elapsed <= 0:
+        return triangular_quantile(spread, u)
+    done = triangular_cdf(spread, elapsed)
+    if done >= 1.0 - 1e-9:
+        lo, typ, hi = (f * max(spread.typ, 1.0) for f in OVERDUE_SPREAD)
+        return triangular_quantile(Spread(lo, typ, hi), u)
+    return triangular_quantile(spread, done + u * (1 - done)) - elapsed
+
+
+@dataclass(frozen=True)
+class Ferry:
+    """Sailings from a port for one unit type: units per sailing and hours between sailings."""
+
+    units_per_sailing: int
+    headway_h: float
+    crossing: Spread
+
+
+class LegTimes:
+    """The data set's durations: link hours and dwell, ferries per port and unit type."""
+
+    def __init__(self, network: Network):
+        self.network = network
+
+    @cached_property
+    def _links(self) -> dict[tuple[str, str, str], Link]:
+        out: dict[tuple[str, str, str], Link] = {}
+        for link in self.network.links:
+            out.setdefault((link.origin, link.destination, link.mode.value), link)
+            if link.bidirectional:
+                out.setdefault((link.destination, link.origin, link.mode.value), link)
+        return out
+
+    def link(self, leg: PlannedLeg, link_id: str | None = None) -> Link | None:
+        if link_id:
+            try:
+                return self.network.link(link_id)
+            except KeyError:
+                pass
+        mode = "ferry" if leg.mode == "sea" else leg.mode
+        return (self._links.get((leg.origin, leg.destination, leg.mode))
+                or self._links.get((leg.origin, leg.destination, mode)))
+
+    @cached_property
+    def _ferries(self) -> dict[tuple[str, UnitType], Ferry]:
+        from midcorridor.crossing.generate import caspian_services
+
+        sailings: dict[tuple[str, UnitType], list[tuple[float, float, Spread]]] = {}
+        for service in caspian_services(self.network):
+            fleet = [v for v in service.vessels if v.kind is not VesselKind.TRAIN]
+            if not fleet:
+                continue
+            d = service.departures
+            headway = d.headway_h or (168.0 / len(d.weekdays) if d.weekdays else 24.0)
+            crossing = service.crossing_h or Spread(20.0, 22.0, 24.0)
+            for unit in UnitType:
+                per = [Capacity(v.railcars, v.teu, v.trucks).of(unit) for v in fleet]
+                if not any(per):
+                    continue
+                mean = sum(per) / len(per)
+                for port in {service.route[0], service.route[-1]}:
+                    sailings.setdefault((port, unit), []).append((24.0 / headway, mean,
+                                                                  crossing))
+        out = {}
+        for key, lines in sailings.items():
+            per_day = sum(rate for rate, _, _ in lines)
+            units = sum(rate * cap for rate, cap, _ in lines) / per_day
+            crossing = max((c for _, _, c in lines), key=lambda c: c.typ)
+            out[key] = Ferry(max(1, round(units)), 24.0 / per_day, crossing)
+        return out
+
+    def ferry(self, port: str, unit: UnitType) -> Ferry:
+        found = self._ferries.get((port, unit))
+        if found is None:
+            return Ferry(DEFAULT_FERRY[0], DEFAULT_FERRY[1], Spread(18.0, 22.0, 30.0))
+        return found
+
+    def name(self, place: str) -> str:
+        node = self.network.nodes.get(place)
+        return node.name if node is not None else place
+
+
+def _planned_spread(hours: float) -> Spread:
+    hours = max(0.0, hours)
+    return Spread(hours * PLANNED_SPREAD[0], hours, hours * PLANNED_SPREAD[1])
+
+
+def _travel(times: LegTimes, leg: PlannedLeg, link_id: str | None) -> tuple[Spread, str]:
+    planned = (leg.planned_arrive - leg.planned_depart).total_seconds() / 3600
+    link = times.link(leg, link_id)
+    what = f"{leg.mode} {times.name(leg.origin)} to {times.name(leg.destination)}"
+    if link is not None and link.hours.max > 0:
+        h = link.hours
+        return h, f"{what}: {h.min:.0f}-{h.max:.0f} h, typically {h.typ:.0f} h (data set)"
+    return _planned_spread(planned), f"{what}: {planned:.0f} h planned"
+
+
+def _dwell(times: LegTimes, before: PlannedLeg, leg: PlannedLeg,
+           link_id: str | None) -> tuple[Spread, str]:
+    planned = max(0.0, (leg.planned_depart - before.planned_arrive).total_seconds() / 3600)
+    link = times.link(leg, link_id)
+    place = times.name(leg.origin)
+    if link is not None and link.dwell.max > 0:
+        d = link.dwell
+        kind = ("border and gauge change" if link.border and link.gauge_change
+                else "border" if link.border else "gauge change" if link.gauge_change
+                else "dwell")
+        return d, f"{kind} at {place}: {d.min:.0f}-{d.max:.0f} h, typically {d.typ:.0f} h " \
+                  "(data set)"
+    return _planned_spread(planned), f"dwell at {place}: {planned:.0f} h planned"
+
+
+def _weekday(moment: datetime) -> str:
+    return moment.strftime("%a %d %b %H:%M")
+
+
+def steps_ahead(
+    legs: Sequence[PlannedLeg],
+    position: Position | None,
+    *,
+    now: datetime,
+    times: LegTimes,
+    unit_type: UnitType,
+    units: int,
+    ports: Collection[str],
+    queue_ahead: Mapping[str, int],
+    sailing: PlannedSailing | None = None,
+    link_ids: Sequence[str | None] = (),
+) -> tuple[datetime, list[_Step]]:
+    """The start time and the steps still ahead of a shipment."""
+    rank = position.rank if position is not None else -1
+    start = position.at if position is not None else max(legs[0].planned_depart, now)
+    elapsed = max(0.0, (now - start).total_seconds() / 3600)
+    steps: list[_Step] = []
+    ids = list(link_ids) + [None] * (len(legs) - len(link_ids))
+    for i, leg in enumerate(legs):
+        if 2 * i + 1 <= rank:
+            continue
+        if i > 0 and 2 * i - 1 >= rank:  # the dwell before leg i is still ahead (or current)
+            current = elapsed if 2 * i - 1 == rank else 0.0
+            if leg.mode in WATER_MODES and leg.origin in ports:
+                steps.append(_queue_step(times, legs[i - 1], leg, unit_type, units,
+                                         queue_ahead.get(leg.origin, 0), sailing, now,
+                                         current))
+            else:
+                spread, reason = _dwell(times, legs[i - 1], leg, ids[i])
+                steps.append(_Step(f"at {leg.origin}", spread, reason, current))
+        current = elapsed if 2 * i == rank else 0.0
+        spread, reason = _travel(times, leg, ids[i])
+        if leg.mode in WATER_MODES and sailing is not None and leg.origin in ports:
+            hours = (sailing.arrival - sailing.departure).total_seconds() / 3600
+            spread = Spread(hours, hours, max(hours, spread.max))
+            reason = f"on {sailing.vessel}, planned arrival {_weekday(sailing.arrival)}"
+        steps.append(_Step(f"{leg.origin}-{leg.destination}", spread, reason, current))
+    return start, steps
+
+
+def _queue_step(times: LegTimes, before: PlannedLeg, leg: PlannedLeg, unit_type: UnitType,
+                units: int, ahead: int, sailing: PlannedSailing | None, now: datetime,
+                elapsed: float) -> _Step:
+    port = leg.origin
+    ferry = times.ferry(port, unit_type)
+    rate = storm_rate_per_h(now.month)
+    name = times.name(port)
+    label = unit_type.value.upper() if unit_type is UnitType.TEU else f"{unit_type.value}s"
+    if sailing is not None:
+        return _Step(
+            f"at {port}", Spread(0.0, 0.0, 0.0),
+            f"waiting for the ferry at {name}: planned on {sailing.vessel}, sailing "
+            f"{_weekday(sailing.departure)}", elapsed, depart_at=sailing.departure,
+            headway_h=ferry.headway_h,
+            storm_p=min(1.0, rate * (max(0.0, (sailing.departure - now).total_seconds() / 3600)
+                                     + STORM_DELAY_H.typ)))
+    before_ours = ahead // ferry.units_per_sailing  # sailings that fill before ours
+    h = ferry.headway_h
+    spread = Spread(before_ours * h * 0.5, before_ours * h + h / 2, (before_ours + 1) * h * 1.5)
+    wait_left = max(0.0, spread.typ - elapsed)
+    storm_p = min(1.0, rate * (spread.typ + ferry.crossing.typ + STORM_DELAY_H.typ))
+    return _Step(
+        f"at {port}", spread,
+        f"waiting for the ferry at {name}: {ahead} {label} ahead, about one sailing of "
+        f"{ferry.units_per_sailing} every {h:.0f} h, next sailing with space about "
+        f"{_weekday(now + timedelta(hours=wait_left))}; storm closure risk "
+        f"{storm_p:.0%} this season", elapsed, headway_h=h, storm_p=storm_p)
+
+
+def eta_spread(start: datetime, steps: Sequence[_Step]) -> EtaSpread:
+    """P10/P50/P90 of the arrival after ``steps`` from ``start``, and per step P50/P90."""
+    if not steps:
+        return EtaSpread(start, start, start)
+    cum = np.zeros(SAMPLES)
+    per_step = []
+    for j, step in enumerate(steps[:_MAX_STEPS]):
+        before = cum + step.elapsed_h  # hours already spent in the current step
+        cum = before + _remaining(step.spread, step.elapsed_h, _STRATA[:, j])
+        if step.depart_at is not None:
+            leave = (step.depart_at - start).total_seconds() / 3600
+            # a shipment there after its planned sailing waits for a later one
+            cum = np.where(cum <= leave, leave, cum + step.headway_h)
+        if step.storm_p > 0:
+            hit = _STRATA[:, _MAX_STEPS + j] < step.storm_p
+            storm = triangular_quantile(STORM_DELAY_H, _STRATA[:, (j + 7) % _MAX_STEPS])
+            cum = cum + np.where(hit, storm, 0.0)
+        per_step.append(cum - before)
+    q10, q50, q90 = np.sort(cum)[_Q_INDEX]
+    if per_step:
+        table = np.sort(np.stack(per_step), axis=1)[:, _Q_INDEX[1:]].round(1).tolist()
+    segments = tuple(
+        SegmentEta(step.segment, p50, p90, step.reason)
+        for step, (p50, p90) in zip(steps, table, strict=False)
+    )
+
+    def at(hours: float) -> datetime:
+        return start + timedelta(hours=round(float(hours), 3))
+
+    return EtaSpread(at(q10), at(q50), at(q90), segments)
+
