@@ -6,7 +6,10 @@ server, fsync on), and client threads post events on 127.0.0.1:
 * single: each request posts one event (``POST /events``), 8 concurrent clients;
 * bulk: each request posts 100 events (``POST /events/bulk``), 4 concurrent clients, and 25
   events, 2 clients;
-* read: ``GET /shipments/{id}`` of a shipment with its events, one client.
+* read: ``GET /shipments/{id}`` of a shipment with its events, one client;
+* jobs: single-event post p99 with 20 crossing-optimizer jobs queued, against idle;
+* deliveries: a fast webhook receiver's latency (post to arrival) while another
+  organization's receiver times out on every delivery, against the fast receiver alone.
 
 Each backend runs in three configurations, in the same run:
 
@@ -21,6 +24,7 @@ server. All loops are bounded in count and in time.
 
 from __future__ import annotations
 
+import json
 import statistics
 import sys
 import tempfile
@@ -30,6 +34,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import partial
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import httpx
@@ -40,7 +45,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "servi
 
 from pg_server import create_database, postgres_server  # noqa: E402
 from server_process import ServerProcess  # noqa: E402
-from service_factories import event, make_world, shipment_body  # noqa: E402
+from service_factories import World, event, make_world, shipment_body  # noqa: E402
+from worker_process import WorkerProcess, wait_for  # noqa: E402
 
 from midcorridor.service.db.engine import Database  # noqa: E402
 from midcorridor.service.migrations import upgrade  # noqa: E402
@@ -200,16 +206,154 @@ def _backend(name: str, new_database: Callable[[str], str], quick: bool,
             server.stop()
 
 
+JOBS_QUEUED = 20
+SLOW_RECEIVER_S = 8.0  # longer than the 5 s delivery timeout
+
+
+def _jobs_and_deliveries(name: str, database_url: str, quick: bool, rows: list[tuple]) -> None:
+    """Event-post p99 idle and with 20 optimizer jobs queued; a fast receiver's delivery
+    latency alone and while a slow receiver times out (service, worker, receivers on
+    127.0.0.1)."""
+    db = Database(Settings(database_url=database_url))
+    upgrade(db.engine)
+    world = make_world(db)
+    with db.write() as session:
+        ids = [create_shipment(session=session, org_id=world.org_ids[owner],
+                               shipment_in=ShipmentCreate(**shipment_body()),
+                               now=datetime.now(UTC)).id
+               for owner in ["shipper"] * SHIPMENTS + ["shipper_b"]]
+    db.dispose()
+    env = {"MIDCORRIDOR_JOB_LIMIT_PER_ORG": str(JOBS_QUEUED)}
+    server = ServerProcess(database_url, env=env)
+    server.start()
+    worker = WorkerProcess(database_url, env=env).start()
+    runs, requests = 3, (100 if quick else 300)
+    target = Target(server.url, world.tokens["operator"], ids[:-1])
+    try:
+        _load(target, clients=4, requests=20, batch=1)  # warm-up
+        load = partial(_load, target, clients=4, requests=requests, batch=1)
+        _, _, _, idle_p99 = _median(runs, load)
+        rows.append((name, "event post p99, idle", idle_p99, "baseline"))
+        job_ids = []
+        with httpx.Client(base_url=server.url, headers=world.auth("coordinator")) as http:
+            for seed in range(JOBS_QUEUED):
+                r = http.post("/optimizer/crossing",
+                              json={"days": 7, "seed": seed, "time_limit_s": 10})
+                r.raise_for_status()
+                job_ids.append(r.json()["job_id"])
+            _, _, _, busy_p99 = _median(runs, load)
+            left = sum(http.get(f"/jobs/{j}").json()["status"] in ("queued", "running")
+                       for j in job_ids)
+        rows.append((name, f"event post p99, {JOBS_QUEUED} optimizer jobs queued "
+                     f"({left} still unfinished at the end)", busy_p99,
+                     f"{busy_p99 / idle_p99:.2f}"))
+        worker.stop()
+        worker = WorkerProcess(database_url, env=env, queue="deliveries").start()
+        alone = _delivery_latencies(server.url, world, ids, slow=False, n=10 if quick else 20)
+        rows.append((name, "delivery latency p50 / p99, fast receiver alone",
+                     f"{alone[0]:.0f} / {alone[1]:.0f}", "baseline"))
+        busy = _delivery_latencies(server.url, world, ids, slow=True, n=10 if quick else 20)
+        rows.append((name, f"delivery latency p50 / p99, slow receiver ({SLOW_RECEIVER_S:g} s) "
+                     "timing out meanwhile", f"{busy[0]:.0f} / {busy[1]:.0f}",
+                     f"{busy[1] / alone[1]:.2f}"))
+    finally:
+        worker.stop()
+        server.stop()
+
+
+class _Receiver(ThreadingHTTPServer):
+    """Notes when each delivery arrives; sleeps ``delay_s`` before answering."""
+
+    def __init__(self, delay_s: float):
+        self.delay_s = delay_s
+        self.arrived: dict[str, float] = {}
+        super().__init__(("127.0.0.1", 0), _ReceiverHandler)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}/hook"
+
+
+class _ReceiverHandler(BaseHTTPRequestHandler):
+    def do_POST(self) -> None:  # noqa: N802
+        server: _Receiver = self.server  # type: ignore[assignment]
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        server.arrived[json.loads(body)["event"]["event_id"]] = time.perf_counter()
+        time.sleep(server.delay_s)
+        self.send_response(204)
+        self.end_headers()
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+_delivery_round = [0]
+
+
+def _delivery_latencies(url: str, world: World, ids: list[int], *, slow: bool,
+                        n: int) -> tuple[float, float]:
+    """p50 and p99 (ms) from posting an event to its arrival at a fast receiver; with
+    ``slow``, another organization's receiver gets events too and times out on each."""
+    _delivery_round[0] += 1
+    tag = f"r{_delivery_round[0]}"
+    receivers = [_Receiver(0.0)] + ([_Receiver(SLOW_RECEIVER_S)] if slow else [])
+    for receiver in receivers:
+        threading.Thread(target=receiver.serve_forever, daemon=True).start()
+    fast_shipment, slow_shipment = ids[-1], ids[0]
+    latencies = []
+    try:
+        with httpx.Client(base_url=url, timeout=30) as http:
+            subs = [http.post("/subscriptions", headers=world.auth(role), json={
+                "shipment_id": shipment, "callback_url": r.url}).json()["id"]
+                for role, shipment, r in zip(("shipper_b", "shipper"),
+                                             (fast_shipment, slow_shipment), receivers,
+                                             strict=False)]
+            operator = world.auth("operator")
+            for i in range(n):
+                if slow:
+                    http.post("/events", headers=operator, json=event(
+                        f"{tag}-slow-{i}", slow_shipment, "GTIN", "KZAAU",
+                        BASE + timedelta(minutes=i), event_type="EQUIPMENT"))
+                event_id = f"{tag}-fast-{i}"
+                posted = time.perf_counter()
+                http.post("/events", headers=operator, json=event(
+                    event_id, fast_shipment, "GTIN", "KZAAU", BASE + timedelta(minutes=i),
+                    event_type="EQUIPMENT")).raise_for_status()
+                wait_for(lambda e=event_id: e in receivers[0].arrived, "a delivery", 60)
+                latencies.append((receivers[0].arrived[event_id] - posted) * 1000)
+            for sub, role in zip(subs, ("shipper_b", "shipper"), strict=False):
+                http.delete(f"/subscriptions/{sub}", headers=world.auth(role))
+    finally:
+        for receiver in receivers:
+            receiver.shutdown()
+            receiver.server_close()
+    ordered = sorted(latencies)
+    return statistics.median(ordered), ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))]
+
+
 def run(quick: bool = False) -> None:
     """Measure and print the table (``quick`` shrinks every loop)."""
     console = Console(width=130)
     rows: list[tuple] = []
+    queue_rows: list[tuple] = []
     with tempfile.TemporaryDirectory() as tmp:
         console.print("[dim]SQLite ...[/dim]")
         _backend("sqlite", lambda name: f"sqlite:///{tmp}/{name}.sqlite", quick, rows)
+        console.print("[dim]SQLite, jobs and deliveries ...[/dim]")
+        _jobs_and_deliveries("sqlite", f"sqlite:///{tmp}/jobs.sqlite", quick, queue_rows)
     console.print("[dim]PostgreSQL ...[/dim]")
     with postgres_server(fsync=True) as admin_url:
         _backend("postgresql", partial(create_database, admin_url), quick, rows)
+        console.print("[dim]PostgreSQL, jobs and deliveries ...[/dim]")
+        _jobs_and_deliveries("postgresql", create_database(admin_url, "jobs"), quick,
+                             queue_rows)
+    queue_table = Table(title="jobs and webhook deliveries (ms; median of 3 runs for posts)")
+    for col in ("backend", "measurement", "ms", "x baseline"):
+        queue_table.add_column(col, justify="left" if col != "x baseline" else "right")
+    for backend, label, value, ratio in queue_rows:
+        queue_table.add_row(backend, label, value if isinstance(value, str) else f"{value:.1f}",
+                            ratio)
+    console.print(queue_table)
     base = {(r[0], r[2]): r[3] for r in rows if r[1] == BASELINE}
     table = Table(title="service on loopback, 2 shared cores (median of 3 runs)")
     for col in ("backend", "config", "measurement", "events/s", "p50 ms", "p99 ms",

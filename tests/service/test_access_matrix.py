@@ -98,6 +98,10 @@ MATRIX: list[tuple[str, str, Body | None, dict[str, int]]] = [
     ("POST", "/planner/plan",
      lambda w, r: {"origin": "KZAAU", "destination": "AZALT", "depart": START.isoformat()},
      {r: 200 for r in ROLES}),
+    ("POST", "/optimizer/crossing", lambda w, r: {"days": 1, "time_limit_s": 1},
+     {r: (202 if r in ("admin", "coordinator", "operator") else 403) for r in ROLES}),
+    ("GET", "/jobs/{job}", None,
+     {r: (200 if r in ("admin", "coordinator", "operator") else 404) for r in ROLES}),
 ]
 
 
@@ -106,9 +110,10 @@ def test_access_matrix(client: TestClient, db: Database, world: World) -> None:
     world.extra["db"] = db
     sub = client.post("/subscriptions", headers=world.auth("shipper"), json={
         "shipment_id": world.shipment_id, "callback_url": "http://127.0.0.1:9/hook"}).json()
+    job = client.post("/optimizer/crossing", headers=world.auth("operator"), json={}).json()
     mismatches = []
     for (method, path, body, expected), role in itertools.product(MATRIX, ROLES):
-        url = path.format(sid=world.shipment_id, sub=sub["id"],
+        url = path.format(sid=world.shipment_id, sub=sub["id"], job=job["job_id"],
                           tok=_throwaway_token(world) if "{tok}" in path else 0)
         payload = body(world, role) if body else None
         r = client.request(method, url, json=payload, headers=world.auth(role))
@@ -123,7 +128,7 @@ def test_every_endpoint_needs_a_token(client: TestClient, world: World) -> None:
     revoked = client.delete("/admin/tokens/1", headers=world.auth("admin"))
     assert revoked.status_code == 200
     for method, path in sorted(paths):
-        url = path.format(sid=world.shipment_id, sub=1, tok=1)
+        url = path.format(sid=world.shipment_id, sub=1, tok=1, job=1)
         assert client.request(method, url).status_code == 401, (method, path)
         bad = client.request(method, url, headers={"Authorization": "Bearer nope"})
         assert bad.status_code == 401, (method, path)

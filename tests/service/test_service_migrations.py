@@ -8,7 +8,7 @@ from sqlalchemy import inspect
 
 from midcorridor.service.db.engine import Database
 from midcorridor.service.db.models import Base
-from midcorridor.service.migrations import upgrade
+from midcorridor.service.migrations import ours, upgrade
 from midcorridor.service.settings import Settings
 
 
@@ -18,7 +18,8 @@ def test_migrations_match_models(database_url: str) -> None:
     upgrade(db.engine)  # idempotent on an up-to-date database
     with db.engine.connect() as conn:
         assert set(Base.metadata.tables) <= set(inspect(conn).get_table_names())
-        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+        context = MigrationContext.configure(conn, opts={"include_name": ours})
+        diff = compare_metadata(context, Base.metadata)
     db.dispose()
     assert diff == []
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import threading
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -12,12 +11,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import httpx
 import pytest
 from fastapi.testclient import TestClient
-from service_factories import START, World, event, make_world, shipment_body
+from service_factories import START, World, event
+from worker_process import WorkerProcess, wait_for
 
 from midcorridor.service import webhooks
 from midcorridor.service.db.engine import Database
-from midcorridor.service.main import create_app
-from midcorridor.service.settings import Settings
 
 SECRET = "s3cret-s3cret-s3cret"
 
@@ -130,20 +128,79 @@ def test_cancelled_subscription_gets_no_new_deliveries(
     assert log.json()["count"] == 0
 
 
-def test_background_worker_delivers_on_its_own(
-    settings: Settings, receiver: Receiver
+def test_worker_process_delivers_on_its_own(
+    client: TestClient, world: World, receiver: Receiver, database_url: str
 ) -> None:
-    """With the worker running, a new event reaches the receiver without any manual step."""
-    fast = settings.replace(background=True, delivery_interval_s=0.05, delivery_backoff_s=0.05)
-    with TestClient(create_app(fast)) as client:
-        world = make_world(client.app.state.db)  # type: ignore[attr-defined]
-        sid = client.post("/shipments", json=shipment_body(),
-                          headers=world.auth("shipper")).json()["id"]
-        world.shipment_id = sid
-        _subscribe(client, world, receiver.url)
-        client.post("/events", headers=world.auth("operator"), json=event(
-            "w-4", sid, "DEPA", "KZAAU", START + timedelta(hours=122)))
-        deadline = time.monotonic() + 10
-        while len(receiver.received) < 3 and time.monotonic() < deadline:
-            time.sleep(0.05)
+    """With ``midcorridor worker`` running, a new event reaches the receiver without any
+    manual step: two failures retried with back-off, then delivered, logged."""
+    sub_id = _subscribe(client, world, receiver.url)
+    client.post("/events", headers=world.auth("operator"), json=event(
+        "w-4", world.shipment_id, "DEPA", "KZAAU", START + timedelta(hours=122)))
+    env = {"MIDCORRIDOR_DELIVERY_BACKOFF_S": "0.2"}
+    with WorkerProcess(database_url, env=env, queue="deliveries"):
+        wait_for(lambda: len(receiver.received) >= 3, "three attempts")
+        log = wait_for(lambda: (d := client.get(
+            f"/subscriptions/{sub_id}/deliveries", headers=world.auth("shipper")
+        ).json()["data"])[0]["status"] == "delivered" and d, "the delivery log")
     assert len(receiver.received) == 3  # two failures, then delivered
+    assert (log[0]["attempts"], log[0]["last_status_code"]) == (3, 204)
+
+
+class _Blocking(ThreadingHTTPServer):
+    """A receiver that holds every request open until ``release`` is set."""
+
+    def __init__(self) -> None:
+        self.release = threading.Event()
+        self.received: list[bytes] = []
+        super().__init__(("127.0.0.1", 0), _BlockingHandler)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}/hook"
+
+
+class _BlockingHandler(BaseHTTPRequestHandler):
+    def do_POST(self) -> None:  # noqa: N802
+        server: _Blocking = self.server  # type: ignore[assignment]
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        server.received.append(body)
+        server.release.wait(120)
+        self.send_response(204)
+        self.end_headers()
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_slow_receiver_delays_no_other_subscriber(
+    client: TestClient, world: World, receiver: Receiver, database_url: str
+) -> None:
+    """While one receiver holds its first delivery open, another organization's receiver
+    gets all its events, with only two delivery threads; the slow one gets one request at
+    a time and, once it answers, the rest in order."""
+    slow = _Blocking()
+    threading.Thread(target=slow.serve_forever, daemon=True).start()
+    receiver.failures = 0
+    try:
+        _subscribe(client, world, slow.url)
+        r = client.post("/subscriptions", headers=world.auth("shipper_b"), json={
+            "shipment_id": world.other_shipment_id, "callback_url": receiver.url})
+        assert r.status_code == 201
+        for i, shipment in enumerate([world.shipment_id] * 3 + [world.other_shipment_id] * 3):
+            posted = client.post("/events", headers=world.auth("operator"), json=event(
+                f"s-{i}", shipment, "DEPA", "KZAAU", START + timedelta(hours=122 + i)))
+            assert posted.status_code == 201
+        env = {"MIDCORRIDOR_DELIVERY_WORKERS": "2", "MIDCORRIDOR_DELIVERY_TIMEOUT_S": "150"}
+        with WorkerProcess(database_url, env=env, queue="deliveries"):
+            wait_for(lambda: len(receiver.received) == 3, "the other receiver's deliveries")
+            assert len(slow.received) == 1 and not slow.release.is_set()
+            slow.release.set()
+            wait_for(lambda: len(slow.received) == 3, "the slow receiver's deliveries")
+        order = [json.loads(body)["event"]["event_id"] for body in slow.received]
+        assert order == ["s-0", "s-1", "s-2"]
+        assert [json.loads(b)["event"]["event_id"] for _, b in receiver.received] == [
+            "s-3", "s-4", "s-5"]
+    finally:
+        slow.release.set()
+        slow.shutdown()
+        slow.server_close()

@@ -1,8 +1,12 @@
-"""``midcorridor serve``, ``db upgrade``, ``admin create-org|create-user|create-token``,
+"""``midcorridor serve``, ``worker``, ``db upgrade``, ``admin create-org|create-user|create-token``,
 ``demo-data``: run and administer the transit operations service."""
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Annotated
 
@@ -12,7 +16,7 @@ from midcorridor.cli.common import console, err_console, print_json
 from midcorridor.errors import InputError
 
 if TYPE_CHECKING:
-    from midcorridor.service.settings import Settings
+    pass
 
 db_app = typer.Typer(help="The service database.", no_args_is_help=True)
 admin_app = typer.Typer(help="Organizations, users and API tokens.", no_args_is_help=True)
@@ -59,35 +63,61 @@ def serve_command(
     if demo:
         _seed_if_empty(database_url)
     console.print(f"midcorridor service on http://{host}:{port}  (API docs: /docs)  "
-                  f"database: {settings.database_url}  workers: {workers}")
-    if workers == 1:
-        uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
-        return
-    _serve_workers(settings, host, port, workers)
-
-
-def _serve_workers(settings: Settings, host: str, port: int, workers: int) -> None:
-    """Several uvicorn workers; this process migrates once and runs the one background
-    worker (deliveries, silence scan), so no delivery is sent twice."""
-    import os
-
-    import uvicorn
-
-    from midcorridor.service.worker import Worker
-
-    db = _database(settings.database_url)
-    worker = Worker(db) if settings.background else None
-    os.environ.update(MIDCORRIDOR_DATABASE_URL=settings.database_url,
-                      MIDCORRIDOR_BACKGROUND="false", MIDCORRIDOR_MIGRATE_ON_START="false")
-    if worker is not None:
-        worker.start()
+                  f"database: {settings.database_url}  workers: {workers}  "
+                  f"job workers: {settings.job_workers if settings.background else 0}")
+    db = _database(settings.database_url)  # migrate once, before any process starts
+    db.dispose()
+    env = {"MIDCORRIDOR_DATABASE_URL": settings.database_url,
+           "MIDCORRIDOR_MIGRATE_ON_START": "false"}
+    queue_workers = _start_queue_workers(env) if settings.background else None
     try:
-        uvicorn.run("midcorridor.service.main:create_app", factory=True, host=host, port=port,
-                    workers=workers, log_level="warning")
+        if workers == 1:
+            uvicorn.run(create_app(settings.replace(migrate_on_start=False)), host=host,
+                        port=port, log_level="warning")
+        else:
+            os.environ.update(env)
+            uvicorn.run("midcorridor.service.main:create_app", factory=True, host=host,
+                        port=port, workers=workers, log_level="warning")
     finally:
-        if worker is not None:
-            worker.stop()
-        db.dispose()
+        if queue_workers is not None:
+            _stop_queue_workers(queue_workers)
+
+
+def _start_queue_workers(env: dict[str, str]) -> subprocess.Popen[bytes]:
+    """``midcorridor worker`` beside the server: jobs and deliveries never run in it."""
+    return subprocess.Popen([sys.executable, "-m", "midcorridor.cli", "worker"],
+                            env={**os.environ, **env})
+
+
+def _stop_queue_workers(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        process.send_signal(signal.SIGINT)  # let running jobs finish, then stop
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.terminate()  # running jobs go back to the queue
+            process.wait(timeout=30)
+
+
+def worker_command(
+    queue: Annotated[
+        str, typer.Option(help="Which queue to consume: jobs, deliveries or all.")] = "all",
+    database_url: DatabaseOption = None,
+) -> None:
+    """Run the job and delivery workers until Ctrl-C (``MIDCORRIDOR_JOB_WORKERS`` jobs at
+    once, ``MIDCORRIDOR_DELIVERY_WORKERS`` delivery threads)."""
+    from midcorridor.service.queue import QUEUE_NAMES, run_workers
+
+    if queue != "all" and queue not in QUEUE_NAMES:
+        raise InputError(f"--queue must be jobs, deliveries or all, not {queue!r}")
+    db = _database(database_url)
+    settings = db.settings
+    db.dispose()
+    queues = QUEUE_NAMES if queue == "all" else (queue,)
+    console.print(f"midcorridor worker: {', '.join(queues)}  database: {settings.database_url}"
+                  f"  job workers: {settings.job_workers}  delivery threads: "
+                  f"{settings.delivery_workers}")
+    raise typer.Exit(run_workers(settings, queues))
 
 
 def _seed_if_empty(database_url: str | None) -> None:
@@ -200,6 +230,7 @@ def _first_error(exc: object) -> str:
 
 def register(app: typer.Typer) -> None:
     app.command("serve")(serve_command)
+    app.command("worker")(worker_command)
     app.command("demo-data")(demo_data_command)
     app.add_typer(db_app, name="db")
     app.add_typer(admin_app, name="admin")

@@ -112,6 +112,23 @@ def can_post(
     return principal.role is Role.operator or event_type in SHIPPER_EVENT_TYPES
 
 
+# Who may run the crossing optimizer: beyond the coordinator and the admin, only operators
+# whose segment includes a Caspian port (port authorities and the shipping lines calling there).
+OPTIMIZER_ROLES = frozenset({Role.admin, Role.coordinator})
+
+
+def may_optimize(principal: Principal, caspian_ports: frozenset[str]) -> bool:
+    """Whether the caller may run the crossing optimizer."""
+    if principal.role in OPTIMIZER_ROLES:
+        return True
+    return principal.role is Role.operator and not principal.places.isdisjoint(caspian_ports)
+
+
+def can_see_job(principal: Principal, job_org_id: int) -> bool:
+    """Whether the caller may read a job: its organization's, or any for coordinator/admin."""
+    return principal.role in OPTIMIZER_ROLES or principal.org_id == job_org_id
+
+
 def visible_org_ids(principal: Principal) -> Iterable[int] | None:
     """Organizations whose shipments the caller lists (None = no filter by owner)."""
     if principal.role in (Role.shipper, Role.forwarder):

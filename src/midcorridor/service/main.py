@@ -18,6 +18,7 @@ from midcorridor.errors import (
     UnknownPlaceError,
 )
 from midcorridor.service.db.engine import Database
+from midcorridor.service.jobs import JobLimitReached
 from midcorridor.service.limits import BodySizeLimit
 from midcorridor.service.migrations import upgrade
 from midcorridor.service.planning import PlannerUnavailable
@@ -25,10 +26,10 @@ from midcorridor.service.routes import api_router
 from midcorridor.service.routes.events import group_commit
 from midcorridor.service.settings import Settings
 from midcorridor.service.token_cache import TokenCache
-from midcorridor.service.worker import Worker
 
 # Domain errors map to HTTP once, here.
 _STATUS: tuple[tuple[type[Exception], int], ...] = (
+    (JobLimitReached, 429),
     (PlannerUnavailable, 503),
     (InputError, 422),
     (UnknownPlaceError, 422),
@@ -52,14 +53,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if settings.migrate_on_start:
             upgrade(db.engine)
-        worker = Worker(db) if settings.background else None
-        if worker is not None:
-            worker.start()
         try:
             yield
         finally:
-            if worker is not None:
-                worker.stop()
             db.dispose()
 
     app = FastAPI(
@@ -80,7 +76,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def domain_error(_request: Request, exc: Exception) -> JSONResponse:
         for kind, code in _STATUS:
             if isinstance(exc, kind):
-                return JSONResponse({"detail": str(exc)}, status_code=code)
+                headers = {"Retry-After": "30"} if code == 429 else None
+                return JSONResponse({"detail": str(exc)}, status_code=code, headers=headers)
         return JSONResponse({"detail": str(exc)}, status_code=400)
 
     async def conflict(_request: Request, _exc: Exception) -> JSONResponse:

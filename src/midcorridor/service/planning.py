@@ -12,7 +12,8 @@ from functools import lru_cache
 from typing import Any
 
 from midcorridor.errors import InputError, MidcorridorError
-from midcorridor.service.schemas import LegIn
+from midcorridor.service.jobs import JobContext, parse_params, register_job_kind
+from midcorridor.service.schemas import CrossingPublic, CrossingRequest, LegIn
 
 
 class PlannerUnavailable(MidcorridorError):
@@ -93,3 +94,29 @@ def optimize_crossing(
         "plan": plan.figures.to_dict(), "fifo": plan.fifo.to_dict(),
         "mean_wait_reduction": plan.mean_wait_reduction,
     }
+
+
+def caspian_port_ids() -> frozenset[str]:
+    """Node ids of the Caspian ports of the data set (empty when it cannot be loaded)."""
+    try:
+        from midcorridor.crossing.ports import is_caspian_port
+
+        network = _network()
+    except (ImportError, MidcorridorError):
+        return frozenset()
+    return frozenset(node.id for node in network.nodes.values() if is_caspian_port(node))
+
+
+CROSSING_JOB = "crossing_optimizer"
+
+
+def crossing_job(params: dict[str, Any], progress: JobContext) -> dict[str, Any]:
+    """The ``crossing_optimizer`` job: :func:`optimize_crossing` on a seeded instance."""
+    body = parse_params(CrossingRequest, params)
+    progress(0.05, f"solving a {body.days:g}-day {body.mode} instance (seed {body.seed})")
+    result = optimize_crossing(days=body.days, seed=body.seed, mode=body.mode,
+                               time_limit_s=body.time_limit_s)
+    return CrossingPublic.model_validate(result).model_dump(mode="json")
+
+
+register_job_kind(CROSSING_JOB, crossing_job)

@@ -43,10 +43,29 @@ class Settings:
     group_commit: bool = True
     # PostgreSQL connection pool per process.
     pool_size: int = 12
+    # Jobs (long computations) run in this many worker processes: at most K at once.
+    job_workers: int = 2
+    # Queued plus running jobs one organization may have at a time (beyond: 429).
+    job_limit_per_org: int = 4
+    # A running job's worker writes a heartbeat this often; a job whose heartbeat is older
+    # than the lease (or whose worker process on this host is gone) was orphaned.
+    job_heartbeat_s: float = 5.0
+    job_lease_s: float = 60.0
+    # An orphaned job is run again until it has been started this many times, then failed.
+    job_max_attempts: int = 2
+    # Webhook deliveries run on this many threads, at most one at a time per subscription.
+    delivery_workers: int = 8
+    # Longest pause between two looks at an empty queue (SQLite; PostgreSQL is notified).
+    queue_poll_s: float = 0.5
+    # Extra modules the worker imports so that they register their job kinds.
+    job_modules: str = ""
 
     def __post_init__(self) -> None:
         if not self.database_url:
             object.__setattr__(self, "database_url", default_database_url())
+        for name in ("job_workers", "job_limit_per_org", "job_max_attempts", "delivery_workers"):
+            if getattr(self, name) < 1:
+                raise InputError(f"MIDCORRIDOR_{name.upper()} must be at least 1")
         if self.sqlite_synchronous.upper() not in {"OFF", "NORMAL", "FULL", "EXTRA"}:
             raise InputError(
                 "MIDCORRIDOR_SQLITE_SYNCHRONOUS must be one of OFF, NORMAL, FULL, EXTRA"

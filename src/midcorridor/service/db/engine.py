@@ -5,7 +5,8 @@ from __future__ import annotations
 import fcntl
 import os
 import threading
-from collections.abc import Iterator
+import weakref
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,28 @@ from midcorridor.errors import InputError
 from midcorridor.service.settings import Settings
 
 _WRITE = "midcorridor_write"
+_AFTER_COMMIT = "midcorridor_after_commit"
+_DATABASE = "midcorridor_database"
+
+
+def database_of(session: Session) -> Database:
+    """The :class:`Database` whose ``write()`` made ``session``."""
+    db = session.info.get(_DATABASE)
+    if not isinstance(db, Database):
+        raise RuntimeError("this session does not come from Database.write()")
+    return db
+
+
+def after_commit(session: Session, action: Callable[[], None]) -> None:
+    """Run ``action`` after ``session`` (from :meth:`Database.write`) commits.
+
+    For work outside the database transaction, such as handing a job to the queue, which on
+    SQLite needs the write lock the transaction holds.
+    """
+    actions = session.info.get(_AFTER_COMMIT)
+    if actions is None:
+        raise RuntimeError("after_commit needs a session from Database.write()")
+    actions.append(action)
 
 
 class Database:
@@ -37,15 +60,23 @@ class Database:
         # busy handler, which sleeps in steps of up to 100 ms. The lock is a thread lock and,
         # for a database file, an flock on ``<file>-writelock`` shared by every process
         # (several uvicorn workers, the CLI), which wakes the next writer at once.
-        self._write_lock: AbstractContextManager[object] = (
-            _WriterLock(_lock_path(settings)) if settings.is_sqlite else nullcontext()
-        )
+        self._write_lock = writer_lock(settings)
 
     @contextmanager
     def write(self) -> Iterator[Session]:
-        """A session whose transaction commits on success and rolls back on error."""
-        with self._write_lock, self._write() as session, session.begin():
-            yield session
+        """A session whose transaction commits on success and rolls back on error.
+
+        Actions registered with :func:`after_commit` run once the transaction has committed
+        and the write lock is released (never after a rollback).
+        """
+        actions: list[Callable[[], None]] = []
+        with self._write_lock, self._write() as session:
+            session.info[_AFTER_COMMIT] = actions
+            session.info[_DATABASE] = self
+            with session.begin():
+                yield session
+        for action in actions:
+            action()
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -57,6 +88,15 @@ class Database:
         self.engine.dispose()
 
 
+def writer_lock(settings: Settings) -> AbstractContextManager[object]:
+    """The lock every writer of this database takes first (SQLite; none for PostgreSQL).
+
+    Each call gives a new lock object with its own file handle, so two of them exclude each
+    other as two processes would.
+    """
+    return WriterLock(_lock_path(settings)) if settings.is_sqlite else nullcontext()
+
+
 def _lock_path(settings: Settings) -> str | None:
     database = make_url(settings.database_url).database
     if not database or database == ":memory:" or database.startswith("file:"):
@@ -64,15 +104,27 @@ def _lock_path(settings: Settings) -> str | None:
     return f"{database}-writelock"
 
 
-class _WriterLock:
-    """A thread lock plus, when ``path`` is given, an exclusive flock across processes."""
+class WriterLock:
+    """A thread lock plus, when ``path`` is given, an exclusive flock across processes.
+
+    A forked child starts with a fresh lock and file handle: an flock belongs to the open
+    file, which the child would otherwise share with its parent.
+    """
 
     def __init__(self, path: str | None):
         self._thread_lock = threading.Lock()
         self._path = path
         self._fd: int | None = None
+        reset = weakref.WeakMethod(self._after_fork)
+        os.register_at_fork(after_in_child=lambda: _call(reset()))
 
-    def __enter__(self) -> _WriterLock:
+    def _after_fork(self) -> None:
+        self._thread_lock = threading.Lock()
+        if self._fd is not None:
+            os.close(self._fd)  # the parent's handle stays open, and its lock with it
+        self._fd = None
+
+    def __enter__(self) -> WriterLock:
         self._thread_lock.acquire()
         try:
             if self._path is not None:
@@ -91,6 +143,11 @@ class _WriterLock:
                 fcntl.flock(self._fd, fcntl.LOCK_UN)
         finally:
             self._thread_lock.release()
+
+
+def _call(method: Callable[[], None] | None) -> None:
+    if method is not None:
+        method()
 
 
 def make_engine(settings: Settings) -> Engine:

@@ -6,6 +6,7 @@ from alembic import context
 from sqlalchemy import create_engine
 
 from midcorridor.service.db.models import Base
+from midcorridor.service.migrations import ours
 
 config = context.config
 engine = config.attributes.get("engine")
@@ -17,6 +18,8 @@ with engine.connect() as connection:
         connection=connection,
         target_metadata=Base.metadata,
         render_as_batch=connection.dialect.name == "sqlite",
+        # The job queue library keeps its own tables in the same database; they are not ours.
+        include_name=ours,
     )
     with context.begin_transaction():
         context.run_migrations()

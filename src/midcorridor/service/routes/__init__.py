@@ -9,6 +9,7 @@ from midcorridor.service.routes import (
     corridor,
     events,
     health,
+    jobs,
     planner,
     shipments,
     subscriptions,
@@ -16,5 +17,5 @@ from midcorridor.service.routes import (
 
 api_router = APIRouter()
 for _module in (health, admin, shipments, events, alerts, subscriptions, aggregates, planner,
-                corridor):
+                corridor, jobs):
     api_router.include_router(_module.router)

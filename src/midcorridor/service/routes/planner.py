@@ -2,31 +2,48 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, HTTPException, Response, status
 
 from midcorridor.service import planning
-from midcorridor.service.access import Action
-from midcorridor.service.deps import require
+from midcorridor.service.access import Action, Principal, may_optimize
+from midcorridor.service.deps import CurrentPrincipal, WriteSessionDep, require
+from midcorridor.service.jobs import submit_job
 from midcorridor.service.schemas import (
-    CrossingPublic,
     CrossingRequest,
+    JobAccepted,
     PlanPublic,
     PlanRequest,
 )
 
-router = APIRouter(tags=["planner"], dependencies=[require(Action.plan)])
+router = APIRouter(tags=["planner"])
+Planner = require(Action.plan)
 
 
 @router.post("/planner/plan", responses={503: {"description": "Planner not available"}})
-def plan(body: PlanRequest) -> PlanPublic:
+def plan(body: PlanRequest, principal: Principal = Planner) -> PlanPublic:
     """Planned legs of the best route options between two places."""
     options = planning.plan_options(body.origin, body.destination, body.depart, body.teu)
     return PlanPublic(options=options)
 
 
-@router.post("/optimizer/crossing", responses={503: {"description": "Optimizer not available"}})
-def optimize_crossing(body: CrossingRequest) -> CrossingPublic:
-    """Optimize a seeded Caspian crossing instance (HiGHS) and compare it with FIFO."""
-    result = planning.optimize_crossing(days=body.days, seed=body.seed, mode=body.mode,
-                                        time_limit_s=body.time_limit_s)
-    return CrossingPublic.model_validate(result)
+@router.post("/optimizer/crossing", status_code=202, responses={
+    403: {"description": "Only the coordinator, the admin and operators of a Caspian port "
+                         "or shipping line may run the optimizer"},
+    429: {"description": "The organization has as many jobs queued or running as it may"},
+})
+def optimize_crossing(
+    body: CrossingRequest, session: WriteSessionDep, response: Response,
+    principal: CurrentPrincipal,
+) -> JobAccepted:
+    """Queue the optimization of a seeded Caspian crossing instance (HiGHS) next to FIFO.
+
+    The answer is the job; ``GET /jobs/{id}`` gives its progress and then its result.
+    """
+    if not may_optimize(principal, planning.caspian_port_ids()):
+        raise HTTPException(status.HTTP_403_FORBIDDEN,
+                            "only the coordinator, the admin and operators of a Caspian port "
+                            "or shipping line may run the crossing optimizer")
+    job_id = submit_job(session, planning.CROSSING_JOB, body.model_dump(mode="json"),
+                        org_id=principal.org_id, user_id=principal.user_id)
+    response.headers["Location"] = f"/jobs/{job_id}"
+    return JobAccepted(job_id=job_id, kind=planning.CROSSING_JOB, url=f"/jobs/{job_id}")

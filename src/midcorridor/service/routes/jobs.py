@@ -1,0 +1,32 @@
+"""Jobs: the state, progress and outcome of long computations."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, HTTPException
+
+from midcorridor.service.access import can_see_job
+from midcorridor.service.db.models import Job
+from midcorridor.service.deps import CurrentPrincipal, PathId, SessionDep
+from midcorridor.service.schemas import JobPublic
+
+router = APIRouter(prefix="/jobs", tags=["jobs"])
+
+
+def job_public(job: Job) -> JobPublic:
+    """The API shape of a stored job."""
+    return JobPublic(
+        id=job.id, kind=job.kind, status=job.status,  # type: ignore[arg-type]
+        progress=job.progress, progress_message=job.progress_message,
+        organization_id=job.org_id, requested_by=job.requested_by, params=job.params,
+        result=job.result, error=job.error or None, attempts=job.attempts,
+        created_at=job.created_at, started_at=job.started_at, finished_at=job.finished_at,
+    )
+
+
+@router.get("/{job_id}", responses={404: {"description": "No such job visible to you"}})
+def get_job(job_id: PathId, session: SessionDep, principal: CurrentPrincipal) -> JobPublic:
+    """A job of your organization (any job for the coordinator and the admin)."""
+    job = session.get(Job, job_id)
+    if job is None or not can_see_job(principal, job.org_id):
+        raise HTTPException(404, "job not found")
+    return job_public(job)
