@@ -98,13 +98,13 @@ def optimize_crossing(
 
 def caspian_port_ids() -> frozenset[str]:
     """Node ids of the Caspian ports of the data set (empty when it cannot be loaded)."""
-    try:
-        from midcorridor.crossing.ports import is_caspian_port
+    from midcorridor.network.seas import caspian_ports
 
+    try:
         network = _network()
-    except (ImportError, MidcorridorError):
+    except MidcorridorError:
         return frozenset()
-    return frozenset(node.id for node in network.nodes.values() if is_caspian_port(node))
+    return frozenset(node.id for node in caspian_ports(network))
 
 
 CROSSING_JOB = "crossing_optimizer"
