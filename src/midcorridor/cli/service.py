@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -84,25 +85,29 @@ def serve_command(
 
 
 def _start_queue_workers(env: dict[str, str]) -> subprocess.Popen[bytes]:
-    """``midcorridor worker`` beside the server: jobs and deliveries never run in it."""
-    return subprocess.Popen([sys.executable, "-m", "midcorridor.cli", "worker"],
-                            env={**os.environ, **env})
+    """``midcorridor worker`` beside the server (jobs and deliveries never run in it), in
+    its own process group, told to stop if this process disappears."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "midcorridor.cli", "worker", "--parent-pid", str(os.getpid())],
+        env={**os.environ, **env}, start_new_session=True)
 
 
 def _stop_queue_workers(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is None:
-        process.send_signal(signal.SIGINT)  # let running jobs finish, then stop
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.terminate()  # running jobs go back to the queue
-            process.wait(timeout=30)
+    for signum, wait_s in ((signal.SIGINT, 30), (signal.SIGTERM, 30), (signal.SIGKILL, 10)):
+        if process.poll() is not None:
+            return
+        # SIGINT lets running jobs finish; SIGTERM gives them back to the queue.
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signum)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(timeout=wait_s)
 
 
 def worker_command(
     queue: Annotated[
         str, typer.Option(help="Which queue to consume: jobs, deliveries or all.")] = "all",
     database_url: DatabaseOption = None,
+    parent_pid: Annotated[int | None, typer.Option(hidden=True)] = None,
 ) -> None:
     """Run the job and delivery workers until Ctrl-C (``MIDCORRIDOR_JOB_WORKERS`` jobs at
     once, ``MIDCORRIDOR_DELIVERY_WORKERS`` delivery threads)."""
@@ -117,7 +122,7 @@ def worker_command(
     console.print(f"midcorridor worker: {', '.join(queues)}  database: {settings.database_url}"
                   f"  job workers: {settings.job_workers}  delivery threads: "
                   f"{settings.delivery_workers}")
-    raise typer.Exit(run_workers(settings, queues))
+    raise typer.Exit(run_workers(settings, queues, parent_pid))
 
 
 def _seed_if_empty(database_url: str | None) -> None:

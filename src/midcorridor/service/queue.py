@@ -209,10 +209,14 @@ def _consume(settings: Settings, name: str) -> None:
     consumer.run()
 
 
-def run_workers(settings: Settings, queues: tuple[str, ...] = QUEUE_NAMES) -> int:
-    """Run the consumers of ``queues``, each in a child process, until SIGINT/SIGTERM.
+def run_workers(settings: Settings, queues: tuple[str, ...] = QUEUE_NAMES,
+                parent_pid: int | None = None) -> int:
+    """Run the consumers of ``queues``, each in a child process of this process group.
 
-    Returns the exit status (0 after a signal, 1 when a consumer died on its own).
+    SIGINT (Ctrl-C, which reaches the whole group) lets running jobs finish; SIGTERM, passed
+    on to the consumers, interrupts them and gives their jobs back to the queue. With
+    ``parent_pid``, the workers also stop when that process is gone. Returns the exit
+    status: 0 after a signal, 1 when a consumer died on its own.
     """
     context = multiprocessing.get_context("fork")
     children = [context.Process(target=_consume, args=(settings, name), name=f"queue-{name}")
@@ -221,26 +225,33 @@ def run_workers(settings: Settings, queues: tuple[str, ...] = QUEUE_NAMES) -> in
         child.start()
     stopping = threading.Event()
 
-    def stop(signum: int, _frame: object) -> None:
+    def forward(signum: int) -> None:
         for child in children:
             if child.pid is not None and child.is_alive():
                 with contextlib.suppress(ProcessLookupError):
                     os.kill(child.pid, signum)
 
-    def on_signal(signum: int, frame: object) -> None:
+    def on_signal(signum: int, _frame: object) -> None:
         stopping.set()
-        stop(signum, frame)
+        if signum != signal.SIGINT:  # SIGINT came to the whole group already
+            forward(signum)
 
     previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
+    died = False
     try:
-        while not stopping.is_set() and all(child.is_alive() for child in children):
+        while not stopping.is_set():
+            if not all(child.is_alive() for child in children):
+                log.error("a queue consumer stopped unexpectedly; stopping the others")
+                died = True
+                break
+            if parent_pid is not None and os.getppid() != parent_pid:
+                log.warning("the server process is gone; stopping the workers")
+                break
             time.sleep(0.2)
-        died = not stopping.is_set()
-        if died:  # one consumer died on its own: stop the others too
-            log.error("a queue consumer stopped unexpectedly; stopping the others")
-            stop(signal.SIGTERM, None)
+        if not stopping.is_set():
+            forward(signal.SIGTERM)
         for child in children:
-            child.join(timeout=30)
+            child.join(timeout=60)
             if child.is_alive():
                 child.kill()
                 child.join()
