@@ -24,7 +24,6 @@ server. All loops are bounded in count and in time.
 
 from __future__ import annotations
 
-import json
 import statistics
 import sys
 import tempfile
@@ -34,7 +33,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import partial
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import httpx
@@ -44,6 +42,7 @@ from rich.table import Table
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "service"))
 
 from pg_server import create_database, postgres_server  # noqa: E402
+from receiver import Receiver  # noqa: E402
 from server_process import ServerProcess  # noqa: E402
 from service_factories import World, event, make_world, shipment_body  # noqa: E402
 from worker_process import WorkerProcess, wait_for  # noqa: E402
@@ -261,32 +260,6 @@ def _jobs_and_deliveries(name: str, database_url: str, quick: bool, rows: list[t
         server.stop()
 
 
-class _Receiver(ThreadingHTTPServer):
-    """Notes when each delivery arrives; sleeps ``delay_s`` before answering."""
-
-    def __init__(self, delay_s: float):
-        self.delay_s = delay_s
-        self.arrived: dict[str, float] = {}
-        super().__init__(("127.0.0.1", 0), _ReceiverHandler)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server_address[1]}/hook"
-
-
-class _ReceiverHandler(BaseHTTPRequestHandler):
-    def do_POST(self) -> None:  # noqa: N802
-        server: _Receiver = self.server  # type: ignore[assignment]
-        body = self.rfile.read(int(self.headers["Content-Length"]))
-        server.arrived[json.loads(body)["event"]["event_id"]] = time.perf_counter()
-        time.sleep(server.delay_s)
-        self.send_response(204)
-        self.end_headers()
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
 _delivery_round = [0]
 
 
@@ -296,9 +269,9 @@ def _delivery_latencies(url: str, world: World, ids: list[int], *, slow: bool,
     ``slow``, another organization's receiver gets events too and times out on each."""
     _delivery_round[0] += 1
     tag = f"r{_delivery_round[0]}"
-    receivers = [_Receiver(0.0)] + ([_Receiver(SLOW_RECEIVER_S)] if slow else [])
-    for receiver in receivers:
-        threading.Thread(target=receiver.serve_forever, daemon=True).start()
+    receivers = [Receiver().start()] + ([Receiver(delay_s=SLOW_RECEIVER_S).start()]
+                                        if slow else [])
+    fast = receivers[0]
     fast_shipment, slow_shipment = ids[-1], ids[0]
     latencies = []
     try:
@@ -319,14 +292,13 @@ def _delivery_latencies(url: str, world: World, ids: list[int], *, slow: bool,
                 http.post("/events", headers=operator, json=event(
                     event_id, fast_shipment, "GTIN", "KZAAU", BASE + timedelta(minutes=i),
                     event_type="EQUIPMENT")).raise_for_status()
-                wait_for(lambda e=event_id: e in receivers[0].arrived, "a delivery", 60)
-                latencies.append((receivers[0].arrived[event_id] - posted) * 1000)
+                wait_for(lambda k=i: len(fast.arrived) > k, "a delivery", 60)
+                latencies.append((fast.arrived[i] - posted) * 1000)
             for sub, role in zip(subs, ("shipper_b", "shipper"), strict=False):
                 http.delete(f"/subscriptions/{sub}", headers=world.auth(role))
     finally:
         for receiver in receivers:
-            receiver.shutdown()
-            receiver.server_close()
+            receiver.close()
     ordered = sorted(latencies)
     return statistics.median(ordered), ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))]
 

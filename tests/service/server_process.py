@@ -13,6 +13,14 @@ import httpx
 from pg_server import free_port
 
 
+def kill_group(process: subprocess.Popen[bytes] | None) -> None:
+    """SIGKILL to a process started in its own session and every process of its group."""
+    if process is not None and process.poll() is None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+
+
 class ServerProcess:
     """``uvicorn --factory midcorridor.service.main:create_app`` on a loopback port."""
 
@@ -55,10 +63,7 @@ class ServerProcess:
 
     def kill(self) -> None:
         """SIGKILL to the server and all its workers, as a crash would."""
-        if self.process is not None and self.process.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(timeout=10)
+        kill_group(self.process)
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:

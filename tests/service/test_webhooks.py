@@ -6,11 +6,11 @@ import json
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import httpx
 import pytest
 from fastapi.testclient import TestClient
+from receiver import Receiver
 from service_factories import START, World, event
 from worker_process import WorkerProcess, wait_for
 
@@ -20,41 +20,12 @@ from midcorridor.service.db.engine import Database
 SECRET = "s3cret-s3cret-s3cret"
 
 
-class Receiver(ThreadingHTTPServer):
-    """A webhook receiver on 127.0.0.1 that fails the first ``failures`` requests."""
-
-    def __init__(self, failures: int):
-        self.failures = failures
-        self.received: list[tuple[dict[str, str], bytes]] = []
-        super().__init__(("127.0.0.1", 0), _Handler)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server_address[1]}/hook"
-
-
-class _Handler(BaseHTTPRequestHandler):
-    def do_POST(self) -> None:  # noqa: N802
-        server: Receiver = self.server  # type: ignore[assignment]
-        body = self.rfile.read(int(self.headers["Content-Length"]))
-        server.received.append((dict(self.headers), body))
-        status = 500 if len(server.received) <= server.failures else 204
-        self.send_response(status)
-        self.end_headers()
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
 @pytest.fixture
 def receiver() -> Iterator[Receiver]:
     """A receiver that answers 500 twice, then 204."""
-    server = Receiver(failures=2)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    server = Receiver(failures=2).start()
     yield server
-    server.shutdown()
-    server.server_close()
+    server.close()
 
 
 def _subscribe(client: TestClient, world: World, url: str) -> int:
@@ -146,40 +117,14 @@ def test_worker_process_delivers_on_its_own(
     assert (log[0]["attempts"], log[0]["last_status_code"]) == (3, 204)
 
 
-class _Blocking(ThreadingHTTPServer):
-    """A receiver that holds every request open until ``release`` is set."""
-
-    def __init__(self) -> None:
-        self.release = threading.Event()
-        self.received: list[bytes] = []
-        super().__init__(("127.0.0.1", 0), _BlockingHandler)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server_address[1]}/hook"
-
-
-class _BlockingHandler(BaseHTTPRequestHandler):
-    def do_POST(self) -> None:  # noqa: N802
-        server: _Blocking = self.server  # type: ignore[assignment]
-        body = self.rfile.read(int(self.headers["Content-Length"]))
-        server.received.append(body)
-        server.release.wait(120)
-        self.send_response(204)
-        self.end_headers()
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
 def test_slow_receiver_delays_no_other_subscriber(
     client: TestClient, world: World, receiver: Receiver, database_url: str
 ) -> None:
     """While one receiver holds its first delivery open, another organization's receiver
     gets all its events, with only two delivery threads; the slow one gets one request at
     a time and, once it answers, the rest in order."""
-    slow = _Blocking()
-    threading.Thread(target=slow.serve_forever, daemon=True).start()
+    release = threading.Event()
+    slow = Receiver(hold=release).start()
     receiver.failures = 0
     try:
         _subscribe(client, world, slow.url)
@@ -193,14 +138,12 @@ def test_slow_receiver_delays_no_other_subscriber(
         env = {"MIDCORRIDOR_DELIVERY_WORKERS": "2", "MIDCORRIDOR_DELIVERY_TIMEOUT_S": "150"}
         with WorkerProcess(database_url, env=env, queue="deliveries"):
             wait_for(lambda: len(receiver.received) == 3, "the other receiver's deliveries")
-            assert len(slow.received) == 1 and not slow.release.is_set()
-            slow.release.set()
+            assert len(slow.received) == 1 and not release.is_set()
+            release.set()
             wait_for(lambda: len(slow.received) == 3, "the slow receiver's deliveries")
-        order = [json.loads(body)["event"]["event_id"] for body in slow.received]
+        order = [json.loads(body)["event"]["event_id"] for _, body in slow.received]
         assert order == ["s-0", "s-1", "s-2"]
         assert [json.loads(b)["event"]["event_id"] for _, b in receiver.received] == [
             "s-3", "s-4", "s-5"]
     finally:
-        slow.release.set()
-        slow.shutdown()
-        slow.server_close()
+        slow.close()

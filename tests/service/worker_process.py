@@ -12,6 +12,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
+from server_process import kill_group
+
 HERE = Path(__file__).parent
 T = TypeVar("T")
 
@@ -39,10 +41,7 @@ class WorkerProcess:
 
     def kill(self) -> None:
         """SIGKILL to the worker and every process it started, as a crash would."""
-        if self.process is not None and self.process.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(timeout=10)
+        kill_group(self.process)
 
     def stop(self) -> None:
         if self.process is None:
