@@ -80,3 +80,38 @@ def test_summary_json_reports_the_three_kinds() -> None:
     assert abs(data["published_share"] - data["figures_published"] / total) < 1e-4
     assert abs(data["derived_share"] - data["figures_derived"] / total) < 1e-4
 
+
+
+_RATE = re.compile(r"= ([0-9.]+) USD per TEU-km(?:; x(\d))?,? x ([0-9.]+) km$")
+
+
+def test_derived_tariffs_follow_their_formula(corridor: Network) -> None:
+    """Each per-TEU-km tariff equals its stated rate times the link's own distance."""
+    checked = 0
+    for link in corridor.links:
+        prov = corridor.provenance_of("links", link.id, "tariff_usd")
+        if prov is None or not prov.formula or link.tariff is None:
+            continue
+        match = _RATE.search(prov.formula)
+        if match is None:
+            continue
+        rate, factor, km = float(match[1]), float(match[2] or 1), float(match[3])
+        assert km == link.distance_km, (link.id, km, link.distance_km)
+        assert abs(link.tariff.value - rate * factor * km) <= 1.0, link.id
+        checked += 1
+    assert checked >= 80
+
+
+def test_derived_kazakh_running_times_follow_their_formula(corridor: Network) -> None:
+    """Hours derived from the CAREC and News Central Asia speeds match distance over speed."""
+    checked = 0
+    for link in corridor.links:
+        prov = corridor.provenance_of("links", link.id, "hours")
+        if prov is None or "690 km/day" not in prov.formula:
+            continue
+        km = link.distance_km
+        assert abs(link.hours.min - km / 57.9) <= 0.11, link.id
+        assert abs(link.hours.typ - km / (690 / 24)) <= 0.11, link.id
+        assert abs(link.hours.max - km / 10.4) <= 0.11, link.id
+        checked += 1
+    assert checked >= 20
