@@ -7,7 +7,8 @@ Taking the options best first, an option is folded into an earlier one it nearly
 * within :data:`NEAR` (2 %) of it on time, cost and CO2e all three.
 
 The kept option counts the ones it stands for (``RouteOption.alternatives``); at most
-:data:`MAX_OPTIONS` are kept and the rest are counted as hidden.
+:data:`MAX_OPTIONS` are kept, in the ranking's order but always with the fastest, the cheapest
+and the lowest-CO2e option among them; the rest are counted as hidden.
 """
 
 from __future__ import annotations
@@ -63,4 +64,24 @@ def fold(options: Sequence[RouteOption], limit: int | None = MAX_OPTIONS
                               + option.alternatives)
     if limit is None or len(kept) <= limit:
         return kept, 0
-    return kept[:limit], len(kept) - limit
+    # the fastest, the cheapest and the cleanest stay, whatever the ranking
+    extremes = {min(range(len(kept)), key=lambda i: (k(kept[i]), i))
+                for k in (_hours, _usd, _co2)}
+    chosen = set(list(extremes)[:limit])
+    for i in range(len(kept)):
+        if len(chosen) >= limit:
+            break
+        chosen.add(i)
+    return [kept[i] for i in sorted(chosen)], len(kept) - len(chosen)
+
+
+def _hours(o: RouteOption) -> float:
+    return o.total_hours
+
+
+def _usd(o: RouteOption) -> float:
+    return o.cost_usd
+
+
+def _co2(o: RouteOption) -> float:
+    return o.co2e_kg
