@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections import deque
 
 import pytest
 
-from midcorridor.network import Mode, Network, find_place, is_caspian_port
+from midcorridor.network import Mode, Network, find_place, is_caspian_port, normalize
 
 
 @pytest.mark.parametrize(
@@ -46,8 +47,6 @@ def test_local_names_find_the_place(corridor: Network, query: str, node_id: str)
 
 def test_no_alias_names_two_places(corridor: Network) -> None:
     """Oracle from the raw names: no folded name or alias belongs to two nodes."""
-    from midcorridor.network import normalize
-
     owner: dict[str, str] = {}
     for node in corridor.nodes.values():
         for name in {node.id, node.name, *node.aliases}:
@@ -106,3 +105,16 @@ def test_china_kyrgyzstan_uzbekistan_scenario(corridor: Network) -> None:
     opened = corridor.with_scenarios(["china_kyrgyzstan_uzbekistan"])
     assert not _reachable_by_rail(corridor, "CNURC", "UZTAS", avoid={"KZAKL", "KZDST"})
     assert _reachable_by_rail(opened, "CNURC", "UZTAS", avoid={"KZAKL", "KZDST"})
+
+
+def test_every_place_in_the_region_has_a_russian_name(corridor: Network) -> None:
+    """From China to Georgia each place answers to a Cyrillic name; Chinese places also to hanzi."""
+    cyrillic, hanzi = re.compile("[\u0400-\u04ff]"), re.compile("[\u4e00-\u9fff]")
+    region = {"CN", "KZ", "UZ", "KG", "TM", "AZ", "GE", "RU", "BY"}
+    for node in corridor.nodes.values():
+        if node.country not in region:
+            continue
+        names = " ".join(node.aliases)
+        assert cyrillic.search(names), node.id
+        if node.country == "CN":
+            assert hanzi.search(names), node.id
