@@ -106,6 +106,12 @@ def stretches(option: RouteOption) -> list[list[Leg]]:
     return runs
 
 
+def _service(leg: Leg) -> str:
+    if leg.service_id:
+        return leg.service_id
+    return "weekly (assumed)" if leg.mode in ("sea", "ferry") else ""
+
+
 def legs_table(result: RoutePlan, index: int = 0, network: Network | None = None) -> Table:
     """The legs of one option, a row per run on one train or vessel: from and to with their
     names, the stops between, mode, service, times, km, dwell, waiting, cost and CO2e."""
@@ -119,7 +125,7 @@ def legs_table(result: RoutePlan, index: int = 0, network: Network | None = None
         first, last = run[0], run[-1]
         table.add_row(
             place_label(network, first.origin), place_label(network, last.destination),
-            str(len(run) - 1) if len(run) > 1 else "", first.mode, first.service_id or "",
+            str(len(run) - 1) if len(run) > 1 else "", first.mode, _service(first),
             f"{first.depart:%m-%d %H:%M}", f"{last.arrive:%m-%d %H:%M}",
             f"{sum(leg.distance_km for leg in run):,.0f}",
             f"{sum(leg.dwell_h for leg in run) + last.unload_h:.0f}",
