@@ -75,8 +75,10 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
 
 @pytest.fixture
 def settings(database_url: str) -> Settings:
-    """Settings for a test: no background worker, migrations already applied."""
-    return Settings(database_url=database_url, background=False, migrate_on_start=False)
+    """Settings for a test: no background worker, migrations already applied, callbacks to
+    loopback receivers allowed (the address guard's own tests turn that off)."""
+    return Settings(database_url=database_url, background=False, migrate_on_start=False,
+                    callback_allow_loopback=True)
 
 
 @pytest.fixture

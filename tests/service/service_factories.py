@@ -73,7 +73,9 @@ def make_world(db: Database) -> World:
     kinds = {"admin": "coordinator", "shipper": "shipper", "shipper_b": "shipper",
              "forwarder": "forwarder", "operator": "operator", "operator_off": "operator",
              "coordinator": "coordinator"}
-    places = {"operator": ["KZAAU", "AZALT"], "operator_off": ["TRIST"]}
+    # The operator's segment is the whole route plus Kuryk (a diversion port off the route).
+    places = {"operator": [*dict.fromkeys(p for leg in ROUTE for p in leg[:2]), "KZKUR"],
+              "operator_off": ["TRIST"]}
     tokens, org_ids = {}, {}
     with db.write() as session:
         for role in ROLES:

@@ -35,6 +35,12 @@ def _tx_event(w: World, role: str) -> dict[str, Any]:
                  START + timedelta(hours=150))
 
 
+def _event_outside_segment(w: World, role: str) -> dict[str, Any]:
+    """An arrival reported at Istanbul: not a place of the test operator's segment."""
+    return event(f"o-{role}-{next(_ids)}", w.shipment_id, "ARRI", "TRIST",
+                 START + timedelta(hours=150))
+
+
 def _doc_event(w: World, role: str) -> dict[str, Any]:
     return event(f"d-{role}-{next(_ids)}", w.shipment_id, "SUBM", "KZAAU",
                  START + timedelta(hours=100), event_type="SHIPMENT", document_type="CUS")
@@ -73,6 +79,10 @@ MATRIX: list[tuple[str, str, Body | None, dict[str, int]]] = [
     ("GET", S + "/alerts", None, READ_OWN),
     ("POST", "/events", _tx_event,
      {"admin": 403, "shipper": 403, "shipper_b": 404, "forwarder": 404, "operator": 201,
+      "operator_off": 404, "coordinator": 403}),
+    # Operators report only at the places of their segment (403 naming the place).
+    ("POST", "/events", _event_outside_segment,
+     {"admin": 403, "shipper": 403, "shipper_b": 404, "forwarder": 404, "operator": 403,
       "operator_off": 404, "coordinator": 403}),
     ("POST", "/events", _doc_event,
      {"admin": 403, "shipper": 201, "shipper_b": 404, "forwarder": 404, "operator": 201,

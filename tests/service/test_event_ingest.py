@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from fastapi.testclient import TestClient
 from service_factories import START, World, event, shipment_body
 from sqlalchemy import func, select
 
+from midcorridor.service import accounts
 from midcorridor.service.db.engine import Database
 from midcorridor.service.db.models import Event
 
@@ -81,7 +82,9 @@ def test_invalid_event_names_the_field(client: TestClient, world: World) -> None
         body = event("v-1", world.shipment_id, "DEPA", "KZAAU", START) | change
         r = client.post("/events", json=body, headers=world.auth("operator"))
         assert r.status_code == 422, field
-        assert field in [e["loc"][-1] for e in r.json()["detail"]], r.text
+        answer = r.json()
+        assert field in [e["field"] for e in answer["errors"]], r.text
+        assert field in answer["detail"], r.text
 
 
 def test_oversized_body_is_refused(client: TestClient, world: World) -> None:
@@ -127,4 +130,38 @@ def test_concurrent_replays_store_one_event(
             range(8)))
     assert sorted(a.status_code for a in answers) == [200] * 7 + [201]
     assert len({a.text for a in answers}) == 1
+    assert _count(db, world.shipment_id) == 1
+
+
+def _port_operator(db: Database, place: str) -> dict[str, str]:
+    """A token of an operator whose segment is the one place ``place``."""
+    now = datetime.now(UTC)
+    with db.write() as session:
+        org = accounts.create_org(session=session, name=f"Port {place}", kind="operator",
+                                  places=[place], now=now)
+        user = accounts.create_user(session=session, org_id=org.id, email=f"{place}@p.example",
+                                    name="", is_admin=False, now=now)
+        token = accounts.create_token(session=session, user_id=user.id, name="", now=now)[1]
+    return {"Authorization": f"Bearer {token}"}
+
+
+def test_operator_reports_only_in_its_segment(
+    client: TestClient, db: Database, world: World
+) -> None:
+    """A port may report at its own place; an arrival it posts at the far end is a 403 naming
+    the place, in single and bulk posts, and moves neither progress nor the ETA."""
+    aktau = _port_operator(db, "KZAAU")
+    before = client.get(f"/shipments/{world.shipment_id}/eta", headers=aktau).json()
+    far = event("far-1", world.shipment_id, "ARRI", "GEPTI", START + timedelta(hours=186))
+    r = client.post("/events", json=far, headers=aktau)
+    assert r.status_code == 403, r.text
+    assert "GEPTI" in r.json()["detail"] and "KZAAU" in r.json()["detail"]
+    own = event("own-1", world.shipment_id, "DEPA", "KZAAU", START + timedelta(hours=134))
+    bulk = client.post("/events/bulk", json={"events": [far, own]}, headers=aktau).json()
+    assert [i["status"] for i in bulk["results"]] == ["rejected", "created"]
+    assert "GEPTI" in bulk["results"][0]["error"]
+    after = client.get(f"/shipments/{world.shipment_id}/eta", headers=aktau).json()
+    assert after["status"] == "in_transit" and before["status"] == "planned"
+    assert after["eta"] != before["eta"]  # the Aktau departure moved it (late by 12 h) ...
+    assert after["delay_h"] == 12.0  # ... and the arrival at Poti did not (it would be -4 h)
     assert _count(db, world.shipment_id) == 1

@@ -1,7 +1,8 @@
 """Who may do what: roles, the principal behind a token, and the access rules.
 
-Rules (the issue's): shippers and forwarders read only their organization's shipments; an
-operator reads and posts events only for shipments whose route touches its places; a
+Rules: shippers and forwarders read only their organization's shipments; an operator reads
+shipments whose route touches its places and reports events only at its places (its segment);
+a
 coordinator reads aggregates but no shipment; the platform admin manages accounts and may read
 everything. The live corridor state is for coordinators and the admin, and for operators
 limited to their own places. A shipment the caller may not see answers 404 (its existence is
@@ -127,6 +128,22 @@ def may_optimize(principal: Principal, caspian_ports: frozenset[str]) -> bool:
 def can_see_job(principal: Principal, job_org_id: int) -> bool:
     """Whether the caller may read a job: its organization's, or any for coordinator/admin."""
     return principal.role in OPTIMIZER_ROLES or principal.org_id == job_org_id
+
+
+def can_report_at(principal: Principal, location: str) -> bool:
+    """Whether the caller may report an event at ``location``: operators only in their segment.
+
+    An operator reporting elsewhere could close another operator's legs (a port posting an
+    arrival at the far end of the corridor), so such an event is refused, not stored.
+    """
+    return principal.role is not Role.operator or location in principal.places
+
+
+def segment_error(principal: Principal, location: str) -> str:
+    """Why :func:`can_report_at` refused, naming the place and the caller's places."""
+    places = ", ".join(sorted(principal.places)) or "none"
+    return (f"location {location} is outside your organization's segment (its places: "
+            f"{places}); report events only at your own places")
 
 
 def visible_org_ids(principal: Principal) -> Iterable[int] | None:

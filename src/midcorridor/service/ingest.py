@@ -1,8 +1,9 @@
 """Idempotent event ingestion keyed by (reporting organization, client event id).
 
 One call handles one or many events in the caller's transaction: duplicates are answered from
-the stored row, events on shipments the caller may not report on are rejected, events at a
-place off the planned route are stored and flagged. Every touched shipment then gets its ETA
+the stored row, events on shipments the caller may not report on, or (operators) at a place
+outside the caller's segment, are rejected, events at a place off the planned route are stored
+and flagged. Every touched shipment then gets its ETA
 recomputed (history kept), a slip alert if due, and a delivery for each subscription.
 """
 
@@ -108,6 +109,11 @@ def ingest(
             message = (f"role {principal.role.value} may not report "
                        f"{item.event_type.value} events")
             slots.append(Outcome(item.event_id, "rejected", error=message, http_status=403))
+            continue
+        if not access.can_report_at(principal, item.location):
+            slots.append(Outcome(item.event_id, "rejected",
+                                 error=access.segment_error(principal, item.location),
+                                 http_status=403))
             continue
         new_rows.append(_row(principal, item, shipment, digest, now, places or set()))
         _advance(shipment, item, now)

@@ -5,12 +5,22 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from starlette.exceptions import HTTPException
+
 Scope = dict[str, Any]
 Message = dict[str, Any]
 
 
-class _TooLarge(Exception):
-    pass
+class _TooLarge(HTTPException):
+    """Raised while the body streams in: FastAPI passes HTTP exceptions on to their handler,
+    so a chunked body over the limit is a 413 like a declared one."""
+
+    def __init__(self, max_bytes: int):
+        super().__init__(413, too_large(max_bytes))
+
+
+def too_large(max_bytes: int) -> str:
+    return f"request body larger than {max_bytes} bytes"
 
 
 class BodySizeLimit:
@@ -42,7 +52,7 @@ class BodySizeLimit:
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.max_bytes:
-                    raise _TooLarge
+                    raise _TooLarge(self.max_bytes)
             return message
 
         async def tracking_send(message: Message) -> None:
@@ -58,7 +68,7 @@ class BodySizeLimit:
                 await self._reject(send)
 
     async def _reject(self, send: Any) -> None:
-        body = json.dumps({"detail": f"request body larger than {self.max_bytes} bytes"}).encode()
+        body = json.dumps({"detail": too_large(self.max_bytes), "errors": []}).encode()
         await send({"type": "http.response.start", "status": 413,
                     "headers": [(b"content-type", b"application/json"),
                                 (b"content-length", str(len(body)).encode())]})

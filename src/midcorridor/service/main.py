@@ -4,38 +4,18 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
 
-from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi import FastAPI
 from fastapi.routing import APIRoute
-from sqlalchemy.exc import IntegrityError, OperationalError
 
-from midcorridor.errors import (
-    InputError,
-    MidcorridorError,
-    NoRouteError,
-    UnknownPlaceError,
-)
+from midcorridor.service import http_errors
 from midcorridor.service.db.engine import Database
-from midcorridor.service.jobs import JobLimitReached
 from midcorridor.service.limits import BodySizeLimit
 from midcorridor.service.migrations import upgrade
-from midcorridor.service.planning import PlannerUnavailable
 from midcorridor.service.routes import api_router
 from midcorridor.service.routes.events import group_commit
 from midcorridor.service.settings import Settings
 from midcorridor.service.token_cache import TokenCache
-
-# Domain errors map to HTTP once, here.
-_STATUS: tuple[tuple[type[Exception], int], ...] = (
-    (JobLimitReached, 429),
-    (PlannerUnavailable, 503),
-    (InputError, 422),
-    (UnknownPlaceError, 422),
-    (NoRouteError, 422),
-    (MidcorridorError, 400),
-)
 
 
 def _unique_id(route: APIRoute) -> str:
@@ -72,24 +52,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.group_commit = group_commit(db, settings)
     app.include_router(api_router)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
-
-    async def domain_error(_request: Request, exc: Exception) -> JSONResponse:
-        for kind, code in _STATUS:
-            if isinstance(exc, kind):
-                headers = {"Retry-After": "30"} if code == 429 else None
-                return JSONResponse({"detail": str(exc)}, status_code=code, headers=headers)
-        return JSONResponse({"detail": str(exc)}, status_code=400)
-
-    async def conflict(_request: Request, _exc: Exception) -> JSONResponse:
-        return JSONResponse({"detail": "conflicts with stored data; retry"}, status_code=409)
-
-    async def busy(_request: Request, exc: Exception) -> JSONResponse:
-        return JSONResponse({"detail": f"database busy; retry ({type(exc).__name__})"},
-                            status_code=503, headers={"Retry-After": "1"})
-
-    handlers: dict[Any, Any] = {
-        MidcorridorError: domain_error, IntegrityError: conflict, OperationalError: busy,
-    }
-    for kind, handler in handlers.items():
-        app.add_exception_handler(kind, handler)
+    http_errors.install(app)
     return app

@@ -11,6 +11,8 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
+from pydantic import ValidationError
+
 from midcorridor.errors import InputError, MidcorridorError
 from midcorridor.service.jobs import JobContext, parse_params, register_job_kind
 from midcorridor.service.schemas import CrossingPublic, CrossingRequest, LegIn
@@ -58,16 +60,22 @@ def plan_options(
         kwargs["cargo"] = cargo_cls(teu=teu)
     result = module.plan(network, origin, destination, **kwargs)
     options = []
-    for option in list(result.options)[:limit]:
-        options.append([
-            LegIn.model_validate({
-                "origin": leg.origin, "destination": leg.destination, "mode": str(leg.mode),
-                "planned_depart": leg.depart, "planned_arrive": leg.arrive,
-                "distance_km": getattr(leg, "distance_km", None),
-                "link_id": getattr(leg, "link_id", None),
-            })
-            for leg in option.legs
-        ])
+    try:
+        for option in list(result.options)[:limit]:
+            options.append([
+                LegIn.model_validate({
+                    "origin": leg.origin, "destination": leg.destination, "mode": str(leg.mode),
+                    "planned_depart": leg.depart, "planned_arrive": leg.arrive,
+                    "distance_km": getattr(leg, "distance_km", None),
+                    "link_id": getattr(leg, "link_id", None),
+                })
+                for leg in option.legs
+            ])
+    except ValidationError as exc:  # e.g. a route that would end after the last service year
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise InputError(f"depart: the planned route cannot be stored ({where}: "
+                         f"{first['msg'].removeprefix('Value error, ')})") from None
     if not options:
         raise InputError(f"the planner found no route from {origin} to {destination}")
     return options

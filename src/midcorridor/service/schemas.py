@@ -7,10 +7,12 @@ from enum import StrEnum
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     AwareDatetime,
     BaseModel,
     ConfigDict,
     Field,
+    Strict,
     StringConstraints,
     ValidationInfo,
     field_validator,
@@ -25,8 +27,30 @@ Locode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}[A-Z0-9]{3}$")]
 # Planned legs may pass through network nodes that are not LOCODEs (e.g. sea waypoints).
 NodeId = Annotated[str, StringConstraints(pattern=r"^[A-Z0-9][A-Za-z0-9_.-]{1,9}$")]
 Text100 = Annotated[str, StringConstraints(max_length=100)]
+# Numbers are JSON numbers: ``true`` is not 1 and ``"5"`` is not 5 (strict, no coercion).
 # Database ids fit a 32-bit signed integer on every backend.
-Id = Annotated[int, Field(ge=1, le=2**31 - 1)]
+Id = Annotated[int, Strict(), Field(ge=1, le=2**31 - 1)]
+Flag = Annotated[bool, Strict()]
+
+# Every timestamp the service stores or plans with lies in these years (UTC): enough for any
+# real shipment, and far from the ends of the datetime range, so offsets and delays added to
+# it can never overflow.
+FIRST_YEAR, LAST_YEAR = 2000, 2099
+
+
+def _in_service_years(value: datetime) -> datetime:
+    try:
+        year = value.astimezone(UTC).year
+    except OverflowError:  # e.g. 0001-01-01T00:00:00+14:00 is before year 1 in UTC
+        year = 0
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise ValueError(f"must be between the years {FIRST_YEAR} and {LAST_YEAR} (UTC)")
+    return value
+
+
+Instant = Annotated[AwareDatetime, AfterValidator(_in_service_years)]
+# A planned route longer than this is a typing error, not a plan.
+MAX_PLAN_DAYS = 366
 ClientEventId = Annotated[
     str, StringConstraints(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_.:/-]+$")
 ]
@@ -88,7 +112,7 @@ class UserCreate(BaseModel):
     org_id: Id
     email: Annotated[str, StringConstraints(pattern=r"^[^@\s]{1,64}@[^@\s]{1,189}$")]
     name: Annotated[str, StringConstraints(max_length=200)] = ""
-    is_admin: bool = False
+    is_admin: Flag = False
 
 
 class UserPublic(BaseModel):
@@ -134,9 +158,9 @@ class LegIn(BaseModel):
     origin: NodeId
     destination: NodeId
     mode: Literal["rail", "road", "sea", "ferry"]
-    planned_depart: AwareDatetime
-    planned_arrive: AwareDatetime
-    distance_km: Annotated[float, Field(ge=0, le=50_000)] | None = None
+    planned_depart: Instant
+    planned_arrive: Instant
+    distance_km: Annotated[float, Strict(), Field(ge=0, le=50_000)] | None = None
     link_id: Text100 | None = None
 
     @model_validator(mode="after")
@@ -151,9 +175,9 @@ class LegPublic(LegIn):
 
 
 class CargoIn(BaseModel):
-    units: Annotated[int, Field(ge=0, le=100_000)] = 0
-    weight_kg: Annotated[float, Field(ge=0, le=1e8)] = 0.0
-    teu: Annotated[float, Field(ge=0, le=100_000)] = 0.0
+    units: Annotated[int, Strict(), Field(ge=0, le=100_000)] = 0
+    weight_kg: Annotated[float, Strict(), Field(ge=0, le=1e8)] = 0.0
+    teu: Annotated[float, Strict(), Field(ge=0, le=100_000)] = 0.0
     containers: list[str] = Field(default_factory=list, max_length=1000)
 
     @field_validator("containers")
@@ -170,9 +194,9 @@ class ShipmentCreate(BaseModel):
     destination: NodeId
     cargo: CargoIn = Field(default_factory=CargoIn)
     legs: list[LegIn] | None = Field(default=None, max_length=200)
-    plan: bool = False
-    depart: AwareDatetime | None = None
-    alert_threshold_h: Annotated[float, Field(gt=0, le=24 * 365)] | None = None
+    plan: Flag = False
+    depart: Instant | None = None
+    alert_threshold_h: Annotated[float, Strict(), Field(gt=0, le=24 * 365)] | None = None
 
     @model_validator(mode="after")
     def _route_is_consistent(self) -> ShipmentCreate:
@@ -193,6 +217,12 @@ class ShipmentCreate(BaseModel):
                 raise ValueError(f"legs[{i + 1}].origin must equal legs[{i}].destination")
             if b.planned_depart < a.planned_arrive:
                 raise ValueError(f"legs[{i + 1}] departs before legs[{i}] arrives")
+        days = (self.legs[-1].planned_arrive - self.legs[0].planned_depart).total_seconds() / 86400
+        if days > MAX_PLAN_DAYS:
+            raise ValueError(
+                f"the planned legs span {days:.0f} days (legs[0].planned_depart to "
+                f"legs[{len(self.legs) - 1}].planned_arrive); a route may span at most "
+                f"{MAX_PLAN_DAYS} days")
         return self
 
 
@@ -237,7 +267,7 @@ class EventCreate(BaseModel):
     event_type: EventType
     event_code: Annotated[str, StringConstraints(min_length=4, max_length=4)]
     classifier: Literal["ACT", "EST", "PLN"] = "ACT"
-    event_time: AwareDatetime
+    event_time: Instant
     location: Locode
     vehicle: Text100 = ""
     mode: Literal["rail", "road", "sea", "ferry"] | None = None
@@ -273,8 +303,6 @@ class EventCreate(BaseModel):
         limit = datetime.now(UTC) + timedelta(hours=1)
         if info.data.get("classifier", "ACT") == "ACT" and value > limit:
             raise ValueError("an actual (ACT) event cannot happen in the future")
-        if value.year < 2000 or value.year > 2100:
-            raise ValueError("event_time must be between the years 2000 and 2100")
         return value
 
 
@@ -453,8 +481,8 @@ class DwellPublic(BaseModel):
 class PlanRequest(BaseModel):
     origin: Annotated[str, StringConstraints(min_length=2, max_length=100)]
     destination: Annotated[str, StringConstraints(min_length=2, max_length=100)]
-    depart: AwareDatetime
-    teu: Annotated[float, Field(gt=0, le=10_000)] = 1.0
+    depart: Instant
+    teu: Annotated[float, Strict(), Field(gt=0, le=10_000)] = 1.0
 
 
 class PlanPublic(BaseModel):
@@ -464,10 +492,10 @@ class PlanPublic(BaseModel):
 class CrossingRequest(BaseModel):
     """A seeded crossing instance generated from the data set, solved within the time limit."""
 
-    days: Annotated[float, Field(ge=1, le=14)] = 7.0
-    seed: Annotated[int, Field(ge=0, le=2**31 - 1)] = 0
+    days: Annotated[float, Strict(), Field(ge=1, le=14)] = 7.0
+    seed: Annotated[int, Strict(), Field(ge=0, le=2**31 - 1)] = 0
     mode: Literal["assignment", "rotation"] = "assignment"
-    time_limit_s: Annotated[float, Field(gt=0, le=30)] = 5.0
+    time_limit_s: Annotated[float, Strict(), Field(gt=0, le=30)] = 5.0
 
 
 class CrossingFigures(BaseModel):

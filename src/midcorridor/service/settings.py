@@ -35,6 +35,9 @@ class Settings:
     delivery_max_attempts: int = 6
     delivery_backoff_s: float = 5.0
     delivery_timeout_s: float = 5.0
+    # Callbacks go only to public addresses; this also admits loopback (tests, a receiver on
+    # the same machine). Private, link-local and metadata addresses are always refused.
+    callback_allow_loopback: bool = False
     sqlite_synchronous: str = "NORMAL"
     background: bool = True
     # A token's principal is reused for this long (0: look it up on every request).

@@ -24,6 +24,7 @@ import httpx
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
+from midcorridor.service.callbacks import CallbackRefused, post_callback
 from midcorridor.service.db.engine import Database, after_commit, database_of
 from midcorridor.service.db.models import Delivery, Event, Subscription
 from midcorridor.service.queue import job_queue
@@ -138,7 +139,9 @@ def due_subscriptions(db: Database, *, now: datetime) -> list[int]:
 
 
 def _send(client: httpx.Client, url: str, secret: str, delivery_id: int, public: EventPublic,
-          now: datetime) -> tuple[int | None, str]:
+          now: datetime, *, allow_loopback: bool) -> tuple[int | None, str]:
+    """One attempt. The callback URL is checked again first (see
+    :mod:`midcorridor.service.callbacks`): a refused one is a failed attempt, nothing sent."""
     body = json.dumps(
         {"delivery_id": delivery_id, "event": public.model_dump(mode="json")},
         separators=(",", ":"),
@@ -149,7 +152,10 @@ def _send(client: httpx.Client, url: str, secret: str, delivery_id: int, public:
         "X-Midcorridor-Delivery": str(delivery_id),
     }
     try:
-        response = client.post(url, content=body, headers=headers)
+        response = post_callback(client, url, content=body, headers=headers,
+                                 allow_loopback=allow_loopback)
+    except CallbackRefused as exc:
+        return None, f"refused: {exc}"[:500]
     except httpx.HTTPError as exc:
         return None, f"{type(exc).__name__}: {exc}"[:500]
     return response.status_code, "" if response.is_success else f"HTTP {response.status_code}"
@@ -207,7 +213,8 @@ def deliver_subscription(
             with db.write() as session:
                 session.execute(update(Subscription).where(Subscription.id == subscription_id)
                                 .values(delivery_lease_until=at + timedelta(seconds=lease_s)))
-        code, error = _send(client, url, secret, delivery_id, public, at)
+        code, error = _send(client, url, secret, delivery_id, public, at,
+                            allow_loopback=db.settings.callback_allow_loopback)
         attempted += 1
         with db.write() as session:
             delivery = session.get(Delivery, delivery_id)

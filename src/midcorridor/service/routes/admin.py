@@ -35,8 +35,9 @@ from midcorridor.service.schemas import (
     UserPublic,
     UsersPublic,
 )
+from midcorridor.service.strict_json import StrictJsonRoute
 
-router = APIRouter(tags=["admin"])
+router = APIRouter(route_class=StrictJsonRoute, tags=["admin"])
 admin_only = [require(Action.manage_accounts)]
 
 

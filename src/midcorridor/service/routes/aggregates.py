@@ -8,8 +8,9 @@ from midcorridor.service import aggregates
 from midcorridor.service.access import Action
 from midcorridor.service.deps import SessionDep, require, utcnow
 from midcorridor.service.schemas import DwellPublic, PortQueuesPublic
+from midcorridor.service.strict_json import StrictJsonRoute
 
-router = APIRouter(prefix="/aggregates", tags=["aggregates"],
+router = APIRouter(route_class=StrictJsonRoute, prefix="/aggregates", tags=["aggregates"],
                    dependencies=[require(Action.read_aggregates)])
 
 

@@ -19,8 +19,9 @@ from midcorridor.service.deps import (
 from midcorridor.service.routes.shipments import alert_public
 from midcorridor.service.schemas import AlertsPublic
 from midcorridor.service.shipments import visible_query
+from midcorridor.service.strict_json import StrictJsonRoute
 
-router = APIRouter(prefix="/alerts", tags=["alerts"])
+router = APIRouter(route_class=StrictJsonRoute, prefix="/alerts", tags=["alerts"])
 Reader = require(Action.read_shipments)
 
 

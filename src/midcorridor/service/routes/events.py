@@ -13,6 +13,7 @@ from midcorridor.service.access import Action, Principal
 from midcorridor.service.db.engine import Database
 from midcorridor.service.deps import DbDep, SettingsDep, require, utcnow
 from midcorridor.service.group_commit import GroupCommit
+from midcorridor.service.http_errors import answers
 from midcorridor.service.schemas import (
     BulkEventsCreate,
     BulkItem,
@@ -21,9 +22,10 @@ from midcorridor.service.schemas import (
     EventPublic,
 )
 from midcorridor.service.settings import Settings
+from midcorridor.service.strict_json import StrictJsonRoute
 from midcorridor.service.webhooks import event_public
 
-router = APIRouter(prefix="/events", tags=["events"])
+router = APIRouter(route_class=StrictJsonRoute, prefix="/events", tags=["events"])
 Poster = require(Action.post_event)
 
 
@@ -57,7 +59,8 @@ def group_commit(db: Database, settings: Settings) -> GroupCommit:
     return GroupCommit(lambda items: list(ingest_items(db, settings, items)))
 
 
-@router.post("", status_code=201, responses={200: {"description": "Already stored (replay)"}})
+@router.post("", status_code=201,
+             responses={200: {"description": "Already stored (replay)"}, **answers(404)})
 def post_event(
     body: EventCreate, request: Request, response: Response, db: DbDep, settings: SettingsDep,
     principal: Principal = Poster,

@@ -8,8 +8,9 @@ from sqlalchemy import text
 from midcorridor.service.deps import SessionDep
 from midcorridor.service.planning import planner_module
 from midcorridor.service.schemas import HealthPublic
+from midcorridor.service.strict_json import StrictJsonRoute
 
-router = APIRouter(tags=["health"])
+router = APIRouter(route_class=StrictJsonRoute, tags=["health"])
 
 
 @router.get("/health")

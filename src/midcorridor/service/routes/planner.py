@@ -7,6 +7,7 @@ from fastapi import APIRouter, HTTPException, Response, status
 from midcorridor.service import planning
 from midcorridor.service.access import Action, Principal, may_optimize
 from midcorridor.service.deps import CurrentPrincipal, WriteSessionDep, require
+from midcorridor.service.http_errors import answers
 from midcorridor.service.jobs import submit_job
 from midcorridor.service.schemas import (
     CrossingRequest,
@@ -14,12 +15,14 @@ from midcorridor.service.schemas import (
     PlanPublic,
     PlanRequest,
 )
+from midcorridor.service.strict_json import StrictJsonRoute
 
-router = APIRouter(tags=["planner"])
+router = APIRouter(tags=["planner"], route_class=StrictJsonRoute)
 Planner = require(Action.plan)
 
 
-@router.post("/planner/plan", responses={503: {"description": "Planner not available"}})
+@router.post("/planner/plan",
+             responses={503: {"description": "Planner not available"}, **answers(400)})
 def plan(body: PlanRequest, principal: Principal = Planner) -> PlanPublic:
     """Planned legs of the best route options between two places."""
     options = planning.plan_options(body.origin, body.destination, body.depart, body.teu)

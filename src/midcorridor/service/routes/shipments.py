@@ -23,9 +23,10 @@ from midcorridor.service.schemas import (
     ShipmentPublic,
     ShipmentsPublic,
 )
+from midcorridor.service.strict_json import StrictJsonRoute
 from midcorridor.service.webhooks import event_public
 
-router = APIRouter(prefix="/shipments", tags=["shipments"])
+router = APIRouter(route_class=StrictJsonRoute, prefix="/shipments", tags=["shipments"])
 Reader = require(Action.read_shipments)
 Creator = require(Action.create_shipment)
 

@@ -8,9 +8,19 @@ from fastapi import APIRouter, HTTPException, Query
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from midcorridor.service import callbacks
 from midcorridor.service.access import Action, Principal
 from midcorridor.service.db.models import Delivery, Subscription
-from midcorridor.service.deps import MAX_SKIP, PathId, SessionDep, WriteSessionDep, require, utcnow
+from midcorridor.service.deps import (
+    MAX_SKIP,
+    PathId,
+    SessionDep,
+    SettingsDep,
+    WriteSessionDep,
+    require,
+    utcnow,
+)
+from midcorridor.service.http_errors import answers
 from midcorridor.service.routes.shipments import visible_or_404
 from midcorridor.service.schemas import (
     DeliveriesPublic,
@@ -20,8 +30,9 @@ from midcorridor.service.schemas import (
     SubscriptionPublic,
     SubscriptionsPublic,
 )
+from midcorridor.service.strict_json import StrictJsonRoute
 
-router = APIRouter(prefix="/subscriptions", tags=["subscriptions"])
+router = APIRouter(route_class=StrictJsonRoute, prefix="/subscriptions", tags=["subscriptions"])
 Subscriber = require(Action.subscribe)
 
 
@@ -38,12 +49,14 @@ def _own_or_404(session: Session, principal: Principal, subscription_id: int) ->
     return sub
 
 
-@router.post("", status_code=201)
+@router.post("", status_code=201, responses=answers(404))
 def create_subscription(
-    body: SubscriptionCreate, session: WriteSessionDep, principal: Principal = Subscriber,
+    body: SubscriptionCreate, session: WriteSessionDep, settings: SettingsDep,
+    principal: Principal = Subscriber,
 ) -> SubscriptionCreated:
-    """Register a callback URL for a shipment's future events."""
+    """Register a callback URL (http or https, at a public address) for a shipment's events."""
     visible_or_404(session, principal, body.shipment_id)
+    callbacks.check(body.callback_url, allow_loopback=settings.callback_allow_loopback)
     sub = Subscription(org_id=principal.org_id, shipment_id=body.shipment_id,
                        callback_url=body.callback_url,
                        secret=body.secret or secrets.token_urlsafe(24), active=True,
