@@ -5,12 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from fastapi import APIRouter, Query
-from pydantic import AwareDatetime
 
 from midcorridor.service import corridor
 from midcorridor.service.access import Action, Principal, Role
 from midcorridor.service.deps import SessionDep, require, utcnow
-from midcorridor.service.schemas import CorridorStatePublic
+from midcorridor.service.schemas import CorridorStatePublic, Instant
 
 router = APIRouter(prefix="/corridor", tags=["corridor"])
 WINDOW_H = 72.0
@@ -22,7 +21,7 @@ Moment = Query(None, description="The moment (ISO 8601 with a time zone); defaul
 def read_state(
     session: SessionDep,
     principal: Principal = Reader,
-    at: AwareDatetime | None = Moment,
+    at: Instant | None = Moment,
 ) -> CorridorStatePublic:
     """Units waiting at each Caspian port by unit type, due in the next 72 h, each vessel's
     last known status and the shipments on each leg; operators see their own places."""
