@@ -113,6 +113,9 @@ def test_extreme_timestamps_name_the_field(client: TestClient, world: World, whe
     r = client.post("/planner/plan", json=plan, headers=world.auth("shipper"))
     assert [p["field"] for p in _assert_error_shape(r, 422)["errors"]] == ["depart"]
 
+    r = client.get("/corridor/state", params={"at": when}, headers=world.auth("admin"))
+    assert [p["field"] for p in _assert_error_shape(r, 422)["errors"]] == ["query.at"]
+
     planned = shipment_body(legs=None, plan=True, depart=when)
     r = client.post("/shipments", json=planned, headers=world.auth("shipper"))
     assert "depart" in [p["field"] for p in _assert_error_shape(r, 422)["errors"]]
