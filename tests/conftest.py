@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -27,3 +29,20 @@ def corridor_minimal(corridor_minimal_dir: Path) -> Network:
 def corridor() -> Network:
     """The packaged corridor data set."""
     return load_network()
+
+
+def assert_one_line_error(result: Any, needle: str) -> None:
+    """A CLI run ended as a user mistake should: exit status 1 through ``typer.Exit`` (so no
+    exception escaped; under CliRunner an escaped one also exits 1 but prints nothing), one
+    line on standard error, containing ``needle``."""
+    assert result.exit_code == 1, result.output
+    assert isinstance(result.exception, SystemExit), repr(result.exception)
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, result.stderr
+    assert needle in lines[0], lines[0]
+
+
+@pytest.fixture(scope="session")
+def one_line_error() -> Callable[[Any, str], None]:
+    """:func:`assert_one_line_error`, for tests of the command line."""
+    return assert_one_line_error

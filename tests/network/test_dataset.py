@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from midcorridor.network import Mode, Network, find_place, summarize
+from midcorridor.network.places import normalize
 
 
 def test_size_and_coverage(corridor: Network) -> None:
@@ -29,7 +30,14 @@ def test_size_and_coverage(corridor: Network) -> None:
         "Urumqi",
         "Lianyungang",
     ):
-        find_place(corridor, name)
+        node = find_place(corridor, name)
+        # The place found is the one asked for, by its name or one of its aliases.
+        names = {node.name, *node.aliases, node.name.split(" (")[0]}
+        assert any(normalize(name) == normalize(n) for n in names), (name, node.id, names)
+    caspian = {find_place(corridor, n).id for n in ("Aktau", "Kuryk", "Alat", "Turkmenbashi")}
+    assert len(caspian) == 4
+    assert any(link.mode is Mode.FERRY and {link.origin, link.destination} <= caspian
+               for link in corridor.links), "no ferry link between two Caspian ports"
 
 
 def test_every_figure_has_provenance(corridor: Network) -> None:

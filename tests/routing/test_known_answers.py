@@ -147,9 +147,11 @@ def test_no_route_message_says_what_to_change() -> None:
 
 
 def test_unknown_place_suggests_names() -> None:
-    """A misspelt place raises UnknownPlaceError with suggestions."""
-    with pytest.raises(UnknownPlaceError):
+    """A misspelt place raises UnknownPlaceError suggesting the place meant."""
+    with pytest.raises(UnknownPlaceError) as caught:
         plan(port_network(), "AAAAB", "QQQQQ", cargo=Cargo(1), depart=MONDAY)
+    assert caught.value.query == "AAAAB"
+    assert any("AAAAA" in s for s in caught.value.suggestions), caught.value.suggestions
 
 
 def test_same_answer_twice() -> None:

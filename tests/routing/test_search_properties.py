@@ -6,7 +6,7 @@ import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -151,8 +151,7 @@ def test_matches_brute_force(net: Network, depart: datetime) -> None:
 def test_avoided_countries_never_appear(net: Network, depart: datetime, country: str) -> None:
     """No leg of any option touches an avoided country (or NoRouteError says why)."""
     ids = [i for i in net.nodes if not i.startswith(country)]
-    if len(ids) < 2:
-        return
+    assume(len(ids) >= 2)
     try:
         result = plan(net, ids[0], ids[-1], cargo=Cargo(1), depart=depart,
                       avoid_countries=[country])

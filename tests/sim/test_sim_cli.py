@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -94,11 +96,11 @@ def test_compare_shows_paired_differences(short_baseline: Path, tmp_path: Path) 
         (["compare", "only-one.yaml"], "two or more scenario files"),
     ],
 )
-def test_bad_input_is_one_line_error(args: list[str], message: str) -> None:
+def test_bad_input_is_one_line_error(
+    args: list[str], message: str, one_line_error: Callable[[Any, str], None]
+) -> None:
     """Missing files and a lonely compare give one error line and exit status 1."""
-    result = _invoke(*args)
-    assert result.exit_code == 1
-    assert message in result.output and "Traceback" not in result.output
+    one_line_error(_invoke(*args), message)
 
 
 def test_bad_field_names_file_and_field(tmp_path: Path) -> None:

@@ -53,10 +53,11 @@ def test_missing_and_broken_files_are_input_errors(tmp_path):
 
 
 def test_unknown_place_suggests_names(doc, make_network):
-    """A misspelt origin raises UnknownPlaceError with suggestions."""
+    """A misspelt origin raises UnknownPlaceError suggesting the place meant."""
     doc["demand"]["streams"][0]["origin"] = "Beinue"
-    with pytest.raises(UnknownPlaceError):
+    with pytest.raises(UnknownPlaceError) as caught:
         build_model(make_network(), parse_scenario(doc))
+    assert any("KZBEY" in s for s in caught.value.suggestions), caught.value.suggestions
 
 
 def test_build_compiles_route_fleet_and_added_ships(doc, make_network):
