@@ -38,7 +38,9 @@ class ServerProcess:
 
     def start(self, timeout_s: float = 30.0) -> None:
         env = dict(os.environ, MIDCORRIDOR_DATABASE_URL=self.database_url,
-                   MIDCORRIDOR_BACKGROUND="false", **self.env)
+                   MIDCORRIDOR_BACKGROUND="false",
+                   MIDCORRIDOR_CALLBACK_ALLOW_LOOPBACK="true",  # the tests' receivers
+                   **self.env)
         argv = [sys.executable, "-m", "uvicorn", "--factory",
                 "midcorridor.service.main:create_app", "--host", "127.0.0.1",
                 "--port", str(self.port), "--log-level", "warning", "--no-access-log"]

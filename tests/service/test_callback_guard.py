@@ -3,14 +3,13 @@ at each delivery. Checked by refusal only: nothing here is ever sent to a privat
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import httpx
 import pytest
 from fastapi.testclient import TestClient
+from receiver import Receiver
 from service_factories import START, World, event
 
 from midcorridor.service import callbacks, webhooks
@@ -121,34 +120,15 @@ def test_subscription_to_a_private_address_is_a_422(
     assert "callback_url" in r.json()["detail"]
 
 
-class _Counter(ThreadingHTTPServer):
-    def __init__(self) -> None:
-        self.hits = 0
-        super().__init__(("127.0.0.1", 0), _Count)
-
-
-class _Count(BaseHTTPRequestHandler):
-    def do_POST(self) -> None:  # noqa: N802
-        self.server.hits += 1  # type: ignore[attr-defined]
-        self.send_response(204)
-        self.end_headers()
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
 def test_delivery_checks_the_address_again(
     client: TestClient, db: Database, world: World, settings: Settings
 ) -> None:
     """A subscription accepted earlier is refused at delivery once its address is no longer
     allowed: nothing is sent and the log says why."""
-    server = _Counter()
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    server = Receiver().start()
     try:
-        url = f"http://127.0.0.1:{server.server_address[1]}/hook"
         sub = client.post("/subscriptions", headers=world.auth("shipper"), json={
-            "shipment_id": world.shipment_id, "callback_url": url}).json()
+            "shipment_id": world.shipment_id, "callback_url": server.url}).json()
         client.post("/events", headers=world.auth("operator"), json=event(
             "g-1", world.shipment_id, "DEPA", "KZAAU", START + timedelta(hours=122)))
         strict = Database(settings.replace(callback_allow_loopback=False))
@@ -159,10 +139,9 @@ def test_delivery_checks_the_address_again(
                                                  backoff_s=1.0)
         finally:
             strict.dispose()
-        assert attempted == 1 and server.hits == 0
+        assert attempted == 1 and server.received == []
     finally:
-        server.shutdown()
-        server.server_close()
+        server.close()
     log = client.get(f"/subscriptions/{sub['id']}/deliveries", headers=world.auth("shipper"))
     [delivery] = log.json()["data"]
     assert delivery["status"] == "failed"

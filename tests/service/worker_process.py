@@ -31,6 +31,7 @@ class WorkerProcess:
     def start(self) -> WorkerProcess:
         env = dict(os.environ, MIDCORRIDOR_DATABASE_URL=self.database_url,
                    MIDCORRIDOR_JOB_MODULES="job_kinds_for_tests",
+                   MIDCORRIDOR_CALLBACK_ALLOW_LOOPBACK="true",  # the tests' receivers
                    PYTHONPATH=os.pathsep.join([str(HERE), os.environ.get("PYTHONPATH", "")]),
                    **self.env)
         self.process = subprocess.Popen(

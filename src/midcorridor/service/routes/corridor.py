@@ -10,8 +10,9 @@ from midcorridor.service import corridor
 from midcorridor.service.access import Action, Principal, Role
 from midcorridor.service.deps import SessionDep, require, utcnow
 from midcorridor.service.schemas import CorridorStatePublic, Instant
+from midcorridor.service.strict_json import StrictJsonRoute
 
-router = APIRouter(prefix="/corridor", tags=["corridor"])
+router = APIRouter(prefix="/corridor", tags=["corridor"], route_class=StrictJsonRoute)
 WINDOW_H = 72.0
 Reader = require(Action.read_corridor)
 Moment = Query(None, description="The moment (ISO 8601 with a time zone); default now.")

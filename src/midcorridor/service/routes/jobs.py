@@ -8,8 +8,9 @@ from midcorridor.service.access import can_see_job
 from midcorridor.service.db.models import Job
 from midcorridor.service.deps import CurrentPrincipal, PathId, SessionDep
 from midcorridor.service.schemas import JobPublic
+from midcorridor.service.strict_json import StrictJsonRoute
 
-router = APIRouter(prefix="/jobs", tags=["jobs"])
+router = APIRouter(prefix="/jobs", tags=["jobs"], route_class=StrictJsonRoute)
 
 
 def job_public(job: Job) -> JobPublic:
