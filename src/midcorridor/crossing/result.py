@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -147,13 +148,14 @@ class CrossingPlan:
             "mode": self.mode,
             "status": self.status,
             "objective": round(self.objective, 3),
-            "bound": round(self.bound, 3),
-            "gap": round(self.gap, 6),
+            "bound": _finite(self.bound, 3),
+            "gap": _finite(self.gap, 6),
             "seconds": round(self.seconds, 3),
             **{k: v for k, v in self.figures.to_dict().items() if k != "objective"},
             "mean_wait_reduction": round(self.mean_wait_reduction, 4),
             "fifo": self.fifo.to_dict(),
             "notes": list(self.notes),
+            **({"plan_from": self.extra["plan"]} if "plan" in self.extra else {}),
             "assignments": [
                 {"booking": a.booking, "sailing": a.sailing, "units": a.units}
                 for a in self.assignments
@@ -184,6 +186,11 @@ class CrossingPlan:
                     "arrival": "",
                 })
         return rows
+
+
+def _finite(value: float, digits: int) -> float | None:
+    """``value`` rounded, or ``None`` when there is none (no bound proved: gap unknown)."""
+    return round(value, digits) if math.isfinite(value) else None
 
 
 def sailing_record(s: Sailing) -> dict[str, Any]:

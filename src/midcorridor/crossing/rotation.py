@@ -6,15 +6,23 @@ out, by waiting a step or by a voyage (an integer column: how many of the class 
 Berths limit how many vessels are in a port call (one handling time, unloading and loading
 together: see :mod:`timegrid`) at a port in a step. The cargo part
 (:mod:`cargo`) is shared with assignment mode, with each voyage's deck opened only as many
-times as vessels make it. The MILP is warm-started from first come, first served on the same
-grid and solved in two phases (voyages with divisible cargo relaxed, which gives the bound;
-then the cargo in whole units for those voyages). The class flows are split back into one
-rotation per vessel and each voyage's cargo packed onto its vessels' decks. FIFO's plan is
-kept whenever the optimizer's is not better.
+times as vessels make it.
+
+The solve has three stages. A rolling horizon builds a start: window after window of
+``WINDOW_H`` hours, the voyages starting in the window are integer, those in the following
+``LOOKAHEAD_H`` hours are relaxed and later ones are not allowed; each window's voyages are
+then fixed. The start is the better of that and first come, first served on the same grid.
+From it the whole MILP is solved in two phases (voyages with divisible cargo relaxed, which
+gives the bound; then the cargo in whole units for those voyages). The class flows are split
+back into one rotation per vessel and each voyage's cargo packed onto its vessels' decks.
+
+The bound is the relaxation's own dual bound, never adjusted to the plan; FIFO's plan is
+kept (and said so) whenever the optimizer's is not better.
 """
 
 from __future__ import annotations
 
+import math
 import time
 from collections import deque
 from dataclasses import replace
@@ -53,11 +61,23 @@ def _reachable(instance: CrossingInstance, grid: TimeGrid, cls: VesselClass
     return sorted(seen, key=lambda n: (n[1], n[0])), voyages
 
 
+WINDOW_H = 48.0  # rolling horizon: voyages decided per window
+LOOKAHEAD_H = 120.0  # ... looking this far beyond it with voyages relaxed
+ROLLING_SHARE = 0.5  # most of the time limit the rolling horizon may take
+
+
 def optimize_rotation(instance: CrossingInstance, *, step_h: float = 6.0,
                       time_limit: float = 60.0, mip_gap: float = 1e-3,
                       fifo_dwell_h: float = 24.0) -> CrossingPlan:
-    """Plan vessel rotations and loading for ``instance`` over its horizon."""
+    """Plan vessel rotations and loading for ``instance`` over its horizon.
+
+    The plan's ``bound`` is a lower bound on the best objective of any plan on the time grid
+    of ``step_h`` hours, as the solver proved it; ``gap`` compares the plan with it.
+    ``extra["plan"]`` says whether the plan is the optimizer's or FIFO's, ``extra["start"]``
+    which start the MILP was given.
+    """
     started = time.perf_counter()
+    deadline = started + time_limit
     grid = make_grid(instance, step_h)
     fifo_voyages, fifo_sailings, fifo = fifo_rotation(instance, grid, fifo_dwell_h)
     fifo_figures = evaluate(instance, fifo_sailings, fifo, count_sailings=True)
@@ -72,8 +92,15 @@ def optimize_rotation(instance: CrossingInstance, *, step_h: float = 6.0,
     start = cargo.start([replace(a, sailing=flow.class_voyage_id(a.sailing, class_of))
                          for a in fifo], model.num_col)
     flow.write_start(start, grid, classes, fifo_voyages)
-    out, method = _solve_two_phase(model, cargo, flow, start, started + time_limit, mip_gap)
-    notes: list[str] = [method]
+    start_from = "first come, first served"
+    rolling = rolling_start(model, cargo, flow, grid,
+                            started + ROLLING_SHARE * time_limit)
+    if rolling is not None and model.value(rolling) <= model.value(start) + 1e-6:
+        start, start_from = rolling, "rolling horizon"
+    out, method = _solve_two_phase(model, cargo, flow, start, deadline, mip_gap,
+                                   start_solved=start_from == "rolling horizon")
+    notes: list[str] = [method, f"start: {start_from}"]
+    plan_from = "optimizer"
     if out.values is not None:
         sailings, plan, lost = _read_plan(out.values, instance, grid, classes, flow, cargo)
         figures = evaluate(instance, sailings, plan, count_sailings=True)
@@ -82,27 +109,79 @@ def optimize_rotation(instance: CrossingInstance, *, step_h: float = 6.0,
                          "sailing together were split; they are left behind")
     if out.values is None or figures.objective > fifo_figures.objective + 1e-6:
         sailings, plan, figures = fifo_sailings, fifo, fifo_figures
+        plan_from = "fifo"
         notes.append("kept first come, first served (solver found nothing better)")
-    bound = min(out.bound, figures.objective)
-    gap = max(0.0, figures.objective - bound) / max(abs(figures.objective), 1e-9)
+    gap = plan_gap(figures.objective, out.bound)
     return CrossingPlan(
-        mode="rotation", status=out.status, objective=figures.objective, bound=bound, gap=gap,
-        figures=figures, fifo=fifo_figures,
+        mode="rotation", status=out.status, objective=figures.objective, bound=out.bound,
+        gap=gap, figures=figures, fifo=fifo_figures,
         sailings=tuple(sorted(sailings, key=lambda s: (s.departure, s.id))),
         assignments=tuple(plan), seconds=time.perf_counter() - started, notes=tuple(notes),
         extra={"step_h": step_h, "columns": model.num_col, "rows": model.num_row,
-               "vessel_classes": len(classes)},
+               "vessel_classes": len(classes), "plan": plan_from, "start": start_from},
     )
 
 
+def plan_gap(objective: float, bound: float) -> float:
+    """Relative gap between a plan's objective and a lower bound (``inf`` without a bound)."""
+    if not math.isfinite(bound):
+        return math.inf
+    return max(0.0, objective - bound) / max(abs(objective), 1e-9)
+
+
+def rolling_start(model: SparseModel, cargo: CargoColumns, flow: _FlowColumns,
+                  grid: TimeGrid, deadline: float) -> np.ndarray | None:
+    """A start for the whole MILP from a rolling horizon, or ``None`` if it ran out of time.
+
+    Window by window (``WINDOW_H``), the voyages starting in the window are integer, those in
+    the next ``LOOKAHEAD_H`` hours relaxed, later ones fixed at 0 (presolve drops them, so
+    each window is a small MILP) and earlier ones fixed as decided; the cargo is relaxed.
+    The voyages fixed, one last MILP loads the cargo as the whole MILP's phase 1 does.
+    """
+    window = max(1, round(WINDOW_H / grid.step_h))
+    ahead = max(1, round(LOOKAHEAD_H / grid.step_h))
+    z = np.array([flow.z_of[v.id] for v in flow.voyages], dtype=np.int64)
+    begins = np.array([v.start for v in flow.voyages], dtype=np.int64)
+    chosen = np.zeros(len(z))
+    # the cargo columns and the step each one's departure leaves at
+    goods = np.concatenate([cargo.x, cargo.load]).astype(np.int64)
+    leaves = np.rint(np.array([s.departure for s in cargo.slots]) / grid.step_h)
+    slot_of_arc = np.array([a.slot for a in cargo.arcs], dtype=np.int64)
+    goods_leave = np.concatenate([leaves[cargo.x_slot], leaves[slot_of_arc[cargo.load_arc]]])
+    loaded_so_far = np.zeros(len(goods))
+    windows = list(range(0, grid.steps, window))
+    for i, first in enumerate(windows):
+        end = first + window
+        done, later = begins < first, begins >= end + ahead
+        near = (begins >= end) & ~later
+        gone = goods_leave < first  # cargo on departures already decided stays as loaded
+        lp = model.to_lp(
+            fixed=np.concatenate([z[done], z[later], goods[gone]]),
+            fixed_values=np.concatenate([chosen[done], np.zeros(int(later.sum())),
+                                         loaded_so_far[gone]]),
+            continuous=np.concatenate([goods, z[near]]))
+        left = deadline - time.perf_counter()
+        out = solve(lp, time_limit=max(left / (len(windows) - i), 1.0), mip_gap=1e-2)
+        if out.values is None:
+            return None
+        mine = (begins >= first) & (begins < end)
+        chosen[mine] = np.rint(out.values[z[mine]])
+        loaded_so_far = out.values[goods]
+    loaded = solve(model.to_lp(fixed=z, fixed_values=chosen, continuous=cargo.divisible()),
+                   time_limit=max(deadline - time.perf_counter(), 1.0), mip_gap=1e-4)
+    return loaded.values
+
+
 def _solve_two_phase(model: SparseModel, cargo: CargoColumns, flow: _FlowColumns,
-                     start: np.ndarray, deadline: float, mip_gap: float
-                     ) -> tuple[Outcome, str]:
+                     start: np.ndarray, deadline: float, mip_gap: float,
+                     start_solved: bool = False) -> tuple[Outcome, str]:
     """Vessels first with divisible cargo relaxed (the bound), then the cargo in whole units.
 
     Phase 1 is the MILP with divisible cargo continuous: a relaxation, so its bound is valid,
     and much easier (the solver branches on voyages, not on units). Phase 2 fixes the voyages
     and solves the cargo with integrality, which is nearly always integral already.
+    A ``start_solved`` (a solution of phase 1 already) still gets its phase 2 when phase 1
+    runs out of time before taking it up.
     """
     divisible = cargo.divisible()
     relaxed, fixed = model.to_lp(continuous=divisible), flow.columns()
@@ -114,6 +193,8 @@ def _solve_two_phase(model: SparseModel, cargo: CargoColumns, flow: _FlowColumns
         first = solve(relaxed, start=start, time_limit=max(left - reserve, 1.0),
                       mip_gap=target)
         bound = max(bound, first.bound)
+        if first.values is None and start_solved and best is None:
+            first = replace(first, values=start, objective=model.value(start))
         if first.values is None:
             break
         values = first.values

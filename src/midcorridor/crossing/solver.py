@@ -108,6 +108,10 @@ class SparseModel:
     def cost(self) -> np.ndarray:
         return np.concatenate(self._cost) if self._cost else np.zeros(0)
 
+    def value(self, x: np.ndarray) -> float:
+        """The objective of column values ``x`` (the offset included)."""
+        return float(self.cost @ x) + self.offset
+
     @property
     def upper(self) -> np.ndarray:
         return np.concatenate(self._hi) if self._hi else np.zeros(0)
