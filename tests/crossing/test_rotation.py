@@ -73,3 +73,20 @@ def test_round_trip_pays_one_call_per_port(one_ferry_rotation, build):
     assert plan.fifo.objective == pytest.approx(1022.0)
     legs = sorted((s.origin, s.departure, s.arrival) for s in plan.sailings)
     assert legs == [("A", 6.0, 18.0), ("B", 24.0, 36.0)]
+
+
+def test_gap_without_a_bound_is_unknown_not_zero():
+    """No proved bound (the solver stopped before its first relaxation): the gap is
+    infinite and the JSON says null rather than a made-up number."""
+    from midcorridor.crossing.rotation import plan_gap
+
+    assert plan_gap(100.0, -float("inf")) == float("inf")
+    assert plan_gap(100.0, 90.0) == pytest.approx(0.1)
+    assert plan_gap(100.0, 100.0 + 1e-9) == 0.0
+
+
+def test_plan_says_whose_it_is(one_ferry_rotation):
+    plan = optimize_rotation(one_ferry_rotation, step_h=6.0)
+    assert plan.extra["plan"] == "optimizer"
+    assert plan.to_dict()["plan_from"] == "optimizer"
+    assert plan.to_dict()["bound"] == pytest.approx(plan.bound, abs=1e-3)

@@ -25,7 +25,7 @@ from __future__ import annotations
 import math
 import time
 from collections import deque
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -81,20 +81,14 @@ def optimize_rotation(instance: CrossingInstance, *, step_h: float = 6.0,
     grid = make_grid(instance, step_h)
     fifo_voyages, fifo_sailings, fifo = fifo_rotation(instance, grid, fifo_dwell_h)
     fifo_figures = evaluate(instance, fifo_sailings, fifo, count_sailings=True)
-    classes = vessel_classes(instance, grid)
-    model = SparseModel()
-    flow = _FlowColumns()
-    for cls in classes:
-        flow.add_class(model, instance, grid, cls)
-    _add_berths(model, instance, flow)
-    cargo = _add_cargo(model, instance, grid, classes, flow)
+    built = build_model(instance, grid)
+    model, flow, cargo, classes = built.model, built.flow, built.cargo, built.classes
     class_of = {v.id: cls for cls in classes for v in cls.members}
     start = cargo.start([replace(a, sailing=flow.class_voyage_id(a.sailing, class_of))
                          for a in fifo], model.num_col)
     flow.write_start(start, grid, classes, fifo_voyages)
     start_from = "first come, first served"
-    rolling = rolling_start(model, cargo, flow, grid,
-                            started + ROLLING_SHARE * time_limit)
+    rolling = rolling_start(built, grid, started + ROLLING_SHARE * time_limit)
     if rolling is not None and model.value(rolling) <= model.value(start) + 1e-6:
         start, start_from = rolling, "rolling horizon"
     out, method = _solve_two_phase(model, cargo, flow, start, deadline, mip_gap,
@@ -122,6 +116,28 @@ def optimize_rotation(instance: CrossingInstance, *, step_h: float = 6.0,
     )
 
 
+@dataclass(frozen=True)
+class RotationModel:
+    """The rotation MILP of one instance on one grid, with where its columns sit."""
+
+    model: SparseModel
+    flow: _FlowColumns
+    cargo: CargoColumns
+    classes: list[VesselClass]
+
+
+def build_model(instance: CrossingInstance, grid: TimeGrid) -> RotationModel:
+    """The MILP: one integer flow per vessel class, berths, and the cargo on class voyages."""
+    classes = vessel_classes(instance, grid)
+    model = SparseModel()
+    flow = _FlowColumns()
+    for cls in classes:
+        flow.add_class(model, instance, grid, cls)
+    _add_berths(model, instance, flow)
+    cargo = _add_cargo(model, instance, grid, classes, flow)
+    return RotationModel(model, flow, cargo, classes)
+
+
 def plan_gap(objective: float, bound: float) -> float:
     """Relative gap between a plan's objective and a lower bound (``inf`` without a bound)."""
     if not math.isfinite(bound):
@@ -129,17 +145,19 @@ def plan_gap(objective: float, bound: float) -> float:
     return max(0.0, objective - bound) / max(abs(objective), 1e-9)
 
 
-def rolling_start(model: SparseModel, cargo: CargoColumns, flow: _FlowColumns,
-                  grid: TimeGrid, deadline: float) -> np.ndarray | None:
+def rolling_start(built: RotationModel, grid: TimeGrid, deadline: float, *,
+                  window_h: float = WINDOW_H, lookahead_h: float = LOOKAHEAD_H
+                  ) -> np.ndarray | None:
     """A start for the whole MILP from a rolling horizon, or ``None`` if it ran out of time.
 
-    Window by window (``WINDOW_H``), the voyages starting in the window are integer, those in
-    the next ``LOOKAHEAD_H`` hours relaxed, later ones fixed at 0 (presolve drops them, so
+    Window by window (``window_h``), the voyages starting in the window are integer, those in
+    the next ``lookahead_h`` hours relaxed, later ones fixed at 0 (presolve drops them, so
     each window is a small MILP) and earlier ones fixed as decided; the cargo is relaxed.
     The voyages fixed, one last MILP loads the cargo as the whole MILP's phase 1 does.
     """
-    window = max(1, round(WINDOW_H / grid.step_h))
-    ahead = max(1, round(LOOKAHEAD_H / grid.step_h))
+    model, flow, cargo = built.model, built.flow, built.cargo
+    window = max(1, round(window_h / grid.step_h))
+    ahead = max(1, round(lookahead_h / grid.step_h))
     z = np.array([flow.z_of[v.id] for v in flow.voyages], dtype=np.int64)
     begins = np.array([v.start for v in flow.voyages], dtype=np.int64)
     chosen = np.zeros(len(z))
