@@ -8,7 +8,8 @@ together: see :mod:`timegrid`) at a port in a step. The cargo part
 (:mod:`cargo`) is shared with assignment mode, with each voyage's deck opened only as many
 times as vessels make it.
 
-The solve has three stages. A rolling horizon builds a start: window after window of
+The solve has four stages. The LP relaxation, by interior point, gives a first bound
+quickly. A rolling horizon builds a start: window after window of
 ``WINDOW_H`` hours, the voyages starting in the window are integer, those in the following
 ``LOOKAHEAD_H`` hours are relaxed and later ones are not allowed; each window's voyages are
 then fixed. The start is the better of that and first come, first served on the same grid.
@@ -63,7 +64,8 @@ def _reachable(instance: CrossingInstance, grid: TimeGrid, cls: VesselClass
 
 WINDOW_H = 48.0  # rolling horizon: voyages decided per window
 LOOKAHEAD_H = 120.0  # ... looking this far beyond it with voyages relaxed
-ROLLING_SHARE = 0.5  # most of the time limit the rolling horizon may take
+LP_SHARE = 0.25  # most of the time limit the LP relaxation (the first bound) may take
+ROLLING_SHARE = 0.7  # the rolling horizon ends by this share of the time limit
 
 
 def optimize_rotation(instance: CrossingInstance, *, step_h: float = 6.0,
@@ -88,11 +90,15 @@ def optimize_rotation(instance: CrossingInstance, *, step_h: float = 6.0,
                          for a in fifo], model.num_col)
     flow.write_start(start, grid, classes, fifo_voyages)
     start_from = "first come, first served"
+    # the LP relaxation by interior point: a valid bound, found faster than the MILP's root
+    relaxation = solve(model.to_lp(relax=True), method="ipm",
+                       time_limit=LP_SHARE * time_limit)
     rolling = rolling_start(built, grid, started + ROLLING_SHARE * time_limit)
     if rolling is not None and model.value(rolling) <= model.value(start) + 1e-6:
         start, start_from = rolling, "rolling horizon"
     out, method = _solve_two_phase(model, cargo, flow, start, deadline, mip_gap,
-                                   start_solved=start_from == "rolling horizon")
+                                   start_solved=start_from == "rolling horizon",
+                                   known_bound=relaxation.bound)
     notes: list[str] = [method, f"start: {start_from}"]
     plan_from = "optimizer"
     if out.values is not None:
@@ -105,9 +111,10 @@ def optimize_rotation(instance: CrossingInstance, *, step_h: float = 6.0,
         sailings, plan, figures = fifo_sailings, fifo, fifo_figures
         plan_from = "fifo"
         notes.append("kept first come, first served (solver found nothing better)")
-    gap = plan_gap(figures.objective, out.bound)
+    bound = max(out.bound, relaxation.bound)  # both bound the same optimum from below
+    gap = plan_gap(figures.objective, bound)
     return CrossingPlan(
-        mode="rotation", status=out.status, objective=figures.objective, bound=out.bound,
+        mode="rotation", status=out.status, objective=figures.objective, bound=bound,
         gap=gap, figures=figures, fifo=fifo_figures,
         sailings=tuple(sorted(sailings, key=lambda s: (s.departure, s.id))),
         assignments=tuple(plan), seconds=time.perf_counter() - started, notes=tuple(notes),
@@ -148,7 +155,7 @@ def plan_gap(objective: float, bound: float) -> float:
 def rolling_start(built: RotationModel, grid: TimeGrid, deadline: float, *,
                   window_h: float = WINDOW_H, lookahead_h: float = LOOKAHEAD_H
                   ) -> np.ndarray | None:
-    """A start for the whole MILP from a rolling horizon, or ``None`` if it ran out of time.
+    """A start for the whole MILP from a rolling horizon (``None`` if its last step fails).
 
     Window by window (``window_h``), the voyages starting in the window are integer, those in
     the next ``lookahead_h`` hours relaxed, later ones fixed at 0 (presolve drops them, so
@@ -167,24 +174,27 @@ def rolling_start(built: RotationModel, grid: TimeGrid, deadline: float, *,
     slot_of_arc = np.array([a.slot for a in cargo.arcs], dtype=np.int64)
     goods_leave = np.concatenate([leaves[cargo.x_slot], leaves[slot_of_arc[cargo.load_arc]]])
     loaded_so_far = np.zeros(len(goods))
+    settled = 0  # cargo leaving before this step is loaded as the last window decided
     windows = list(range(0, grid.steps, window))
     for i, first in enumerate(windows):
         end = first + window
         done, later = begins < first, begins >= end + ahead
         near = (begins >= end) & ~later
-        gone = goods_leave < first  # cargo on departures already decided stays as loaded
+        gone = goods_leave < settled  # cargo on departures already decided stays as loaded
         lp = model.to_lp(
             fixed=np.concatenate([z[done], z[later], goods[gone]]),
             fixed_values=np.concatenate([chosen[done], np.zeros(int(later.sum())),
                                          loaded_so_far[gone]]),
             continuous=np.concatenate([goods, z[near]]))
-        left = deadline - time.perf_counter()
-        out = solve(lp, time_limit=max(left / (len(windows) - i), 1.0), mip_gap=1e-2)
-        if out.values is None:
-            return None
+        # the first windows are the largest (later voyages are fixed): twice an even share
+        share = 2.0 / (len(windows) - i + 1)
+        out = solve(lp, time_limit=max(share * (deadline - time.perf_counter()), 1.0),
+                    mip_gap=1e-2)
+        if out.values is None:  # the window's vessels wait; the next window takes it from there
+            continue
         mine = (begins >= first) & (begins < end)
         chosen[mine] = np.rint(out.values[z[mine]])
-        loaded_so_far = out.values[goods]
+        loaded_so_far, settled = out.values[goods], end
     loaded = solve(model.to_lp(fixed=z, fixed_values=chosen, continuous=cargo.divisible()),
                    time_limit=max(deadline - time.perf_counter(), 1.0), mip_gap=1e-4)
     return loaded.values
@@ -192,24 +202,31 @@ def rolling_start(built: RotationModel, grid: TimeGrid, deadline: float, *,
 
 def _solve_two_phase(model: SparseModel, cargo: CargoColumns, flow: _FlowColumns,
                      start: np.ndarray, deadline: float, mip_gap: float,
-                     start_solved: bool = False) -> tuple[Outcome, str]:
+                     start_solved: bool = False, known_bound: float = -math.inf
+                     ) -> tuple[Outcome, str]:
     """Vessels first with divisible cargo relaxed (the bound), then the cargo in whole units.
 
     Phase 1 is the MILP with divisible cargo continuous: a relaxation, so its bound is valid,
     and much easier (the solver branches on voyages, not on units). Phase 2 fixes the voyages
     and solves the cargo with integrality, which is nearly always integral already.
     A ``start_solved`` (a solution of phase 1 already) still gets its phase 2 when phase 1
-    runs out of time before taking it up.
+    runs out of time before taking it up, or when ``known_bound`` (a bound proved before)
+    shows it is already within ``mip_gap``.
     """
     divisible = cargo.divisible()
     relaxed, fixed = model.to_lp(continuous=divisible), flow.columns()
-    target, bound, best = 0.6 * mip_gap, -float("inf"), None
+    target, bound, best = 0.6 * mip_gap, known_bound, None
     method = "no plan found"
     while True:
         left = deadline - time.perf_counter()
         reserve = min(5.0, 0.1 * max(left, 0.0))
-        first = solve(relaxed, start=start, time_limit=max(left - reserve, 1.0),
-                      mip_gap=target)
+        close = start_solved and best is None and \
+            model.value(start) - bound <= target * abs(model.value(start))
+        if close:
+            first = Outcome("Optimal", model.value(start), bound, start, 0.0)
+        else:
+            first = solve(relaxed, start=start, time_limit=max(left - reserve, 1.0),
+                          mip_gap=target)
         bound = max(bound, first.bound)
         if first.values is None and start_solved and best is None:
             first = replace(first, values=start, objective=model.value(start))

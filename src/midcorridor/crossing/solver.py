@@ -172,14 +172,18 @@ class Outcome:
 
 
 def solve(lp: highspy.HighsLp, *, start: np.ndarray | None = None, time_limit: float = 60.0,
-          mip_gap: float = 1e-4, threads: int | None = None) -> Outcome:
-    """Solve ``lp`` (an LP or MILP) with HiGHS, warm-started from ``start`` when given."""
+          mip_gap: float = 1e-4, threads: int | None = None,
+          method: str | None = None) -> Outcome:
+    """Solve ``lp`` (an LP or MILP) with HiGHS, warm-started from ``start`` when given;
+    ``method`` picks HiGHS's LP solver ("simplex", "ipm")."""
     started = time.perf_counter()
     h = new_highs()
     h.setOptionValue("time_limit", float(max(time_limit, 0.1)))
     h.setOptionValue("mip_rel_gap", float(mip_gap))
     if threads:
         h.setOptionValue("threads", int(threads))
+    if method:
+        h.setOptionValue("solver", method)
     h.passModel(lp)
     is_mip = len(lp.integrality_) > 0
     if start is not None and is_mip:
