@@ -8,12 +8,13 @@ together: see :mod:`timegrid`) at a port in a step. The cargo part
 (:mod:`cargo`) is shared with assignment mode, with each voyage's deck opened only as many
 times as vessels make it.
 
-The solve has four stages. The LP relaxation, by interior point, gives a first bound
-quickly. A rolling horizon builds a start: window after window of
-``WINDOW_H`` hours, the voyages starting in the window are integer, those in the following
-``LOOKAHEAD_H`` hours are relaxed and later ones are not allowed; each window's voyages are
-then fixed. The start is the better of that and first come, first served on the same grid.
-From it the whole MILP is solved in two phases (voyages with divisible cargo relaxed, which
+The solve has four stages. A rolling horizon builds a plan: window after window of ``WINDOW_H`` hours, the
+voyages starting in the window are integer, those in the following ``LOOKAHEAD_H`` hours are
+relaxed and later ones are not allowed; each window's voyages are then fixed. Windows of that
+plan (or of first come, first served on the same grid, when that is better) are then
+re-solved with every other voyage fixed while it gets better. The LP relaxation, by interior
+point, gives a first bound.
+From the plan the whole MILP is solved in two phases (voyages with divisible cargo relaxed, which
 gives the bound; then the cargo in whole units for those voyages). The class flows are split
 back into one rotation per vessel and each voyage's cargo packed onto its vessels' decks.
 
@@ -65,7 +66,9 @@ def _reachable(instance: CrossingInstance, grid: TimeGrid, cls: VesselClass
 WINDOW_H = 48.0  # rolling horizon: voyages decided per window
 LOOKAHEAD_H = 120.0  # ... looking this far beyond it with voyages relaxed
 LP_SHARE = 0.25  # most of the time limit the LP relaxation (the first bound) may take
-ROLLING_SHARE = 0.7  # the rolling horizon ends by this share of the time limit
+ROLLING_SHARE = 0.45  # the rolling horizon ends by this share of the time limit
+IMPROVE_SHARE = 0.85  # ... and re-solving windows of its plan by this share
+IMPROVE_WINDOW_H = 96.0  # the windows re-solved, ``IMPROVE_WINDOW_H / 2`` apart
 
 
 def optimize_rotation(instance: CrossingInstance, *, step_h: float = 6.0,
@@ -90,12 +93,13 @@ def optimize_rotation(instance: CrossingInstance, *, step_h: float = 6.0,
                          for a in fifo], model.num_col)
     flow.write_start(start, grid, classes, fifo_voyages)
     start_from = "first come, first served"
+    rolling = rolling_start(built, grid, started + ROLLING_SHARE * time_limit)
     # the LP relaxation by interior point: a valid bound, found faster than the MILP's root
     relaxation = solve(model.to_lp(relax=True), method="ipm",
                        time_limit=LP_SHARE * time_limit)
-    rolling = rolling_start(built, grid, started + ROLLING_SHARE * time_limit)
     if rolling is not None and model.value(rolling) <= model.value(start) + 1e-6:
         start, start_from = rolling, "rolling horizon"
+    start = improve(built, grid, start, started + IMPROVE_SHARE * time_limit)
     out, method = _solve_two_phase(model, cargo, flow, start, deadline, mip_gap,
                                    start_solved=start_from == "rolling horizon",
                                    known_bound=relaxation.bound)
@@ -198,6 +202,36 @@ def rolling_start(built: RotationModel, grid: TimeGrid, deadline: float, *,
     loaded = solve(model.to_lp(fixed=z, fixed_values=chosen, continuous=cargo.divisible()),
                    time_limit=max(deadline - time.perf_counter(), 1.0), mip_gap=1e-4)
     return loaded.values
+
+
+def improve(built: RotationModel, grid: TimeGrid, start: np.ndarray, deadline: float, *,
+            window_h: float = IMPROVE_WINDOW_H) -> np.ndarray:
+    """Re-solve windows of a plan (a solution of phase 1) with every other voyage fixed.
+
+    Windows of ``window_h`` hours, half a window apart, pass after pass while the plan gets
+    better and time is left; each window is a small MILP started from the plan, so the plan
+    never gets worse.
+    """
+    model, flow, cargo = built.model, built.flow, built.cargo
+    size = max(1, round(window_h / grid.step_h))
+    z = np.array([flow.z_of[v.id] for v in flow.voyages], dtype=np.int64)
+    begins = np.array([v.start for v in flow.voyages], dtype=np.int64)
+    firsts = list(range(0, max(grid.steps - size // 2, 1), max(1, size // 2)))
+    best, value = start, model.value(start)
+    better = True
+    while better and time.perf_counter() < deadline - 1.0:
+        better = False
+        for i, first in enumerate(firsts):
+            left = deadline - time.perf_counter()
+            if left < 1.0:
+                break
+            outside = (begins < first) | (begins >= first + size)
+            out = solve(model.to_lp(fixed=z[outside], fixed_values=np.rint(best[z[outside]]),
+                                    continuous=cargo.divisible()),
+                        start=best, time_limit=left / (len(firsts) - i), mip_gap=1e-3)
+            if out.values is not None and out.objective < value - 1e-6 * max(1.0, abs(value)):
+                best, value, better = out.values, out.objective, True
+    return best
 
 
 def _solve_two_phase(model: SparseModel, cargo: CargoColumns, flow: _FlowColumns,
