@@ -8,18 +8,18 @@ together: see :mod:`timegrid`) at a port in a step. The cargo part
 (:mod:`cargo`) is shared with assignment mode, with each voyage's deck opened only as many
 times as vessels make it.
 
-The solve has four stages. A rolling horizon builds a plan: window after window of ``WINDOW_H`` hours, the
-voyages starting in the window are integer, those in the following ``LOOKAHEAD_H`` hours are
-relaxed and later ones are not allowed; each window's voyages are then fixed. Windows of that
-plan (or of first come, first served on the same grid, when that is better) are then
-re-solved with every other voyage fixed while it gets better. The LP relaxation, by interior
-point, gives a first bound.
-From the plan the whole MILP is solved in two phases (voyages with divisible cargo relaxed, which
-gives the bound; then the cargo in whole units for those voyages). The class flows are split
-back into one rotation per vessel and each voyage's cargo packed onto its vessels' decks.
+The solve has four stages. A rolling horizon builds a plan: window after window of
+``WINDOW_H`` hours, the voyages starting in the window are integer, those in the following
+``LOOKAHEAD_H`` hours are relaxed and later ones are not allowed; each window's voyages are
+then fixed. Windows of that plan (or of first come, first served on the same grid, when that
+is better) are re-solved with every other voyage fixed while it gets better. The LP
+relaxation, by interior point, gives a first bound. From the plan the whole MILP is solved
+in two phases (voyages with divisible cargo relaxed, which improves the bound; then the
+cargo in whole units for those voyages). The class flows are split back into one rotation
+per vessel and each voyage's cargo packed onto its vessels' decks.
 
-The bound is the relaxation's own dual bound, never adjusted to the plan; FIFO's plan is
-kept (and said so) whenever the optimizer's is not better.
+The bound is the better of the two relaxations' own bounds, never adjusted to the plan;
+FIFO's plan is kept (and said so) whenever the optimizer's is not better.
 """
 
 from __future__ import annotations
