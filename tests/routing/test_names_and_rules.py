@@ -20,7 +20,7 @@ from midcorridor.routing import Cargo, RouteOption, RoutePlan, plan
 
 DEPART = datetime(2026, 12, 1, tzinfo=UTC)
 WATER = ("sea", "ferry")
-INLAND = (Sea.CASPIAN, Sea.BLACK)
+INLAND = ({Sea.CASPIAN}, {Sea.BLACK, Sea.MARMARA})  # waters no ocean joins
 
 # (origin, destination, family of the first option, families the comparison must show)
 TABLE = [
@@ -62,7 +62,7 @@ def _places(option: RouteOption) -> list[str]:
 
 def _ocean_leg(net: Network, leg) -> bool:  # type: ignore[no-untyped-def]
     seas = {net.nodes[leg.origin].sea, net.nodes[leg.destination].sea}
-    return leg.mode == "sea" and not (len(seas) == 1 and seas <= set(INLAND))
+    return leg.mode == "sea" and not any(seas <= waters for waters in INLAND)
 
 
 def _runs(option: RouteOption) -> list[list]:

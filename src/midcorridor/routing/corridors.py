@@ -40,16 +40,17 @@ SEA = Family("Sea", NORTHERN_COUNTRIES)
 FAMILIES = (MIDDLE, NORTHERN, SEA)
 
 
-#: Seas closed off from the oceans: a voyage within one of them is not an ocean leg.
-INLAND_SEAS = frozenset({Sea.CASPIAN, Sea.BLACK})
+#: Waters closed off from the oceans: a voyage within one of them is not an ocean leg (the
+#: Black Sea and the Sea of Marmara are joined by the Bosporus).
+INLAND_WATERS = (frozenset({Sea.CASPIAN}), frozenset({Sea.BLACK, Sea.MARMARA}))
 
 
 def is_ocean(network: Network, link: Link) -> bool:
-    """A sea link that leaves the inland seas (the Caspian and the Black Sea)."""
+    """A sea link that leaves the inland waters (the Caspian; the Black Sea and Marmara)."""
     if link.mode is not Mode.SEA:
         return False
     seas = {network.nodes[link.origin].sea, network.nodes[link.destination].sea}
-    return not (len(seas) == 1 and seas <= INLAND_SEAS)
+    return not any(seas <= waters for waters in INLAND_WATERS)
 
 
 def is_northern(network: Network, link: Link) -> bool:
