@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
+from starlette.concurrency import run_in_threadpool
 
-from midcorridor.service import http_errors
+from midcorridor.errors import MidcorridorError
+from midcorridor.service import forecast, http_errors
 from midcorridor.service.db.engine import Database
 from midcorridor.service.limits import BodySizeLimit
 from midcorridor.service.migrations import upgrade
@@ -24,6 +27,11 @@ def _unique_id(route: APIRoute) -> str:
     return f"{tag}-{route.name}"
 
 
+def _warm_up() -> None:
+    with contextlib.suppress(MidcorridorError):
+        forecast.leg_times()
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The service app for ``settings`` (from the environment when omitted)."""
     settings = settings or Settings.from_env()
@@ -33,6 +41,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if settings.migrate_on_start:
             upgrade(db.engine)
+        # Build the data set's lookups before the first request, not during it (seconds).
+        await run_in_threadpool(_warm_up)
         try:
             yield
         finally:

@@ -43,11 +43,18 @@ log = logging.getLogger(__name__)
 
 
 class _LockedSqliteStorage(SqliteStorage):
-    """huey's SQLite storage, whose write transactions take the service's write lock."""
+    """huey's SQLite storage, whose write transactions take the service's write lock, with
+    the service's ``synchronous`` setting."""
 
-    def __init__(self, *args: Any, writer_lock: Any, **kwargs: Any):
+    def __init__(self, *args: Any, writer_lock: Any, synchronous: str, **kwargs: Any):
         self._writer_lock = writer_lock
+        self._synchronous = synchronous
         super().__init__(*args, **kwargs)
+
+    def _create_connection(self) -> Any:
+        conn = super()._create_connection()
+        conn.execute(f"pragma synchronous={self._synchronous}")
+        return conn
 
     @contextlib.contextmanager
     def db(self, commit: bool = False, close: bool = False) -> Iterator[Any]:
@@ -63,7 +70,9 @@ def _huey(name: str, settings: Settings, *, create_tables: bool = False) -> Huey
             raise ValueError("the job queue needs a SQLite file, not an in-memory database")
         return SqliteHuey(name, results=False, filename=url.database, timeout=30,
                           storage_class=_LockedSqliteStorage,
-                          writer_lock=writer_lock(settings), create_tables=create_tables)
+                          writer_lock=writer_lock(settings),
+                          synchronous=settings.sqlite_synchronous.upper(),
+                          create_tables=create_tables)
     dsn = url.set(drivername="postgresql").render_as_string(hide_password=False)
     return PostgresHuey(name, results=False, dsn=dsn, create_tables=create_tables,
                         read_timeout=max(0.1, settings.queue_poll_s))
