@@ -101,3 +101,28 @@ def test_cli_needs_both_files():
     result = CliRunner().invoke(app, ["optimize"])
     assert result.exit_code != 0
     assert "give --bookings FILE and --fleet FILE" in result.output
+
+
+def test_plan_table_says_when_fifo_is_shown_and_when_the_gap_is_unknown():
+    """A fallback plan with no bound proved: the table names FIFO and shows no made-up gap."""
+    from dataclasses import replace
+
+    from rich.console import Console
+
+    from midcorridor.cli.optimize import plan_table
+    from midcorridor.crossing.result import CrossingPlan, PlanFigures
+
+    figures = PlanFigures(100.0, 10.0, 20.0, 0, 10, 1)
+    plan = CrossingPlan("rotation", "Time limit reached", 100.0, -float("inf"), float("inf"),
+                        figures, figures, (), (), extra={"plan": "fifo"})
+    console = Console(width=200, record=True)
+    console.print(plan_table(plan))
+    text = console.export_text()
+    assert "FIFO's (the solver found nothing better)" in text
+    assert "unknown (no bound in time)" in text
+    assert plan.to_dict()["gap"] is None and plan.to_dict()["bound"] is None
+    assert plan.to_dict()["plan_from"] == "fifo"
+    console = Console(width=200, record=True)
+    console.print(plan_table(replace(plan, bound=90.0, gap=0.1, extra={"plan": "optimizer"})))
+    text = console.export_text()
+    assert "FIFO's" not in text and "10.00%" in text

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -58,8 +59,11 @@ def plan_table(plan: CrossingPlan) -> Table:
     table.add_row("units carried", f"{f.assigned_units:,}", f"{b.assigned_units:,}")
     table.add_row("units left behind", f"{f.left_behind_units:,}", f"{b.left_behind_units:,}")
     table.add_row("sailings", f"{f.sailings:,}", f"{b.sailings:,}")
-    table.add_row("bound / gap", f"{plan.bound:,.1f} / {plan.gap:.2%}", "")
+    gap = f"{plan.gap:.2%}" if math.isfinite(plan.gap) else "unknown (no bound in time)"
+    table.add_row("bound / gap", f"{plan.bound:,.1f} / {gap}", "")
     table.add_row("solve time (s)", f"{plan.seconds:.1f}", "")
+    if plan.extra.get("plan") == "fifo":
+        table.add_row("plan shown", "FIFO's (the solver found nothing better)", "")
     return table
 
 
