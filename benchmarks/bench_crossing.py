@@ -5,7 +5,7 @@
 2. Assignment mode up to 10,000 bookings x ~500 sailings; rotation mode up to 8 vessels x
    3 ports x 14 days x 2,000 bookings: solve time, final gap, and time growth against the
    smallest size.
-3. Rotation dependability for a daily run: every Caspian line, 14 days at 2025 volumes,
+4. Rotation dependability for a daily run: every Caspian line, 14 days at 2025 volumes,
    seeds 1-10 (quick: 1-2), 60 s each: status, gap against the solver's own bound, wall and
    CPU time, mean wait against FIFO's on the same instance, units left behind. The machine's
    load average is printed with each seed: on a shared machine the solver gets less than
@@ -161,7 +161,7 @@ DAILY_GAP = 0.01
 
 def dependability(network: Network, seeds: list[int], time_limit: float) -> None:
     """One row per seed, solved one at a time, with the load average before each."""
-    print(f"\n3. Rotation dependability: all Caspian lines, 14 days, 2025 volumes, "
+    print(f"\n4. Rotation dependability: all Caspian lines, 14 days, 2025 volumes, "
           f"{ROTATION_STEP_H:g} h steps, limit {time_limit:g} s, target gap "
           f"{DAILY_GAP:.0%} (gap = (plan - bound) / plan, bound = the solver's own; "
           "reduction = 1 - mean wait / FIFO's)")
