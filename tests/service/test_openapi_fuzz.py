@@ -27,8 +27,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from service_factories import World
 
-from midcorridor.service.planning import planner_module
-
 EXAMPLES = 15
 HOSTILE_EXAMPLES = 15
 
@@ -44,8 +42,6 @@ def api_schema(client: TestClient, world: World) -> schemathesis.BaseSchema:
     """The app's own OpenAPI document, loaded through ASGI."""
     app: FastAPI = client.app  # type: ignore[assignment]
     schema = schemathesis.openapi.from_asgi("/openapi.json", app)
-    if planner_module() is None:  # 503 "planner not installed" is by design, not a crash
-        schema = schema.exclude(path="/planner/plan")
     # Each call runs HiGHS for up to its time limit; its hostile inputs are in
     # test_hostile_input, which never reaches the solver.
     return schema.exclude(path="/optimizer/crossing")

@@ -3,18 +3,52 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 from fastapi.testclient import TestClient
-from service_factories import World
+from service_factories import World, make_world
 
-from midcorridor.service.planning import planner_module
-
-
-def test_planner_is_installed() -> None:
-    """The routing package provides plan(), so plan: true is exercised below."""
-    assert planner_module() is not None
+from midcorridor.network import load_network
+from midcorridor.routing import Cargo, plan
+from midcorridor.service import planning
+from midcorridor.service.main import create_app
+from midcorridor.service.settings import Settings
 
 DEPART = datetime(2026, 3, 2, tzinfo=UTC).isoformat()
+
+
+def test_plan_options_are_the_planners_legs() -> None:
+    """The service's options are the planner's own, leg for leg, best first; Aktau-Baku is one
+    Caspian crossing that leaves no earlier than asked."""
+    depart = datetime(2026, 3, 2, tzinfo=UTC)
+    options = planning.plan_options("Aktau", "Baku", depart, 2.0, limit=2, data="")
+    expected = plan(load_network(), "Aktau", "Baku", depart=depart, cargo=Cargo(teu=2.0))
+    assert len(options) == min(2, len(expected.options))
+    for got, option in zip(options, expected.options, strict=False):
+        assert [(leg.origin, leg.destination, leg.mode, leg.planned_depart, leg.planned_arrive,
+                 leg.link_id) for leg in got] == [
+            (leg.origin, leg.destination, str(leg.mode), leg.depart, leg.arrive, leg.link_id)
+            for leg in option.legs]
+    first = options[0]
+    assert (first[0].origin, first[-1].destination) == ("KZAAU", "AZBAK")
+    assert first[0].mode in ("ferry", "sea") and first[0].planned_depart >= depart
+
+
+def test_the_data_folder_of_the_settings_is_read(settings: Settings, tmp_path: Path) -> None:
+    """A data folder named in the settings is what the planner loads: a broken one makes the
+    planner answer 503 naming the file, and the health check says the planner cannot answer."""
+    folder = tmp_path / "corridor-data"
+    folder.mkdir()
+    (folder / "nodes.csv").write_text("id,name,colour\nXXBAD,Nowhere,blue\n", encoding="utf-8")
+    with TestClient(create_app(settings.replace(data=str(folder)))) as client:
+        world = make_world(client.app.state.db)  # type: ignore[attr-defined]
+        r = client.post("/planner/plan", headers=world.auth("coordinator"),
+                        json={"origin": "Aktau", "destination": "Baku", "depart": DEPART})
+        assert r.status_code == 503, r.text
+        assert "nodes.csv" in r.json()["detail"] and "colour" in r.json()["detail"]
+        assert client.get("/health").json()["planner"] is False
+    with TestClient(create_app(settings)) as client:
+        assert client.get("/health").json()["planner"] is True
 
 
 def test_plan_true_fills_legs_from_the_planner(client: TestClient, world: World) -> None:

@@ -1,64 +1,69 @@
-"""The bridge to the route planner (``midcorridor.routing``), which may not be installed.
+"""The service's bridge to the route planner and the crossing optimizer.
 
-The import is guarded: without the planner, shipments are created with explicit legs and the
-planner endpoints answer 503.
+Both read the service's network: the packaged data set, extended by the folder named in
+:attr:`Settings.data <midcorridor.service.settings.Settings.data>` (``MIDCORRIDOR_DATA``), loaded
+once per folder per process. When that folder cannot be loaded, the planner endpoints answer 503.
 """
 
 from __future__ import annotations
 
-import importlib
+import threading
 from datetime import datetime
-from functools import lru_cache
 from typing import Any
 
 from pydantic import ValidationError
 
+from midcorridor import crossing, routing
 from midcorridor.errors import InputError, MidcorridorError
+from midcorridor.network import Network, load_network
+from midcorridor.network.seas import caspian_ports
 from midcorridor.service.jobs import JobContext, parse_params, register_job_kind
 from midcorridor.service.schemas import CrossingPublic, CrossingRequest, LegIn
+from midcorridor.service.settings import Settings
 
 
 class PlannerUnavailable(MidcorridorError):
-    """The route planner or the network data is not available in this installation."""
+    """The network data of the service cannot be loaded, so nothing can be planned."""
 
 
-def planner_module() -> Any | None:
-    """The planner module, or None when it is not importable."""
+_networks: dict[str, Network] = {}
+_networks_lock = threading.Lock()
+
+
+def network(data: str | None = None) -> Network:
+    """The service's network for the data folder ``data`` (:attr:`Settings.data`: "" for
+    :func:`load_network`'s default; the environment's settings when omitted), loaded once per
+    folder per process.
+
+    Raises :class:`PlannerUnavailable` when the folder's data cannot be loaded.
+    """
+    folder = Settings.from_env().data if data is None else data
+    with _networks_lock:
+        if folder not in _networks:
+            try:
+                _networks[folder] = load_network(folder or None)
+            except MidcorridorError as exc:
+                raise PlannerUnavailable(f"the network data cannot be loaded: {exc}") from None
+        return _networks[folder]
+
+
+def planner_ready(data: str | None = None) -> bool:
+    """Whether the planner can answer: the network of the data folder ``data`` loads."""
     try:
-        module = importlib.import_module("midcorridor.routing")
-    except ImportError:
-        return None
-    return module if hasattr(module, "plan") else None
-
-
-@lru_cache(maxsize=1)
-def _network() -> Any:
-    from midcorridor.network import load_network
-
-    return load_network()
-
-
-def network() -> Any:
-    """The packaged data set (loaded once per process)."""
-    return _network()
+        network(data)
+    except PlannerUnavailable:
+        return False
+    return True
 
 
 def plan_options(
-    origin: str, destination: str, depart: datetime, teu: float, *, limit: int = 3
+    origin: str, destination: str, depart: datetime, teu: float, *, limit: int = 3,
+    data: str | None = None,
 ) -> list[list[LegIn]]:
-    """Planned legs of the planner's options (best first) between two places."""
-    module = planner_module()
-    if module is None:
-        raise PlannerUnavailable("the route planner (midcorridor.routing) is not installed")
-    try:
-        network = _network()
-    except MidcorridorError as exc:
-        raise PlannerUnavailable(f"the network data cannot be loaded: {exc}") from None
-    cargo_cls = getattr(module, "Cargo", None)
-    kwargs: dict[str, Any] = {"depart": depart}
-    if cargo_cls is not None:
-        kwargs["cargo"] = cargo_cls(teu=teu)
-    result = module.plan(network, origin, destination, **kwargs)
+    """Planned legs of the planner's options (best first) between two places, on the network
+    of the data folder ``data`` (see :func:`network`)."""
+    result = routing.plan(network(data), origin, destination, depart=depart,
+                          cargo=routing.Cargo(teu=teu))
     options = []
     try:
         for option in list(result.options)[:limit]:
@@ -66,8 +71,7 @@ def plan_options(
                 LegIn.model_validate({
                     "origin": leg.origin, "destination": leg.destination, "mode": str(leg.mode),
                     "planned_depart": leg.depart, "planned_arrive": leg.arrive,
-                    "distance_km": getattr(leg, "distance_km", None),
-                    "link_id": getattr(leg, "link_id", None),
+                    "distance_km": leg.distance_km, "link_id": leg.link_id,
                 })
                 for leg in option.legs
             ])
@@ -82,19 +86,12 @@ def plan_options(
 
 
 def optimize_crossing(
-    *, days: float, seed: int, mode: str, time_limit_s: float
+    *, days: float, seed: int, mode: str, time_limit_s: float, data: str | None = None
 ) -> dict[str, Any]:
-    """Optimize a seeded Caspian crossing instance from the data set (HiGHS) next to FIFO."""
-    try:
-        crossing = importlib.import_module("midcorridor.crossing")
-    except ImportError:
-        raise PlannerUnavailable("the crossing optimizer (midcorridor.crossing) is not "
-                                 "installed") from None
-    try:
-        network = _network()
-    except MidcorridorError as exc:
-        raise PlannerUnavailable(f"the network data cannot be loaded: {exc}") from None
-    instance = crossing.generate_instance(network, crossing.GeneratorParams(days=days, seed=seed))
+    """Optimize a seeded Caspian crossing instance (HiGHS) next to FIFO, generated from the
+    network of the data folder ``data`` (see :func:`network`)."""
+    instance = crossing.generate_instance(network(data),
+                                          crossing.GeneratorParams(days=days, seed=seed))
     plan = crossing.optimize_crossing(instance, mode=mode, time_limit=time_limit_s)
     return {
         "mode": plan.mode, "status": plan.status, "objective": plan.objective,
@@ -104,15 +101,12 @@ def optimize_crossing(
     }
 
 
-def caspian_port_ids() -> frozenset[str]:
-    """Node ids of the Caspian ports of the data set (empty when it cannot be loaded)."""
-    from midcorridor.network.seas import caspian_ports
-
+def caspian_port_ids(data: str | None = None) -> frozenset[str]:
+    """Node ids of the Caspian ports of the service's network (empty when it cannot be loaded)."""
     try:
-        network = _network()
-    except MidcorridorError:
+        return frozenset(node.id for node in caspian_ports(network(data)))
+    except PlannerUnavailable:
         return frozenset()
-    return frozenset(node.id for node in caspian_ports(network))
 
 
 CROSSING_JOB = "crossing_optimizer"
@@ -123,7 +117,7 @@ def crossing_job(params: dict[str, Any], progress: JobContext) -> dict[str, Any]
     body = parse_params(CrossingRequest, params)
     progress(0.05, f"solving a {body.days:g}-day {body.mode} instance (seed {body.seed})")
     result = optimize_crossing(days=body.days, seed=body.seed, mode=body.mode,
-                               time_limit_s=body.time_limit_s)
+                               time_limit_s=body.time_limit_s, data=progress.db.settings.data)
     return CrossingPublic.model_validate(result).model_dump(mode="json")
 
 

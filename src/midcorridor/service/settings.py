@@ -25,6 +25,9 @@ class Settings:
     """
 
     database_url: str = ""
+    # A folder of network data files extending the packaged data set, as the CLI's --data
+    # (empty: the packaged data set). The planner, the optimizer and the corridor state read it.
+    data: str = ""
     migrate_on_start: bool = True
     max_body_bytes: int = 2_000_000
     max_bulk_events: int = 1000

@@ -9,6 +9,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from midcorridor.service import access, corridor, forecast, planning
+from midcorridor.service.db.engine import database_of
 from midcorridor.service.db.models import Container, EtaRecord, Event, Leg, Shipment
 from midcorridor.service.schemas import (
     CargoPublic,
@@ -28,7 +29,7 @@ def create_shipment(
         assert shipment_in.depart is not None
         legs = planning.plan_options(
             shipment_in.origin, shipment_in.destination, shipment_in.depart,
-            shipment_in.cargo.teu or 1.0, limit=1,
+            shipment_in.cargo.teu or 1.0, limit=1, data=database_of(session).settings.data,
         )[0]
     else:
         legs = shipment_in.legs or []

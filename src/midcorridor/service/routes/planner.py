@@ -1,4 +1,5 @@
-"""The route planner and the crossing optimizer over the API (503 when not installed)."""
+"""The route planner and the crossing optimizer over the API (503 when the network data
+cannot be loaded)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from fastapi import APIRouter, HTTPException, Response, status
 
 from midcorridor.service import planning
 from midcorridor.service.access import Action, Principal, may_optimize
-from midcorridor.service.deps import CurrentPrincipal, WriteSessionDep, require
+from midcorridor.service.deps import CurrentPrincipal, SettingsDep, WriteSessionDep, require
 from midcorridor.service.http_errors import answers
 from midcorridor.service.jobs import submit_job
 from midcorridor.service.schemas import (
@@ -23,9 +24,10 @@ Planner = require(Action.plan)
 
 @router.post("/planner/plan",
              responses={503: {"description": "Planner not available"}, **answers(400)})
-def plan(body: PlanRequest, principal: Principal = Planner) -> PlanPublic:
+def plan(body: PlanRequest, settings: SettingsDep, principal: Principal = Planner) -> PlanPublic:
     """Planned legs of the best route options between two places."""
-    options = planning.plan_options(body.origin, body.destination, body.depart, body.teu)
+    options = planning.plan_options(body.origin, body.destination, body.depart, body.teu,
+                                    data=settings.data)
     return PlanPublic(options=options)
 
 
@@ -36,13 +38,13 @@ def plan(body: PlanRequest, principal: Principal = Planner) -> PlanPublic:
 })
 def optimize_crossing(
     body: CrossingRequest, session: WriteSessionDep, response: Response,
-    principal: CurrentPrincipal,
+    principal: CurrentPrincipal, settings: SettingsDep,
 ) -> JobAccepted:
     """Queue the optimization of a seeded Caspian crossing instance (HiGHS) next to FIFO.
 
     The answer is the job; ``GET /jobs/{id}`` gives its progress and then its result.
     """
-    if not may_optimize(principal, planning.caspian_port_ids()):
+    if not may_optimize(principal, planning.caspian_port_ids(settings.data)):
         raise HTTPException(status.HTTP_403_FORBIDDEN,
                             "only the coordinator, the admin and operators of a Caspian port "
                             "or shipping line may run the crossing optimizer")
