@@ -15,7 +15,18 @@ def optimize_crossing(instance: CrossingInstance, *, mode: str = "assignment",
                       time_limit: float = 60.0, mip_gap: float = 1e-3,
                       step_h: float = 6.0) -> CrossingPlan:
     """Solve ``instance`` with HiGHS in ``mode``; FIFO is computed alongside and never beaten
-    by a worse plan. ``step_h`` is the time step of rotation mode."""
+    by a worse plan. ``step_h`` is the time step of rotation mode.
+
+    >>> from midcorridor.crossing import GeneratorParams, generate_instance
+    >>> from midcorridor.network import load_network
+    >>> instance = generate_instance(load_network(), GeneratorParams(days=3, seed=2))
+    >>> plan = optimize_crossing(instance, time_limit=10)
+    >>> plan.mode, plan.status
+    ('assignment', 'Optimal')
+    >>> sorted(plan.figures.to_dict())  # the same figures as plan.fifo, FIFO's plan
+    ['assigned_units', 'left_behind_units', 'mean_wait_hours', 'objective',
+     'p95_wait_hours', 'sailings']
+    """
     if time_limit <= 0:
         raise InputError(f"time limit must be > 0 seconds, got {time_limit:g}")
     if not 0 <= mip_gap < 1:

@@ -829,6 +829,10 @@ def load_network(
     ``data_dir`` (or the ``MIDCORRIDOR_DATA`` environment variable) names a folder whose files
     extend or override the packaged data set; with ``packaged=False`` it is read alone.
     ``scenarios`` are switched on after loading.
+
+    >>> network = load_network()
+    >>> network.nodes["KZAAU"].name
+    'Aktau'
     """
     network, problems = _read(data_dir, packaged)
     if problems:

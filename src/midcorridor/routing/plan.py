@@ -53,6 +53,16 @@ def plan(
     (:func:`midcorridor.routing.distinct.fold`) and at most six are returned; without it,
     every Pareto option. Places are ids, names or aliases. Raises
     :class:`UnknownPlaceError`, :class:`NoRouteError` or :class:`InputError`.
+
+    >>> from datetime import UTC, datetime
+    >>> from midcorridor.network import load_network
+    >>> depart = datetime(2026, 3, 2, tzinfo=UTC)
+    >>> result = plan(load_network(), "Aktau", "Baku", cargo=Cargo(teu=2), depart=depart)
+    >>> best = result.options[0]
+    >>> best.legs[0].origin, best.legs[-1].destination
+    ('KZAAU', 'AZBAK')
+    >>> best.legs[0].depart >= depart
+    True
     """
     if not isinstance(cargo, Cargo):
         raise InputError(f"cargo must be a Cargo, e.g. Cargo(40); got {cargo!r}")

@@ -33,7 +33,15 @@ def _warm_up() -> None:
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
-    """The service app for ``settings`` (from the environment when omitted)."""
+    """The service app for ``settings`` (from the environment when omitted).
+
+    >>> import tempfile
+    >>> from fastapi.testclient import TestClient
+    >>> database = f"sqlite:///{tempfile.mkdtemp()}/service.sqlite"
+    >>> with TestClient(create_app(Settings(database_url=database, background=False))) as client:
+    ...     client.get("/health").json()
+    {'status': 'ok', 'database': 'sqlite', 'planner': True}
+    """
     settings = settings or Settings.from_env()
     db = Database(settings)
 

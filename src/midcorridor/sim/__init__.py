@@ -1,8 +1,7 @@
 """Discrete-event Monte Carlo simulation of the corridor: scenarios, replications, KPIs.
 
->>> from midcorridor.sim import prepare, run, summarize          # doctest: +SKIP
->>> model = prepare("scenarios/baseline.yaml")                    # doctest: +SKIP
->>> summary = summarize(run(model, replications=10, seed=1))      # doctest: +SKIP
+:func:`~midcorridor.sim.simulate.simulate` runs a scenario file (an example is in its
+docstring); step by step it is ``summarize(run(prepare(scenario), replications=10, seed=1))``.
 """
 
 from midcorridor.sim.build import build_model

@@ -37,7 +37,24 @@ def simulate(
     dask: Any = None,
     progress: Progress | None = None,
 ) -> dict[str, Any]:
-    """Run a scenario file and return its KPIs (the ``--format json`` document)."""
+    """Run a scenario file and return its KPIs (the ``--format json`` document).
+
+    >>> import pathlib, tempfile
+    >>> scenario = pathlib.Path(tempfile.mkdtemp()) / "aktau_baku.yaml"
+    >>> _ = scenario.write_text('''
+    ... name: aktau-baku
+    ... horizon_days: 20
+    ... warmup_days: 5
+    ... demand:
+    ...   streams:
+    ...     - {name: aktau-baku, origin: Aktau, destination: Baku, teu_per_year: 20000}
+    ... ''')
+    >>> kpis = simulate(scenario, replications=2, seed=1)
+    >>> kpis["scenario"], kpis["replications"], kpis["horizon_days"]
+    ('aktau-baku', 2, 20.0)
+    >>> 0 < kpis["kpis"]["transit_days"]["mean"]["mean"] < 20
+    True
+    """
     model = prepare(scenario, network=network)
     result = run(
         model, replications=replications, seed=seed, workers=workers, dask=dask, progress=progress
