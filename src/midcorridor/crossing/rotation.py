@@ -65,7 +65,8 @@ def _reachable(instance: CrossingInstance, grid: TimeGrid, cls: VesselClass
 
 WINDOW_H = 48.0  # rolling horizon: voyages decided per window
 LOOKAHEAD_H = 120.0  # ... looking this far beyond it with voyages relaxed
-LP_SHARE = 0.25  # most of the time limit the LP relaxation (the first bound) may take
+LP_SHARE = 0.25  # most of the time limit the LP relaxation (the first bound) may take ...
+LP_FLOOR_S = 10.0  # ... but at least this long (or half a short limit): no bound, no gap
 ROLLING_SHARE = 0.45  # the rolling horizon ends by this share of the time limit
 IMPROVE_SHARE = 0.85  # ... and re-solving windows of its plan by this share
 IMPROVE_WINDOW_H = 96.0  # the windows re-solved, ``IMPROVE_WINDOW_H / 2`` apart
@@ -96,7 +97,7 @@ def optimize_rotation(instance: CrossingInstance, *, step_h: float = 6.0,
     rolling = rolling_start(built, grid, started + ROLLING_SHARE * time_limit)
     # the LP relaxation by interior point: a valid bound, found faster than the MILP's root
     relaxation = solve(model.to_lp(relax=True), method="ipm",
-                       time_limit=LP_SHARE * time_limit)
+                       time_limit=max(LP_SHARE * time_limit, min(LP_FLOOR_S, 0.5 * time_limit)))
     if rolling is not None and model.value(rolling) <= model.value(start) + 1e-6:
         start, start_from = rolling, "rolling horizon"
     start = improve(built, grid, start, started + IMPROVE_SHARE * time_limit)
