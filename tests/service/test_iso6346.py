@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from midcorridor import iso6346
 from midcorridor.errors import InputError
-from midcorridor.service import iso6346
 
 
 @pytest.mark.parametrize("number", ["CSQU3054383", "MSKU9070323", "CSQU 305438 3"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -12,6 +13,7 @@ from rich.table import Table
 from midcorridor.cli.common import DataOption, TableOrJson, console, err_console, print_json
 from midcorridor.errors import InputError
 from midcorridor.network import load_network
+from midcorridor.sim.feed import event_stream, write_events
 from midcorridor.sim.kpi import compare, summarize
 from midcorridor.sim.report import write_report
 from midcorridor.sim.run import RunResult, run
@@ -35,7 +37,13 @@ def _fmt(est: dict[str, Any], digits: int = 1) -> str:
 
 
 def _run_one(
-    path: Path, data: Path | None, replications: int, seed: int, workers: int, dask: str | None
+    path: Path,
+    data: Path | None,
+    replications: int,
+    seed: int,
+    workers: int,
+    dask: str | None,
+    trace: bool = False,
 ) -> RunResult:
     network = load_network(data)
     model = prepare(path, network=network)
@@ -55,6 +63,7 @@ def _run_one(
             workers=workers,
             dask=dask,
             progress=lambda done: bar.update(task, completed=done),
+            trace=trace,
         )
 
 
@@ -148,6 +157,19 @@ def simulate_command(
             "--report", file_okay=False, help="Folder for CSV/Parquet records and PNG plots."
         ),
     ] = None,
+    events: Annotated[
+        Path | None,
+        typer.Option(
+            "--events",
+            dir_okay=False,
+            help="Write the shipments and DCSA-shaped events of replication 0 to FILE.jsonl "
+            "(dated so the run ends now); post them with 'midcorridor replay'.",
+        ),
+    ] = None,
+    until: Annotated[
+        datetime | None,
+        typer.Option("--until", help="With --events: the date the run ends (default: now, UTC)."),
+    ] = None,
     data: DataOption = None,
 ) -> None:
     """Simulate a scenario (or compare scenarios) with replications and confidence intervals."""
@@ -160,7 +182,16 @@ def simulate_command(
     for path in paths:
         if not path.is_file():
             raise InputError(f"{path}: no such scenario file")
-    results = [_run_one(p, data, replications, seed, workers, dask) for p in paths]
+    if events is not None and comparing:
+        raise InputError("--events works with one scenario, not with simulate compare")
+    results = [_run_one(p, data, replications, seed, workers, dask, events is not None)
+               for p in paths]
+    if events is not None:
+        end = until if until is None or until.tzinfo else until.replace(tzinfo=UTC)
+        first = results[0]
+        stream = event_stream(first.model, first.replications[0].traces, end=end, seed=seed)
+        shipments, count = write_events(events, stream)
+        err_console.print(f"wrote {shipments} shipments and {count} events to {events}")
     if comparing:
         doc = compare(results)
         summaries = doc["scenarios"]

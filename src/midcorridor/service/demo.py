@@ -58,7 +58,7 @@ class DemoResult:
 
 
 def _container(rng: random.Random) -> str:
-    from midcorridor.service.iso6346 import check_digit
+    from midcorridor.iso6346 import check_digit
 
     first = rng.choice(CONTAINER_OWNERS) + f"{rng.randrange(10**6):06d}"
     return first + str(check_digit(first))

@@ -19,8 +19,8 @@ from pydantic import (
     model_validator,
 )
 
+from midcorridor import iso6346
 from midcorridor.errors import InputError
-from midcorridor.service import iso6346
 
 # UN/LOCODE-like place ids: country + three letters/digits (e.g. KZAAU Aktau, AZBAK Baku).
 Locode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}[A-Z0-9]{3}$")]

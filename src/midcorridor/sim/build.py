@@ -100,7 +100,15 @@ def _lines(network: Network, spec: ScenarioSpec) -> tuple[Line, ...]:
         ]
         if ships and len(stops) >= 2:
             lines.append(
-                Line(service.id, service.name, stops, tuple(sailing), headway, tuple(ships))
+                Line(
+                    service.id,
+                    service.name,
+                    stops,
+                    tuple(sailing),
+                    headway,
+                    tuple(ships),
+                    service.operator,
+                )
             )
     return tuple(lines)
 

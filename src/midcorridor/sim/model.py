@@ -128,6 +128,7 @@ class Line:
     sailing: tuple[Dist, ...]  # between consecutive stops
     headway_h: float
     ships: tuple[Ship, ...]
+    operator: str = ""  # who runs the line (reports its vessels' departures and arrivals)
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,3 +156,8 @@ class SimModel:
     growth: float = 1.0
     places: dict[str, str] = field(default_factory=dict)  # place id -> kind (border, port, ...)
     place_names: dict[str, str] = field(default_factory=dict)  # place id -> name for people
+
+    @property
+    def streams_by_name(self) -> dict[str, Stream]:
+        """The demand streams by name."""
+        return {s.name: s for s in self.streams}

@@ -5,6 +5,27 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from midcorridor.sim.model import Variant
+
+# (hour, code, place, vehicle, units): see ``processes.state.Milestone``.
+Milestone = tuple[float, str, str, str, int]
+
+
+@dataclass(frozen=True)
+class ConsignmentTrace:
+    """What happened to one consignment: its path and milestones (``delivered_h`` None while
+    it is still under way at the end of the run)."""
+
+    id: int
+    stream: str
+    variant: Variant
+    units: int
+    unit_kind: str
+    teu: float
+    created_h: float
+    delivered_h: float | None
+    milestones: tuple[Milestone, ...]
+
 
 @dataclass
 class ReplicationResult:
@@ -14,7 +35,8 @@ class ReplicationResult:
     ``waits``: ``(consignment id, place, hours)`` for delivered consignments;
     ``samples``: ``(hour, place, value)`` queue lengths in units and ``"system"`` TEU in system;
     ``places``: per place id its kind and statistics (utilization, queue integrals, ...);
-    ``departures``: ``(line id, port, hour, units aboard, slots)``.
+    ``departures``: ``(line id, port, hour, units aboard, slots)``;
+    ``traces``: every consignment's milestones, when the run was asked to keep them.
     """
 
     seed: int
@@ -30,3 +52,4 @@ class ReplicationResult:
     delivered_units: int = 0
     in_system_units: int = 0
     events: int = 0
+    traces: list[ConsignmentTrace] = field(default_factory=list)  # only when asked for

@@ -31,9 +31,11 @@ class RunResult:
     backend: str = "in-process"
 
 
-def replicate(model: SimModel, seed: int, replication: int) -> ReplicationResult:
+def replicate(
+    model: SimModel, seed: int, replication: int, trace: bool = False
+) -> ReplicationResult:
     """One replication (a plain top-level function so it can be shipped to workers)."""
-    return simulate_replication(model, seed, replication)
+    return simulate_replication(model, seed, replication, trace=trace)
 
 
 def run(
@@ -44,12 +46,14 @@ def run(
     workers: int = 1,
     dask: str | Any | None = None,
     progress: Progress | None = None,
+    trace: bool = False,
 ) -> RunResult:
     """Run ``replications`` replications of ``model``.
 
     ``workers > 1`` runs them in that many local processes; ``dask`` (a scheduler address such
     as ``tcp://10.0.0.5:8786``, or a ``distributed.Client``) runs them on a Dask cluster.
-    Results are identical for the same ``seed`` on every backend.
+    Results are identical for the same ``seed`` on every backend. With ``trace`` replication
+    0 keeps its consignments' milestones (for :mod:`midcorridor.sim.feed`).
     """
     if replications < 1:
         raise InputError(f"--replications must be at least 1, got {replications}")
@@ -57,15 +61,15 @@ def run(
         raise InputError(f"--workers must be at least 1, got {workers}")
     tick = progress or (lambda done: None)
     if dask is not None:
-        results = _on_dask(model, seed, replications, dask, tick)
+        results = _on_dask(model, seed, replications, dask, tick, trace)
         backend = "dask"
     elif workers > 1 and replications > 1:
-        results = _in_processes(model, seed, replications, workers, tick)
+        results = _in_processes(model, seed, replications, workers, tick, trace)
         backend = f"{workers} processes"
     else:
         results = []
         for i in range(replications):
-            results.append(replicate(model, seed, i))
+            results.append(replicate(model, seed, i, trace and i == 0))
             tick(i + 1)
         backend = "in-process"
     results.sort(key=lambda r: r.replication)
@@ -73,11 +77,11 @@ def run(
 
 
 def _in_processes(
-    model: SimModel, seed: int, n: int, workers: int, tick: Progress
+    model: SimModel, seed: int, n: int, workers: int, tick: Progress, trace: bool
 ) -> list[ReplicationResult]:
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=min(workers, n), mp_context=context) as pool:
-        futures = [pool.submit(replicate, model, seed, i) for i in range(n)]
+        futures = [pool.submit(replicate, model, seed, i, trace and i == 0) for i in range(n)]
         results = []
         for done, future in enumerate(as_completed(futures), start=1):
             results.append(future.result())
@@ -86,7 +90,7 @@ def _in_processes(
 
 
 def _on_dask(
-    model: SimModel, seed: int, n: int, dask: Any, tick: Progress
+    model: SimModel, seed: int, n: int, dask: Any, tick: Progress, trace: bool
 ) -> list[ReplicationResult]:
     from distributed import Client
     from distributed import as_completed as dask_completed
@@ -97,7 +101,10 @@ def _on_dask(
     except OSError as exc:
         raise InputError(f"--dask {dask}: cannot reach a Dask scheduler there ({exc})") from None
     try:
-        futures = [client.submit(replicate, model, seed, i, pure=False) for i in range(n)]
+        futures = [
+            client.submit(replicate, model, seed, i, trace and i == 0, pure=False)
+            for i in range(n)
+        ]
         results = []
         for done, future in enumerate(dask_completed(futures), start=1):
             results.append(future.result())

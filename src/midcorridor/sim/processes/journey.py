@@ -11,6 +11,7 @@ from midcorridor.sim.kernel import PASSIVATE
 from midcorridor.sim.model import LandLeg, SeaLeg, Stream, TerminalStep
 from midcorridor.sim.processes.sailing import arrive_at_port
 from midcorridor.sim.processes.state import Consignment, World
+from midcorridor.sim.result import ConsignmentTrace
 
 HOURS_PER_YEAR = 8760.0
 
@@ -20,21 +21,37 @@ def journey(world: World, c: Consignment) -> Generator[Any, Any, None]:
     kernel = world.kernel
     model = world.model
     world.on_land[c.id] = c.units
+    tracing = c.trace is not None
+    if tracing:
+        c.at = model.streams_by_name[c.stream].origin
+        world.note(c, "GTIN", c.at)
     for step in c.variant.steps:
         if type(step) is LandLeg:
             rng = world.rng(f"link:{step.link_id}")
             h = step.hours
+            if tracing and c.at:
+                world.note(c, "DEPA", c.at)
+                c.at = ""
             yield triangular(rng, h.low, h.mode, h.high)
             if step.dwell is not None:
                 d = step.dwell
                 dwell = triangular(rng, d.low, d.mode, d.high)
                 world.book_wait(c, step.place, dwell)
+                if tracing:
+                    c.at = step.head
+                    world.note(c, "ARRI", c.at)
+                    world.note(c, "SUBM", c.at)
                 yield dwell
+                if tracing:
+                    world.note(c, "RELS", c.at)
         elif type(step) is TerminalStep:
             terminal = model.terminals[step.node_id]
             resource = world.terminals.get(step.node_id)
             h = terminal.handling
             rng = world.rng(f"node:{step.node_id}")
+            if tracing and c.at != step.node_id:
+                c.at = step.node_id
+                world.note(c, "ARRI", c.at)
             if resource is None:
                 yield _draw(rng, h)
                 continue
@@ -47,16 +64,34 @@ def journey(world: World, c: Consignment) -> Generator[Any, Any, None]:
             assert type(step) is SeaLeg
             del world.on_land[c.id]
             arrived = kernel.now
+            if tracing:
+                if c.at != step.origin:
+                    world.note(c, "ARRI", step.origin)
+                world.note(c, "GTIN", step.origin)
+                c.at = ""
             arrive_at_port(world, world.ports[step.origin], c, step.destination)
             yield PASSIVATE  # until the last unit is ashore at the destination port
             world.on_land[c.id] = c.units
             world.book_wait(c, step.origin, c.last_departure - arrived)
+            if tracing:
+                c.at = step.destination
+                world.note(c, "GTOT", c.at)
+    if tracing:
+        destination = model.streams_by_name[c.stream].destination
+        if c.at != destination:
+            world.note(c, "ARRI", destination)
+        world.note(c, "GTOT", destination)
     del world.on_land[c.id]
     del world.live[c.id]
     world.delivered_units += c.units
     world.records.append((c.id, c.stream, c.variant.label, c.created, kernel.now, c.units, c.teu))
     for place, hours in c.waits.items():
         world.waits.append((c.id, place, hours))
+    if tracing:
+        world.finished.append(
+            ConsignmentTrace(c.id, c.stream, c.variant, c.units, c.unit_kind, c.teu, c.created,
+                             kernel.now, tuple(c.trace or ()))
+        )
 
 
 def _draw(rng: Any, dist: Any) -> float:

@@ -10,12 +10,17 @@ from midcorridor.sim.processes.journey import demand
 from midcorridor.sim.processes.sailing import ShipState, ship_process
 from midcorridor.sim.processes.state import World
 from midcorridor.sim.processes.storms import storms
-from midcorridor.sim.result import ReplicationResult
+from midcorridor.sim.result import ConsignmentTrace, ReplicationResult
 
 
-def simulate_replication(model: SimModel, seed: int, replication: int) -> ReplicationResult:
-    """Simulate ``model`` for its horizon with the random streams of ``(seed, replication)``."""
-    world = World(model, seed, replication)
+def simulate_replication(
+    model: SimModel, seed: int, replication: int, *, trace: bool = False
+) -> ReplicationResult:
+    """Simulate ``model`` for its horizon with the random streams of ``(seed, replication)``.
+
+    With ``trace`` every consignment's milestones are kept (see :mod:`midcorridor.sim.feed`).
+    """
+    world = World(model, seed, replication, trace=trace)
     kernel = world.kernel
     for line in model.lines:
         for k, ship in enumerate(line.ships):
@@ -93,4 +98,19 @@ def _result(world: World) -> ReplicationResult:
         delivered_units=world.delivered_units,
         in_system_units=world.in_system_units(),
         events=world.kernel.events,
+        traces=_traces(world),
     )
+
+
+def _traces(world: World) -> list[ConsignmentTrace]:
+    """The milestones of every consignment, delivered or still under way, by id."""
+    if not world.trace:
+        return []
+    out = [
+        ConsignmentTrace(c.id, c.stream, c.variant, c.units, c.unit_kind, c.teu, c.created,
+                         None, tuple(c.trace or ()))
+        for c in world.live.values()
+    ]
+    out += world.finished
+    out.sort(key=lambda t: t.id)
+    return out

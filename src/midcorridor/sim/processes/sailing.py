@@ -16,7 +16,7 @@ from typing import Any
 from midcorridor.sim.draw import triangular
 from midcorridor.sim.kernel import PASSIVATE
 from midcorridor.sim.model import WAGON, Line, Ship
-from midcorridor.sim.processes.state import Consignment, Part, PortState, World
+from midcorridor.sim.processes.state import Consignment, Part, PortState, World, mark
 
 
 @dataclass(eq=False)
@@ -50,6 +50,7 @@ def _take(ship: ShipState, part: Part, dest: str, now: float, port: PortState) -
     port.unit_wait_h += n * (now - part.since)
     port.queued_units -= n
     ship.cargo.append((part.consignment, n, dest))
+    mark(part.consignment, now, "LOAD", port.id, ship.ship.name, n)
     return n
 
 
@@ -118,7 +119,8 @@ def _unload(ship: ShipState, here: str) -> int:
 
 def _land(world: World, ship: ShipState) -> None:
     """Hand the unloaded cargo over; a consignment moves on when all its units are ashore."""
-    for consignment, units, _dest in ship.unloading:
+    for consignment, units, dest in ship.unloading:
+        mark(consignment, world.kernel.now, "DISC", dest, ship.ship.name, units)
         consignment.waiting -= units
         if consignment.waiting == 0:
             world.landed.pop(consignment.id, None)
@@ -145,6 +147,10 @@ def ship_process(world: World, ship: ShipState, start_h: float) -> Generator[Any
             step = -step
             nxt = i + step
         ship.dests = stops[nxt::step] if step > 0 else stops[nxt::-1]
+        if world.trace:
+            for consignment, units, dest in ship.cargo:
+                if dest == here:
+                    mark(consignment, kernel.now, "ARRI", here, ship.ship.name, units)
         # With nothing to unload and nothing to load or fetch, wait at anchorage, not at a berth.
         while (
             not any(item[2] == here for item in ship.cargo)
@@ -161,6 +167,7 @@ def ship_process(world: World, ship: ShipState, start_h: float) -> Generator[Any
         yield port.berths
         berthed = kernel.now
         unloaded = _unload(ship, here)
+        aboard_before = len(ship.cargo)
         before = ship.free
         _load_waiting(ship, port, kernel.now)
         # Handling time grows with the units moved: a quarter of a full call for an empty ship.
@@ -179,9 +186,11 @@ def ship_process(world: World, ship: ShipState, start_h: float) -> Generator[Any
         yield from _wait_open(world, port)
         now = kernel.now
         load = 0
-        for consignment, units, _dest in ship.cargo:
+        for k, (consignment, units, _dest) in enumerate(ship.cargo):
             consignment.last_departure = now
             load += units
+            if k >= aboard_before:
+                mark(consignment, now, "DEPA", here, ship.ship.name, units)
         world.departures.append((line.id, here, now, load, ship.ship.slots))
         port.berths.release()
         sailing = line.sailing[min(i, nxt)]

@@ -10,6 +10,10 @@ from typing import Any
 from midcorridor.sim.draw import stream
 from midcorridor.sim.kernel import Kernel, Resource
 from midcorridor.sim.model import SimModel, Variant
+from midcorridor.sim.result import ConsignmentTrace, Milestone
+
+# Milestone codes are the DCSA event codes the service stores (GTIN, ARRI, DEPA, LOAD, DISC,
+# GTOT) and, for customs, SUBM and RELS.
 
 
 @dataclass(slots=True, eq=False)
@@ -27,6 +31,16 @@ class Consignment:
     waiting: int = 0  # units not yet across the current sea leg
     last_departure: float = 0.0
     waits: dict[str, float] = field(default_factory=dict)
+    trace: list[Milestone] | None = None  # kept only when the run records event streams
+    at: str = ""  # the place where the consignment stands, while it stands somewhere
+
+
+def mark(
+    c: Consignment, t: float, code: str, place: str, vehicle: str = "", units: int = 0
+) -> None:
+    """Record a milestone of ``c`` at hour ``t`` if its run keeps event streams."""
+    if c.trace is not None:
+        c.trace.append((t, code, place, vehicle, units or c.units))
 
 
 @dataclass(slots=True, eq=False)
@@ -63,8 +77,11 @@ class PortState:
 class World:
     """One replication's kernel, random streams, places and records."""
 
-    def __init__(self, model: SimModel, seed: int, replication: int) -> None:
+    def __init__(
+        self, model: SimModel, seed: int, replication: int, *, trace: bool = False
+    ) -> None:
         self.model = model
+        self.trace = trace
         self.seed = seed
         self.replication = replication
         self.kernel = Kernel()
@@ -89,6 +106,7 @@ class World:
         self.waits: list[tuple[int, str, float]] = []  # (consignment, place, hours)
         self.samples: list[tuple[float, str, float]] = []  # (hour, place, queued units)
         self.departures: list[tuple[str, str, float, int, int]] = []  # line, port, t, load, slots
+        self.finished: list[ConsignmentTrace] = []  # delivered consignments, when tracing
 
     def rng(self, name: str) -> random.Random:
         """The random stream called ``name`` (created on first use)."""
@@ -104,7 +122,15 @@ class World:
         self.created_units += units
         c = Consignment(self.next_id, stream_name, variant, units, unit_kind, teu, self.kernel.now)
         self.live[c.id] = c
+        if self.trace:
+            c.trace = []
         return c
+
+    def note(
+        self, c: Consignment, code: str, place: str, vehicle: str = "", units: int = 0
+    ) -> None:
+        """Record a milestone of ``c`` now (only when the run keeps event streams)."""
+        mark(c, self.kernel.now, code, place, vehicle, units)
 
     def book_wait(self, consignment: Consignment, place: str, hours: float) -> None:
         """Add waiting hours at ``place`` to the consignment's account."""

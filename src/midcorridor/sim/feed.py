@@ -1,0 +1,327 @@
+"""Event streams of simulated consignments, in the shape the transit service accepts.
+
+A traced replication (see :func:`midcorridor.sim.processes.simulate_replication`) keeps each
+consignment's milestones. Here they become the records an operator feed would carry:
+
+- one ``shipment`` record per consignment: reference, owner, origin, destination, cargo (with
+  ISO 6346 container numbers whose check digits are valid) and the planned legs at typical
+  times, in the fields of the service's ``POST /shipments`` body;
+- one ``event`` record per milestone, in the fields of ``POST /events`` (DCSA Track & Trace
+  codes, place ids, train and vessel ids) with the shipment's ``reference`` in place of its
+  database id and the ``reporting_operator`` that would send it.
+
+Simulated hours are dated so that the end of the run falls on ``end`` (by default now): the
+corridor as it would look today. Only consignments created after the warm-up are written.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from midcorridor.iso6346 import check_digit
+from midcorridor.sim.model import WAGON, LandLeg, Line, SeaLeg, SimModel, TerminalStep, Variant
+from midcorridor.sim.result import ConsignmentTrace
+
+# National railway undertakings that report train movements, by country code of the place.
+RAILWAYS = {
+    "CN": "China Railway",
+    "KZ": "Kazakhstan Temir Zholy",
+    "TM": "Turkmen Railways",
+    "UZ": "Uzbekistan Railways",
+    "KG": "Kyrgyz Railways",
+    "AZ": "Azerbaijan Railways",
+    "GE": "Georgian Railway",
+    "TR": "TCDD Transport",
+    "RU": "Russian Railways",
+    "BG": "BDZ Cargo",
+    "RO": "CFR Marfa",
+}
+# Owners of the simulated cargo (demo organizations): boxes from China belong to the shipper,
+# the rest to the forwarder.
+SHIPPER = "Xi'an Export Trading"
+FORWARDER = "Caspian Forwarding Group"
+# Container owner prefixes (BIC owner code + equipment category U) for the generated numbers.
+CONTAINER_OWNERS = ("CSQU", "MSKU", "TGHU", "CAIU", "TCNU", "FCIU")
+# EventCreate's event type of each milestone code.
+EVENT_TYPES = {
+    "ARRI": "TRANSPORT",
+    "DEPA": "TRANSPORT",
+    "GTIN": "EQUIPMENT",
+    "GTOT": "EQUIPMENT",
+    "LOAD": "EQUIPMENT",
+    "DISC": "EQUIPMENT",
+    "SUBM": "SHIPMENT",
+    "RELS": "SHIPMENT",
+}
+
+
+def railway(place: str) -> str:
+    """The railway reporting train movements at ``place`` (by its country code)."""
+    country = place[:2]
+    return RAILWAYS.get(country, f"{country} railways")
+
+
+def port_operator(model: SimModel, place: str) -> str:
+    """The port authority or terminal reporting at a seaport."""
+    name = model.ports[place].name.split(" (")[0]
+    return f"Port of {name}"
+
+
+def container_numbers(rng: random.Random, count: int) -> list[str]:
+    """``count`` distinct ISO 6346 container numbers with correct check digits."""
+    numbers: set[str] = set()
+    out: list[str] = []
+    while len(out) < count:
+        first = rng.choice(CONTAINER_OWNERS) + f"{rng.randrange(10**6):06d}"
+        number = first + str(check_digit(first))
+        if number not in numbers:
+            numbers.add(number)
+            out.append(number)
+    return out
+
+
+@dataclass(frozen=True)
+class Stop:
+    """A place where a planned leg ends, and the typical hours spent there before going on."""
+
+    place: str
+    mode: str  # of the leg that ends here
+    travel_h: float
+    stay_h: float
+
+
+def line_mode(line: Line | None) -> str:
+    """``ferry`` on a line whose vessels take railcars, ``sea`` on a container line."""
+    return "ferry" if line is None or any(s.railcars for s in line.ships) else "sea"
+
+
+def sea_mode(model: SimModel, leg: SeaLeg) -> str:
+    """The mode of a sea leg: that of the first line serving both ports."""
+    line = next(
+        (ln for ln in model.lines if leg.origin in ln.stops and leg.destination in ln.stops),
+        None,
+    )
+    return line_mode(line)
+
+
+def _sailing_h(model: SimModel, leg: SeaLeg) -> float:
+    for line in model.lines:
+        if leg.origin in line.stops and leg.destination in line.stops:
+            a, b = sorted((line.stops.index(leg.origin), line.stops.index(leg.destination)))
+            return sum(d.mode for d in line.sailing[a:b])
+    return 24.0
+
+
+def planned_stops(model: SimModel, variant: Variant) -> list[Stop]:
+    """The places of a variant where events are reported, with typical times between them."""
+    stops: list[Stop] = []
+    travel = 0.0
+    for step in variant.steps:
+        if isinstance(step, LandLeg):
+            travel += step.hours.mode
+            if step.dwell is not None:
+                stops.append(Stop(step.head, "rail", travel, step.dwell.mode))
+                travel = 0.0
+        elif isinstance(step, TerminalStep):
+            handling = model.terminals[step.node_id].handling.mode
+            if stops and travel == 0.0 and stops[-1].place == step.node_id:
+                last = stops.pop()
+                stops.append(Stop(last.place, last.mode, last.travel_h, last.stay_h + handling))
+            else:
+                stops.append(Stop(step.node_id, "rail", travel, handling))
+            travel = 0.0
+        else:
+            origin = model.ports[step.origin].handling.mode
+            if travel > 0.0 or not stops or stops[-1].place != step.origin:
+                stops.append(Stop(step.origin, "rail", travel, origin))
+            else:
+                last = stops.pop()
+                stops.append(Stop(last.place, last.mode, last.travel_h, last.stay_h + origin))
+            stops.append(
+                Stop(
+                    step.destination,
+                    sea_mode(model, step),
+                    _sailing_h(model, step),
+                    model.ports[step.destination].handling.mode,
+                )
+            )
+            travel = 0.0
+    if travel > 0.0 or not stops:
+        stops.append(Stop("", "rail", travel, 0.0))  # the destination, filled in by the caller
+    return stops
+
+
+def _iso(t: datetime) -> str:
+    return t.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def _legs(
+    model: SimModel, trace: ConsignmentTrace, origin: str, destination: str, start: datetime
+) -> list[dict[str, Any]]:
+    legs = []
+    here, t = origin, start
+    for stop in planned_stops(model, trace.variant):
+        place = stop.place or destination
+        if place == here:
+            t += timedelta(hours=stop.travel_h + stop.stay_h)
+            continue
+        arrive = t + timedelta(hours=stop.travel_h)
+        legs.append(
+            {
+                "origin": here,
+                "destination": place,
+                "mode": stop.mode,
+                "planned_depart": _iso(t),
+                "planned_arrive": _iso(arrive),
+            }
+        )
+        here, t = place, arrive + timedelta(hours=stop.stay_h)
+    if here != destination:
+        legs.append(
+            {
+                "origin": here,
+                "destination": destination,
+                "mode": "rail",
+                "planned_depart": _iso(t),
+                "planned_arrive": _iso(t),
+            }
+        )
+    return legs
+
+
+def consignment_records(
+    model: SimModel,
+    trace: ConsignmentTrace,
+    *,
+    start: datetime,
+    reference: str,
+    seed: int = 0,
+) -> list[dict[str, Any]]:
+    """The shipment record of one consignment followed by its event records.
+
+    ``start`` is the date of simulated hour 0.
+    """
+    stream = model.streams_by_name[trace.stream]
+    rng = random.Random(f"{reference}/{seed}")
+    wagons = trace.unit_kind == WAGON
+    containers = [] if wagons else container_numbers(rng, trace.units)
+    owner = SHIPPER if stream.origin.startswith("CN") and not wagons else FORWARDER
+    created = start + timedelta(hours=trace.created_h)
+    shipment = {
+        "record": "shipment",
+        "reference": reference,
+        "owner": owner,
+        "origin": stream.origin,
+        "destination": stream.destination,
+        "cargo": {"units": trace.units, "teu": trace.teu, "containers": containers},
+        "legs": _legs(model, trace, stream.origin, stream.destination, created),
+    }
+    records = [shipment]
+    segment = 1
+    loaded = discharged = 0  # units of the consignment loaded and discharged so far
+    train = f"{stream.origin[:2]}-{1000 + trace.id}/{segment}"
+    for k, (hour, code, place, vehicle, units) in enumerate(trace.milestones):
+        event: dict[str, Any] = {
+            "record": "event",
+            "shipment": reference,
+            "event_id": f"{reference}/{k:03d}",
+            "event_type": EVENT_TYPES[code],
+            "event_code": code,
+            "classifier": "ACT",
+            "event_time": _iso(start + timedelta(hours=hour)),
+            "location": place,
+        }
+        at_port = place in model.ports
+        if code in ("SUBM", "RELS"):
+            event |= {
+                "document_type": "CUS",
+                "reporting_operator": owner,
+                "description": "customs declaration "
+                + ("lodged" if code == "SUBM" else "released"),
+            }
+        elif vehicle:  # aboard a vessel: loading, sailing, arriving, discharging
+            line = next(
+                (
+                    ln
+                    for ln in model.lines
+                    if place in ln.stops and any(s.name == vehicle for s in ln.ships)
+                ),
+                None,
+            )
+            first = loaded if code == "LOAD" else discharged
+            if code == "LOAD":
+                loaded += units
+            elif code == "DISC":
+                discharged += units
+            kind = "wagons" if wagons else "containers"
+            event |= {"vehicle": vehicle, "description": f"{units} of {trace.units} {kind}"}
+            if code in ("ARRI", "DEPA"):
+                operator = line.operator if line is not None and line.operator else "shipping line"
+                event |= {"mode": line_mode(line), "reporting_operator": operator}
+            else:
+                event["reporting_operator"] = port_operator(model, place)
+                if containers:
+                    event["equipment_reference"] = containers[min(first, len(containers) - 1)]
+        else:
+            if code == "GTOT" and at_port:
+                segment += 1
+                train = f"{place[:2]}-{1000 + trace.id}/{segment}"
+            event["reporting_operator"] = railway(place)
+            if code in ("ARRI", "DEPA"):
+                event |= {"vehicle": f"train {train}", "mode": "rail"}
+            else:  # gate in or out of a terminal or port
+                if at_port:
+                    event["reporting_operator"] = port_operator(model, place)
+                if containers:
+                    event["equipment_reference"] = containers[0]
+                event["description"] = f"{trace.units} {'wagons' if wagons else 'containers'}"
+        records.append(event)
+    return records
+
+
+def event_stream(
+    model: SimModel,
+    traces: Iterable[ConsignmentTrace],
+    *,
+    end: datetime | None = None,
+    seed: int = 0,
+    prefix: str | None = None,
+) -> Iterator[dict[str, Any]]:
+    """Shipment and event records of the consignments created after the warm-up.
+
+    The run's last hour is dated ``end`` (default: now, to the minute). Shipment references
+    are ``PREFIX-NNNNNN`` with the prefix ``SIM-<scenario>-<end date>-<seed>`` by default.
+    """
+    end = (end or datetime.now(UTC)).astimezone(UTC).replace(second=0, microsecond=0)
+    start = end - timedelta(hours=model.horizon_h)
+    name = "".join(ch if ch.isalnum() else "-" for ch in model.name)[:40]
+    prefix = prefix or f"SIM-{name}-{end:%Y%m%d%H%M}-{seed}"
+    for trace in traces:
+        if trace.created_h < model.warmup_h:
+            continue
+        yield from consignment_records(
+            model, trace, start=start, reference=f"{prefix}-{trace.id:06d}", seed=seed
+        )
+
+
+def write_events(path: Path, records: Iterable[dict[str, Any]]) -> tuple[int, int]:
+    """Write shipment records first, then events in event-time order, one JSON object a line.
+
+    Returns the numbers of shipments and events written.
+    """
+    shipments: list[dict[str, Any]] = []
+    events: list[dict[str, Any]] = []
+    for record in records:
+        (shipments if record["record"] == "shipment" else events).append(record)
+    events.sort(key=lambda e: (e["event_time"], e["event_id"]))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8") as out:
+        for record in (*shipments, *events):
+            out.write(json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n")
+    return len(shipments), len(events)

@@ -1,0 +1,160 @@
+"""Event streams of simulated consignments: shape, places, units, dates and the CLI."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from midcorridor.cli import app
+from midcorridor.sim.feed import event_stream, write_events
+from midcorridor.sim.model import SimModel
+from midcorridor.sim.processes import simulate_replication
+
+SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
+END = datetime(2025, 6, 1, 12, 0, tzinfo=UTC)
+
+
+def _check_digit(first_ten: str) -> int:
+    """ISO 6346 check digit, written out here as the standard states it (an oracle)."""
+    values, v = {}, 10
+    for letter in "ABCDEFGHIJKLMNOPQRSTUVWXYZ":
+        if v in (11, 22, 33):
+            v += 1
+        values[letter] = v
+        v += 1
+    total = sum((values[c] if c.isalpha() else int(c)) * 2**i for i, c in enumerate(first_ten))
+    return total % 11 % 10
+
+
+@pytest.fixture(scope="module")
+def records(aktau_alat_two_ferries: SimModel) -> list[dict[str, Any]]:
+    """The feed of one traced replication of the two-port corridor, ending at END."""
+    r = simulate_replication(aktau_alat_two_ferries, 4, 0, trace=True)
+    return list(event_stream(aktau_alat_two_ferries, r.traces, end=END, seed=4))
+
+
+def _split(records: list[dict[str, Any]]) -> tuple[dict[str, Any], dict[str, list[Any]]]:
+    shipments = {r["reference"]: r for r in records if r["record"] == "shipment"}
+    events: dict[str, list[Any]] = defaultdict(list)
+    for r in records:
+        if r["record"] == "event":
+            events[r["shipment"]].append(r)
+    return shipments, events
+
+
+def test_records_are_what_the_service_accepts(records: list[dict[str, Any]]) -> None:
+    """Every shipment and event validates against the service's request bodies."""
+    from midcorridor.service.schemas import EventCreate, ShipmentCreate
+
+    shipments, events = _split(records)
+    assert len(shipments) > 20
+    for ref, s in shipments.items():
+        ShipmentCreate(**{k: s[k] for k in ("reference", "origin", "destination", "cargo", "legs")})
+        for e in events[ref]:
+            body = {
+                k: v for k, v in e.items() if k not in ("record", "shipment", "reporting_operator")
+            }
+            EventCreate(shipment_id=1, **body)
+            assert e["reporting_operator"]
+
+
+def test_every_event_is_on_the_planned_route_and_in_time_order(records: list[dict]) -> None:
+    """Events happen at places of the planned legs, in order, before the end of the run."""
+    shipments, events = _split(records)
+    for ref, s in shipments.items():
+        places = {s["origin"], s["destination"]}
+        places |= {leg[k] for leg in s["legs"] for k in ("origin", "destination")}
+        times = [e["event_time"] for e in events[ref]]
+        assert times == sorted(times)
+        assert all(e["location"] in places for e in events[ref])
+        assert all(datetime.fromisoformat(t) <= END for t in times)
+        assert events[ref][0]["event_code"] == "GTIN" and events[ref][0]["location"] == s["origin"]
+
+
+def test_container_numbers_have_valid_check_digits(records: list[dict[str, Any]]) -> None:
+    """Boxes carry distinct ISO 6346 numbers; equipment events name one of them."""
+    shipments, events = _split(records)
+    boxes = [n for s in shipments.values() for n in s["cargo"]["containers"]]
+    assert boxes and len(set(boxes)) == len(boxes)
+    assert all(_check_digit(n[:10]) == int(n[10]) for n in boxes)
+    for ref, s in shipments.items():
+        for e in events[ref]:
+            if e.get("equipment_reference"):
+                assert e["equipment_reference"] in s["cargo"]["containers"]
+
+
+def test_units_loaded_are_units_discharged(records: list[dict[str, Any]]) -> None:
+    """A delivered consignment loads and discharges all its units once per sea leg, on named
+    vessels, and sails before it arrives."""
+    shipments, events = _split(records)
+    delivered = 0
+    for ref, s in shipments.items():
+        codes = [e["event_code"] for e in events[ref]]
+        if codes[-1] != "GTOT" or events[ref][-1]["location"] != s["destination"]:
+            continue
+        delivered += 1
+        units = Counter()
+        for e in events[ref]:
+            if e["event_code"] in ("LOAD", "DISC"):
+                assert e["vehicle"].startswith("Ferry")
+                units[e["event_code"]] += int(e["description"].split()[0])
+        assert units["LOAD"] == units["DISC"] == s["cargo"]["units"]
+        vessel = [e for e in events[ref] if e.get("mode") == "ferry"]
+        assert [e["event_code"] for e in vessel][:1] == ["DEPA"]
+    assert delivered > 10
+
+
+def test_tracing_does_not_change_the_run(aktau_alat_two_ferries: SimModel) -> None:
+    """Keeping milestones draws no random numbers: the deliveries are the same."""
+    plain = simulate_replication(aktau_alat_two_ferries, 9, 1)
+    traced = simulate_replication(aktau_alat_two_ferries, 9, 1, trace=True)
+    assert plain.deliveries == traced.deliveries and not plain.traces
+    assert {t.id for t in traced.traces if t.delivered_h is not None} == {
+        d[0] for d in traced.deliveries
+    }
+
+
+def test_cli_writes_the_event_file(tmp_path: Path) -> None:
+    """`simulate X --events F.jsonl` writes shipments then events in time order, dated so the
+    run ends at --until, with cargo under way at the end."""
+    scenario = tmp_path / "short.yaml"
+    scenario.write_text(
+        f"name: short\nbase: {SCENARIOS / 'baseline.yaml'}\nhorizon_days: 50\nwarmup_days: 20\n"
+    )
+    out = tmp_path / "feed.jsonl"
+    result = CliRunner().invoke(
+        app,
+        [
+            "simulate",
+            str(scenario),
+            "-n",
+            "1",
+            "--events",
+            str(out),
+            "--until",
+            "2025-06-01T12:00:00",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(x) for x in out.read_text().splitlines()]
+    kinds = [x["record"] for x in lines]
+    assert kinds == sorted(kinds, key=lambda k: k != "shipment")
+    times = [x["event_time"] for x in lines if x["record"] == "event"]
+    assert times == sorted(times)
+    assert max(times) <= "2025-06-01T12:00:00Z"
+    assert min(times) >= (END - timedelta(days=30)).isoformat().replace("+00:00", "Z")
+    at_aktau = {x["shipment"] for x in lines if x.get("location") == "KZAAU"}
+    assert at_aktau
+
+
+def test_write_events_counts(tmp_path: Path, records: list[dict[str, Any]]) -> None:
+    """write_events reports how many shipments and events it wrote."""
+    shipments, events = write_events(tmp_path / "f.jsonl", records)
+    assert shipments + events == len(records)
+    assert len((tmp_path / "f.jsonl").read_text().splitlines()) == len(records)
