@@ -4,11 +4,13 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import signal
 import subprocess
 import sys
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -149,17 +151,34 @@ def _print_demo(orgs: int, shipments: int, events: int, tokens: dict[str, str]) 
 
 
 def demo_data_command(
-    shipments: Annotated[int, typer.Option(min=1, max=10_000, help="How many shipments.")] = 12,
+    shipments: Annotated[int | None, typer.Option(
+        min=1, max=10_000, help="Keep at most this many shipments (default: all of the window).")
+    ] = None,
+    days: Annotated[float, typer.Option(
+        min=1, max=120, help="Days of simulated corridor before now.")] = 30.0,
     seed_: Annotated[int, typer.Option("--seed", help="Random seed.")] = 7,
+    scenario: Annotated[Path | None, typer.Option(
+        "--scenario", dir_okay=False, help="Simulation scenario (default: the baseline).")
+    ] = None,
+    tokens_out: Annotated[Path | None, typer.Option(
+        "--tokens-out", dir_okay=False,
+        help="Also write the tokens as JSON {organization: token} (for replay --tokens).")
+    ] = None,
     database_url: DatabaseOption = None,
 ) -> None:
-    """Seed organizations, users, tokens, shipments and their event streams."""
+    """Simulate the corridor up to now and store its shipments and events, with tokens."""
     from midcorridor.service.demo import seed
 
     db = _database(database_url)
     with db.write() as session:
-        result = seed(session, now=_now(), shipments=shipments, seed=seed_)
+        result = seed(session, now=_now(), shipments=shipments, seed=seed_, days=days,
+                      scenario=scenario)
     _print_demo(result.organizations, result.shipments, result.events, result.tokens)
+    if tokens_out is not None:
+        tokens_out.parent.mkdir(parents=True, exist_ok=True)
+        tokens_out.write_text(json.dumps(result.tokens, indent=2, ensure_ascii=False),
+                              encoding="utf-8")
+        err_console.print(f"wrote the tokens to {tokens_out}")
 
 
 @db_app.command("upgrade")

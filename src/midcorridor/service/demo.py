@@ -1,14 +1,19 @@
-"""Demo data: the corridor's organizations, shipments and their event streams, seeded.
+"""Demo data: the corridor of an ordinary day, simulated up to now and stored as events.
 
-Route templates use node ids of the packaged data set; the leg times are demo assumptions
-(rail about 650 km/day, a Caspian ferry crossing of about a day plus port dwell), not figures.
+The baseline scenario is simulated for a warm-up (so the corridor is as full as on any day)
+and then for the last ``days`` days, ending now. The consignments of those days become
+shipments, and their milestones the events the operators would have reported: trains through
+the borders, cargo waiting at Aktau and Kuryk for a ferry, storms that close the Caspian ports.
+Every organization that reports gets a user and a token.
 """
 
 from __future__ import annotations
 
-import random
+import dataclasses
+import json
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -17,36 +22,14 @@ from midcorridor.errors import InputError
 from midcorridor.service import accounts, ingest
 from midcorridor.service.access import Principal, Role
 from midcorridor.service.db.models import Organization
-from midcorridor.service.schemas import CargoIn, EventCreate, LegIn, ShipmentCreate
+from midcorridor.service.feed import Feed, FeedEvent, parse_feed
 from midcorridor.service.shipments import create_shipment
 
-# (name, kind, places) — operators cover the places of their segment.
-ORGS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
-    ("Corridor Coordination Committee", "coordinator", ()),
-    ("Xi'an Export Trading", "shipper", ()),
-    ("Caspian Forwarding Group", "forwarder", ()),
-    ("China Railway Container Transport", "operator", ("CNXIA", "KZAKL")),
-    ("Kazakhstan Temir Zholy", "operator", ("KZAKL", "KZDST", "KZAAU", "KZKUR")),
-    ("Port of Aktau", "operator", ("KZAAU",)),
-    ("Port of Kuryk", "operator", ("KZKUR",)),
-    ("ASCO Caspian Shipping", "operator", ("KZAAU", "KZKUR", "AZALT")),
-    ("Port of Baku (Alat)", "operator", ("AZALT",)),
-    ("Azerbaijan Railways", "operator", ("AZALT", "GEBUS", "GETBS")),
-    ("Georgian Railway", "operator", ("GETBS", "GEPTI", "GEAKK")),
-    ("TCDD Transport", "operator", ("GEAKK", "TRKR0", "TRIST")),
-)
-
-# (origin, destination, mode, hours) per leg, with the dwell before the next leg in hours.
-ROUTES: tuple[tuple[tuple[str, str, str, float, float], ...], ...] = (
-    (("CNXIA", "KZAKL", "rail", 60, 12), ("KZAKL", "KZAAU", "rail", 110, 36),
-     ("KZAAU", "AZALT", "ferry", 24, 12), ("AZALT", "GETBS", "rail", 30, 6),
-     ("GETBS", "GEAKK", "rail", 10, 8), ("GEAKK", "TRKR0", "rail", 6, 10),
-     ("TRKR0", "TRIST", "rail", 40, 0)),
-    (("CNXIA", "KZAKL", "rail", 60, 12), ("KZAKL", "KZKUR", "rail", 115, 48),
-     ("KZKUR", "AZALT", "ferry", 26, 12), ("AZALT", "GETBS", "rail", 30, 6),
-     ("GETBS", "GEPTI", "rail", 8, 0)),
-)
-CONTAINER_OWNERS = ("CSQU", "MSKU", "TGHU", "CAIU")
+COORDINATOR = "Corridor Coordination Committee"
+# The scenarios folder of the source tree (the demo runs from a checkout, as make run does).
+DEMO_SCENARIO = Path(__file__).resolve().parents[3] / "scenarios" / "baseline.yaml"
+WARMUP_DAYS = 45.0  # long enough for the first trains of the window to be under way
+OWNER_KINDS = {"Xi'an Export Trading": "shipper"}  # other owners are forwarders
 
 
 @dataclass(frozen=True)
@@ -57,79 +40,90 @@ class DemoResult:
     tokens: dict[str, str]
 
 
-def _container(rng: random.Random) -> str:
-    from midcorridor.iso6346 import check_digit
+def simulated_feed(
+    *, now: datetime, days: float = 30.0, seed: int = 7, scenario: Path | None = None
+) -> Feed:
+    """The feed of the scenario's last ``days`` days before ``now`` (baseline by default)."""
+    from midcorridor.sim.feed import event_stream
+    from midcorridor.sim.processes import simulate_replication
+    from midcorridor.sim.simulate import prepare
 
-    first = rng.choice(CONTAINER_OWNERS) + f"{rng.randrange(10**6):06d}"
-    return first + str(check_digit(first))
+    path = scenario or DEMO_SCENARIO
+    if not path.is_file():
+        raise InputError(f"{path}: no such scenario file for the demo data (give --scenario)")
+    model = prepare(path)
+    model = dataclasses.replace(
+        model, horizon_h=(WARMUP_DAYS + days) * 24.0, warmup_h=WARMUP_DAYS * 24.0
+    )
+    run = simulate_replication(model, seed, 0, trace=True)
+    records = event_stream(model, run.traces, end=now, seed=seed, prefix=f"DEMO-{seed}")
+    return parse_feed((json.dumps(r) for r in records), f"demo feed of {model.name}")
 
 
-def _legs(route: tuple[tuple[str, str, str, float, float], ...], depart: datetime) -> list[LegIn]:
-    legs, t = [], depart
-    for origin, destination, mode, hours, dwell in route:
-        arrive = t + timedelta(hours=hours)
-        legs.append(LegIn(origin=origin, destination=destination, mode=mode,  # type: ignore[arg-type]
-                          planned_depart=t, planned_arrive=arrive))
-        t = arrive + timedelta(hours=dwell)
-    return legs
+def _pick(feed: Feed, count: int | None) -> Feed:
+    """At most ``count`` shipments, spread evenly over the window, with their events."""
+    if count is None or count >= len(feed.shipments):
+        return feed
+    step = len(feed.shipments) / count
+    chosen = tuple(feed.shipments[int(i * step)] for i in range(count))
+    keep = {s.reference for s in chosen}
+    return Feed(chosen, tuple(e for e in feed.events if e.shipment in keep))
 
 
-def seed(session: Session, *, now: datetime, shipments: int = 12, seed: int = 7) -> DemoResult:
-    """Create the demo organizations, one user and token each, shipments and their events."""
-    if session.scalar(select(Organization.id).where(Organization.name == ORGS[0][0])):
+def _organizations(feed: Feed) -> dict[str, tuple[str, set[str]]]:
+    """Every organization of the feed: kind and the places it reports at."""
+    orgs: dict[str, tuple[str, set[str]]] = {COORDINATOR: ("coordinator", set())}
+    for s in feed.shipments:
+        orgs.setdefault(s.owner, (OWNER_KINDS.get(s.owner, "forwarder"), set()))
+    for e in feed.events:
+        kind, places = orgs.setdefault(e.operator, ("operator", set()))
+        if kind == "operator":
+            places.add(e.body["location"])
+    return orgs
+
+
+def seed(
+    session: Session,
+    *,
+    now: datetime,
+    shipments: int | None = None,
+    seed: int = 7,
+    days: float = 30.0,
+    scenario: Path | None = None,
+) -> DemoResult:
+    """Create the demo organizations (one user and token each), shipments and their events."""
+    if session.scalar(select(Organization.id).where(Organization.name == COORDINATOR)):
         raise InputError("demo data is already loaded in this database; use a fresh one")
-    rng = random.Random(seed)
-    orgs, principals, tokens = {}, {}, {}
+    full = simulated_feed(now=now, days=days, seed=seed, scenario=scenario)
+    feed = _pick(full, shipments)
+    tokens: dict[str, str] = {}
+    principals: dict[str, Principal] = {}
     admin_org = accounts.create_org(session=session, name="midcorridor platform",
                                     kind="coordinator", places=[], now=now)
     admin = accounts.create_user(session=session, org_id=admin_org.id, email="admin@demo.test",
                                  name="Platform admin", is_admin=True, now=now)
     tokens["admin"] = accounts.create_token(session=session, user_id=admin.id, name="demo",
                                             now=now)[1]
-    for i, (name, kind, places) in enumerate(ORGS):
-        org = accounts.create_org(session=session, name=name, kind=kind, places=list(places),
-                                  now=now)
+    for i, (name, (kind, places)) in enumerate(sorted(_organizations(full).items())):
+        org = accounts.create_org(session=session, name=name, kind=kind,
+                                  places=sorted(places), now=now)
         user = accounts.create_user(session=session, org_id=org.id, email=f"user{i}@demo.test",
                                     name=f"{name} desk", is_admin=False, now=now)
-        orgs[name] = org
         principals[name] = Principal(user.id, org.id, Role(kind), frozenset(places))
         tokens[name] = accounts.create_token(session=session, user_id=user.id, name="demo",
                                              now=now)[1]
-    owners = [n for n, k, _ in ORGS if k in ("shipper", "forwarder")]
-    operators = [(n, set(p)) for n, k, p in ORGS if k == "operator"]
-    events = 0
-    for k in range(shipments):
-        route = ROUTES[k % len(ROUTES)]
-        depart = now - timedelta(hours=rng.uniform(0, 20 * 24))
-        legs = _legs(route, depart)
-        owner = owners[k % len(owners)]
-        body = ShipmentCreate(
-            reference=f"DEMO-{k + 1:04d}", origin=legs[0].origin,
-            destination=legs[-1].destination, legs=legs,
-            cargo=CargoIn(units=rng.randint(1, 4), weight_kg=rng.randint(8, 40) * 1000.0,
-                          teu=2.0, containers=[_container(rng)]),
-        )
-        shipment = create_shipment(session=session, org_id=orgs[owner].id, shipment_in=body,
-                                   now=now)
-        delay = 0.0
-        for i, leg in enumerate(legs):
-            delay += max(0.0, rng.gauss(3, 8)) if leg.mode != "ferry" else rng.expovariate(1 / 20)
-            for code, place, planned in (("DEPA", leg.origin, leg.planned_depart),
-                                         ("ARRI", leg.destination, leg.planned_arrive)):
-                when = planned + timedelta(hours=delay)
-                if when > now:
-                    break
-                reporter = next(n for n, places in operators if place in places)
-                item = EventCreate(
-                    event_id=f"demo-{k}-{i}-{code}", shipment_id=shipment.id,
-                    event_type="TRANSPORT", event_code=code, classifier="ACT",  # type: ignore[arg-type]
-                    event_time=when, location=place, vehicle=f"{leg.mode}-{k}-{i}",
-                    mode=leg.mode,
-                )
-                ingest.ingest(session, principals[reporter], [item], now=now,
-                              slip_threshold_h=24.0)
-                events += 1
-            else:
-                continue
-            break
-    return DemoResult(len(orgs) + 1, shipments, events, tokens)
+    ids = {}
+    for s in feed.shipments:
+        shipment = create_shipment(session=session, org_id=principals[s.owner].org_id,
+                                   shipment_in=s.body, now=now)
+        ids[s.reference] = shipment.id
+    run: list[FeedEvent] = []
+    for event in (*feed.events, None):  # consecutive events of one reporter go in together
+        if run and (event is None or event.operator != run[0].operator):
+            ingest.ingest(session, principals[run[0].operator],
+                          [e.create(ids[e.shipment]) for e in run], now=now,
+                          slip_threshold_h=24.0)
+            run = []
+        if event is not None:
+            run.append(event)
+    return DemoResult(len(principals) + 1, len(feed.shipments), len(feed.events), tokens)

@@ -1,0 +1,102 @@
+"""Feeds: demo data from the simulator, replay over HTTP that posts nothing twice, bad files."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+
+from midcorridor.cli.replay import Caller, _callers, replay
+from midcorridor.errors import InputError
+from midcorridor.service.db.engine import Database
+from midcorridor.service.db.models import Event, Shipment
+from midcorridor.service.demo import seed, simulated_feed
+from midcorridor.service.feed import read_feed
+
+NOW = datetime.now(UTC).replace(microsecond=0)
+
+
+def _count(db: Database, model: type) -> int:
+    with db.read() as session:
+        return session.scalar(select(func.count(model.id))) or 0
+
+
+def _callers_of(client: TestClient, tokens: dict[str, str]) -> list[Caller]:
+    return _callers(client, [(k, v) for k, v in tokens.items() if k != "admin"])
+
+
+def test_demo_has_cargo_waiting_at_the_caspian_ports(client: TestClient, db: Database) -> None:
+    """Right after the demo data, shipments wait at Aktau or Kuryk as on an ordinary day, and
+    every event lies before now, within the simulated window."""
+    with db.write() as session:
+        result = seed(session, now=NOW, days=12)
+    assert result.shipments > 10 and result.events > 10 * result.shipments / 2
+    headers = {"Authorization": f"Bearer {result.tokens['Corridor Coordination Committee']}"}
+    queues = client.get("/aggregates/port-queues", headers=headers).json()["data"]
+    waiting = {q["location"]: q["waiting"] for q in queues}
+    assert waiting.get("KZAAU", 0) + waiting.get("KZKUR", 0) > 0, queues
+    with db.read() as session:
+        times = session.scalars(select(Event.event_time)).all()
+    first, last = min(times), max(times)
+    if first.tzinfo is None:
+        first, last = first.replace(tzinfo=UTC), last.replace(tzinfo=UTC)
+    assert last <= NOW and first >= NOW - timedelta(days=12, hours=1)
+
+
+def test_replay_posts_everything_once(client: TestClient, db: Database, tmp_path: Path) -> None:
+    """A replay creates the feed's shipments and events; a second one creates nothing."""
+    with db.write() as session:
+        tokens = seed(session, now=NOW, shipments=2, days=3).tokens
+    before = _count(db, Shipment), _count(db, Event)
+    feed = simulated_feed(now=NOW, days=4, seed=3)
+    callers = _callers_of(client, tokens)
+    first = replay(client, feed, callers, speed=None, now=NOW)
+    assert first.shipments_created == len(feed.shipments) and not first.shipments_failed
+    assert first.events["created"] == len(feed.events) and first.events["rejected"] == 0
+    assert _count(db, Shipment) == before[0] + len(feed.shipments)
+    assert _count(db, Event) == before[1] + len(feed.events)
+    again = replay(client, feed, callers, speed=None, now=NOW)
+    assert again.shipments_created == 0 and again.shipments_found == len(feed.shipments)
+    assert again.events["created"] == 0 and again.events["duplicate"] == len(feed.events)
+    assert _count(db, Event) == before[1] + len(feed.events)
+
+
+def test_replay_refuses_what_no_token_may_post(client: TestClient, db: Database) -> None:
+    """With only the forwarder's token, the operators' events are rejected, not lost silently;
+    events dated after now are left for later."""
+    with db.write() as session:
+        tokens = seed(session, now=NOW, shipments=1, days=2).tokens
+    feed = simulated_feed(now=NOW + timedelta(days=1), days=4, seed=5)
+    owners = {s.owner for s in feed.shipments}
+    callers = _callers_of(client, {k: v for k, v in tokens.items() if k in owners})
+    tally = replay(client, feed, callers, speed=None, now=NOW)
+    assert tally.future > 0
+    assert tally.events["rejected"] > 0 and tally.errors
+    posted = sum(tally.events.values())
+    assert posted + tally.future == len(feed.events)
+
+
+def test_feed_problems_name_file_line_and_field(tmp_path: Path) -> None:
+    """A feed with a bad line lists every problem with its line and field."""
+    good = simulated_feed(now=NOW, days=2, seed=1)
+    assert good.events
+    path = tmp_path / "bad.jsonl"
+    shipment = good.shipments[0].body.model_dump(mode="json")
+    shipment |= {"record": "shipment", "owner": "x"}
+    bad_box = dict(shipment, reference="B-1",
+                   cargo={"units": 1, "teu": 2, "containers": ["CSQU3054384"]})
+    event = {"record": "event", "shipment": "NOPE", "event_id": "e1",
+             "event_type": "TRANSPORT", "event_code": "LOAD", "event_time": NOW.isoformat(),
+             "location": "KZAAU"}
+    path.write_text("\n".join([json.dumps(shipment), "{not json", json.dumps(bad_box),
+                               json.dumps(event)]) + "\n")
+    with pytest.raises(InputError) as info:
+        read_feed(path)
+    text = str(info.value)
+    assert f"{path}:2: not JSON" in text
+    assert f"{path}:3: cargo.containers" in text and "check digit 4, expected 3" in text
+    assert f"{path}:4: event_code" in text
