@@ -30,7 +30,7 @@ def test_same_seed_same_results_on_every_backend(aktau_alat_two_ferries):
     assert procs.backend == "2 processes" and on_dask.backend == "dask"
     assert _fingerprint(local) == _fingerprint(procs) == _fingerprint(on_dask)
     assert _fingerprint(by_address) == _fingerprint(local)[:2]
-    assert summarize(local)["kpis"] == summarize(on_dask)["kpis"]
+    assert summarize(local).kpis == summarize(on_dask).kpis
 
 
 def test_progress_is_reported_per_replication(aktau_alat_two_ferries):

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -14,7 +15,14 @@ from midcorridor.cli.common import DataOption, TableOrJson, console, err_console
 from midcorridor.errors import InputError
 from midcorridor.network import load_network
 from midcorridor.sim.feed import event_stream, write_events
-from midcorridor.sim.kpi import compare, summarize
+from midcorridor.sim.kpi import (
+    DEFINITIONS,
+    Comparison,
+    Difference,
+    Summary,
+    compare,
+    summarize,
+)
 from midcorridor.sim.report import write_report
 from midcorridor.sim.run import RunResult, run
 from midcorridor.sim.simulate import prepare
@@ -25,15 +33,6 @@ HELP = """Simulate SCENARIO.yaml (replications with a seed), or compare several 
 
   midcorridor simulate compare scenarios/baseline.yaml scenarios/more_ferries.yaml
 """
-
-
-def _fmt(est: dict[str, Any], digits: int = 1) -> str:
-    mean, (lo, hi) = est.get("mean"), est.get("ci95", [None, None])
-    if mean is None:
-        return "-"
-    if lo is None:
-        return f"{mean:,.{digits}f}"
-    return f"{mean:,.{digits}f} ({lo:,.{digits}f}-{hi:,.{digits}f})"
 
 
 def _run_one(
@@ -67,67 +66,83 @@ def _run_one(
         )
 
 
-def kpi_table(summary: dict[str, Any]) -> Table:
-    """The headline KPIs of one scenario with 95% confidence intervals."""
-    k = summary["kpis"]
+def kpi_table(summary: Summary) -> Table:
+    """The headline KPIs of one scenario with 95% confidence intervals, and any warnings."""
+    k = summary.kpis
     table = Table(
-        title=f"{summary['scenario']}: {summary['replications']} replications, "
-        f"seed {summary['seed']} (mean, 95% CI)"
+        title=f"{summary.scenario}: {summary.replications} replications, "
+        f"seed {summary.seed} (mean, 95% CI)",
+        caption="\n".join(f"warning: {w}" for w in summary.warnings) or None,
+        caption_style="bold yellow",
     )
     table.add_column("KPI", style="bold")
     table.add_column("value")
-    table.add_row("door-to-door days, mean", _fmt(k["transit_days"]["mean"]))
-    table.add_row("door-to-door days, p50", _fmt(k["transit_days"]["p50"]))
-    table.add_row("door-to-door days, p95", _fmt(k["transit_days"]["p95"]))
-    table.add_row("Caspian wait, hours", _fmt(k["caspian_wait_hours"]))
-    table.add_row("throughput, TEU/year", _fmt(k["throughput_teu"], 0))
-    table.add_row("cargo in system, TEU", _fmt(k["cargo_in_system_teu"], 0))
-    for label, v in k["transit_days_by_variant"].items():
-        table.add_row(f"  {label}: days mean / p95", f"{_fmt(v['mean'])} / {_fmt(v['p95'])}")
+    table.add_column("what it measures", style="dim")
+    d = DEFINITIONS
+    table.add_row("door-to-door days, mean", k.transit_days.mean.format(), d["transit_days"])
+    table.add_row("door-to-door days, p50", k.transit_days.p50.format(), "")
+    table.add_row("door-to-door days, p95", k.transit_days.p95.format(), "")
+    table.add_row("Caspian wait for a vessel, h", k.caspian_wait_hours.format(),
+                  d["caspian_wait_hours"])
+    table.add_row("throughput, TEU/year", k.throughput_teu.format(0), d["throughput_teu"])
+    table.add_row("cargo in the corridor, TEU", k.cargo_in_system_teu.format(0),
+                  d["cargo_in_system_teu"])
+    for label, v in k.transit_days_by_variant.items():
+        table.add_row(f"  {label}: days mean / p95", f"{v.mean.format()} / {v.p95.format()}", "")
+    for warning in summary.warnings:
+        table.add_row("[yellow]warning", f"[yellow]{warning}", "")
     return table
 
 
-def bottleneck_table(summary: dict[str, Any], top: int = 8) -> Table:
+def bottleneck_table(summary: Summary, top: int = 8) -> Table:
     """Places ranked by the waiting they add per TEU delivered."""
-    table = Table(title="bottlenecks: waiting added per TEU delivered")
-    for col in ("rank", "place", "kind", "hours per TEU", "utilization"):
+    table = Table(title="bottlenecks: hours of waiting at the place per TEU delivered "
+                  "(queues, dwell), and how busy its berths or servers are")
+    for col in ("rank", "place", "kind", "h per TEU", "utilization"):
         table.add_column(col)
-    for b in summary["bottlenecks"][:top]:
-        util = b["utilization"]
+    for b in summary.bottlenecks[:top]:
+        util = b.utilization
         table.add_row(
-            str(b["rank"]),
-            b["name"],
-            b["kind"],
-            _fmt(b["delay_hours_per_teu"]),
+            str(b.rank),
+            b.name,
+            b.kind,
+            b.delay_hours_per_teu.format(),
             "-" if util is None else f"{util:.0%}",
         )
     return table
 
 
-def compare_table(doc: dict[str, Any]) -> Table:
+def compare_table(doc: Comparison) -> Table:
     """Scenarios side by side, with paired differences to the first."""
     table = Table(
-        title=f"compare: {doc['replications']} replications, seed {doc['seed']}, "
-        "common random numbers"
+        title=f"compare: {doc.replications} replications, seed {doc.seed}, "
+        "common random numbers (differences against the first, 95% CI)"
     )
     table.add_column("KPI", style="bold")
-    for s in doc["scenarios"]:
-        table.add_column(s["scenario"])
-    rows = [
-        ("days mean", lambda s: _fmt(s["kpis"]["transit_days"]["mean"])),
-        ("days p95", lambda s: _fmt(s["kpis"]["transit_days"]["p95"])),
-        ("Caspian wait h", lambda s: _fmt(s["kpis"]["caspian_wait_hours"])),
-        ("throughput TEU/yr", lambda s: _fmt(s["kpis"]["throughput_teu"], 0)),
-        ("top bottleneck", lambda s: s["bottlenecks"][0]["name"] if s["bottlenecks"] else "-"),
+    for s in doc.scenarios:
+        table.add_column(s.scenario)
+    rows: list[tuple[str, Callable[[Summary], str]]] = [
+        ("door-to-door days, mean", lambda s: s.kpis.transit_days.mean.format()),
+        ("door-to-door days, p95", lambda s: s.kpis.transit_days.p95.format()),
+        ("Caspian wait for a vessel, h", lambda s: s.kpis.caspian_wait_hours.format()),
+        ("throughput, TEU/year", lambda s: s.kpis.throughput_teu.format(0)),
+        ("top bottleneck", lambda s: s.bottlenecks[0].name if s.bottlenecks else "-"),
     ]
     for name, get in rows:
-        table.add_row(name, *(get(s) for s in doc["scenarios"]))
-    diffs = {d["scenario"]: d for d in doc["differences"]}
-    for key, name in (
-        ("transit_days_mean", "Δ days mean"),
-        ("caspian_wait_hours", "Δ Caspian wait h"),
-    ):
-        table.add_row(name, "", *(_fmt(diffs[s["scenario"]][key]) for s in doc["scenarios"][1:]))
+        table.add_row(name, *(get(s) for s in doc.scenarios))
+    diffs = {d.scenario: d for d in doc.differences}
+    changes: list[tuple[str, Callable[[Difference], str]]] = [
+        ("change in days, mean", lambda d: d.transit_days_mean.format(1, "d", signed=True)),
+        ("change in days, p95", lambda d: d.transit_days_p95.format(1, "d", signed=True)),
+        ("change in Caspian wait", lambda d: d.caspian_wait_hours.format(1, "h", signed=True)),
+        ("change in TEU/year", lambda d: d.throughput_teu.format(0, signed=True)),
+    ]
+    for name, show in changes:
+        table.add_row(name, "", *(show(diffs[s.scenario]) for s in doc.scenarios[1:]))
+    for s in doc.scenarios:
+        for warning in s.warnings:
+            table.add_row("[yellow]warning", *(f"[yellow]{warning}" if o is s else ""
+                                               for o in doc.scenarios))
     return table
 
 
@@ -192,20 +207,21 @@ def simulate_command(
         stream = event_stream(first.model, first.replications[0].traces, end=end, seed=seed)
         shipments, count = write_events(events, stream)
         err_console.print(f"wrote {shipments} shipments and {count} events to {events}")
+    doc: Summary | Comparison
     if comparing:
         doc = compare(results)
-        summaries = doc["scenarios"]
+        summaries = list(doc.scenarios)
     else:
         doc = summarize(results[0])
         summaries = [doc]
     if report is not None:
         for result, summary in zip(results, summaries, strict=True):
-            folder = report / summary["scenario"] if comparing else report
+            folder = report / summary.scenario if comparing else report
             written = write_report(result, summary, folder)
             err_console.print(f"wrote {len(written)} files to {folder}")
     if format is TableOrJson.json:
-        print_json(doc)
-    elif comparing:
+        print_json(doc.to_dict())
+    elif isinstance(doc, Comparison):
         console.print(compare_table(doc))
     else:
         console.print(kpi_table(doc))

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from midcorridor.sim.kpi import Summary
 from midcorridor.sim.run import RunResult
 
 
@@ -51,7 +52,7 @@ def tables(result: RunResult) -> dict[str, Any]:
     return out
 
 
-def write_report(result: RunResult, summary: dict[str, Any], folder: Path) -> list[Path]:
+def write_report(result: RunResult, summary: Summary, folder: Path) -> list[Path]:
     """Write CSV and Parquet tables, ``kpis.json`` and PNG plots into ``folder``."""
     folder.mkdir(parents=True, exist_ok=True)
     written = []
@@ -63,13 +64,13 @@ def write_report(result: RunResult, summary: dict[str, Any], folder: Path) -> li
             write(path, index=False)
             written.append(path)
     path = folder / "kpis.json"
-    path.write_text(json.dumps(summary, indent=2, default=str), encoding="utf-8")
+    path.write_text(json.dumps(summary.to_dict(), indent=2, default=str), encoding="utf-8")
     written.append(path)
     written += _plots(result, summary, folder)
     return written
 
 
-def _plots(result: RunResult, summary: dict[str, Any], folder: Path) -> list[Path]:
+def _plots(result: RunResult, summary: Summary, folder: Path) -> list[Path]:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -105,9 +106,9 @@ def _plots(result: RunResult, summary: dict[str, Any], folder: Path) -> list[Pat
     ax.legend(fontsize=7)
     paths.append(_save(fig, folder / "queues.png"))
 
-    util = summary["kpis"]["utilization"]
-    labels = [v["name"] for v in util.values()]
-    values = [v["mean"] or 0.0 for v in util.values()]
+    util = summary.kpis.utilization
+    labels = [v.name for v in util.values()]
+    values = [v.value.mean or 0.0 for v in util.values()]
     fig, ax = plt.subplots(figsize=(8, 0.4 * len(labels) + 1.5))
     ax.barh(labels, values, color=["tab:red" if v > 0.85 else "tab:blue" for v in values])
     ax.set_xlim(0, 1)

@@ -7,7 +7,7 @@ from typing import Any
 
 from midcorridor.network import Network, load_network
 from midcorridor.sim.build import build_model
-from midcorridor.sim.kpi import summarize
+from midcorridor.sim.kpi import Summary, summarize
 from midcorridor.sim.model import SimModel
 from midcorridor.sim.run import Progress, run
 from midcorridor.sim.scenario import load_scenario
@@ -36,8 +36,9 @@ def simulate(
     workers: int = 1,
     dask: Any = None,
     progress: Progress | None = None,
-) -> dict[str, Any]:
-    """Run a scenario file and return its KPIs (the ``--format json`` document).
+) -> Summary:
+    """Run a scenario file and return its KPIs (``to_dict()`` is the ``--format json``
+    document).
 
     >>> import pathlib, tempfile
     >>> scenario = pathlib.Path(tempfile.mkdtemp()) / "aktau_baku.yaml"
@@ -49,11 +50,13 @@ def simulate(
     ...   streams:
     ...     - {name: aktau-baku, origin: Aktau, destination: Baku, teu_per_year: 20000}
     ... ''')
-    >>> kpis = simulate(scenario, replications=2, seed=1)
-    >>> kpis["scenario"], kpis["replications"], kpis["horizon_days"]
+    >>> summary = simulate(scenario, replications=2, seed=1)
+    >>> summary.scenario, summary.replications, summary.horizon_days
     ('aktau-baku', 2, 20.0)
-    >>> 0 < kpis["kpis"]["transit_days"]["mean"]["mean"] < 20
+    >>> 0 < summary.kpis.transit_days.mean.mean < 20
     True
+    >>> summary.to_dict()["kpis"]["transit_days"]["mean"]["n"]
+    2
     """
     model = prepare(scenario, network=network)
     result = run(
