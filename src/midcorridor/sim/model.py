@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from midcorridor.sim.initial import Closure, InitialState
+
 CONTAINER = "container"  # one 40-ft box (2 TEU): one railcar, truck or two TEU slots aboard
 WAGON = "wagon"  # a loaded rail wagon: needs a railcar slot on a rail ferry
 UNIT_KINDS = (CONTAINER, WAGON)
@@ -156,6 +158,8 @@ class SimModel:
     growth: float = 1.0
     places: dict[str, str] = field(default_factory=dict)  # place id -> kind (border, port, ...)
     place_names: dict[str, str] = field(default_factory=dict)  # place id -> name for people
+    start: InitialState = InitialState()  # the corridor at hour 0 (empty by default)
+    closures: tuple[Closure, ...] = ()  # ports closed at given hours, beside random storms
 
     @property
     def streams_by_name(self) -> dict[str, Stream]:

@@ -53,3 +53,4 @@ class ReplicationResult:
     in_system_units: int = 0
     events: int = 0
     traces: list[ConsignmentTrace] = field(default_factory=list)  # only when asked for
+    shipments: dict[int, str] = field(default_factory=dict)  # id -> initial state's shipment

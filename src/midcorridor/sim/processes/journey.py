@@ -16,23 +16,34 @@ from midcorridor.sim.result import ConsignmentTrace
 HOURS_PER_YEAR = 8760.0
 
 
-def journey(world: World, c: Consignment) -> Generator[Any, Any, None]:
-    """Move one consignment along its variant's steps, booking every wait, then deliver it."""
+def journey(
+    world: World, c: Consignment, start: int = 0, lead_h: float | None = None, waited_h: float = 0.0
+) -> Generator[Any, Any, None]:
+    """Move one consignment along its variant's steps, booking every wait, then deliver it.
+
+    A consignment already under way starts at step ``start``: ``lead_h`` hours to reach that
+    step's place (instead of a drawn running time), ``waited_h`` hours already waited there.
+    """
     kernel = world.kernel
     model = world.model
     world.on_land[c.id] = c.units
     tracing = c.trace is not None
-    if tracing:
+    if tracing and start == 0:
         c.at = model.streams_by_name[c.stream].origin
         world.note(c, "GTIN", c.at)
-    for step in c.variant.steps:
+    steps = c.variant.steps
+    for k in range(start, len(steps)):
+        step = steps[k]
+        lead = lead_h if k == start else None
+        if lead and type(step) is not LandLeg:
+            yield lead
         if type(step) is LandLeg:
             rng = world.rng(f"link:{step.link_id}")
             h = step.hours
             if tracing and c.at:
                 world.note(c, "DEPA", c.at)
                 c.at = ""
-            yield triangular(rng, h.low, h.mode, h.high)
+            yield triangular(rng, h.low, h.mode, h.high) if lead is None else lead
             if step.dwell is not None:
                 d = step.dwell
                 dwell = triangular(rng, d.low, d.mode, d.high)
@@ -63,13 +74,13 @@ def journey(world: World, c: Consignment) -> Generator[Any, Any, None]:
         else:
             assert type(step) is SeaLeg
             del world.on_land[c.id]
-            arrived = kernel.now
+            arrived = kernel.now - (waited_h if k == start else 0.0)
             if tracing:
                 if c.at != step.origin:
                     world.note(c, "ARRI", step.origin)
                 world.note(c, "GTIN", step.origin)
                 c.at = ""
-            arrive_at_port(world, world.ports[step.origin], c, step.destination)
+            arrive_at_port(world, world.ports[step.origin], c, step.destination, since=arrived)
             yield PASSIVATE  # until the last unit is ashore at the destination port
             world.on_land[c.id] = c.units
             world.book_wait(c, step.origin, c.last_departure - arrived)

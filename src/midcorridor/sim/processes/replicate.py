@@ -8,6 +8,7 @@ from typing import Any
 from midcorridor.sim.model import SimModel
 from midcorridor.sim.processes.journey import demand
 from midcorridor.sim.processes.sailing import ShipState, ship_process
+from midcorridor.sim.processes.start import closures, ship_starts, start_cargo
 from midcorridor.sim.processes.state import World
 from midcorridor.sim.processes.storms import storms
 from midcorridor.sim.result import ConsignmentTrace, ReplicationResult
@@ -22,17 +23,21 @@ def simulate_replication(
     """
     world = World(model, seed, replication, trace=trace)
     kernel = world.kernel
+    start_cargo(world)  # first, so that cargo waiting at hour 0 is there when ships look
+    placed = ship_starts(model)
     for line in model.lines:
         for k, ship in enumerate(line.ships):
             state = ShipState(ship, line, free=ship.slots, free_rail=ship.railcars)
-            state.proc = ship_process(
-                world, state, start_h=k * line.headway_h / max(1, len(line.ships))
-            )
+            stop, start_h = placed.get(ship.name, (0, k * line.headway_h / max(1, len(line.ships))))
+            state.proc = ship_process(world, state, start_h=start_h, first_stop=stop)
             world.ships.append(state)
             kernel.process(state.proc)
-    for stream in model.streams:
-        kernel.process(demand(world, stream))
+    if model.start.demand:
+        for stream in model.streams:
+            kernel.process(demand(world, stream))
     kernel.process(storms(world))
+    for closure in model.closures:
+        kernel.process(closures(world, closure))
     kernel.process(_sampler(world))
     kernel.run(model.horizon_h)
     return _result(world)
@@ -99,6 +104,7 @@ def _result(world: World) -> ReplicationResult:
         in_system_units=world.in_system_units(),
         events=world.kernel.events,
         traces=_traces(world),
+        shipments=world.shipments,
     )
 
 

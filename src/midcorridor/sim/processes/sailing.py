@@ -68,12 +68,14 @@ def _load_waiting(ship: ShipState, port: PortState, now: float) -> None:
                 queue.remove(part)
 
 
-def arrive_at_port(world: World, port: PortState, consignment: Consignment, dest: str) -> None:
+def arrive_at_port(
+    world: World, port: PortState, consignment: Consignment, dest: str, since: float | None = None
+) -> None:
     """Put a consignment's units in the port's queue for ``dest``, straight aboard if a ship
-    heading there is loading."""
+    heading there is loading; ``since`` is when it arrived, if before now."""
     now = world.kernel.now
     port.account(now)
-    part = Part(consignment, consignment.units, now)
+    part = Part(consignment, consignment.units, now if since is None else since)
     port.arrived_units += part.units
     port.queued_units += part.units
     consignment.waiting = part.units
@@ -130,15 +132,17 @@ def _land(world: World, ship: ShipState) -> None:
     ship.unloading = []
 
 
-def ship_process(world: World, ship: ShipState, start_h: float) -> Generator[Any, Any, None]:
-    """One ship's endless shuttle along its line."""
+def ship_process(
+    world: World, ship: ShipState, start_h: float, first_stop: int = 0
+) -> Generator[Any, Any, None]:
+    """One ship's endless shuttle along its line, from ``first_stop`` after ``start_h`` hours."""
     kernel = world.kernel
     line = ship.line
     rng = world.rng(f"line:{line.id}")
     stops = line.stops
     handling = {s: world.model.ports[s].handling for s in stops}
     yield start_h
-    i, step = 0, 1
+    i, step = first_stop, 1
     while True:
         here = stops[i]
         port = world.ports[here]

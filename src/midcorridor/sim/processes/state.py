@@ -107,6 +107,7 @@ class World:
         self.samples: list[tuple[float, str, float]] = []  # (hour, place, queued units)
         self.departures: list[tuple[str, str, float, int, int]] = []  # line, port, t, load, slots
         self.finished: list[ConsignmentTrace] = []  # delivered consignments, when tracing
+        self.shipments: dict[int, str] = {}  # consignment id -> shipment of the initial state
 
     def rng(self, name: str) -> random.Random:
         """The random stream called ``name`` (created on first use)."""

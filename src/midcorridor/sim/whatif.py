@@ -1,0 +1,399 @@
+"""What if, from now: the corridor as it is, a change, and the difference it makes.
+
+:func:`whatif` runs the model from an :class:`~midcorridor.sim.initial.InitialState` for
+``days`` twice per replication, once as it is ("doing nothing") and once with the
+:class:`Changes`, with the same random streams (common random numbers), and returns the KPI
+differences with 95% intervals and the shipments of the initial state whose median arrival
+moves most.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import statistics
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from midcorridor.errors import InputError
+from midcorridor.sim.initial import Closure, InitialState
+from midcorridor.sim.kpi import Estimate, estimate, quantile
+from midcorridor.sim.model import Dist, LandLeg, Line, Ship, SimModel, Stream, Variant
+from midcorridor.sim.result import ReplicationResult
+from midcorridor.sim.run import Progress, run
+
+CASPIAN = "caspian"  # a closure of every Caspian port
+
+
+@dataclass(frozen=True)
+class AddedVessel:
+    """A vessel put on a line: deck slots from railcars, TEU (two a slot) or trucks."""
+
+    line: str
+    name: str
+    railcars: int = 0
+    teu: int = 0
+    trucks: int = 0
+
+
+@dataclass(frozen=True)
+class ClosureChange:
+    """A port (id or name) or the whole Caspian (``"caspian"``) closed for ``hours``."""
+
+    place: str
+    hours: float
+    start_h: float = 0.0
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What a what-if changes in the corridor."""
+
+    vessels_out: tuple[str, ...] = ()
+    vessels_added: tuple[AddedVessel, ...] = ()
+    closures: tuple[ClosureChange, ...] = ()
+    berths: Mapping[str, int] = dataclasses.field(default_factory=dict)
+    handling_h: Mapping[str, float] = dataclasses.field(default_factory=dict)
+    border_dwell_h: Mapping[str, float] = dataclasses.field(default_factory=dict)
+
+
+def _number(value: Any, where: str, low: float = 0.0) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise InputError(f"{where}: {value!r} is not a number")
+    if value < low:
+        raise InputError(f"{where}: {value} must be at least {low:g}")
+    return float(value)
+
+
+def _mapping(value: Any, where: str) -> dict[str, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise InputError(f"{where}: expected a mapping")
+    return value
+
+
+def _items(value: Any, where: str) -> list[Any]:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise InputError(f"{where}: expected a list")
+    return value
+
+
+CHANGE_KEYS = ("vessels_out", "vessels_added", "closures", "berths", "handling_h", "border_dwell_h")
+
+
+def parse_changes(doc: Any, where: str = "changes") -> Changes:
+    """Read a changes document (JSON or YAML shape); :class:`InputError` names the field."""
+    doc = _mapping(doc, where)
+    for key in doc:
+        if key not in CHANGE_KEYS:
+            raise InputError(f"{where}.{key}: unknown change; known: {', '.join(CHANGE_KEYS)}")
+    added = []
+    for i, v in enumerate(_items(doc.get("vessels_added"), f"{where}.vessels_added")):
+        w = f"{where}.vessels_added[{i}]"
+        v = _mapping(v, w)
+        if not v.get("line") or not v.get("name"):
+            raise InputError(f"{w}: an added vessel needs a line (service id) and a name")
+        sizes = {k: int(_number(v.get(k, 0), f"{w}.{k}")) for k in ("railcars", "teu", "trucks")}
+        if not any(sizes.values()):
+            raise InputError(f"{w}: give the vessel's railcars, teu or trucks")
+        added.append(AddedVessel(str(v["line"]), str(v["name"]), **sizes))
+    closures = []
+    for i, c in enumerate(_items(doc.get("closures"), f"{where}.closures")):
+        w = f"{where}.closures[{i}]"
+        c = _mapping(c, w)
+        if not c.get("place"):
+            raise InputError(f"{w}.place: name a port, or 'caspian' for every Caspian port")
+        closures.append(
+            ClosureChange(
+                str(c["place"]),
+                _number(c.get("hours"), f"{w}.hours", 0.0),
+                _number(c.get("start_h", 0.0), f"{w}.start_h", 0.0),
+            )
+        )
+    return Changes(
+        vessels_out=tuple(str(v) for v in _items(doc.get("vessels_out"), f"{where}.vessels_out")),
+        vessels_added=tuple(added),
+        closures=tuple(closures),
+        berths={
+            str(k): int(_number(v, f"{where}.berths.{k}", 1.0))
+            for k, v in _mapping(doc.get("berths"), f"{where}.berths").items()
+        },
+        handling_h={
+            str(k): _number(v, f"{where}.handling_h.{k}")
+            for k, v in _mapping(doc.get("handling_h"), f"{where}.handling_h").items()
+        },
+        border_dwell_h={
+            str(k): _number(v, f"{where}.border_dwell_h.{k}")
+            for k, v in _mapping(doc.get("border_dwell_h"), f"{where}.border_dwell_h").items()
+        },
+    )
+
+
+def _port(model: SimModel, place: str, where: str) -> str:
+    if place in model.ports:
+        return place
+    for pid, port in model.ports.items():
+        if port.name.casefold() == place.casefold() or port.name.split(" (")[0].casefold() == (
+            place.casefold()
+        ):
+            return pid
+    known = ", ".join(sorted(f"{p} ({model.ports[p].name})" for p in model.ports))
+    raise InputError(f"{where}: unknown port {place!r}; ports: {known}")
+
+
+def _dwell_place(model: SimModel, place: str, where: str) -> str:
+    kinds = ("border", "gauge", "dwell")
+    places = {p for p, kind in model.places.items() if kind in kinds}
+    if place in places:
+        return place
+    for p in places:
+        if model.place_names.get(p, "").casefold() == place.casefold():
+            return p
+    known = ", ".join(sorted(model.place_names.get(p, p) for p in places))
+    raise InputError(f"{where}: unknown border {place!r}; borders: {known}")
+
+
+def _with_dwell(streams: tuple[Stream, ...], place: str, hours: float) -> tuple[Stream, ...]:
+    def step(s: Any) -> Any:
+        if isinstance(s, LandLeg) and s.place == place and s.dwell is not None:
+            d = s.dwell
+            dwell = d.scaled(hours / d.mode) if d.mode > 0 else Dist(hours, hours, hours)
+            return dataclasses.replace(s, dwell=dwell)
+        return s
+
+    return tuple(
+        dataclasses.replace(
+            st,
+            variants=tuple(
+                Variant(v.label, tuple(step(x) for x in v.steps), v.share) for v in st.variants
+            ),
+        )
+        for st in streams
+    )
+
+
+def apply_changes(model: SimModel, changes: Changes) -> SimModel:
+    """The model with the changes made; :class:`InputError` names an unknown vessel or place
+    or a closure longer than the horizon."""
+    names = {s.name for line in model.lines for s in line.ships}
+    for i, name in enumerate(changes.vessels_out):
+        if name not in names:
+            raise InputError(
+                f"changes.vessels_out[{i}]: unknown vessel {name!r}; vessels: "
+                + ", ".join(sorted(names))
+            )
+    line_ids = {line.id for line in model.lines}
+    for i, added in enumerate(changes.vessels_added):
+        if added.line not in line_ids:
+            raise InputError(
+                f"changes.vessels_added[{i}].line: unknown line {added.line!r}; lines: "
+                + ", ".join(sorted(line_ids))
+            )
+    out = set(changes.vessels_out)
+    lines: list[Line] = []
+    for line in model.lines:
+        ships = [s for s in line.ships if s.name not in out]
+        ships += [
+            Ship(a.name, max(a.railcars, a.teu // 2, a.trucks), a.railcars)
+            for a in changes.vessels_added
+            if a.line == line.id
+        ]
+        lines.append(dataclasses.replace(line, ships=tuple(ships)))
+    closures = list(model.closures)
+    caspian = tuple(p for p, port in model.ports.items() if port.caspian)
+    for i, c in enumerate(changes.closures):
+        where = f"changes.closures[{i}]"
+        if c.start_h + c.hours > model.horizon_h:
+            raise InputError(
+                f"{where}.hours: a closure of {c.hours:g} h from hour {c.start_h:g} runs past the "
+                f"horizon ({model.horizon_h:g} h); shorten it or run more days"
+            )
+        closed = (
+            caspian if c.place.casefold() == CASPIAN else (_port(model, c.place, f"{where}.place"),)
+        )
+        closures.append(Closure(closed, c.hours, c.start_h))
+    ports = dict(model.ports)
+    for place, berths in changes.berths.items():
+        pid = _port(model, place, f"changes.berths.{place}")
+        ports[pid] = dataclasses.replace(ports[pid], berths=berths)
+    for place, hours in changes.handling_h.items():
+        pid = _port(model, place, f"changes.handling_h.{place}")
+        h = ports[pid].handling
+        scaled = h.scaled(hours / h.mode) if h.mode > 0 else Dist(hours, hours, hours)
+        ports[pid] = dataclasses.replace(ports[pid], handling=scaled)
+    streams = model.streams
+    for place, hours in changes.border_dwell_h.items():
+        streams = _with_dwell(
+            streams, _dwell_place(model, place, f"changes.border_dwell_h.{place}"), hours
+        )
+    return dataclasses.replace(
+        model,
+        name=f"{model.name} changed",
+        lines=tuple(lines),
+        closures=tuple(closures),
+        ports=ports,
+        streams=streams,
+    )
+
+
+@dataclass(frozen=True)
+class KpiDelta:
+    """A KPI as it is, with the change, and their paired difference (all over replications)."""
+
+    name: str
+    measures: str
+    base: Estimate
+    changed: Estimate
+    delta: Estimate
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kpi": self.name,
+            "measures": self.measures,
+            "base": self.base.to_dict(),
+            "changed": self.changed.to_dict(),
+            "delta": self.delta.to_dict(),
+        }
+
+
+@dataclass(frozen=True)
+class ShipmentShift:
+    """A shipment of the initial state: its median arrival (hours from now) as it is and with
+    the change; ``None`` when it arrives after the horizon in most replications."""
+
+    shipment: str
+    base_p50_h: float | None
+    changed_p50_h: float | None
+    shift_h: float | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "shipment": self.shipment,
+            "base_p50_h": self.base_p50_h,
+            "changed_p50_h": self.changed_p50_h,
+            "shift_h": self.shift_h,
+        }
+
+
+@dataclass(frozen=True)
+class WhatIf:
+    """The answer of a what-if: KPI deltas with 95% intervals and the shipments moved most."""
+
+    days: float
+    replications: int
+    seed: int
+    kpis: tuple[KpiDelta, ...]
+    shipments: tuple[ShipmentShift, ...]
+    backend: str = "in-process"
+
+    def kpi(self, name: str) -> KpiDelta:
+        return next(k for k in self.kpis if k.name == name)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "days": self.days,
+            "replications": self.replications,
+            "seed": self.seed,
+            "backend": self.backend,
+            "kpis": [k.to_dict() for k in self.kpis],
+            "shipments": [s.to_dict() for s in self.shipments],
+        }
+
+
+MEASURES = {
+    "caspian_wait_hours": "hours a consignment waits at a Caspian port for a vessel, over the "
+    "consignments that sailed within the horizon (the initial state's included)",
+    "delivered_teu": "TEU delivered at their destination within the horizon",
+    "waiting_at_caspian_ports_units": "units still waiting at the Caspian ports at the horizon",
+    "initial_shipments_delivered": "shipments of the initial state delivered within the horizon",
+}
+
+
+def _kpis(model: SimModel, r: ReplicationResult) -> dict[str, float]:
+    caspian = {p for p, port in model.ports.items() if port.caspian}
+    waits = [h for _c, place, h in r.waits if place in caspian]
+    waiting = sum(
+        s["queued_units"] for p, s in r.places.items() if s.get("kind") == "port" and p in caspian
+    )
+    delivered = {d[0] for d in r.deliveries}
+    return {
+        "caspian_wait_hours": statistics.fmean(waits) if waits else float("nan"),
+        "delivered_teu": float(sum(d[6] for d in r.deliveries)),
+        "waiting_at_caspian_ports_units": float(waiting),
+        "initial_shipments_delivered": float(sum(1 for c in r.shipments if c in delivered)),
+    }
+
+
+def _arrivals(r: ReplicationResult) -> dict[str, float]:
+    at = {d[0]: d[4] for d in r.deliveries}
+    return {ship: at[c] for c, ship in r.shipments.items() if c in at}
+
+
+def _p50(hours: list[float], n: int) -> float | None:
+    """The median over ``n`` replications of arrivals (missing ones after the horizon)."""
+    if len(hours) * 2 <= n:
+        return None
+    padded = sorted(hours) + [float("inf")] * (n - len(hours))
+    return quantile(padded, 0.5)
+
+
+def whatif(
+    model: SimModel,
+    start: InitialState,
+    changes: Changes,
+    *,
+    days: float,
+    replications: int = 10,
+    seed: int = 0,
+    top: int = 10,
+    workers: int = 1,
+    dask: Any = None,
+    progress: Progress | None = None,
+) -> WhatIf:
+    """Run ``days`` from ``start`` as it is and with ``changes``, with common random numbers."""
+    if days <= 0:
+        raise InputError(f"days: {days:g} must be more than 0")
+    base = dataclasses.replace(model, horizon_h=days * 24.0, warmup_h=0.0, start=start)
+    changed = apply_changes(base, changes)
+    half = (lambda done: progress(done)) if progress is not None else None
+    a = run(base, replications=replications, seed=seed, workers=workers, dask=dask, progress=half)
+    b = run(
+        changed,
+        replications=replications,
+        seed=seed,
+        workers=workers,
+        dask=dask,
+        progress=(lambda done: progress(replications + done)) if progress is not None else None,
+    )
+    ka = [_kpis(base, r) for r in a.replications]
+    kb = [_kpis(changed, r) for r in b.replications]
+    kpis = tuple(
+        KpiDelta(
+            name,
+            measures,
+            estimate([k[name] for k in ka]),
+            estimate([k[name] for k in kb]),
+            estimate([y[name] - x[name] for x, y in zip(ka, kb, strict=True)]),
+        )
+        for name, measures in MEASURES.items()
+    )
+    arr_a = [_arrivals(r) for r in a.replications]
+    arr_b = [_arrivals(r) for r in b.replications]
+    shifts = []
+    for cargo in start.cargo:
+        ref = cargo.shipment
+        pa = _p50([x[ref] for x in arr_a if ref in x], replications)
+        pb = _p50([x[ref] for x in arr_b if ref in x], replications)
+        shift = pb - pa if pa is not None and pb is not None else None
+        shifts.append(ShipmentShift(ref, pa, pb, shift))
+
+    def size(s: ShipmentShift) -> float:
+        if s.shift_h is not None:
+            return abs(s.shift_h)
+        return float("inf") if (s.base_p50_h is None) != (s.changed_p50_h is None) else -1.0
+
+    shifts.sort(key=lambda s: (-size(s), s.shipment))
+    return WhatIf(days, replications, seed, kpis, tuple(shifts[:top]), a.backend)
