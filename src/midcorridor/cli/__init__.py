@@ -36,7 +36,7 @@ app = typer.Typer(
 
 # Each module defines ``register(app)``; adding a family of commands is one line here.
 _FAMILIES = ("network", "places", "run", "service", "route", "simulate", "optimize",
-             "corridor", "replay")
+             "corridor", "replay", "whatif")
 
 for _name in _FAMILIES:
     importlib.import_module(f"midcorridor.cli.{_name}").register(app)

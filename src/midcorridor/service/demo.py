@@ -26,8 +26,6 @@ from midcorridor.service.feed import Feed, FeedEvent, parse_feed
 from midcorridor.service.shipments import create_shipment
 
 COORDINATOR = "Corridor Coordination Committee"
-# The scenarios folder of the source tree (the demo runs from a checkout, as make run does).
-DEMO_SCENARIO = Path(__file__).resolve().parents[3] / "scenarios" / "baseline.yaml"
 WARMUP_DAYS = 45.0  # long enough for the first trains of the window to be under way
 OWNER_KINDS = {"Xi'an Export Trading": "shipper"}  # other owners are forwarders
 
@@ -46,9 +44,9 @@ def simulated_feed(
     """The feed of the scenario's last ``days`` days before ``now`` (baseline by default)."""
     from midcorridor.sim.feed import event_stream
     from midcorridor.sim.processes import simulate_replication
-    from midcorridor.sim.simulate import prepare
+    from midcorridor.sim.simulate import BASELINE, prepare
 
-    path = scenario or DEMO_SCENARIO
+    path = scenario or BASELINE
     if not path.is_file():
         raise InputError(f"{path}: no such scenario file for the demo data (give --scenario)")
     model = prepare(path)

@@ -594,3 +594,20 @@ class JobPublic(BaseModel):
     created_at: datetime
     started_at: datetime | None
     finished_at: datetime | None
+
+
+# -- what if -----------------------------------------------------------------------------------
+
+
+class WhatIfRequest(BaseModel):
+    """Simulate ``days`` from the live corridor with ``changes``, against doing nothing.
+
+    ``changes``: ``vessels_out`` (names), ``vessels_added`` (``line``, ``name``, ``railcars``,
+    ``teu``, ``trucks``), ``closures`` (``place``: a port or ``caspian``, ``hours``,
+    ``start_h``), ``berths`` and ``handling_h`` per port, ``border_dwell_h`` per border.
+    """
+
+    days: Annotated[float, Field(gt=0, le=30)] = 7.0
+    replications: Annotated[int, Field(ge=2, le=100)] = 10
+    seed: Annotated[int, Field(ge=0, le=2**31 - 1)] = 0
+    changes: dict[str, Any] = Field(default_factory=dict)

@@ -12,6 +12,9 @@ from midcorridor.sim.model import SimModel
 from midcorridor.sim.run import Progress, run
 from midcorridor.sim.scenario import load_scenario
 
+# The baseline scenario of the source tree (2024 volumes): the demo data and what-if run on it.
+BASELINE = Path(__file__).resolve().parents[3] / "scenarios" / "baseline.yaml"
+
 
 def prepare(
     scenario: str | Path, *, network: Network | None = None, data: str | Path | None = None

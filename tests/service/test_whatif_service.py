@@ -1,0 +1,51 @@
+"""What if, from the live corridor of the database: the demo corridor with the Caspian closed."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from fastapi.testclient import TestClient
+
+from midcorridor.errors import InputError
+from midcorridor.service import whatif
+from midcorridor.service.db.engine import Database
+from midcorridor.service.demo import seed
+from midcorridor.service.schemas import WhatIfRequest
+
+NOW = datetime.now(UTC).replace(microsecond=0)
+CLOSED = {"closures": [{"place": "caspian", "hours": 48}]}
+
+
+def test_closing_the_caspian_from_now_holds_cargo_back(client: TestClient, db: Database) -> None:
+    """The issue's request: cargo waiting at the Caspian ports grows, fewer shipments of the
+    corridor as it is arrive within the week, none arrives earlier, and the shipments moved
+    most are named."""
+    with db.write() as session:
+        seed(session, now=NOW, days=12)
+    body = WhatIfRequest.model_validate({"days": 7, "replications": 10, "changes": CLOSED})
+    with db.read() as session:
+        doc = whatif.answer(session, body, now=NOW)
+    assert doc["shipments_in_state"] > 10 and doc["replications"] == 10
+    kpis = {k["kpi"]: k for k in doc["kpis"]}
+    assert kpis["waiting_at_caspian_ports_units"]["delta"]["mean"] > 0
+    assert kpis["initial_shipments_delivered"]["delta"]["mean"] <= 0
+    shifts = [s["shift_h"] for s in doc["shipments"] if s["shift_h"] is not None]
+    assert all(s >= -1e-9 for s in shifts)
+    assert doc["shipments"] and all(s["reference"].startswith("DEMO-") for s in doc["shipments"])
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"vessels_out": ["Flying Dutchman"]}, "changes.vessels_out[0]"),
+        ({"closures": [{"place": "Atlantis", "hours": 5}]}, "changes.closures[0].place"),
+        ({"closures": [{"place": "caspian", "hours": 200}]}, "changes.closures[0].hours"),
+    ],
+)
+def test_bad_changes_are_refused_before_running(changes: dict, field: str) -> None:
+    """Unknown vessels and places, and a closure past the horizon, name their field."""
+    body = WhatIfRequest(days=7, replications=2, changes=changes)
+    with pytest.raises(InputError) as info:
+        whatif.check(body)
+    assert str(info.value).startswith(field)
