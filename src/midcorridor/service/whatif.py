@@ -7,6 +7,7 @@ state from the stored events and runs :func:`midcorridor.sim.whatif.whatif`.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from datetime import datetime
 from functools import lru_cache
@@ -77,6 +78,7 @@ def answer(
         days=body.days,
         replications=body.replications,
         seed=body.seed,
+        dask=os.environ.get("MIDCORRIDOR_DASK") or None,
         progress=tick,
     )
     doc = result.to_dict()
