@@ -18,9 +18,9 @@ CLOSED = {"closures": [{"place": "caspian", "hours": 48}]}
 
 
 def test_closing_the_caspian_from_now_holds_cargo_back(client: TestClient, db: Database) -> None:
-    """The issue's request: cargo waiting at the Caspian ports grows, fewer shipments of the
-    corridor as it is arrive within the week, none arrives earlier, and the shipments moved
-    most are named."""
+    """The issue's request: more cargo is left waiting at the Caspian ports after the week, the
+    wait for a vessel grows, some shipment arrives more than a day later, and the shipments
+    moved most are named by reference."""
     with db.write() as session:
         seed(session, now=NOW, days=12)
     body = WhatIfRequest.model_validate({"days": 7, "replications": 10, "changes": CLOSED})
@@ -28,10 +28,10 @@ def test_closing_the_caspian_from_now_holds_cargo_back(client: TestClient, db: D
         doc = whatif.answer(session, body, now=NOW)
     assert doc["shipments_in_state"] > 10 and doc["replications"] == 10
     kpis = {k["kpi"]: k for k in doc["kpis"]}
-    assert kpis["waiting_at_caspian_ports_units"]["delta"]["mean"] > 0
-    assert kpis["initial_shipments_delivered"]["delta"]["mean"] <= 0
+    assert kpis["waiting_at_caspian_ports_units"]["delta"]["ci95"][0] > 0
+    assert kpis["caspian_wait_hours"]["delta"]["mean"] > 0
     shifts = [s["shift_h"] for s in doc["shipments"] if s["shift_h"] is not None]
-    assert all(s >= -1e-9 for s in shifts)
+    assert max(shifts) > 24
     assert doc["shipments"] and all(s["reference"].startswith("DEMO-") for s in doc["shipments"])
 
 
