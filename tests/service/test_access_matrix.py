@@ -110,6 +110,10 @@ MATRIX: list[tuple[str, str, Body | None, dict[str, int]]] = [
      {r: 200 for r in ROLES}),
     ("POST", "/optimizer/crossing", lambda w, r: {"days": 1, "time_limit_s": 1},
      {r: (202 if r in ("admin", "coordinator", "operator") else 403) for r in ROLES}),
+    ("POST", "/scenarios/whatif",
+     lambda w, r: {"days": 2, "replications": 2,
+                   "changes": {"closures": [{"place": "caspian", "hours": 24}]}},
+     {r: (202 if r in ("admin", "coordinator") else 403) for r in ROLES}),
     ("GET", "/jobs/{job}", None,
      {r: (200 if r in ("admin", "coordinator", "operator") else 404) for r in ROLES}),
 ]

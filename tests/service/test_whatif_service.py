@@ -49,3 +49,36 @@ def test_bad_changes_are_refused_before_running(changes: dict, field: str) -> No
     with pytest.raises(InputError) as info:
         whatif.check(body)
     assert str(info.value).startswith(field)
+
+
+def test_the_exact_request_runs_as_a_job(client: TestClient, db: Database, database_url: str
+                                         ) -> None:
+    """POST /scenarios/whatif with the issue's body answers 202; a worker process runs it to
+    the end; the result carries KPI deltas and shipments; a bad change is a 422 naming it."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from worker_process import WorkerProcess, wait_for  # type: ignore[import-not-found]
+
+    with db.write() as session:
+        tokens = seed(session, now=NOW, days=6).tokens
+    headers = {"Authorization": f"Bearer {tokens['Corridor Coordination Committee']}"}
+    exact = {"days": 7, "replications": 10, "changes": CLOSED}
+    r = client.post("/scenarios/whatif", json=exact, headers=headers)
+    assert r.status_code == 202, r.text
+    url = r.json()["url"]
+
+    def finished() -> dict | None:
+        job = client.get(url, headers=headers).json()
+        return job if job["status"] in ("succeeded", "failed") else None
+
+    with WorkerProcess(database_url):
+        job = wait_for(finished, "the what-if job")
+    assert job["status"] == "succeeded", job["error"]
+    assert {k["kpi"] for k in job["result"]["kpis"]} >= {"caspian_wait_hours"}
+    assert job["result"]["replications"] == 10 and job["result"]["shipments"]
+    bad = client.post("/scenarios/whatif", headers=headers,
+                      json={"days": 1, "changes": {"closures": [{"place": "caspian",
+                                                                 "hours": 48}]}})
+    assert bad.status_code == 422 and "changes.closures[0].hours" in bad.text

@@ -20,6 +20,7 @@ from midcorridor.live import fleet as live_fleet
 from midcorridor.live.simstart import SimStart, sim_start
 from midcorridor.service import corridor
 from midcorridor.service.db.models import Shipment
+from midcorridor.service.jobs import JobContext, parse_params, register_job_kind, utcnow
 from midcorridor.service.planning import network
 from midcorridor.service.schemas import WhatIfRequest
 from midcorridor.sim.model import SimModel
@@ -92,3 +93,14 @@ def answer(
         "shipments_left_out": len(start.left_out),
         "vessels_placed": len(start.state.vessels),
     }
+
+
+def whatif_job(params: dict[str, Any], progress: JobContext) -> dict[str, Any]:
+    """The ``whatif`` job: :func:`answer` on the corridor as the database has it now."""
+    body = parse_params(WhatIfRequest, params)
+    progress(0.02, "reading the corridor state")
+    with progress.db.read() as session:
+        return answer(session, body, now=utcnow(), progress=progress.report)
+
+
+register_job_kind(WHATIF_JOB, whatif_job)

@@ -11,11 +11,12 @@ from midcorridor.service.routes import (
     health,
     jobs,
     planner,
+    scenarios,
     shipments,
     subscriptions,
 )
 
 api_router = APIRouter()
 for _module in (health, admin, shipments, events, alerts, subscriptions, aggregates, planner,
-                corridor, jobs):
+                corridor, jobs, scenarios):
     api_router.include_router(_module.router)
