@@ -31,7 +31,7 @@ from midcorridor.sim.model import (
     Variant,
 )
 from midcorridor.sim.routes import path_via
-from midcorridor.sim.scenario import ScenarioSpec
+from midcorridor.sim.scenario import PortChange, ScenarioSpec, TerminalChange
 
 # Spread of a vessel call around its typical handling time: 0.6x..1.5x puts Baku's 20.1 h
 # average under the 30 h protocol maximum (assumption).
@@ -85,7 +85,9 @@ def _lines(network: Network, spec: ScenarioSpec) -> tuple[Line, ...]:
             sailing.append(_spread(low, typ, high))
         dep = service.departures
         headway = dep.headway_h or (168.0 / len(dep.weekdays) if dep.weekdays else 84.0)
-        headway = spec.lines.get(service.id, {}).get("headway_h", headway)
+        line_change = spec.lines.get(service.id)
+        if line_change is not None and line_change.headway_h is not None:
+            headway = line_change.headway_h
         ships = [
             Ship(v.name, max(v.railcars, v.teu // 2, v.trucks), v.railcars)
             for v in service.vessels
@@ -182,8 +184,8 @@ def _steps(
 
 
 def _terminal(node: Node, spec: ScenarioSpec, teu_per_consignment: float) -> Terminal:
-    change = spec.terminals.get(node.id, {})
-    hours = change.get("handling_h", node.handling_h or 0.0)
+    change = spec.terminals.get(node.id, TerminalChange())
+    hours = change.handling_h if change.handling_h is not None else node.handling_h or 0.0
     servers: int | None = None
     cap = node.capacity
     if cap is not None and hours > 0:
@@ -195,8 +197,8 @@ def _terminal(node: Node, spec: ScenarioSpec, teu_per_consignment: float) -> Ter
         }.get(cap.unit)
         if per_day is not None:
             servers = max(1, math.ceil(per_day * hours / 24.0))
-    if "servers" in change:
-        servers = int(change["servers"])
+    if change.servers is not None:
+        servers = change.servers
     return Terminal(node.id, node.name, _handling(hours), servers)
 
 
@@ -279,12 +281,12 @@ def build_model(network: Network, spec: ScenarioSpec) -> SimModel:
     for line in lines:
         for stop in line.stops:
             node = network.node(stop)
-            change = spec_ports.get(stop, {})
-            hours = change.get("handling_h", port_handling_h(node))
+            change = spec_ports.get(stop, PortChange())
+            hours = change.handling_h if change.handling_h is not None else port_handling_h(node)
             ports[stop] = Port(
                 stop,
                 node.name,
-                int(change.get("berths", DEFAULT_BERTHS)),
+                change.berths if change.berths is not None else DEFAULT_BERTHS,
                 _handling(hours),
                 on_caspian(node),
             )
@@ -315,7 +317,7 @@ def build_model(network: Network, spec: ScenarioSpec) -> SimModel:
 
 
 def _replace_overrides(
-    spec: ScenarioSpec, terminals: dict[str, dict[str, float]], resolved: dict[str, str]
+    spec: ScenarioSpec, terminals: dict[str, TerminalChange], resolved: dict[str, str]
 ) -> ScenarioSpec:
     import dataclasses
 

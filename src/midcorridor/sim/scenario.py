@@ -77,6 +77,29 @@ class ShipSpec:
 
 
 @dataclass(frozen=True)
+class PortChange:
+    """A scenario's change to a port (None: as the data set has it)."""
+
+    berths: int | None = None
+    handling_h: float | None = None
+
+
+@dataclass(frozen=True)
+class TerminalChange:
+    """A scenario's change to a terminal (None: as the data set has it)."""
+
+    servers: int | None = None
+    handling_h: float | None = None
+
+
+@dataclass(frozen=True)
+class LineChange:
+    """A scenario's change to a sailing line (None: as the data set has it)."""
+
+    headway_h: float | None = None
+
+
+@dataclass(frozen=True)
 class ScenarioSpec:
     """A validated simulation scenario."""
 
@@ -90,9 +113,9 @@ class ScenarioSpec:
     streams: tuple[StreamSpec, ...] = ()
     add_ships: tuple[ShipSpec, ...] = ()
     remove_ships: tuple[str, ...] = ()
-    ports: dict[str, dict[str, float]] = field(default_factory=dict)
-    terminals: dict[str, dict[str, float]] = field(default_factory=dict)
-    lines: dict[str, dict[str, float]] = field(default_factory=dict)
+    ports: dict[str, PortChange] = field(default_factory=dict)
+    terminals: dict[str, TerminalChange] = field(default_factory=dict)
+    lines: dict[str, LineChange] = field(default_factory=dict)
     dwell_scale: float = 1.0
     dwell_places: dict[str, float] = field(default_factory=dict)
     storms_per_year: float = 0.0
@@ -240,11 +263,24 @@ def parse_scenario(data: dict[str, Any], label: str = "scenario") -> ScenarioSpe
         streams=streams,
         add_ships=tuple(ships),
         remove_ships=tuple(str(s) for s in ck.items(fleet.get("remove"), "fleet.remove")),
-        ports=_overrides(ck, data.get("ports"), "ports", ("berths", "handling_h", "source")),
-        terminals=_overrides(
-            ck, data.get("terminals"), "terminals", ("servers", "handling_h", "source")
-        ),
-        lines=_overrides(ck, data.get("lines"), "lines", ("headway_h", "source")),
+        ports={
+            place: PortChange(_count(v.get("berths")), v.get("handling_h"))
+            for place, v in _overrides(
+                ck, data.get("ports"), "ports", ("berths", "handling_h", "source")
+            ).items()
+        },
+        terminals={
+            place: TerminalChange(_count(v.get("servers")), v.get("handling_h"))
+            for place, v in _overrides(
+                ck, data.get("terminals"), "terminals", ("servers", "handling_h", "source")
+            ).items()
+        },
+        lines={
+            line: LineChange(v.get("headway_h"))
+            for line, v in _overrides(
+                ck, data.get("lines"), "lines", ("headway_h", "source")
+            ).items()
+        },
         dwell_scale=ck.number(dwell.get("scale", 1.0), "dwell.scale"),
         dwell_places={
             str(k): ck.number(v, f"dwell.places.{k}")
@@ -309,6 +345,10 @@ def _stream(ck: _Checker, entry: Any, where: str) -> StreamSpec:
         peak_day=ck.number(entry.get("peak_day", 300), f"{where}.peak_day", 0.0, 366.0),
         variants=tuple(variants) or (((), 1.0),),
     )
+
+
+def _count(value: float | None) -> int | None:
+    return None if value is None else int(value)
 
 
 def _overrides(
