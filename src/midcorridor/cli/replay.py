@@ -23,7 +23,8 @@ if TYPE_CHECKING:
 
 BATCH = 500  # events per bulk request (the service takes up to 1000)
 PAGE = 1000
-RETRYABLE = ("shipment not found", "may not report")  # another token may be allowed
+# Refusals that another token may not meet: the shipment or place is another operator's.
+RETRYABLE = ("shipment not found", "may not report", "outside your organization")
 POSTERS = ("operator", "shipper", "forwarder")  # roles that report events
 
 
