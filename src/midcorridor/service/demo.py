@@ -24,6 +24,8 @@ from midcorridor.service.access import Principal, Role
 from midcorridor.service.db.models import Organization
 from midcorridor.service.feed import Feed, FeedEvent, parse_feed
 from midcorridor.service.shipments import create_shipment
+from midcorridor.sim.feed import reporting_places
+from midcorridor.sim.model import SimModel
 
 COORDINATOR = "Corridor Coordination Committee"
 WARMUP_DAYS = 45.0  # long enough for the first trains of the window to be under way
@@ -38,20 +40,24 @@ class DemoResult:
     tokens: dict[str, str]
 
 
+def _model(scenario: Path | None) -> SimModel:
+    from midcorridor.sim.simulate import BASELINE, prepare
+
+    path = scenario or BASELINE
+    if not path.is_file():
+        raise InputError(f"{path}: no such scenario file for the demo data (give --scenario)")
+    return prepare(path)
+
+
 def simulated_feed(
     *, now: datetime, days: float = 30.0, seed: int = 7, scenario: Path | None = None
 ) -> Feed:
     """The feed of the scenario's last ``days`` days before ``now`` (baseline by default)."""
     from midcorridor.sim.feed import event_stream
     from midcorridor.sim.processes import simulate_replication
-    from midcorridor.sim.simulate import BASELINE, prepare
 
-    path = scenario or BASELINE
-    if not path.is_file():
-        raise InputError(f"{path}: no such scenario file for the demo data (give --scenario)")
-    model = prepare(path)
     model = dataclasses.replace(
-        model, horizon_h=(WARMUP_DAYS + days) * 24.0, warmup_h=WARMUP_DAYS * 24.0
+        _model(scenario), horizon_h=(WARMUP_DAYS + days) * 24.0, warmup_h=WARMUP_DAYS * 24.0
     )
     run = simulate_replication(model, seed, 0, trace=True)
     records = event_stream(model, run.traces, end=now, seed=seed, prefix=f"DEMO-{seed}")
@@ -68,11 +74,14 @@ def _pick(feed: Feed, count: int | None) -> Feed:
     return Feed(chosen, tuple(e for e in feed.events if e.shipment in keep))
 
 
-def _organizations(feed: Feed) -> dict[str, tuple[str, set[str]]]:
-    """Every organization of the feed: kind and the places it reports at."""
+def _organizations(feed: Feed, model: SimModel) -> dict[str, tuple[str, set[str]]]:
+    """Every organization: kind and the places it reports at (an operator's whole segment on
+    the model's paths, so that it may report any day's events there)."""
     orgs: dict[str, tuple[str, set[str]]] = {COORDINATOR: ("coordinator", set())}
     for s in feed.shipments:
         orgs.setdefault(s.owner, (OWNER_KINDS.get(s.owner, "forwarder"), set()))
+    for name, places in reporting_places(model).items():
+        orgs.setdefault(name, ("operator", set()))[1].update(places)
     for e in feed.events:
         kind, places = orgs.setdefault(e.operator, ("operator", set()))
         if kind == "operator":
@@ -102,7 +111,8 @@ def seed(
                                  name="Platform admin", is_admin=True, now=now)
     tokens["admin"] = accounts.create_token(session=session, user_id=admin.id, name="demo",
                                             now=now)[1]
-    for i, (name, (kind, places)) in enumerate(sorted(_organizations(full).items())):
+    orgs = _organizations(full, _model(scenario))
+    for i, (name, (kind, places)) in enumerate(sorted(orgs.items())):
         org = accounts.create_org(session=session, name=name, kind=kind,
                                   places=sorted(places), now=now)
         user = accounts.create_user(session=session, org_id=org.id, email=f"user{i}@demo.test",

@@ -73,6 +73,29 @@ def port_operator(model: SimModel, place: str) -> str:
     return f"Port of {name}"
 
 
+def reporting_places(model: SimModel) -> dict[str, set[str]]:
+    """Every organization that reports on the model's paths, with the places it reports at:
+    railways in their country, ports at themselves, shipping lines at their lines' stops."""
+    out: dict[str, set[str]] = {}
+    for stream in model.streams:
+        places = {stream.origin, stream.destination}
+        for variant in stream.variants:
+            for step in variant.steps:
+                if isinstance(step, LandLeg):
+                    places.update((step.tail, step.head))
+                elif isinstance(step, TerminalStep):
+                    places.add(step.node_id)
+                else:
+                    places.update((step.origin, step.destination))
+        for place in places:
+            out.setdefault(railway(place), set()).add(place)
+            if place in model.ports:
+                out.setdefault(port_operator(model, place), set()).add(place)
+    for line in model.lines:
+        out.setdefault(line.operator or "shipping line", set()).update(line.stops)
+    return out
+
+
 def container_numbers(rng: random.Random, count: int) -> list[str]:
     """``count`` distinct ISO 6346 container numbers with correct check digits."""
     numbers: set[str] = set()
