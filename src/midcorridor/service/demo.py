@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import datetime
 from pathlib import Path
 
@@ -40,6 +41,7 @@ class DemoResult:
     tokens: dict[str, str]
 
 
+@lru_cache(maxsize=4)
 def _model(scenario: Path | None) -> SimModel:
     from midcorridor.sim.simulate import BASELINE, prepare
 
