@@ -96,7 +96,7 @@ def _lines(network: Network, spec: ScenarioSpec) -> tuple[Line, ...]:
         if not service.vessels:  # a scheduled line without fleet data: one roomy sailing
             ships = [Ship(f"{service.id} sailing", 100_000, 100_000)]
         ships += [
-            Ship(a.name, max(a.railcars, a.teu // 2, a.trucks), a.railcars)
+            a.ship()
             for a in spec.add_ships
             if a.line == service.id
         ]

@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 
 from midcorridor.errors import InputError
-from midcorridor.sim.model import UNIT_KINDS
+from midcorridor.sim.model import UNIT_KINDS, Ship
 
 TOP_KEYS = (
     "name",
@@ -74,6 +74,10 @@ class ShipSpec:
     railcars: int = 0
     teu: int = 0
     trucks: int = 0
+
+    def ship(self) -> Ship:
+        """The simulated ship: deck slots for railcars, 40-ft boxes (two TEU) or trucks."""
+        return Ship(self.name, max(self.railcars, self.teu // 2, self.trucks), self.railcars)
 
 
 @dataclass(frozen=True)

@@ -18,22 +18,12 @@ from typing import Any
 from midcorridor.errors import InputError
 from midcorridor.sim.initial import Closure, InitialState
 from midcorridor.sim.kpi import Estimate, estimate, quantile
-from midcorridor.sim.model import Dist, LandLeg, Line, Ship, SimModel, Stream, Variant
+from midcorridor.sim.model import Dist, LandLeg, Line, SimModel, Stream, Variant
 from midcorridor.sim.result import ReplicationResult
 from midcorridor.sim.run import Progress, run
+from midcorridor.sim.scenario import ShipSpec
 
 CASPIAN = "caspian"  # a closure of every Caspian port
-
-
-@dataclass(frozen=True)
-class AddedVessel:
-    """A vessel put on a line: deck slots from railcars, TEU (two a slot) or trucks."""
-
-    line: str
-    name: str
-    railcars: int = 0
-    teu: int = 0
-    trucks: int = 0
 
 
 @dataclass(frozen=True)
@@ -50,7 +40,7 @@ class Changes:
     """What a what-if changes in the corridor."""
 
     vessels_out: tuple[str, ...] = ()
-    vessels_added: tuple[AddedVessel, ...] = ()
+    vessels_added: tuple[ShipSpec, ...] = ()
     closures: tuple[ClosureChange, ...] = ()
     berths: Mapping[str, int] = dataclasses.field(default_factory=dict)
     handling_h: Mapping[str, float] = dataclasses.field(default_factory=dict)
@@ -99,7 +89,7 @@ def parse_changes(doc: Any, where: str = "changes") -> Changes:
         sizes = {k: int(_number(v.get(k, 0), f"{w}.{k}")) for k in ("railcars", "teu", "trucks")}
         if not any(sizes.values()):
             raise InputError(f"{w}: give the vessel's railcars, teu or trucks")
-        added.append(AddedVessel(str(v["line"]), str(v["name"]), **sizes))
+        added.append(ShipSpec(str(v["line"]), str(v["name"]), **sizes))
     closures = []
     for i, c in enumerate(_items(doc.get("closures"), f"{where}.closures")):
         w = f"{where}.closures[{i}]"
@@ -197,7 +187,7 @@ def apply_changes(model: SimModel, changes: Changes) -> SimModel:
     for line in model.lines:
         ships = [s for s in line.ships if s.name not in out]
         ships += [
-            Ship(a.name, max(a.railcars, a.teu // 2, a.trucks), a.railcars)
+            a.ship()
             for a in changes.vessels_added
             if a.line == line.id
         ]
