@@ -13,6 +13,16 @@ from midcorridor.network import Network, load_network
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """Helper modules beside the tests are imported by the tests, never collected: collecting
+    their docstring examples (``--doctest-modules``, meant for src/midcorridor) would import
+    them a second time under another name."""
+    name = collection_path.name
+    if collection_path.suffix == ".py" and not name.startswith("test_") and name != "conftest.py":
+        return True
+    return None
+
+
 @pytest.fixture(scope="session")
 def corridor_minimal_dir() -> Path:
     """Five places from Alashankou to Poti with one ferry line: the smallest real corridor."""
