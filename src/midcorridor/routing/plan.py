@@ -103,7 +103,7 @@ def plan(
     guard: Guard | None = None
     found: list[Found] = []
     for rules, note in _RULE_STEPS:
-        guard = route_guard(graph, s, t, rules) if rules is not None else None
+        guard = route_guard(graph, s, t, rules)
         found = pareto_search(
             graph, s, t, depart_h, banned=banned, required=required,
             max_transshipments=max_transshipments, arrive_by_h=arrive_by_h, guard=guard,
@@ -147,12 +147,15 @@ def plan(
 
 
 #: The route rules, then weaker ones when the user's constraints leave no route keeping them.
-_RULE_STEPS: tuple[tuple[Rules | None, str], ...] = (
+_RULE_STEPS: tuple[tuple[Rules, str], ...] = (
     (DEFAULT_RULES, ""),
+    (DEFAULT_RULES.with_revisits(), "no route avoids passing a place twice with these "
+     "constraints (a --via place off the way, perhaps); these routes do"),
     (DEFAULT_RULES.relaxed(), "no route keeps the rules against passing the destination and "
      "long detours with these constraints; these routes break them"),
-    (None, "no route avoids passing a place twice with these constraints (a --via place off "
-     "the way, perhaps); these routes do"),
+    (DEFAULT_RULES.relaxed().with_revisits(), "no route keeps the route rules with these "
+     "constraints (no place twice, no passing the destination, no long detour); these break "
+     "them"),
 )
 
 

@@ -31,15 +31,20 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Rules:
-    """Thresholds of the route rules; ``None`` switches rules 2 or 3 off."""
+    """Thresholds of the route rules; ``None`` switches rules 2 or 3 off, ``revisits`` rule 1."""
 
     near_km: float | None = 100.0
     far_km: float = 150.0
     detour: float | None = 2.0
+    revisits: bool = False  # True switches rule 1 off
 
     def relaxed(self) -> Rules:
-        """Only "no place twice": for when the user's constraints leave nothing else."""
-        return Rules(near_km=None, far_km=self.far_km, detour=None)
+        """Without rules 2 and 3: for when the user's constraints leave nothing else."""
+        return Rules(near_km=None, far_km=self.far_km, detour=None, revisits=self.revisits)
+
+    def with_revisits(self) -> Rules:
+        """Without rule 1 (a ``via`` place on a spur is left the way it was reached)."""
+        return Rules(self.near_km, self.far_km, self.detour, revisits=True)
 
 
 DEFAULT_RULES = Rules()
@@ -54,6 +59,7 @@ class Guard:
     arc_km: list[float]  # land and inland-sea km of each arc (0 for an ocean leg)
     lb_km: list[float]  # least land km still needed from each node to the target
     limit_km: float  # most land km a route may travel (inf: no limit)
+    revisits: bool = False  # a route may pass a place twice
 
 
 def guard(graph: SearchGraph, source: int, target: int, rules: Rules) -> Guard:
@@ -75,10 +81,10 @@ def guard(graph: SearchGraph, source: int, target: int, rules: Rules) -> Guard:
             ocean[key] = corridors.is_ocean(network, arc.link)
         arc_km.append(0.0 if ocean[key] else arc.link.distance_km)
     if rules.detour is None:
-        return Guard(near, far, arc_km, [0.0] * len(to_target), math.inf)
+        return Guard(near, far, arc_km, [0.0] * len(to_target), math.inf, rules.revisits)
     back: list[list[tuple[int, float]]] = [[] for _ in graph.ids]
     for a, arc in enumerate(graph.arcs):
         back[arc.head].append((arc.tail, arc_km[a]))
     lb = [d * (1.0 - 1e-9) for d in dijkstra_all(back, target)]
     limit = rules.detour * to_target[source]
-    return Guard(near, far, arc_km, lb, limit)
+    return Guard(near, far, arc_km, lb, limit, rules.revisits)

@@ -269,7 +269,7 @@ def pareto_search(
     n_nodes = len(graph.ids)
     if guard is not None:
         near_at, far_at, arc_km, lb_km = guard.near, guard.far, guard.arc_km, guard.lb_km
-        limit_km, revisit = guard.limit_km, False
+        limit_km, revisit = guard.limit_km, guard.revisits
     else:
         near_at = far_at = [False] * n_nodes
         arc_km, lb_km = [0.0] * len(arcs), [0.0] * n_nodes
@@ -389,7 +389,7 @@ def pareto_search(
             if a in banned:
                 continue
             w = state_node[head]
-            if not revisit and (passed >> w & 1 or (near and far_at[w])):
+            if (passed >> w & 1 and not revisit) or (near and far_at[w]):
                 continue  # rules 1 and 2: no place twice, no passing the destination
             d2 = d + arc_km[a]
             if d2 + lb_km[w] > limit_km:
