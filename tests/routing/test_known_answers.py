@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-import sys
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
-from builders import ferry_line, link, node, port_network  # noqa: E402
-
-from midcorridor.errors import InputError, NoRouteError, UnknownPlaceError  # noqa: E402
-from midcorridor.network.model import Mode, Network  # noqa: E402
-from midcorridor.routing import Cargo, Tariffs, plan  # noqa: E402
-from midcorridor.routing.graph import search_graph  # noqa: E402
-from midcorridor.routing.search import earliest_arrival  # noqa: E402
-from midcorridor.routing.timetable import to_hours  # noqa: E402
+from helpers.networks import ferry_line, link, node, port_network
+from midcorridor.errors import InputError, NoRouteError, UnknownPlaceError
+from midcorridor.network.model import Mode, Network
+from midcorridor.routing import Cargo, Tariffs, plan
+from midcorridor.routing.graph import search_graph
+from midcorridor.routing.search import earliest_arrival
+from midcorridor.routing.timetable import to_hours
 
 MONDAY = datetime(2026, 11, 30, tzinfo=UTC)  # a Monday
 

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import sys
 from datetime import UTC, datetime
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).parent))
-from builders import link, node  # noqa: E402
-
-from midcorridor.network.model import (  # noqa: E402
+from helpers.networks import link, node
+from midcorridor.network.model import (
     Departures,
     Mode,
     Network,
@@ -17,10 +13,10 @@ from midcorridor.network.model import (  # noqa: E402
     Service,
     ServiceKind,
 )
-from midcorridor.routing import Cargo, Tariffs, plan  # noqa: E402
-from midcorridor.routing.graph import search_graph  # noqa: E402
-from midcorridor.routing.search import pareto_search  # noqa: E402
-from midcorridor.routing.timetable import to_hours  # noqa: E402
+from midcorridor.routing import Cargo, Tariffs, plan
+from midcorridor.routing.graph import search_graph
+from midcorridor.routing.search import pareto_search
+from midcorridor.routing.timetable import to_hours
 
 MONDAY = datetime(2026, 11, 30, tzinfo=UTC)
 

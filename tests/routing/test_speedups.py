@@ -4,28 +4,24 @@ from __future__ import annotations
 
 import heapq
 import math
-import sys
 from bisect import bisect_left
 from dataclasses import replace
 from datetime import datetime
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-sys.path.insert(0, str(Path(__file__).parent))
-from builders import link, node, port_network  # noqa: E402
-from test_search_properties import departs, networks  # noqa: E402
-
-from midcorridor.emissions import link_emission  # noqa: E402
-from midcorridor.network.model import Mode, Network  # noqa: E402
-from midcorridor.routing import Tariffs  # noqa: E402
-from midcorridor.routing.cargo import TONNES_PER_TEU  # noqa: E402
-from midcorridor.routing.graph import SearchGraph, _link_co2, search_graph  # noqa: E402
-from midcorridor.routing.search import earliest_arrival, pareto_search  # noqa: E402
-from midcorridor.routing.timeindex import remaining_lower_bounds  # noqa: E402
-from midcorridor.routing.timetable import WEEK_ANCHOR_H, to_hours  # noqa: E402
+from helpers.networks import link, node, port_network
+from helpers.strategies import departs, networks
+from midcorridor.emissions import link_emission
+from midcorridor.network.model import Mode, Network
+from midcorridor.routing import Tariffs
+from midcorridor.routing.cargo import TONNES_PER_TEU
+from midcorridor.routing.graph import SearchGraph, _link_co2, search_graph
+from midcorridor.routing.search import earliest_arrival, pareto_search
+from midcorridor.routing.timeindex import remaining_lower_bounds
+from midcorridor.routing.timetable import WEEK_ANCHOR_H, to_hours
 
 
 def _reference_time(graph: SearchGraph, source: int, target: int, depart_h: float,

@@ -1,0 +1,1 @@
+"""Helpers shared by the tests, imported as ``helpers`` (pytest puts ``tests/`` on the path)."""
