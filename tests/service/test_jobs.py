@@ -16,7 +16,7 @@ from sqlalchemy import select
 from worker_process import WorkerProcess, wait_for
 
 from midcorridor.service import jobs, planning
-from midcorridor.service.db.engine import Database
+from midcorridor.service.db.engine import Database, after_commit
 from midcorridor.service.db.models import Job
 from midcorridor.service.main import create_app
 from midcorridor.service.schemas import CrossingPublic
@@ -198,3 +198,20 @@ def test_jobs_are_visible_to_their_organization_only(
 def test_unknown_kind_is_refused_at_submission(db: Database, world: World) -> None:
     with pytest.raises(ValueError, match="unknown job kind 'nope'"):
         _submit(db, world, "nope", {})
+
+
+def test_a_failed_hand_over_leaves_the_job_to_the_sweep(db: Database, world: World) -> None:
+    """An action after commit that fails does not undo or fail the write; a job never handed
+    to the queue is handed over by the sweep."""
+    def broken() -> None:
+        raise RuntimeError("queue unreachable")
+
+    with db.write() as session:
+        after_commit(session, broken)
+        job_id = jobs.submit_job(session, "test_count", {"n": 1, "gate": "-", "starts": "-"},
+                                 org_id=world.org_ids["coordinator"], user_id=None)
+    with db.write() as session:
+        session.get_one(Job, job_id).enqueued_at = None  # as if the hand-over had failed
+    assert jobs.recover_jobs(db) == [job_id]
+    row = _row(db, job_id)
+    assert row.status == "queued" and row.enqueued_at is not None

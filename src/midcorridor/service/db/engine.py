@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fcntl
+import logging
 import os
 import threading
 import weakref
@@ -18,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from midcorridor.errors import InputError
 from midcorridor.service.settings import Settings
 
+log = logging.getLogger(__name__)
 _WRITE = "midcorridor_write"
 _AFTER_COMMIT = "midcorridor_after_commit"
 _DATABASE = "midcorridor_database"
@@ -67,7 +69,8 @@ class Database:
         """A session whose transaction commits on success and rolls back on error.
 
         Actions registered with :func:`after_commit` run once the transaction has committed
-        and the write lock is released (never after a rollback).
+        and the write lock is released (never after a rollback). One that fails is logged:
+        what was committed stands, and the queue's sweep hands over what was not.
         """
         actions: list[Callable[[], None]] = []
         with self._write_lock, self._write() as session:
@@ -76,7 +79,10 @@ class Database:
             with session.begin():
                 yield session
         for action in actions:
-            action()
+            try:
+                action()
+            except Exception:
+                log.exception("an action after commit failed; the sweep will retry it")
 
     @contextmanager
     def read(self) -> Iterator[Session]:
