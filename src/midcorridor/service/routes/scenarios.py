@@ -9,8 +9,9 @@ from midcorridor.service.access import OPTIMIZER_ROLES
 from midcorridor.service.deps import CurrentPrincipal, WriteSessionDep
 from midcorridor.service.jobs import submit_job
 from midcorridor.service.schemas import JobAccepted, WhatIfRequest
+from midcorridor.service.strict_json import StrictJsonRoute
 
-router = APIRouter(prefix="/scenarios", tags=["scenarios"])
+router = APIRouter(prefix="/scenarios", tags=["scenarios"], route_class=StrictJsonRoute)
 
 
 @router.post("/whatif", status_code=202, responses={
