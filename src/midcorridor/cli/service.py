@@ -19,7 +19,7 @@ from midcorridor.cli.common import console, err_console, print_json
 from midcorridor.errors import InputError
 
 if TYPE_CHECKING:
-    pass
+    from midcorridor.service.demo import DemoResult
 
 db_app = typer.Typer(help="The service database.", no_args_is_help=True)
 admin_app = typer.Typer(help="Organizations, users and API tokens.", no_args_is_help=True)
@@ -139,11 +139,18 @@ def _seed_if_empty(database_url: str | None) -> None:
             console.print("demo: database already has data; not seeding")
             return
         result = seed(session, now=_now())
-    _print_demo(result.organizations, result.shipments, result.events, result.tokens)
+    _print_demo(result)
 
 
-def _print_demo(orgs: int, shipments: int, events: int, tokens: dict[str, str]) -> None:
-    console.print(f"demo data: {orgs} organizations, {shipments} shipments, {events} events")
+def _print_demo(result: DemoResult) -> None:
+    from midcorridor.service.demo import DEMO_PASSWORD
+
+    tokens = result.tokens
+    console.print(f"demo data: {result.organizations} organizations, {result.shipments} "
+                  f"shipments, {result.events} events")
+    console.print(f"web app sign-in, one user per role (password: {DEMO_PASSWORD}):")
+    for role, (email, org) in result.users.items():
+        typer.echo(f"  {role:<12} {email:<20} {org}")
     console.print("demo API tokens (send as 'Authorization: Bearer <token>'):")
     width = max(len(name) for name in tokens)
     for name, token in tokens.items():
@@ -173,7 +180,7 @@ def demo_data_command(
     with db.write() as session:
         result = seed(session, now=_now(), shipments=shipments, seed=seed_, days=days,
                       scenario=scenario)
-    _print_demo(result.organizations, result.shipments, result.events, result.tokens)
+    _print_demo(result)
     if tokens_out is not None:
         tokens_out.parent.mkdir(parents=True, exist_ok=True)
         tokens_out.write_text(json.dumps(result.tokens, indent=2, ensure_ascii=False),

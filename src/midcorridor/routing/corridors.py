@@ -184,3 +184,21 @@ def label(network: Network, path: Sequence[str], links: Sequence[Link]) -> str:
 
 def _port_pair(network: Network, voyage: Sequence[Step]) -> str:
     return f"{_name(network, voyage[0][0])}–{_name(network, voyage[-1][1])}"
+
+
+# Countries of the Middle Corridor's own sections (east Caspian shore to Türkiye).
+MIDDLE_COUNTRIES = frozenset({"KZ", "TM", "AZ", "GE", "AM", "TR"})
+
+
+def link_family(network: Network, link: Link) -> str:
+    """The corridor family a link belongs to on a map: ``"Northern"`` (Russian or Belarusian
+    track), ``"Sea"`` (deep sea), ``"Middle"`` (Caspian shores, Georgia, Armenia, Türkiye and
+    the crossing) or ``"Shared"`` (China, Europe: used by more than one family)."""
+    if is_northern(network, link):
+        return NORTHERN.name
+    if is_deep_sea(network, link):
+        return SEA.name
+    ends = {network.nodes[link.origin].country, network.nodes[link.destination].country}
+    if is_caspian_crossing(network, link) or ends & MIDDLE_COUNTRIES:
+        return MIDDLE.name
+    return "Shared"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
@@ -25,6 +25,7 @@ from midcorridor.service.access import Principal, Role
 from midcorridor.service.db.models import Organization
 from midcorridor.service.feed import Feed, FeedEvent, parse_feed
 from midcorridor.service.shipments import create_shipment
+from midcorridor.service.signin import hash_password
 from midcorridor.sim.feed import reporting_places
 from midcorridor.sim.model import SimModel
 
@@ -33,12 +34,21 @@ WARMUP_DAYS = 45.0  # long enough for the first trains of the window to be under
 OWNER_KINDS = {"Xi'an Export Trading": "shipper"}  # other owners are forwarders
 
 
+# Every demo user signs in to the web app with this password (demo databases only).
+DEMO_PASSWORD = "corridor-demo"
+
+
 @dataclass(frozen=True)
 class DemoResult:
     organizations: int
     shipments: int
     events: int
     tokens: dict[str, str]
+    # One web sign-in per role: role -> (e-mail, organization); and every organization's
+    # user e-mail and places.
+    users: dict[str, tuple[str, str]] = field(default_factory=dict)
+    emails: dict[str, str] = field(default_factory=dict)
+    places: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @lru_cache(maxsize=4)
@@ -111,6 +121,10 @@ def seed(
                                     kind="coordinator", places=[], now=now)
     admin = accounts.create_user(session=session, org_id=admin_org.id, email="admin@demo.test",
                                  name="Platform admin", is_admin=True, now=now)
+    password_hash = hash_password(DEMO_PASSWORD)
+    admin.password_hash = password_hash
+    users = {"admin": (admin.email, admin_org.name)}
+    emails: dict[str, str] = {}
     tokens["admin"] = accounts.create_token(session=session, user_id=admin.id, name="demo",
                                             now=now)[1]
     orgs = _organizations(full, _model(scenario))
@@ -119,6 +133,9 @@ def seed(
                                   places=sorted(places), now=now)
         user = accounts.create_user(session=session, org_id=org.id, email=f"user{i}@demo.test",
                                     name=f"{name} desk", is_admin=False, now=now)
+        user.password_hash = password_hash
+        users.setdefault(kind, (user.email, name))
+        emails[name] = user.email
         principals[name] = Principal(user.id, org.id, Role(kind), frozenset(places))
         tokens[name] = accounts.create_token(session=session, user_id=user.id, name="demo",
                                              now=now)[1]
@@ -136,4 +153,5 @@ def seed(
             run = []
         if event is not None:
             run.append(event)
-    return DemoResult(len(principals) + 1, len(feed.shipments), len(feed.events), tokens)
+    return DemoResult(len(principals) + 1, len(feed.shipments), len(feed.events), tokens,
+                      users, emails, {n: tuple(sorted(p)) for n, (_, p) in orgs.items()})

@@ -11,7 +11,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from midcorridor.service import accounts
+from midcorridor.service import accounts, signin
 from midcorridor.service.access import Action, Principal
 from midcorridor.service.db.engine import Database
 from midcorridor.service.settings import Settings
@@ -64,13 +64,35 @@ def _principal_from_db(db: Database, token_hash: str) -> Principal | None:
         return Principal.of(user) if user is not None else None
 
 
+def _principal_from_cookie(db: Database, cookie: str, csrf: str | None, safe: bool) -> Principal:
+    with db.read() as session:
+        row = signin.find_session(session=session, cookie=cookie, now=utcnow())
+        if row is None:
+            raise HTTPException(status.HTTP_401_UNAUTHORIZED, "session expired; sign in again")
+        if not safe and not signin.csrf_matches(row.csrf_token, csrf):
+            raise HTTPException(status.HTTP_403_FORBIDDEN,
+                                f"missing or wrong {signin.CSRF_HEADER} header")
+        return Principal.of(row.user)
+
+
+_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
 async def get_principal(
+    request: Request,
     db: DbDep,
     cache: TokenCacheDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal:
-    """The caller: from the token cache, else from the database (in the thread pool)."""
+    """The caller: a bearer token (from the token cache, else from the database), or the
+    web app's session cookie with its CSRF header on changes."""
     if credentials is None or not credentials.credentials:
+        cookie = request.cookies.get(signin.COOKIE)
+        if cookie:
+            return await run_in_threadpool(
+                _principal_from_cookie, db, cookie, request.headers.get(signin.CSRF_HEADER),
+                request.method in _SAFE_METHODS,
+            )
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, "missing bearer token",
                             headers={"WWW-Authenticate": "Bearer"})
     token_hash = accounts.hash_token(credentials.credentials)

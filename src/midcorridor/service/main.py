@@ -19,6 +19,7 @@ from midcorridor.service.routes import api_router
 from midcorridor.service.routes.events import group_commit
 from midcorridor.service.settings import Settings
 from midcorridor.service.token_cache import TokenCache
+from midcorridor.service.webapp import mount_web
 
 
 def _unique_id(route: APIRoute) -> str:
@@ -63,6 +64,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="0.1.0",
         lifespan=lifespan,
         generate_unique_id_function=_unique_id,
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.db = db
@@ -71,4 +74,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(api_router)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     http_errors.install(app)
+    mount_web(app, settings)
     return app

@@ -122,3 +122,47 @@ def crossing_job(params: dict[str, Any], progress: JobContext) -> dict[str, Any]
 
 
 register_job_kind(CROSSING_JOB, crossing_job)
+
+
+def with_scenarios(scenarios: tuple[str, ...], data: str | None = None) -> Network:
+    """The service's network with ``scenarios`` switched on; an unknown id is an input error."""
+    from midcorridor.errors import UnknownScenarioError
+
+    try:
+        return network(data).with_scenarios(scenarios) if scenarios else network(data)
+    except UnknownScenarioError as exc:
+        raise InputError(f"scenario: {exc}") from None
+
+
+_geojson: dict[tuple[str, tuple[str, ...]], dict[str, Any]] = {}
+
+
+def network_geojson(scenarios: tuple[str, ...] = (), data: str | None = None) -> dict[str, Any]:
+    """The network with ``scenarios`` switched on as GeoJSON; links carry their family
+    (kept once per data folder and scenario set)."""
+    from midcorridor.network import to_geojson
+    from midcorridor.routing.corridors import link_family
+
+    key = (Settings.from_env().data if data is None else data, scenarios)
+    if key not in _geojson:
+        net = with_scenarios(scenarios, data)
+        doc = to_geojson(net)
+        for feature in doc["features"]:
+            props = feature["properties"]
+            if props["feature"] == "link":
+                props["family"] = link_family(net, net.link(props["id"]))
+        with _networks_lock:
+            _geojson[key] = doc
+    return _geojson[key]
+
+
+def route_plan(
+    origin: str, destination: str, *, depart: datetime, teu: float, objective: str,
+    avoid_countries: list[str], avoid_modes: list[str], scenarios: list[str],
+) -> tuple[routing.RoutePlan, dict[str, Any]]:
+    """The planner's options and their lines as GeoJSON, for the web app's route page."""
+    net = with_scenarios(tuple(scenarios))
+    result = routing.plan(net, origin, destination, cargo=routing.Cargo(teu=teu), depart=depart,
+                          objective=objective, avoid_countries=avoid_countries,
+                          avoid_modes=avoid_modes)
+    return result, routing.plan_geojson(net, result)

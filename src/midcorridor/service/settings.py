@@ -65,6 +65,10 @@ class Settings:
     queue_poll_s: float = 0.5
     # Extra modules the worker imports so that they register their job kinds.
     job_modules: str = ""
+    # How long a web app sign-in lasts.
+    session_hours: float = 12.0
+    # Origins (comma-separated) allowed to call the API from other sites; empty: none (CORS off).
+    cors_origins: str = ""
 
     def __post_init__(self) -> None:
         if not self.database_url:

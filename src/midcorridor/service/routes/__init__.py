@@ -10,13 +10,15 @@ from midcorridor.service.routes import (
     events,
     health,
     jobs,
+    network,
     planner,
     scenarios,
     shipments,
+    signin,
     subscriptions,
 )
 
 api_router = APIRouter()
 for _module in (health, admin, shipments, events, alerts, subscriptions, aggregates, planner,
-                corridor, jobs, scenarios):
+                corridor, jobs, network, scenarios, signin):
     api_router.include_router(_module.router)

@@ -15,6 +15,10 @@ from midcorridor.service.schemas import (
     JobAccepted,
     PlanPublic,
     PlanRequest,
+    RouteLegPublic,
+    RouteOptionPublic,
+    RouteRequest,
+    RoutesPublic,
 )
 from midcorridor.service.strict_json import StrictJsonRoute
 
@@ -29,6 +33,36 @@ def plan(body: PlanRequest, settings: SettingsDep, principal: Principal = Planne
     options = planning.plan_options(body.origin, body.destination, body.depart, body.teu,
                                     data=settings.data)
     return PlanPublic(options=options)
+
+
+@router.post("/planner/routes", responses={503: {"description": "Planner not available"}})
+def plan_routes(body: RouteRequest) -> RoutesPublic:
+    """Pareto options over time, cost and CO2e (plus the best of each corridor family), each
+    with its legs, waits and totals, and their lines as GeoJSON."""
+    from midcorridor.routing import TONNES_PER_TEU
+
+    teu = body.teu if body.teu is not None else (body.tonnes or TONNES_PER_TEU) / TONNES_PER_TEU
+    result, geojson = planning.route_plan(
+        body.origin, body.destination, depart=body.depart, teu=teu, objective=body.objective,
+        avoid_countries=body.avoid_countries, avoid_modes=list(body.avoid_modes),
+        scenarios=body.scenarios)
+    options = [
+        RouteOptionPublic(
+            rank=rank, corridor=o.corridor, family=o.family, pareto=o.pareto,
+            total_hours=round(o.total_hours, 2), cost_usd=round(o.cost_usd, 2),
+            co2e_kg=round(o.co2e_kg, 2), transshipments=o.transshipments, borders=o.borders,
+            distance_km=round(o.distance_km, 1), assumptions=list(o.assumptions),
+            legs=[RouteLegPublic(
+                origin=g.origin, destination=g.destination, mode=str(g.mode), depart=g.depart,
+                arrive=g.arrive, distance_km=round(g.distance_km, 1), dwell_h=round(g.dwell_h, 2),
+                wait_h=round(g.wait_h, 2), cost_usd=round(g.cost_usd, 2),
+                co2e_kg=round(g.co2e_kg, 2), service_id=g.service_id,
+                transshipment=g.transshipment) for g in o.legs],
+        )
+        for rank, o in enumerate(result.comparison(), start=1)
+    ]
+    return RoutesPublic(origin=result.origin, destination=result.destination,
+                        cargo_teu=round(teu, 3), options=options, geojson=geojson)
 
 
 @router.post("/optimizer/crossing", status_code=202, responses={
