@@ -26,6 +26,7 @@ export const OPTION_COLOURS = ["#c2185b", "#1565c0", "#2e7d32", "#ef6c00", "#6a1
 
 /** A map of the corridor on the offline basemap, in ``el``. */
 export function corridorMap(el: HTMLElement, label: string): L.Map {
+  el.classList.add("map"); // sized by the style sheet before Leaflet measures it
   el.setAttribute("role", "region");
   el.setAttribute("aria-label", label);
   const map = L.map(el, { preferCanvas: true, worldCopyJump: false, minZoom: 2, maxZoom: 10 });
@@ -41,7 +42,6 @@ export function corridorMap(el: HTMLElement, label: string): L.Map {
       style: { color: "#9aa5b1", weight: 0.6, fillColor: "#f3efe6", fillOpacity: 1 },
     }).addTo(map);
   });
-  el.classList.add("map");
   return map;
 }
 

@@ -192,11 +192,11 @@ MIDDLE_COUNTRIES = frozenset({"KZ", "TM", "AZ", "GE", "AM", "TR"})
 
 def link_family(network: Network, link: Link) -> str:
     """The corridor family a link belongs to on a map: ``"Northern"`` (Russian or Belarusian
-    track), ``"Sea"`` (deep sea), ``"Middle"`` (Caspian shores, Georgia, Armenia, Türkiye and
+    track), ``"Sea"`` (ocean), ``"Middle"`` (Caspian shores, Georgia, Armenia, Türkiye and
     the crossing) or ``"Shared"`` (China, Europe: used by more than one family)."""
     if is_northern(network, link):
         return NORTHERN.name
-    if is_deep_sea(network, link):
+    if is_ocean(network, link):
         return SEA.name
     ends = {network.nodes[link.origin].country, network.nodes[link.destination].country}
     if is_caspian_crossing(network, link) or ends & MIDDLE_COUNTRIES:

@@ -1,6 +1,87 @@
-import { h } from "../dom";
-import { t } from "../i18n";
+import { api, errorText, type Schemas } from "../api/client";
+import { chartBox, draw } from "../charts";
+import { clear, h, table } from "../dom";
+import { fmtDate, fmtNum, t } from "../i18n";
 
-export async function coordinatorPage(main: HTMLElement, _arg: string): Promise<void> {
-  main.append(h("h1", {}, t("loading")));
+type Crossing = Schemas["CrossingPublic"];
+
+export async function coordinatorPage(main: HTMLElement): Promise<void> {
+  const [queues, dwell] = await Promise.all([api.GET("/aggregates/port-queues"), api.GET("/aggregates/dwell")]);
+  const q = queues.data?.data ?? [];
+  const d = dwell.data?.data ?? [];
+  const queueChart = chartBox(t("portQueues"));
+  const dwellChart = chartBox(t("dwellByPlace"));
+  main.append(
+    h("h1", {}, t("coordinatorTitle")),
+    h("div", { class: "two" },
+      h("section", {}, h("h2", {}, t("portQueues")), queueChart.box,
+        q.length ? table(t("portQueues"), [t("location"), t("shipments"), t("meanWaitH"), t("oldestArrival")],
+          q.map((x) => [x.location, x.waiting, fmtNum(x.mean_wait_h, 1), fmtDate(x.oldest_arrival)]), "queues") : h("p", {}, t("nothing"))),
+      h("section", {}, h("h2", {}, t("dwellByPlace")), dwellChart.box,
+        d.length ? table(t("dwellByPlace"), [t("location"), t("shipments"), t("meanDwellH"), t("maxDwellH")],
+          d.map((x) => [x.location, x.shipments, fmtNum(x.mean_dwell_h, 1), fmtNum(x.max_dwell_h, 1)]), "dwell") : h("p", {}, t("nothing")))),
+    crossingSection(),
+  );
+  draw(queueChart.canvas, {
+    type: "bar",
+    data: { labels: q.map((x) => x.location), datasets: [{ label: t("shipments"), data: q.map((x) => x.waiting), backgroundColor: "#b71c1c" }] },
+    options: { plugins: { legend: { display: false } } },
+  });
+  draw(dwellChart.canvas, {
+    type: "bar",
+    data: { labels: d.map((x) => x.location), datasets: [
+      { label: t("meanDwellH"), data: d.map((x) => x.mean_dwell_h), backgroundColor: "#0b5394" },
+      { label: t("maxDwellH"), data: d.map((x) => x.max_dwell_h), backgroundColor: "#90caf9" }] },
+  });
+}
+
+function crossingSection(): HTMLElement {
+  const days = h("input", { id: "days", type: "number", min: "1", max: "14", value: "3" });
+  const seed = h("input", { id: "seed", type: "number", min: "0", value: "0" });
+  const progress = h("progress", { id: "plan-progress", "aria-label": t("running"), hidden: true });
+  const result = h("div", { id: "plan-result", "aria-live": "polite" });
+  const button = h("button", { type: "submit" }, t("runPlan"));
+  return h("section", { class: "card" },
+    h("h2", {}, t("crossingPlan")),
+    h("form", { onsubmit: async (e: Event) => {
+      e.preventDefault();
+      button.disabled = true;
+      progress.hidden = false;
+      clear(result, h("p", {}, t("running")));
+      const { data, error } = await api.POST("/optimizer/crossing", {
+        body: { days: Number(days.value), seed: Number(seed.value), mode: "assignment", time_limit_s: 10 },
+      });
+      button.disabled = false;
+      progress.hidden = true;
+      clear(result, ...(data ? crossingResult(data) : [h("p", { class: "error", role: "alert" }, `${t("apiError")}: ${errorText(error)}`)]));
+    } },
+    h("div", { class: "grid-form" },
+      h("div", {}, h("label", { for: "days" }, t("days_")), days),
+      h("div", {}, h("label", { for: "seed" }, t("seed")), seed)),
+    h("div", { class: "actions" }, button), progress),
+    result);
+}
+
+function crossingResult(c: Crossing): Node[] {
+  const rows: [string, number, number, number][] = [
+    [t("meanWaitHours"), c.plan.mean_wait_hours, c.fifo.mean_wait_hours, 1],
+    [t("p95WaitHours"), c.plan.p95_wait_hours, c.fifo.p95_wait_hours, 1],
+    [t("assigned"), c.plan.assigned_units, c.fifo.assigned_units, 0],
+    [t("leftBehind"), c.plan.left_behind_units, c.fifo.left_behind_units, 0],
+    [t("sailings"), c.plan.sailings, c.fifo.sailings, 0],
+  ];
+  const { box, canvas } = chartBox(t("planVsFifo"));
+  const nodes = [
+    h("p", { id: "plan-summary" }, `${t("solverStatus")}: ${c.status} · ${t("waitReduction")}: `,
+      h("strong", {}, `${fmtNum(100 * c.mean_wait_reduction, 1)} %`), ` · ${fmtNum(c.seconds, 1)} s`),
+    table(t("planVsFifo"), [t("figure"), t("optimized"), t("fifo")], rows.map(([k, a, b, dg]) => [k, fmtNum(a, dg), fmtNum(b, dg)]), "plan-vs-fifo"),
+    box,
+  ];
+  queueMicrotask(() => draw(canvas, {
+    type: "bar",
+    data: { labels: [t("meanWaitHours"), t("p95WaitHours")], datasets: [
+      { label: t("optimized"), data: [c.plan.mean_wait_hours, c.plan.p95_wait_hours], backgroundColor: "#2e7d32" },
+      { label: t("fifo"), data: [c.fifo.mean_wait_hours, c.fifo.p95_wait_hours], backgroundColor: "#9e9e9e" }] },
+  }));
+  return nodes;
 }

@@ -6,7 +6,7 @@ from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Request, Response, status
-from pydantic import BaseModel, StringConstraints
+from pydantic import BaseModel, Field, StringConstraints
 
 from midcorridor.service import signin
 from midcorridor.service.access import Principal
@@ -36,13 +36,15 @@ class SessionPublic(BaseModel):
     org_id: int
     org_name: str
     role: str
+    places: list[str] = Field(description="An operator's places (its segment); else empty.")
     csrf_token: str
 
 
 def _public(user: User, csrf_token: str) -> SessionPublic:
+    principal = Principal.of(user)
     return SessionPublic(user_id=user.id, email=user.email, name=user.name, org_id=user.org_id,
-                         org_name=user.org.name, role=Principal.of(user).role.value,
-                         csrf_token=csrf_token)
+                         org_name=user.org.name, role=principal.role.value,
+                         places=sorted(principal.places), csrf_token=csrf_token)
 
 
 @router.post("/signin", responses={401: {"description": "Wrong e-mail or password"}})

@@ -1,0 +1,196 @@
+"""The journeys of the issue, in Chromium: plan a route, an operator's delay reaching the
+shipper, a coordinator's crossing plan, a shipper kept out of another's shipment."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import httpx
+import pytest
+from a11y import serious_violations, tab_reaches
+from playwright.sync_api import expect
+
+from midcorridor.network import load_network
+from midcorridor.routing import Cargo, plan
+from midcorridor.service.demo import ORGS
+
+
+def _api(server_url: str, token: str, method: str, path: str, **kw):  # type: ignore[no-untyped-def]
+    r = httpx.request(method, server_url + path, headers={"Authorization": f"Bearer {token}"},
+                      timeout=60, **kw)
+    assert r.status_code < 300, r.text
+    return r.json()
+
+
+def _email_of(org_name: str) -> str:
+    return f"user{[n for n, _, _ in ORGS].index(org_name)}@demo.test"
+
+
+def test_plan_a_route_and_see_its_options_on_the_map_and_chart(visit, demo) -> None:
+    visit.sign_in(demo.users["forwarder"][0])
+    page = visit.page
+    page.get_by_role("link", name="Routes").click()
+    origin = page.get_by_label("From")
+    origin.fill("")
+    origin.press_sequentially("Xian", delay=20)  # an alias without the apostrophe
+    expect(page.locator("#origin-list option[value=CNXIA]")).to_have_count(1)
+    page.get_by_label("To").fill("Istanbul")
+    depart = (datetime.now(UTC) + timedelta(days=1)).date()
+    page.get_by_label("Departure date").fill(depart.isoformat())
+    page.get_by_label("Cargo").fill("2")
+    page.get_by_role("button", name="Find routes").click()
+    rows = page.locator("table.options tbody tr")
+    rows.first.wait_for()
+    # Oracle: the planner called directly, not through the service.
+    expected = plan(load_network(), "Xian", "Istanbul", cargo=Cargo(2),
+                    depart=datetime(depart.year, depart.month, depart.day, tzinfo=UTC))
+    options = expected.comparison()
+    expect(rows).to_have_count(len(options))
+    first_cells = rows.first.locator("td").all_inner_texts()
+    assert first_cells[1].startswith(options[0].corridor)
+    assert page.locator("path.route-option").count() == len(options)
+    painted = page.evaluate("""() => {
+        const c = document.querySelector('.chart canvas');
+        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
+        return n; }""")
+    assert painted > 1000  # the bubble chart is drawn
+    # The second option's legs as a timeline, one table row per leg.
+    rows.nth(1).get_by_role("button", name="Show legs").click()
+    legs = page.locator("#legs table tbody tr")
+    expect(legs).to_have_count(len(options[1].legs))
+    visit.shot("routes")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Export CSV").click()
+    lines = open(download.value.path(), encoding="utf-8").read().splitlines()
+    assert lines[0].startswith("rank,corridor") and len(lines) == len(options) + 1
+    assert serious_violations(page) == []
+    assert tab_reaches(page, "#origin")
+
+
+def test_unknown_place_shows_the_services_suggestions(visit, demo) -> None:
+    visit.sign_in(demo.users["shipper"][0])
+    page = visit.page
+    page.goto("/#/routes")
+    page.get_by_label("From").fill("Aktaw")
+    page.get_by_label("To").fill("Baku")
+    page.get_by_role("button", name="Find routes").click()
+    expect(page.get_by_role("alert").filter(has_text="Aktau")).to_be_visible()
+    visit.shot("unknown-place")
+
+
+def test_operator_delay_moves_the_shippers_eta_and_raises_an_alert(visit, browser, demo,
+                                                                    demo_server) -> None:
+    server, _ = demo_server
+    shipper_org = demo.users["shipper"][1]
+    token = demo.tokens[shipper_org]
+    shipments = _api(server.url, token, "GET", "/shipments")["data"]
+    target = next(s for s in shipments if s["status"] == "in_transit")
+    detail = _api(server.url, token, "GET", f"/shipments/{target['id']}")
+    done = {(e["location"], e["event_code"]) for e in detail["events"]}
+    leg = next(g for g in detail["legs"] if (g["destination"], "ARRI") not in done)
+    place = leg["destination"]
+    operator = next(n for n, kind, places in ORGS if kind == "operator" and place in places)
+    before = _api(server.url, token, "GET", f"/shipments/{target['id']}/eta")
+    alerts_before = _api(server.url, token, "GET", f"/shipments/{target['id']}/alerts")["count"]
+    late = datetime.fromisoformat(before["eta"]) + timedelta(days=4)
+    late_at_place = datetime.fromisoformat(leg["planned_arrive"]) + timedelta(
+        hours=before["delay_h"] + 96)
+
+    visit.sign_in(_email_of(operator))
+    page = visit.page
+    page.get_by_role("link", name="Operator's desk").click()
+    page.get_by_label("Shipment").select_option(str(target["id"]))
+    page.get_by_label("Event code").fill("ARRI")
+    page.get_by_label("Classifier").select_option("EST")
+    page.get_by_label("Event time (UTC)").fill(late_at_place.strftime("%Y-%m-%dT%H:%M"))
+    page.get_by_label("Place").fill(place)
+    page.get_by_label("Description").fill("held at the border: wagons short")
+    page.get_by_role("button", name="Post event").click()
+    expect(page.locator("#post-result")).to_contain_text("Event stored")
+    visit.shot("operator-posted")
+    assert serious_violations(page) == []
+    # A bad time gets the API's own message.
+    page.get_by_label("Classifier").select_option("ACT")
+    page.get_by_label("Event time (UTC)").fill(late.strftime("%Y-%m-%dT%H:%M"))
+    page.get_by_role("button", name="Post event").click()
+    expect(page.locator("#post-result")).to_contain_text("cannot happen in the future")
+
+    after = _api(server.url, token, "GET", f"/shipments/{target['id']}/eta")
+    assert after["delay_h"] >= before["delay_h"] + 24
+    shipper = browser.new_context(base_url=server.url, viewport={"width": 1360, "height": 900})
+    try:
+        page = shipper.new_page()
+        page.goto("/")
+        page.get_by_label("E-mail").fill(demo.users["shipper"][0])
+        page.get_by_label("Password").fill("corridor-demo")
+        page.get_by_role("button", name="Sign in").click()
+        page.get_by_role("link", name="Tracking").click()
+        page.get_by_role("link", name=target["reference"]).click()
+        expect(page.locator("#delay")).to_have_text(f"{after['delay_h']:.1f}")
+        alerts = page.locator("#alerts li")
+        expect(alerts).to_have_count(alerts_before + 1)
+        expect(alerts.first).to_contain_text("slip")
+        page.screenshot(path=str(visit.shot("x").parent / f"{visit.name}-shipper.png"),
+                        full_page=True)
+        assert serious_violations(page) == []
+    finally:
+        shipper.close()
+
+
+def test_coordinator_runs_a_crossing_plan_and_sees_it_against_fifo(visit, demo,
+                                                                   demo_server) -> None:
+    server, _ = demo_server
+    visit.sign_in(demo.users["coordinator"][0])
+    page = visit.page
+    page.get_by_role("link", name="Coordinator's desk").click()
+    page.get_by_label("Days ahead").fill("2")
+    page.get_by_role("button", name="Run a new plan").click()
+    summary = page.locator("#plan-summary")
+    summary.wait_for(timeout=120_000)
+    token = demo.tokens[demo.users["coordinator"][1]]
+    expected = _api(server.url, token, "POST", "/optimizer/crossing",
+                    json={"days": 2, "seed": 0, "mode": "assignment", "time_limit_s": 10})
+    cells = page.locator("table.plan-vs-fifo tbody tr").first.locator("td").all_inner_texts()
+    assert cells[1] == f"{expected['plan']['mean_wait_hours']:,.1f}"
+    assert cells[2] == f"{expected['fifo']['mean_wait_hours']:,.1f}"
+    expect(summary).to_contain_text(expected["status"])
+    visit.shot("coordinator")
+    assert serious_violations(page) == []
+    assert tab_reaches(page, "#days")
+
+
+def test_shipper_cannot_open_another_organizations_shipment_by_url(visit, demo,
+                                                                    demo_server) -> None:
+    server, _ = demo_server
+    other = demo.tokens[demo.users["forwarder"][1]]
+    theirs = _api(server.url, other, "GET", "/shipments")["data"][0]
+    visit.sign_in(demo.users["shipper"][0])
+    page = visit.page
+    page.goto(f"/#/shipments/{theirs['id']}")
+    expect(page.get_by_role("alert")).to_contain_text("Not found")
+    assert theirs["reference"] not in page.content()
+    visit.shot("refused")
+
+
+@pytest.mark.parametrize("role,pages", [
+    ("shipper", ["#/map", "#/routes", "#/tracking", "#/shipments/1"]),
+    ("operator", ["#/tracking", "#/operator"]),
+    ("coordinator", ["#/coordinator", "#/map"]),
+])
+def test_every_page_loads_only_from_the_service_and_passes_axe(visit, demo, demo_server,
+                                                               role: str, pages: list[str]
+                                                               ) -> None:
+    server, _ = demo_server
+    visit.sign_in(demo.users[role][0])
+    page = visit.page
+    for hash_ in pages:
+        page.goto("/" + hash_)
+        page.locator("main h1").first.wait_for()
+        page.wait_for_load_state("networkidle")
+        visit.shot(hash_.strip("#/").replace("/", "-"))
+        assert serious_violations(page) == [], hash_
+        resources = page.evaluate(
+            "() => performance.getEntriesByType('resource').map((e) => e.name)")
+        assert all(r.startswith(server.url) for r in resources), resources
+    assert visit.console_errors == []
