@@ -4,6 +4,7 @@ shipper, a coordinator's crossing plan, a shipper kept out of another's shipment
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import httpx
 import pytest
@@ -62,7 +63,7 @@ def test_plan_a_route_and_see_its_options_on_the_map_and_chart(visit, demo) -> N
     visit.shot("routes")
     with page.expect_download() as download:
         page.get_by_role("button", name="Export CSV").click()
-    lines = open(download.value.path(), encoding="utf-8").read().splitlines()
+    lines = Path(download.value.path()).read_text(encoding="utf-8").splitlines()
     assert lines[0].startswith("rank,corridor") and len(lines) == len(options) + 1
     assert serious_violations(page) == []
     assert tab_reaches(page, "#origin")

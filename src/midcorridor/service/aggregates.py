@@ -9,7 +9,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from midcorridor.service.db.models import Event, Shipment
-from midcorridor.service.schemas import Dwell, PortQueue, VesselSeen
+from midcorridor.service.schemas import Dwell, PortQueue
 
 
 def port_queues(session: Session, *, now: datetime) -> list[PortQueue]:
@@ -59,21 +59,3 @@ def dwell_by_place(session: Session) -> list[Dwell]:
         for p, h in sorted(dwell.items())
     ]
 
-
-def vessels_last_seen(session: Session) -> list[VesselSeen]:
-    """Each ferry or ship (an event's ``vehicle``) where its latest event put it."""
-    latest = (
-        select(Event.vehicle, func.max(Event.event_time).label("seen"))
-        .where(Event.mode.in_(("ferry", "sea")), Event.vehicle != "")
-        .group_by(Event.vehicle).subquery()
-    )
-    rows = session.execute(
-        select(Event.vehicle, Event.location, Event.event_code, Event.event_time, Event.mode)
-        .join(latest, (Event.vehicle == latest.c.vehicle) & (Event.event_time == latest.c.seen))
-        .order_by(Event.vehicle, Event.id.desc())
-    ).all()
-    seen: dict[str, VesselSeen] = {}
-    for vehicle, location, code, when, mode in rows:
-        seen.setdefault(vehicle, VesselSeen(vehicle=vehicle, location=location, event_code=code,
-                                            seen_at=when, mode=mode or ""))
-    return list(seen.values())

@@ -478,19 +478,6 @@ class DwellPublic(BaseModel):
     count: int
 
 
-class VesselSeen(BaseModel):
-    vehicle: str
-    location: str
-    event_code: str = Field(description="ARRI: arrived there; DEPA: left it.")
-    seen_at: datetime
-    mode: str
-
-
-class VesselsPublic(BaseModel):
-    data: list[VesselSeen]
-    count: int
-
-
 class PlanRequest(BaseModel):
     origin: Annotated[str, StringConstraints(min_length=2, max_length=100)]
     destination: Annotated[str, StringConstraints(min_length=2, max_length=100)]

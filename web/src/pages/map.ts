@@ -52,28 +52,29 @@ export async function mapPage(main: HTMLElement): Promise<void> {
   async function drawLive(doc: GeoJSON.FeatureCollection): Promise<void> {
     overlay.clearLayers();
     const role = currentUser()?.role;
-    if (role !== "coordinator" && role !== "admin") return;
+    if (role !== "coordinator" && role !== "admin" && role !== "operator") return;
     const coords = nodeCoords(doc);
-    const [queues, vessels] = await Promise.all([
-      api.GET("/aggregates/port-queues"), api.GET("/aggregates/vessels"),
-    ]);
-    for (const q of queues.data?.data ?? []) drawQueue(q, coords);
-    for (const v of vessels.data?.data ?? []) drawVessel(v, coords);
+    const { data } = await api.GET("/corridor/state");
+    for (const p of data?.ports ?? []) drawPort(p, coords);
+    data?.vessels.forEach((v, i) => drawVessel(v, i, coords));
   }
 
-  function drawQueue(q: Schemas["PortQueue"], coords: Map<string, [number, number]>): void {
-    const at = coords.get(q.location);
+  function drawPort(p: Schemas["PortStatePublic"], coords: Map<string, [number, number]>): void {
+    const at = coords.get(p.place);
     if (!at) return;
-    L.circleMarker(at, { radius: 6 + 4 * Math.sqrt(q.waiting), color: "#b71c1c", weight: 2, fillOpacity: 0.35 })
-      .bindTooltip(`${q.location}: ${q.waiting} ${t("waiting")}, ${q.mean_wait_h} ${t("hours")}`)
+    const units = p.waiting.railcar + p.waiting.teu + p.waiting.truck;
+    L.circleMarker(at, { radius: 6 + 3 * Math.sqrt(units), color: "#b71c1c", weight: 2, fillOpacity: 0.35, className: "port-queue" })
+      .bindTooltip(`${p.name}: ${units} ${t("waiting")} (${p.waiting.teu} TEU, ${p.waiting.railcar} railcars, ${p.waiting.truck} trucks)`)
       .addTo(overlay);
   }
 
-  function drawVessel(v: Schemas["VesselSeen"], coords: Map<string, [number, number]>): void {
-    const at = coords.get(v.location);
+  function drawVessel(v: Schemas["VesselStatePublic"], i: number, coords: Map<string, [number, number]>): void {
+    const at = coords.get(v.place);
     if (!at) return;
-    L.circleMarker(at, { radius: 4, color: "#0d47a1", weight: 2, fillColor: "#bbdefb", fillOpacity: 1 })
-      .bindTooltip(`${v.vehicle} · ${v.event_code} ${v.location} · ${t("lastSeen")} ${fmtDate(v.seen_at)}`)
+    // Vessels at the same place fan out a little so each stays visible.
+    const spread: [number, number] = [at[0] - 0.25 - 0.12 * (i % 5), at[1] + 0.3 * Math.floor(i / 5) - 0.6];
+    L.circleMarker(spread, { radius: 4, color: "#0d47a1", weight: 2, fillColor: "#bbdefb", fillOpacity: 1 })
+      .bindTooltip(`${v.name} · ${v.status} ${v.place} · ${t("lastSeen")} ${fmtDate(v.since)}`)
       .addTo(overlay);
   }
 

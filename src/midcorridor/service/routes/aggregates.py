@@ -27,9 +27,3 @@ def dwell(session: SessionDep) -> DwellPublic:
     data = aggregates.dwell_by_place(session)
     return DwellPublic(data=data, count=len(data))
 
-
-@router.get("/vessels")
-def vessels(session: SessionDep) -> VesselsPublic:
-    """Ferries and ships where their latest event put them."""
-    data = aggregates.vessels_last_seen(session)
-    return VesselsPublic(data=data, count=len(data))
