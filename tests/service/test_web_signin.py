@@ -86,3 +86,36 @@ def test_sign_out_ends_the_session(client, db, world) -> None:
     assert client.get("/auth/session").json() is None
     client.cookies.set(signin.COOKIE, cookie)  # a copy of the old cookie is worthless
     assert client.get("/shipments").status_code == 401
+
+
+def test_admin_set_password_lets_the_user_sign_in(tmp_path) -> None:
+    """``admin set-password`` asks twice, stores a hash, and the web sign-in accepts it."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from midcorridor.cli import app
+    from midcorridor.service.main import create_app
+    from midcorridor.service.settings import Settings
+
+    url = f"sqlite:///{tmp_path}/cli.sqlite"
+    env = {"MIDCORRIDOR_DATABASE_URL": url}
+    runner = CliRunner()
+    org = runner.invoke(app, ["admin", "create-org", "Caspian Forwarding", "--kind",
+                              "forwarder"], env=env)
+    assert org.exit_code == 0, org.output
+    user = runner.invoke(app, ["admin", "create-user", "desk@cf.example", "--org",
+                               str(json.loads(org.stdout)["id"])], env=env)
+    assert user.exit_code == 0, user.output
+    short = runner.invoke(app, ["admin", "set-password", "desk@cf.example"], env=env,
+                          input="short\nshort\n")
+    assert short.exit_code == 1 and short.exception is not None
+    assert isinstance(short.exception, SystemExit) and "at least 8" in short.output
+    done = runner.invoke(app, ["admin", "set-password", "desk@cf.example"], env=env,
+                         input=f"{PASSWORD}\n{PASSWORD}\n")
+    assert done.exit_code == 0, done.output
+    assert json.loads(done.stdout[done.stdout.index("{"):])["password"] == "set"
+    assert PASSWORD not in done.stdout
+    settings = Settings(database_url=url, background=False)
+    with TestClient(create_app(settings)) as client:
+        assert _sign_in(client, "desk@cf.example").json()["role"] == "forwarder"

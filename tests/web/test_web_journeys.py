@@ -145,6 +145,11 @@ def test_coordinator_runs_a_crossing_plan_and_sees_it_against_fifo(visit, demo,
     visit.sign_in(demo.users["coordinator"][0])
     page = visit.page
     page.get_by_role("link", name="Coordinator's desk").click()
+    # The Caspian now: one row per port and per vessel of the live corridor state.
+    state = _api(server.url, demo.tokens[demo.users["coordinator"][1]], "GET",
+                 "/corridor/state")
+    expect(page.locator("table.ports tbody tr")).to_have_count(len(state["ports"]))
+    expect(page.locator("table.vessels tbody tr")).to_have_count(len(state["vessels"]))
     page.get_by_label("Days ahead").fill("2")
     page.get_by_role("button", name="Run a new plan").click()
     summary = page.locator("#plan-summary")
@@ -195,3 +200,38 @@ def test_every_page_loads_only_from_the_service_and_passes_axe(visit, demo, demo
             "() => performance.getEntriesByType('resource').map((e) => e.name)")
         assert all(r.startswith(server.url) for r in resources), resources
     assert visit.console_errors == []
+
+
+def test_operator_csv_upload_shows_the_apis_own_messages(visit, demo, demo_server,
+                                                         tmp_path: Path) -> None:
+    server, _ = demo_server
+    org = next(n for n, kind, places in ORGS if kind == "operator" and "KZAAU" in places)
+    token = demo.tokens[org]
+    shipment = _api(server.url, token, "GET", "/shipments")["data"][0]
+    when = (datetime.now(UTC) - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    header = "event_id,shipment_id,event_type,event_code,classifier,event_time,location"
+    good = f"csv-ok-1,{shipment['id']},TRANSPORT,ARRI,EST,{when},KZAAU"
+    bad = f"csv-bad-2,{shipment['id']},TRANSPORT,ARRI,EST,{when},aktau"
+    path = tmp_path / "events.csv"
+    path.write_text("\n".join([header, good, bad]) + "\n", encoding="utf-8")
+    # The API's answer to the same rows, sent directly.
+    keys = header.split(",")
+    rows = [dict(zip(keys, line.split(","), strict=True)) for line in (good, bad)]
+    direct = httpx.post(server.url + "/events/bulk", json={"events": rows},
+                        headers={"Authorization": f"Bearer {token}"})
+    assert direct.status_code == 422
+    message = direct.json()["detail"][0]["msg"]
+
+    visit.sign_in(_email_of(org))
+    page = visit.page
+    page.get_by_role("link", name="Operator's desk").click()
+    page.get_by_label("Upload a CSV of events").set_input_files(str(path))
+    page.get_by_role("button", name="Upload").click()
+    alert = page.locator("#upload-result [role=alert]")
+    expect(alert).to_contain_text("events.1.location")
+    expect(alert).to_contain_text(message)
+    visit.shot("csv-rejected")
+    path.write_text("\n".join([header, good]) + "\n", encoding="utf-8")
+    page.get_by_label("Upload a CSV of events").set_input_files(str(path))
+    page.get_by_role("button", name="Upload").click()
+    expect(page.locator("#upload-result")).to_contain_text("created: 1")

@@ -160,6 +160,18 @@ const en = {
   nothing: "Nothing to show.",
   hours: "h",
   apiError: "The service answered",
+  caspianNow: "The Caspian now",
+  caspianPorts: "Cargo at the Caspian ports",
+  waitingNow: "Waiting",
+  oldestWaitH: "Longest wait, h",
+  arriving72h: "Arriving in 72 h",
+  railcars: "railcars",
+  trucks: "trucks",
+  vessel: "Vessel",
+  since: "Since",
+  atBerth: "at berth",
+  atSea: "at sea",
+  unknown: "unknown",
 } as const;
 
 export type Key = keyof typeof en;
@@ -324,6 +336,18 @@ const ru: Record<Key, string> = {
   nothing: "Нет данных.",
   hours: "ч",
   apiError: "Ответ сервиса",
+  caspianNow: "Каспий сейчас",
+  caspianPorts: "Грузы в каспийских портах",
+  waitingNow: "Ожидают",
+  oldestWaitH: "Наибольшее ожидание, ч",
+  arriving72h: "Прибудут за 72 ч",
+  railcars: "вагонов",
+  trucks: "грузовиков",
+  vessel: "Судно",
+  since: "С",
+  atBerth: "у причала",
+  atSea: "в море",
+  unknown: "неизвестно",
 };
 
 export type Lang = "en" | "ru";

@@ -65,7 +65,7 @@ def serve_command(
         settings = settings.replace(database_url=database_url)
     if demo:
         _seed_if_empty(database_url)
-    console.print(f"midcorridor service on http://{host}:{port}  (API docs: /docs)  "
+    console.print(f"midcorridor web app on http://{host}:{port}/  (API docs: /docs)  "
                   f"database: {settings.database_url}  workers: {workers}  "
                   f"job workers: {settings.job_workers if settings.background else 0}")
     db = _database(settings.database_url)  # migrate once, before any process starts
@@ -250,6 +250,22 @@ def create_token(
         token, secret = accounts.create_token(session=session, user_id=user_id, name=name,
                                               now=_now())
         print_json({"id": token.id, "user_id": token.user_id, "token": secret})
+
+
+@admin_app.command("set-password")
+def set_password(
+    email: Annotated[str, typer.Argument(help="The user's e-mail address.")],
+    password: Annotated[str, typer.Option(
+        prompt=True, confirmation_prompt=True, hide_input=True, envvar="MIDCORRIDOR_PASSWORD",
+        help="At least 8 characters (asked when not given).")],
+    database_url: DatabaseOption = None,
+) -> None:
+    """Let a user sign in to the web app with a password (stored as an argon2 hash)."""
+    from midcorridor.service import signin
+
+    with _database(database_url).write() as session:
+        user = signin.set_password(session=session, email=email, password=password)
+        print_json({"id": user.id, "email": user.email, "password": "set"})
 
 
 def _first_error(exc: object) -> str:

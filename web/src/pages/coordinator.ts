@@ -5,14 +5,31 @@ import { fmtDate, fmtNum, t } from "../i18n";
 
 type Crossing = Schemas["CrossingPublic"];
 
+type State = Schemas["CorridorStatePublic"];
+
+function liveSection(state: State | undefined): HTMLElement {
+  if (!state) return h("section", {}, h("h2", {}, t("caspianNow")), h("p", {}, t("liveUnavailable")));
+  const units = (u: Schemas["UnitsPublic"]): string => `${u.teu} TEU · ${u.railcar} ${t("railcars")} · ${u.truck} ${t("trucks")}`;
+  return h("section", { id: "live" },
+    h("h2", {}, `${t("caspianNow")} (${fmtDate(state.as_of)})`),
+    h("div", { class: "two" },
+      table(t("caspianPorts"), [t("location"), t("waitingNow"), t("oldestWaitH"), t("arriving72h")],
+        state.ports.map((p) => [`${p.name} (${p.place})`, units(p.waiting), p.oldest_wait_h === null ? "—" : fmtNum(p.oldest_wait_h, 1), units(p.arriving_next_72h)]), "ports"),
+      table(t("vessels"), [t("vessel"), t("status"), t("location"), t("since")],
+        state.vessels.map((v) => [v.name, t(v.status === "at_berth" ? "atBerth" : v.status === "at_sea" ? "atSea" : "unknown"), v.place, fmtDate(v.since)]), "vessels")));
+}
+
 export async function coordinatorPage(main: HTMLElement): Promise<void> {
-  const [queues, dwell] = await Promise.all([api.GET("/aggregates/port-queues"), api.GET("/aggregates/dwell")]);
+  const [queues, dwell, live] = await Promise.all([
+    api.GET("/aggregates/port-queues"), api.GET("/aggregates/dwell"), api.GET("/corridor/state"),
+  ]);
   const q = queues.data?.data ?? [];
   const d = dwell.data?.data ?? [];
   const queueChart = chartBox(t("portQueues"));
   const dwellChart = chartBox(t("dwellByPlace"));
   main.append(
     h("h1", {}, t("coordinatorTitle")),
+    liveSection(live.data),
     h("div", { class: "two" },
       h("section", {}, h("h2", {}, t("portQueues")), queueChart.box,
         q.length ? table(t("portQueues"), [t("location"), t("shipments"), t("meanWaitH"), t("oldestArrival")],
