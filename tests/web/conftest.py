@@ -22,6 +22,7 @@ sys.path.insert(0, str(ROOT / "tests" / "service"))
 sys.path.insert(0, str(Path(__file__).parent))
 
 from server_process import ServerProcess  # noqa: E402
+from worker_process import WorkerProcess  # noqa: E402
 
 from midcorridor.service.db.engine import Database  # noqa: E402
 from midcorridor.service.demo import DEMO_PASSWORD, DemoResult, seed  # noqa: E402
@@ -51,7 +52,7 @@ def built_web() -> Path:
 @pytest.fixture(scope="session")
 def demo_server(built_web: Path, tmp_path_factory: pytest.TempPathFactory
                 ) -> Iterator[tuple[ServerProcess, DemoResult]]:
-    """The service with demo data on a loopback port."""
+    """The service with demo data on a loopback port, and a job worker."""
     path = tmp_path_factory.mktemp("web-demo") / "demo.sqlite"
     url = f"sqlite:///{path}"
     db = Database(Settings(database_url=url))
@@ -61,7 +62,8 @@ def demo_server(built_web: Path, tmp_path_factory: pytest.TempPathFactory
     db.dispose()
     server = ServerProcess(url)
     server.start()
-    yield server, demo
+    with WorkerProcess(url, queue="jobs"):  # the crossing optimizer runs as a job
+        yield server, demo
     server.stop()
 
 

@@ -3,7 +3,11 @@ import { chartBox, draw } from "../charts";
 import { clear, h, table } from "../dom";
 import { fmtDate, fmtNum, t } from "../i18n";
 
-type Crossing = Schemas["CrossingPublic"];
+interface Figures {
+  mean_wait_hours: number; p95_wait_hours: number; assigned_units: number; left_behind_units: number; sailings: number;
+}
+/** The crossing optimizer job's result (the service's CrossingPublic). */
+interface Crossing { status: string; seconds: number; mean_wait_reduction: number; plan: Figures; fifo: Figures }
 
 type State = Schemas["CorridorStatePublic"];
 
@@ -55,7 +59,7 @@ export async function coordinatorPage(main: HTMLElement): Promise<void> {
 function crossingSection(): HTMLElement {
   const days = h("input", { id: "days", type: "number", min: "1", max: "14", value: "3" });
   const seed = h("input", { id: "seed", type: "number", min: "0", value: "0" });
-  const progress = h("progress", { id: "plan-progress", "aria-label": t("running"), hidden: true });
+  const progress = h("progress", { id: "plan-progress", max: "1", "aria-label": t("running"), hidden: true });
   const result = h("div", { id: "plan-result", "aria-live": "polite" });
   const button = h("button", { type: "submit" }, t("runPlan"));
   return h("section", { class: "card" },
@@ -64,13 +68,31 @@ function crossingSection(): HTMLElement {
       e.preventDefault();
       button.disabled = true;
       progress.hidden = false;
-      clear(result, h("p", {}, t("running")));
-      const { data, error } = await api.POST("/optimizer/crossing", {
+      progress.value = 0;
+      const fail = (text: string): void => {
+        button.disabled = false;
+        progress.hidden = true;
+        clear(result, h("p", { class: "error", role: "alert" }, `${t("apiError")}: ${text}`));
+      };
+      const { data: queued, error } = await api.POST("/optimizer/crossing", {
         body: { days: Number(days.value), seed: Number(seed.value), mode: "assignment", time_limit_s: 10 },
       });
-      button.disabled = false;
-      progress.hidden = true;
-      clear(result, ...(data ? crossingResult(data) : [h("p", { class: "error", role: "alert" }, `${t("apiError")}: ${errorText(error)}`)]));
+      if (!queued) return fail(errorText(error));
+      // The optimizer runs as a job; its progress is polled until it ends.
+      for (;;) {
+        const { data: job, error: jobError } = await api.GET("/jobs/{job_id}", { params: { path: { job_id: queued.job_id } } });
+        if (!job) return fail(errorText(jobError));
+        progress.value = job.progress;
+        clear(result, h("p", {}, `${t("running")} ${Math.round(100 * job.progress)} % ${job.progress_message}`));
+        if (job.status === "failed") return fail(job.error ?? job.status);
+        if (job.status === "succeeded" && job.result) {
+          button.disabled = false;
+          progress.hidden = true;
+          clear(result, ...crossingResult(job.result as unknown as Crossing));
+          return;
+        }
+        await new Promise((r) => setTimeout(r, 400));
+      }
     } },
     h("div", { class: "grid-form" },
       h("div", {}, h("label", { for: "days" }, t("days_")), days),

@@ -10,8 +10,10 @@ from midcorridor.service import planning
 from midcorridor.service.access import Action
 from midcorridor.service.deps import require
 from midcorridor.service.schemas import PlaceHit, PlaceHitsPublic, ScenarioPublic, ScenariosPublic
+from midcorridor.service.strict_json import StrictJsonRoute
 
-router = APIRouter(prefix="/network", tags=["network"], dependencies=[require(Action.plan)])
+router = APIRouter(route_class=StrictJsonRoute, prefix="/network", tags=["network"],
+                   dependencies=[require(Action.plan)])
 
 
 ScenarioIds = Annotated[list[str], Query(max_length=20, description="Scenario ids to switch on.")]

@@ -18,8 +18,9 @@ from midcorridor.service.deps import (
     WriteSessionDep,
     utcnow,
 )
+from midcorridor.service.strict_json import StrictJsonRoute
 
-router = APIRouter(prefix="/auth", tags=["auth"])
+router = APIRouter(route_class=StrictJsonRoute, prefix="/auth", tags=["auth"])
 
 
 class SignIn(BaseModel):
