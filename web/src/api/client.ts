@@ -22,8 +22,10 @@ const csrf: Middleware = {
 export const api = createClient<paths>({ baseUrl: "", credentials: "same-origin" });
 api.use(csrf);
 
-/** The API's error message, whatever its shape (a string or a list of field errors). */
+/** The API's error message: each invalid field with its message, else the one-line detail. */
 export function errorText(error: unknown): string {
+  const fields = (error as { errors?: { field: string; message: string }[] } | null)?.errors;
+  if (fields && fields.length) return fields.map((f) => `${f.field}: ${f.message}`).join("; ");
   if (error && typeof error === "object" && "detail" in error) {
     const detail = (error as { detail: unknown }).detail;
     if (typeof detail === "string") return detail;

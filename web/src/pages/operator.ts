@@ -85,7 +85,11 @@ export async function operatorPage(main: HTMLElement): Promise<void> {
     const [head, ...rows] = parseCsv(await f.text());
     const events = rows.map((r) => {
       const item: Record<string, unknown> = {};
-      head.forEach((col, i) => { if (r[i] !== undefined && r[i] !== "") item[col] = r[i]; });
+      // Ids are numbers in the API; a cell that is not one is sent as it is, for the API to name.
+      head.forEach((col, i) => {
+        if (r[i] === undefined || r[i] === "") return;
+        item[col] = col === "shipment_id" && /^\d+$/.test(r[i]) ? Number(r[i]) : r[i];
+      });
       return item as unknown as EventCreate;
     });
     const { data: result, error } = await api.POST("/events/bulk", { body: { events } });
