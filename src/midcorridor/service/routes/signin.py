@@ -13,9 +13,9 @@ from midcorridor.service.access import Principal
 from midcorridor.service.db.models import User
 from midcorridor.service.deps import (
     CurrentPrincipal,
+    DbDep,
     SessionDep,
     SettingsDep,
-    WriteSessionDep,
     utcnow,
 )
 from midcorridor.service.strict_json import StrictJsonRoute
@@ -50,20 +50,22 @@ def _public(user: User, csrf_token: str) -> SessionPublic:
 
 @router.post("/signin", responses={401: {"description": "Wrong e-mail or password"}})
 def sign_in(
-    body: SignIn, request: Request, response: Response, session: WriteSessionDep,
-    settings: SettingsDep,
+    body: SignIn, request: Request, response: Response, db: DbDep, settings: SettingsDep,
 ) -> SessionPublic:
     """Check the password and set the session cookie (HttpOnly, SameSite=Strict)."""
-    user = signin.check_password(session=session, email=body.email, password=body.password)
-    if user is None:
-        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "wrong e-mail or password")
     lifetime = timedelta(hours=settings.session_hours)
-    row, cookie = signin.open_session(session=session, user=user, now=utcnow(),
-                                      lifetime=lifetime)
+    # Committed before the answer leaves, so the page's next request finds the session.
+    with db.write() as session:
+        user = signin.check_password(session=session, email=body.email, password=body.password)
+        if user is None:
+            raise HTTPException(status.HTTP_401_UNAUTHORIZED, "wrong e-mail or password")
+        row, cookie = signin.open_session(session=session, user=user, now=utcnow(),
+                                          lifetime=lifetime)
+        answer = _public(user, row.csrf_token)
     response.set_cookie(signin.COOKIE, cookie, max_age=int(lifetime.total_seconds()),
                         httponly=True, samesite="strict", path="/",
                         secure=request.url.scheme == "https")
-    return _public(user, row.csrf_token)
+    return answer
 
 
 @router.get("/session")
@@ -76,11 +78,11 @@ def read_session(request: Request, session: SessionDep) -> SessionPublic | None:
 
 @router.post("/signout", status_code=204)
 def sign_out(
-    request: Request, response: Response, session: WriteSessionDep,
-    _principal: CurrentPrincipal,
+    request: Request, response: Response, db: DbDep, _principal: CurrentPrincipal,
 ) -> None:
     """Forget this browser's session (needs the CSRF header, like every change)."""
     cookie = request.cookies.get(signin.COOKIE)
     if cookie:
-        signin.close_session(session=session, cookie=cookie)
+        with db.write() as session:
+            signin.close_session(session=session, cookie=cookie)
     response.delete_cookie(signin.COOKIE, path="/", httponly=True, samesite="strict")
