@@ -13,7 +13,6 @@ from playwright.sync_api import expect
 
 from midcorridor.network import load_network
 from midcorridor.routing import Cargo, plan
-from midcorridor.service.demo import ORGS
 from midcorridor.service.planning import optimize_crossing
 
 
@@ -24,8 +23,9 @@ def _api(server_url: str, token: str, method: str, path: str, **kw):  # type: ig
     return r.json()
 
 
-def _email_of(org_name: str) -> str:
-    return f"user{[n for n, _, _ in ORGS].index(org_name)}@demo.test"
+def _operator_at(demo, place: str) -> str:  # type: ignore[no-untyped-def]
+    """An operator organization of the demo whose segment has ``place``."""
+    return next(n for n, places in sorted(demo.places.items()) if place in places)
 
 
 def test_plan_a_route_and_see_its_options_on_the_map_and_chart(visit, demo) -> None:
@@ -92,14 +92,14 @@ def test_operator_delay_moves_the_shippers_eta_and_raises_an_alert(visit, browse
     done = {(e["location"], e["event_code"]) for e in detail["events"]}
     leg = next(g for g in detail["legs"] if (g["destination"], "ARRI") not in done)
     place = leg["destination"]
-    operator = next(n for n, kind, places in ORGS if kind == "operator" and place in places)
+    operator = _operator_at(demo, place)
     before = _api(server.url, token, "GET", f"/shipments/{target['id']}/eta")
     alerts_before = _api(server.url, token, "GET", f"/shipments/{target['id']}/alerts")["count"]
     late = datetime.fromisoformat(before["eta"]) + timedelta(days=4)
     late_at_place = datetime.fromisoformat(leg["planned_arrive"]) + timedelta(
         hours=before["delay_h"] + 96)
 
-    visit.sign_in(_email_of(operator))
+    visit.sign_in(demo.emails[operator])
     page = visit.page
     page.get_by_role("link", name="Operator's desk").click()
     page.get_by_label("Shipment").select_option(str(target["id"]))
@@ -205,7 +205,7 @@ def test_every_page_loads_only_from_the_service_and_passes_axe(visit, demo, demo
 def test_operator_csv_upload_shows_the_apis_own_messages(visit, demo, demo_server,
                                                          tmp_path: Path) -> None:
     server, _ = demo_server
-    org = next(n for n, kind, places in ORGS if kind == "operator" and "KZAAU" in places)
+    org = _operator_at(demo, "KZAAU")
     token = demo.tokens[org]
     shipment = _api(server.url, token, "GET", "/shipments")["data"][0]
     when = (datetime.now(UTC) - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -224,7 +224,7 @@ def test_operator_csv_upload_shows_the_apis_own_messages(visit, demo, demo_serve
     assert direct.status_code == 422
     problem = direct.json()["errors"][0]
 
-    visit.sign_in(_email_of(org))
+    visit.sign_in(demo.emails[org])
     page = visit.page
     page.get_by_role("link", name="Operator's desk").click()
     page.get_by_label("Upload a CSV of events").set_input_files(str(path))
