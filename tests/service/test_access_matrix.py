@@ -105,6 +105,10 @@ MATRIX: list[tuple[str, str, Body | None, dict[str, int]]] = [
     ("GET", "/aggregates/port-queues", None, AGGREGATES),
     ("GET", "/aggregates/dwell", None, AGGREGATES),
     ("GET", "/corridor/state", None, CORRIDOR),
+    ("GET", "/crossing/plans/latest", None,  # none published yet: 404 past the role check
+     {r: (404 if r in ("admin", "coordinator", "operator") else 403) for r in ROLES}),
+    ("GET", "/crossing/plans/1", None,
+     {r: (404 if r in ("admin", "coordinator", "operator") else 403) for r in ROLES}),
     ("POST", "/planner/plan",
      lambda w, r: {"origin": "KZAAU", "destination": "AZALT", "depart": START.isoformat()},
      {r: 200 for r in ROLES}),

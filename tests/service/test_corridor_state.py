@@ -86,8 +86,10 @@ def test_arriving_within_72_hours_from_the_eta(client: TestClient, world: World)
     later = _state(client, world, at=(START + timedelta(hours=90)).isoformat())
     assert _port(later, "KZAAU")["arriving_shipments"] == [sid, other]
     assert [(s["origin"], s["shipments"]) for s in later["segments"]] == [("KZDOS", 1)]
-    # overdue and not yet there: still due
-    assert _port(_state(client, world), "KZAAU")["arriving_shipments"] == [sid, other]
+    # a little overdue and not there yet: still due; months overdue and silent: not due
+    soon = _state(client, world, at=(START + timedelta(hours=180)).isoformat())
+    assert _port(soon, "KZAAU")["arriving_shipments"] == [sid, other]
+    assert _port(_state(client, world), "KZAAU")["arriving_shipments"] == []
 
 
 def test_out_of_order_events_give_the_same_state(client: TestClient, world: World) -> None:

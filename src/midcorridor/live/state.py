@@ -16,6 +16,10 @@ from datetime import datetime, timedelta
 
 from midcorridor.crossing.model import UnitType
 
+OVERDUE_LIMIT_H = 72.0
+"""A shipment expected at its port more than this many hours ago, with no news since, is not
+counted as due there (its whereabouts are unknown, not imminent)."""
+
 
 @dataclass(frozen=True)
 class UnitCounts:
@@ -149,6 +153,7 @@ def corridor_state(
     arriving_ids: dict[str, list[int]] = {p: [] for p in port_ids}
     moving: dict[tuple[str, str], tuple[dict[UnitType, int], list[int]]] = {}
     horizon = at + timedelta(hours=window_h)
+    stale = at - timedelta(hours=OVERDUE_LIMIT_H)
     count_segments = segments is None
     for w in whereabouts:
         if w.place in waiting:
@@ -162,7 +167,7 @@ def corridor_state(
             units[w.unit_type] = units.get(w.unit_type, 0) + w.units
             ids.append(w.shipment_id)
         if (w.next_port in arriving and w.next_port_eta is not None
-                and w.next_port_eta <= horizon):
+                and stale <= w.next_port_eta <= horizon):
             due = arriving[w.next_port]
             due[w.unit_type] = due.get(w.unit_type, 0) + w.units
             arriving_ids[w.next_port].append(w.shipment_id)

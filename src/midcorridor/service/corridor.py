@@ -31,6 +31,7 @@ from midcorridor.live.position import (
     whereabouts,
 )
 from midcorridor.live.state import (
+    OVERDUE_LIMIT_H,
     CorridorState,
     SegmentState,
     UnitCounts,
@@ -190,7 +191,7 @@ def vessel_marks(session: Session, at: datetime | None) -> dict[str, Mark]:
     return last
 
 
-def _now_at_ports(session: Session, ports: Collection[str],
+def _now_at_ports(session: Session, ports: Collection[str], now: datetime,
                   horizon: datetime) -> list[Whereabouts]:
     """Whereabouts of the shipments waiting at ``ports`` or due there by ``horizon``."""
     s = Shipment
@@ -198,7 +199,8 @@ def _now_at_ports(session: Session, ports: Collection[str],
         select(s.id, s.unit_type, s.unit_count, s.position_place, s.position_at, s.next_port,
                s.next_port_eta)
         .where(or_(and_(s.position_place.in_(ports), s.position_next == ""),
-                   and_(s.next_port.in_(ports), s.next_port_eta <= horizon)))
+                   and_(s.next_port.in_(ports), s.next_port_eta <= horizon,
+                        s.next_port_eta >= now - timedelta(hours=OVERDUE_LIMIT_H))))
     ).all()
     return [Whereabouts(sid, UnitType(unit), count,
                         place if place in ports else "", since if place in ports else None,
@@ -236,7 +238,8 @@ def state(session: Session, *, now: datetime, at: datetime | None = None,
         vessels = tuple(v for v in vessels if v.place in places)
     if at is None:
         horizon = now + timedelta(hours=window_h)
-        return corridor_state(_now_at_ports(session, ports, horizon), ports=ports, at=moment,
+        return corridor_state(_now_at_ports(session, ports, now, horizon), ports=ports,
+                              at=moment,
                               window_h=window_h, vessels=vessels,
                               segments=_now_segments(session, places))
     found = _past_whereabouts(session, at)

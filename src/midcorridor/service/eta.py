@@ -73,9 +73,15 @@ def better(current: Milestone | None, new: Milestone) -> bool:
 
 
 def estimate(
-    legs: Sequence[PlannedLeg], progress: Milestone | None, last_seen: datetime | None
+    legs: Sequence[PlannedLeg], progress: Milestone | None, last_seen: datetime | None,
+    fixed: int | None = None,
 ) -> Estimate:
-    """The ETA given the progress point and the latest actual sighting."""
+    """The ETA given the progress point and the latest actual sighting.
+
+    ``fixed`` is the index of a leg a published crossing plan put on a sailing: until the
+    shipment leaves on it, only the delay that makes it miss the sailing carries on (the
+    sailing's time already is the plan).
+    """
     final = 2 * len(legs) - 1
     delay_h = progress.delay_h if progress is not None else 0.0
     rank = progress.rank if progress is not None else -1
@@ -83,6 +89,10 @@ def estimate(
     if not arrived and last_seen is not None and rank < final:
         floor_h = (last_seen - planned_time(legs, rank + 1)).total_seconds() / 3600
         delay_h = max(delay_h, floor_h)
+    if fixed is not None and 0 < fixed < len(legs) and rank < 2 * fixed:
+        slack_h = (legs[fixed].planned_depart
+                   - legs[fixed - 1].planned_arrive).total_seconds() / 3600
+        delay_h = max(0.0, delay_h - max(0.0, slack_h))
     status = "arrived" if arrived else ("planned" if last_seen is None and rank < 0 else
                                         "in_transit")
     eta = legs[-1].planned_arrive + timedelta(hours=delay_h)
@@ -98,3 +108,20 @@ def step_hours(legs: Sequence[PlannedLeg], rank: int) -> float:
     if rank < 0:  # before the first departure: the first leg's run time
         end = legs[0].planned_arrive
     return max(1.0, (end - start).total_seconds() / 3600)
+
+
+def fixed_leg(legs: Sequence[object]) -> int | None:
+    """The index of the first leg a published crossing plan put on a sailing, if any."""
+    for i, leg in enumerate(legs):
+        if getattr(leg, "plan_id", None) is not None:
+            return i
+    return None
+
+
+def progress_of(shipment: object) -> Milestone | None:
+    """A shipment's stored progress point."""
+    rank = int(getattr(shipment, "progress_rank", -1))
+    if rank < 0:
+        return None
+    return Milestone(rank, int(getattr(shipment, "progress_weight", 0)),
+                     float(getattr(shipment, "progress_delay_h", 0.0)))

@@ -133,7 +133,7 @@ def ingest(
     queues = forecast.Queues(session)
     for shipment_id, event_id in touched.items():
         shipment = shipments[shipment_id]
-        _refresh_eta(session, shipment, created[event_id], now, queues)
+        refresh_eta(session, shipment, now, queues, created[event_id].id)
         alerts.check_slip(session, shipment, now=now, threshold_h=slip_threshold_h)
     webhooks.enqueue(session, list(created.values()), now=now)
     return outcomes
@@ -212,20 +212,18 @@ def _advance(shipment: Shipment, item: EventCreate, now: datetime) -> None:
         shipment.progress_delay_h = mark.delay_h
 
 
-def _refresh_eta(session: Session, shipment: Shipment, cause: Event, now: datetime,
-                 queues: forecast.Queues) -> None:
-    """Recompute the ETA and its spread; keep a history record when either moved."""
-    progress = (
-        eta.Milestone(shipment.progress_rank, shipment.progress_weight, shipment.progress_delay_h)
-        if shipment.progress_rank >= 0 else None
-    )
-    result = eta.estimate(shipment.legs, progress, shipment.last_seen_at)
+def refresh_eta(session: Session, shipment: Shipment, now: datetime, queues: forecast.Queues,
+                event_id: int | None, *, always: bool = False) -> None:
+    """Recompute the ETA and its spread; keep a history record when either moved (or
+    ``always``, e.g. when a published plan changed the legs)."""
+    result = eta.estimate(shipment.legs, eta.progress_of(shipment), shipment.last_seen_at,
+                          fixed=eta.fixed_leg(shipment.legs))
     shipment.status = result.status
     moved = result.eta != shipment.eta or result.delay_h != shipment.delay_h
     shipment.eta = result.eta
     shipment.delay_h = result.delay_h
     corridor.refresh_next_port(shipment)
-    if forecast.refresh(shipment, now, queues) or moved:
+    if forecast.refresh(shipment, now, queues) or moved or always:
         session.add(EtaRecord(shipment_id=shipment.id, computed_at=now, eta=result.eta,
-                              delay_h=result.delay_h, event_id=cause.id, p10=shipment.eta_p10,
+                              delay_h=result.delay_h, event_id=event_id, p10=shipment.eta_p10,
                               p50=shipment.eta_p50, p90=shipment.eta_p90))

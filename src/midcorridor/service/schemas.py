@@ -197,6 +197,8 @@ class ShipmentCreate(BaseModel):
     plan: Flag = False
     depart: Instant | None = None
     alert_threshold_h: Annotated[float, Strict(), Field(gt=0, le=24 * 365)] | None = None
+    priority: Annotated[int, Strict(), Field(ge=1, le=3, description="1 normal to 3 urgent: "
+                                   "how much its waiting weighs in a crossing plan.")] = 1
 
     @model_validator(mode="after")
     def _route_is_consistent(self) -> ShipmentCreate:
@@ -560,6 +562,80 @@ class CorridorStatePublic(BaseModel):
     ports: list[PortStatePublic]
     vessels: list[VesselStatePublic]
     segments: list[SegmentStatePublic]
+
+
+class ClosureIn(BaseModel):
+    """A Caspian port (or ``caspian``: every one) closed for ``hours`` from ``start``."""
+
+    place: Annotated[str, StringConstraints(min_length=2, max_length=20)]
+    start: Instant | None = Field(None, description="Default: the plan's start (now).")
+    hours: Annotated[float, Strict(), Field(gt=0, le=24 * 14)]
+
+
+class FleetChanges(BaseModel):
+    out_of_service: list[Annotated[str, StringConstraints(min_length=1, max_length=100)]] = \
+        Field(default_factory=list, max_length=100,
+              description="Vessel ids or names (e.g. Merkuriy-1) that will not sail.")
+
+
+class CrossingPlanRequest(BaseModel):
+    """Plan the Caspian crossings of the cargo waiting and due within the horizon."""
+
+    horizon_days: Annotated[float, Strict(), Field(ge=0.5, le=14)] = 3.0
+    mode: Literal["assignment", "rotation"] = "assignment"
+    time_limit_s: Annotated[float, Strict(), Field(gt=0, le=120)] = 20.0
+    closures: list[ClosureIn] = Field(default_factory=list, max_length=50)
+    fleet: FleetChanges = Field(default_factory=FleetChanges)
+
+
+class PlanAssignmentPublic(BaseModel):
+    shipment_id: int
+    sailing: str
+    units: int
+
+
+class PlanSailingPublic(BaseModel):
+    id: str
+    vessel: str
+    vessel_name: str
+    origin: str
+    destination: str
+    departure: datetime
+    arrival: datetime
+
+
+class PlanFiguresPublic(BaseModel):
+    objective: float
+    mean_wait_hours: float
+    p95_wait_hours: float
+    left_behind_units: int
+    assigned_units: int
+    sailings: int
+
+
+class CrossingPlanPublic(BaseModel):
+    id: int
+    created_at: datetime
+    start: datetime
+    horizon_h: float
+    job_id: int | None
+    solver: str
+    mode: str
+    status: str
+    objective: float
+    bound: float
+    gap: float
+    seconds: float
+    mean_wait_hours: float
+    p95_wait_hours: float
+    left_behind_units: int
+    assigned_units: int
+    mean_wait_reduction: float = Field(description="Share of FIFO's mean wait saved.")
+    fifo: PlanFiguresPublic
+    bookings: int
+    assignments: list[PlanAssignmentPublic]
+    sailings: list[PlanSailingPublic]
+    notes: list[str]
 
 
 class HealthPublic(BaseModel):

@@ -40,7 +40,7 @@ def create_shipment(
         destination=legs[-1].destination, cargo_units=cargo.units,
         cargo_weight_kg=cargo.weight_kg, cargo_teu=cargo.teu, created_at=now,
         planned_arrival=planned_arrival, eta=planned_arrival, delay_h=0.0, status="planned",
-        alert_threshold_h=shipment_in.alert_threshold_h,
+        alert_threshold_h=shipment_in.alert_threshold_h, priority=float(shipment_in.priority),
         legs=[
             Leg(seq=i, origin=leg.origin, destination=leg.destination, mode=leg.mode,
                 planned_depart=leg.planned_depart, planned_arrive=leg.planned_arrive,

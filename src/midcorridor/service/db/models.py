@@ -124,6 +124,8 @@ class Shipment(Base):
     next_port_eta: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     unit_type: Mapped[str] = mapped_column(String(10), default="teu", server_default="teu")
     unit_count: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    # 1 (normal) to 3 (urgent): weighs the shipment's waiting hours in a crossing plan.
+    priority: Mapped[float] = mapped_column(Float, default=1.0, server_default="1")
     # The arrival's spread (see midcorridor.live.eta) and the remaining steps as JSON.
     eta_p10: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     eta_p50: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
@@ -281,3 +283,19 @@ class Job(Base):
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class CrossingPlanRecord(Base):
+    """A published Caspian crossing plan (its id is its version); ``document`` is its JSON."""
+
+    __tablename__ = "crossing_plans"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    job_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    mode: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(40))
+    start: Mapped[datetime] = mapped_column(UTCDateTime())
+    horizon_h: Mapped[float] = mapped_column(Float)
+    document: Mapped[str] = mapped_column(Text)

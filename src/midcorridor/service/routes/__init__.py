@@ -7,6 +7,7 @@ from midcorridor.service.routes import (
     aggregates,
     alerts,
     corridor,
+    crossing,
     events,
     health,
     jobs,
@@ -20,5 +21,5 @@ from midcorridor.service.routes import (
 
 api_router = APIRouter()
 for _module in (health, admin, shipments, events, alerts, subscriptions, aggregates, planner,
-                corridor, jobs, network, scenarios, signin):
+                corridor, crossing, jobs, network, scenarios, signin):
     api_router.include_router(_module.router)
