@@ -105,6 +105,8 @@ MATRIX: list[tuple[str, str, Body | None, dict[str, int]]] = [
     ("GET", "/aggregates/port-queues", None, AGGREGATES),
     ("GET", "/aggregates/dwell", None, AGGREGATES),
     ("GET", "/corridor/state", None, CORRIDOR),
+    ("POST", "/crossing/plans", lambda w, r: {"horizon_days": 2},
+     {r: (202 if r in ("admin", "coordinator", "operator") else 403) for r in ROLES}),
     ("GET", "/crossing/plans/latest", None,  # none published yet: 404 past the role check
      {r: (404 if r in ("admin", "coordinator", "operator") else 403) for r in ROLES}),
     ("GET", "/crossing/plans/1", None,

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from service_factories import World, event, shipment_body
 
 from midcorridor.errors import InputError
-from midcorridor.service import crossing_plans
+from midcorridor.service import crossing_plans, jobs
 from midcorridor.service.db.engine import Database
 from midcorridor.service.schemas import CrossingPlanRequest
 
@@ -66,6 +66,8 @@ def test_plan_assigns_waiting_cargo_and_moves_legs_and_etas(
                  - datetime.fromisoformat(before[sid]["legs"][2]["planned_arrive"]))
         last_before = datetime.fromisoformat(before[sid]["legs"][3]["planned_arrive"])
         assert datetime.fromisoformat(after["legs"][3]["planned_arrive"]) == last_before + shift
+        # 2 h late at Aktau, but on a sailing that leaves later still: on time for the plan
+        assert _iso(after["eta"]) == _iso(after["legs"][3]["planned_arrive"])
         spread = client.get(f"/shipments/{sid}/eta", headers=world.auth("shipper")).json()
         wait = spread["segments"][0]
         assert sailing["vessel_name"] in wait["reason"]
@@ -99,3 +101,32 @@ def test_no_cargo_in_the_horizon(client: TestClient, db: Database, world: World)
     """With nothing waiting or due at a Caspian port the plan fails naming horizon_days."""
     with pytest.raises(InputError, match="horizon_days"):
         _plan(db, world, horizon_days=0.5)
+
+
+def test_post_plan_is_a_job_that_publishes(client: TestClient, db: Database,
+                                           world: World) -> None:
+    """POST /crossing/plans answers 202 with a job; run by a worker it names the plan, which
+    assigns the waiting cargo. A request the job refuses ends it failed naming the field, and
+    a body out of range is a 422 naming the field."""
+    [sid] = _waiting(client, world, 1)
+    r = client.post("/crossing/plans", json={"horizon_days": 2, "time_limit_s": 10},
+                    headers=world.auth("operator"))
+    assert r.status_code == 202, r.text
+    job_id = r.json()["job_id"]
+    assert jobs.run_job(db, job_id) == jobs.Outcome("succeeded")
+    done = client.get(f"/jobs/{job_id}", headers=world.auth("operator")).json()
+    plan = client.get(done["result"]["url"], headers=world.auth("operator")).json()
+    assert plan["job_id"] == job_id
+    assert sid in {a["shipment_id"] for a in plan["assignments"]}
+
+    r = client.post("/crossing/plans", json={"fleet": {"out_of_service": ["Titanic"]}},
+                    headers=world.auth("coordinator"))
+    failed = jobs.run_job(db, r.json()["job_id"])
+    assert failed is not None and failed.status == "failed"
+    assert failed.error.startswith("fleet.out_of_service[0]: unknown vessel 'Titanic'")
+    latest = client.get("/crossing/plans/latest", headers=world.auth("coordinator")).json()
+    assert latest["id"] == plan["id"]  # the failed job published nothing
+
+    bad = client.post("/crossing/plans", json={"horizon_days": 99},
+                      headers=world.auth("coordinator"))
+    assert bad.status_code == 422 and bad.json()["detail"][0]["loc"][-1] == "horizon_days"

@@ -93,3 +93,13 @@ def test_estimated_arrival_counts_until_the_actual(client: TestClient, world: Wo
     client.post("/events", headers=headers, json=event(
         "act-1", sid, "ARRI", "AZALT", planned + timedelta(hours=20)))
     assert client.get(f"/shipments/{sid}/eta", headers=headers).json()["delay_h"] == 20
+
+
+def test_a_planned_sailing_absorbs_delay_that_reaches_the_port_in_time() -> None:
+    """With leg 2 fixed on a sailing 10 h after the planned arrival at C, 6 h of delay are
+    absorbed and 15 h leave 5 h; once under way on it, its own delay counts again."""
+    late6 = eta.Milestone(3, 2, 6.0)  # arrived at C 6 h late; slack to the sailing: 10 h
+    assert eta.estimate(LEGS, late6, None, fixed=2).delay_h == 0
+    assert eta.estimate(LEGS, eta.Milestone(3, 2, 15.0), None, fixed=2).delay_h == 5
+    assert eta.estimate(LEGS, eta.Milestone(4, 2, 3.0), None, fixed=2).delay_h == 3
+    assert eta.estimate(LEGS, late6, None).delay_h == 6  # no plan: the delay carries on

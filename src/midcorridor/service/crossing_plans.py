@@ -29,6 +29,7 @@ from midcorridor.live.state import OVERDUE_LIMIT_H
 from midcorridor.service import corridor, forecast, ingest
 from midcorridor.service.db.engine import Database
 from midcorridor.service.db.models import CrossingPlanRecord, Shipment
+from midcorridor.service.jobs import JobContext, parse_params, register_job_kind, utcnow
 from midcorridor.service.planning import network
 from midcorridor.service.schemas import CrossingPlanRequest
 
@@ -107,7 +108,7 @@ def plan_document(plan: CrossingPlan, instance: CrossingInstance,
 
 
 def publish(session: Session, instance: CrossingInstance, plan: CrossingPlan, *, now: datetime,
-            org_id: int, user_id: int, job_id: int | None) -> int:
+            org_id: int, user_id: int | None, job_id: int | None) -> int:
     """Store the plan and put each booked shipment's crossing leg on its sailing."""
     names = {v.id: v.name for v in instance.vessels}
     record = CrossingPlanRecord(
@@ -149,7 +150,7 @@ def publish(session: Session, instance: CrossingInstance, plan: CrossingPlan, *,
 
 
 def make_plan(db: Database, request: CrossingPlanRequest, *, now: datetime, org_id: int,
-              user_id: int, job_id: int | None = None,
+              user_id: int | None, job_id: int | None = None,
               progress: Progress = lambda _f, _m: None) -> int:
     """Build, solve, store and publish a plan; its id. Nothing is written if it fails."""
     progress(0.05, "building the instance from the live corridor")
@@ -160,8 +161,27 @@ def make_plan(db: Database, request: CrossingPlanRequest, *, now: datetime, org_
     plan = optimize_crossing(instance, mode=request.mode, time_limit=request.time_limit_s)
     progress(0.9, "publishing the plan")
     with db.write() as session:
+        if job_id is not None:  # a job run again after its worker stopped publishes once
+            done = session.scalar(select(CrossingPlanRecord.id)
+                                  .where(CrossingPlanRecord.job_id == job_id))
+            if done is not None:
+                return int(done)
         return publish(session, instance, plan, now=now, org_id=org_id, user_id=user_id,
                        job_id=job_id)
+
+
+PLAN_JOB = "crossing_plan"
+
+
+def plan_job(params: dict[str, Any], progress: JobContext) -> dict[str, Any]:
+    """The ``crossing_plan`` job: :func:`make_plan` for the request in ``params``."""
+    request = parse_params(CrossingPlanRequest, params)
+    plan_id = make_plan(progress.db, request, now=utcnow(), org_id=progress.org_id,
+                        user_id=progress.user_id, job_id=progress.job_id, progress=progress)
+    return {"plan_id": plan_id, "url": f"/crossing/plans/{plan_id}"}
+
+
+register_job_kind(PLAN_JOB, plan_job)
 
 
 def latest_id(session: Session) -> int | None:

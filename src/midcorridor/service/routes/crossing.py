@@ -1,30 +1,43 @@
-"""Caspian plans from live bookings: the latest published plan, or one by id."""
+"""Caspian plans from live bookings: make one (a job), the latest, or one by id."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException, status
+from fastapi import APIRouter, HTTPException, Response, status
 
 from midcorridor.service import corridor, crossing_plans
-from midcorridor.service.access import Principal, Role
+from midcorridor.service.access import Principal, may_optimize
 from midcorridor.service.db.models import CrossingPlanRecord
-from midcorridor.service.deps import CurrentPrincipal, PathId, SessionDep
-from midcorridor.service.schemas import CrossingPlanPublic
+from midcorridor.service.deps import CurrentPrincipal, PathId, SessionDep, WriteSessionDep
+from midcorridor.service.jobs import submit_job
+from midcorridor.service.schemas import CrossingPlanPublic, CrossingPlanRequest, JobAccepted
 
 router = APIRouter(prefix="/crossing", tags=["crossing"])
-
-
-def caspian_planner(principal: Principal) -> bool:
-    """Coordinators, the admin, and operators of a Caspian port or shipping line."""
-    if principal.role in (Role.admin, Role.coordinator):
-        return True
-    return principal.role is Role.operator and not principal.places.isdisjoint(
-        corridor.caspian_ports())
+FORBIDDEN = ("Caspian plans are for the coordinator, the admin and operators of a Caspian "
+             "port or shipping line")
 
 
 def _check(principal: Principal) -> None:
-    if not caspian_planner(principal):
-        raise HTTPException(status.HTTP_403_FORBIDDEN, "Caspian plans are for coordinators "
-                            "and operators of a Caspian port or shipping line")
+    if not may_optimize(principal, corridor.caspian_ports()):
+        raise HTTPException(status.HTTP_403_FORBIDDEN, FORBIDDEN)
+
+
+@router.post("/plans", status_code=202, responses={
+    403: {"description": FORBIDDEN},
+    429: {"description": "The organization has as many jobs queued or running as it may"},
+})
+def make_plan(body: CrossingPlanRequest, session: WriteSessionDep, response: Response,
+              principal: CurrentPrincipal) -> JobAccepted:
+    """Queue a plan of the Caspian crossings for the cargo waiting and due within the horizon.
+
+    A worker builds it from the live corridor, solves it (HiGHS, beside FIFO), stores it and
+    puts each assigned shipment's crossing leg on its sailing. ``GET /jobs/{id}`` follows it;
+    its result names the plan.
+    """
+    _check(principal)
+    job_id = submit_job(session, crossing_plans.PLAN_JOB, body.model_dump(mode="json"),
+                        org_id=principal.org_id, user_id=principal.user_id)
+    response.headers["Location"] = f"/jobs/{job_id}"
+    return JobAccepted(job_id=job_id, kind=crossing_plans.PLAN_JOB, url=f"/jobs/{job_id}")
 
 
 @router.get("/plans/latest")

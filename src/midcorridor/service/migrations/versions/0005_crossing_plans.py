@@ -26,7 +26,7 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('created_at', _TIME(), nullable=False),
     sa.Column('org_id', sa.Integer(), nullable=False),
-    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=True),
     sa.Column('job_id', sa.Integer(), nullable=True),
     sa.Column('mode', sa.String(length=20), nullable=False),
     sa.Column('status', sa.String(length=40), nullable=False),
@@ -37,6 +37,8 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], ),
     sa.PrimaryKeyConstraint('id')
     )
+    with op.batch_alter_table('crossing_plans', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_crossing_plans_job_id'), ['job_id'], unique=False)
     with op.batch_alter_table('shipments', schema=None) as batch_op:
         batch_op.add_column(sa.Column('priority', sa.Float(), server_default='1', nullable=False))
 
