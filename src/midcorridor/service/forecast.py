@@ -15,6 +15,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from midcorridor.crossing.model import UnitType
+from midcorridor.errors import MidcorridorError
 from midcorridor.live.eta import EtaSpread, LegTimes, PlannedSailing, eta_spread, steps_ahead
 from midcorridor.live.position import WATER_MODES
 from midcorridor.service import corridor
@@ -26,6 +27,16 @@ from midcorridor.service.planning import network
 def leg_times() -> LegTimes:
     """The data set's durations (built once per process)."""
     return LegTimes(network())
+
+
+def warm_up() -> None:
+    """Load the data set's ports, fleet and durations now rather than on the first event."""
+    try:
+        corridor.caspian_ports()
+        corridor.fleet()
+        leg_times().ferry("", UnitType.TEU)
+    except MidcorridorError:  # without the data set, events still work; spreads do not
+        pass
 
 
 class Queues:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -10,7 +9,6 @@ from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from starlette.concurrency import run_in_threadpool
 
-from midcorridor.errors import MidcorridorError
 from midcorridor.service import forecast, http_errors
 from midcorridor.service.db.engine import Database
 from midcorridor.service.limits import BodySizeLimit
@@ -29,8 +27,7 @@ def _unique_id(route: APIRoute) -> str:
 
 
 def _warm_up() -> None:
-    with contextlib.suppress(MidcorridorError):
-        forecast.leg_times()
+    forecast.warm_up()
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
