@@ -10,8 +10,9 @@ from midcorridor.service.db.models import CrossingPlanRecord
 from midcorridor.service.deps import CurrentPrincipal, PathId, SessionDep, WriteSessionDep
 from midcorridor.service.jobs import submit_job
 from midcorridor.service.schemas import CrossingPlanPublic, CrossingPlanRequest, JobAccepted
+from midcorridor.service.strict_json import StrictJsonRoute
 
-router = APIRouter(prefix="/crossing", tags=["crossing"])
+router = APIRouter(prefix="/crossing", tags=["crossing"], route_class=StrictJsonRoute)
 FORBIDDEN = ("Caspian plans are for the coordinator, the admin and operators of a Caspian "
              "port or shipping line")
 
