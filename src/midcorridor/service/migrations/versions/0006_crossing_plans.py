@@ -1,8 +1,8 @@
 # ruff: noqa: E501  (alembic operations, one per line)
 """crossing plans from live bookings; shipment priority
 
-Revision ID: 0005
-Revises: 0004
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-11-27
 """
 
@@ -13,8 +13,8 @@ from alembic import op
 
 import midcorridor.service.db.types
 
-revision = '0005'
-down_revision = '0004'
+revision = '0006'
+down_revision = '0005'
 branch_labels = None
 depends_on = None
 
