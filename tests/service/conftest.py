@@ -77,9 +77,11 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
 @pytest.fixture
 def settings(database_url: str) -> Settings:
     """Settings for a test: no background worker, migrations already applied, callbacks to
-    loopback receivers allowed (the address guard's own tests turn that off)."""
+    loopback receivers allowed (the address guard's own tests turn that off), no rate limits
+    (their own tests set them)."""
     return Settings(database_url=database_url, background=False, migrate_on_start=False,
-                    callback_allow_loopback=True)
+                    callback_allow_loopback=True, rate_limit_per_token="",
+                    rate_limit_per_address="")
 
 
 @pytest.fixture

@@ -74,6 +74,7 @@ MATRIX: list[tuple[str, str, Body | None, dict[str, int]]] = [
      {r: (201 if r in ("shipper", "shipper_b", "forwarder") else 403) for r in ROLES}),
     ("GET", "/shipments", None, ALL_READERS),
     ("GET", S, None, READ_OWN),
+    ("GET", S + "/events", None, READ_OWN),
     ("GET", S + "/eta", None, READ_OWN),
     ("GET", S + "/eta/history", None, READ_OWN),
     ("GET", S + "/alerts", None, READ_OWN),

@@ -165,3 +165,33 @@ def test_operator_reports_only_in_its_segment(
     assert after["eta"] != before["eta"]  # the Aktau departure moved it (late by 12 h) ...
     assert after["delay_h"] == 12.0  # ... and the arrival at Poti did not (it would be -4 h)
     assert _count(db, world.shipment_id) == 1
+
+
+def test_events_are_paged_with_a_total(client: TestClient, world: World) -> None:
+    """A shipment's events page in event-time order; ``count`` and ``events_count`` are the
+    total, not the page size (the shipment view once stopped at 1000 without saying so)."""
+    headers = world.auth("operator")
+    bodies = [event(f"p-{i}", world.shipment_id, "GTIN", "KZAAU",
+                    START + timedelta(hours=120 - i), event_type="EQUIPMENT") for i in range(5)]
+    r = client.post("/events/bulk", json={"events": bodies}, headers=headers)
+    assert r.json()["created"] == 5
+    url = f"/shipments/{world.shipment_id}/events"
+    first = client.get(url, params={"limit": 2}, headers=headers).json()
+    rest = client.get(url, params={"skip": 2, "limit": 10}, headers=headers).json()
+    assert first["count"] == rest["count"] == 5
+    ids = [e["event_id"] for e in first["data"] + rest["data"]]
+    assert ids == [f"p-{i}" for i in reversed(range(5))]  # event-time order
+    detail = client.get(f"/shipments/{world.shipment_id}", headers=headers).json()
+    assert detail["events_count"] == 5 and len(detail["events"]) == 5
+
+
+def test_alert_and_delivery_counts_are_totals(client: TestClient, world: World) -> None:
+    """``count`` on /alerts is how many alerts there are, not how many are on the page."""
+    headers = world.auth("operator")
+    for i, hours in enumerate((60, 120, 180)):  # the ETA slips by more each time: 3 alerts
+        client.post("/events", headers=headers, json=event(
+            f"s-{i}", world.shipment_id, "DEPA", "KZAAU", START + timedelta(hours=122 + hours)))
+    everything = client.get("/alerts", headers=world.auth("shipper")).json()
+    assert everything["count"] >= 2
+    page = client.get("/alerts", params={"limit": 1}, headers=world.auth("shipper")).json()
+    assert page["count"] == everything["count"] and len(page["data"]) == 1

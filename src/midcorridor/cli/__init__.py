@@ -24,6 +24,10 @@ class _Commands(TyperGroup):
         except MidcorridorError as exc:
             typer.echo(f"error: {exc}", err=True)
             raise typer.Exit(1) from None
+        except OSError as exc:  # an unwritable -o/--report path, a full disk, a missing file
+            where = f"{exc.filename}: " if exc.filename else ""
+            typer.echo(f"error: {where}{exc.strerror or exc}", err=True)
+            raise typer.Exit(1) from None
 
 
 app = typer.Typer(

@@ -32,13 +32,23 @@ DatabaseOption = Annotated[
 
 
 def _database(url: str | None):  # type: ignore[no-untyped-def]
-    from midcorridor.service.db.engine import Database
+    """The database at ``url`` (or from the environment), migrated; a one-line error when it
+    cannot be reached."""
+    from sqlalchemy.exc import DBAPIError
+
+    from midcorridor.service.db.engine import Database, safe_url
     from midcorridor.service.migrations import upgrade
     from midcorridor.service.settings import Settings
 
     settings = Settings.from_env()
     db = Database(settings.replace(database_url=url) if url else settings)
-    upgrade(db.engine)
+    try:
+        upgrade(db.engine)
+    except DBAPIError as exc:
+        db.dispose()
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
+        raise InputError(f"cannot use the database {safe_url(db.settings.database_url)}: "
+                         f"{reason}") from None
     return db
 
 
@@ -65,8 +75,10 @@ def serve_command(
         settings = settings.replace(database_url=database_url)
     if demo:
         _seed_if_empty(database_url)
+    from midcorridor.service.db.engine import safe_url
+
     console.print(f"midcorridor web app on http://{host}:{port}/  (API docs: /docs)  "
-                  f"database: {settings.database_url}  workers: {workers}  "
+                  f"database: {safe_url(settings.database_url)}  workers: {workers}  "
                   f"job workers: {settings.job_workers if settings.background else 0}")
     db = _database(settings.database_url)  # migrate once, before any process starts
     db.dispose()
@@ -266,6 +278,23 @@ def set_password(
     with _database(database_url).write() as session:
         user = signin.set_password(session=session, email=email, password=password)
         print_json({"id": user.id, "email": user.email, "password": "set"})
+
+
+@admin_app.command("revoke-token")
+def revoke_token(
+    token_id: Annotated[int, typer.Argument(help="Token id (from create-token or "
+                                            "GET /admin/tokens).")],
+    database_url: DatabaseOption = None,
+) -> None:
+    """Revoke an API token; running servers stop accepting it within the token cache TTL."""
+    from midcorridor.service import accounts
+
+    with _database(database_url).write() as session:
+        token = accounts.revoke_token(session=session, token_id=token_id, now=_now())
+        if token is None:
+            raise InputError(f"no token {token_id}; list them with GET /admin/tokens")
+        print_json({"id": token.id, "user_id": token.user_id,
+                    "revoked_at": token.revoked_at.isoformat() if token.revoked_at else None})
 
 
 def _first_error(exc: object) -> str:

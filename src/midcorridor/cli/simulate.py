@@ -199,6 +199,8 @@ def simulate_command(
             raise InputError(f"{path}: no such scenario file")
     if events is not None and comparing:
         raise InputError("--events works with one scenario, not with simulate compare")
+    if report is not None:  # before the simulation: an unwritable folder fails in a second
+        report.mkdir(parents=True, exist_ok=True)
     results = [_run_one(p, data, replications, seed, workers, dask, events is not None)
                for p in paths]
     if events is not None:

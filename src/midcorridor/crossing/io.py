@@ -20,7 +20,6 @@ Caspian ports. Times are ISO 8601 with a UTC offset.
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -43,6 +42,7 @@ from midcorridor.crossing.model import (
 )
 from midcorridor.crossing.ports import CaspianPorts
 from midcorridor.errors import DataError, Problem
+from midcorridor.network.csvfile import read_table
 from midcorridor.network.model import Network, VesselKind
 
 BOOKING_COLUMNS = ("id", "units", "unit_type", "origin", "destination", "ready")
@@ -81,17 +81,14 @@ def _bool(text: str) -> bool:
 
 
 def read_booking_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
-    """The rows of a bookings CSV with their line numbers (the header is line 1)."""
-    try:
-        with path.open(newline="", encoding="utf-8-sig") as fh:
-            reader = csv.DictReader(fh)
-            missing = [c for c in BOOKING_COLUMNS if c not in (reader.fieldnames or [])]
-            if missing:
-                raise DataError([Problem(path.name, 1, c, "required column is missing")
-                                 for c in missing])
-            return [(i + 2, row) for i, row in enumerate(reader)]
-    except OSError as exc:
-        raise DataError([Problem(str(path), 0, "", f"cannot read: {exc.strerror}")]) from None
+    """The rows of a bookings CSV with their line numbers (the header is line 1), whatever
+    its encoding and delimiter; a file without a single booking is an error."""
+    table = read_table(path, expected=BOOKING_COLUMNS, required=BOOKING_COLUMNS)
+    rows = list(table)
+    if not rows:
+        raise DataError([Problem(path.name, 2, "-", "the file has a header but no bookings; "
+                                 "add one row per booking")])
+    return rows
 
 
 def read_fleet_document(path: Path) -> dict[str, Any]:

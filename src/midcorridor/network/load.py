@@ -6,7 +6,6 @@ whole list at once, each as ``file:row:field: message``.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import os
 import re
@@ -19,6 +18,7 @@ from typing import Any
 import yaml
 
 from midcorridor.errors import DataError, Problem
+from midcorridor.network.csvfile import read_table
 from midcorridor.network.model import (
     ZERO,
     CapacityUnit,
@@ -285,26 +285,24 @@ class _Reader:
 
 
 def _read_csv(path: Path, label: str, columns: tuple[str, ...], reader: _Reader) -> list[_Row]:
+    try:
+        table = read_table(path, expected=columns, label=label)
+    except DataError as exc:
+        reader.problems.extend(exc.problems)
+        return []
+    head = _Row(label, 1, {})
+    for name in table.header:
+        if name not in columns:
+            reader.problem(head, name, f"unknown column; known columns: {', '.join(columns)} "
+                           f"(the file was read as {table.how})")
+    if "id" not in table.header:
+        reader.problem(head, "id", f"the header has no 'id' column (read as {table.how})")
+        return []
     rows: list[_Row] = []
-    with path.open(newline="", encoding="utf-8-sig") as handle:
-        table = csv.DictReader(handle)
-        header = table.fieldnames or []
-        head = _Row(label, 1, {})
-        for name in header:
-            if name not in columns:
-                reader.problem(head, name, f"unknown column; known columns: {', '.join(columns)}")
-        if "id" not in header:
-            reader.problem(head, "id", "the header has no 'id' column")
-            return rows
-        for record in table:
-            data = {k: (v or "") for k, v in record.items() if k is not None}
-            if None in record:
-                reader.problems.append(
-                    Problem(label, table.line_num, "-", "more cells than header columns")
-                )
-            if not any(value.strip() for value in data.values()):
-                continue
-            rows.append(_Row(label, table.line_num, data))
+    for line, data, extra in table.rows:
+        if extra:
+            reader.problems.append(Problem(label, line, "-", "more cells than header columns"))
+        rows.append(_Row(label, line, data))
     return rows
 
 

@@ -16,7 +16,6 @@ each route option. Users override any of them, or a single link or node, from a 
 
 from __future__ import annotations
 
-import csv
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -26,6 +25,7 @@ from types import MappingProxyType
 import yaml
 
 from midcorridor.errors import DataError, Problem
+from midcorridor.network.csvfile import read_table
 from midcorridor.network.model import Link, Mode, Network, TariffUnit
 from midcorridor.routing.cargo import TEU_PER_FEU, TONNES_PER_TEU
 
@@ -183,14 +183,9 @@ def load_tariffs(path: Path | str) -> Tariffs:
     rates: dict[str, Rate] = {}
     if not path.is_file():
         raise DataError([Problem(str(path), "-", "-", "tariff file not found")])
-    text = path.read_text(encoding="utf-8")
     if path.suffix.lower() == ".csv":
-        reader = csv.DictReader(text.splitlines())
-        missing = {"key", "usd", "source"} - set(reader.fieldnames or ())
-        if missing:
-            raise DataError([Problem(path.name, 1, ",".join(sorted(missing)),
-                                     "missing column; the header must be key,usd,source")])
-        for line, row in enumerate(reader, start=2):
+        columns = ("key", "usd", "source")
+        for line, row in read_table(path, expected=columns, required=columns):
             key = (row.get("key") or "").strip()
             if _check_key(path.name, line, key, problems):
                 rate = _rate_from(path.name, line, key, row.get("usd"), row.get("source"),
@@ -198,6 +193,7 @@ def load_tariffs(path: Path | str) -> Tariffs:
                 if rate is not None:
                     rates[key] = rate
     else:
+        text = path.read_text(encoding="utf-8")
         try:
             doc = yaml.safe_load(text) or {}
         except yaml.YAMLError as exc:

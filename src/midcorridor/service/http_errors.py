@@ -156,7 +156,7 @@ def statuses(method: str, operation: dict[str, Any]) -> set[int]:
 
     A route adds the statuses of its own business rules with ``responses=answers(...)``.
     """
-    codes = {503}  # the database is busy or unreachable
+    codes = {429, 503}  # over a rate limit; the database is busy or unreachable
     if operation.get("security"):
         codes |= {401, 403}
     parameters = operation.get("parameters", [])

@@ -13,6 +13,7 @@ from midcorridor.service import forecast, http_errors
 from midcorridor.service.db.engine import Database
 from midcorridor.service.limits import BodySizeLimit
 from midcorridor.service.migrations import upgrade
+from midcorridor.service.rate_limit import RateLimit
 from midcorridor.service.routes import api_router
 from midcorridor.service.routes.events import group_commit
 from midcorridor.service.settings import Settings
@@ -70,6 +71,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.group_commit = group_commit(db, settings)
     app.include_router(api_router)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    # Added last, so it runs first: a request over its rate costs no body read or lookup.
+    app.add_middleware(RateLimit, per_token=settings.rate_limit_per_token,
+                       per_address=settings.rate_limit_per_address)
     http_errors.install(app)
     mount_web(app, settings)
     return app

@@ -253,7 +253,7 @@ class ShipmentPublic(BaseModel):
 
 class ShipmentsPublic(BaseModel):
     data: list[ShipmentPublic]
-    count: int
+    count: int = Field(description="How many there are in all (not only on this page).")
 
 
 # -- events --------------------------------------------------------------------------------
@@ -329,11 +329,14 @@ class EventPublic(BaseModel):
 
 class EventsPublic(BaseModel):
     data: list[EventPublic]
-    count: int
+    count: int = Field(description="How many there are in all (not only on this page).")
 
 
 class ShipmentDetail(ShipmentPublic):
-    events: list[EventPublic]
+    events: list[EventPublic] = Field(
+        description="The first events in event-time order (at most 1000); page through all of "
+        "them with GET /shipments/{id}/events.")
+    events_count: int = Field(description="How many events the shipment has in all.")
 
 
 class BulkEventsCreate(BaseModel):
@@ -404,7 +407,7 @@ class AlertPublic(BaseModel):
 
 class AlertsPublic(BaseModel):
     data: list[AlertPublic]
-    count: int
+    count: int = Field(description="How many there are in all (not only on this page).")
 
 
 # -- subscriptions -----------------------------------------------------------------------------
@@ -450,7 +453,7 @@ class DeliveryPublic(BaseModel):
 
 class DeliveriesPublic(BaseModel):
     data: list[DeliveryPublic]
-    count: int
+    count: int = Field(description="How many there are in all (not only on this page).")
 
 
 # -- aggregates and planner --------------------------------------------------------------------

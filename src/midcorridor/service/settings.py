@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
+from limits import RateLimitItem, parse_many
+
 from midcorridor.errors import InputError
 
 DEFAULT_DATA_DIR = Path(".midcorridor")
@@ -41,6 +43,10 @@ class Settings:
     # Callbacks go only to public addresses; this also admits loopback (tests, a receiver on
     # the same machine). Private, link-local and metadata addresses are always refused.
     callback_allow_loopback: bool = False
+    # Requests allowed per API token and per client address, per server process, like
+    # "1200/minute" or "1200/minute; 100/second"; empty: no limit.
+    rate_limit_per_token: str = "1200/minute"
+    rate_limit_per_address: str = "2400/minute"
     sqlite_synchronous: str = "NORMAL"
     background: bool = True
     # A token's principal is reused for this long (0: look it up on every request).
@@ -81,6 +87,9 @@ class Settings:
                 "MIDCORRIDOR_SQLITE_SYNCHRONOUS must be one of OFF, NORMAL, FULL, EXTRA"
             )
 
+        for name in ("rate_limit_per_token", "rate_limit_per_address"):
+            parse_limits(name, getattr(self, name))
+
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: object) -> Settings:
         """Settings from the environment (``os.environ`` by default), then ``overrides``."""
@@ -101,6 +110,20 @@ class Settings:
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+
+def parse_limits(name: str, text: str) -> list[RateLimitItem]:
+    """``"600/minute; 50/second"`` as rate limits; an empty text means no limit."""
+    if not text.strip():
+        return []
+    try:
+        items = list(parse_many(text))
+    except ValueError:
+        items = []
+    if not items or any(item.amount < 1 for item in items):
+        raise InputError(f"MIDCORRIDOR_{name.upper()}={text!r} is not a rate such as "
+                         "'600/minute' or '600/minute; 50/second' (empty: no limit)")
+    return items
 
 
 def _parse(name: str, type_name: str, raw: str) -> object:

@@ -98,12 +98,17 @@ def get_visible(
     return shipment
 
 
-def events_of(*, session: Session, shipment_id: int, limit: int = 1000) -> list[Event]:
-    """A shipment's events in event-time order (late arrivals sort into place)."""
-    return list(session.scalars(
+def events_of(
+    *, session: Session, shipment_id: int, skip: int = 0, limit: int = 1000
+) -> tuple[list[Event], int]:
+    """A page of a shipment's events in event-time order (late arrivals sort into place), and
+    how many events it has in all."""
+    rows = list(session.scalars(
         select(Event).where(Event.shipment_id == shipment_id)
-        .order_by(Event.event_time, Event.id).limit(limit)
+        .order_by(Event.event_time, Event.id).offset(skip).limit(limit)
     ))
+    total = session.scalar(select(func.count(Event.id)).where(Event.shipment_id == shipment_id))
+    return rows, total or 0
 
 
 def to_public(shipment: Shipment) -> ShipmentPublic:

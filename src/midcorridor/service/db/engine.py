@@ -156,13 +156,21 @@ def _call(method: Callable[[], None] | None) -> None:
         method()
 
 
+def safe_url(url: str) -> str:
+    """``url`` with its password hidden, for messages and logs."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # not a URL at all: show nothing of it that could be a secret
+        return "<invalid database URL>"
+
+
 def make_engine(settings: Settings) -> Engine:
     """Create the engine for ``settings.database_url``, preparing SQLite's folder and pragmas."""
     try:
         url = make_url(settings.database_url)
     except Exception as exc:
         raise InputError(
-            f"MIDCORRIDOR_DATABASE_URL {settings.database_url!r} is not a database URL: {exc}"
+            f"MIDCORRIDOR_DATABASE_URL is not a database URL: {exc}"
         ) from None
     if url.get_backend_name() == "sqlite":
         return _sqlite_engine(url.render_as_string(hide_password=False), url.database, settings)

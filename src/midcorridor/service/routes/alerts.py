@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Query
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from midcorridor.service import alerts as alerting
 from midcorridor.service.access import Action, Principal
@@ -30,15 +30,15 @@ def list_alerts(
     session: SessionDep, principal: Principal = Reader,
     skip: int = Query(0, ge=0, le=MAX_SKIP), limit: int = Query(100, ge=1, le=1000),
 ) -> AlertsPublic:
-    """Alerts on the shipments the caller may read, newest first."""
+    """A page of the alerts on the shipments the caller may read, newest first, and how many
+    there are in all."""
     visible = visible_query(principal).with_only_columns(
         visible_query(principal).selected_columns.id
     )
-    rows = session.scalars(
-        select(Alert).where(Alert.shipment_id.in_(visible)).order_by(Alert.id.desc())
-        .offset(skip).limit(limit)
-    ).all()
-    return AlertsPublic(data=[alert_public(a) for a in rows], count=len(rows))
+    query = select(Alert).where(Alert.shipment_id.in_(visible))
+    rows = session.scalars(query.order_by(Alert.id.desc()).offset(skip).limit(limit)).all()
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    return AlertsPublic(data=[alert_public(a) for a in rows], count=total)
 
 
 @router.post("/scan", dependencies=[require(Action.scan_alerts)])

@@ -18,6 +18,7 @@ from midcorridor.service.schemas import (
     EtaHistoryPublic,
     EtaPublic,
     EtaRecordPublic,
+    EventsPublic,
     ShipmentCreate,
     ShipmentDetail,
     ShipmentPublic,
@@ -69,11 +70,24 @@ def list_shipments(
 def read_shipment(
     shipment_id: PathId, session: SessionDep, principal: Principal = Reader,
 ) -> ShipmentDetail:
-    """A shipment with its planned legs and its events in event-time order."""
+    """A shipment with its planned legs and its first 1000 events in event-time order;
+    ``events_count`` says how many there are (page with ``/shipments/{id}/events``)."""
     shipment = visible_or_404(session, principal, shipment_id)
-    events = crud.events_of(session=session, shipment_id=shipment.id)
+    events, total = crud.events_of(session=session, shipment_id=shipment.id)
     return ShipmentDetail(**crud.to_public(shipment).model_dump(),
-                          events=[event_public(e) for e in events])
+                          events=[event_public(e) for e in events], events_count=total)
+
+
+@router.get("/{shipment_id}/events")
+def read_shipment_events(
+    shipment_id: PathId, session: SessionDep, principal: Principal = Reader,
+    skip: int = Query(0, ge=0, le=MAX_SKIP), limit: int = Query(100, ge=1, le=1000),
+) -> EventsPublic:
+    """A page of the shipment's events in event-time order, and how many there are in all."""
+    shipment = visible_or_404(session, principal, shipment_id)
+    events, total = crud.events_of(session=session, shipment_id=shipment.id, skip=skip,
+                                   limit=limit)
+    return EventsPublic(data=[event_public(e) for e in events], count=total)
 
 
 @router.get("/{shipment_id}/eta")

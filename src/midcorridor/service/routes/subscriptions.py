@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 
 from fastapi import APIRouter, HTTPException, Query
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from midcorridor.service import callbacks
@@ -93,11 +93,14 @@ def list_deliveries(
     subscription_id: PathId, session: SessionDep, principal: Principal = Subscriber,
     skip: int = Query(0, ge=0, le=MAX_SKIP), limit: int = Query(100, ge=1, le=1000),
 ) -> DeliveriesPublic:
-    """The delivery log: status, attempts and last error of each delivery."""
+    """A page of the delivery log (status, attempts and last error of each delivery), and
+    how many deliveries there are in all."""
     sub = _own_or_404(session, principal, subscription_id)
     rows = session.scalars(
         select(Delivery).where(Delivery.subscription_id == sub.id).order_by(Delivery.id)
         .offset(skip).limit(limit)
     ).all()
+    total = session.scalar(select(func.count(Delivery.id))
+                           .where(Delivery.subscription_id == sub.id)) or 0
     data = [DeliveryPublic.model_validate(d, from_attributes=True) for d in rows]
-    return DeliveriesPublic(data=data, count=len(data))
+    return DeliveriesPublic(data=data, count=total)

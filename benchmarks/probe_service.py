@@ -1,0 +1,313 @@
+"""A bounded probe of a running service on 127.0.0.1: hostile input, access and existence
+leaks, and acknowledged events across a kill -9.
+
+``python -m benchmarks.probe_service`` starts the service as a real uvicorn process on a
+loopback port (SQLite file, the production defaults except rate limits, which would only slow
+the probe down), then:
+
+* **roles x endpoints**: every operation of the OpenAPI document, called by every role, on a
+  shipment the role owns or may see, on one it may not see, and on one that does not exist.
+  A *leak* is a difference between "exists but not yours" and "does not exist" (status or
+  body), or a 2xx where the role may not read.
+* **crafted inputs**: each body operation with one value made hostile at a time (``NaN``,
+  ``Infinity``, ``1e400``, lone surrogates, NUL, extreme timestamps, booleans for ids, huge
+  strings, deep nesting, SQL and path fragments), and bodies over the size limit, declared
+  and chunked.
+* **kill -9**: writers post events while the server is killed and restarted; every
+  acknowledged event must be stored exactly once.
+
+It prints one table: requests tried, 5xx seen, dropped connections, leaks, events lost.
+Bounded in requests and time (a few minutes on 2 cores); traffic goes only to 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+from rich.console import Console
+from rich.table import Table
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "service"))
+
+from server_process import ServerProcess  # noqa: E402
+from service_factories import ROLES, START, event, make_world, shipment_body  # noqa: E402
+
+from midcorridor.service.db.engine import Database  # noqa: E402
+from midcorridor.service.db.models import Event  # noqa: E402
+from midcorridor.service.migrations import upgrade  # noqa: E402
+from midcorridor.service.settings import Settings  # noqa: E402
+
+MISSING_ID = 987_654
+HOSTILE_NUMBERS = ("NaN", "Infinity", "-Infinity", "1e400", "true", '"7"', "1e30", "-1")
+HOSTILE_STRINGS = ('"\\ud800"', '"a\\udfffb"', '"\\u0000"', '"x' + "y" * 5000 + '"',
+                   '"\' OR 1=1 --"', '"../../etc/passwd"', '"<script>alert(1)</script>"', "null",
+                   "[]", "{}")
+HOSTILE_TIMES = ('"0001-01-01T00:00:00+14:00"', '"9999-12-31T23:00:00-12:00"',
+                 '"9999-12-31T23:59:59Z"', '"2026-01-05T08:00:00"', '"2026-13-45T99:00:00Z"')
+_ids = itertools.count()
+
+
+@dataclass
+class Tally:
+    tried: int = 0
+    server_errors: list[str] = field(default_factory=list)
+    dropped: list[str] = field(default_factory=list)
+    leaks: list[str] = field(default_factory=list)
+
+    def send(self, http: httpx.Client, method: str, url: str,
+             **kwargs: Any) -> httpx.Response | None:
+        self.tried += 1
+        try:
+            r = http.request(method, url, **kwargs)
+        except httpx.HTTPError as exc:
+            self.dropped.append(f"{method} {url}: {type(exc).__name__}")
+            return None
+        if r.status_code >= 500:
+            self.server_errors.append(f"{method} {url}: {r.status_code} {r.text[:120]}")
+        return r
+
+
+def _prepare(url: str) -> tuple[dict[str, str], dict[str, int]]:
+    db = Database(Settings(database_url=url))
+    upgrade(db.engine)
+    world = make_world(db)
+    db.dispose()
+    return world.tokens, world.org_ids
+
+
+def _example(schema: dict[str, Any], components: dict[str, Any], ids: dict[str, int]) -> Any:
+    """A small valid-looking value for a JSON schema (enough to reach the handlers)."""
+    if "$ref" in schema:
+        return _example(components[schema["$ref"].rsplit("/", 1)[-1]], components, ids)
+    for key in ("anyOf", "oneOf", "allOf"):
+        if key in schema:
+            options = [s for s in schema[key] if s.get("type") != "null"]
+            return _example(options[0], components, ids) if options else None
+    if "enum" in schema:
+        return schema["enum"][0]
+    kind = schema.get("type")
+    if kind == "object":
+        return {name: _example(sub, components, ids)
+                for name, sub in schema.get("properties", {}).items()}
+    if kind == "array":
+        return [_example(schema.get("items", {}), components, ids)]
+    if kind == "integer":
+        return max(int(schema.get("minimum", 1)), 1)
+    if kind == "number":
+        return float(schema.get("exclusiveMinimum", schema.get("minimum", 0))) + 1
+    if kind == "boolean":
+        return False
+    if schema.get("format") == "date-time":
+        return START.isoformat()
+    return "x"
+
+
+def _slots(value: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], Any]]:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _slots(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _slots(item, (*path, index))
+    else:
+        yield path, value
+
+
+def _with(body: Any, path: tuple[Any, ...], raw: str) -> str:
+    mark = "@@probe@@"
+
+    def put(value: Any, rest: tuple[Any, ...]) -> Any:
+        if not rest:
+            return mark
+        copy = dict(value) if isinstance(value, dict) else list(value)
+        copy[rest[0]] = put(value[rest[0]], rest[1:])
+        return copy
+
+    return json.dumps(put(body, path)).replace(json.dumps(mark), raw, 1)
+
+
+def _bodies(example: Any) -> Iterator[str]:
+    """The example with one value made hostile at a time, then whole-body oddities."""
+    for path, value in _slots(example):
+        if isinstance(value, bool) or value is None:
+            choices: tuple[str, ...] = HOSTILE_NUMBERS[:4] + HOSTILE_STRINGS[:3]
+        elif isinstance(value, int | float):
+            choices = HOSTILE_NUMBERS
+        elif isinstance(value, str) and ("time" in str(path[-1]) or "depart" in str(path[-1])
+                                         or "arrive" in str(path[-1])):
+            choices = HOSTILE_TIMES + HOSTILE_STRINGS[:3]
+        else:
+            choices = HOSTILE_STRINGS
+        for raw in choices:
+            yield _with(example, path, raw)
+    yield "NaN"
+    yield "[" * 5000 + "]" * 5000
+    yield '{"a": ' * 3000 + "1" + "}" * 3000
+    yield json.dumps(example)[:-1]  # truncated
+
+
+def _probe_requests(base: str, tokens: dict[str, str], tally: Tally) -> None:
+    auth = {role: {"Authorization": f"Bearer {token}"} for role, token in tokens.items()}
+    with httpx.Client(base_url=base, timeout=30) as http:
+        document = http.get("/openapi.json").json()
+        components = document["components"]["schemas"]
+        own = http.post("/shipments", json=shipment_body(), headers=auth["shipper"]).json()["id"]
+        http.post("/shipments", json=shipment_body(), headers=auth["shipper_b"])
+        sub = http.post("/subscriptions", headers=auth["shipper"], json={
+            "shipment_id": own, "callback_url": "https://93.184.215.14/hook"}).json()
+        ids = {"shipment_id": own, "subscription_id": sub.get("id", 1), "token_id": 1}
+        # Roles x endpoints, and existence leaks.
+        for path, operations in document["paths"].items():
+            for method, operation in operations.items():
+                example = None
+                if "requestBody" in operation:
+                    schema = operation["requestBody"]["content"]["application/json"]["schema"]
+                    example = _example(schema, components, ids)
+                    if isinstance(example, dict) and "shipment_id" in example:
+                        example["shipment_id"] = own
+                    if isinstance(example, dict) and "event_id" in example:
+                        example["event_id"] = f"probe-{next(_ids)}"
+                for role in ROLES:
+                    if path.endswith("/crossing"):
+                        continue  # runs the solver for seconds: not a probe of input handling
+                    existing = path.format(**ids)
+                    missing = path.format(**{k: MISSING_ID for k in ids})
+                    a = tally.send(http, method, existing, json=example, headers=auth[role])
+                    if existing == missing or method != "get" or a is None:
+                        continue
+                    b = tally.send(http, method, missing, json=example, headers=auth[role])
+                    if b is None:
+                        continue
+                    if a.status_code in (403, 404) and (a.status_code, a.text) != (
+                            b.status_code, b.text.replace(str(MISSING_ID), str(own))):
+                        tally.leaks.append(f"{role} {method} {path}: {a.status_code} for an "
+                                           f"existing id, {b.status_code} for a missing one")
+        # Crafted inputs, one hostile value at a time.
+        for path, operations in document["paths"].items():
+            for method, operation in operations.items():
+                if "requestBody" not in operation or path.endswith("/crossing"):
+                    continue
+                schema = operation["requestBody"]["content"]["application/json"]["schema"]
+                example = _example(schema, components, ids)
+                role = ("admin" if path.startswith("/admin") else
+                        "operator" if path.startswith("/events") else "shipper")
+                url = path.format(**ids)
+                for text in _bodies(example):
+                    tally.send(http, method, url, content=text.encode(),
+                               headers=auth[role] | {"content-type": "application/json"})
+        # Bodies over the limit: declared, and streamed without a length.
+        big = b'{"events": [], "pad": "' + b"x" * 2_100_000 + b'"}'
+        tally.send(http, "post", "/events/bulk", content=big,
+                   headers=auth["operator"] | {"content-type": "application/json"})
+
+        def chunks() -> Iterator[bytes]:
+            yield b'{"events": [], "pad": "'
+            for _ in range(220):
+                yield b"x" * 10_000
+            yield b'"}'
+
+        r = tally.send(http, "post", "/events/bulk", content=chunks(),
+                       headers=auth["operator"] | {"content-type": "application/json"})
+        if r is not None and r.status_code != 413:
+            tally.server_errors.append(f"chunked body over the limit answered {r.status_code}")
+
+
+def _kill9(url: str, tokens: dict[str, str], env: dict[str, str]) -> tuple[int, int, int]:
+    """Writers post events across a kill -9 and restart; (acknowledged, lost, duplicated)."""
+    auth = {"Authorization": f"Bearer {tokens['operator']}"}
+    server = ServerProcess(url, env=env)
+    server.start()
+    with httpx.Client(base_url=server.url, timeout=10) as http:
+        sid = http.post("/shipments", json=shipment_body(),
+                        headers={"Authorization": f"Bearer {tokens['shipper']}"}).json()["id"]
+    acked: set[str] = set()
+    lock = threading.Lock()
+    stop = threading.Event()
+
+    def writer(n: int) -> None:
+        with httpx.Client(timeout=5) as http:
+            i = 0
+            while not stop.is_set() and i < 500:
+                eid = f"k{n}-{i}"
+                body = event(eid, sid, "GTIN", "KZAAU", START + timedelta(minutes=i),
+                             event_type="EQUIPMENT")
+                try:
+                    r = http.post(server.url + "/events", json=body, headers=auth)
+                except httpx.HTTPError:
+                    time.sleep(0.05)
+                    continue
+                if r.status_code in (200, 201):
+                    with lock:
+                        acked.add(eid)
+                    i += 1
+
+    threads = [threading.Thread(target=writer, args=(n,), daemon=True) for n in range(4)]
+    for t in threads:
+        t.start()
+    deadline = time.monotonic() + 60
+    while len(acked) < 500 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    server.kill()
+    time.sleep(0.3)
+    server.start()
+    deadline = time.monotonic() + 60
+    while len(acked) < 1500 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    stop.set()
+    for t in threads:
+        t.join(timeout=30)
+    server.stop()
+    db = Database(Settings(database_url=url))
+    from sqlalchemy import func, select
+
+    with db.read() as session:
+        rows = dict(session.execute(
+            select(Event.client_event_id, func.count()).where(Event.shipment_id == sid)
+            .group_by(Event.client_event_id)).all())
+    db.dispose()
+    lost = len(acked - set(rows))
+    duplicated = sum(1 for c in rows.values() if c > 1)
+    return len(acked), lost, duplicated
+
+
+def main() -> None:
+    console = Console()
+    env = {"MIDCORRIDOR_RATE_LIMIT_PER_TOKEN": "", "MIDCORRIDOR_RATE_LIMIT_PER_ADDRESS": ""}
+    with tempfile.TemporaryDirectory() as tmp:
+        url = f"sqlite:///{Path(tmp) / 'probe.sqlite'}"
+        tokens, _ = _prepare(url)
+        tally = Tally()
+        started = time.monotonic()
+        server = ServerProcess(url, env=env)
+        server.start()
+        try:
+            _probe_requests(server.url, tokens, tally)
+        finally:
+            server.stop()
+        probe_s = time.monotonic() - started
+        acked, lost, duplicated = _kill9(url, tokens, env)
+    table = Table(title=f"service probe on 127.0.0.1 ({datetime.now(UTC):%Y-%m-%d}, "
+                        f"SQLite, {probe_s:.0f} s + kill -9 phase)")
+    for column in ("requests tried", "5xx seen", "dropped connections", "leaks",
+                   "events acknowledged", "lost", "stored twice"):
+        table.add_column(column, justify="right")
+    table.add_row(str(tally.tried), str(len(tally.server_errors)), str(len(tally.dropped)),
+                  str(len(tally.leaks)), str(acked), str(lost), str(duplicated))
+    console.print(table)
+    for line in (tally.server_errors + tally.dropped + tally.leaks)[:20]:
+        console.print(f"  {line}")
+
+
+if __name__ == "__main__":
+    main()
