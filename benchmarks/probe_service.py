@@ -28,6 +28,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -58,12 +59,20 @@ HOSTILE_TIMES = ('"0001-01-01T00:00:00+14:00"', '"9999-12-31T23:00:00-12:00"',
 _ids = itertools.count()
 
 
+class _Ids(dict[str, int]):
+    """Path ids by parameter name; any other id parameter is 1."""
+
+    def __missing__(self, key: str) -> int:
+        return 1
+
+
 @dataclass
 class Tally:
     tried: int = 0
     server_errors: list[str] = field(default_factory=list)
     dropped: list[str] = field(default_factory=list)
     leaks: list[str] = field(default_factory=list)
+    statuses: Counter[int] = field(default_factory=Counter)
 
     def send(self, http: httpx.Client, method: str, url: str,
              **kwargs: Any) -> httpx.Response | None:
@@ -73,6 +82,7 @@ class Tally:
         except httpx.HTTPError as exc:
             self.dropped.append(f"{method} {url}: {type(exc).__name__}")
             return None
+        self.statuses[r.status_code] += 1
         if r.status_code >= 500:
             self.server_errors.append(f"{method} {url}: {r.status_code} {r.text[:120]}")
         return r
@@ -166,7 +176,7 @@ def _probe_requests(base: str, tokens: dict[str, str], tally: Tally) -> None:
         http.post("/shipments", json=shipment_body(), headers=auth["shipper_b"])
         sub = http.post("/subscriptions", headers=auth["shipper"], json={
             "shipment_id": own, "callback_url": "https://93.184.215.14/hook"}).json()
-        ids = {"shipment_id": own, "subscription_id": sub.get("id", 1), "token_id": 1}
+        ids = _Ids(shipment_id=own, subscription_id=sub.get("id", 1), token_id=1)
         # Roles x endpoints, and existence leaks.
         for path, operations in document["paths"].items():
             for method, operation in operations.items():
@@ -181,8 +191,10 @@ def _probe_requests(base: str, tokens: dict[str, str], tally: Tally) -> None:
                 for role in ROLES:
                     if path.endswith("/crossing"):
                         continue  # runs the solver for seconds: not a probe of input handling
-                    existing = path.format(**ids)
-                    missing = path.format(**{k: MISSING_ID for k in ids})
+                    existing = path.format_map(ids)
+                    missing = path.format_map(_Ids({k: MISSING_ID for k in
+                                                    ("shipment_id", "subscription_id",
+                                                     "token_id", "job_id")}))
                     a = tally.send(http, method, existing, json=example, headers=auth[role])
                     if existing == missing or method != "get" or a is None:
                         continue
@@ -202,7 +214,7 @@ def _probe_requests(base: str, tokens: dict[str, str], tally: Tally) -> None:
                 example = _example(schema, components, ids)
                 role = ("admin" if path.startswith("/admin") else
                         "operator" if path.startswith("/events") else "shipper")
-                url = path.format(**ids)
+                url = path.format_map(ids)
                 for text in _bodies(example):
                     tally.send(http, method, url, content=text.encode(),
                                headers=auth[role] | {"content-type": "application/json"})
@@ -283,7 +295,9 @@ def _kill9(url: str, tokens: dict[str, str], env: dict[str, str]) -> tuple[int, 
 
 def main() -> None:
     console = Console()
-    env = {"MIDCORRIDOR_RATE_LIMIT_PER_TOKEN": "", "MIDCORRIDOR_RATE_LIMIT_PER_ADDRESS": ""}
+    # Production settings but for rate limits (they would only slow the probe down) and
+    # loopback callbacks (refused, as in production: the probe registers none on loopback).
+    env = {"MIDCORRIDOR_CALLBACK_ALLOW_LOOPBACK": "false"}
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{Path(tmp) / 'probe.sqlite'}"
         tokens, _ = _prepare(url)
@@ -305,6 +319,8 @@ def main() -> None:
     table.add_row(str(tally.tried), str(len(tally.server_errors)), str(len(tally.dropped)),
                   str(len(tally.leaks)), str(acked), str(lost), str(duplicated))
     console.print(table)
+    console.print("answers by status: " + ", ".join(
+        f"{code}: {n}" for code, n in sorted(tally.statuses.items())))
     for line in (tally.server_errors + tally.dropped + tally.leaks)[:20]:
         console.print(f"  {line}")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections import defaultdict
 
@@ -21,6 +22,7 @@ from midcorridor.crossing import (
     optimize_rotation,
 )
 from midcorridor.crossing.model import CARRIES, UNIT_TYPES, Closure, UnitType
+from midcorridor.crossing.result import Assignment
 from midcorridor.network.model import VesselKind
 
 from .conftest import START
@@ -203,3 +205,77 @@ def test_rotation_units_left_when_nothing_sails():
     plan = optimize_rotation(inst)
     assert plan.figures.left_behind_units == 3
     check_plan(inst, plan)
+
+
+@st.composite
+def tiny_assignment_instances(draw: st.DrawFn) -> CrossingInstance:
+    """Up to three bookings of up to three railcars, of different priorities, competing for
+    one or two small sailings A->B: small enough to enumerate, scarce enough that first come,
+    first served is often not the optimum."""
+    kind = next(k for k in sorted(CARRIES, key=str) if UnitType.RAILCAR in CARRIES[k])
+    capacity = Capacity(railcar=draw(st.integers(1, 3)))
+    vessel = Vessel("V0", "V0", kind, capacity, 12.0, "A", 0.0, None)
+    departures = sorted(draw(st.lists(st.integers(10, 60), min_size=1, max_size=2,
+                                      unique=True)))
+    sailings = tuple(Sailing(f"S{i}", "V0", "A", "B", float(d), d + 20.0, capacity)
+                     for i, d in enumerate(departures))
+    booked = tuple(
+        Booking(f"b{i}", draw(st.integers(1, 3)), UnitType.RAILCAR, "A", "B",
+                float(draw(st.integers(0, 9))), None, float(draw(st.sampled_from([1, 2, 5]))),
+                draw(st.booleans()))
+        for i in range(draw(st.integers(2, 3))))
+    return CrossingInstance(START, 96.0, booked, (vessel,), ports(draw, 96.0), sailings,
+                            {("A", "B"): 240.0})
+
+
+def _splits(units: int, slots: int) -> list[tuple[int, ...]]:
+    """Every way to put ``units`` into ``slots`` ordered parts (each >= 0)."""
+    if slots == 1:
+        return [(units,)]
+    return [(k, *rest) for k in range(units + 1) for rest in _splits(units - k, slots - 1)]
+
+
+def brute_force_optimum(instance: CrossingInstance) -> float:
+    """The least objective over every feasible assignment, by enumeration (no solver, no
+    FIFO): each booking's units split over the sailings it may take, the rest left behind."""
+    options: list[list[tuple[Assignment, ...]]] = []
+    for b in instance.bookings:
+        usable = [s for s in instance.sailings
+                  if (s.origin, s.destination) == (b.origin, b.destination)
+                  and s.departure >= b.ready and s.capacity.of(b.unit_type) > 0
+                  and b.unit_type in CARRIES[instance.vessel(s.vessel).kind]]
+        choices = []
+        for split in _splits(b.units, len(usable) + 1):
+            taken = [(s, n) for s, n in zip(usable, split, strict=False) if n > 0]
+            if b.whole and (len(taken) > 1 or (taken and taken[0][1] != b.units)):
+                continue
+            choices.append(tuple(Assignment(b.id, s.id, n) for s, n in taken))
+        options.append(choices)
+    best = math.inf
+    for combo in itertools.product(*options):
+        assignments = [a for part in combo for a in part]
+        deck: dict[str, float] = defaultdict(float)
+        danger: dict[str, int] = defaultdict(int)
+        for a in assignments:
+            b = next(x for x in instance.bookings if x.id == a.booking)
+            s = next(x for x in instance.sailings if x.id == a.sailing)
+            deck[s.id] += a.units / s.capacity.of(b.unit_type)
+            danger[s.id] += a.units if b.dangerous else 0
+        if any(used > 1 + 1e-9 for used in deck.values()):
+            continue
+        if any(s.dangerous_limit is not None and danger[s.id] > s.dangerous_limit
+               for s in instance.sailings):
+            continue
+        best = min(best, evaluate(instance, instance.sailings, assignments).objective)
+    return best
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(tiny_assignment_instances())
+def test_assignment_finds_the_enumerated_optimum(instance):
+    """HiGHS' own plan (not a FIFO fallback) reaches the optimum found by enumeration."""
+    plan = optimize_assignment(instance, time_limit=10)
+    best = brute_force_optimum(instance)
+    assert abs(plan.objective - best) <= 1e-6 * max(1.0, best), (plan.objective, best, plan.notes)
+    if best < plan.fifo.objective - 1e-6:  # FIFO is worse, so the plan is the solver's
+        assert not any(note.startswith("FIFO") for note in plan.notes), plan.notes

@@ -41,8 +41,8 @@ class ServerProcess:
                    MIDCORRIDOR_BACKGROUND="false",
                    MIDCORRIDOR_CALLBACK_ALLOW_LOOPBACK="true",  # the tests' receivers
                    # Load tests and benchmarks post thousands of events a second with a token.
-                   MIDCORRIDOR_RATE_LIMIT_PER_TOKEN="", MIDCORRIDOR_RATE_LIMIT_PER_ADDRESS="",
-                   **self.env)
+                   MIDCORRIDOR_RATE_LIMIT_PER_TOKEN="", MIDCORRIDOR_RATE_LIMIT_PER_ADDRESS="")
+        env.update(self.env)
         argv = [sys.executable, "-m", "uvicorn", "--factory",
                 "midcorridor.service.main:create_app", "--host", "127.0.0.1",
                 "--port", str(self.port), "--log-level", "warning", "--no-access-log"]
