@@ -43,6 +43,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "servi
 
 from server_process import ServerProcess  # noqa: E402
 from service_factories import ROLES, START, event, make_world, shipment_body  # noqa: E402
+from test_openapi_fuzz import _replace, _slots  # noqa: E402  (one way to walk a JSON body)
 
 from midcorridor.service.db.engine import Database  # noqa: E402
 from midcorridor.service.db.models import Event  # noqa: E402
@@ -123,28 +124,9 @@ def _example(schema: dict[str, Any], components: dict[str, Any], ids: dict[str, 
     return "x"
 
 
-def _slots(value: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], Any]]:
-    if isinstance(value, dict):
-        for key, item in value.items():
-            yield from _slots(item, (*path, key))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _slots(item, (*path, index))
-    else:
-        yield path, value
-
-
 def _with(body: Any, path: tuple[Any, ...], raw: str) -> str:
     mark = "@@probe@@"
-
-    def put(value: Any, rest: tuple[Any, ...]) -> Any:
-        if not rest:
-            return mark
-        copy = dict(value) if isinstance(value, dict) else list(value)
-        copy[rest[0]] = put(value[rest[0]], rest[1:])
-        return copy
-
-    return json.dumps(put(body, path)).replace(json.dumps(mark), raw, 1)
+    return json.dumps(_replace(body, path, mark)).replace(json.dumps(mark), raw, 1)
 
 
 def _bodies(example: Any) -> Iterator[str]:
@@ -176,7 +158,9 @@ def _probe_requests(base: str, tokens: dict[str, str], tally: Tally) -> None:
         http.post("/shipments", json=shipment_body(), headers=auth["shipper_b"])
         sub = http.post("/subscriptions", headers=auth["shipper"], json={
             "shipment_id": own, "callback_url": "https://93.184.215.14/hook"}).json()
-        ids = _Ids(shipment_id=own, subscription_id=sub.get("id", 1), token_id=1)
+        spare = http.post("/admin/tokens", json={"user_id": 1, "name": "probe"},
+                          headers=auth["admin"]).json()["id"]  # DELETE revokes this one
+        ids = _Ids(shipment_id=own, subscription_id=sub.get("id", 1), token_id=spare)
         # Roles x endpoints, and existence leaks.
         for path, operations in document["paths"].items():
             for method, operation in operations.items():
