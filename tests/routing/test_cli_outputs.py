@@ -18,7 +18,7 @@ def _run(*extra: str) -> str:
     result = CliRunner().invoke(app, [*ARGS, *extra], env={"MIDCORRIDOR_DATA": ""})
     assert result.exception is None, result.output
     assert result.exit_code == 0, result.output
-    return result.output
+    return result.stdout
 
 
 @pytest.mark.parametrize("fmt", ["table", "json", "geojson", "csv"])
@@ -64,3 +64,14 @@ def test_all_lists_at_least_as_many_options() -> None:
     assert len(every["options"]) == len(folded["options"]) + sum(
         o["alternatives"] for o in folded["options"]) + folded["hidden"]
     assert all(o["alternatives"] == 0 for o in every["options"])
+
+
+def test_a_past_depart_date_is_warned_about_on_stderr() -> None:
+    """A ready date before today still plans, and says on stderr that it is in the past."""
+    args = ["route", "Aktau", "Baku", "--format", "json"]
+    past = CliRunner().invoke(app, [*args, "--depart", "2020-01-06"], env={"MIDCORRIDOR_DATA": ""})
+    assert past.exception is None and past.exit_code == 0, past.output
+    assert "2020-01-06 is in the past" in past.stderr
+    assert json.loads(past.stdout)["options"]
+    today = CliRunner().invoke(app, args, env={"MIDCORRIDOR_DATA": ""})
+    assert today.exit_code == 0 and "in the past" not in today.stderr

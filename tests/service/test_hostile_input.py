@@ -196,3 +196,11 @@ def test_every_body_is_parsed_as_standard_json(client: TestClient, world: World)
         url = path.replace("{", "").replace("}", "").replace("_id", "1")
         r = client.request(method, url, content=b'{"x": NaN}', headers=RAW | world.auth("admin"))
         assert _assert_error_shape(r, 422)["errors"][0]["type"] == "json_invalid", (method, path)
+
+
+def test_deeply_nested_body_is_a_422(client: TestClient, world: World) -> None:
+    """A body nested deeper than the parser goes is refused as invalid JSON, not a 400 or 500."""
+    deep = "[" * 100_000 + "]" * 100_000
+    answer = _assert_error_shape(_post_raw(client, "/shipments", deep, world.auth("shipper")), 422)
+    assert answer["errors"][0]["type"] == "json_invalid"
+    assert "nested too deeply" in answer["detail"]

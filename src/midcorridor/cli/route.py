@@ -221,8 +221,11 @@ def route_command(
     scenario: ScenarioOption = None,
 ) -> None:
     """Door-to-door route options with days, USD and CO2e, across the three corridors."""
-    when = parse_date(depart) if depart else datetime.now(UTC).replace(
-        hour=0, minute=0, second=0, microsecond=0)
+    today = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    when = parse_date(depart) if depart else today
+    if when < today:
+        err_console.print(f"warning: --depart {when:%Y-%m-%d} is in the past; the options use "
+                          "the weekly timetables as they stand today")
     cargo = make_cargo(teu, feu, tonnes)
     network = open_network(data, scenario)
     countries, places = split_avoid(network, avoid or [])

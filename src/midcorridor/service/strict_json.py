@@ -71,6 +71,8 @@ def loads(body: bytes) -> Any:
         value = json.loads(text, parse_constant=_constant, parse_float=_finite)
     except _NotStandard as exc:
         raise json.JSONDecodeError(str(exc), text, max(text.find(exc.token), 0)) from None
+    except RecursionError:
+        raise json.JSONDecodeError("the body is nested too deeply", text, 0) from None
     if _ESCAPED_UNSTORABLE.search(body):
         problem = _unstorable(value)
         if problem is not None:
