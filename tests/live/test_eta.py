@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from helpers.legs import PlannedLeg
 from midcorridor.crossing.model import UnitType
 from midcorridor.live.eta import (
     LegTimes,
@@ -28,19 +28,10 @@ ROUTE = (("CNALK", "KZDOS", "rail", 2), ("KZDOS", "KZAAU", "rail", 108),
          ("KZAAU", "AZALT", "ferry", 22), ("AZALT", "GEPTI", "rail", 40))
 
 
-@dataclass(frozen=True)
-class _Leg:
-    origin: str
-    destination: str
-    mode: str
-    planned_depart: datetime
-    planned_arrive: datetime
-
-
-def _legs(start: datetime = S) -> list[_Leg]:
+def _legs(start: datetime = S) -> list[PlannedLeg]:
     out, t = [], start
     for o, d, m, h in ROUTE:
-        out.append(_Leg(o, d, m, t, t + timedelta(hours=h)))
+        out.append(PlannedLeg(o, d, m, t, t + timedelta(hours=h)))
         t += timedelta(hours=h + 6)
     return out
 

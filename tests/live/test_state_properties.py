@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from helpers.legs import PlannedLeg
 from midcorridor.crossing.model import UnitType
 from midcorridor.live import Mark, corridor_state, furthest, whereabouts
 
@@ -16,21 +17,12 @@ T0 = datetime(2026, 3, 2, tzinfo=UTC)
 PORTS = ("PORTA", "PORTB")
 
 
-@dataclass(frozen=True)
-class _Leg:
-    origin: str
-    destination: str
-    mode: str
-    planned_depart: datetime
-    planned_arrive: datetime
-
-
-def _legs(start: datetime) -> tuple[_Leg, ...]:
+def _legs(start: datetime) -> tuple[PlannedLeg, ...]:
     route = (("INLND", "BORDR", "rail"), ("BORDR", "PORTA", "rail"),
              ("PORTA", "PORTB", "ferry"), ("PORTB", "CITYC", "rail"))
     out, t = [], start
     for origin, destination, mode in route:
-        out.append(_Leg(origin, destination, mode, t, t + timedelta(hours=20)))
+        out.append(PlannedLeg(origin, destination, mode, t, t + timedelta(hours=20)))
         t += timedelta(hours=30)
     return tuple(out)
 
@@ -44,7 +36,7 @@ class _Journey:
     sid: int
     unit_type: UnitType
     units: int
-    legs: tuple[_Leg, ...]
+    legs: tuple[PlannedLeg, ...]
     times: tuple[datetime, ...]  # actual time of milestones 0..k
 
     def events(self, rng: random.Random) -> list[tuple[int, Mark]]:

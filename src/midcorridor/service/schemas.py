@@ -607,13 +607,8 @@ class PlanSailingPublic(BaseModel):
     arrival: datetime
 
 
-class PlanFiguresPublic(BaseModel):
-    objective: float
-    mean_wait_hours: float
-    p95_wait_hours: float
-    left_behind_units: int
-    assigned_units: int
-    sailings: int
+class PlanFiguresPublic(CrossingFigures):
+    """A published plan's figures: the same as the optimizer's, under the plan's own name."""
 
 
 class CrossingPlanPublic(BaseModel):
