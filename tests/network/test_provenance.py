@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 import re
 import subprocess
 import sys
@@ -115,3 +116,29 @@ def test_derived_kazakh_running_times_follow_their_formula(corridor: Network) ->
         assert abs(link.hours.max - km / 10.4) <= 0.11, link.id
         checked += 1
     assert checked >= 20
+
+
+def test_gazetteer_coordinates_round_the_published_point(corridor: Network) -> None:
+    """A point sourced to a GeoNames record lies within 3 km of the coordinates the record gives.
+
+    The oracle reads the record's coordinates from the source's note and measures on a flat
+    local projection, apart from the package's own distance functions.
+    """
+    checked = 0
+    for (table, node_id, figure), prov in corridor.provenance.items():
+        if table != "nodes" or figure != "coordinates":
+            continue
+        for sid in prov.sources:
+            source = corridor.sources[sid]
+            if source.publisher != "GeoNames":
+                continue
+            match = re.match(r"(-?[\d.]+) N (-?[\d.]+) E", source.note)
+            assert match, sid
+            lat, lon = float(match.group(1)), float(match.group(2))
+            node = corridor.nodes[node_id]
+            dy = (node.lat - lat) * 111.2
+            dx = (node.lon - lon) * 111.2 * math.cos(math.radians(lat))
+            assert math.hypot(dx, dy) <= 3.0, (node_id, sid)
+            assert source.url.endswith(source.title.split()[3].rstrip(":")), sid
+            checked += 1
+    assert checked >= 40
