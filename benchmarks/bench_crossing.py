@@ -18,7 +18,7 @@ import math
 import os
 import statistics
 import time
-from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from midcorridor.crossing import (
     CrossingInstance,
@@ -31,6 +31,9 @@ from midcorridor.crossing import (
 from midcorridor.crossing.model import UnitType
 from midcorridor.crossing.solver import silence_banner
 from midcorridor.network import Network, load_network
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 ROTATION_PORTS = ("KZAAU", "KZKUR", "AZALT")  # Aktau, Kuryk, Alat
 ROTATION_STEP_H = 6.0

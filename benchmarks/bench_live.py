@@ -18,7 +18,6 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -28,6 +27,8 @@ from rich.table import Table
 from sqlalchemy import insert, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "service"))
+
+from typing import TYPE_CHECKING
 
 from server_process import ServerProcess  # noqa: E402
 from service_factories import legs, make_world  # noqa: E402
@@ -39,6 +40,9 @@ from midcorridor.service.db.models import Leg, Shipment  # noqa: E402
 from midcorridor.service.migrations import upgrade  # noqa: E402
 from midcorridor.service.schemas import EventCreate  # noqa: E402
 from midcorridor.service.settings import Settings  # noqa: E402
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 SHIPMENTS = 10_000
 AIM_RECOMPUTE_P99_MS = 5.0

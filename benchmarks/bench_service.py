@@ -29,7 +29,6 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import partial
@@ -40,6 +39,8 @@ from rich.console import Console
 from rich.table import Table
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "service"))
+
+from typing import TYPE_CHECKING
 
 from pg_server import create_database, postgres_server  # noqa: E402
 from receiver import Receiver  # noqa: E402
@@ -52,6 +53,9 @@ from midcorridor.service.migrations import upgrade  # noqa: E402
 from midcorridor.service.schemas import ShipmentCreate  # noqa: E402
 from midcorridor.service.settings import Settings  # noqa: E402
 from midcorridor.service.shipments import create_shipment  # noqa: E402
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 SHIPMENTS = 40
 TIME_LIMIT_S = 20.0

@@ -10,8 +10,8 @@ import dataclasses
 import random
 import statistics
 import time
-from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import simpy
 
@@ -19,6 +19,9 @@ from midcorridor.sim.kernel import Kernel, Resource
 from midcorridor.sim.processes import simulate_replication
 from midcorridor.sim.run import run as run_replications
 from midcorridor.sim.simulate import prepare
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 BASELINE = Path(__file__).resolve().parents[1] / "scenarios" / "baseline.yaml"
 LAM, MU, SERVERS = 2.4, 1.0, 3  # an M/M/3 berth queue at 80% load

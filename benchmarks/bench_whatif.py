@@ -11,13 +11,16 @@ import os
 import random
 import statistics
 import time
-from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from midcorridor.sim.initial import CargoAt, InitialState
 from midcorridor.sim.model import LandLeg, SeaLeg, SimModel, TerminalStep
 from midcorridor.sim.simulate import prepare
 from midcorridor.sim.whatif import parse_changes, whatif
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 BASELINE = Path(__file__).resolve().parents[1] / "scenarios" / "baseline.yaml"
 CHANGES = {"closures": [{"place": "caspian", "hours": 48}]}

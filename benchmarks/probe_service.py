@@ -29,11 +29,10 @@ import tempfile
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 from rich.console import Console
@@ -49,6 +48,9 @@ from midcorridor.service.db.engine import Database  # noqa: E402
 from midcorridor.service.db.models import Event  # noqa: E402
 from midcorridor.service.migrations import upgrade  # noqa: E402
 from midcorridor.service.settings import Settings  # noqa: E402
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 MISSING_ID = 987_654
 HOSTILE_NUMBERS = ("NaN", "Infinity", "-Infinity", "1e400", "true", '"7"', "1e30", "-1")

@@ -6,14 +6,16 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from typer.testing import CliRunner
 
 from midcorridor.cli import app
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 runner = CliRunner()
 SCRIPT = Path(sys.executable).with_name("midcorridor")
@@ -36,7 +38,8 @@ def _one_line(done: subprocess.CompletedProcess[str], needle: str) -> None:
     assert done.returncode == 1, done.stderr
     lines = [line for line in done.stderr.splitlines() if line.strip()]
     assert len(lines) == 1, done.stderr
-    assert needle in lines[0] and "Traceback" not in done.stderr
+    assert needle in lines[0]
+    assert "Traceback" not in done.stderr
 
 
 def test_unwritable_output_paths_are_one_line(
@@ -94,5 +97,6 @@ def test_revoke_token_stops_the_token(tmp_path: Path) -> None:
         assert accounts.user_for_token(session=session, token=token["token"]) is None
     db.dispose()
     missing = runner.invoke(app, ["admin", "revoke-token", "999"], env=env)
-    assert missing.exit_code == 1 and isinstance(missing.exception, SystemExit)
+    assert missing.exit_code == 1
+    assert isinstance(missing.exception, SystemExit)
     assert "no token 999" in missing.stderr

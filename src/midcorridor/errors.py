@@ -6,8 +6,11 @@ its message on one line and exits non-zero, and the service maps it to a 4xx ans
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
 
 
 class MidcorridorError(Exception):

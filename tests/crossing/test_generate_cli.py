@@ -23,7 +23,8 @@ def test_generated_instance_is_realistic(corridor):
     teu = sum(b.units for b in inst.bookings if b.unit_type is UnitType.TEU)
     # 77,000 TEU a year -> ~2,950 TEU in 14 days (Poisson trains of 57 TEU)
     assert 1_500 < teu < 4_500
-    assert len(inst.sailings) > 50 and len(inst.vessels) >= 8
+    assert len(inst.sailings) > 50
+    assert len(inst.vessels) >= 8
 
 
 def test_generator_is_seeded(corridor):
@@ -31,7 +32,8 @@ def test_generator_is_seeded(corridor):
     a = generate_instance(corridor, GeneratorParams(days=7, seed=5))
     b = generate_instance(corridor, GeneratorParams(days=7, seed=5))
     c = generate_instance(corridor, GeneratorParams(days=7, seed=6))
-    assert a.bookings == b.bookings and a.sailings == b.sailings
+    assert a.bookings == b.bookings
+    assert a.sailings == b.sailings
     assert a.bookings != c.bookings
 
 
@@ -63,7 +65,8 @@ def test_cli_json_has_the_documented_keys(generated, tmp_path):
         "-o", str(plan_csv)])
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout[result.stdout.index("{"):])
-    assert data["solver"] == "highs" and data["objective"] <= data["fifo"]["objective"]
+    assert data["solver"] == "highs"
+    assert data["objective"] <= data["fifo"]["objective"]
     for key in ("status", "bound", "gap", "mean_wait_hours", "p95_wait_hours",
                 "left_behind_units", "assignments"):
         assert key in data
@@ -80,7 +83,8 @@ def test_cli_rotation_table(generated):
         str(generated / "fleet.yaml"), "--mode", "rotation", "--step-h", "12",
         "--time-limit", "10"])
     assert result.exit_code == 0, result.output
-    assert "FIFO" in result.stdout and "mean wait" in result.stdout
+    assert "FIFO" in result.stdout
+    assert "mean wait" in result.stdout
 
 
 def test_cli_bad_input_fails_with_the_row(tmp_path, generated):
@@ -120,9 +124,11 @@ def test_plan_table_says_when_fifo_is_shown_and_when_the_gap_is_unknown():
     text = console.export_text()
     assert "FIFO's (the solver found nothing better)" in text
     assert "unknown (no bound in time)" in text
-    assert plan.to_dict()["gap"] is None and plan.to_dict()["bound"] is None
+    assert plan.to_dict()["gap"] is None
+    assert plan.to_dict()["bound"] is None
     assert plan.to_dict()["plan_from"] == "fifo"
     console = Console(width=200, record=True)
     console.print(plan_table(replace(plan, bound=90.0, gap=0.1, extra={"plan": "optimizer"})))
     text = console.export_text()
-    assert "FIFO's" not in text and "10.00%" in text
+    assert "FIFO's" not in text
+    assert "10.00%" in text

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from midcorridor.crossing import load_instance, optimize_crossing
 from midcorridor.crossing.model import UnitType
 from midcorridor.errors import DataError, InfeasibleError
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 HEADER = "id,units,unit_type,origin,destination,ready,due,priority,whole,dangerous\n"
 GOOD_BOOKINGS = HEADER + (
@@ -54,10 +57,14 @@ def test_reads_names_and_locodes(tmp_path, corridor_minimal):
     inst = load_instance(*write(tmp_path), corridor_minimal)
     b1, b2 = inst.bookings
     assert (b1.origin, b1.destination) == ("KZAAU", "AZALT") == (b2.origin, b2.destination)
-    assert b1.ready == 6.0 and b1.priority == 2.0 and b1.unit_type is UnitType.RAILCAR
-    assert b2.whole and b2.due == 48.0
+    assert b1.ready == 6.0
+    assert b1.priority == 2.0
+    assert b1.unit_type is UnitType.RAILCAR
+    assert b2.whole
+    assert b2.due == 48.0
     (s,) = inst.sailings
-    assert s.departure == 20.0 and s.arrival == pytest.approx(20.0 + 470 / 1.852 / 12)
+    assert s.departure == 20.0
+    assert s.arrival == pytest.approx(20.0 + 470 / 1.852 / 12)
     assert inst.ports["KZAAU"].closures[0].start == 24.0
 
 

@@ -138,7 +138,8 @@ def check_plan(instance: CrossingInstance, plan: CrossingPlan) -> None:
     for b in instance.bookings:
         assert 0 <= carried[b.id] <= b.units
         if b.whole and plan.mode == "assignment":
-            assert carried[b.id] in (0, b.units) and len(legs[b.id]) <= 1
+            assert carried[b.id] in (0, b.units)
+            assert len(legs[b.id]) <= 1
         left += b.units - carried[b.id]
     # units conserved: assigned + left behind = booked
     assert plan.figures.left_behind_units == left
@@ -167,7 +168,8 @@ def check_rotation(instance: CrossingInstance, plan: CrossingPlan) -> None:
         for s in mine:
             # one port call (one handling time: unload and load together) before each departure
             call = instance.ports[s.origin].handling_h
-            assert s.origin == here and s.departure >= free + call - 1e-9
+            assert s.origin == here
+            assert s.departure >= free + call - 1e-9
             assert not instance.ports[s.origin].closed_at(s.departure)
             assert not instance.ports[s.destination].closed_at(s.arrival)
             here, free = s.destination, s.arrival

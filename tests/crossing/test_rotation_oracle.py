@@ -16,8 +16,8 @@ import itertools
 import math
 import random
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 import networkx as nx
 import numpy as np
@@ -29,6 +29,9 @@ from midcorridor.crossing.rotation import build_model, optimize_rotation, rollin
 from midcorridor.crossing.solver import solve
 from midcorridor.crossing.timegrid import make_grid
 from midcorridor.network.model import VesselKind
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 START = datetime(2026, 3, 2, tzinfo=UTC)
 
@@ -165,7 +168,8 @@ def check_plan(inst: CrossingInstance, plan: object) -> float:
             assert s.origin == port, f"{v.id} leaves {s.origin} but is at {port}"
             departure = round(s.departure / STEP)
             start = departure - steps_of(inst.ports[port].handling_h)
-            assert start >= free and departure < steps
+            assert start >= free
+            assert departure < steps
             miles = inst.distances_nm.get((s.origin, s.destination)) or \
                 inst.distances_nm[(s.destination, s.origin)]
             assert round(s.arrival / STEP) == departure + steps_of(miles / v.speed_kn)
@@ -179,7 +183,8 @@ def check_plan(inst: CrossingInstance, plan: object) -> float:
     cost = SAILING_H * len(plan.sailings)
     for a in plan.assignments:
         s, b = by_id[a.sailing], bookings[a.booking]
-        assert (s.origin, s.destination) == (b.origin, b.destination) and s.departure >= b.ready
+        assert (s.origin, s.destination) == (b.origin, b.destination)
+        assert s.departure >= b.ready
         load[s.id] = load.get(s.id, 0) + a.units
         carried[b.id] = carried.get(b.id, 0) + a.units
         cost += a.units * unit_cost(b, s.departure, s.arrival)

@@ -73,9 +73,11 @@ def test_more_cargo_ahead_means_a_later_ferry(times: LegTimes, corridor: Network
     now = AT_AKTAU.at + timedelta(hours=1)
     empty = _spread(times, corridor, position=AT_AKTAU, now=now, ahead=0)
     full = _spread(times, corridor, position=AT_AKTAU, now=now, ahead=600)
-    assert full.p50 > empty.p50 and full.p90 > empty.p90
+    assert full.p50 > empty.p50
+    assert full.p90 > empty.p90
     wait = full.segments[0]
-    assert wait.segment == "at KZAAU" and "600 TEU ahead" in wait.reason
+    assert wait.segment == "at KZAAU"
+    assert "600 TEU ahead" in wait.reason
     assert 40 < wait.p50_h < 70  # about 55 h less the hour waited, plus storm risk
     assert empty.segments[0].p50_h < 20
 
@@ -88,7 +90,8 @@ def test_a_planned_sailing_fixes_the_crossing(times: LegTimes, corridor: Network
                              now + timedelta(hours=52))
     e = _spread(times, corridor, position=AT_AKTAU, now=now, sailing=sailing)
     wait, crossing = e.segments[0], e.segments[1]
-    assert wait.p50_h == pytest.approx(30, abs=0.5) and "Merkuriy-1" in wait.reason
+    assert wait.p50_h == pytest.approx(30, abs=0.5)
+    assert "Merkuriy-1" in wait.reason
     assert 22 <= crossing.p50_h < 23  # the sailing's 22 h, a little more in bad weather
     missed = _spread(times, corridor, position=Position(1, S + timedelta(hours=3)),
                      now=S + timedelta(hours=4),
@@ -109,7 +112,8 @@ def test_time_spent_waiting_pushes_the_eta_later(times: LegTimes, corridor: Netw
     base = _spread(times, corridor, position=AT_AKTAU, now=AT_AKTAU.at, ahead=300)
     later = _spread(times, corridor, position=AT_AKTAU, now=AT_AKTAU.at + timedelta(hours=80),
                     ahead=300)
-    assert later.p50 >= base.p50 and later.p10 >= AT_AKTAU.at + timedelta(hours=80)
+    assert later.p50 >= base.p50
+    assert later.p10 >= AT_AKTAU.at + timedelta(hours=80)
 
 
 def test_triangular_quantile_inverts_the_cdf() -> None:

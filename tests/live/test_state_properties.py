@@ -122,9 +122,12 @@ def test_due_at_the_port_within_the_window() -> None:
     on_way = furthest(legs, [Mark("DEPA", "INLND", T0)])
     early = whereabouts(1, UnitType.TEU, 40, legs, on_way, delay_h=10.0, ports=PORTS)
     late = whereabouts(2, UnitType.RAILCAR, 5, legs, on_way, delay_h=30.0, ports=PORTS)
-    assert early.next_port == "PORTA" and early.next_port_eta == T0 + timedelta(hours=60)
+    assert early.next_port == "PORTA"
+    assert early.next_port_eta == T0 + timedelta(hours=60)
     state = corridor_state([early, late], ports=PORTS, at=T0, window_h=72)
     port = state.port("PORTA")
-    assert port.arriving.teu == 40 and port.arriving.railcar == 0
+    assert port.arriving.teu == 40
+    assert port.arriving.railcar == 0
     assert port.arriving_shipments == (1,)
-    assert state.segments[0].origin == "INLND" and state.segments[0].units.total == 45
+    assert state.segments[0].origin == "INLND"
+    assert state.segments[0].units.total == 45

@@ -34,7 +34,8 @@ def test_summary_table_packaged() -> None:
     """The summary table of the packaged data set names its size."""
     result = _invoke("network", "summary")
     assert result.exit_code == 0, result.output
-    assert "nodes" in result.stdout and "sources" in result.stdout
+    assert "nodes" in result.stdout
+    assert "sources" in result.stdout
 
 
 def test_validate_clean_and_broken(corridor_minimal_dir: Path, tmp_path: Path) -> None:

@@ -3,7 +3,7 @@ say what was read."""
 
 from __future__ import annotations
 
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -11,6 +11,9 @@ from midcorridor.crossing import load_instance
 from midcorridor.errors import DataError
 from midcorridor.network import load_network
 from midcorridor.network.csvfile import read_table
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 COLUMNS = ("id", "name", "units")
 ROWS = [("B1", "Актау", "20"), ("B2", "Alat", "5")]
@@ -47,7 +50,8 @@ def test_missing_column_says_what_was_read(tmp_path: Path) -> None:
     assert [p.field for p in caught.value.problems] == list(COLUMNS)
     problem = caught.value.problems[0]
     assert (problem.file, problem.row, problem.field) == ("b.csv", 1, "id")
-    assert "'id|name|units'" in problem.message and "cp1251" in problem.message
+    assert "'id|name|units'" in problem.message
+    assert "cp1251" in problem.message
     assert "separated by commas, semicolons or tabs" in problem.message
 
 

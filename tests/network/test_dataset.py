@@ -56,7 +56,9 @@ def test_sources_are_complete(corridor: Network) -> None:
     cited = {sid for p in corridor.provenance.values() for sid in p.sources}
     assert cited <= set(corridor.sources)
     for source in corridor.sources.values():
-        assert source.title and source.date and (source.url or source.note)
+        assert source.title
+        assert source.date
+        assert (source.url or source.note)
 
 
 def test_caspian_crossings_are_ferry_links(corridor: Network) -> None:

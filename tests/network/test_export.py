@@ -10,7 +10,8 @@ from midcorridor.network import Network, to_geojson
 def _check_position(position: list[float]) -> None:
     assert len(position) == 2
     lon, lat = position
-    assert -180 <= lon <= 180 and -90 <= lat <= 90
+    assert -180 <= lon <= 180
+    assert -90 <= lat <= 90
 
 
 def test_geojson_structure(corridor_minimal: Network) -> None:

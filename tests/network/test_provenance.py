@@ -50,7 +50,9 @@ def test_derived_figure_keeps_formula_and_sources(corridor: Network) -> None:
 def test_published_figure_has_no_formula(corridor: Network) -> None:
     """The Beineu-Mangistau distance is stated by its source."""
     prov = corridor.provenance_of("links", "KZBEY-KZMNG-rail", "distance_km")
-    assert prov is not None and prov.kind is ProvenanceKind.PUBLISHED and not prov.formula
+    assert prov is not None
+    assert prov.kind is ProvenanceKind.PUBLISHED
+    assert not prov.formula
 
 
 def test_summary_counts_match_the_files(corridor: Network) -> None:

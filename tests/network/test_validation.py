@@ -5,13 +5,16 @@ from __future__ import annotations
 import csv
 import shutil
 from collections.abc import Callable
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from midcorridor.errors import DataError
 from midcorridor.network import check_data, load_network
 from midcorridor.network import load as load_module
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 Edit = Callable[[list[dict[str, str]]], None]
 

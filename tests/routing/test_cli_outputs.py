@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import csv
 import json
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from typer.testing import CliRunner
 
 from midcorridor.cli import app
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 ARGS = ["route", "Aktau", "Baku", "--depart", "2026-12-01"]
 
@@ -29,18 +32,22 @@ def test_every_format_writes_its_file(tmp_path: Path, fmt: str) -> None:
     text = out.read_text(encoding="utf-8")
     if fmt == "table":
         assert "Option 1: Middle via Aktau–Alat" in text
-        assert "Aktau (KZAAU)" in text and "Alat (AZALT)" in text
+        assert "Aktau (KZAAU)" in text
+        assert "Alat (AZALT)" in text
         assert "\x1b[" not in text  # plain text, no terminal colour codes
     elif fmt == "json":
         payload = json.loads(text)
-        assert payload["origin"] == "KZAAU" and payload["options"]
+        assert payload["origin"] == "KZAAU"
+        assert payload["options"]
         assert {"alternatives", "legs"} <= set(payload["options"][0])
     elif fmt == "geojson":
         payload = json.loads(text)
-        assert payload["type"] == "FeatureCollection" and payload["features"]
+        assert payload["type"] == "FeatureCollection"
+        assert payload["features"]
     else:
         rows = list(csv.DictReader(text.splitlines()))
-        assert rows and rows[0]["rank"] == "1"
+        assert rows
+        assert rows[0]["rank"] == "1"
         assert rows[0]["corridor"].startswith("Middle via Aktau–Alat")
         assert rows[0]["places"].startswith("Aktau (KZAAU) > Alat (AZALT)")
         assert float(rows[0]["days"]) > 0
@@ -53,7 +60,8 @@ def test_table_prints_the_legs_of_every_option_with_names() -> None:
     assert count >= 1
     for i in range(1, count + 1):
         assert f"Option {i}:" in output
-    assert "Aktau (KZAAU)" in output and "Baku (AZBAK)" in output
+    assert "Aktau (KZAAU)" in output
+    assert "Baku (AZBAK)" in output
 
 
 def test_all_lists_at_least_as_many_options() -> None:
@@ -70,8 +78,10 @@ def test_a_past_depart_date_is_warned_about_on_stderr() -> None:
     """A ready date before today still plans, and says on stderr that it is in the past."""
     args = ["route", "Aktau", "Baku", "--format", "json"]
     past = CliRunner().invoke(app, [*args, "--depart", "2020-01-06"], env={"MIDCORRIDOR_DATA": ""})
-    assert past.exception is None and past.exit_code == 0, past.output
+    assert past.exception is None, past.output
+    assert past.exit_code == 0, past.output
     assert "2020-01-06 is in the past" in past.stderr
     assert json.loads(past.stdout)["options"]
     today = CliRunner().invoke(app, args, env={"MIDCORRIDOR_DATA": ""})
-    assert today.exit_code == 0 and "in the past" not in today.stderr
+    assert today.exit_code == 0
+    assert "in the past" not in today.stderr

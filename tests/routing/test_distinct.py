@@ -25,7 +25,9 @@ def test_same_way_with_another_train_is_folded() -> None:
     a = _option(100, 1000, 500, service="T1")
     b = _option(130, 900, 520, service="T2")
     kept, hidden = fold([a, b])
-    assert len(kept) == 1 and kept[0].alternatives == 1 and hidden == 0
+    assert len(kept) == 1
+    assert kept[0].alternatives == 1
+    assert hidden == 0
     assert kept[0].total_hours == 100  # the better-ranked one is kept
 
 
@@ -49,7 +51,8 @@ def test_six_at_most_keeping_the_extremes() -> None:
     options = [_option(100 + 10 * i, 5000 - 100 * i * i, 900 - (50 if i == 7 else 0) - i,
                        way=("A", f"N{i}", "B")) for i in range(10)]
     kept, hidden = fold(options)
-    assert len(kept) == MAX_OPTIONS and hidden == 4
+    assert len(kept) == MAX_OPTIONS
+    assert hidden == 4
     assert min(options, key=lambda o: o.cost_usd) in kept
     assert min(options, key=lambda o: o.co2e_kg) in kept
     assert kept[0] is options[0]
@@ -75,4 +78,5 @@ def test_every_option_is_shown_or_accounted_for(rows: list) -> None:
                 close = all(abs(x - y) <= 0.02 * max(x, y) for x, y in (
                     (k.total_hours, earlier.total_hours), (k.cost_usd, earlier.cost_usd),
                     (k.co2e_kg, earlier.co2e_kg)))
-                assert not same_way and not close
+                assert not same_way
+                assert not close

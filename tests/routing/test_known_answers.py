@@ -30,7 +30,8 @@ def test_waits_for_the_sailing() -> None:
     assert ferry.unload_h == pytest.approx(5.0)
     assert ferry.arrive == datetime(2026, 12, 1, 23, tzinfo=UTC)
     assert best.total_hours == pytest.approx(47.0)
-    assert best.transshipments == 1 and best.borders == 1
+    assert best.transshipments == 1
+    assert best.borders == 1
     # tariffs from the data (100 + 500 USD/TEU) plus the default 150 USD handling at both
     # port calls, x 2 TEU
     assert best.cost_usd == pytest.approx(2 * (100 + 500 + 150 + 150))
@@ -72,7 +73,8 @@ def test_gauge_change_and_border() -> None:
                   depart=MONDAY)
     best = result.options[0]
     assert best.total_hours == pytest.approx(9.0 + 1.0 + 4.0)
-    assert best.transshipments == 1 and best.borders == 1
+    assert best.transshipments == 1
+    assert best.borders == 1
     # 20 km x 1.766 (CN falls back to the generic rail rate) + 297 border + 150 handling + 50
     assert best.cost_usd == pytest.approx(20 * 1.766 + 297 + 150 + 50)
     assert any("border" in a for a in best.assumptions)

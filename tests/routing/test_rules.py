@@ -89,5 +89,6 @@ def test_detour_when_nothing_shorter_says_so() -> None:
     """When the detour is the only way, it is offered with a note that it breaks the rules."""
     result = plan(_detour_network(False), "KZAAA", "KZBBB", cargo=Cargo(1), depart=MONDAY)
     assert [_places(o) for o in result.options] == [["KZAAA", "KZCCC", "KZBBB"]]
-    assert result.notes and "detour" in result.notes[0]
+    assert result.notes
+    assert "detour" in result.notes[0]
     assert result.to_dict()["notes"] == list(result.notes)

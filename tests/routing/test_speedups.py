@@ -6,7 +6,7 @@ import heapq
 import math
 from bisect import bisect_left
 from dataclasses import replace
-from datetime import datetime
+from typing import TYPE_CHECKING
 
 import pytest
 from hypothesis import given, settings
@@ -22,6 +22,9 @@ from midcorridor.routing.graph import SearchGraph, _link_co2, search_graph
 from midcorridor.routing.search import earliest_arrival, pareto_search
 from midcorridor.routing.timeindex import remaining_lower_bounds
 from midcorridor.routing.timetable import WEEK_ANCHOR_H, to_hours
+
+if TYPE_CHECKING:
+    from datetime import datetime
 
 
 def _reference_time(graph: SearchGraph, source: int, target: int, depart_h: float,

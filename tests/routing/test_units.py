@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from datetime import UTC, datetime
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from typer.testing import CliRunner
@@ -16,6 +14,10 @@ from midcorridor.errors import DataError, InputError
 from midcorridor.network.model import Departures
 from midcorridor.routing import Cargo, load_tariffs
 from midcorridor.routing.timetable import schedule_of, to_hours
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from pathlib import Path
 
 
 def test_cargo_conversions() -> None:
@@ -46,7 +48,8 @@ def test_tariff_file_overrides_and_errors(tmp_path: Path) -> None:
     with pytest.raises(DataError) as info:
         load_tariffs(bad)
     text = str(info.value)
-    assert "bad.csv:2:usd" in text and "bad.csv:3:key" in text
+    assert "bad.csv:2:usd" in text
+    assert "bad.csv:3:key" in text
 
 
 def test_cli_json_on_fixture(corridor_minimal_dir: Path) -> None:

@@ -139,7 +139,8 @@ def test_delivery_checks_the_address_again(
                                                  backoff_s=1.0)
         finally:
             strict.dispose()
-        assert attempted == 1 and server.received == []
+        assert attempted == 1
+        assert server.received == []
     finally:
         server.close()
     log = client.get(f"/subscriptions/{sub['id']}/deliveries", headers=world.auth("shipper"))

@@ -35,9 +35,11 @@ def test_bad_input_is_one_line_error(tmp_path: Path) -> None:
     """An unknown kind or organization gives a one-line error naming the field, exit 1."""
     env = {"MIDCORRIDOR_DATABASE_URL": f"sqlite:///{tmp_path}/cli.sqlite"}
     bad = runner.invoke(app, ["admin", "create-org", "X", "--kind", "pirate"], env=env)
-    assert bad.exit_code == 1 and "kind:" in bad.output
+    assert bad.exit_code == 1
+    assert "kind:" in bad.output
     bad = runner.invoke(app, ["admin", "create-user", "a@b.example", "--org", "99"], env=env)
-    assert bad.exit_code == 1 and "org_id: no organization 99" in bad.output
+    assert bad.exit_code == 1
+    assert "org_id: no organization 99" in bad.output
 
 
 def test_demo_data_seeds_shipments_and_events(tmp_path: Path) -> None:
@@ -46,11 +48,13 @@ def test_demo_data_seeds_shipments_and_events(tmp_path: Path) -> None:
     result = runner.invoke(app, ["demo-data", "--shipments", "6"],
                            env={"MIDCORRIDOR_DATABASE_URL": url, "COLUMNS": "200"})
     assert result.exit_code == 0, result.output
-    assert "6 shipments" in result.output and "mct_" in result.output
+    assert "6 shipments" in result.output
+    assert "mct_" in result.output
     db = Database(Settings(database_url=url))
     with db.read() as session:
         assert session.scalar(select(func.count(Shipment.id))) == 6
         assert (session.scalar(select(func.count(Event.id))) or 0) > 6
     db.dispose()
     again = runner.invoke(app, ["demo-data"], env={"MIDCORRIDOR_DATABASE_URL": url})
-    assert again.exit_code == 1 and "already loaded" in again.output
+    assert again.exit_code == 1
+    assert "already loaded" in again.output

@@ -15,7 +15,8 @@ AT_AKTAU = START + timedelta(hours=120)
 
 def _post(client: TestClient, w: World, *events: dict[str, Any]) -> None:
     r = client.post("/events/bulk", json={"events": list(events)}, headers=w.auth("operator"))
-    assert r.status_code == 200 and r.json()["rejected"] == 0, r.text
+    assert r.status_code == 200, r.text
+    assert r.json()["rejected"] == 0, r.text
 
 
 def _new(client: TestClient, w: World, **extra: Any) -> int:
@@ -51,7 +52,8 @@ def test_waiting_cargo_by_unit_type_and_vessel_status(client: TestClient, world:
     aktau = _port(state, "KZAAU")
     assert aktau["waiting"] == {"railcar": 0, "teu": 5, "truck": 4}
     assert aktau["shipments"] == sorted([sid, other, trucks])
-    assert aktau["oldest_wait_h"] is not None and aktau["oldest_wait_h"] > 0
+    assert aktau["oldest_wait_h"] is not None
+    assert aktau["oldest_wait_h"] > 0
     assert {p["place"] for p in state["ports"]} >= {"KZAAU", "KZKUR", "AZALT"}
     merkuriy = next(v for v in state["vessels"] if v["name"] == "Merkuriy-1")
     assert (merkuriy["status"], merkuriy["place"]) == ("at_berth", "KZAAU")
@@ -82,7 +84,8 @@ def test_arriving_within_72_hours_from_the_eta(client: TestClient, world: World)
     sid, other = world.shipment_id, world.other_shipment_id
     _post(client, world, event("x1", sid, "DEPA", "KZDOS", START + timedelta(hours=48)))
     early = _port(_state(client, world, at=(START + timedelta(hours=50)).isoformat()), "KZAAU")
-    assert early["arriving_shipments"] == [other] and early["arriving_next_72h"]["teu"] == 2
+    assert early["arriving_shipments"] == [other]
+    assert early["arriving_next_72h"]["teu"] == 2
     later = _state(client, world, at=(START + timedelta(hours=90)).isoformat())
     assert _port(later, "KZAAU")["arriving_shipments"] == [sid, other]
     assert [(s["origin"], s["shipments"]) for s in later["segments"]] == [("KZDOS", 1)]
@@ -120,4 +123,5 @@ def test_bad_moment_is_a_422_naming_the_field(client: TestClient, world: World) 
     """A moment without a time zone, or not a date, is refused naming ``at``."""
     for bad in ("2026-01-05T08:00:00", "yesterday"):
         r = client.get("/corridor/state", params={"at": bad}, headers=world.auth("admin"))
-        assert r.status_code == 422 and r.json()["errors"][0]["field"] == "query.at"
+        assert r.status_code == 422
+        assert r.json()["errors"][0]["field"] == "query.at"

@@ -51,10 +51,13 @@ def test_plan_assigns_waiting_cargo_and_moves_legs_and_etas(
     r = client.get("/crossing/plans/latest", headers=world.auth("coordinator"))
     assert r.status_code == 200, r.text
     plan = r.json()
-    assert plan["id"] == plan_id and plan["solver"] == "highs"
-    assert plan["fifo"]["mean_wait_hours"] >= 0 and plan["bookings"] >= 3
+    assert plan["id"] == plan_id
+    assert plan["solver"] == "highs"
+    assert plan["fifo"]["mean_wait_hours"] >= 0
+    assert plan["bookings"] >= 3
     assigned = {a["shipment_id"]: a for a in plan["assignments"]}
-    assert set(ids) <= set(assigned) and plan["left_behind_units"] == 0
+    assert set(ids) <= set(assigned)
+    assert plan["left_behind_units"] == 0
     sailings = {s["id"]: s for s in plan["sailings"]}
     for sid in ids:
         after = client.get(f"/shipments/{sid}", headers=world.auth("shipper")).json()
@@ -73,7 +76,8 @@ def test_plan_assigns_waiting_cargo_and_moves_legs_and_etas(
         assert sailing["vessel_name"] in wait["reason"]
         history = client.get(f"/shipments/{sid}/eta/history",
                              headers=world.auth("shipper")).json()["data"]
-        assert history[-1]["event_id"] is None and history[-1]["p50"] == spread["eta_p50"]
+        assert history[-1]["event_id"] is None
+        assert history[-1]["p50"] == spread["eta_p50"]
     same = client.get(f"/crossing/plans/{plan_id}", headers=world.auth("admin"))
     assert same.json() == plan
 
@@ -122,7 +126,8 @@ def test_post_plan_is_a_job_that_publishes(client: TestClient, db: Database,
     r = client.post("/crossing/plans", json={"fleet": {"out_of_service": ["Titanic"]}},
                     headers=world.auth("coordinator"))
     failed = jobs.run_job(db, r.json()["job_id"])
-    assert failed is not None and failed.status == "failed"
+    assert failed is not None
+    assert failed.status == "failed"
     assert failed.error.startswith("fleet.out_of_service[0]: unknown vessel 'Titanic'")
     latest = client.get("/crossing/plans/latest", headers=world.auth("coordinator")).json()
     assert latest["id"] == plan["id"]  # the failed job published nothing

@@ -22,7 +22,8 @@ def _assert_error_shape(r: Any, status: int) -> dict[str, Any]:
     assert r.status_code == status, r.text
     body = r.json()
     assert set(body) == {"detail", "errors"}, body
-    assert isinstance(body["detail"], str) and "\n" not in body["detail"]
+    assert isinstance(body["detail"], str)
+    assert "\n" not in body["detail"]
     assert all(set(e) == {"field", "message", "type"} for e in body["errors"])
     return body
 

@@ -74,6 +74,7 @@ def test_replays_and_shuffles_change_nothing(
         stored = session.scalar(
             select(func.count(Event.id)).where(Event.shipment_id == shuffled_sid))
         a, b = session.get(Shipment, ordered_sid), session.get(Shipment, shuffled_sid)
-        assert a is not None and b is not None
+        assert a is not None
+        assert b is not None
         assert stored == len(chosen)
         assert (a.eta, a.delay_h, a.status) == (b.eta, b.delay_h, b.status)

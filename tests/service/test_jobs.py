@@ -56,13 +56,16 @@ def test_optimizer_job_runs_in_a_worker_process(
     r = client.post("/optimizer/crossing", json=params, headers=world.auth("coordinator"))
     assert r.status_code == 202, r.text
     accepted = r.json()
-    assert accepted["status"] == "queued" and r.headers["location"] == accepted["url"]
+    assert accepted["status"] == "queued"
+    assert r.headers["location"] == accepted["url"]
     queued = _job(client, world, accepted["job_id"])
     assert (queued["status"], queued["progress"], queued["result"]) == ("queued", 0.0, None)
     with WorkerProcess(database_url):
         done = wait_for(lambda: _finished(client, world, accepted["job_id"]), "the job")
     assert done["status"] == "succeeded", done["error"]
-    assert done["progress"] == 1.0 and done["error"] is None and done["attempts"] == 1
+    assert done["progress"] == 1.0
+    assert done["error"] is None
+    assert done["attempts"] == 1
     result = CrossingPublic.model_validate(done["result"])
     direct = CrossingPublic.model_validate(planning.optimize_crossing(
         days=2, seed=3, mode="assignment", time_limit_s=5))
@@ -71,7 +74,8 @@ def test_optimizer_job_runs_in_a_worker_process(
     assert result.objective == pytest.approx(direct.objective)
     worker = _row(db, accepted["job_id"]).worker
     host, pid = worker.rsplit(":", 1)
-    assert host == socket.gethostname() and int(pid) != os.getpid()
+    assert host == socket.gethostname()
+    assert int(pid) != os.getpid()
 
 
 def test_progress_is_visible_while_running(
@@ -85,11 +89,14 @@ def test_progress_is_visible_while_running(
         running = wait_for(lambda: (j := _job(client, world, job_id))["progress"] > 0 and j,
                            "progress")
         assert running["status"] == "running"
-        assert 0 < running["progress"] < 1 and running["progress_message"].startswith("counted")
-        assert running["started_at"] is not None and running["finished_at"] is None
+        assert 0 < running["progress"] < 1
+        assert running["progress_message"].startswith("counted")
+        assert running["started_at"] is not None
+        assert running["finished_at"] is None
         gate.touch()
         done = wait_for(lambda: _finished(client, world, job_id), "the job")
-    assert done["status"] == "succeeded" and done["result"]["total"] == 0 + 1 + 2 + 3
+    assert done["status"] == "succeeded"
+    assert done["result"]["total"] == 0 + 1 + 2 + 3
 
 
 def test_job_survives_a_killed_worker(
@@ -111,11 +118,14 @@ def test_job_survives_a_killed_worker(
     with WorkerProcess(database_url):
         done = wait_for(lambda: _finished(client, world, job_id), "the rerun")
         other = wait_for(lambda: _finished(client, world, waiting), "the queued job")
-    assert done["status"] == "succeeded" and done["attempts"] == 2, done
+    assert done["status"] == "succeeded", done
+    assert done["attempts"] == 2, done
     assert done["result"]["total"] == 1
-    assert other["status"] == "succeeded" and other["result"]["total"] == 3
+    assert other["status"] == "succeeded"
+    assert other["result"]["total"] == 3
     pids = starts.read_text().split()
-    assert len(pids) == 3 and pids[0] != done["result"]["pid"]
+    assert len(pids) == 3
+    assert pids[0] != done["result"]["pid"]
 
 
 @pytest.mark.parametrize("attempts_before", [1, 2])
@@ -138,10 +148,14 @@ def test_orphaned_job_is_requeued_then_failed(
     requeued = jobs.recover_jobs(db, now=now)
     row = _row(db, job_id)
     if attempts_before == 1:
-        assert row.status == "queued" and requeued == [job_id] and row.enqueued_at is not None
+        assert row.status == "queued"
+        assert requeued == [job_id]
+        assert row.enqueued_at is not None
     else:
-        assert row.status == "failed" and requeued == []
-        assert "stopped during attempt 2 of 2" in row.error and row.finished_at is not None
+        assert row.status == "failed"
+        assert requeued == []
+        assert "stopped during attempt 2 of 2" in row.error
+        assert row.finished_at is not None
     with db.read() as session:  # the job of a live worker is left alone
         assert session.scalars(select(Job.status).where(Job.worker == alive)).all() == [
             "running"]
@@ -161,9 +175,11 @@ def test_a_bad_job_fails_with_a_reason_naming_the_field(
     with WorkerProcess(database_url, queue="jobs"):
         first = wait_for(lambda: _finished(client, world, bad_optimizer), "the first job")
         second = wait_for(lambda: _finished(client, world, bad_count), "the second job")
-    assert first["status"] == "failed" and first["error"].startswith("params.days:")
+    assert first["status"] == "failed"
+    assert first["error"].startswith("params.days:")
     assert first["result"] is None
-    assert second["status"] == "failed" and second["error"].startswith("params.n:")
+    assert second["status"] == "failed"
+    assert second["error"].startswith("params.n:")
 
 
 def test_organization_job_limit_answers_429(settings: Settings, world: World) -> None:
@@ -214,4 +230,5 @@ def test_a_failed_hand_over_leaves_the_job_to_the_sweep(db: Database, world: Wor
         session.get_one(Job, job_id).enqueued_at = None  # as if the hand-over had failed
     assert jobs.recover_jobs(db) == [job_id]
     row = _row(db, job_id)
-    assert row.status == "queued" and row.enqueued_at is not None
+    assert row.status == "queued"
+    assert row.enqueued_at is not None

@@ -34,7 +34,8 @@ def test_demo_has_cargo_waiting_at_the_caspian_ports(client: TestClient, db: Dat
     every event lies before now, within the simulated window."""
     with db.write() as session:
         result = seed(session, now=NOW, days=12)
-    assert result.shipments > 10 and result.events > 10 * result.shipments / 2
+    assert result.shipments > 10
+    assert result.events > 10 * result.shipments / 2
     headers = {"Authorization": f"Bearer {result.tokens['Corridor Coordination Committee']}"}
     queues = client.get("/aggregates/port-queues", headers=headers).json()["data"]
     waiting = {q["location"]: q["waiting"] for q in queues}
@@ -44,7 +45,8 @@ def test_demo_has_cargo_waiting_at_the_caspian_ports(client: TestClient, db: Dat
     first, last = min(times), max(times)
     if first.tzinfo is None:
         first, last = first.replace(tzinfo=UTC), last.replace(tzinfo=UTC)
-    assert last <= NOW and first >= NOW - timedelta(days=12, hours=1)
+    assert last <= NOW
+    assert first >= NOW - timedelta(days=12, hours=1)
 
 
 def test_replay_posts_everything_once(client: TestClient, db: Database, tmp_path: Path) -> None:
@@ -55,13 +57,17 @@ def test_replay_posts_everything_once(client: TestClient, db: Database, tmp_path
     feed = simulated_feed(now=NOW, days=4, seed=3)
     callers = _callers_of(client, tokens)
     first = replay(client, feed, callers, speed=None, now=NOW)
-    assert first.shipments_created == len(feed.shipments) and not first.shipments_failed
-    assert first.events["created"] == len(feed.events) and first.events["rejected"] == 0
+    assert first.shipments_created == len(feed.shipments)
+    assert not first.shipments_failed
+    assert first.events["created"] == len(feed.events)
+    assert first.events["rejected"] == 0
     assert _count(db, Shipment) == before[0] + len(feed.shipments)
     assert _count(db, Event) == before[1] + len(feed.events)
     again = replay(client, feed, callers, speed=None, now=NOW)
-    assert again.shipments_created == 0 and again.shipments_found == len(feed.shipments)
-    assert again.events["created"] == 0 and again.events["duplicate"] == len(feed.events)
+    assert again.shipments_created == 0
+    assert again.shipments_found == len(feed.shipments)
+    assert again.events["created"] == 0
+    assert again.events["duplicate"] == len(feed.events)
     assert _count(db, Event) == before[1] + len(feed.events)
 
 
@@ -75,7 +81,8 @@ def test_replay_refuses_what_no_token_may_post(client: TestClient, db: Database)
     callers = _callers_of(client, {k: v for k, v in tokens.items() if k in owners})
     tally = replay(client, feed, callers, speed=None, now=NOW)
     assert tally.future > 0
-    assert tally.events["rejected"] > 0 and tally.errors
+    assert tally.events["rejected"] > 0
+    assert tally.errors
     posted = sum(tally.events.values())
     assert posted + tally.future == len(feed.events)
 
@@ -98,5 +105,6 @@ def test_feed_problems_name_file_line_and_field(tmp_path: Path) -> None:
         read_feed(path)
     text = str(info.value)
     assert f"{path}:2: not JSON" in text
-    assert f"{path}:3: cargo.containers" in text and "check digit 4, expected 3" in text
+    assert f"{path}:3: cargo.containers" in text
+    assert "check digit 4, expected 3" in text
     assert f"{path}:4: event_code" in text

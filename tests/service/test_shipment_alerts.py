@@ -43,7 +43,8 @@ def test_silent_shipment_alerts_once_per_step(db: Database, world: World) -> Non
         second = alerts.scan_silent(session, now=late + timedelta(hours=1), factor=1.5)
     assert sorted(a.shipment_id for a in first) == sorted(
         [world.shipment_id, world.other_shipment_id])
-    assert all(a.kind == "silent" for a in first) and second == []
+    assert all(a.kind == "silent" for a in first)
+    assert second == []
 
 
 def test_shipment_on_time_is_not_silent(db: Database, world: World) -> None:

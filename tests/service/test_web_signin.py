@@ -26,7 +26,8 @@ def test_password_is_stored_as_an_argon2_hash(client, db, world) -> None:
     _give_password(db, "shipper@test.example")
     with db.read() as session:
         user = session.query(User).filter_by(email="shipper@test.example").one()
-        assert user.password_hash is not None and user.password_hash.startswith("$argon2id$")
+        assert user.password_hash is not None
+        assert user.password_hash.startswith("$argon2id$")
         assert PASSWORD not in user.password_hash
 
 
@@ -40,10 +41,12 @@ def test_sign_in_sets_a_strict_http_only_cookie_and_reads_as_the_user(client, db
     r = _sign_in(client, "Shipper@Test.Example")
     assert r.status_code == 200, r.text
     body = r.json()
-    assert body["role"] == "shipper" and body["org_id"] == world.org_ids["shipper"]
+    assert body["role"] == "shipper"
+    assert body["org_id"] == world.org_ids["shipper"]
     cookie = r.headers["set-cookie"]
     assert cookie.startswith(f"{signin.COOKIE}=")
-    assert "HttpOnly" in cookie and "SameSite=strict" in cookie
+    assert "HttpOnly" in cookie
+    assert "SameSite=strict" in cookie
     # The cookie alone reads: only the shipper's own shipment is listed.
     listed = client.get("/shipments").json()
     assert [s["id"] for s in listed["data"]] == [world.shipment_id]
@@ -71,7 +74,8 @@ def test_changes_need_the_csrf_header(client, db, world) -> None:
              "event_code": "ARRI", "classifier": "ACT", "event_time": "2026-01-05T10:00:00Z",
              "location": "KZAAU", "mode": "rail"}
     refused = client.post("/events", json=event)
-    assert refused.status_code == 403 and "X-CSRF-Token" in refused.json()["detail"]
+    assert refused.status_code == 403
+    assert "X-CSRF-Token" in refused.json()["detail"]
     wrong = client.post("/events", json=event, headers={"X-CSRF-Token": csrf + "x"})
     assert wrong.status_code == 403
     accepted = client.post("/events", json=event, headers={"X-CSRF-Token": csrf})
@@ -109,8 +113,10 @@ def test_admin_set_password_lets_the_user_sign_in(tmp_path) -> None:
     assert user.exit_code == 0, user.output
     short = runner.invoke(app, ["admin", "set-password", "desk@cf.example"], env=env,
                           input="short\nshort\n")
-    assert short.exit_code == 1 and short.exception is not None
-    assert isinstance(short.exception, SystemExit) and "at least 8" in short.output
+    assert short.exit_code == 1
+    assert short.exception is not None
+    assert isinstance(short.exception, SystemExit)
+    assert "at least 8" in short.output
     done = runner.invoke(app, ["admin", "set-password", "desk@cf.example"], env=env,
                          input=f"{PASSWORD}\n{PASSWORD}\n")
     assert done.exit_code == 0, done.output

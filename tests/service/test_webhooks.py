@@ -31,7 +31,8 @@ def receiver() -> Iterator[Receiver]:
 def _subscribe(client: TestClient, world: World, url: str) -> int:
     r = client.post("/subscriptions", headers=world.auth("shipper"), json={
         "shipment_id": world.shipment_id, "callback_url": url, "secret": SECRET})
-    assert r.status_code == 201 and r.json()["secret"] == SECRET
+    assert r.status_code == 201
+    assert r.json()["secret"] == SECRET
     return int(r.json()["id"])
 
 
@@ -82,7 +83,8 @@ def test_unreachable_receiver_ends_failed(
             now += timedelta(hours=1)
     log = client.get(f"/subscriptions/{sub_id}/deliveries", headers=world.auth("shipper"))
     [delivery] = log.json()["data"]
-    assert delivery["status"] == "failed" and delivery["attempts"] == 3
+    assert delivery["status"] == "failed"
+    assert delivery["attempts"] == 3
     assert "ConnectError" in delivery["last_error"]
 
 
@@ -138,7 +140,8 @@ def test_slow_receiver_delays_no_other_subscriber(
         env = {"MIDCORRIDOR_DELIVERY_WORKERS": "2", "MIDCORRIDOR_DELIVERY_TIMEOUT_S": "150"}
         with WorkerProcess(database_url, env=env, queue="deliveries"):
             wait_for(lambda: len(receiver.received) == 3, "the other receiver's deliveries")
-            assert len(slow.received) == 1 and not release.is_set()
+            assert len(slow.received) == 1
+            assert not release.is_set()
             release.set()
             wait_for(lambda: len(slow.received) == 3, "the slow receiver's deliveries")
         order = [json.loads(body)["event"]["event_id"] for _, body in slow.received]

@@ -26,13 +26,15 @@ def test_closing_the_caspian_from_now_holds_cargo_back(client: TestClient, db: D
     body = WhatIfRequest.model_validate({"days": 7, "replications": 10, "changes": CLOSED})
     with db.read() as session:
         doc = whatif.answer(session, body, now=NOW)
-    assert doc["shipments_in_state"] > 10 and doc["replications"] == 10
+    assert doc["shipments_in_state"] > 10
+    assert doc["replications"] == 10
     kpis = {k["kpi"]: k for k in doc["kpis"]}
     assert kpis["waiting_at_caspian_ports_units"]["delta"]["mean"] > 0
     assert kpis["caspian_wait_hours"]["delta"]["mean"] > 0
     shifts = [s["shift_h"] for s in doc["shipments"] if s["shift_h"] is not None]
     assert max(shifts) > 24
-    assert doc["shipments"] and all(s["reference"].startswith("DEMO-") for s in doc["shipments"])
+    assert doc["shipments"]
+    assert all(s["reference"].startswith("DEMO-") for s in doc["shipments"])
 
 
 @pytest.mark.parametrize(
@@ -77,8 +79,10 @@ def test_the_exact_request_runs_as_a_job(client: TestClient, db: Database, datab
         job = wait_for(finished, "the what-if job")
     assert job["status"] == "succeeded", job["error"]
     assert {k["kpi"] for k in job["result"]["kpis"]} >= {"caspian_wait_hours"}
-    assert job["result"]["replications"] == 10 and job["result"]["shipments"]
+    assert job["result"]["replications"] == 10
+    assert job["result"]["shipments"]
     bad = client.post("/scenarios/whatif", headers=headers,
                       json={"days": 1, "changes": {"closures": [{"place": "caspian",
                                                                  "hours": 48}]}})
-    assert bad.status_code == 422 and "changes.closures[0].hours" in bad.text
+    assert bad.status_code == 422
+    assert "changes.closures[0].hours" in bad.text

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -21,8 +21,12 @@ from midcorridor.network.model import (
     VesselKind,
 )
 from midcorridor.sim.build import build_model
-from midcorridor.sim.model import SimModel
 from midcorridor.sim.scenario import parse_scenario
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from midcorridor.sim.model import SimModel
 
 
 def two_port_network(ships: int = 2, railcars: int = 40) -> Network:

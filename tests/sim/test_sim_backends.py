@@ -27,7 +27,8 @@ def test_same_seed_same_results_on_every_backend(aktau_alat_two_ferries):
     ):
         on_dask = run(model, replications=3, seed=7, dask=client)
         by_address = run(model, replications=2, seed=7, dask=cluster.scheduler_address)
-    assert procs.backend == "2 processes" and on_dask.backend == "dask"
+    assert procs.backend == "2 processes"
+    assert on_dask.backend == "dask"
     assert _fingerprint(local) == _fingerprint(procs) == _fingerprint(on_dask)
     assert _fingerprint(by_address) == _fingerprint(local)[:2]
     assert summarize(local).kpis == summarize(on_dask).kpis

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from typer.testing import CliRunner
 
 from midcorridor.cli import app
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 runner = CliRunner()
@@ -39,13 +41,16 @@ def test_json_has_the_documented_keys(short_baseline: Path) -> None:
     result = _invoke(str(short_baseline), "-n", "3", "--seed", "5", "--format", "json")
     assert result.exit_code == 0, result.output
     doc = json.loads(result.stdout)
-    assert doc["replications"] == 3 and doc["seed"] == 5
+    assert doc["replications"] == 3
+    assert doc["seed"] == 5
     transit = doc["kpis"]["transit_days"]
     for key in ("mean", "p50", "p95"):
-        assert transit[key]["mean"] > 0 and len(transit[key]["ci95"]) == 2
+        assert transit[key]["mean"] > 0
+        assert len(transit[key]["ci95"]) == 2
     assert doc["kpis"]["caspian_wait_hours"]["mean"] >= 0
     assert doc["kpis"]["throughput_teu"]["mean"] > 10_000
-    assert doc["bottlenecks"][0]["rank"] == 1 and doc["conservation"]["holds"]
+    assert doc["bottlenecks"][0]["rank"] == 1
+    assert doc["conservation"]["holds"]
 
 
 def test_workers_give_the_same_numbers(short_baseline: Path) -> None:
@@ -61,7 +66,8 @@ def test_table_and_report_files(short_baseline: Path, tmp_path: Path) -> None:
     out = tmp_path / "report"
     result = _invoke(str(short_baseline), "-n", "2", "--report", str(out))
     assert result.exit_code == 0, result.output
-    assert "bottlenecks" in result.stdout and "door-to-door" in result.stdout
+    assert "bottlenecks" in result.stdout
+    assert "door-to-door" in result.stdout
     names = {p.name for p in out.iterdir()}
     for name in (
         "deliveries.csv",
@@ -84,13 +90,15 @@ def test_compare_shows_paired_differences(short_baseline: Path, tmp_path: Path) 
     doc = json.loads(result.stdout)
     assert [s["scenario"] for s in doc["scenarios"]] == ["short", "hub"]
     diff = doc["differences"][0]
-    assert diff["against"] == "short" and diff["caspian_wait_hours"]["mean"] is not None
+    assert diff["against"] == "short"
+    assert diff["caspian_wait_hours"]["mean"] is not None
     table = _invoke("compare", str(short_baseline), str(hub), "-n", "2")
-    assert table.exit_code == 0 and "common random numbers" in table.stdout
+    assert table.exit_code == 0
+    assert "common random numbers" in table.stdout
 
 
 @pytest.mark.parametrize(
-    "args, message",
+    ("args", "message"),
     [
         (["missing.yaml"], "no such scenario file"),
         (["compare", "only-one.yaml"], "two or more scenario files"),

@@ -6,15 +6,17 @@ import json
 from collections import Counter, defaultdict
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from typer.testing import CliRunner
 
 from midcorridor.cli import app
 from midcorridor.sim.feed import event_stream, write_events
-from midcorridor.sim.model import SimModel
 from midcorridor.sim.processes import simulate_replication
+
+if TYPE_CHECKING:
+    from midcorridor.sim.model import SimModel
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 END = datetime(2025, 6, 1, 12, 0, tzinfo=UTC)
@@ -74,14 +76,16 @@ def test_every_event_is_on_the_planned_route_and_in_time_order(records: list[dic
         assert times == sorted(times)
         assert all(e["location"] in places for e in events[ref])
         assert all(datetime.fromisoformat(t) <= END for t in times)
-        assert events[ref][0]["event_code"] == "GTIN" and events[ref][0]["location"] == s["origin"]
+        assert events[ref][0]["event_code"] == "GTIN"
+        assert events[ref][0]["location"] == s["origin"]
 
 
 def test_container_numbers_have_valid_check_digits(records: list[dict[str, Any]]) -> None:
     """Boxes carry distinct ISO 6346 numbers; equipment events name one of them."""
     shipments, events = _split(records)
     boxes = [n for s in shipments.values() for n in s["cargo"]["containers"]]
-    assert boxes and len(set(boxes)) == len(boxes)
+    assert boxes
+    assert len(set(boxes)) == len(boxes)
     assert all(_check_digit(n[:10]) == int(n[10]) for n in boxes)
     for ref, s in shipments.items():
         for e in events[ref]:
@@ -114,7 +118,8 @@ def test_tracing_does_not_change_the_run(aktau_alat_two_ferries: SimModel) -> No
     """Keeping milestones draws no random numbers: the deliveries are the same."""
     plain = simulate_replication(aktau_alat_two_ferries, 9, 1)
     traced = simulate_replication(aktau_alat_two_ferries, 9, 1, trace=True)
-    assert plain.deliveries == traced.deliveries and not plain.traces
+    assert plain.deliveries == traced.deliveries
+    assert not plain.traces
     assert {t.id for t in traced.traces if t.delivered_h is not None} == {
         d[0] for d in traced.deliveries
     }

@@ -113,5 +113,6 @@ def test_mmc_queue_reproduces_erlang_c_waiting_time():
     runs = [mmc_mean_wait(lam, mu, c, 4000.0, seed) for seed in range(12)]
     est = estimate(runs)
     lo, hi = est.low, est.high
-    assert lo is not None and hi is not None
+    assert lo is not None
+    assert hi is not None
     assert lo <= erlang_c_wait(lam, mu, c) <= hi

@@ -11,7 +11,8 @@ from midcorridor.sim.run import run
 def test_estimate_is_a_mean_with_a_t_interval() -> None:
     """Three values 1, 2, 3: mean 2, half-width t(2) * 1 / sqrt(3) = 2.484 (by hand)."""
     e = estimate([1.0, 2.0, 3.0, float("nan")])
-    assert e.mean == pytest.approx(2.0) and e.n == 3
+    assert e.mean == pytest.approx(2.0)
+    assert e.n == 3
     assert e.low == pytest.approx(2.0 - 2.484, abs=1e-3)
     assert e.high == pytest.approx(2.0 + 2.484, abs=1e-3)
     assert estimate([]).to_dict() == {"mean": None, "ci95": [None, None], "n": 0}
@@ -63,5 +64,6 @@ def test_compare_gives_paired_differences(make_model) -> None:
     doc = compare([one, two])
     diff = doc.differences[0]
     assert diff.against == one.model.name
-    assert diff.caspian_wait_hours.high is not None and diff.caspian_wait_hours.high < 0
+    assert diff.caspian_wait_hours.high is not None
+    assert diff.caspian_wait_hours.high < 0
     assert doc.to_dict()["differences"][0]["caspian_wait_hours"]["n"] == 4

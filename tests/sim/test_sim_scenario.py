@@ -20,13 +20,15 @@ def test_base_chain_merges_mappings_and_replaces_values(tmp_path):
     )
     (tmp_path / "change.yaml").write_text("name: change\nbase: base.yaml\nstorms: {per_year: 5}\n")
     spec = load_scenario(tmp_path / "change.yaml")
-    assert spec.name == "change" and spec.horizon_days == 100
-    assert spec.storms_per_year == 5 and spec.storm_days == (3, 3, 3)
+    assert spec.name == "change"
+    assert spec.horizon_days == 100
+    assert spec.storms_per_year == 5
+    assert spec.storm_days == (3, 3, 3)
     assert spec.streams[0].origin == "A"
 
 
 @pytest.mark.parametrize(
-    "change, where",
+    ("change", "where"),
     [
         ({"horizon_days": "x"}, "horizon_days: 'x' is not a number"),
         ({"fleet": {"add": [{"line": "FERRY"}]}}, "fleet.add[0]"),
@@ -70,9 +72,11 @@ def test_build_compiles_route_fleet_and_added_ships(doc, make_network):
     model = build_model(make_network(ships=2), parse_scenario(doc))
     steps = model.streams[0].variants[0].steps
     assert [type(s) for s in steps] == [LandLeg, SeaLeg, LandLeg, TerminalStep]
-    assert steps[2].dwell is not None and model.places[steps[2].place] == "border"
+    assert steps[2].dwell is not None
+    assert model.places[steps[2].place] == "border"
     assert [s.name for s in model.lines[0].ships] == ["Ferry 1", "New"]
-    assert model.ports["KZAAU"].berths == 4 and model.ports["KZAAU"].caspian
+    assert model.ports["KZAAU"].berths == 4
+    assert model.ports["KZAAU"].caspian
 
 
 def test_unknown_line_in_fleet_change_is_an_input_error(doc, make_network):

@@ -11,9 +11,9 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -29,6 +29,9 @@ from midcorridor.service.demo import DEMO_PASSWORD, DemoResult, seed  # noqa: E4
 from midcorridor.service.migrations import upgrade  # noqa: E402
 from midcorridor.service.settings import Settings  # noqa: E402
 from midcorridor.web import STATIC_DIR, is_built  # noqa: E402
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 CHROMIUM = os.environ.get("MIDCORRIDOR_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_FLAGS = [

@@ -65,7 +65,8 @@ def test_plan_a_route_and_see_its_options_on_the_map_and_chart(visit, demo) -> N
     with page.expect_download() as download:
         page.get_by_role("button", name="Export CSV").click()
     lines = Path(download.value.path()).read_text(encoding="utf-8").splitlines()
-    assert lines[0].startswith("rank,corridor") and len(lines) == len(options) + 1
+    assert lines[0].startswith("rank,corridor")
+    assert len(lines) == len(options) + 1
     assert serious_violations(page) == []
     assert tab_reaches(page, "#origin")
 
@@ -179,7 +180,7 @@ def test_shipper_cannot_open_another_organizations_shipment_by_url(visit, demo,
     visit.shot("refused")
 
 
-@pytest.mark.parametrize("role,pages", [
+@pytest.mark.parametrize(("role", "pages"), [
     ("shipper", ["#/map", "#/routes", "#/tracking", "#/shipments/1"]),
     ("operator", ["#/tracking", "#/operator"]),
     ("coordinator", ["#/coordinator", "#/map"]),

@@ -21,6 +21,8 @@ err_console = Console(stderr=True)
 
 
 class TableOrJson(StrEnum):
+    """How a command prints its answer: a table for people or JSON for programs."""
+
     table = "table"
     json = "json"
 

@@ -113,4 +113,5 @@ def state_command(
 
 
 def register(app: typer.Typer) -> None:
+    """Add the ``corridor`` commands to the command line."""
     app.add_typer(corridor_app, name="corridor")

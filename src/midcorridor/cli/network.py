@@ -31,11 +31,15 @@ network_app = typer.Typer(
 
 
 class ExportFormat(StrEnum):
+    """The file format of ``network export``."""
+
     geojson = "geojson"
     csv = "csv"
 
 
 class ExportTable(StrEnum):
+    """Which table ``network export`` writes as CSV."""
+
     nodes = "nodes"
     links = "links"
 
@@ -129,4 +133,5 @@ def export_command(
 
 
 def register(app: typer.Typer) -> None:
+    """Add the ``network`` commands to the command line."""
     app.add_typer(network_app, name="network")

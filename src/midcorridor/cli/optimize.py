@@ -41,6 +41,8 @@ optimize_app = typer.Typer(
 
 
 class Mode(StrEnum):
+    """What the crossing optimizer decides: cargo on fixed sailings, or the sailings too."""
+
     assignment = "assignment"
     rotation = "rotation"
 
@@ -142,4 +144,5 @@ def generate_command(
 
 
 def register(app: typer.Typer) -> None:
+    """Add the ``optimize`` commands to the command line."""
     app.add_typer(optimize_app, name="optimize")

@@ -49,4 +49,5 @@ def places_command(
 
 
 def register(app: typer.Typer) -> None:
+    """Add the ``places`` command to the command line."""
     app.command("places")(places_command)

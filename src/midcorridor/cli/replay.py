@@ -39,6 +39,7 @@ class Caller:
 
     @property
     def headers(self) -> dict[str, str]:
+        """The HTTP headers that authenticate this caller."""
         return {"Authorization": f"Bearer {self.token}"}
 
 
@@ -264,4 +265,5 @@ def replay_command(
 
 
 def register(app: typer.Typer) -> None:
+    """Add the ``replay`` command to the command line."""
     app.command("replay")(replay_command)

@@ -28,6 +28,8 @@ from midcorridor.routing import Cargo, Leg, RouteOption, RoutePlan, plan, plan_g
 
 
 class RouteFormat(StrEnum):
+    """How ``route`` prints its plan: a table, JSON, or GeoJSON for a map."""
+
     table = "table"
     json = "json"
     geojson = "geojson"
@@ -94,7 +96,8 @@ def place_label(network: Network | None, node_id: str) -> str:
 
 def stretches(option: RouteOption) -> list[list[Leg]]:
     """The option's legs grouped into runs on one train, vessel or vehicle (no transshipment,
-    the same mode and service), as a forwarder reads a route."""
+    the same mode and service), as a forwarder reads a route.
+    """
     runs: list[list[Leg]] = []
     for leg in option.legs:
         last = runs[-1][-1] if runs else None
@@ -114,7 +117,8 @@ def _service(leg: Leg) -> str:
 
 def legs_table(result: RoutePlan, index: int = 0, network: Network | None = None) -> Table:
     """The legs of one option, a row per run on one train or vessel: from and to with their
-    names, the stops between, mode, service, times, km, dwell, waiting, cost and CO2e."""
+    names, the stops between, mode, service, times, km, dwell, waiting, cost and CO2e.
+    """
     option = result.comparison()[index]
     table = Table(title=f"Option {index + 1}: {option.corridor}")
     numeric = ("stops", "km", "dwell h", "wait h", "USD", "kg CO2e")
@@ -256,6 +260,7 @@ def route_command(
 
 
 def register(app: typer.Typer) -> None:
+    """Add the ``route`` command to the command line."""
     app.command("route")(route_command)
 
 

@@ -35,4 +35,5 @@ def run_command(
 
 
 def register(app: typer.Typer) -> None:
+    """Add the ``run`` command to the command line."""
     app.command("run")(run_command)

@@ -1,5 +1,6 @@
 """``midcorridor serve``, ``worker``, ``db upgrade``, ``admin create-org|create-user|create-token``,
-``demo-data``: run and administer the transit operations service."""
+``demo-data``: run and administer the transit operations service.
+"""
 
 from __future__ import annotations
 
@@ -33,7 +34,8 @@ DatabaseOption = Annotated[
 
 def _database(url: str | None):  # type: ignore[no-untyped-def]
     """The database at ``url`` (or from the environment), migrated; a one-line error when it
-    cannot be reached."""
+    cannot be reached.
+    """
     from sqlalchemy.exc import DBAPIError
 
     from midcorridor.service.db.engine import Database, safe_url
@@ -100,7 +102,8 @@ def serve_command(
 
 def _start_queue_workers(env: dict[str, str]) -> subprocess.Popen[bytes]:
     """``midcorridor worker`` beside the server (jobs and deliveries never run in it), in
-    its own process group, told to stop if this process disappears."""
+    its own process group, told to stop if this process disappears.
+    """
     return subprocess.Popen(
         [sys.executable, "-m", "midcorridor.cli", "worker", "--parent-pid", str(os.getpid())],
         env={**os.environ, **env}, start_new_session=True)
@@ -124,7 +127,8 @@ def worker_command(
     parent_pid: Annotated[int | None, typer.Option(hidden=True)] = None,
 ) -> None:
     """Run the job and delivery workers until Ctrl-C (``MIDCORRIDOR_JOB_WORKERS`` jobs at
-    once, ``MIDCORRIDOR_DELIVERY_WORKERS`` delivery threads)."""
+    once, ``MIDCORRIDOR_DELIVERY_WORKERS`` delivery threads).
+    """
     from midcorridor.service.queue import QUEUE_NAMES, run_workers
 
     if queue != "all" and queue not in QUEUE_NAMES:
@@ -305,6 +309,7 @@ def _first_error(exc: object) -> str:
 
 
 def register(app: typer.Typer) -> None:
+    """Add the service's commands (``serve``, ``worker``, ``demo-data``) to the command line."""
     app.command("serve")(serve_command)
     app.command("worker")(worker_command)
     app.command("demo-data")(demo_data_command)

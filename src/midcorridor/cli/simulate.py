@@ -231,4 +231,5 @@ def simulate_command(
 
 
 def register(app: typer.Typer) -> None:
+    """Add the ``simulate`` command to the command line."""
     app.command("simulate", help=HELP)(simulate_command)

@@ -148,4 +148,5 @@ def whatif_command(
 
 
 def register(app: typer.Typer) -> None:
+    """Add the ``whatif`` command to the command line."""
     app.command("whatif", help=HELP)(whatif_command)

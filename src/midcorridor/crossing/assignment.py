@@ -11,22 +11,28 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from midcorridor.crossing.baseline import fifo_assignment
 from midcorridor.crossing.cargo import Arc, Slot, add_cargo
-from midcorridor.crossing.model import CrossingInstance, Sailing
 from midcorridor.crossing.result import Assignment, CrossingPlan, evaluate
 from midcorridor.crossing.solver import SparseModel, solve
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from midcorridor.crossing.model import CrossingInstance, Sailing
 
 DIRECT_COLUMNS = 5_000  # above this many columns a route goes through the LP first
 
 
 @dataclass(frozen=True)
 class RouteResult:
+    """The solver's answer for one route: status, objective, bound and the units per sailing."""
+
     status: str
     objective: float
     bound: float

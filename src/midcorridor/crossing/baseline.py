@@ -7,10 +7,14 @@ that still has room for it; a whole booking waits for a sailing with room for al
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
-from midcorridor.crossing.model import Booking, Sailing
 from midcorridor.crossing.result import Assignment
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+
+    from midcorridor.crossing.model import Booking, Sailing
 
 EPS = 1e-9
 
@@ -35,6 +39,7 @@ class Deck:
         return max(0, room)
 
     def load(self, booking: Booking, units: int) -> None:
+        """Put ``units`` of ``booking`` on this sailing's deck."""
         self.used += units / self.sailing.capacity.of(booking.unit_type)
         if booking.dangerous:
             self.dangerous += units

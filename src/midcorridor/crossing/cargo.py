@@ -13,8 +13,8 @@ total cost.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -24,9 +24,14 @@ from midcorridor.crossing.objective import left_behind_cost, left_behind_time, u
 from midcorridor.crossing.result import Assignment
 from midcorridor.crossing.solver import INF, SparseModel
 
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
 
 @dataclass(frozen=True)
 class Slot:
+    """A sailing a cargo class may take on its route, with its departure and arrival hours."""
+
     route: Route
     departure: float
     arrival: float
@@ -35,7 +40,8 @@ class Slot:
 @dataclass(frozen=True)
 class Arc:
     """Vessels on one slot; ``z`` is the column of the decision (how many of ``copies``
-    identical vessels make it), or -1 when the sailing is given."""
+    identical vessels make it), or -1 when the sailing is given.
+    """
 
     slot: int
     sailing: str
@@ -46,6 +52,7 @@ class Arc:
 
 
 def group_of(unit_index: int, dangerous: bool) -> int:
+    """The index of a unit type's group of cargo, dangerous goods apart from the rest."""
     return 2 * unit_index + int(dangerous)
 
 

@@ -10,11 +10,15 @@ so solving over classes is exact. Whole bookings are classes of their own.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from midcorridor.crossing.baseline import fifo_order
-from midcorridor.crossing.model import Booking, UnitType
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping, Sequence
+
+    from midcorridor.crossing.model import Booking, UnitType
 
 Route = tuple[str, str]
 
@@ -28,18 +32,22 @@ class CargoClass:
 
     @property
     def head(self) -> Booking:
+        """The first booking of the class, which stands for all of them."""
         return self.members[0]
 
     @property
     def units(self) -> int:
+        """The units of all the bookings of the class."""
         return sum(b.units for b in self.members)
 
     @property
     def route(self) -> Route:
+        """The (origin, destination) of the class."""
         return (self.head.origin, self.head.destination)
 
     @property
     def whole(self) -> bool:
+        """Whether the class's cargo must cross on one sailing, never split."""
         return self.head.whole
 
 
@@ -88,4 +96,5 @@ def split_class(cargo: CargoClass, loads: Sequence[tuple[str, float, int]]) -> l
 
 
 def unit_of(cargo: CargoClass) -> UnitType:
+    """The unit type of a cargo class."""
     return cargo.head.unit_type

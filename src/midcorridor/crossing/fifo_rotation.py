@@ -12,13 +12,16 @@ departure. Berths and closures are respected as in the MILP.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from midcorridor.crossing.baseline import Deck, fifo_order
 from midcorridor.crossing.model import Booking, CrossingInstance, Sailing, Vessel
 from midcorridor.crossing.result import Assignment
 from midcorridor.crossing.timegrid import TimeGrid, Voyage, berth_steps, voyages_from
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 FULL = 0.95  # share of the deck at which a vessel counts as full
 

@@ -11,13 +11,17 @@ voyage carries is then packed onto the vessels that make it.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
-from midcorridor.crossing.baseline import Deck
 from midcorridor.crossing.model import Booking, CrossingInstance, UnitType, Vessel
 from midcorridor.crossing.result import Assignment
-from midcorridor.crossing.timegrid import TimeGrid, Voyage
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+
+    from midcorridor.crossing.baseline import Deck
+    from midcorridor.crossing.timegrid import TimeGrid, Voyage
 
 
 @dataclass(frozen=True)
@@ -34,6 +38,7 @@ class VesselClass:
 
     @property
     def size(self) -> int:
+        """The number of vessels in the class."""
         return len(self.members)
 
     def starts(self, grid: TimeGrid) -> dict[tuple[str, int], int]:

@@ -21,10 +21,9 @@ from __future__ import annotations
 
 import csv
 import math
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import yaml
@@ -42,6 +41,10 @@ from midcorridor.crossing.model import (
 from midcorridor.crossing.ports import KM_PER_NM, CaspianPorts
 from midcorridor.network.model import Network, Service, VesselKind
 from midcorridor.network.seas import is_caspian_port
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from pathlib import Path
 
 UNITS_PER_YEAR = {UnitType.TEU: 77_000.0, UnitType.RAILCAR: 2 * 18_428.0,
                   UnitType.TRUCK: 0.4 * 2 * 17_618.0}

@@ -22,8 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -44,6 +43,9 @@ from midcorridor.crossing.ports import CaspianPorts
 from midcorridor.errors import DataError, Problem
 from midcorridor.network.csvfile import read_table
 from midcorridor.network.model import Network, VesselKind
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 BOOKING_COLUMNS = ("id", "units", "unit_type", "origin", "destination", "ready")
 _TRUE = {"yes", "true", "1", "y"}
@@ -82,7 +84,8 @@ def _bool(text: str) -> bool:
 
 def read_booking_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
     """The rows of a bookings CSV with their line numbers (the header is line 1), whatever
-    its encoding and delimiter; a file without a single booking is an error."""
+    its encoding and delimiter; a file without a single booking is an error.
+    """
     table = read_table(path, expected=BOOKING_COLUMNS, required=BOOKING_COLUMNS)
     rows = list(table)
     if not rows:
@@ -92,6 +95,7 @@ def read_booking_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
 
 
 def read_fleet_document(path: Path) -> dict[str, Any]:
+    """Read a fleet YAML file as a mapping; an unreadable or malformed file is an InputError."""
     try:
         doc = yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as exc:

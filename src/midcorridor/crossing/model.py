@@ -6,16 +6,21 @@ ISO 8601 timestamps at the edge.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
 from midcorridor.network.model import VesselKind
 
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
 
 class UnitType(StrEnum):
+    """A kind of unit that crosses on a ferry's deck."""
+
     RAILCAR = "railcar"
     TEU = "teu"
     TRUCK = "truck"
@@ -45,9 +50,11 @@ class Capacity:
     truck: int = 0
 
     def of(self, unit: UnitType) -> int:
+        """The deck's capacity in ``unit`` when it carries only that type."""
         return int(getattr(self, unit.value))
 
     def carries(self, unit: UnitType) -> bool:
+        """Whether the deck can carry ``unit`` at all."""
         return self.of(unit) > 0
 
 
@@ -105,6 +112,7 @@ class Port:
     closures: tuple[Closure, ...] = ()
 
     def closed_at(self, t: float) -> bool:
+        """Whether the port is closed at hour ``t``."""
         return any(c.start <= t < c.end for c in self.closures)
 
 
@@ -162,6 +170,7 @@ class CrossingInstance:
         return self.start + timedelta(hours=hours)
 
     def vessel(self, vessel_id: str) -> Vessel:
+        """The vessel with id ``vessel_id``."""
         for vessel in self.vessels:
             if vessel.id == vessel_id:
                 return vessel
@@ -176,4 +185,5 @@ class CrossingInstance:
 
     @property
     def total_units(self) -> int:
+        """The units of all the bookings."""
         return sum(b.units for b in self.bookings)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from midcorridor.crossing.model import Booking, Costs
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from midcorridor.crossing.model import Booking, Costs
 
 
 def unit_cost(booking: Booking, departure: float, arrival: float, costs: Costs) -> float:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from midcorridor.crossing.assignment import optimize_assignment
-from midcorridor.crossing.model import CrossingInstance
-from midcorridor.crossing.result import CrossingPlan
 from midcorridor.crossing.rotation import optimize_rotation
 from midcorridor.errors import InputError
+
+if TYPE_CHECKING:
+    from midcorridor.crossing.model import CrossingInstance
+    from midcorridor.crossing.result import CrossingPlan
 
 MODES = ("assignment", "rotation")
 

@@ -21,6 +21,7 @@ class CaspianPorts:
         self.network = network
 
     def all(self) -> list[Node]:
+        """Every Caspian port of the network."""
         return list(caspian_ports(self.network))
 
     def resolve(self, text: str) -> str:
@@ -36,9 +37,11 @@ class CaspianPorts:
         return node.id
 
     def name(self, port: str) -> str:
+        """The port's name."""
         return self.network.nodes[port].name
 
     def handling_h(self, port: str) -> float:
+        """Hours a vessel spends at the port per call."""
         return port_handling_h(self.network.nodes[port])
 
     def distance_nm(self, a: str, b: str) -> float:
@@ -50,4 +53,5 @@ class CaspianPorts:
         return great_circle_km(na.lat, na.lon, nb.lat, nb.lon) * DETOUR / KM_PER_NM
 
     def distances_nm(self, ports: list[str]) -> dict[tuple[str, str], float]:
+        """Sea distances in nautical miles between every ordered pair of ``ports``."""
         return {(a, b): self.distance_nm(a, b) for a, b in permutations(ports, 2)}

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from midcorridor.crossing.model import CrossingInstance, Sailing
 from midcorridor.crossing.objective import left_behind_cost, unit_cost
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping
+
+    from midcorridor.crossing.model import CrossingInstance, Sailing
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,7 @@ class PlanFigures:
     sailings: int
 
     def to_dict(self) -> dict[str, float | int]:
+        """The figures as JSON-ready values, rounded to three decimals."""
         return {
             "objective": round(self.objective, 3),
             "mean_wait_hours": round(self.mean_wait_hours, 3),
@@ -194,6 +198,7 @@ def _finite(value: float, digits: int) -> float | None:
 
 
 def sailing_record(s: Sailing) -> dict[str, Any]:
+    """A sailing as a JSON-ready record, hours rounded to three decimals."""
     return {
         "id": s.id, "vessel": s.vessel, "origin": s.origin, "destination": s.destination,
         "departure_h": round(s.departure, 3), "arrival_h": round(s.arrival, 3),

@@ -28,6 +28,7 @@ import math
 import time
 from collections import deque
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -35,10 +36,12 @@ from midcorridor.crossing.baseline import Deck
 from midcorridor.crossing.cargo import Arc, CargoColumns, Slot, add_cargo
 from midcorridor.crossing.fifo_rotation import fifo_rotation, voyage_sailing
 from midcorridor.crossing.fleet import VesselClass, decompose, pack, vessel_classes
-from midcorridor.crossing.model import CrossingInstance, Sailing
 from midcorridor.crossing.result import Assignment, CrossingPlan, evaluate
 from midcorridor.crossing.solver import INF, Outcome, SparseModel, solve
 from midcorridor.crossing.timegrid import TimeGrid, Voyage, berth_steps, make_grid, voyages_from
+
+if TYPE_CHECKING:
+    from midcorridor.crossing.model import CrossingInstance, Sailing
 
 Node = tuple[str, int]
 

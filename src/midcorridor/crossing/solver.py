@@ -10,11 +10,14 @@ import contextlib
 import os
 import sys
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import highspy
 import numpy as np
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 INF = highspy.kHighsInf
 
@@ -99,6 +102,7 @@ class SparseModel:
         return idx
 
     def add_entries(self, rows: np.ndarray, cols: np.ndarray, values: np.ndarray | float) -> None:
+        """Add coefficients at (``rows``, ``cols``) of the constraint matrix."""
         rows = np.asarray(rows, dtype=np.int64)
         self._r.append(rows)
         self._c.append(np.asarray(cols, dtype=np.int64))
@@ -106,6 +110,7 @@ class SparseModel:
 
     @property
     def cost(self) -> np.ndarray:
+        """The objective coefficient of every column."""
         return np.concatenate(self._cost) if self._cost else np.zeros(0)
 
     def value(self, x: np.ndarray) -> float:
@@ -114,17 +119,20 @@ class SparseModel:
 
     @property
     def upper(self) -> np.ndarray:
+        """The upper bound of every column."""
         return np.concatenate(self._hi) if self._hi else np.zeros(0)
 
     @property
     def lower(self) -> np.ndarray:
+        """The lower bound of every column."""
         return np.concatenate(self._lo) if self._lo else np.zeros(0)
 
     def to_lp(self, relax: bool = False, fixed: np.ndarray | None = None,
               fixed_values: np.ndarray | None = None,
               continuous: np.ndarray | None = None) -> highspy.HighsLp:
         """The model as a HiGHS LP; ``fixed`` columns get both bounds set to ``fixed_values``;
-        ``continuous`` columns lose their integrality (``relax``: all columns do)."""
+        ``continuous`` columns lose their integrality (``relax``: all columns do).
+        """
         lp = highspy.HighsLp()
         lp.num_col_, lp.num_row_ = self.num_col, self.num_row
         lp.offset_ = self.offset
@@ -168,6 +176,7 @@ class Outcome:
 
     @property
     def has_solution(self) -> bool:
+        """Whether HiGHS returned column values."""
         return self.values is not None
 
 
@@ -175,7 +184,8 @@ def solve(lp: highspy.HighsLp, *, start: np.ndarray | None = None, time_limit: f
           mip_gap: float = 1e-4, threads: int | None = None,
           method: str | None = None) -> Outcome:
     """Solve ``lp`` (an LP or MILP) with HiGHS, warm-started from ``start`` when given;
-    ``method`` picks HiGHS's LP solver ("simplex", "ipm")."""
+    ``method`` picks HiGHS's LP solver ("simplex", "ipm").
+    """
     started = time.perf_counter()
     h = new_highs()
     h.setOptionValue("time_limit", float(max(time_limit, 0.1)))

@@ -22,9 +22,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from midcorridor.crossing.model import CrossingInstance, Port, Vessel
 from midcorridor.errors import InfeasibleError
+
+if TYPE_CHECKING:
+    from midcorridor.crossing.model import CrossingInstance, Port, Vessel
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,7 @@ class Voyage:
 
     @property
     def id(self) -> str:
+        """A readable id: vessel, origin, destination and departure step."""
         return f"{self.vessel}:{self.origin}>{self.destination}@{self.departure}"
 
 
@@ -57,9 +61,11 @@ class TimeGrid:
         return max(1, math.ceil(port.handling_h / self.step_h - 1e-9))
 
     def hours(self, step: int) -> float:
+        """Hours from the start at ``step``."""
         return step * self.step_h
 
     def first_step(self, vessel: Vessel) -> int:
+        """The first step at which ``vessel`` is available."""
         return math.ceil(vessel.available_from / self.step_h - 1e-9)
 
 

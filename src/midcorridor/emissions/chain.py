@@ -22,11 +22,14 @@ is by mass x distance (ISO 14083 section 5.6).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from midcorridor.emissions import factors
 from midcorridor.emissions.distance import emission_distance_km
-from midcorridor.emissions.factors import Intensity
 from midcorridor.network.model import Link, Mode, Network
+
+if TYPE_CHECKING:
+    from midcorridor.emissions.factors import Intensity
 
 #: Countries whose sea links are short-sea feeder services (Caspian and Black Sea shores).
 FEEDER_COUNTRIES = frozenset({"KZ", "AZ", "TM", "IR", "GE", "RO", "BG", "UA"})
@@ -41,12 +44,14 @@ class Emission:
 
     @property
     def wtt_kg(self) -> float:
+        """Well-to-tank emissions: well-to-wheel less tank-to-wheel."""
         return self.wtw_kg - self.ttw_kg
 
     def __add__(self, other: Emission) -> Emission:
         return Emission(self.wtw_kg + other.wtw_kg, self.ttw_kg + other.ttw_kg)
 
     def scaled(self, factor: float) -> Emission:
+        """These emissions multiplied by ``factor``."""
         return Emission(self.wtw_kg * factor, self.ttw_kg * factor)
 
 

@@ -17,16 +17,19 @@ every event.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from midcorridor.crossing.model import Capacity, UnitType
 from midcorridor.live.position import WATER_MODES, PlannedLeg, Position
 from midcorridor.network.model import Link, Network, Spread, VesselKind
+
+if TYPE_CHECKING:
+    from collections.abc import Collection, Mapping, Sequence
 
 SAMPLES = 256
 _MAX_STEPS = 64
@@ -84,6 +87,7 @@ class SegmentEta:
     reason: str
 
     def to_dict(self) -> dict[str, object]:
+        """The estimate as JSON-ready values."""
         return {"segment": self.segment, "p50_h": self.p50_h, "p90_h": self.p90_h,
                 "reason": self.reason}
 
@@ -129,6 +133,7 @@ def triangular_quantile(spread: Spread, u: np.ndarray) -> np.ndarray:
 
 
 def triangular_cdf(spread: Spread, x: float) -> float:
+    """The probability that a triangular ``spread`` is at most ``x``."""
     a, c, b = spread.min, spread.typ, spread.max
     if x <= a:
         return 0.0
@@ -175,6 +180,7 @@ class LegTimes:
         return out
 
     def link(self, leg: PlannedLeg, link_id: str | None = None) -> Link | None:
+        """The link a leg travels: ``link_id`` if given, else one between its ends."""
         if link_id:
             try:
                 return self.network.link(link_id)
@@ -213,12 +219,14 @@ class LegTimes:
         return out
 
     def ferry(self, port: str, unit: UnitType) -> Ferry:
+        """The ferry times of ``port`` for ``unit``; a default where the data has none."""
         found = self._ferries.get((port, unit))
         if found is None:
             return Ferry(DEFAULT_FERRY[0], DEFAULT_FERRY[1], Spread(18.0, 22.0, 30.0))
         return found
 
     def name(self, place: str) -> str:
+        """The name of a place, or its id when the network does not know it."""
         node = self.network.nodes.get(place)
         return node.name if node is not None else place
 

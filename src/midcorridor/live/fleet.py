@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
 
 from midcorridor.crossing.generate import caspian_services
 from midcorridor.crossing.model import Capacity, Vessel
@@ -11,6 +11,9 @@ from midcorridor.live.position import ARRIVAL_CODES, DEPARTURE_CODES, Mark
 from midcorridor.live.state import VesselState
 from midcorridor.network.model import Network, VesselKind
 from midcorridor.network.seas import caspian_ports
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping
 
 DANGEROUS_LIMIT = 10  # units per sailing: the crossing generator's assumption
 
@@ -22,7 +25,8 @@ def caspian_port_ids(network: Network) -> tuple[str, ...]:
 
 def dataset_fleet(network: Network) -> tuple[Vessel, ...]:
     """Every vessel of the data set's Caspian services, id ``<service>-<n>`` as the crossing
-    generator names them, first available at the service's first port."""
+    generator names them, first available at the service's first port.
+    """
     vessels: list[Vessel] = []
     ports = CaspianPorts(network)
     for service in caspian_services(network):

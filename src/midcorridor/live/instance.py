@@ -10,9 +10,9 @@ of a line, the line's vessels in turn, from when they are free).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from midcorridor.crossing.generate import BERTHS, caspian_services
 from midcorridor.crossing.model import (
@@ -26,9 +26,13 @@ from midcorridor.crossing.model import (
 )
 from midcorridor.crossing.ports import CaspianPorts
 from midcorridor.errors import InputError
-from midcorridor.live.state import VesselState
 from midcorridor.network.model import Network, VesselKind
 from midcorridor.network.seas import port_handling_h
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping, Sequence
+
+    from midcorridor.live.state import VesselState
 
 BOOKING_PREFIX = "S"
 
@@ -57,6 +61,7 @@ class PortClosure:
 
 
 def booking_id(shipment_id: int) -> str:
+    """The crossing booking id of a shipment."""
     return f"{BOOKING_PREFIX}{shipment_id}"
 
 
@@ -170,7 +175,8 @@ def crossing_instance(
 def _timetable(instance: CrossingInstance, line_of: Mapping[str, tuple[str, str]],
                headway: Mapping[str, float], crossing_h: Mapping[str, float]) -> list[Sailing]:
     """Each vessel shuttles on its line: leaves where it is free after one port call, crosses,
-    and leaves again one headway later (but not before its next call is done)."""
+    and leaves again one headway later (but not before its next call is done).
+    """
     out: list[Sailing] = []
     for v in instance.vessels:
         a, b = line_of[v.id]

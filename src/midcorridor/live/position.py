@@ -10,13 +10,16 @@ events arrive, and a missing intermediate event, change nothing.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from midcorridor.crossing.model import UnitType
 from midcorridor.live.state import Whereabouts
+
+if TYPE_CHECKING:
+    from collections.abc import Collection, Iterable, Sequence
+
+    from midcorridor.crossing.model import UnitType
 
 ARRIVAL_CODES = frozenset({"ARRI", "GTIN", "DISC"})
 DEPARTURE_CODES = frozenset({"DEPA", "LOAD", "GTOT"})
@@ -24,16 +27,23 @@ WATER_MODES = frozenset({"ferry", "sea"})
 
 
 class PlannedLeg(Protocol):
+    """A planned leg of a shipment, as the service stores it."""
+
     @property
-    def origin(self) -> str: ...
+    def origin(self) -> str:
+        """Where the leg starts (node id)."""
     @property
-    def destination(self) -> str: ...
+    def destination(self) -> str:
+        """Where the leg ends (node id)."""
     @property
-    def mode(self) -> str: ...
+    def mode(self) -> str:
+        """The leg's mode: rail, road, sea or ferry."""
     @property
-    def planned_depart(self) -> datetime: ...
+    def planned_depart(self) -> datetime:
+        """When the leg is planned to leave (UTC)."""
     @property
-    def planned_arrive(self) -> datetime: ...
+    def planned_arrive(self) -> datetime:
+        """When the leg is planned to arrive (UTC)."""
 
 
 @dataclass(frozen=True, order=True)

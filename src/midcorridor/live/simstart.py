@@ -9,14 +9,18 @@ already waited, and every vessel starts where its last event put it.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from typing import TYPE_CHECKING
 
 from midcorridor.crossing.model import UnitType
-from midcorridor.live.state import VesselState, Whereabouts
 from midcorridor.sim.initial import CargoAt, InitialState, VesselAt
 from midcorridor.sim.model import WAGON, LandLeg, SeaLeg, SimModel, Stream, TerminalStep
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping
+    from datetime import datetime
+
+    from midcorridor.live.state import VesselState, Whereabouts
 
 
 @dataclass(frozen=True)

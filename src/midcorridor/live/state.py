@@ -10,11 +10,14 @@ construction of the position (see :mod:`midcorridor.live.position`).
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from midcorridor.crossing.model import UnitType
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping
 
 OVERDUE_LIMIT_H = 72.0
 """A shipment expected at its port more than this many hours ago, with no news since, is not
@@ -34,19 +37,23 @@ class UnitCounts:
         return UnitCounts(**{**self.to_dict(), unit_type.value: self.of(unit_type) + units})
 
     def of(self, unit_type: UnitType) -> int:
+        """The count of ``unit_type``."""
         return int(getattr(self, unit_type.value))
 
     @property
     def total(self) -> int:
+        """The units of all types."""
         return self.railcar + self.teu + self.truck
 
     def to_dict(self) -> dict[str, int]:
+        """The counts as JSON-ready values."""
         return {"railcar": self.railcar, "teu": self.teu, "truck": self.truck}
 
 
 def crossing_units(cargo_teu: float, cargo_units: int, arriving_mode: str) -> tuple[UnitType, int]:
     """How a shipment's cargo counts on a Caspian deck: containers in TEU, else one railcar (or
-    truck, when it arrives by road) per cargo unit, at least one."""
+    truck, when it arrives by road) per cargo unit, at least one.
+    """
     if cargo_teu > 0:
         return UnitType.TEU, max(1, math.ceil(cargo_teu - 1e-9))
     unit = UnitType.TRUCK if arriving_mode == "road" else UnitType.RAILCAR
@@ -76,7 +83,8 @@ class Whereabouts:
 @dataclass(frozen=True)
 class VesselState:
     """A vessel's last known status: ``at_berth`` in ``place``, ``at_sea`` having left
-    ``place``, or ``unknown`` (no event names it)."""
+    ``place``, or ``unknown`` (no event names it).
+    """
 
     id: str
     name: str
@@ -119,6 +127,7 @@ class CorridorState:
     extra: Mapping[str, object] = field(default_factory=dict)
 
     def port(self, place: str) -> PortState:
+        """The state of the port at ``place``."""
         for port in self.ports:
             if port.place == place:
                 return port

@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from midcorridor.errors import DataError, Problem
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator, Sequence
+    from pathlib import Path
 
 ENCODINGS = ("utf-8-sig", "cp1251")
 DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab"}

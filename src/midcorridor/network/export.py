@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from midcorridor.network.model import Link, Network, Node
+if TYPE_CHECKING:
+    from midcorridor.network.model import Link, Network, Node
 
 
 def _gauge(node: Node) -> str:

@@ -9,11 +9,10 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -42,6 +41,9 @@ from midcorridor.network.model import (
     VesselKind,
 )
 from midcorridor.network.validate import check_links, check_network
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping
 
 FILES = ("sources.csv", "nodes.csv", "links.csv", "services.yaml", "scenarios.yaml")
 

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from types import MappingProxyType
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping
 
 K = TypeVar("K")
 V = TypeVar("V")
 
 
 class NodeKind(StrEnum):
+    """What a node of the network is."""
+
     SEAPORT = "seaport"
     RAIL_TERMINAL = "rail_terminal"
     BORDER_CROSSING = "border_crossing"
@@ -23,6 +27,8 @@ class NodeKind(StrEnum):
 
 
 class Mode(StrEnum):
+    """How a link is travelled."""
+
     RAIL = "rail"
     ROAD = "road"
     SEA = "sea"
@@ -48,6 +54,8 @@ class Sea(StrEnum):
 
 
 class CapacityUnit(StrEnum):
+    """The unit of a published capacity figure."""
+
     TEU_PER_YEAR = "teu_per_year"
     TEU_PER_DAY = "teu_per_day"
     MT_PER_YEAR = "mt_per_year"
@@ -57,6 +65,8 @@ class CapacityUnit(StrEnum):
 
 
 class TariffUnit(StrEnum):
+    """What a tariff is charged per."""
+
     TEU = "teu"
     FEU = "feu"
     TONNE = "tonne"
@@ -65,12 +75,16 @@ class TariffUnit(StrEnum):
 
 
 class ServiceKind(StrEnum):
+    """What kind of scheduled service runs on a link."""
+
     FERRY = "ferry"
     CONTAINER_SHIP = "container_ship"
     BLOCK_TRAIN = "block_train"
 
 
 class VesselKind(StrEnum):
+    """What kind of vessel a fleet entry is."""
+
     RAIL_FERRY = "rail_ferry"
     RO_PAX = "ro_pax"
     RO_RO = "ro_ro"
@@ -195,6 +209,7 @@ class Link:
     notes: str = ""
 
     def other_end(self, node_id: str) -> str:
+        """The end of the link that is not ``node_id``."""
         return self.destination if node_id == self.origin else self.origin
 
 
@@ -313,12 +328,15 @@ class Network:
             yield from arcs
 
     def link(self, link_id: str) -> Link:
+        """The link with id ``link_id``."""
         return self._links_by_id[link_id]
 
     def node(self, node_id: str) -> Node:
+        """The node with id ``node_id``."""
         return self.nodes[node_id]
 
     def service(self, service_id: str) -> Service:
+        """The service with id ``service_id``."""
         for service in self.services:
             if service.id == service_id:
                 return service

@@ -5,12 +5,15 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
 from midcorridor.errors import UnknownPlaceError
-from midcorridor.network.model import Network, Node
+
+if TYPE_CHECKING:
+    from midcorridor.network.model import Network, Node
 
 _NOT_WORD = re.compile(r"[\W_]+")
 # Letters that Unicode does not decompose into a base letter and an accent.

@@ -15,11 +15,14 @@ In order (docs/routing.md):
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from midcorridor.network.model import Link, Mode, Network, Sea
 from midcorridor.network.seas import WATER_MODES, is_caspian_crossing
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 NORTHERN_COUNTRIES = frozenset({"RU", "BY"})
 #: Ocean passages a deep-sea voyage is named by, as they appear in the waypoints' names.
@@ -193,7 +196,8 @@ MIDDLE_COUNTRIES = frozenset({"KZ", "TM", "AZ", "GE", "AM", "TR"})
 def link_family(network: Network, link: Link) -> str:
     """The corridor family a link belongs to on a map: ``"Northern"`` (Russian or Belarusian
     track), ``"Sea"`` (ocean), ``"Middle"`` (Caspian shores, Georgia, Armenia, Türkiye and
-    the crossing) or ``"Shared"`` (China, Europe: used by more than one family)."""
+    the crossing) or ``"Shared"`` (China, Europe: used by more than one family).
+    """
     if is_northern(network, link):
         return NORTHERN.name
     if is_ocean(network, link):

@@ -17,10 +17,10 @@ each route option. Users override any of them, or a single link or node, from a 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
 import yaml
 
@@ -28,6 +28,9 @@ from midcorridor.errors import DataError, Problem
 from midcorridor.network.csvfile import read_table
 from midcorridor.network.model import Link, Mode, Network, TariffUnit
 from midcorridor.routing.cargo import TEU_PER_FEU, TONNES_PER_TEU
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
 
 #: TEU per rail wagon or per truck when a tariff is quoted per wagon or truck.
 #: assumption: one 80 ft flat wagon, or one truck, carries 2 TEU (one FEU).

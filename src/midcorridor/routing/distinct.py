@@ -13,10 +13,13 @@ and the lowest-CO2e option among them; the rest are counted as hidden.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
-from midcorridor.routing.result import RouteOption
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from midcorridor.routing.result import RouteOption
 
 #: Options within this relative difference on time, cost and CO2e are near-duplicates.
 NEAR = 0.02

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from midcorridor.network.model import Network
-from midcorridor.routing.result import RoutePlan
+if TYPE_CHECKING:
+    from midcorridor.network.model import Network
+    from midcorridor.routing.result import RoutePlan
 
 
 def plan_geojson(network: Network, plan: RoutePlan) -> dict[str, Any]:

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Collection, Iterable, Mapping
-from datetime import datetime
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from midcorridor.errors import InputError, NoRouteError
 from midcorridor.network.model import Mode, Network
@@ -20,6 +19,10 @@ from midcorridor.routing.rules import DEFAULT_RULES, Guard, Rules
 from midcorridor.routing.rules import guard as route_guard
 from midcorridor.routing.search import Found, earliest_arrival, pareto_search
 from midcorridor.routing.timetable import from_hours, to_hours
+
+if TYPE_CHECKING:
+    from datetime import datetime
+    from pathlib import Path
 
 OBJECTIVES = ("time", "cost", "co2")
 Objective = str | Mapping[str, float]

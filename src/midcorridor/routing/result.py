@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from midcorridor.routing.cargo import Cargo
+if TYPE_CHECKING:
+    from midcorridor.routing.cargo import Cargo
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,7 @@ class Leg:
     unload_h: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
+        """The leg as JSON-ready values."""
         return {
             "from": self.origin, "to": self.destination, "mode": self.mode,
             "depart": self.depart.isoformat(), "arrive": self.arrive.isoformat(),
@@ -67,22 +69,27 @@ class RouteOption:
 
     @property
     def days(self) -> float:
+        """The total time in days."""
         return self.total_hours / 24.0
 
     @property
     def depart(self) -> datetime:
+        """When the first leg leaves (UTC)."""
         return self.legs[0].depart if self.legs else datetime.min
 
     @property
     def arrive(self) -> datetime:
+        """When the last leg arrives (UTC)."""
         return self.legs[-1].arrive if self.legs else datetime.min
 
     @property
     def distance_km(self) -> float:
+        """The distance of all the legs in km."""
         return sum(leg.distance_km for leg in self.legs)
 
     @property
     def wait_h(self) -> float:
+        """Hours spent waiting for departures, all legs."""
         return sum(leg.wait_h for leg in self.legs)
 
     def dominates(self, other: RouteOption) -> bool:
@@ -92,6 +99,7 @@ class RouteOption:
         return all(a <= b for a, b in zip(mine, theirs, strict=True)) and mine != theirs
 
     def to_dict(self) -> dict[str, Any]:
+        """The option as JSON-ready values."""
         return {
             "corridor": self.corridor, "family": self.family, "pareto": self.pareto,
             "total_hours": round(self.total_hours, 2), "days": round(self.days, 2),
@@ -125,6 +133,7 @@ class RoutePlan:
 
     @property
     def best(self) -> RouteOption:
+        """The first-ranked option."""
         return self.options[0]
 
     def comparison(self) -> tuple[RouteOption, ...]:
@@ -134,6 +143,7 @@ class RoutePlan:
         return self.options + extra
 
     def to_dict(self) -> dict[str, Any]:
+        """The plan as JSON-ready values."""
         return {
             "origin": self.origin, "destination": self.destination,
             "cargo_teu": self.cargo.teu, "cargo_tonnes": self.cargo.tonnes,

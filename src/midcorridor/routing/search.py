@@ -24,13 +24,12 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from itertools import count
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 import numpy as np
 
 from midcorridor.network.geo import SPHERE_RADIUS_KM
 from midcorridor.routing.graph import SearchGraph, speed_bound_kmh
-from midcorridor.routing.rules import Guard
 from midcorridor.routing.timeindex import (
     StaticEntry,
     TimedEntry,
@@ -39,6 +38,9 @@ from midcorridor.routing.timeindex import (
     remaining_lower_bounds,
 )
 from midcorridor.routing.timetable import WEEK_ANCHOR_H
+
+if TYPE_CHECKING:
+    from midcorridor.routing.rules import Guard
 
 _E = TypeVar("_E")  # an entry of a time-index row
 

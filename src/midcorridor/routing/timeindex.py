@@ -24,12 +24,13 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+
     from midcorridor.routing.graph import SearchGraph
 
 #: Landmarks for the A* bound: nodes at the geographic extremes in this many directions.

@@ -10,9 +10,12 @@ from __future__ import annotations
 from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from midcorridor.errors import InputError
-from midcorridor.network.model import Departures
+
+if TYPE_CHECKING:
+    from midcorridor.network.model import Departures
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 #: Hours from the Unix epoch to the first Monday, 1970-01-05 00:00 UTC.

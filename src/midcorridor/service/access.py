@@ -19,6 +19,8 @@ from midcorridor.service.db.models import Shipment, User
 
 
 class Role(StrEnum):
+    """What a caller is to the service; it decides what the caller may do."""
+
     admin = "admin"
     shipper = "shipper"
     forwarder = "forwarder"
@@ -27,6 +29,8 @@ class Role(StrEnum):
 
 
 class Action(StrEnum):
+    """Something a caller may or may not do."""
+
     manage_accounts = "manage_accounts"
     create_shipment = "create_shipment"
     read_shipments = "read_shipments"
@@ -74,10 +78,12 @@ class Principal:
 
     @classmethod
     def of(cls, user: User) -> Principal:
+        """The principal of a signed-in user."""
         role = Role.admin if user.is_admin else Role(user.org.kind)
         return cls(user.id, user.org_id, role, frozenset(user.org.place_ids))
 
     def may(self, action: Action) -> bool:
+        """Whether this principal may do ``action``."""
         return action in ALLOWED[self.role]
 
 

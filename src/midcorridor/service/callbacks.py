@@ -68,7 +68,8 @@ class Target:
 
 def check(url: str, *, allow_loopback: bool, resolve: Resolver = _resolve) -> Target:
     """Check ``url`` and pin it to its first address; raise :class:`CallbackRefused` if any
-    address it resolves to may not receive callbacks."""
+    address it resolves to may not receive callbacks.
+    """
     try:
         parts = urlsplit(url)
         port = parts.port

@@ -109,6 +109,7 @@ def set_up(shipment: Shipment) -> None:
 
 
 def current_position(shipment: Shipment) -> Position | None:
+    """The furthest milestone the shipment has reached, or None before any."""
     if shipment.position_rank < 0 or shipment.position_at is None:
         return None
     return Position(shipment.position_rank, shipment.position_at)

@@ -185,6 +185,7 @@ register_job_kind(PLAN_JOB, plan_job)
 
 
 def latest_id(session: Session) -> int | None:
+    """The id of the newest crossing plan, or None when there is none."""
     return session.scalar(select(CrossingPlanRecord.id).order_by(
         CrossingPlanRecord.id.desc()).limit(1))
 

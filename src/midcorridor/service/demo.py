@@ -40,6 +40,8 @@ DEMO_PASSWORD = "corridor-demo"
 
 @dataclass(frozen=True)
 class DemoResult:
+    """What the demo seeding wrote: counts of organizations, shipments and events."""
+
     organizations: int
     shipments: int
     events: int
@@ -88,7 +90,8 @@ def _pick(feed: Feed, count: int | None) -> Feed:
 
 def _organizations(feed: Feed, model: SimModel) -> dict[str, tuple[str, set[str]]]:
     """Every organization: kind and the places it reports at (an operator's whole segment on
-    the model's paths, so that it may report any day's events there)."""
+    the model's paths, so that it may report any day's events there).
+    """
     orgs: dict[str, tuple[str, set[str]]] = {COORDINATOR: ("coordinator", set())}
     for s in feed.shipments:
         orgs.setdefault(s.owner, (OWNER_KINDS.get(s.owner, "forwarder"), set()))

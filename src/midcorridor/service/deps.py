@@ -25,16 +25,19 @@ _bearer = HTTPBearer(auto_error=False, description="An API token: `Authorization
 
 
 async def get_db(request: Request) -> Database:
+    """The app's database."""
     db: Database = request.app.state.db
     return db
 
 
 async def get_settings(request: Request) -> Settings:
+    """The app's settings."""
     settings: Settings = request.app.state.settings
     return settings
 
 
 async def get_token_cache(request: Request) -> TokenCache:
+    """The app's cache of verified tokens."""
     cache: TokenCache = request.app.state.token_cache
     return cache
 
@@ -45,11 +48,13 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
 def get_read_session(db: DbDep) -> Iterator[Session]:
+    """A read-only session for one request."""
     with db.read() as session:
         yield session
 
 
 def get_write_session(db: DbDep) -> Iterator[Session]:
+    """A writing session for one request: it commits on success and rolls back on error."""
     with db.write() as session:
         yield session
 
@@ -85,7 +90,8 @@ async def get_principal(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal:
     """The caller: a bearer token (from the token cache, else from the database), or the
-    web app's session cookie with its CSRF header on changes."""
+    web app's session cookie with its CSRF header on changes.
+    """
     if credentials is None or not credentials.credentials:
         cookie = request.cookies.get(signin.COOKIE)
         if cookie:
@@ -130,4 +136,5 @@ MAX_SKIP = 10_000_000
 
 
 def utcnow() -> datetime:
+    """The current time, aware UTC."""
     return datetime.now(UTC)

@@ -21,6 +21,8 @@ WEIGHT = {"ACT": 2, "EST": 1}
 
 
 class PlannedLeg(Protocol):
+    """The fields of a planned leg that the ETA needs."""
+
     origin: str
     destination: str
     planned_depart: datetime
@@ -29,6 +31,8 @@ class PlannedLeg(Protocol):
 
 @dataclass(frozen=True)
 class Milestone:
+    """A milestone seen: its rank along the plan, its weight (ACT over EST), its delay."""
+
     rank: int
     weight: int
     delay_h: float
@@ -36,6 +40,8 @@ class Milestone:
 
 @dataclass(frozen=True)
 class Estimate:
+    """An ETA with the delay it adds to the plan and a status (planned, in_transit, arrived)."""
+
     eta: datetime
     delay_h: float
     status: str

@@ -38,6 +38,7 @@ class FeedShipment:
 
     @property
     def reference(self) -> str:
+        """The shipment's reference."""
         return self.body.reference
 
 
@@ -73,7 +74,8 @@ def _problem(exc: ValidationError) -> str:
 
 def _check_event(data: dict[str, Any], now: datetime) -> EventCreate:
     """The event checked as the service will check it when it is due: one dated in the future
-    is checked as if it happened now (replay posts it once its time has come)."""
+    is checked as if it happened now (replay posts it once its time has come).
+    """
     when = _TIME.validate_python(data.get("event_time"))
     if when > now:
         checked = EventCreate(shipment_id=1, **(data | {"event_time": now}))

@@ -47,7 +47,8 @@ class Queues:
 
     def ahead(self, port: str, shipment: Shipment) -> int:
         """Units of the shipment's type waiting at ``port`` that came before it (all of them
-        when it is not there yet; at equal times the lower shipment id goes first)."""
+        when it is not there yet; at equal times the lower shipment id goes first).
+        """
         s = Shipment
         query = select(func.coalesce(func.sum(s.unit_count), 0)).where(
             s.position_place == port, s.position_next == "", s.unit_type == shipment.unit_type,

@@ -25,6 +25,8 @@ from midcorridor.service.planning import PlannerUnavailable
 
 
 class FieldProblem(BaseModel):
+    """One thing wrong with a request: where, what and a stable code for its kind."""
+
     field: str = Field(description="Dotted path of the field, e.g. `legs.0.planned_depart`.")
     message: str
     type: str = Field(description="A stable code for the kind of problem, e.g. `missing`.")

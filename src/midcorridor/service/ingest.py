@@ -215,7 +215,8 @@ def _advance(shipment: Shipment, item: EventCreate, now: datetime) -> None:
 def refresh_eta(session: Session, shipment: Shipment, now: datetime, queues: forecast.Queues,
                 event_id: int | None, *, always: bool = False) -> None:
     """Recompute the ETA and its spread; keep a history record when either moved (or
-    ``always``, e.g. when a published plan changed the legs)."""
+    ``always``, e.g. when a published plan changed the legs).
+    """
     result = eta.estimate(shipment.legs, eta.progress_of(shipment), shipment.last_seen_at,
                           fixed=eta.fixed_leg(shipment.legs))
     shipment.status = result.status

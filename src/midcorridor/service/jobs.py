@@ -120,6 +120,7 @@ def parse_params(model: type[M], params: dict[str, Any]) -> M:
 
 
 def utcnow() -> datetime:
+    """The current time, aware UTC."""
     return datetime.now(UTC)
 
 
@@ -194,6 +195,8 @@ def report_progress(
 
 @dataclass(frozen=True)
 class Outcome:
+    """How a job ended: its status and, on failure, the error."""
+
     status: str
     error: str = ""
 

@@ -13,13 +13,15 @@ Message = dict[str, Any]
 
 class _TooLarge(HTTPException):
     """Raised while the body streams in: FastAPI passes HTTP exceptions on to their handler,
-    so a chunked body over the limit is a 413 like a declared one."""
+    so a chunked body over the limit is a 413 like a declared one.
+    """
 
     def __init__(self, max_bytes: int):
         super().__init__(413, too_large(max_bytes))
 
 
 def too_large(max_bytes: int) -> str:
+    """The message of a 413 for a body larger than ``max_bytes``."""
     return f"request body larger than {max_bytes} bytes"
 
 
@@ -31,6 +33,7 @@ class BodySizeLimit:
         self.max_bytes = max_bytes
 
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
+        """Pass the request on, or answer 413 once its body exceeds the limit."""
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return

@@ -27,6 +27,7 @@ def openapi_document() -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Write the service's OpenAPI document to the file named in ``argv``."""
     args = sys.argv[1:] if argv is None else argv
     if len(args) != 1:
         print("usage: python -m midcorridor.service.openapi FILE", file=sys.stderr)

@@ -61,7 +61,8 @@ def plan_options(
     data: str | None = None,
 ) -> list[list[LegIn]]:
     """Planned legs of the planner's options (best first) between two places, on the network
-    of the data folder ``data`` (see :func:`network`)."""
+    of the data folder ``data`` (see :func:`network`).
+    """
     result = routing.plan(network(data), origin, destination, depart=depart,
                           cargo=routing.Cargo(teu=teu))
     options = []
@@ -89,7 +90,8 @@ def optimize_crossing(
     *, days: float, seed: int, mode: str, time_limit_s: float, data: str | None = None
 ) -> dict[str, Any]:
     """Optimize a seeded Caspian crossing instance (HiGHS) next to FIFO, generated from the
-    network of the data folder ``data`` (see :func:`network`)."""
+    network of the data folder ``data`` (see :func:`network`).
+    """
     instance = crossing.generate_instance(network(data),
                                           crossing.GeneratorParams(days=days, seed=seed))
     plan = crossing.optimize_crossing(instance, mode=mode, time_limit=time_limit_s)
@@ -139,7 +141,8 @@ _geojson: dict[tuple[str, tuple[str, ...]], dict[str, Any]] = {}
 
 def network_geojson(scenarios: tuple[str, ...] = (), data: str | None = None) -> dict[str, Any]:
     """The network with ``scenarios`` switched on as GeoJSON; links carry their family
-    (kept once per data folder and scenario set)."""
+    (kept once per data folder and scenario set).
+    """
     from midcorridor.network import to_geojson
     from midcorridor.routing.corridors import link_family
 

@@ -44,7 +44,8 @@ log = logging.getLogger(__name__)
 
 class _LockedSqliteStorage(SqliteStorage):
     """huey's SQLite storage, whose write transactions take the service's write lock, with
-    the service's ``synchronous`` setting."""
+    the service's ``synchronous`` setting.
+    """
 
     def __init__(self, *args: Any, writer_lock: Any, synchronous: str, **kwargs: Any):
         self._writer_lock = writer_lock
@@ -113,6 +114,7 @@ class JobQueue:
         return int(self.jobs.pending_count())
 
     def close(self) -> None:
+        """Close both queues' storage."""
         self.jobs.storage.close()
         self.deliveries.storage.close()
 

@@ -41,6 +41,7 @@ class RateLimit:
         self.limiter = SlidingWindowCounterRateLimiter(MemoryStorage())
 
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
+        """Pass the request on, or answer 429 when its token or address is over its rate."""
         if scope["type"] != "http" or not (self.per_token or self.per_address):
             await self.app(scope, receive, send)
             return

@@ -57,6 +57,8 @@ ClientEventId = Annotated[
 
 
 class OrgKind(StrEnum):
+    """What kind of organization an account belongs to."""
+
     shipper = "shipper"
     forwarder = "forwarder"
     operator = "operator"
@@ -64,6 +66,8 @@ class OrgKind(StrEnum):
 
 
 class EventType(StrEnum):
+    """The event classes of the track-and-trace feed."""
+
     TRANSPORT = "TRANSPORT"
     EQUIPMENT = "EQUIPMENT"
     SHIPMENT = "SHIPMENT"
@@ -91,12 +95,16 @@ def _normalize_container(value: str) -> str:
 
 
 class OrganizationCreate(BaseModel):
+    """A new organization."""
+
     name: Annotated[str, StringConstraints(min_length=1, max_length=200)]
     kind: OrgKind
     places: list[NodeId] = Field(default_factory=list, max_length=500)
 
 
 class OrganizationPublic(BaseModel):
+    """An organization."""
+
     id: int
     name: str
     kind: OrgKind
@@ -104,11 +112,15 @@ class OrganizationPublic(BaseModel):
 
 
 class OrganizationsPublic(BaseModel):
+    """A page of organizations."""
+
     data: list[OrganizationPublic]
     count: int
 
 
 class UserCreate(BaseModel):
+    """A new user of an organization."""
+
     org_id: Id
     email: Annotated[str, StringConstraints(pattern=r"^[^@\s]{1,64}@[^@\s]{1,189}$")]
     name: Annotated[str, StringConstraints(max_length=200)] = ""
@@ -116,6 +128,8 @@ class UserCreate(BaseModel):
 
 
 class UserPublic(BaseModel):
+    """A user."""
+
     id: int
     org_id: Id
     email: str
@@ -125,16 +139,22 @@ class UserPublic(BaseModel):
 
 
 class UsersPublic(BaseModel):
+    """A page of users."""
+
     data: list[UserPublic]
     count: int
 
 
 class TokenCreate(BaseModel):
+    """A new API token for a user."""
+
     user_id: Id
     name: Annotated[str, StringConstraints(max_length=200)] = ""
 
 
 class TokenPublic(BaseModel):
+    """An API token, without its secret."""
+
     id: int
     user_id: int
     name: str
@@ -143,10 +163,14 @@ class TokenPublic(BaseModel):
 
 
 class TokenCreated(TokenPublic):
+    """A token just created, with its secret."""
+
     token: str = Field(description="The secret; shown once, stored only as a hash.")
 
 
 class TokensPublic(BaseModel):
+    """A page of API tokens."""
+
     data: list[TokenPublic]
     count: int
 
@@ -155,6 +179,8 @@ class TokensPublic(BaseModel):
 
 
 class LegIn(BaseModel):
+    """A planned leg of a new shipment."""
+
     origin: NodeId
     destination: NodeId
     mode: Literal["rail", "road", "sea", "ferry"]
@@ -171,10 +197,14 @@ class LegIn(BaseModel):
 
 
 class LegPublic(LegIn):
+    """A planned leg with its place in the plan."""
+
     seq: int
 
 
 class CargoIn(BaseModel):
+    """What a new shipment carries."""
+
     units: Annotated[int, Strict(), Field(ge=0, le=100_000)] = 0
     weight_kg: Annotated[float, Strict(), Field(ge=0, le=1e8)] = 0.0
     teu: Annotated[float, Strict(), Field(ge=0, le=100_000)] = 0.0
@@ -229,6 +259,8 @@ class ShipmentCreate(BaseModel):
 
 
 class CargoPublic(BaseModel):
+    """What a shipment carries."""
+
     units: int
     weight_kg: float
     teu: float
@@ -236,6 +268,8 @@ class CargoPublic(BaseModel):
 
 
 class ShipmentPublic(BaseModel):
+    """A shipment with its plan and where it is."""
+
     id: int
     org_id: int
     reference: str
@@ -252,6 +286,8 @@ class ShipmentPublic(BaseModel):
 
 
 class ShipmentsPublic(BaseModel):
+    """A page of shipments."""
+
     data: list[ShipmentPublic]
     count: int = Field(description="How many there are in all (not only on this page).")
 
@@ -309,6 +345,8 @@ class EventCreate(BaseModel):
 
 
 class EventPublic(BaseModel):
+    """A stored event."""
+
     id: int
     event_id: str
     shipment_id: int
@@ -328,11 +366,15 @@ class EventPublic(BaseModel):
 
 
 class EventsPublic(BaseModel):
+    """A page of events."""
+
     data: list[EventPublic]
     count: int = Field(description="How many there are in all (not only on this page).")
 
 
 class ShipmentDetail(ShipmentPublic):
+    """A shipment with its first events."""
+
     events: list[EventPublic] = Field(
         description="The first events in event-time order (at most 1000); page through all of "
         "them with GET /shipments/{id}/events.")
@@ -340,10 +382,14 @@ class ShipmentDetail(ShipmentPublic):
 
 
 class BulkEventsCreate(BaseModel):
+    """Events sent together; each is accepted or refused on its own."""
+
     events: list[EventCreate] = Field(min_length=1, max_length=1000)
 
 
 class BulkItem(BaseModel):
+    """What became of one event of a bulk request."""
+
     event_id: str
     status: Literal["created", "duplicate", "rejected"]
     id: int | None = None
@@ -352,6 +398,8 @@ class BulkItem(BaseModel):
 
 
 class BulkResult(BaseModel):
+    """What became of a bulk request's events, counted and one by one."""
+
     created: int
     duplicates: int
     rejected: int
@@ -362,6 +410,8 @@ class BulkResult(BaseModel):
 
 
 class EtaSegmentPublic(BaseModel):
+    """The expected hours of one remaining leg or stop."""
+
     segment: str = Field(description="A leg 'KZAAU-AZALT' or a stop 'at KZAAU'.")
     p50_h: float
     p90_h: float
@@ -369,6 +419,8 @@ class EtaSegmentPublic(BaseModel):
 
 
 class EtaPublic(BaseModel):
+    """A shipment's ETA, its spread and what it rests on."""
+
     shipment_id: int
     eta: datetime = Field(description="Planned arrival plus the delay observed so far.")
     planned_arrival: datetime
@@ -382,6 +434,8 @@ class EtaPublic(BaseModel):
 
 
 class EtaRecordPublic(BaseModel):
+    """An ETA as it was computed at one time."""
+
     computed_at: datetime
     eta: datetime
     delay_h: float
@@ -392,11 +446,15 @@ class EtaRecordPublic(BaseModel):
 
 
 class EtaHistoryPublic(BaseModel):
+    """A shipment's ETAs over time."""
+
     data: list[EtaRecordPublic]
     count: int
 
 
 class AlertPublic(BaseModel):
+    """An alert about a shipment: its ETA slipped or its events went silent."""
+
     id: int
     shipment_id: int
     kind: Literal["eta_slip", "silent"]
@@ -406,6 +464,8 @@ class AlertPublic(BaseModel):
 
 
 class AlertsPublic(BaseModel):
+    """A page of alerts."""
+
     data: list[AlertPublic]
     count: int = Field(description="How many there are in all (not only on this page).")
 
@@ -414,6 +474,8 @@ class AlertsPublic(BaseModel):
 
 
 class SubscriptionCreate(BaseModel):
+    """A new webhook subscription to a shipment's events."""
+
     shipment_id: Id
     callback_url: Annotated[
         str, StringConstraints(max_length=2000, pattern=r"^https?://[^\s/$.?#][^\s]*$")
@@ -422,6 +484,8 @@ class SubscriptionCreate(BaseModel):
 
 
 class SubscriptionPublic(BaseModel):
+    """A webhook subscription, without its secret."""
+
     id: int
     shipment_id: int
     callback_url: str
@@ -430,15 +494,21 @@ class SubscriptionPublic(BaseModel):
 
 
 class SubscriptionCreated(SubscriptionPublic):
+    """A subscription just created, with its signing secret."""
+
     secret: str = Field(description="The HMAC-SHA256 key of the deliveries; shown once.")
 
 
 class SubscriptionsPublic(BaseModel):
+    """A page of subscriptions."""
+
     data: list[SubscriptionPublic]
     count: int
 
 
 class DeliveryPublic(BaseModel):
+    """One delivery of an event to a subscription, with its attempts."""
+
     id: int
     subscription_id: int
     event_id: int
@@ -452,6 +522,8 @@ class DeliveryPublic(BaseModel):
 
 
 class DeliveriesPublic(BaseModel):
+    """A page of deliveries."""
+
     data: list[DeliveryPublic]
     count: int = Field(description="How many there are in all (not only on this page).")
 
@@ -460,6 +532,8 @@ class DeliveriesPublic(BaseModel):
 
 
 class PortQueue(BaseModel):
+    """Shipments waiting at one location."""
+
     location: str
     waiting: int = Field(description="Shipments whose last transport event there is an arrival.")
     oldest_arrival: datetime | None
@@ -467,11 +541,15 @@ class PortQueue(BaseModel):
 
 
 class PortQueuesPublic(BaseModel):
+    """Shipments waiting, per location."""
+
     data: list[PortQueue]
     count: int
 
 
 class Dwell(BaseModel):
+    """How long shipments stayed at one location."""
+
     location: str
     shipments: int
     mean_dwell_h: float
@@ -479,11 +557,15 @@ class Dwell(BaseModel):
 
 
 class DwellPublic(BaseModel):
+    """Dwell times, per location."""
+
     data: list[Dwell]
     count: int
 
 
 class PlanRequest(BaseModel):
+    """What to plan: from, to, when and how much."""
+
     origin: Annotated[str, StringConstraints(min_length=2, max_length=100)]
     destination: Annotated[str, StringConstraints(min_length=2, max_length=100)]
     depart: Instant
@@ -491,6 +573,8 @@ class PlanRequest(BaseModel):
 
 
 class PlanPublic(BaseModel):
+    """The planner's options, each as a list of legs."""
+
     options: list[list[LegIn]]
 
 
@@ -504,6 +588,8 @@ class CrossingRequest(BaseModel):
 
 
 class CrossingFigures(BaseModel):
+    """The objective and waiting figures of a crossing plan."""
+
     objective: float
     mean_wait_hours: float
     p95_wait_hours: float
@@ -513,6 +599,8 @@ class CrossingFigures(BaseModel):
 
 
 class CrossingPublic(BaseModel):
+    """The crossing optimizer's answer."""
+
     mode: str
     status: str
     objective: float
@@ -536,6 +624,8 @@ class UnitsPublic(BaseModel):
 
 
 class PortStatePublic(BaseModel):
+    """A Caspian port now: cargo waiting and vessels at berth."""
+
     place: str
     name: str
     waiting: UnitsPublic
@@ -546,6 +636,8 @@ class PortStatePublic(BaseModel):
 
 
 class VesselStatePublic(BaseModel):
+    """A vessel now: at berth, at sea, or unknown."""
+
     id: str
     name: str
     status: Literal["at_berth", "at_sea", "unknown"]
@@ -554,6 +646,8 @@ class VesselStatePublic(BaseModel):
 
 
 class SegmentStatePublic(BaseModel):
+    """Cargo on its way between two ports."""
+
     origin: str
     destination: str
     units: UnitsPublic
@@ -561,6 +655,8 @@ class SegmentStatePublic(BaseModel):
 
 
 class CorridorStatePublic(BaseModel):
+    """The live corridor: ports, vessels and cargo on the way."""
+
     as_of: datetime
     ports: list[PortStatePublic]
     vessels: list[VesselStatePublic]
@@ -576,6 +672,8 @@ class ClosureIn(BaseModel):
 
 
 class FleetChanges(BaseModel):
+    """Vessels taken out of service for a crossing plan."""
+
     out_of_service: list[Annotated[str, StringConstraints(min_length=1, max_length=100)]] = \
         Field(default_factory=list, max_length=100,
               description="Vessel ids or names (e.g. Merkuriy-1) that will not sail.")
@@ -592,12 +690,16 @@ class CrossingPlanRequest(BaseModel):
 
 
 class PlanAssignmentPublic(BaseModel):
+    """Units of one shipment on one sailing."""
+
     shipment_id: int
     sailing: str
     units: int
 
 
 class PlanSailingPublic(BaseModel):
+    """A sailing of a crossing plan."""
+
     id: str
     vessel: str
     vessel_name: str
@@ -612,6 +714,8 @@ class PlanFiguresPublic(CrossingFigures):
 
 
 class CrossingPlanPublic(BaseModel):
+    """A stored crossing plan: its sailings and who goes on them."""
+
     id: int
     created_at: datetime
     start: datetime
@@ -637,6 +741,8 @@ class CrossingPlanPublic(BaseModel):
 
 
 class HealthPublic(BaseModel):
+    """Whether the service, its database and the planner can answer."""
+
     status: str
     database: str
     planner: bool
@@ -691,6 +797,8 @@ class WhatIfRequest(BaseModel):
 
 
 class ScenarioPublic(BaseModel):
+    """A network scenario that can be planned with."""
+
     id: str
     name: str
     status: str
@@ -698,11 +806,15 @@ class ScenarioPublic(BaseModel):
 
 
 class ScenariosPublic(BaseModel):
+    """The network scenarios."""
+
     data: list[ScenarioPublic]
     count: int
 
 
 class PlaceHit(BaseModel):
+    """A place that matches a search."""
+
     id: str
     name: str
     matched: str = Field(description="The name or alias that matched the query.")
@@ -712,6 +824,8 @@ class PlaceHit(BaseModel):
 
 
 class PlaceHitsPublic(BaseModel):
+    """Places that match a search, best first."""
+
     data: list[PlaceHit]
     count: int
 
@@ -742,6 +856,8 @@ class RouteRequest(BaseModel):
 
 
 class RouteLegPublic(BaseModel):
+    """One leg of a route option."""
+
     origin: str
     destination: str
     mode: str
@@ -757,6 +873,8 @@ class RouteLegPublic(BaseModel):
 
 
 class RouteOptionPublic(BaseModel):
+    """A route option with its totals."""
+
     rank: int
     corridor: str
     family: str
@@ -772,6 +890,8 @@ class RouteOptionPublic(BaseModel):
 
 
 class RoutesPublic(BaseModel):
+    """The planner's route options between two places."""
+
     origin: str
     destination: str
     cargo_teu: float

@@ -109,6 +109,7 @@ class Settings:
 
     @property
     def is_sqlite(self) -> bool:
+        """Whether the database is SQLite."""
         return self.database_url.startswith("sqlite")
 
 

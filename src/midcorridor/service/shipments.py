@@ -102,7 +102,8 @@ def events_of(
     *, session: Session, shipment_id: int, skip: int = 0, limit: int = 1000
 ) -> tuple[list[Event], int]:
     """A page of a shipment's events in event-time order (late arrivals sort into place), and
-    how many events it has in all."""
+    how many events it has in all.
+    """
     rows = list(session.scalars(
         select(Event).where(Event.shipment_id == shipment_id)
         .order_by(Event.event_time, Event.id).offset(skip).limit(limit)

@@ -1,8 +1,8 @@
-"""Request bodies are parsed as standard JSON (RFC 8259) and must be valid Unicode text.
+r"""Request bodies are parsed as standard JSON (RFC 8259) and must be valid Unicode text.
 
 Python's ``json`` accepts ``NaN``, ``Infinity`` and numbers too large for a float (read as
-``inf``), and decodes an escaped lone surrogate (``"\\ud800"``) into a string that cannot be
-stored or encoded again; PostgreSQL cannot store a NUL character (``"\\u0000"``) in text.
+``inf``), and decodes an escaped lone surrogate (``"\ud800"``) into a string that cannot be
+stored or encoded again; PostgreSQL cannot store a NUL character (``"\u0000"``) in text.
 :class:`StrictJsonRoute` refuses all of these as a 422
 ``json_invalid`` that says what was wrong and where, before any validation runs.
 """
@@ -84,6 +84,7 @@ class StrictJsonRequest(Request):
     """A request whose ``json()`` is :func:`loads`."""
 
     async def json(self) -> Any:
+        """The body parsed as standard JSON (read once)."""
         if not hasattr(self, "_json"):
             self._json = loads(await self.body())
         return self._json
@@ -93,6 +94,7 @@ class StrictJsonRoute(APIRoute):
     """Every route of the service: bodies are parsed with :func:`loads`."""
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        """The route's handler, answering 422 for a body that is not standard JSON."""
         handler = super().get_route_handler()
 
         async def strict_handler(request: Request) -> Response:

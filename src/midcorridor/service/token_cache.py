@@ -44,7 +44,8 @@ class TokenCache:
 
     def put(self, token_hash: str, principal: Principal, generation: int) -> None:
         """Remember a principal read from the database, unless the cache was cleared since
-        ``generation`` was read (the lookup may predate a revocation)."""
+        ``generation`` was read (the lookup may predate a revocation).
+        """
         if self.ttl_s <= 0:
             return
         with self._lock:

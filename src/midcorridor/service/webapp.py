@@ -41,6 +41,7 @@ class SecurityHeaders:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Pass the request on and add the security headers to the response."""
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return

@@ -141,7 +141,8 @@ def due_subscriptions(db: Database, *, now: datetime) -> list[int]:
 def _send(client: httpx.Client, url: str, secret: str, delivery_id: int, public: EventPublic,
           now: datetime, *, allow_loopback: bool) -> tuple[int | None, str]:
     """One attempt. The callback URL is checked again first (see
-    :mod:`midcorridor.service.callbacks`): a refused one is a failed attempt, nothing sent."""
+    :mod:`midcorridor.service.callbacks`): a refused one is a failed attempt, nothing sent.
+    """
     body = json.dumps(
         {"delivery_id": delivery_id, "event": public.model_dump(mode="json")},
         separators=(",", ":"),
@@ -240,7 +241,8 @@ def deliver_due(
     backoff_s: float,
 ) -> int:
     """Deliver to every subscription with something due, one after another (the sweep and
-    tests; the worker delivers to each subscription on its own thread). Returns attempts."""
+    tests; the worker delivers to each subscription on its own thread). Returns attempts.
+    """
     return sum(
         deliver_subscription(db, client, sub_id, now=now, max_attempts=max_attempts,
                              backoff_s=backoff_s).attempted

@@ -18,15 +18,18 @@ from __future__ import annotations
 
 import json
 import random
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from midcorridor.iso6346 import check_digit
 from midcorridor.sim.model import WAGON, LandLeg, Line, SeaLeg, SimModel, TerminalStep, Variant
-from midcorridor.sim.result import ConsignmentTrace
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator
+    from pathlib import Path
+
+    from midcorridor.sim.result import ConsignmentTrace
 
 # National railway undertakings that report train movements, by country code of the place.
 RAILWAYS = {
@@ -75,7 +78,8 @@ def port_operator(model: SimModel, place: str) -> str:
 
 def reporting_places(model: SimModel) -> dict[str, set[str]]:
     """Every organization that reports on the model's paths, with the places it reports at:
-    railways in their country, ports at themselves, shipping lines at their lines' stops."""
+    railways in their country, ports at themselves, shipping lines at their lines' stops.
+    """
     out: dict[str, set[str]] = {}
     for stream in model.streams:
         places = {stream.origin, stream.destination}

@@ -57,4 +57,5 @@ class InitialState:
 
     @property
     def empty(self) -> bool:
+        """Whether nothing is under way: no cargo and no vessels placed."""
         return not self.cargo and not self.vessels

@@ -11,11 +11,13 @@ import math
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from midcorridor.sim.model import SeaLeg, SimModel
-from midcorridor.sim.result import ReplicationResult
-from midcorridor.sim.run import RunResult
+
+if TYPE_CHECKING:
+    from midcorridor.sim.result import ReplicationResult
+    from midcorridor.sim.run import RunResult
 
 HOURS_PER_YEAR = 8760.0
 # Two-sided 95% Student t quantiles by degrees of freedom (1..30); 1.96 beyond.
@@ -78,7 +80,8 @@ def t95(df: int) -> float:
 @dataclass(frozen=True)
 class Estimate:
     """A mean over replications with its 95% confidence interval (``None`` bounds for one
-    value, all ``None`` for none)."""
+    value, all ``None`` for none).
+    """
 
     mean: float | None
     low: float | None = None
@@ -86,6 +89,7 @@ class Estimate:
     n: int = 0
 
     def to_dict(self) -> dict[str, Any]:
+        """The estimate as JSON-ready values."""
         return {"mean": self.mean, "ci95": [self.low, self.high], "n": self.n}
 
     def format(self, digits: int = 1, unit: str = "", signed: bool = False) -> str:
@@ -138,6 +142,7 @@ class Spread3:
     p95: Estimate
 
     def to_dict(self) -> dict[str, Any]:
+        """The three estimates as JSON-ready values."""
         return {"mean": self.mean.to_dict(), "p50": self.p50.to_dict(), "p95": self.p95.to_dict()}
 
 
@@ -151,6 +156,7 @@ class PlaceFigure:
     value: Estimate
 
     def to_dict(self) -> dict[str, Any]:
+        """The figure as JSON-ready values."""
         return {"name": self.name, "kind": self.kind, **self.value.to_dict()}
 
 
@@ -168,6 +174,7 @@ class Kpis:
     vessel_load_factor: dict[str, Estimate]
 
     def to_dict(self) -> dict[str, Any]:
+        """The KPIs as JSON-ready values."""
         return {
             "transit_days": self.transit_days.to_dict(),
             "transit_days_by_variant": {
@@ -194,6 +201,7 @@ class Bottleneck:
     utilization: float | None
 
     def to_dict(self) -> dict[str, Any]:
+        """The bottleneck as JSON-ready values."""
         return {
             "rank": self.rank,
             "place": self.place,
@@ -214,6 +222,7 @@ class Conservation:
     holds: bool
 
     def to_dict(self) -> dict[str, Any]:
+        """The counts as JSON-ready values."""
         return {
             "created_units": self.created_units,
             "delivered_units": self.delivered_units,
@@ -239,6 +248,7 @@ class Summary:
     warnings: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
+        """The summary as JSON-ready values."""
         return {
             "scenario": self.scenario,
             "seed": self.seed,
@@ -258,7 +268,8 @@ class Summary:
 @dataclass(frozen=True)
 class Difference:
     """Paired differences (scenario minus ``against``) over replications with common random
-    numbers."""
+    numbers.
+    """
 
     scenario: str
     against: str
@@ -268,6 +279,7 @@ class Difference:
     throughput_teu: Estimate
 
     def to_dict(self) -> dict[str, Any]:
+        """The differences as JSON-ready values."""
         return {
             "scenario": self.scenario,
             "against": self.against,
@@ -288,6 +300,7 @@ class Comparison:
     differences: tuple[Difference, ...]
 
     def to_dict(self) -> dict[str, Any]:
+        """The comparison as JSON-ready values."""
         return {
             "seed": self.seed,
             "replications": self.replications,
@@ -367,7 +380,8 @@ def _collect(per_rep: list[dict[str, Any]], key: str) -> dict[str, list[float]]:
 @dataclass(frozen=True)
 class Trend:
     """A queue's level after the warm-up: its mean and the rise of its fitted straight line
-    from the end of the warm-up to the horizon (mean over replications)."""
+    from the end of the warm-up to the horizon (mean over replications).
+    """
 
     place: str
     mean: float
@@ -375,10 +389,12 @@ class Trend:
 
     @property
     def start(self) -> float:
+        """The fitted line's level at the start of the window."""
         return max(0.0, self.mean - self.rise / 2)
 
     @property
     def end(self) -> float:
+        """The fitted line's level at the end of the window."""
         return self.mean + self.rise / 2
 
 
@@ -407,7 +423,8 @@ def queue_trends(result: RunResult) -> list[Trend]:
 def growing_queues(result: RunResult) -> list[Trend]:
     """Queues that grow through the horizon: the fitted rise exceeds both the queue's mean
     level and one consignment (a queue that merely swings with the seasons or storms rises
-    less than its mean over a run)."""
+    less than its mean over a run).
+    """
     model = result.model
     one = max((s.units_per_consignment for s in model.streams), default=1)
     return [
@@ -448,7 +465,8 @@ def _spread3(triples: list[tuple[float, float, float]]) -> Spread3:
 
 def summarize(result: RunResult) -> Summary:
     """KPIs across replications with 95% confidence intervals, the bottleneck ranking and
-    warnings (queues that grow through the horizon)."""
+    warnings (queues that grow through the horizon).
+    """
     model = result.model
     per_rep = [replication_kpis(model, r) for r in result.replications]
     variants: dict[str, list[tuple[float, float, float]]] = defaultdict(list)

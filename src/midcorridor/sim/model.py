@@ -18,7 +18,8 @@ UNIT_KINDS = (CONTAINER, WAGON)
 @dataclass(frozen=True, slots=True)
 class Dist:
     """A duration in hours: triangular on ``low``/``mode``/``high``, or exponential of mean
-    ``mode`` when ``kind`` is ``"exponential"``."""
+    ``mode`` when ``kind`` is ``"exponential"``.
+    """
 
     low: float
     mode: float
@@ -27,11 +28,13 @@ class Dist:
 
     @property
     def mean(self) -> float:
+        """The mean duration in hours."""
         if self.kind == "exponential":
             return self.mode
         return (self.low + self.mode + self.high) / 3.0
 
     def scaled(self, factor: float) -> Dist:
+        """The distribution with every hour multiplied by ``factor``."""
         return Dist(self.low * factor, self.mode * factor, self.high * factor, self.kind)
 
 

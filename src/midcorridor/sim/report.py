@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from midcorridor.sim.kpi import Summary
-from midcorridor.sim.run import RunResult
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from midcorridor.sim.kpi import Summary
+    from midcorridor.sim.run import RunResult
 
 
 def tables(result: RunResult) -> dict[str, Any]:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from midcorridor.sim.model import Variant
+if TYPE_CHECKING:
+    from midcorridor.sim.model import Variant
 
 # (hour, code, place, vehicle, units): see ``processes.state.Milestone``.
 Milestone = tuple[float, str, str, str, int]
@@ -14,7 +15,8 @@ Milestone = tuple[float, str, str, str, int]
 @dataclass(frozen=True)
 class ConsignmentTrace:
     """What happened to one consignment: its path and milestones (``delivered_h`` None while
-    it is still under way at the end of the run)."""
+    it is still under way at the end of the run).
+    """
 
     id: int
     stream: str

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import heapq
-from collections.abc import Callable, Sequence
 from itertools import count
+from typing import TYPE_CHECKING
 
 from midcorridor.errors import NoRouteError
-from midcorridor.network.model import Arc, Network
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+
+    from midcorridor.network.model import Arc, Network
 
 
 def typical_hours(arc: Arc) -> float:

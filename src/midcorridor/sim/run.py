@@ -11,12 +11,14 @@ import multiprocessing
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from midcorridor.errors import InputError
-from midcorridor.sim.model import SimModel
 from midcorridor.sim.processes import simulate_replication
-from midcorridor.sim.result import ReplicationResult
+
+if TYPE_CHECKING:
+    from midcorridor.sim.model import SimModel
+    from midcorridor.sim.result import ReplicationResult
 
 Progress = Callable[[int], None]  # called with the number of replications finished so far
 

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from midcorridor.network import Network, load_network
 from midcorridor.sim.build import build_model
 from midcorridor.sim.kpi import Summary, summarize
-from midcorridor.sim.model import SimModel
 from midcorridor.sim.run import Progress, run
 from midcorridor.sim.scenario import load_scenario
+
+if TYPE_CHECKING:
+    from midcorridor.sim.model import SimModel
 
 # The baseline scenario of the source tree (2024 volumes): the demo data and what-if run on it.
 BASELINE = Path(__file__).resolve().parents[3] / "scenarios" / "baseline.yaml"
@@ -20,7 +22,8 @@ def prepare(
     scenario: str | Path, *, network: Network | None = None, data: str | Path | None = None
 ) -> SimModel:
     """Read a scenario file and compile it on ``network`` (default: the packaged data set,
-    extended by ``data`` or the scenario's own ``data:`` folder)."""
+    extended by ``data`` or the scenario's own ``data:`` folder).
+    """
     spec = load_scenario(scenario)
     if network is None:
         folder = data if data is not None else spec.data

@@ -11,17 +11,20 @@ from __future__ import annotations
 
 import dataclasses
 import statistics
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from midcorridor.errors import InputError
 from midcorridor.sim.initial import Closure, InitialState
 from midcorridor.sim.kpi import Estimate, estimate, quantile
 from midcorridor.sim.model import Dist, LandLeg, Line, SimModel, Stream, Variant
-from midcorridor.sim.result import ReplicationResult
 from midcorridor.sim.run import Progress, run
 from midcorridor.sim.scenario import ShipSpec
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from midcorridor.sim.result import ReplicationResult
 
 CASPIAN = "caspian"  # a closure of every Caspian port
 
@@ -167,7 +170,8 @@ def _with_dwell(streams: tuple[Stream, ...], place: str, hours: float) -> tuple[
 
 def apply_changes(model: SimModel, changes: Changes) -> SimModel:
     """The model with the changes made; :class:`InputError` names an unknown vessel or place
-    or a closure longer than the horizon."""
+    or a closure longer than the horizon.
+    """
     names = {s.name for line in model.lines for s in line.ships}
     for i, name in enumerate(changes.vessels_out):
         if name not in names:
@@ -240,6 +244,7 @@ class KpiDelta:
     delta: Estimate
 
     def to_dict(self) -> dict[str, Any]:
+        """The delta as JSON-ready values."""
         return {
             "kpi": self.name,
             "measures": self.measures,
@@ -252,7 +257,8 @@ class KpiDelta:
 @dataclass(frozen=True)
 class ShipmentShift:
     """A shipment of the initial state: its median arrival (hours from now) as it is and with
-    the change; ``None`` when it arrives after the horizon in most replications."""
+    the change; ``None`` when it arrives after the horizon in most replications.
+    """
 
     shipment: str
     base_p50_h: float | None
@@ -260,6 +266,7 @@ class ShipmentShift:
     shift_h: float | None
 
     def to_dict(self) -> dict[str, Any]:
+        """The shift as JSON-ready values."""
         return {
             "shipment": self.shipment,
             "base_p50_h": self.base_p50_h,
@@ -280,9 +287,11 @@ class WhatIf:
     backend: str = "in-process"
 
     def kpi(self, name: str) -> KpiDelta:
+        """The delta of the KPI called ``name``."""
         return next(k for k in self.kpis if k.name == name)
 
     def to_dict(self) -> dict[str, Any]:
+        """The answer as JSON-ready values."""
         return {
             "days": self.days,
             "replications": self.replications,

@@ -91,6 +91,7 @@ class Database:
             yield session
 
     def dispose(self) -> None:
+        """Close every connection of the engine."""
         self.engine.dispose()
 
 

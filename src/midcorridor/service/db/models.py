@@ -37,6 +37,7 @@ class Organization(Base):
 
     @property
     def place_ids(self) -> list[str]:
+        """The node ids of the places the organization covers."""
         return self.places.split() if self.places else []
 
 

@@ -31,7 +31,8 @@ def list_alerts(
     skip: int = Query(0, ge=0, le=MAX_SKIP), limit: int = Query(100, ge=1, le=1000),
 ) -> AlertsPublic:
     """A page of the alerts on the shipments the caller may read, newest first, and how many
-    there are in all."""
+    there are in all.
+    """
     visible = visible_query(principal).with_only_columns(
         visible_query(principal).selected_columns.id
     )

@@ -25,7 +25,8 @@ def read_state(
     at: Instant | None = Moment,
 ) -> CorridorStatePublic:
     """Units waiting at each Caspian port by unit type, due in the next 72 h, each vessel's
-    last known status and the shipments on each leg; operators see their own places."""
+    last known status and the shipments on each leg; operators see their own places.
+    """
     places = principal.places if principal.role is Role.operator else None
     now = utcnow()
     moment: datetime | None = None if at is None or at >= now else at

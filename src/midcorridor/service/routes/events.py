@@ -67,7 +67,7 @@ def post_event(
 ) -> EventPublic:
     """Report one event; posting the same ``event_id`` again returns the stored event (200)."""
     if settings.group_commit:
-        outcome, public = cast(Result, request.app.state.group_commit.submit(principal, body))
+        outcome, public = cast("Result", request.app.state.group_commit.submit(principal, body))
     else:
         [(outcome, public)] = ingest_items(db, settings, [(principal, body)])
     if outcome.status == "rejected" or public is None:

@@ -22,7 +22,8 @@ ScenarioIds = Annotated[list[str], Query(max_length=20, description="Scenario id
 @router.get("/geojson", responses={503: {"description": "Network data not available"}})
 def network_geojson(scenario: ScenarioIds = []) -> dict[str, Any]:  # noqa: B006 (FastAPI copies)
     """Every node (Point) and link (LineString) as GeoJSON; links carry their ``family``
-    (Middle, Northern, Sea or Shared)."""
+    (Middle, Northern, Sea or Shared).
+    """
     return planning.network_geojson(tuple(scenario))
 
 

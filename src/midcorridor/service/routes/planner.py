@@ -1,5 +1,6 @@
 """The route planner and the crossing optimizer over the API (503 when the network data
-cannot be loaded)."""
+cannot be loaded).
+"""
 
 from __future__ import annotations
 
@@ -38,7 +39,8 @@ def plan(body: PlanRequest, settings: SettingsDep, principal: Principal = Planne
 @router.post("/planner/routes", responses={503: {"description": "Planner not available"}})
 def plan_routes(body: RouteRequest) -> RoutesPublic:
     """Pareto options over time, cost and CO2e (plus the best of each corridor family), each
-    with its legs, waits and totals, and their lines as GeoJSON."""
+    with its legs, waits and totals, and their lines as GeoJSON.
+    """
     from midcorridor.routing import TONNES_PER_TEU
 
     teu = body.teu if body.teu is not None else (body.tonnes or TONNES_PER_TEU) / TONNES_PER_TEU

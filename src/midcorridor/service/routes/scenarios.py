@@ -26,7 +26,8 @@ def post_whatif(
 ) -> JobAccepted:
     """Queue a what-if from the corridor now: ``days`` ahead, ``replications`` with common
     random numbers against doing nothing; the job's result has the KPI deltas with 95%
-    intervals and the shipments whose median arrival moves most (``GET /jobs/{id}``)."""
+    intervals and the shipments whose median arrival moves most (``GET /jobs/{id}``).
+    """
     if principal.role not in OPTIMIZER_ROLES:
         raise HTTPException(status.HTTP_403_FORBIDDEN,
                             "only the coordinator and the admin may run what-if scenarios")

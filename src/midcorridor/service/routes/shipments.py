@@ -33,6 +33,7 @@ Creator = require(Action.create_shipment)
 
 
 def visible_or_404(session: Session, principal: Principal, shipment_id: int) -> Shipment:
+    """The shipment if the caller may see it; otherwise a 404."""
     shipment = crud.get_visible(session=session, principal=principal, shipment_id=shipment_id)
     if shipment is None:
         raise HTTPException(404, "shipment not found")
@@ -40,6 +41,7 @@ def visible_or_404(session: Session, principal: Principal, shipment_id: int) -> 
 
 
 def alert_public(alert: Alert) -> AlertPublic:
+    """An alert as the API shows it."""
     return AlertPublic(id=alert.id, shipment_id=alert.shipment_id, kind=alert.kind,  # type: ignore[arg-type]
                        created_at=alert.created_at, message=alert.message, slip_h=alert.slip_h)
 
@@ -71,7 +73,8 @@ def read_shipment(
     shipment_id: PathId, session: SessionDep, principal: Principal = Reader,
 ) -> ShipmentDetail:
     """A shipment with its planned legs and its first 1000 events in event-time order;
-    ``events_count`` says how many there are (page with ``/shipments/{id}/events``)."""
+    ``events_count`` says how many there are (page with ``/shipments/{id}/events``).
+    """
     shipment = visible_or_404(session, principal, shipment_id)
     events, total = crud.events_of(session=session, shipment_id=shipment.id)
     return ShipmentDetail(**crud.to_public(shipment).model_dump(),

@@ -24,6 +24,8 @@ router = APIRouter(route_class=StrictJsonRoute, prefix="/auth", tags=["auth"])
 
 
 class SignIn(BaseModel):
+    """The body of a sign-in: email and password."""
+
     email: Annotated[str, StringConstraints(min_length=3, max_length=254)]
     password: Annotated[str, StringConstraints(min_length=1, max_length=1000)]
 

@@ -94,7 +94,8 @@ def list_deliveries(
     skip: int = Query(0, ge=0, le=MAX_SKIP), limit: int = Query(100, ge=1, le=1000),
 ) -> DeliveriesPublic:
     """A page of the delivery log (status, attempts and last error of each delivery), and
-    how many deliveries there are in all."""
+    how many deliveries there are in all.
+    """
     sub = _own_or_404(session, principal, subscription_id)
     rows = session.scalars(
         select(Delivery).where(Delivery.subscription_id == sub.id).order_by(Delivery.id)

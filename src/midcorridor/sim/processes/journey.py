@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Generator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from midcorridor.sim.draw import triangular
 from midcorridor.sim.kernel import PASSIVATE
 from midcorridor.sim.model import LandLeg, SeaLeg, Stream, TerminalStep
 from midcorridor.sim.processes.sailing import arrive_at_port
-from midcorridor.sim.processes.state import Consignment, World
 from midcorridor.sim.result import ConsignmentTrace
+
+if TYPE_CHECKING:
+    from collections.abc import Generator
+
+    from midcorridor.sim.processes.state import Consignment, World
 
 HOURS_PER_YEAR = 8760.0
 

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Generator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from midcorridor.sim.model import SimModel
 from midcorridor.sim.processes.journey import demand
 from midcorridor.sim.processes.sailing import ShipState, ship_process
 from midcorridor.sim.processes.start import closures, ship_starts, start_cargo
 from midcorridor.sim.processes.state import World
 from midcorridor.sim.processes.storms import storms
 from midcorridor.sim.result import ConsignmentTrace, ReplicationResult
+
+if TYPE_CHECKING:
+    from collections.abc import Generator
+
+    from midcorridor.sim.model import SimModel
 
 
 def simulate_replication(

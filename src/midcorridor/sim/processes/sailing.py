@@ -9,14 +9,16 @@ loaded"); with nothing aboard and nothing waiting it leaves at once to repositio
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Generator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from midcorridor.sim.draw import triangular
 from midcorridor.sim.kernel import PASSIVATE
 from midcorridor.sim.model import WAGON, Line, Ship
 from midcorridor.sim.processes.state import Consignment, Part, PortState, World, mark
+
+if TYPE_CHECKING:
+    from collections.abc import Generator
 
 
 @dataclass(eq=False)
@@ -72,7 +74,8 @@ def arrive_at_port(
     world: World, port: PortState, consignment: Consignment, dest: str, since: float | None = None
 ) -> None:
     """Put a consignment's units in the port's queue for ``dest``, straight aboard if a ship
-    heading there is loading; ``since`` is when it arrived, if before now."""
+    heading there is loading; ``since`` is when it arrived, if before now.
+    """
     now = world.kernel.now
     port.account(now)
     part = Part(consignment, consignment.units, now if since is None else since)

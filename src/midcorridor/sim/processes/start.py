@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Generator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from midcorridor.errors import InputError
-from midcorridor.sim.initial import CargoAt, Closure
 from midcorridor.sim.model import LandLeg, SeaLeg, SimModel, Step, TerminalStep, Variant
 from midcorridor.sim.processes.journey import journey
-from midcorridor.sim.processes.state import World
+
+if TYPE_CHECKING:
+    from collections.abc import Generator
+
+    from midcorridor.sim.initial import CargoAt, Closure
+    from midcorridor.sim.processes.state import World
 
 
 def _reaches(step: Step, place: str) -> bool:
@@ -53,7 +56,8 @@ def start_cargo(world: World) -> None:
 
 def ship_starts(model: SimModel) -> dict[str, tuple[int, float]]:
     """Per vessel name of the initial state: the index of its stop and the hours until it is
-    there."""
+    there.
+    """
     out = {}
     for v in model.start.vessels:
         for line in model.lines:

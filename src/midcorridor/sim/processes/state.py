@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-import random
-from collections import deque
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from midcorridor.sim.draw import stream
 from midcorridor.sim.kernel import Kernel, Resource
-from midcorridor.sim.model import SimModel, Variant
-from midcorridor.sim.result import ConsignmentTrace, Milestone
+
+if TYPE_CHECKING:
+    import random
+    from collections import deque
+
+    from midcorridor.sim.model import SimModel, Variant
+    from midcorridor.sim.result import ConsignmentTrace, Milestone
 
 # Milestone codes are the DCSA event codes the service stores (GTIN, ARRI, DEPA, LOAD, DISC,
 # GTOT) and, for customs, SUBM and RELS.
@@ -70,6 +73,7 @@ class PortState:
     _last: float = 0.0
 
     def account(self, now: float) -> None:
+        """Add the queue's units times the hours since the last change, up to ``now``."""
         self.queue_area += self.queued_units * (now - self._last)
         self._last = now
 
@@ -119,6 +123,7 @@ class World:
     def new_consignment(
         self, stream_name: str, variant: Variant, units: int, unit_kind: str, teu: float
     ) -> Consignment:
+        """A new consignment of ``stream_name``, counted as created now."""
         self.next_id += 1
         self.created_units += units
         c = Consignment(self.next_id, stream_name, variant, units, unit_kind, teu, self.kernel.now)

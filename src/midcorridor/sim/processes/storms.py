@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Generator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from midcorridor.sim.draw import triangular
-from midcorridor.sim.processes.state import World
+
+if TYPE_CHECKING:
+    from collections.abc import Generator
+
+    from midcorridor.sim.processes.state import World
 
 HOURS_PER_YEAR = 8760.0
 
