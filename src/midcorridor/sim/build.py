@@ -15,6 +15,8 @@ from midcorridor.network.model import Arc, Mode, Network, Node, NodeKind, Servic
 from midcorridor.network.places import find_place
 from midcorridor.network.seas import on_caspian, port_handling_h
 from midcorridor.sim.model import (
+    CONTAINER,
+    TRUCK,
     WAGON,
     Dist,
     LandLeg,
@@ -44,6 +46,10 @@ DEFAULT_BERTHS = 2
 # a terminal capacity in TEU per day into trains handled at once.
 TEU_PER_TRAIN = 100.0
 SEA_MODES = (Mode.SEA, Mode.FERRY)
+# A ferry call (Ro-Ro lines): rail ferry turnaround 6-8 h single-deck, 10-12 h two-deck at Kuryk
+# (Astana Times, 2021-08, S014); taken at every ferry berth (assumption: the same linkspan work)
+# unless the scenario sets the port's handling time, which then holds for every call.
+FERRY_TURNAROUND = Dist(6.0, 8.0, 12.0)
 
 
 def _spread(low: float, typ: float, high: float) -> Dist:
@@ -89,7 +95,7 @@ def _lines(network: Network, spec: ScenarioSpec) -> tuple[Line, ...]:
         if line_change is not None and line_change.headway_h is not None:
             headway = line_change.headway_h
         ships = [
-            Ship(v.name, max(v.railcars, v.teu // 2, v.trucks), v.railcars)
+            Ship.on_deck(v.name, v.railcars, v.teu, v.trucks)
             for v in service.vessels
             if v.name not in removed
         ]
@@ -110,14 +116,20 @@ def _lines(network: Network, spec: ScenarioSpec) -> tuple[Line, ...]:
                     headway,
                     tuple(ships),
                     service.operator,
+                    service.kind is ServiceKind.FERRY,
                 )
             )
     return tuple(lines)
 
 
-def _served(lines: tuple[Line, ...], a: str, b: str, wagons: bool) -> bool:
+def _carries(ship: Ship, unit: str) -> bool:
+    """Whether ``ship`` has deck room for ``unit`` (a wagon or truck needs its own slot)."""
+    return bool(ship.railcars if unit == WAGON else ship.trucks if unit == TRUCK else ship.slots)
+
+
+def _served(lines: tuple[Line, ...], a: str, b: str, unit: str = CONTAINER) -> bool:
     return any(
-        a in ln.stops and b in ln.stops and (not wagons or any(s.railcars for s in ln.ships))
+        a in ln.stops and b in ln.stops and any(_carries(s, unit) for s in ln.ships)
         for ln in lines
     )
 
@@ -126,7 +138,7 @@ def _steps(
     network: Network,
     arcs: list[Arc],
     lines: tuple[Line, ...],
-    wagons: bool,
+    unit: str,
     spec: ScenarioSpec,
     places: dict[str, str],
     names: dict[str, str],
@@ -145,7 +157,7 @@ def _steps(
             ):
                 j += 1
             a, b = arc.tail, arcs[j].head
-            if _served(lines, a, b, wagons):
+            if _served(lines, a, b, unit):
                 steps.append(SeaLeg(a, b))
                 sea_ends.update((a, b))
                 places[a] = "port"
@@ -222,16 +234,16 @@ def build_model(network: Network, spec: ScenarioSpec) -> SimModel:
     for s in spec.streams:
         origin = find_place(network, s.origin).id
         destination = find_place(network, s.destination).id
-        wagons = s.unit == WAGON
         teu = s.units_per_consignment * s.teu_per_unit or TEU_PER_TRAIN
 
-        def allowed(arc: Arc, wagons: bool = wagons) -> bool:
-            if arc.link.mode is Mode.ROAD:  # containers ride block trains, wagons are wagons
-                return False
-            if arc.link.mode not in SEA_MODES or not wagons:
+        def allowed(arc: Arc, unit: str = s.unit) -> bool:
+            if arc.link.mode not in SEA_MODES:
+                # trucks keep to roads; containers ride block trains, wagons are wagons
+                return (arc.link.mode is Mode.ROAD) == (unit == TRUCK)
+            if unit == CONTAINER:
                 return True
             return (
-                _served(lines, arc.tail, arc.head, True)
+                _served(lines, arc.tail, arc.head, unit)
                 or network.node(arc.head).kind is NodeKind.SEA_WAYPOINT
                 or network.node(arc.tail).kind is NodeKind.SEA_WAYPOINT
             )
@@ -240,7 +252,7 @@ def build_model(network: Network, spec: ScenarioSpec) -> SimModel:
         for via, share in s.variants:
             stops = [origin, *(find_place(network, v).id for v in via), destination]
             arcs = path_via(network, stops, allowed=allowed)
-            steps = _steps(network, arcs, lines, wagons, spec, places, names)
+            steps = _steps(network, arcs, lines, s.unit, spec, places, names)
             for step in steps:
                 if isinstance(step, TerminalStep) and step.node_id not in terminals:
                     terminals[step.node_id] = _terminal(network.node(step.node_id), spec, teu)
@@ -289,6 +301,8 @@ def build_model(network: Network, spec: ScenarioSpec) -> SimModel:
                 change.berths if change.berths is not None else DEFAULT_BERTHS,
                 _handling(hours),
                 on_caspian(node),
+                change.ferry_berths or 0,
+                FERRY_TURNAROUND if change.handling_h is None else None,
             )
     for place in spec_ports:
         if place not in ports:

@@ -23,7 +23,16 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from midcorridor.iso6346 import check_digit
-from midcorridor.sim.model import WAGON, LandLeg, Line, SeaLeg, SimModel, TerminalStep, Variant
+from midcorridor.sim.model import (
+    TRUCK,
+    WAGON,
+    LandLeg,
+    Line,
+    SeaLeg,
+    SimModel,
+    TerminalStep,
+    Variant,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
@@ -322,15 +331,17 @@ def event_stream(
 ) -> Iterator[dict[str, Any]]:
     """Shipment and event records of the consignments created after the warm-up.
 
-    The run's last hour is dated ``end`` (default: now, to the minute). Shipment references
-    are ``PREFIX-NNNNNN`` with the prefix ``SIM-<scenario>-<end date>-<seed>`` by default.
+    Trucks are left out: the records report rail and sea milestones, and a truck's road legs
+    are not among them. The run's last hour is dated ``end`` (default: now, to the minute).
+    Shipment references are ``PREFIX-NNNNNN`` with the prefix
+    ``SIM-<scenario>-<end date>-<seed>`` by default.
     """
     end = (end or datetime.now(UTC)).astimezone(UTC).replace(second=0, microsecond=0)
     start = end - timedelta(hours=model.horizon_h)
     name = "".join(ch if ch.isalnum() else "-" for ch in model.name)[:40]
     prefix = prefix or f"SIM-{name}-{end:%Y%m%d%H%M}-{seed}"
     for trace in traces:
-        if trace.created_h < model.warmup_h:
+        if trace.created_h < model.warmup_h or trace.unit_kind == TRUCK:
             continue
         yield from consignment_records(
             model, trace, start=start, reference=f"{prefix}-{trace.id:06d}", seed=seed

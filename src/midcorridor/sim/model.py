@@ -12,7 +12,12 @@ from midcorridor.sim.initial import Closure, InitialState
 
 CONTAINER = "container"  # one 40-ft box (2 TEU): one railcar, truck or two TEU slots aboard
 WAGON = "wagon"  # a loaded rail wagon: needs a railcar slot on a rail ferry
-UNIT_KINDS = (CONTAINER, WAGON)
+TRUCK = "truck"  # a road truck (TIR): needs a truck slot on a Ro-Ro deck
+UNIT_KINDS = (CONTAINER, WAGON, TRUCK)
+# A Ro-Pax deck takes 56 rail wagons or 50 trucks (S050); rail ferries whose truck figure is not
+# published take trucks at the same ratio (assumption: road vehicles ride the rail deck, as on the
+# Turkmenbashi and Kuryk lines, which carried 59,900 trucks through Baku in 2025).
+TRUCKS_PER_RAILCAR = 50 / 56
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,22 +110,45 @@ class Terminal:
 
 @dataclass(frozen=True, slots=True)
 class Port:
-    """A port where vessels berth: ``berths`` at once, ``handling`` per vessel call."""
+    """A port where vessels berth: ``berths`` at once, ``handling`` per vessel call.
+
+    Ferries (Ro-Ro lines) berth at ``ferry_berths`` of their own when the port has a ferry
+    terminal (0: they share the cargo berths) and take ``ferry_handling`` per call (None: the
+    port's ``handling``).
+    """
 
     node_id: str
     name: str
     berths: int
     handling: Dist
     caspian: bool = False
+    ferry_berths: int = 0
+    ferry_handling: Dist | None = None
+
+    def call(self, ro_ro: bool) -> Dist:
+        """The handling time of one vessel call: a ferry's or a cargo ship's."""
+        return self.ferry_handling if ro_ro and self.ferry_handling is not None else self.handling
 
 
 @dataclass(frozen=True, slots=True)
 class Ship:
-    """A vessel: deck slots for containers, of which ``railcars`` may take wagons."""
+    """A vessel: deck slots for containers, of which ``railcars`` may take wagons and
+    ``trucks`` may take trucks.
+    """
 
     name: str
     slots: int
     railcars: int
+    trucks: int = 0
+
+    @classmethod
+    def on_deck(cls, name: str, railcars: int = 0, teu: int = 0, trucks: int = 0) -> Ship:
+        """The deck-slot rule: one slot per railcar, truck or 40-ft box (two TEU); a rail deck
+        without a published truck figure takes trucks at the Ro-Pax ratio.
+        """
+        if not trucks and railcars:
+            trucks = int(railcars * TRUCKS_PER_RAILCAR)
+        return cls(name, max(railcars, teu // 2, trucks), railcars, trucks)
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +162,7 @@ class Line:
     headway_h: float
     ships: tuple[Ship, ...]
     operator: str = ""  # who runs the line (reports its vessels' departures and arrivals)
+    ro_ro: bool = False  # a ferry line: berths at ferry terminals, ferry turnaround times
 
 
 @dataclass(frozen=True, slots=True)

@@ -77,7 +77,7 @@ class ShipSpec:
 
     def ship(self) -> Ship:
         """The simulated ship: deck slots for railcars, 40-ft boxes (two TEU) or trucks."""
-        return Ship(self.name, max(self.railcars, self.teu // 2, self.trucks), self.railcars)
+        return Ship.on_deck(self.name, self.railcars, self.teu, self.trucks)
 
 
 @dataclass(frozen=True)
@@ -86,6 +86,7 @@ class PortChange:
 
     berths: int | None = None
     handling_h: float | None = None
+    ferry_berths: int | None = None  # berths of the port's ferry terminal (0: none of its own)
 
 
 @dataclass(frozen=True)
@@ -268,9 +269,11 @@ def parse_scenario(data: dict[str, Any], label: str = "scenario") -> ScenarioSpe
         add_ships=tuple(ships),
         remove_ships=tuple(str(s) for s in ck.items(fleet.get("remove"), "fleet.remove")),
         ports={
-            place: PortChange(_count(v.get("berths")), v.get("handling_h"))
+            place: PortChange(
+                _count(v.get("berths")), v.get("handling_h"), _count(v.get("ferry_berths"))
+            )
             for place, v in _overrides(
-                ck, data.get("ports"), "ports", ("berths", "handling_h", "source")
+                ck, data.get("ports"), "ports", ("berths", "handling_h", "ferry_berths", "source")
             ).items()
         },
         terminals={
@@ -321,8 +324,8 @@ def _stream(ck: _Checker, entry: Any, where: str) -> StreamSpec:
         raise ck.fail(
             f"{where}.teu_per_unit", "is 0, so give units_per_year instead of teu_per_year"
         )
-    if "units_per_year" not in entry and unit == "wagon" and "teu_per_unit" not in entry:
-        raise ck.fail(f"{where}.units_per_year", "wagons need units_per_year (wagons a year)")
+    if "units_per_year" not in entry and unit != "container" and "teu_per_unit" not in entry:
+        raise ck.fail(f"{where}.units_per_year", f"{unit}s need units_per_year ({unit}s a year)")
     return StreamSpec(
         name=str(entry["name"]),
         origin=str(entry["origin"]),
@@ -338,7 +341,7 @@ def _stream(ck: _Checker, entry: Any, where: str) -> StreamSpec:
             ),
         ),
         teu_per_unit=ck.number(
-            entry.get("teu_per_unit", 2.0 if unit != "wagon" else 0.0), f"{where}.teu_per_unit"
+            entry.get("teu_per_unit", 2.0 if unit == "container" else 0.0), f"{where}.teu_per_unit"
         ),
         units_per_year=(
             ck.number(entry["units_per_year"], f"{where}.units_per_year")

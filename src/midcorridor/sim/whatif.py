@@ -217,7 +217,7 @@ def apply_changes(model: SimModel, changes: Changes) -> SimModel:
         pid = _port(model, place, f"changes.handling_h.{place}")
         h = ports[pid].handling
         scaled = h.scaled(hours / h.mode) if h.mode > 0 else Dist(hours, hours, hours)
-        ports[pid] = dataclasses.replace(ports[pid], handling=scaled)
+        ports[pid] = dataclasses.replace(ports[pid], handling=scaled, ferry_handling=None)
     streams = model.streams
     for place, hours in changes.border_dwell_h.items():
         streams = _with_dwell(

@@ -30,7 +30,9 @@ def simulate_replication(
     placed = ship_starts(model)
     for line in model.lines:
         for k, ship in enumerate(line.ships):
-            state = ShipState(ship, line, free=ship.slots, free_rail=ship.railcars)
+            state = ShipState(
+                ship, line, free=ship.slots, free_rail=ship.railcars, free_trucks=ship.trucks
+            )
             stop, start_h = placed.get(ship.name, (0, k * line.headway_h / max(1, len(line.ships))))
             state.proc = ship_process(world, state, start_h=start_h, first_stop=stop)
             world.ships.append(state)
@@ -66,14 +68,17 @@ def _result(world: World) -> ReplicationResult:
     places: dict[str, dict[str, Any]] = {}
     for port_id, port in world.ports.items():
         port.account(now)
-        port.berths.close()
+        berths = [port.berths] if port.ferry_berths is None else [port.berths, port.ferry_berths]
+        for b in berths:
+            b.close()
         residual = sum((now - p.since) * p.units for q in port.queues.values() for p in q)
         places[port_id] = {
             "kind": "port",
             "name": model.ports[port_id].name,
             "caspian": model.ports[port_id].caspian,
-            "utilization": port.berths.busy_area / (port.berths.capacity * span),
-            "servers": port.berths.capacity,
+            "utilization": sum(b.busy_area for b in berths)
+            / (sum(b.capacity for b in berths) * span),
+            "servers": sum(b.capacity for b in berths),
             "arrived_units": port.arrived_units,
             "queued_units": port.queued_units,
             "unit_wait_h": port.unit_wait_h,

@@ -1,9 +1,11 @@
 """Sailings: cargo waiting at ports, ships berthing, loading, crossing and unloading.
 
 A ship shuttles along its line's stops. At each stop it waits for the port to be open (storms)
-and for a free berth, unloads and loads during one handling time, then keeps loading cargo as
-it arrives until it is full or the line's headway has passed since it berthed ("departs when
-loaded"); with nothing aboard and nothing waiting it leaves at once to reposition.
+and for a free berth (a ferry at the port's ferry terminal, if it has one), unloads and loads
+during one handling time, then keeps loading cargo as it arrives until it is full or the line's
+headway has passed since it berthed ("departs when loaded"); with nothing aboard and nothing it
+can carry waiting it leaves at once to reposition. Wagons need railcar slots, trucks truck slots
+(Ro-Ro decks), containers any slot.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from midcorridor.sim.draw import triangular
 from midcorridor.sim.kernel import PASSIVATE
-from midcorridor.sim.model import WAGON, Line, Ship
+from midcorridor.sim.model import TRUCK, WAGON, Line, Ship
 from midcorridor.sim.processes.state import Consignment, Part, PortState, World, mark
 
 if TYPE_CHECKING:
@@ -23,7 +25,7 @@ if TYPE_CHECKING:
 
 @dataclass(eq=False)
 class ShipState:
-    """A ship's cargo (consignment, units, destination) and free deck and railcar slots."""
+    """A ship's cargo (consignment, units, destination) and free deck, railcar and truck slots."""
 
     ship: Ship
     line: Line
@@ -31,6 +33,7 @@ class ShipState:
     unloading: list[tuple[Consignment, int, str]] = field(default_factory=list)
     free: int = 0
     free_rail: int = 0
+    free_trucks: int = 0
     dests: tuple[str, ...] = ()
     proc: Any = None
     ticket: int | None = None
@@ -38,16 +41,22 @@ class ShipState:
 
 def _take(ship: ShipState, part: Part, dest: str, now: float, port: PortState) -> int:
     """Load as many units of ``part`` as fit; return how many were loaded."""
-    wagons = part.consignment.unit_kind == WAGON
-    room = min(ship.free, ship.free_rail) if wagons else ship.free
+    kind = part.consignment.unit_kind
+    room = ship.free
+    if kind == WAGON:
+        room = min(room, ship.free_rail)
+    elif kind == TRUCK:
+        room = min(room, ship.free_trucks)
     n = min(room, part.units)
     if n <= 0:
         return 0
     ship.free -= n
-    if wagons:
+    if kind == WAGON:
         ship.free_rail -= n
-    else:
-        ship.free_rail = min(ship.free_rail, ship.free)
+    elif kind == TRUCK:
+        ship.free_trucks -= n
+    ship.free_rail = min(ship.free_rail, ship.free)
+    ship.free_trucks = min(ship.free_trucks, ship.free)
     part.units -= n
     port.unit_wait_h += n * (now - part.since)
     port.queued_units -= n
@@ -93,7 +102,7 @@ def arrive_at_port(
                 return
     port.queues.setdefault(dest, deque()).append(part)
     for ship in port.anchored:
-        if dest in ship.dests and ship.ticket is not None:
+        if dest in ship.dests and ship.ticket is not None and can_carry(ship.ship, part):
             world.kernel.cancel(ship.ticket)
             ship.ticket = None
             port.anchored.remove(ship)
@@ -119,6 +128,7 @@ def _unload(ship: ShipState, here: str) -> int:
     ship.cargo = keep
     ship.free += units_off
     ship.free_rail = min(ship.ship.railcars, ship.free)
+    ship.free_trucks = min(ship.ship.trucks, ship.free)
     return units_off
 
 
@@ -143,7 +153,7 @@ def ship_process(
     line = ship.line
     rng = world.rng(f"line:{line.id}")
     stops = line.stops
-    handling = {s: world.model.ports[s].handling for s in stops}
+    handling = {s: world.model.ports[s].call(line.ro_ro) for s in stops}
     yield start_h
     i, step = first_stop, 1
     while True:
@@ -161,8 +171,8 @@ def ship_process(
         # With nothing to unload and nothing to load or fetch, wait at anchorage, not at a berth.
         while (
             not any(item[2] == here for item in ship.cargo)
-            and not _anything_for(port, ship.dests)
-            and not _waiting_at(world, ship.dests)
+            and not _anything_for(port, ship.dests, ship.ship)
+            and not _waiting_at(world, ship.dests, ship.ship)
         ):
             port.anchored.append(ship)
             ship.ticket = kernel.resume_at(kernel.now + line.headway_h, ship.proc)
@@ -171,7 +181,8 @@ def ship_process(
             if ship in port.anchored:
                 port.anchored.remove(ship)
         yield from _wait_open(world, port)
-        yield port.berths
+        berths = port.ferry_berths if line.ro_ro and port.ferry_berths is not None else port.berths
+        yield berths
         berthed = kernel.now
         unloaded = _unload(ship, here)
         aboard_before = len(ship.cargo)
@@ -183,7 +194,7 @@ def ship_process(
         yield triangular(rng, h.low, h.mode, h.high) * (0.25 + 0.75 * work)
         _land(world, ship)
         deadline = berthed + line.headway_h
-        busy_elsewhere = not ship.cargo and _waiting_at(world, ship.dests)
+        busy_elsewhere = not ship.cargo and _waiting_at(world, ship.dests, ship.ship)
         if ship.free > 0 and not busy_elsewhere and kernel.now < deadline:
             port.loading.append(ship)  # keep filling until full or the headway is up
             ship.ticket = kernel.resume_at(deadline, ship.proc)
@@ -199,16 +210,26 @@ def ship_process(
             if k >= aboard_before:
                 mark(consignment, now, "DEPA", here, ship.ship.name, units)
         world.departures.append((line.id, here, now, load, ship.ship.slots))
-        port.berths.release()
+        berths.release()
         sailing = line.sailing[min(i, nxt)]
         yield triangular(rng, sailing.low, sailing.mode, sailing.high)
         i = nxt
 
 
-def _anything_for(port: PortState, dests: tuple[str, ...]) -> bool:
-    return any(port.queues.get(d) for d in dests)
+def can_carry(ship: Ship, part: Part) -> bool:
+    """Whether ``ship`` has deck room of the kind ``part`` needs."""
+    kind = part.consignment.unit_kind
+    return bool(ship.railcars if kind == WAGON else ship.trucks if kind == TRUCK else ship.slots)
 
 
-def _waiting_at(world: World, stops: tuple[str, ...]) -> bool:
-    """Whether cargo waits at any of ``stops`` (an empty ship then repositions at once)."""
-    return any(q for s in stops for q in world.ports[s].queues.values())
+def _anything_for(port: PortState, dests: tuple[str, ...], ship: Ship) -> bool:
+    return any(can_carry(ship, p) for d in dests for p in port.queues.get(d, ()))
+
+
+def _waiting_at(world: World, stops: tuple[str, ...], ship: Ship) -> bool:
+    """Whether cargo ``ship`` can carry waits at any of ``stops`` (an empty ship then
+    repositions at once).
+    """
+    return any(
+        can_carry(ship, p) for s in stops for q in world.ports[s].queues.values() for p in q
+    )

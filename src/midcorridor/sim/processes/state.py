@@ -61,6 +61,7 @@ class PortState:
 
     id: str
     berths: Resource
+    ferry_berths: Resource | None = None  # the ferry terminal's berths, if it has its own
     queues: dict[str, deque[Part]] = field(default_factory=dict)
     loading: list[Any] = field(default_factory=list)  # ShipState objects at berth, filling
     anchored: list[Any] = field(default_factory=list)  # idle ShipState objects waiting for cargo
@@ -96,7 +97,13 @@ class World:
             if t.servers is not None
         }
         self.ports = {
-            p.node_id: PortState(p.node_id, Resource(self.kernel, p.berths, p.node_id))
+            p.node_id: PortState(
+                p.node_id,
+                Resource(self.kernel, p.berths, p.node_id),
+                Resource(self.kernel, p.ferry_berths, f"{p.node_id} ferries")
+                if p.ferry_berths
+                else None,
+            )
             for p in model.ports.values()
         }
         self.on_land: dict[int, int] = {}  # consignment id -> units travelling on land

@@ -1,0 +1,54 @@
+"""The baseline against the published figures it is calibrated to (docs/simulation.md)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+from midcorridor.sim.build import build_model
+from midcorridor.sim.kpi import summarize
+from midcorridor.sim.model import SeaLeg
+from midcorridor.sim.run import run
+from midcorridor.sim.scenario import load_scenario
+
+if TYPE_CHECKING:
+    from midcorridor.network import Network
+
+BASELINE = Path(__file__).resolve().parents[2] / "scenarios" / "baseline.yaml"
+# Typical wait for a Caspian departure, 2-3 days (traveller reports; corridor facts 2.2).
+CASPIAN_WAIT_BAND_H = (48.0, 72.0)
+
+
+@pytest.fixture(scope="module")
+def baseline(corridor: Network):
+    """Six replications of the 2024 baseline over its full year (a few seconds)."""
+    model = build_model(corridor, load_scenario(BASELINE))
+    return model, summarize(run(model, replications=6, seed=1))
+
+
+def test_the_baseline_is_stationary(baseline) -> None:
+    """No queue of the 2024 baseline grows through the year."""
+    _model, summary = baseline
+    assert summary.warnings == ()
+
+
+def test_the_baseline_caspian_wait_lies_in_the_published_band(baseline) -> None:
+    """The mean wait for a vessel lies within the 2-3 days travellers report."""
+    _model, summary = baseline
+    low, high = CASPIAN_WAIT_BAND_H
+    assert low <= summary.kpis.caspian_wait_hours.mean <= high
+
+
+def test_the_baseline_carries_cargo_both_ways(baseline) -> None:
+    """Eastbound streams cross from Alat to a Kazakh port, and vessels leave Alat loaded."""
+    model, _summary = baseline
+    east = [s for s in model.streams if s.origin in {"GEPTI", "TRKR0", "AZBAK"}]
+    assert east
+    for stream in east:
+        for variant in stream.variants:
+            legs = [x for x in variant.steps if isinstance(x, SeaLeg)]
+            assert [x.origin for x in legs] == ["AZALT"]
+            assert legs[0].destination in {"KZAAU", "KZKUR"}
+    assert {s.unit_kind for s in model.streams} == {"container", "wagon", "truck"}
