@@ -59,6 +59,10 @@ def test_plan_assigns_waiting_cargo_and_moves_legs_and_etas(
     assert set(ids) <= set(assigned)
     assert plan["left_behind_units"] == 0
     sailings = {s["id"]: s for s in plan["sailings"]}
+    # Each sailing carries what the plan put on it: in all, the optimizer's assigned units.
+    assert sum(s["units"] for s in plan["sailings"]) == plan["assigned_units"] > 0
+    assert sum(s["shipments"] for s in plan["sailings"]) >= 3
+    assert all(s["units"] > 0 for s in plan["sailings"] if s["shipments"])
     for sid in ids:
         after = client.get(f"/shipments/{sid}", headers=world.auth("shipper")).json()
         ferry = after["legs"][2]

@@ -13,7 +13,6 @@ from playwright.sync_api import expect
 
 from midcorridor.network import load_network
 from midcorridor.routing import Cargo, plan
-from midcorridor.service.planning import optimize_crossing
 
 
 def _api(server_url: str, token: str, method: str, path: str, **kw):  # type: ignore[no-untyped-def]
@@ -141,30 +140,110 @@ def test_operator_delay_moves_the_shippers_eta_and_raises_an_alert(visit, browse
         shipper.close()
 
 
-def test_coordinator_runs_a_crossing_plan_and_sees_it_against_fifo(visit, demo,
-                                                                   demo_server) -> None:
+def test_coordinator_runs_a_plan_and_sees_its_sailings_per_vessel(visit, demo,
+                                                                  demo_server) -> None:
     server, _ = demo_server
+    token = demo.tokens[demo.users["coordinator"][1]]
     visit.sign_in(demo.users["coordinator"][0])
     page = visit.page
     page.get_by_role("link", name="Coordinator's desk").click()
     # The Caspian now: one row per port and per vessel of the live corridor state.
-    state = _api(server.url, demo.tokens[demo.users["coordinator"][1]], "GET",
-                 "/corridor/state")
+    state = _api(server.url, token, "GET", "/corridor/state")
     expect(page.locator("table.ports tbody tr")).to_have_count(len(state["ports"]))
     expect(page.locator("table.vessels tbody tr")).to_have_count(len(state["vessels"]))
+    before = httpx.get(server.url + "/crossing/plans/latest",
+                       headers={"Authorization": f"Bearer {token}"})
+    before_id = before.json()["id"] if before.status_code == 200 else 0
     page.get_by_label("Days ahead").fill("2")
     page.get_by_role("button", name="Run a new plan").click()
+    expect(page.locator("#plan-progress")).to_be_visible()
     summary = page.locator("#plan-summary")
-    summary.wait_for(timeout=120_000)
-    # Oracle: the optimizer called directly, not through the service or its job queue.
-    expected = optimize_crossing(days=2, seed=0, mode="assignment", time_limit_s=10)
+    expect(summary).to_contain_text(f"Plan {before_id + 1}", timeout=120_000)
+    # Oracle: the published plan as the API serves it.
+    plan = _api(server.url, token, "GET", "/crossing/plans/latest")
+    assert plan["id"] == before_id + 1 and plan["horizon_h"] == 48
+    vessels = {s["vessel"] for s in plan["sailings"]}
+    expect(page.locator("#plan-timeline .tl-row[data-vessel]")).to_have_count(len(vessels))
+    for sailing in plan["sailings"]:
+        bar = page.locator(f'#plan-timeline .tl-row[data-vessel="{sailing["vessel"]}"] '
+                           f'.tl-bar[data-sailing="{sailing["id"]}"]')
+        expect(bar).to_have_text(f"{sailing['origin']}→{sailing['destination']} · "
+                                 f"{sailing['units']:,} units")
+    loaded = [s for s in plan["sailings"] if s["units"]]
+    expect(page.locator("#plan-timeline .tl-bar:not(.empty)")).to_have_count(len(loaded))
+    # Bars lie left to right in departure order within a row.
+    row = page.locator(f'#plan-timeline .tl-row[data-vessel="{plan["sailings"][0]["vessel"]}"]')
+    lefts = row.locator(".tl-bar").evaluate_all(
+        "(bs) => bs.map((b) => b.getBoundingClientRect().x)")
+    assert lefts == sorted(lefts)
     cells = page.locator("table.plan-vs-fifo tbody tr").first.locator("td").all_inner_texts()
-    assert cells[1] == f"{expected['plan']['mean_wait_hours']:,.1f}"
-    assert cells[2] == f"{expected['fifo']['mean_wait_hours']:,.1f}"
-    expect(summary).to_contain_text(expected["status"])
+    assert cells[1] == f"{plan['mean_wait_hours']:,.1f}"
+    assert cells[2] == f"{plan['fifo']['mean_wait_hours']:,.1f}"
+    expect(summary).to_contain_text(plan["status"])
     visit.shot("coordinator")
     assert serious_violations(page) == []
     assert tab_reaches(page, "#days")
+    assert tab_reaches(page, "#plan-run")
+
+
+def test_tracking_searches_on_the_server(visit, demo, demo_server) -> None:
+    """The tracking page shows what GET /shipments answers for the same search, and its total."""
+    server, _ = demo_server
+    org = demo.users["forwarder"][1]
+    token = demo.tokens[org]
+    every = _api(server.url, token, "GET", "/shipments", params={"limit": 1000})
+    with_box = every["data"][-1]
+    # A part of its container number when it has one, else of its reference; in lower case.
+    part = (with_box["cargo"]["containers"] or [with_box["reference"]])[0][-5:].lower()
+    visit.sign_in(demo.users["forwarder"][0])
+    page = visit.page
+    page.get_by_role("link", name="Tracking").click()
+    expect(page.locator("#total")).to_have_text(str(every["count"]))
+    page.get_by_label("Search").fill(part)
+    found = _api(server.url, token, "GET", "/shipments", params={"q": part})
+    assert with_box["id"] in {s["id"] for s in found["data"]}
+    expect(page.locator("#total")).to_have_text(str(found["count"]))
+    refs = page.locator("table.shipments tbody tr td:first-child").all_inner_texts()
+    assert refs == [s["reference"] or f"#{s['id']}" for s in found["data"]]
+    page.get_by_label("Search").fill("")
+    page.get_by_label("Corridor").select_option("Middle")
+    middle = _api(server.url, token, "GET", "/shipments", params={"corridor": "Middle"})
+    expect(page.locator("#total")).to_have_text(str(middle["count"]))
+    expect(page.locator("table.shipments tbody tr")).to_have_count(min(50, middle["count"]))
+    visit.shot("tracking-search")
+    assert serious_violations(page) == []
+
+
+def test_eta_history_draws_the_p10_p90_band_the_api_returns(visit, demo, demo_server) -> None:
+    """The chart's band is drawn from the history's p10/p90: its fill colour is on the canvas
+    when the rows carry them, and the table beside it lists them row for row."""
+    server, _ = demo_server
+    token = demo.tokens[demo.users["shipper"][1]]
+    shipments = _api(server.url, token, "GET", "/shipments", params={"status": "in_transit"})
+    target = shipments["data"][0]
+    history = _api(server.url, token, "GET", f"/shipments/{target['id']}/eta/history")["data"]
+    banded = [r for r in history if r["p10"] and r["p90"]]
+    assert banded, "the ETA history carries no P10/P90"
+    assert all(r["p10"] <= r["p50"] <= r["p90"] for r in banded)
+    visit.sign_in(demo.users["shipper"][0])
+    page = visit.page
+    page.goto(f"/#/shipments/{target['id']}")
+    page.locator("table.eta-history").wait_for(state="attached")
+    expect(page.locator("table.eta-history tbody tr")).to_have_count(len(history))
+    band_pixels = page.evaluate("""() => {
+        const c = document.querySelector('#main .chart canvas');
+        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        // #0b5394 at 20 % opacity over white, within rounding.
+        const want = [0x0b, 0x53, 0x94].map((c) => 0xff - 0.2 * (0xff - c));
+        let n = 0;
+        for (let i = 0; i < d.length; i += 4) {
+          if (d[i + 3] > 0 && Math.abs(d[i] * d[i + 3] / 255 + 255 - d[i + 3] - want[0]) < 6
+              && Math.abs(d[i + 1] * d[i + 3] / 255 + 255 - d[i + 3] - want[1]) < 6
+              && Math.abs(d[i + 2] * d[i + 3] / 255 + 255 - d[i + 3] - want[2]) < 6) n++;
+        }
+        return n; }""")
+    assert band_pixels > 200
+    visit.shot("eta-band")
 
 
 def test_shipper_cannot_open_another_organizations_shipment_by_url(visit, demo,

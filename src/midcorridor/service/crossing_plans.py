@@ -191,9 +191,17 @@ def latest_id(session: Session) -> int | None:
 
 
 def document_of(record: CrossingPlanRecord) -> dict[str, Any]:
-    """The plan as served: the stored document with its id, time and horizon."""
+    """The plan as served: the stored document with its id, time and horizon; each sailing
+    with the units and shipments assigned to it."""
+    doc = json.loads(record.document)
+    units: dict[str, int] = {}
+    shipments: dict[str, set[int]] = {}
+    for a in doc["assignments"]:
+        units[a["sailing"]] = units.get(a["sailing"], 0) + a["units"]
+        shipments.setdefault(a["sailing"], set()).add(a["shipment_id"])
+    doc["sailings"] = [{**s, "units": units.get(s["id"], 0),
+                        "shipments": len(shipments.get(s["id"], ()))} for s in doc["sailings"]]
     return {"id": record.id, "created_at": record.created_at, "start": record.start,
-            "horizon_h": record.horizon_h, "job_id": record.job_id,
-            **json.loads(record.document)}
+            "horizon_h": record.horizon_h, "job_id": record.job_id, **doc}
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
 
@@ -31,6 +31,7 @@ from midcorridor.sim.model import SimModel
 
 COORDINATOR = "Corridor Coordination Committee"
 WARMUP_DAYS = 45.0  # long enough for the first trains of the window to be under way
+BOOKED_AHEAD = timedelta(days=2)  # assumption: a train is booked two days before it leaves
 OWNER_KINDS = {"Xi'an Export Trading": "shipper"}  # other owners are forwarders
 
 
@@ -143,15 +144,24 @@ def seed(
         tokens[name] = accounts.create_token(session=session, user_id=user.id, name="demo",
                                              now=now)[1]
     ids = {}
+    # Each shipment is booked before it sets off and each event received as it happens, so
+    # the ETA history reads as it would have on those days.
+    first: dict[str, datetime] = {}
+    for e in feed.events:
+        first.setdefault(e.shipment, e.time)
     for s in feed.shipments:
+        legs = s.body.legs or []
+        booked = min([now, *(t for t in (first.get(s.reference),) if t is not None),
+                      *([legs[0].planned_depart] if legs else [])]) - BOOKED_AHEAD
         shipment = create_shipment(session=session, org_id=principals[s.owner].org_id,
-                                   shipment_in=s.body, now=now)
+                                   shipment_in=s.body, now=booked)
         ids[s.reference] = shipment.id
     run: list[FeedEvent] = []
     for event in (*feed.events, None):  # consecutive events of one reporter go in together
         if run and (event is None or event.operator != run[0].operator):
+            received = min(now, max(e.time for e in run))
             ingest.ingest(session, principals[run[0].operator],
-                          [e.create(ids[e.shipment]) for e in run], now=now,
+                          [e.create(ids[e.shipment]) for e in run], now=received,
                           slip_threshold_h=24.0)
             run = []
         if event is not None:

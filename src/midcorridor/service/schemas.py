@@ -277,6 +277,8 @@ class ShipmentPublic(BaseModel):
     destination: str
     cargo: CargoPublic
     legs: list[LegPublic]
+    corridor: Literal["Middle", "Northern", "Sea", "Direct"] = Field(
+        description="The corridor family of the planned route.")
     status: str
     planned_arrival: datetime
     eta: datetime
@@ -707,6 +709,8 @@ class PlanSailingPublic(BaseModel):
     destination: str
     departure: datetime
     arrival: datetime
+    units: int = Field(description="Units (railcars, TEU or trucks) the plan puts on it.")
+    shipments: int = Field(description="How many shipments the plan puts on it.")
 
 
 class PlanFiguresPublic(CrossingFigures):

@@ -18,6 +18,7 @@ from midcorridor.service.schemas import (
     ShipmentCreate,
     ShipmentPublic,
 )
+from midcorridor.service.search import ShipmentSearch, family_of_legs, where
 
 
 def create_shipment(
@@ -75,11 +76,16 @@ def visible_query(principal: access.Principal):  # type: ignore[no-untyped-def]
     return query
 
 
+EVERYTHING = ShipmentSearch()
+
+
 def list_shipments(
-    *, session: Session, principal: access.Principal, skip: int, limit: int
+    *, session: Session, principal: access.Principal, skip: int, limit: int,
+    search: ShipmentSearch = EVERYTHING,
 ) -> tuple[list[Shipment], int]:
-    """A page of the caller's shipments, newest first, and their total count."""
-    query = visible_query(principal)
+    """A page of the caller's shipments that match ``search``, newest first, and how many
+    match in all."""
+    query = where(visible_query(principal), search)
     count = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = session.scalars(
         query.options(selectinload(Shipment.containers))
@@ -127,6 +133,7 @@ def to_public(shipment: Shipment) -> ShipmentPublic:
                       distance_km=leg.distance_km, link_id=leg.link_id)
             for leg in shipment.legs
         ],
+        corridor=family_of_legs(shipment.legs),
         status=shipment.status, planned_arrival=shipment.planned_arrival, eta=shipment.eta,
         delay_h=shipment.delay_h, last_seen_at=shipment.last_seen_at,
         created_at=shipment.created_at,

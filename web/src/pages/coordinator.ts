@@ -1,13 +1,9 @@
-import { api, errorText, type Schemas } from "../api/client";
+import { api, type Schemas } from "../api/client";
 import { chartBox, draw } from "../charts";
 import { clear, h, table } from "../dom";
 import { fmtDate, fmtNum, t } from "../i18n";
-
-interface Figures {
-  mean_wait_hours: number; p95_wait_hours: number; assigned_units: number; left_behind_units: number; sailings: number;
-}
-/** The crossing optimizer job's result (the service's CrossingPublic). */
-interface Crossing { status: string; seconds: number; mean_wait_reduction: number; plan: Figures; fifo: Figures }
+import { followJob, jobControls } from "../jobs";
+import { sailingTimeline } from "../timeline";
 
 type State = Schemas["CorridorStatePublic"];
 
@@ -57,70 +53,59 @@ export async function coordinatorPage(main: HTMLElement): Promise<void> {
 }
 
 function crossingSection(): HTMLElement {
-  const days = h("input", { id: "days", type: "number", min: "1", max: "14", value: "3" });
-  const seed = h("input", { id: "seed", type: "number", min: "0", value: "0" });
-  const progress = h("progress", { id: "plan-progress", max: "1", "aria-label": t("running"), hidden: true });
-  const result = h("div", { id: "plan-result", "aria-live": "polite" });
-  const button = h("button", { type: "submit" }, t("runPlan"));
-  return h("section", { class: "card" },
+  const days = h("input", { id: "days", type: "number", min: "0.5", max: "14", step: "0.5", value: "3" });
+  const mode = h("select", { id: "plan-mode" },
+    h("option", { value: "assignment" }, t("modeAssignment")), h("option", { value: "rotation" }, t("modeRotation")));
+  const limit = h("input", { id: "time-limit", type: "number", min: "1", max: "120", value: "10" });
+  const jobs = jobControls("plan", t("runPlan"));
+  const shown = h("div", { id: "plan-result", "aria-live": "polite" });
+  const section = h("section", { class: "card", id: "plan" },
     h("h2", {}, t("crossingPlan")),
+    shown,
     h("form", { onsubmit: async (e: Event) => {
       e.preventDefault();
-      button.disabled = true;
-      progress.hidden = false;
-      progress.value = 0;
-      const fail = (text: string): void => {
-        button.disabled = false;
-        progress.hidden = true;
-        clear(result, h("p", { class: "error", role: "alert" }, `${t("apiError")}: ${text}`));
-      };
-      const { data: queued, error } = await api.POST("/optimizer/crossing", {
-        body: { days: Number(days.value), seed: Number(seed.value), mode: "assignment", time_limit_s: 10 },
-      });
-      if (!queued) return fail(errorText(error));
-      // The optimizer runs as a job; its progress is polled until it ends.
-      for (;;) {
-        const { data: job, error: jobError } = await api.GET("/jobs/{job_id}", { params: { path: { job_id: queued.job_id } } });
-        if (!job) return fail(errorText(jobError));
-        progress.value = job.progress;
-        clear(result, h("p", {}, `${t("running")} ${Math.round(100 * job.progress)} % ${job.progress_message}`));
-        if (job.status === "failed") return fail(job.error ?? job.status);
-        if (job.status === "succeeded" && job.result) {
-          button.disabled = false;
-          progress.hidden = true;
-          clear(result, ...crossingResult(job.result as unknown as Crossing));
-          return;
-        }
-        await new Promise((r) => setTimeout(r, 400));
-      }
+      const job = await followJob(jobs, () => api.POST("/crossing/plans", {
+        body: { horizon_days: Number(days.value), mode: mode.value as "assignment" | "rotation", time_limit_s: Number(limit.value) },
+      }));
+      if (job) await showPlan(shown);
     } },
     h("div", { class: "grid-form" },
       h("div", {}, h("label", { for: "days" }, t("days_")), days),
-      h("div", {}, h("label", { for: "seed" }, t("seed")), seed)),
-    h("div", { class: "actions" }, button), progress),
-    result);
+      h("div", {}, h("label", { for: "plan-mode" }, t("planMode")), mode),
+      h("div", {}, h("label", { for: "time-limit" }, t("timeLimitS")), limit)),
+    h("div", { class: "actions" }, jobs.button), jobs.progress, jobs.status));
+  void showPlan(shown);
+  return section;
 }
 
-function crossingResult(c: Crossing): Node[] {
+/** The latest published plan: its figures beside FIFO's, its timeline and its sailings. */
+async function showPlan(el: HTMLElement): Promise<void> {
+  const { data: plan, response } = await api.GET("/crossing/plans/latest");
+  if (!plan) {
+    clear(el, h("p", { id: "plan-none" }, response.status === 404 ? t("noPlanYet") : t("liveUnavailable")));
+    return;
+  }
   const rows: [string, number, number, number][] = [
-    [t("meanWaitHours"), c.plan.mean_wait_hours, c.fifo.mean_wait_hours, 1],
-    [t("p95WaitHours"), c.plan.p95_wait_hours, c.fifo.p95_wait_hours, 1],
-    [t("assigned"), c.plan.assigned_units, c.fifo.assigned_units, 0],
-    [t("leftBehind"), c.plan.left_behind_units, c.fifo.left_behind_units, 0],
-    [t("sailings"), c.plan.sailings, c.fifo.sailings, 0],
+    [t("meanWaitHours"), plan.mean_wait_hours, plan.fifo.mean_wait_hours, 1],
+    [t("p95WaitHours"), plan.p95_wait_hours, plan.fifo.p95_wait_hours, 1],
+    [t("assigned"), plan.assigned_units, plan.fifo.assigned_units, 0],
+    [t("leftBehind"), plan.left_behind_units, plan.fifo.left_behind_units, 0],
   ];
   const { box, canvas } = chartBox(t("planVsFifo"));
-  const nodes = [
-    h("p", { id: "plan-summary" }, `${t("solverStatus")}: ${c.status} · ${t("waitReduction")}: `,
-      h("strong", {}, `${fmtNum(100 * c.mean_wait_reduction, 1)} %`), ` · ${fmtNum(c.seconds, 1)} s`),
-    table(t("planVsFifo"), [t("figure"), t("optimized"), t("fifo")], rows.map(([k, a, b, dg]) => [k, fmtNum(a, dg), fmtNum(b, dg)]), "plan-vs-fifo"),
-    box,
-  ];
-  queueMicrotask(() => draw(canvas, {
+  clear(el,
+    h("p", { id: "plan-summary" }, `${t("planNo")} ${plan.id} · ${fmtDate(plan.created_at)} · ${t("solverStatus")}: ${plan.status} · ${t("waitReduction")}: `,
+      h("strong", {}, `${fmtNum(100 * plan.mean_wait_reduction, 1)} %`), ` · ${fmtNum(plan.bookings)} ${t("bookings")}`),
+    sailingTimeline(plan.sailings, plan.start, plan.horizon_h),
+    h("div", { class: "two" },
+      table(t("planVsFifo"), [t("figure"), t("optimized"), t("fifo")], rows.map(([k, a, b, dg]) => [k, fmtNum(a, dg), fmtNum(b, dg)]), "plan-vs-fifo"),
+      box),
+    h("details", {}, h("summary", {}, `${t("sailings")} (${plan.sailings.length})`),
+      table(t("sailings"), [t("vessel"), t("route"), t("departure"), t("arrival"), t("units"), t("shipments")],
+        plan.sailings.map((s) => [s.vessel_name || s.vessel, `${s.origin} → ${s.destination}`, fmtDate(s.departure), fmtDate(s.arrival), fmtNum(s.units), fmtNum(s.shipments)]), "plan-sailings")));
+  draw(canvas, {
     type: "bar",
     data: { labels: [t("meanWaitHours"), t("p95WaitHours")], datasets: [
-      { label: t("optimized"), data: [c.plan.mean_wait_hours, c.plan.p95_wait_hours], backgroundColor: "#2e7d32" },
-      { label: t("fifo"), data: [c.fifo.mean_wait_hours, c.fifo.p95_wait_hours], backgroundColor: "#9e9e9e" }] },
-  }));
-  return nodes;
+      { label: t("optimized"), data: [plan.mean_wait_hours, plan.p95_wait_hours], backgroundColor: "#2e7d32" },
+      { label: t("fifo"), data: [plan.fifo.mean_wait_hours, plan.fifo.p95_wait_hours], backgroundColor: "#9e9e9e" }] },
+  });
 }

@@ -6,7 +6,10 @@ import { clear, h, table } from "../dom";
 import { fmtDate, fmtNum, t, type Key } from "../i18n";
 import { currentUser, network } from "../session";
 
-type EtaRecord = Schemas["EtaRecordPublic"] & { p10?: string | null; p90?: string | null };
+type EtaRecord = Schemas["EtaRecordPublic"];
+
+// The P10–P90 band's fill: the ETA line's blue at 20 % opacity.
+const BAND = "#0b539433";
 
 export async function shipmentPage(main: HTMLElement, arg: string): Promise<void> {
   const id = Number(arg);
@@ -21,13 +24,14 @@ export async function shipmentPage(main: HTMLElement, arg: string): Promise<void
   ]);
   const mapEl = h("div", { id: "shipment-map", class: "small" });
   const { box, canvas } = chartBox(t("etaHistory"));
+  const historyBox = h("div", {}, h("h2", {}, t("etaHistory")), box);
   const subs = h("section", { id: "webhooks" });
   main.append(
     h("h1", {}, `${t("shipment")} ${s.reference || "#" + s.id}: ${s.origin} → ${s.destination}`),
     h("p", { id: "eta-line" }, `${t("status")}: `, h("strong", {}, s.status), ` · ${t("eta")}: `,
       h("strong", { id: "eta" }, fmtDate(s.eta)), ` · ${t("plannedArrival")}: ${fmtDate(s.planned_arrival)} · ${t("delayH")}: `,
       h("strong", { id: "delay" }, fmtNum(s.delay_h, 1))),
-    h("div", { class: "two" }, mapEl, h("div", {}, h("h2", {}, t("etaHistory")), box)),
+    h("div", { class: "two" }, mapEl, historyBox),
     h("h2", {}, t("alerts")),
     alerts.data?.data.length
       ? h("ul", { id: "alerts" }, alerts.data.data.map((a) => h("li", {}, h("span", { class: "badge bad" }, a.kind), ` ${fmtDate(a.created_at)} — ${a.message}`)))
@@ -51,14 +55,17 @@ export async function shipmentPage(main: HTMLElement, arg: string): Promise<void
   if (here) L.circleMarker(here, { radius: 8, color: "#b71c1c", weight: 3 }).bindTooltip(`${seen!.event_code} ${seen!.location}`).addTo(group);
   if (group.getBounds().isValid()) map.fitBounds(group.getBounds(), { padding: [20, 20] });
 
-  const rows = (history.data?.data ?? []) as EtaRecord[];
+  const rows: EtaRecord[] = history.data?.data ?? [];
+  historyBox.append(h("details", {}, h("summary", {}, `${t("etaHistory")} (${rows.length})`),
+    table(t("etaHistory"), [t("time"), "P10", "P50", t("eta"), "P90"],
+      rows.map((r) => [fmtDate(r.computed_at), fmtDate(r.p10), fmtDate(r.p50), fmtDate(r.eta), fmtDate(r.p90)]), "eta-history")));
   const point = (r: EtaRecord, v: string) => ({ x: Date.parse(r.computed_at), y: Date.parse(v) });
   const band = rows.filter((r) => r.p10 && r.p90);
   const datasets: object[] = [{ label: t("eta"), data: rows.map((r) => point(r, r.eta)), borderColor: "#0b5394", backgroundColor: "#0b5394", stepped: true }];
   if (band.length) {
     datasets.push(
-      { label: "P90", data: band.map((r) => point(r, r.p90!)), borderColor: "transparent", backgroundColor: "#0b539433", fill: "+1", pointRadius: 0 },
-      { label: "P10", data: band.map((r) => point(r, r.p10!)), borderColor: "transparent", pointRadius: 0 },
+      { label: "P90", data: band.map((r) => point(r, r.p90!)), borderColor: "transparent", backgroundColor: BAND, fill: "+1", pointRadius: 0, stepped: true },
+      { label: "P10", data: band.map((r) => point(r, r.p10!)), borderColor: "transparent", backgroundColor: BAND, pointRadius: 0, stepped: true },
     );
   }
   const day = (v: number | string): string => new Date(Number(v)).toISOString().slice(5, 16).replace("T", " ");
@@ -71,7 +78,8 @@ export async function shipmentPage(main: HTMLElement, arg: string): Promise<void
         x: { type: "linear", ticks: { callback: day }, title: { display: true, text: t("time") } },
         y: { type: "linear", ticks: { callback: day }, title: { display: true, text: t("eta") } },
       },
-      plugins: { legend: { display: true }, title: { display: band.length > 0, text: t("etaBand") } },
+      // The band is named in the title; the legend keeps the ETA line alone.
+      plugins: { legend: { display: true, labels: { filter: (item) => item.datasetIndex === 0 } }, title: { display: band.length > 0, text: t("etaBand") } },
     },
   });
   if (currentUser()?.role !== "coordinator") await webhooks(subs, id);

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from typing import Literal
 
 from fastapi import APIRouter, HTTPException, Query
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from midcorridor.service import search
 from midcorridor.service import shipments as crud
 from midcorridor.service.access import Action, Principal
 from midcorridor.service.db.models import Alert, EtaRecord, Shipment
@@ -61,10 +63,17 @@ def create_shipment(
 def list_shipments(
     session: SessionDep, principal: Principal = Reader,
     skip: int = Query(0, ge=0, le=MAX_SKIP), limit: int = Query(100, ge=1, le=1000),
+    q: str = Query("", max_length=100, description=(
+        "Part of the reference or of a container number (any case).")),
+    status: Literal["planned", "in_transit", "arrived"] | None = Query(None),
+    corridor: Literal["Middle", "Northern", "Sea", "Direct"] | None = Query(
+        None, description="The corridor family of the planned route (docs/glossary.md)."),
 ) -> ShipmentsPublic:
-    """List the shipments the caller may read."""
+    """A page of the shipments the caller may read that match the search, newest first;
+    ``count`` is how many match in all."""
+    found = search.ShipmentSearch(q=q, status=status or "", corridor=corridor or "")
     rows, count = crud.list_shipments(session=session, principal=principal, skip=skip,
-                                      limit=limit)
+                                      limit=limit, search=found)
     return ShipmentsPublic(data=[crud.to_public(s) for s in rows], count=count)
 
 
