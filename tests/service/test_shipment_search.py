@@ -46,7 +46,8 @@ def test_search_by_reference_container_status_and_corridor(client: TestClient,
     """Each filter narrows to the hand-worked set; ``count`` counts every match, not the page."""
     ids = _make(client, world)
     found = _find(client, world, q="srch-")
-    assert found["count"] == 4 and {s["id"] for s in found["data"]} == set(ids.values())
+    assert found["count"] == 4
+    assert {s["id"] for s in found["data"]} == set(ids.values())
     # A part of a container number, in any case.
     found = _find(client, world, q="tghu12345")
     assert [s["id"] for s in found["data"]] == [ids["Sea"]]
@@ -75,4 +76,5 @@ def test_search_never_widens_what_a_caller_may_read(client: TestClient, world: W
     assert _find(client, world, q="%")["count"] == 0
     assert _find(client, world, q="SRCH_")["count"] == 0
     r = client.get("/shipments", params={"corridor": "Arctic"}, headers=world.auth("shipper"))
-    assert r.status_code == 422 and "corridor" in r.text
+    assert r.status_code == 422
+    assert "corridor" in r.text

@@ -161,7 +161,8 @@ def test_coordinator_runs_a_plan_and_sees_its_sailings_per_vessel(visit, demo,
     expect(summary).to_contain_text(f"Plan {before_id + 1}", timeout=120_000)
     # Oracle: the published plan as the API serves it.
     plan = _api(server.url, token, "GET", "/crossing/plans/latest")
-    assert plan["id"] == before_id + 1 and plan["horizon_h"] == 48
+    assert plan["id"] == before_id + 1
+    assert plan["horizon_h"] == 48
     vessels = {s["vessel"] for s in plan["sailings"]}
     expect(page.locator("#plan-timeline .tl-row[data-vessel]")).to_have_count(len(vessels))
     for sailing in plan["sailings"]:

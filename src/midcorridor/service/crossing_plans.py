@@ -192,7 +192,8 @@ def latest_id(session: Session) -> int | None:
 
 def document_of(record: CrossingPlanRecord) -> dict[str, Any]:
     """The plan as served: the stored document with its id, time and horizon; each sailing
-    with the units and shipments assigned to it."""
+    with the units and shipments assigned to it.
+    """
     doc = json.loads(record.document)
     units: dict[str, int] = {}
     shipments: dict[str, set[int]] = {}

@@ -35,6 +35,8 @@ STATUSES = ("planned", "in_transit", "arrived")
 
 
 class PlannedPlace(Protocol):
+    """A planned leg as the rules see it (a stored leg or a leg of a request)."""
+
     origin: str
     destination: str
     mode: str
@@ -51,6 +53,7 @@ class Places:
 
 @lru_cache(maxsize=1)
 def places() -> Places:
+    """The node ids of the service's network each rule looks at (read once)."""
     nodes = network().nodes.values()
     inland = frozenset().union(*INLAND_WATERS)
     return Places(

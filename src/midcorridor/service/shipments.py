@@ -84,7 +84,8 @@ def list_shipments(
     search: ShipmentSearch = EVERYTHING,
 ) -> tuple[list[Shipment], int]:
     """A page of the caller's shipments that match ``search``, newest first, and how many
-    match in all."""
+    match in all.
+    """
     query = where(visible_query(principal), search)
     count = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = session.scalars(

@@ -70,7 +70,8 @@ def list_shipments(
         None, description="The corridor family of the planned route (docs/glossary.md)."),
 ) -> ShipmentsPublic:
     """A page of the shipments the caller may read that match the search, newest first;
-    ``count`` is how many match in all."""
+    ``count`` is how many match in all.
+    """
     found = search.ShipmentSearch(q=q, status=status or "", corridor=corridor or "")
     rows, count = crud.list_shipments(session=session, principal=principal, skip=skip,
                                       limit=limit, search=found)
