@@ -166,3 +166,29 @@ def test_all_problems_at_once(tmp_path, corridor_minimal):
         load_instance(*write(tmp_path, bookings=bad), corridor_minimal)
     fields = {p.split(":")[2] for p in problems(exc)}
     assert fields == {"units", "unit_type", "destination", "ready", "priority", "whole"}
+
+
+def test_problems_of_both_files_at_once(tmp_path, corridor_minimal):
+    """A bad port in the fleet file and a bad booking are reported together, each in its file."""
+    bad_fleet = FLEET.replace("berths: 2\n    handling_h: 8", "berths: 0\n    handling_h: -8")
+    bad = GOOD_BOOKINGS.replace("B2,5,truck", "B2,lots,truck")
+    with pytest.raises(DataError) as exc:
+        load_instance(*write(tmp_path, bookings=bad, fleet=bad_fleet), corridor_minimal)
+    assert sorted((p.file, str(p.row), p.field) for p in exc.value.problems) == [
+        ("bookings.csv", "3", "units"),
+        ("fleet.yaml", "ports[0]", "berths"),
+        ("fleet.yaml", "ports[0]", "handling_h"),
+    ]
+
+
+def test_cost_and_booking_problems_at_once(tmp_path, corridor_minimal):
+    """A wrong cost weight is listed with the bookings no vessel can carry."""
+    fleet = FLEET + "costs: {left_behind_h: -1, colour: 3}\n"
+    bad = GOOD_BOOKINGS + "B3,5,teu,Aktau,Alat,2026-03-02T06:00:00+04:00,,1,no,no\n"
+    with pytest.raises(DataError) as exc:
+        load_instance(*write(tmp_path, bookings=bad, fleet=fleet), corridor_minimal)
+    assert sorted((p.file, str(p.row), p.field) for p in exc.value.problems) == [
+        ("bookings.csv", "4", "unit_type"),
+        ("fleet.yaml", "costs", "colour"),
+        ("fleet.yaml", "costs", "left_behind_h"),
+    ]

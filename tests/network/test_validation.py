@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 import shutil
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -245,3 +246,24 @@ def test_user_folder_overrides_packaged_row(
     assert merged.link("KZAAU-AZALT-ferry").distance_km == 480
     assert len(merged.links) == len(base.links)
     assert merged.provenance_of("links", "KZAAU-AZALT-ferry", "distance_km").is_assumption
+
+
+def test_problems_of_every_file_at_once(corridor_minimal_dir: Path, tmp_path: Path) -> None:
+    """A mistake in each of nodes.csv, links.csv, services.yaml and scenarios.yaml: all four
+    are listed in one DataError, each in its own file."""
+    folder = _copy_with(corridor_minimal_dir, tmp_path / "data", "nodes.csv",
+                        _set(4, lat="north"))
+    links = folder / "links.csv"
+    links.write_text(links.read_text(encoding="utf-8").replace(",ferry,", ",hovercraft,", 1),
+                     encoding="utf-8")
+    (folder / "services.yaml").write_text(
+        "services:\n  - id: SHUTTLE\n    kind: block_train\n    route: [KZAAU, AZALT]\n"
+        "    headway_h: {value: -24, source: 'assumption: daily'}\n", encoding="utf-8")
+    (folder / "scenarios.yaml").write_text(
+        "scenarios:\n  - id: NEWPORT\n    status: dreamt\n    sources: [S001]\n",
+        encoding="utf-8")
+    with pytest.raises(DataError) as caught:
+        load_network(folder, packaged=False)
+    found = {(os.path.basename(p.file), p.field) for p in caught.value.problems}
+    assert {("nodes.csv", "lat"), ("links.csv", "mode"), ("services.yaml", "headway_h.value"),
+            ("scenarios.yaml", "status")} <= found, found

@@ -50,6 +50,13 @@ def test_tariff_file_overrides_and_errors(tmp_path: Path) -> None:
     text = str(info.value)
     assert "bad.csv:2:usd" in text
     assert "bad.csv:3:key" in text
+    bad_yaml = tmp_path / "bad.yaml"
+    bad_yaml.write_text("tariffs:\n  handling: {usd: -5, source: S1}\n  rail_km: {usd: 1}\n"
+                        "  plane_km: {usd: 1, source: S1}\n  border: 7\n")
+    with pytest.raises(DataError) as info:
+        load_tariffs(bad_yaml)
+    assert [(p.row, p.field) for p in info.value.problems] == [
+        ("handling", "usd"), ("rail_km", "source"), ("plane_km", "key"), ("border", "usd")]
 
 
 def test_cli_json_on_fixture(corridor_minimal_dir: Path) -> None:

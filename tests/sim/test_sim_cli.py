@@ -116,4 +116,4 @@ def test_bad_field_names_file_and_field(tmp_path: Path) -> None:
     bad = _short(tmp_path, "bad", extra="storms: {per_year: lots}\n")
     result = _invoke(str(bad))
     assert result.exit_code == 1
-    assert "bad.yaml: storms.per_year: 'lots' is not a number" in result.output
+    assert "bad.yaml:-:storms.per_year: 'lots' is not a number" in result.output

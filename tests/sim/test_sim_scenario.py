@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from midcorridor.errors import InputError, UnknownPlaceError
+from midcorridor.errors import DataError, InputError, UnknownPlaceError
 from midcorridor.sim.build import build_model
 from midcorridor.sim.model import LandLeg, SeaLeg, TerminalStep
 from midcorridor.sim.scenario import load_scenario, parse_scenario
@@ -38,10 +38,32 @@ def test_base_chain_merges_mappings_and_replaces_values(tmp_path):
     ],
 )
 def test_invalid_settings_name_the_field(doc, change, where):
-    """Each invalid setting gives one InputError naming the file and field."""
+    """Each invalid setting is a problem naming the file and field."""
     doc = {**doc, **change}
-    with pytest.raises(InputError, match=re.escape(f"my.yaml: {where}")):
+    with pytest.raises(DataError, match=re.escape(f"my.yaml:-:{where}")) as caught:
         parse_scenario(doc, "my.yaml")
+    assert len(caught.value.problems) == 1, caught.value.problems
+
+
+def test_every_problem_of_a_scenario_is_listed(doc):
+    """A scenario with four mistakes in different sections reports all four at once."""
+    doc = {
+        **doc,
+        "horizon_days": "a year",
+        "colour": "red",
+        "storms": {"per_year": -1},
+        "fleet": {"add": [{"line": "FERRY", "name": "New"}]},
+    }
+    with pytest.raises(DataError) as caught:
+        parse_scenario(doc, "my.yaml")
+    found = {(p.file, p.field) for p in caught.value.problems}
+    assert found == {
+        ("my.yaml", "horizon_days"),
+        ("my.yaml", "colour"),
+        ("my.yaml", "storms.per_year"),
+        ("my.yaml", "fleet.add[0]"),
+    }
+    assert "4 problems in the data" in str(caught.value)
 
 
 def test_missing_and_broken_files_are_input_errors(tmp_path):

@@ -21,6 +21,7 @@ Caspian ports. Times are ISO 8601 with a UTC offset.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -43,26 +44,13 @@ from midcorridor.crossing.ports import CaspianPorts
 from midcorridor.errors import DataError, Problem
 from midcorridor.network.csvfile import read_table
 from midcorridor.network.model import Network, VesselKind
+from midcorridor.network.reading import At, Problems
 
 if TYPE_CHECKING:
     from pathlib import Path
 
 BOOKING_COLUMNS = ("id", "units", "unit_type", "origin", "destination", "ready")
-_TRUE = {"yes", "true", "1", "y"}
-_FALSE = {"no", "false", "0", "n", ""}
 DEFAULT_HORIZON_H = 14 * 24.0
-
-
-class _Problems:
-    def __init__(self) -> None:
-        self.items: list[Problem] = []
-
-    def add(self, file: str, row: int | str, field: str, message: str) -> None:
-        self.items.append(Problem(file, row, field, message))
-
-    def raise_any(self) -> None:
-        if self.items:
-            raise DataError(self.items)
 
 
 def parse_time(text: str) -> datetime:
@@ -71,15 +59,6 @@ def parse_time(text: str) -> datetime:
     if value.tzinfo is None:
         raise ValueError(f"{text!r} has no UTC offset; write e.g. {text}+04:00")
     return value
-
-
-def _bool(text: str) -> bool:
-    key = str(text).strip().lower()
-    if key in _TRUE:
-        return True
-    if key in _FALSE:
-        return False
-    raise ValueError(f"{text!r} is not a yes/no value; use yes or no")
 
 
 def read_booking_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
@@ -134,55 +113,123 @@ def _capacity(raw: Any, where: Callable[[str, str], None], kind: VesselKind | No
     return Capacity(**values)
 
 
-def load_instance(bookings_path: Path, fleet_path: Path, network: Network, *,
-                  mode: str = "assignment") -> CrossingInstance:
-    """Read and check the two input files; raises :class:`DataError` listing every problem."""
-    problems = _Problems()
-    fleet = read_fleet_document(fleet_path)
-    rows = read_booking_rows(bookings_path)
-    ff, bf = fleet_path.name, bookings_path.name
-    places = CaspianPorts(network)
+@dataclass
+class _Reading:
+    """The two input files being read: their names, the Caspian ports, the problems found."""
 
-    def place(file: str, row: int | str, field: str, text: Any) -> str | None:
+    fleet: str
+    bookings: str
+    places: CaspianPorts
+    problems: Problems = field(default_factory=Problems)
+
+    def place(self, file: str, row: int | str, name: str, text: Any) -> str | None:
+        """The port a place name or code means, or None after recording why not."""
         try:
-            return places.resolve(str(text))
+            return self.places.resolve(str(text))
         except ValueError as exc:
-            problems.add(file, row, field, str(exc))
+            self.problems.add(file, row, name, str(exc))
             return None
 
-    def when(file: str, row: int | str, field: str, text: Any) -> datetime | None:
+    def when(self, file: str, row: int | str, name: str, text: Any) -> datetime | None:
+        """The time written, or None after recording why it is not one."""
         try:
             return parse_time(text)
         except (TypeError, ValueError) as exc:
-            problems.add(file, row, field, f"not an ISO 8601 time with offset: {exc}")
+            self.problems.add(file, row, name, f"not an ISO 8601 time with offset: {exc}")
             return None
 
-    # --- ports and closures
+
+def load_instance(bookings_path: Path, fleet_path: Path, network: Network, *,
+                  mode: str = "assignment") -> CrossingInstance:
+    """Read and check the two input files; raises :class:`DataError` listing every problem."""
+    fleet = read_fleet_document(fleet_path)
+    rows = read_booking_rows(bookings_path)
+    read = _Reading(fleet_path.name, bookings_path.name, CaspianPorts(network))
+    problems = read.problems
+    ports, raw_closures = _read_ports(read, fleet)
+    bookings_raw = _read_bookings(read, rows)
+    # --- time frame
+    readies = [rec["ready"] for _, rec in bookings_raw if rec.get("ready")]
+    start = read.when(read.fleet, "start", "start", fleet["start"]) if "start" in fleet else None
+    if start is None:
+        first = min(readies) if readies else None
+        start = first.replace(minute=0, second=0, microsecond=0) if first else None
+    horizon_h = float(fleet.get("horizon_h", 24.0 * fleet.get("horizon_days", 14)))
+    if horizon_h <= 0:
+        problems.add(read.fleet, "horizon", "horizon_h", "the horizon must be longer than 0 hours")
+    problems.raise_any()
+    if start is None:
+        raise DataError([Problem(read.bookings, 2, "ready", "no bookings: nothing to optimize")])
+    begin = start
+
+    def hours(t: datetime) -> float:
+        return (t - begin).total_seconds() / 3600.0
+
+    _close_ports(read, ports, raw_closures, hours)
+    vessels = _read_vessels(read, fleet, start, horizon_h, hours)
+    problems.raise_any()
+    used = {b["origin"] for _, b in bookings_raw} | {b["destination"] for _, b in bookings_raw}
+    used |= {v.available_at for v in vessels}
+    # rotation mode decides the sailings itself: a sailings list is then ignored
+    listed = (fleet.get("sailings") or []) if mode == "assignment" else []
+    sailings = _read_sailings(read, listed, vessels, used, ports, hours, horizon_h)
+    distances = read.places.distances_nm(sorted(used | set(ports)))
+    if mode == "assignment" and not sailings:
+        problems.add(read.fleet, "sailings", "sailings",
+                     "assignment mode needs a sailings list (or use --mode rotation)")
+    for pid in used:
+        if pid not in ports:
+            ports[pid] = Port(pid, read.places.name(pid), 1, read.places.handling_h(pid))
+    for s in sailings:
+        for port, t, what in ((s.origin, s.departure, "departure"),
+                              (s.destination, s.arrival, "arrival")):
+            if ports[port].closed_at(t):
+                problems.add(read.fleet, f"sailing {s.id}", what,
+                             f"{ports[port].name} is closed then")
+    bookings = _check_bookings(read, bookings_raw, vessels, hours, horizon_h)
+    costs = _costs(read, fleet.get("costs") or {})
+    problems.raise_any()
+    return CrossingInstance(start, horizon_h, tuple(bookings), tuple(vessels), ports,
+                            tuple(sailings), distances, costs)
+
+
+def _read_ports(
+    read: _Reading, fleet: Mapping[str, Any]
+) -> tuple[dict[str, Port], list[tuple[str, str, datetime, datetime]]]:
+    """The fleet file's ports, and their closures as written (row, start, end)."""
+    ff, problems = read.fleet, read.problems
     ports: dict[str, Port] = {}
     raw_closures: list[tuple[str, str, datetime, datetime]] = []
     for i, raw in enumerate(fleet.get("ports") or []):
         row = f"ports[{i}]"
-        pid = place(ff, row, "id", raw.get("id", ""))
+        pid = read.place(ff, row, "id", raw.get("id", ""))
         if pid is None:
             continue
         berths = raw.get("berths", 1)
         if not isinstance(berths, int) or berths < 1:
             problems.add(ff, row, "berths", f"{berths!r} is not a whole number >= 1")
             berths = 1
-        handling = raw.get("handling_h", places.handling_h(pid))
+        handling = raw.get("handling_h", read.places.handling_h(pid))
         if not isinstance(handling, int | float) or handling < 0:
             problems.add(ff, row, "handling_h", f"{handling!r} is not a number of hours >= 0")
             handling = 0.0
-        ports[pid] = Port(pid, places.name(pid), berths, float(handling))
+        ports[pid] = Port(pid, read.places.name(pid), berths, float(handling))
         for j, c in enumerate(raw.get("closures") or []):
-            start = when(ff, f"{row}.closures[{j}]", "start", c.get("start"))
-            end = when(ff, f"{row}.closures[{j}]", "end", c.get("end"))
+            start = read.when(ff, f"{row}.closures[{j}]", "start", c.get("start"))
+            end = read.when(ff, f"{row}.closures[{j}]", "end", c.get("end"))
             if start and end:
                 if end <= start:
                     problems.add(ff, f"{row}.closures[{j}]", "end", "closure ends before it starts")
                 else:
                     raw_closures.append((pid, f"{row}.closures[{j}]", start, end))
-    # --- bookings
+    return ports, raw_closures
+
+
+def _read_bookings(
+    read: _Reading, rows: list[tuple[int, dict[str, str]]]
+) -> list[tuple[int, dict[str, Any]]]:
+    """The bookings file's rows as typed records (a field that is wrong is left out)."""
+    bf, problems = read.bookings, read.problems
     bookings_raw: list[tuple[int, dict[str, Any]]] = []
     seen: set[str] = set()
     for line, r in rows:
@@ -204,13 +251,13 @@ def load_instance(bookings_path: Path, fleet_path: Path, network: Network, *,
         except ValueError:
             problems.add(bf, line, "unit_type",
                          f"{r.get('unit_type')!r} is not railcar, teu or truck")
-        rec["origin"] = place(bf, line, "origin", r.get("origin", ""))
-        rec["destination"] = place(bf, line, "destination", r.get("destination", ""))
+        rec["origin"] = read.place(bf, line, "origin", r.get("origin", ""))
+        rec["destination"] = read.place(bf, line, "destination", r.get("destination", ""))
         if rec["origin"] and rec["origin"] == rec["destination"]:
             problems.add(bf, line, "destination", "same port as the origin")
-        rec["ready"] = when(bf, line, "ready", r.get("ready"))
+        rec["ready"] = read.when(bf, line, "ready", r.get("ready"))
         due = (r.get("due") or "").strip()
-        rec["due"] = when(bf, line, "due", due) if due else None
+        rec["due"] = read.when(bf, line, "due", due) if due else None
         if rec["due"] and rec["ready"] and rec["due"] < rec["ready"]:
             problems.add(bf, line, "due", "due before the booking is ready")
         try:
@@ -220,27 +267,18 @@ def load_instance(bookings_path: Path, fleet_path: Path, network: Network, *,
         except ValueError:
             problems.add(bf, line, "priority", f"{r.get('priority')!r} is not a number > 0")
         for flag in ("whole", "dangerous"):
-            try:
-                rec[flag] = _bool(r.get(flag) or "")
-            except ValueError as exc:
-                problems.add(bf, line, flag, str(exc))
+            rec[flag] = problems.flag(r.get(flag), At(bf, line), flag)
         bookings_raw.append((line, rec))
-    # --- time frame
-    readies = [rec["ready"] for _, rec in bookings_raw if rec.get("ready")]
-    start = when(ff, "start", "start", fleet["start"]) if "start" in fleet else None
-    if start is None:
-        first = min(readies) if readies else None
-        start = first.replace(minute=0, second=0, microsecond=0) if first else None
-    horizon_h = float(fleet.get("horizon_h", 24.0 * fleet.get("horizon_days", 14)))
-    if horizon_h <= 0:
-        problems.add(ff, "horizon", "horizon_h", "the horizon must be longer than 0 hours")
-    problems.raise_any()
-    if start is None:
-        raise DataError([Problem(bf, 2, "ready", "no bookings: nothing to optimize")])
+    return bookings_raw
 
-    def hours(t: datetime) -> float:
-        return (t - start).total_seconds() / 3600.0
 
+def _close_ports(
+    read: _Reading,
+    ports: dict[str, Port],
+    raw_closures: list[tuple[str, str, datetime, datetime]],
+    hours: Callable[[datetime], float],
+) -> None:
+    """Give each port its closures in hours; overlapping closures are a problem."""
     closures_by_port: dict[str, list[tuple[str, Closure]]] = {}
     for pid, row, c_start, c_end in raw_closures:
         closures_by_port.setdefault(pid, []).append(
@@ -249,11 +287,16 @@ def load_instance(bookings_path: Path, fleet_path: Path, network: Network, *,
         items.sort(key=lambda x: x[1].start)
         for (row_a, first), (row_b, second) in zip(items, items[1:], strict=False):
             if second.start < first.end:
-                problems.add(ff, row_b, "start",
-                             f"closure overlaps {row_a} at {ports[pid].name}; merge the two")
+                read.problems.add(read.fleet, row_b, "start",
+                                  f"closure overlaps {row_a} at {ports[pid].name}; merge the two")
         ports[pid] = Port(pid, ports[pid].name, ports[pid].berths, ports[pid].handling_h,
                           tuple(c for _, c in items))
-    # --- vessels
+
+
+def _read_vessels(read: _Reading, fleet: Mapping[str, Any], start: datetime, horizon_h: float,
+                  hours: Callable[[datetime], float]) -> list[Vessel]:
+    """The fleet file's vessels; at least one is needed."""
+    ff, problems = read.fleet, read.problems
     vessels: list[Vessel] = []
     for i, raw in enumerate(fleet.get("vessels") or []):
         row = f"vessels[{i}]"
@@ -278,9 +321,9 @@ def load_instance(bookings_path: Path, fleet_path: Path, network: Network, *,
         if not isinstance(speed, int | float) or speed <= 0:
             at("speed_kn", f"{speed!r} is not a speed in knots > 0")
             speed = 12.0
-        avail_at = place(ff, row, "available_at", raw.get("available_at", ""))
+        avail_at = read.place(ff, row, "available_at", raw.get("available_at", ""))
         avail_from = raw.get("available_from")
-        t_from = when(ff, row, "available_from", avail_from) if avail_from else start
+        t_from = read.when(ff, row, "available_from", avail_from) if avail_from else start
         limit = raw.get("dangerous_limit")
         if limit is not None and (not isinstance(limit, int) or limit < 0):
             at("dangerous_limit", f"{limit!r} is not a whole number of units >= 0")
@@ -292,33 +335,33 @@ def load_instance(bookings_path: Path, fleet_path: Path, network: Network, *,
                                   avail_at, max(0.0, hours(t_from)), limit))
     if not vessels:
         problems.add(ff, "vessels", "vessels", "no vessels: list at least one")
-    problems.raise_any()
+    return vessels
+
+
+def _read_sailings(read: _Reading, listed: list[Any], vessels: list[Vessel], used: set[str],
+                   ports: Mapping[str, Port], hours: Callable[[datetime], float],
+                   horizon_h: float) -> list[Sailing]:
+    """The fleet file's sailings (assignment mode); the ports they call at join ``used``."""
+    ff, problems = read.fleet, read.problems
     by_vessel = {v.id: v for v in vessels}
-    used = {b["origin"] for _, b in bookings_raw} | {b["destination"] for _, b in bookings_raw}
-    used |= {v.available_at for v in vessels}
-    # --- sailings
     sailings: list[Sailing] = []
-    distances = places.distances_nm(sorted(used | set(ports)))
-    # rotation mode decides the sailings itself: a sailings list is then ignored
-    listed = (fleet.get("sailings") or []) if mode == "assignment" else []
     for i, raw in enumerate(listed):
         row = f"sailings[{i}]"
         vessel = by_vessel.get(str(raw.get("vessel", "")))
         if vessel is None:
             problems.add(ff, row, "vessel", f"unknown vessel {raw.get('vessel')!r}")
             continue
-        origin = place(ff, row, "from", raw.get("from", ""))
-        dest = place(ff, row, "to", raw.get("to", ""))
-        dep = when(ff, row, "departure", raw.get("departure"))
+        origin = read.place(ff, row, "from", raw.get("from", ""))
+        dest = read.place(ff, row, "to", raw.get("to", ""))
+        dep = read.when(ff, row, "departure", raw.get("departure"))
         if not (origin and dest and dep):
             continue
         if origin == dest:
             problems.add(ff, row, "to", "same port as from")
             continue
         used |= {origin, dest}
-        distances = places.distances_nm(sorted(used | set(ports)))
-        crossing = distances[(origin, dest)] / vessel.speed_kn
-        arr = when(ff, row, "arrival", raw["arrival"]) if "arrival" in raw else (
+        crossing = read.places.distance_nm(origin, dest) / vessel.speed_kn
+        arr = read.when(ff, row, "arrival", raw["arrival"]) if "arrival" in raw else (
             dep + timedelta(hours=crossing))
         if arr is None:
             continue
@@ -339,18 +382,14 @@ def load_instance(bookings_path: Path, fleet_path: Path, network: Network, *,
             problems.add(ff, row, "departure", "departs outside the horizon")
         sailings.append(Sailing(str(raw.get("id", f"S{i + 1}")), vessel.id, origin, dest, d, a,
                                 cap, vessel.dangerous_limit))
-    if mode == "assignment" and not sailings:
-        problems.add(ff, "sailings", "sailings",
-                     "assignment mode needs a sailings list (or use --mode rotation)")
-    for pid in used:
-        if pid not in ports:
-            ports[pid] = Port(pid, places.name(pid), 1, places.handling_h(pid))
-    for s in sailings:
-        for port, t, what in ((s.origin, s.departure, "departure"),
-                              (s.destination, s.arrival, "arrival")):
-            if ports[port].closed_at(t):
-                problems.add(ff, f"sailing {s.id}", what, f"{ports[port].name} is closed then")
-    # --- bookings, checked against the fleet
+    return sailings
+
+
+def _check_bookings(read: _Reading, bookings_raw: list[tuple[int, dict[str, Any]]],
+                    vessels: list[Vessel], hours: Callable[[datetime], float],
+                    horizon_h: float) -> list[Booking]:
+    """The bookings in hours, each checked against the horizon and the fleet."""
+    bf, problems = read.bookings, read.problems
     bookings: list[Booking] = []
     for line, rec in bookings_raw:
         b = Booking(rec["id"], rec["units"], rec["unit_type"], rec["origin"],
@@ -366,10 +405,7 @@ def load_instance(bookings_path: Path, fleet_path: Path, network: Network, *,
             problems.add(bf, line, "unit_type",
                          f"booking {b.id}: no vessel can carry it ({reason})")
         bookings.append(b)
-    problems.raise_any()
-    costs = _costs(fleet.get("costs") or {}, ff)
-    return CrossingInstance(start, horizon_h, tuple(bookings), tuple(vessels), ports,
-                            tuple(sailings), distances, costs)
+    return bookings
 
 
 def _no_vessel_reason(b: Booking, vessels: list[Vessel]) -> str:
@@ -386,18 +422,16 @@ def _no_vessel_reason(b: Booking, vessels: list[Vessel]) -> str:
     return ""
 
 
-def _costs(raw: Mapping[str, Any], file: str) -> Costs:
+def _costs(read: _Reading, raw: Mapping[str, Any]) -> Costs:
+    """The fleet file's cost weights; an unknown or negative one is a problem."""
     known = set(Costs.__dataclass_fields__)
     values: dict[str, float] = {}
-    problems = []
     for key, value in raw.items():
         if key not in known:
-            problems.append(Problem(file, "costs", key,
-                                    f"unknown cost; use {', '.join(sorted(known))}"))
+            read.problems.add(read.fleet, "costs", key,
+                              f"unknown cost; use {', '.join(sorted(known))}")
         elif not isinstance(value, int | float) or value < 0:
-            problems.append(Problem(file, "costs", key, f"{value!r} is not a number >= 0"))
+            read.problems.add(read.fleet, "costs", key, f"{value!r} is not a number >= 0")
         else:
             values[key] = float(value)
-    if problems:
-        raise DataError(problems)
     return Costs(**values)

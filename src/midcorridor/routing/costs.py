@@ -27,6 +27,7 @@ import yaml
 from midcorridor.errors import DataError, Problem
 from midcorridor.network.csvfile import read_table
 from midcorridor.network.model import Link, Mode, Network, TariffUnit
+from midcorridor.network.reading import At, Problems
 from midcorridor.routing.cargo import TEU_PER_FEU, TONNES_PER_TEU
 
 if TYPE_CHECKING:
@@ -151,30 +152,28 @@ def handling_charge(node_id: str, tariffs: Tariffs) -> Charge:
     return Charge(rate.usd, notes)
 
 
-def _rate_from(file: str, line: int | str, key: str, usd: object, source: object,
-               problems: list[Problem]) -> Rate | None:
+def _rate_from(where: At, usd: object, source: object, problems: Problems) -> Rate | None:
     try:
         value = float(str(usd))
     except ValueError:
-        problems.append(Problem(file, line, "usd", f"{usd!r} is not a number; give USD"))
+        problems.at(where, "usd", f"{usd!r} is not a number; give USD")
         return None
     if not math.isfinite(value) or value < 0:
-        problems.append(Problem(file, line, "usd", f"{value} must be zero or positive"))
+        problems.at(where, "usd", f"{value} must be zero or positive")
         return None
     text = str(source or "").strip()
     if not text:
-        problems.append(Problem(file, line, "source", "is empty; cite a source or "
-                                "write 'assumption: <reason>'"))
+        problems.at(where, "source", "is empty; cite a source or write 'assumption: <reason>'")
         return None
     return Rate(value, text, assumption=text.lower().startswith("assumption"))
 
 
-def _check_key(file: str, line: int | str, key: str, problems: list[Problem]) -> bool:
+def _check_key(where: At, key: str, problems: Problems) -> bool:
     base = key.split(":", 1)[0]
     allowed = (*_MODE_KEY.values(), "border", "handling", "link")
     if base not in allowed or (base == "link" and ":" not in key):
-        problems.append(Problem(file, line, "key", f"unknown tariff key {key!r}; use one of "
-                                f"{', '.join(allowed)} (optionally ':<id>')"))
+        problems.at(where, "key", f"unknown tariff key {key!r}; use one of "
+                    f"{', '.join(allowed)} (optionally ':<id>')")
         return False
     return True
 
@@ -182,7 +181,7 @@ def _check_key(file: str, line: int | str, key: str, problems: list[Problem]) ->
 def load_tariffs(path: Path | str) -> Tariffs:
     """Read tariff overrides from a ``.csv`` or ``.yaml`` file; every problem is reported."""
     path = Path(path)
-    problems: list[Problem] = []
+    problems = Problems()
     rates: dict[str, Rate] = {}
     if not path.is_file():
         raise DataError([Problem(str(path), "-", "-", "tariff file not found")])
@@ -190,9 +189,9 @@ def load_tariffs(path: Path | str) -> Tariffs:
         columns = ("key", "usd", "source")
         for line, row in read_table(path, expected=columns, required=columns):
             key = (row.get("key") or "").strip()
-            if _check_key(path.name, line, key, problems):
-                rate = _rate_from(path.name, line, key, row.get("usd"), row.get("source"),
-                                  problems)
+            where = At(path.name, line)
+            if _check_key(where, key, problems):
+                rate = _rate_from(where, row.get("usd"), row.get("source"), problems)
                 if rate is not None:
                     rates[key] = rate
     else:
@@ -207,15 +206,14 @@ def load_tariffs(path: Path | str) -> Tariffs:
                                      "key: {usd: ..., source: ...}")])
         for key, entry in entries.items():
             key = str(key)
-            if not _check_key(path.name, key, key, problems):
+            where = At(path.name, key)
+            if not _check_key(where, key, problems):
                 continue
             if not isinstance(entry, dict):
-                problems.append(Problem(path.name, key, "usd", "expected {usd: ..., source: ...}"))
+                problems.at(where, "usd", "expected {usd: ..., source: ...}")
                 continue
-            rate = _rate_from(path.name, key, key, entry.get("usd"), entry.get("source"),
-                              problems)
+            rate = _rate_from(where, entry.get("usd"), entry.get("source"), problems)
             if rate is not None:
                 rates[key] = rate
-    if problems:
-        raise DataError(problems)
+    problems.raise_any()
     return Tariffs(rates)

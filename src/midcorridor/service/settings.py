@@ -9,6 +9,7 @@ from pathlib import Path
 from limits import RateLimitItem, parse_many
 
 from midcorridor.errors import InputError
+from midcorridor.network.reading import yes_no
 
 DEFAULT_DATA_DIR = Path(".midcorridor")
 
@@ -130,9 +131,10 @@ def parse_limits(name: str, text: str) -> list[RateLimitItem]:
 def _parse(name: str, type_name: str, raw: str) -> object:
     try:
         if type_name == "bool":
-            if raw.lower() not in {"1", "0", "true", "false", "yes", "no"}:
+            answer = yes_no(raw) if raw.strip() else None
+            if answer is None:
                 raise ValueError(raw)
-            return raw.lower() in {"1", "true", "yes"}
+            return answer
         if type_name == "int":
             return int(raw)
         if type_name == "float":

@@ -1,8 +1,9 @@
 """Simulation scenarios in YAML: a named baseline plus changes, validated on load.
 
 A scenario file may name a ``base`` file (relative to itself) whose settings it changes:
-mappings are merged key by key, lists and values are replaced. Every problem is reported with
-the file and the field, e.g. ``more_ferries.yaml: fleet.add[0].railcars: 'x' is not a number``.
+mappings are merged key by key, lists and values are replaced. Every problem is reported at once
+with the file and the field, e.g. ``more_ferries.yaml:-:fleet.add[0].railcars: 'x' is not a
+number``.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 import yaml
 
 from midcorridor.errors import InputError
+from midcorridor.network.reading import At, Problems
 from midcorridor.sim.model import UNIT_KINDS, Ship
 
 TOP_KEYS = (
@@ -172,76 +174,64 @@ def load_scenario(path: str | Path) -> ScenarioSpec:
 
 
 class _Checker:
-    def __init__(self, label: str) -> None:
-        self.label = label
+    """The checks of a scenario document; every problem is kept, as ``label:-:field``."""
 
-    def fail(self, where: str, message: str) -> InputError:
-        return InputError(f"{self.label}: {where}: {message}")
+    def __init__(self, label: str) -> None:
+        self.problems = Problems()
+        self.at = At(label)
+
+    def problem(self, where: str, message: str) -> None:
+        self.problems.at(self.at, where, message)
 
     def mapping(
         self, value: Any, where: str, keys: tuple[str, ...] | None = None
     ) -> dict[str, Any]:
-        if value is None:
-            return {}
-        if not isinstance(value, dict):
-            raise self.fail(where, "expected a mapping of settings")
-        if keys is not None:
-            for key in value:
-                if key not in keys:
-                    raise self.fail(
-                        f"{where}.{key}" if where else str(key),
-                        f"unknown setting; known: {', '.join(keys)}",
-                    )
-        return value
+        return self.problems.mapping(value, self.at, where, keys)
 
-    def number(self, value: Any, where: str, low: float = 0.0, high: float | None = None) -> float:
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise self.fail(where, f"{value!r} is not a number")
-        if value < low or (high is not None and value > high):
-            span = f"between {low:g} and {high:g}" if high is not None else f"at least {low:g}"
-            raise self.fail(where, f"{value} is out of range; it must be {span}")
-        return float(value)
+    def number(
+        self, value: Any, where: str, low: float = 0.0, high: float | None = None,
+        default: float = 0.0,
+    ) -> float:
+        found = self.problems.number(value, self.at, where, low=low, high=high)
+        return default if found is None else found
 
     def items(self, value: Any, where: str) -> list[Any]:
-        if value is None:
-            return []
-        if not isinstance(value, list):
-            raise self.fail(where, "expected a list")
-        return value
+        return self.problems.items(value, self.at, where)
 
 
 def parse_scenario(data: dict[str, Any], label: str = "scenario") -> ScenarioSpec:
-    """Validate a scenario document; raise :class:`InputError` naming the field at fault."""
+    """Validate a scenario document; raise :class:`DataError` listing every field at fault."""
     ck = _Checker(label)
     data = ck.mapping(data, "", TOP_KEYS)
     name = data.get("name")
     if not name or not isinstance(name, str):
-        raise ck.fail("name", "a scenario needs a name (name: baseline)")
-    horizon = ck.number(data.get("horizon_days", 365), "horizon_days", 1.0)
+        ck.problem("name", "a scenario needs a name (name: baseline)")
+    horizon = ck.number(data.get("horizon_days", 365), "horizon_days", 1.0, default=365.0)
     warmup = ck.number(data.get("warmup_days", 30), "warmup_days", 0.0)
     if warmup >= horizon:
-        raise ck.fail("warmup_days", f"{warmup:g} must be shorter than horizon_days {horizon:g}")
+        ck.problem("warmup_days", f"{warmup:g} must be shorter than horizon_days {horizon:g}")
     demand = ck.mapping(data.get("demand"), "demand", ("growth", "streams"))
-    streams = tuple(
+    streams = [
         _stream(ck, entry, f"demand.streams[{i}]")
         for i, entry in enumerate(ck.items(demand.get("streams"), "demand.streams"))
-    )
+    ]
     if not streams:
-        raise ck.fail("demand.streams", "give at least one demand stream")
+        ck.problem("demand.streams", "give at least one demand stream")
     fleet = ck.mapping(data.get("fleet"), "fleet", ("add", "remove"))
     ships = []
     for i, entry in enumerate(ck.items(fleet.get("add"), "fleet.add")):
         where = f"fleet.add[{i}]"
         entry = ck.mapping(entry, where, ("line", "name", "railcars", "teu", "trucks", "source"))
-        if not entry.get("line") or not entry.get("name"):
-            raise ck.fail(where, "an added ship needs a line (service id) and a name")
         sizes = {
             k: int(ck.number(entry.get(k, 0), f"{where}.{k}"))
             for k in ("railcars", "teu", "trucks")
         }
-        if not any(sizes.values()):
-            raise ck.fail(where, "give the ship's railcars, teu or trucks")
-        ships.append(ShipSpec(str(entry["line"]), str(entry["name"]), **sizes))
+        if not entry.get("line") or not entry.get("name"):
+            ck.problem(where, "an added ship needs a line (service id) and a name")
+        elif not any(sizes.values()):
+            ck.problem(where, "give the ship's railcars, teu or trucks")
+        else:
+            ships.append(ShipSpec(str(entry["line"]), str(entry["name"]), **sizes))
     storms = ck.mapping(
         data.get("storms"), "storms", ("per_year", "duration_days", "ports", "source")
     )
@@ -249,14 +239,14 @@ def parse_scenario(data: dict[str, Any], label: str = "scenario") -> ScenarioSpe
         storms.get("duration_days", {}), "storms.duration_days", ("min", "typ", "max")
     )
     typ = ck.number(days.get("typ", 0), "storms.duration_days.typ")
-    low = ck.number(days.get("min", typ), "storms.duration_days.min")
-    high = ck.number(days.get("max", typ), "storms.duration_days.max")
+    low = ck.number(days.get("min", typ), "storms.duration_days.min", default=typ)
+    high = ck.number(days.get("max", typ), "storms.duration_days.max", default=typ)
     if not low <= typ <= high:
-        raise ck.fail("storms.duration_days", "need min <= typ <= max")
+        ck.problem("storms.duration_days", "need min <= typ <= max")
     dwell = ck.mapping(data.get("dwell"), "dwell", ("scale", "places", "source"))
     storm_ports = storms.get("ports")
-    return ScenarioSpec(
-        name=name,
+    spec = ScenarioSpec(
+        name=str(name),
         description=str(data.get("description") or ""),
         data=str(data["data"]) if data.get("data") else None,
         network_scenarios=tuple(
@@ -264,8 +254,8 @@ def parse_scenario(data: dict[str, Any], label: str = "scenario") -> ScenarioSpe
         ),
         horizon_days=horizon,
         warmup_days=warmup,
-        growth=ck.number(demand.get("growth", 1.0), "demand.growth"),
-        streams=streams,
+        growth=ck.number(demand.get("growth", 1.0), "demand.growth", default=1.0),
+        streams=tuple(s for s in streams if s is not None),
         add_ships=tuple(ships),
         remove_ships=tuple(str(s) for s in ck.items(fleet.get("remove"), "fleet.remove")),
         ports={
@@ -288,9 +278,9 @@ def parse_scenario(data: dict[str, Any], label: str = "scenario") -> ScenarioSpe
                 ck, data.get("lines"), "lines", ("headway_h", "source")
             ).items()
         },
-        dwell_scale=ck.number(dwell.get("scale", 1.0), "dwell.scale"),
+        dwell_scale=ck.number(dwell.get("scale", 1.0), "dwell.scale", default=1.0),
         dwell_places={
-            str(k): ck.number(v, f"dwell.places.{k}")
+            str(k): ck.number(v, f"dwell.places.{k}", default=1.0)
             for k, v in ck.mapping(dwell.get("places"), "dwell.places").items()
         },
         storms_per_year=ck.number(storms.get("per_year", 0), "storms.per_year"),
@@ -300,18 +290,23 @@ def parse_scenario(data: dict[str, Any], label: str = "scenario") -> ScenarioSpe
         else None,
         source=label,
     )
+    ck.problems.raise_any()
+    return spec
 
 
-def _stream(ck: _Checker, entry: Any, where: str) -> StreamSpec:
+def _stream(ck: _Checker, entry: Any, where: str) -> StreamSpec | None:
+    """A demand stream, or None when it lacks what a stream needs (each lack is a problem)."""
     entry = ck.mapping(entry, where, STREAM_KEYS)
+    complete = True
     for key in ("name", "origin", "destination"):
         if not entry.get(key):
-            raise ck.fail(f"{where}.{key}", "is required")
+            ck.problem(f"{where}.{key}", "is required")
+            complete = False
     if "teu_per_year" not in entry and "units_per_year" not in entry:
-        raise ck.fail(where, "give teu_per_year (or units_per_year)")
+        ck.problem(where, "give teu_per_year (or units_per_year)")
     unit = str(entry.get("unit", "container"))
     if unit not in UNIT_KINDS:
-        raise ck.fail(f"{where}.unit", f"{unit!r} is not one of {', '.join(UNIT_KINDS)}")
+        ck.problem(f"{where}.unit", f"{unit!r} is not one of {', '.join(UNIT_KINDS)}")
     variants = []
     for i, v in enumerate(ck.items(entry.get("variants"), f"{where}.variants")):
         vw = f"{where}.variants[{i}]"
@@ -319,13 +314,13 @@ def _stream(ck: _Checker, entry: Any, where: str) -> StreamSpec:
         via = tuple(str(p) for p in ck.items(v.get("via"), f"{vw}.via"))
         variants.append((via, ck.number(v.get("share", 1.0), f"{vw}.share")))
     if variants and sum(s for _, s in variants) <= 0:
-        raise ck.fail(f"{where}.variants", "the shares must add up to more than 0")
+        ck.problem(f"{where}.variants", "the shares must add up to more than 0")
     if "units_per_year" not in entry and entry.get("teu_per_unit", 1) == 0:
-        raise ck.fail(
-            f"{where}.teu_per_unit", "is 0, so give units_per_year instead of teu_per_year"
-        )
+        ck.problem(f"{where}.teu_per_unit", "is 0, so give units_per_year instead of teu_per_year")
     if "units_per_year" not in entry and unit != "container" and "teu_per_unit" not in entry:
-        raise ck.fail(f"{where}.units_per_year", f"{unit}s need units_per_year ({unit}s a year)")
+        ck.problem(f"{where}.units_per_year", f"{unit}s need units_per_year ({unit}s a year)")
+    if not complete:
+        return None
     return StreamSpec(
         name=str(entry["name"]),
         origin=str(entry["origin"]),
@@ -336,7 +331,8 @@ def _stream(ck: _Checker, entry: Any, where: str) -> StreamSpec:
             1,
             int(
                 ck.number(
-                    entry.get("units_per_consignment", 50), f"{where}.units_per_consignment", 1
+                    entry.get("units_per_consignment", 50), f"{where}.units_per_consignment", 1,
+                    default=50,
                 )
             ),
         ),
@@ -364,11 +360,11 @@ def _overrides(
     out: dict[str, dict[str, float]] = {}
     for place, change in ck.mapping(value, where).items():
         change = ck.mapping(change, f"{where}.{place}", keys)
-        out[str(place)] = {
-            k: ck.number(
-                v, f"{where}.{place}.{k}", 0.0 if k != "berths" and k != "servers" else 1.0
-            )
+        low = {"berths": 1.0, "servers": 1.0}
+        numbers = {
+            k: ck.problems.number(v, ck.at, f"{where}.{place}.{k}", low=low.get(k, 0.0))
             for k, v in change.items()
             if k != "source"
         }
+        out[str(place)] = {k: v for k, v in numbers.items() if v is not None}
     return out
