@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Slot:
-    """A sailing a cargo class may take on its route, with its departure and arrival hours."""
+    """One departure time on one route, with its departure and arrival hours."""
 
     route: Route
     departure: float

@@ -106,7 +106,6 @@ def _merge(rows_by_dir: list[list[Row]], reader: CellReader) -> dict[str, Row]:
     return merged
 
 
-
 def _data_dirs(data_dir: str | os.PathLike[str] | None, packaged: bool) -> list[tuple[Path, str]]:
     """The folders to read, packaged first; labels are what messages call the files."""
     dirs = [(packaged_data_dir(), "")] if packaged else []
@@ -119,40 +118,49 @@ def _data_dirs(data_dir: str | os.PathLike[str] | None, packaged: bool) -> list[
     return dirs
 
 
-def _read(
-    data_dir: str | os.PathLike[str] | None, packaged: bool = True
-) -> tuple[Network, list[Problem]]:
-    reader = CellReader()
-    dirs = _data_dirs(data_dir, packaged)
-    digest = hashlib.sha256()
+class _Folders:
+    """The data folders, read file by file; the digest of every file read is the version."""
 
-    def csv_rows(name: str, columns: tuple[str, ...]) -> dict[str, Row]:
+    def __init__(self, dirs: list[tuple[Path, str]], reader: CellReader) -> None:
+        self.dirs, self.reader = dirs, reader
+        self.digest = hashlib.sha256()
+
+    def csv_rows(self, name: str, columns: tuple[str, ...]) -> dict[str, Row]:
+        """The rows of CSV file ``name`` by id, a later folder's row replacing an earlier one."""
         per_dir = []
-        for folder, label in dirs:
+        for folder, label in self.dirs:
             path = folder / name
             if path.is_file():
-                digest.update(path.read_bytes())
-                per_dir.append(_read_csv(path, label + name, columns, reader))
-        return _merge(per_dir, reader)
+                self.digest.update(path.read_bytes())
+                per_dir.append(_read_csv(path, label + name, columns, self.reader))
+        return _merge(per_dir, self.reader)
 
-    def yaml_rows(name: str, key: str) -> dict[str, tuple[Row, Any]]:
+    def yaml_rows(self, name: str, key: str) -> dict[str, tuple[Row, Any]]:
+        """The entries of the list ``key`` of YAML file ``name`` by id, as :meth:`csv_rows`."""
         merged: dict[str, tuple[Row, Any]] = {}
-        for folder, label in dirs:
+        for folder, label in self.dirs:
             path = folder / name
             if not path.is_file():
                 continue
-            digest.update(path.read_bytes())
+            self.digest.update(path.read_bytes())
             seen: set[str] = set()
-            for line, entry in _yaml_items(path, label + name, key, reader):
+            for line, entry in _yaml_items(path, label + name, key, self.reader):
                 row = Row(label + name, line, {})
                 entry_id = str(entry.get("id") or "") if isinstance(entry, dict) else ""
                 if entry_id in seen:
-                    reader.problem(row, "id", f"duplicate id {entry_id!r}")
+                    self.reader.problem(row, "id", f"duplicate id {entry_id!r}")
                     continue
                 seen.add(entry_id)
                 merged[entry_id or f"#{line}"] = (row, entry)
         return merged
 
+
+def _read(
+    data_dir: str | os.PathLike[str] | None, packaged: bool = True
+) -> tuple[Network, list[Problem]]:
+    reader = CellReader()
+    folders = _Folders(_data_dirs(data_dir, packaged), reader)
+    csv_rows, yaml_rows = folders.csv_rows, folders.yaml_rows
     source_rows = csv_rows("sources.csv", SOURCE_COLUMNS)
     reader.source_ids = set(source_rows)
     sources = {s.id: s for s in (parse_source(r, reader) for r in source_rows.values()) if s}
@@ -188,7 +196,7 @@ def _read(
         scenarios=scenarios,
         sources=sources,
         provenance=reader.provenance,
-        version=digest.hexdigest()[:12],
+        version=folders.digest.hexdigest()[:12],
     )
     problems = [*reader.problems, *check_network(network, where), *scenario_problems]
     return network, problems

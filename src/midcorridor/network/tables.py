@@ -24,6 +24,7 @@ from midcorridor.network.model import (
 
 if TYPE_CHECKING:
     from midcorridor.network.cells import CellReader, Row
+    from midcorridor.network.model import Quantity
 
 SOURCE_COLUMNS = ("id", "title", "url", "date", "publisher", "note")
 NODE_COLUMNS = (
@@ -91,6 +92,12 @@ def _parse_sea(row: Row, reader: CellReader, kind: str) -> str:
     return sea
 
 
+def _capacity(row: Row, reader: CellReader, table: str) -> Quantity | None:
+    """The ``capacity`` cell with its unit and source, as nodes and links both have it."""
+    return reader.quantity(row, "capacity", "capacity_unit", [u.value for u in CapacityUnit],
+                           table=table, source="capacity_source")
+
+
 def parse_node(row: Row, reader: CellReader) -> Node | None:
     """A row of nodes.csv; None when the place cannot be used (no position or kind)."""
     table = "nodes"
@@ -114,14 +121,7 @@ def parse_node(row: Row, reader: CellReader) -> Node | None:
         reader.provenance_of(row, "coord_source", (table, node_id, "coordinates"))
     kind = reader.choice(row, "kind", [k.value for k in NodeKind])
     handling = reader.number(row, "handling_h", table=table, source="handling_h_source")
-    capacity = reader.quantity(
-        row,
-        "capacity",
-        "capacity_unit",
-        [u.value for u in CapacityUnit],
-        table=table,
-        source="capacity_source",
-    )
+    capacity = _capacity(row, reader, table)
     aliases = tuple(a.strip() for a in reader.text(row, "aliases").split(";") if a.strip())
     sea = _parse_sea(row, reader, kind)
     node = Node(
@@ -159,22 +159,9 @@ def parse_link(row: Row, reader: CellReader) -> Link | None:
     )
     hours = reader.spread(row, "hours", table=table, required=True)
     dwell = reader.spread(row, "dwell_h", table=table, required=False)
-    tariff = reader.quantity(
-        row,
-        "tariff_usd",
-        "tariff_unit",
-        [u.value for u in TariffUnit],
-        table=table,
-        source="tariff_source",
-    )
-    capacity = reader.quantity(
-        row,
-        "capacity",
-        "capacity_unit",
-        [u.value for u in CapacityUnit],
-        table=table,
-        source="capacity_source",
-    )
+    tariff = reader.quantity(row, "tariff_usd", "tariff_unit", [u.value for u in TariffUnit],
+                             table=table, source="tariff_source")
+    capacity = _capacity(row, reader, table)
     traction = reader.choice(row, "traction", ["electric", "diesel", "mixed"], required=False)
     if traction and mode and mode != "rail":
         reader.problem(row, "traction", "traction applies to rail links only")

@@ -40,87 +40,53 @@ def check_links(
     nodes: Mapping[str, Node], links: Iterable[Link], where: Where, scenario: str = ""
 ) -> list[Problem]:
     """Reference, distance and gauge checks on links against ``nodes``."""
-    problems: list[Problem] = []
     context = f" (scenario {scenario})" if scenario else ""
+    problems: list[Problem] = []
     for link in links:
-        ends = []
-        for field, node_id in (("from", link.origin), ("to", link.destination)):
-            if node_id not in nodes:
-                problems.append(
-                    _at(
-                        where,
-                        "links",
-                        link.id,
-                        field,
-                        f"unknown node {node_id!r}{context}{_suggest(node_id, nodes)}",
-                    )
-                )
-            else:
-                ends.append(nodes[node_id])
-        if len(ends) != 2:
-            continue
-        a, b = ends
-        great_circle = great_circle_km(a.lat, a.lon, b.lat, b.lon)
-        low, high = circuity_bounds_km(great_circle)
-        if link.distance_km < low:
-            problems.append(
-                _at(
-                    where,
-                    "links",
-                    link.id,
-                    "distance_km",
-                    f"{link.distance_km:g} km is shorter than the great-circle distance "
-                    f"{great_circle:.0f} km between {a.id} and {b.id}{context}; "
-                    "check the distance or the coordinates",
-                )
-            )
-        elif link.distance_km > high:
-            problems.append(
-                _at(
-                    where,
-                    "links",
-                    link.id,
-                    "distance_km",
-                    f"{link.distance_km:g} km is {link.distance_km / great_circle:.1f} times the "
-                    f"great-circle distance {great_circle:.0f} km between {a.id} and {b.id}"
-                    f"{context}; a circuity over {MAX_CIRCUITY} is implausible",
-                )
-            )
-        if link.mode is Mode.RAIL:
-            for node in (a, b):
-                if not node.gauges:
-                    problems.append(
-                        _at(
-                            where,
-                            "links",
-                            link.id,
-                            "mode",
-                            f"rail link to {node.id}, which has no gauge_mm{context}",
-                        )
-                    )
-            if a.gauges and b.gauges and not (a.gauges & b.gauges) and not link.gauge_change:
-                problems.append(
-                    _at(
-                        where,
-                        "links",
-                        link.id,
-                        "gauge_change",
-                        f"joins {a.id} ({'/'.join(map(str, sorted(a.gauges)))} mm) and {b.id} "
-                        f"({'/'.join(map(str, sorted(b.gauges)))} mm) without a transshipment; "
-                        f"mark gauge_change=yes or add the gauge-change station{context}",
-                    )
-                )
-        problems += _check_water(link, a, b, where, context)
-        if link.gauge_change and not (a.transshipment or b.transshipment):
-            problems.append(
-                _at(
-                    where,
-                    "links",
-                    link.id,
-                    "gauge_change",
-                    f"gauge change but neither {a.id} nor {b.id} is marked transshipment=yes",
-                )
-            )
+        problems += _check_link(link, nodes, where, context)
+    return problems
+
+
+def _check_link(link: Link, nodes: Mapping[str, Node], where: Where, context: str) -> list[Problem]:
+    problems: list[Problem] = []
+
+    def bad(field: str, message: str) -> None:
+        problems.append(_at(where, "links", link.id, field, message))
+
+    ends = []
+    for field, node_id in (("from", link.origin), ("to", link.destination)):
+        if node_id not in nodes:
+            bad(field, f"unknown node {node_id!r}{context}{_suggest(node_id, nodes)}")
+        else:
+            ends.append(nodes[node_id])
+    if len(ends) != 2:
+        return problems
+    a, b = ends
+    great_circle = great_circle_km(a.lat, a.lon, b.lat, b.lon)
+    low, high = circuity_bounds_km(great_circle)
+    if link.distance_km < low:
+        bad("distance_km",
+            f"{link.distance_km:g} km is shorter than the great-circle distance "
+            f"{great_circle:.0f} km between {a.id} and {b.id}{context}; "
+            "check the distance or the coordinates")
+    elif link.distance_km > high:
+        bad("distance_km",
+            f"{link.distance_km:g} km is {link.distance_km / great_circle:.1f} times the "
+            f"great-circle distance {great_circle:.0f} km between {a.id} and {b.id}"
+            f"{context}; a circuity over {MAX_CIRCUITY} is implausible")
+    if link.mode is Mode.RAIL:
+        for node in (a, b):
+            if not node.gauges:
+                bad("mode", f"rail link to {node.id}, which has no gauge_mm{context}")
+        if a.gauges and b.gauges and not (a.gauges & b.gauges) and not link.gauge_change:
+            bad("gauge_change",
+                f"joins {a.id} ({'/'.join(map(str, sorted(a.gauges)))} mm) and {b.id} "
+                f"({'/'.join(map(str, sorted(b.gauges)))} mm) without a transshipment; "
+                f"mark gauge_change=yes or add the gauge-change station{context}")
+    problems += _check_water(link, a, b, where, context)
+    if link.gauge_change and not (a.transshipment or b.transshipment):
+        bad("gauge_change",
+            f"gauge change but neither {a.id} nor {b.id} is marked transshipment=yes")
     return problems
 
 

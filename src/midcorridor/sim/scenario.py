@@ -218,31 +218,11 @@ def parse_scenario(data: dict[str, Any], label: str = "scenario") -> ScenarioSpe
     if not streams:
         ck.problem("demand.streams", "give at least one demand stream")
     fleet = ck.mapping(data.get("fleet"), "fleet", ("add", "remove"))
-    ships = []
-    for i, entry in enumerate(ck.items(fleet.get("add"), "fleet.add")):
-        where = f"fleet.add[{i}]"
-        entry = ck.mapping(entry, where, ("line", "name", "railcars", "teu", "trucks", "source"))
-        sizes = {
-            k: int(ck.number(entry.get(k, 0), f"{where}.{k}"))
-            for k in ("railcars", "teu", "trucks")
-        }
-        if not entry.get("line") or not entry.get("name"):
-            ck.problem(where, "an added ship needs a line (service id) and a name")
-        elif not any(sizes.values()):
-            ck.problem(where, "give the ship's railcars, teu or trucks")
-        else:
-            ships.append(ShipSpec(str(entry["line"]), str(entry["name"]), **sizes))
+    ships = _added_ships(ck, fleet.get("add"))
     storms = ck.mapping(
         data.get("storms"), "storms", ("per_year", "duration_days", "ports", "source")
     )
-    days = ck.mapping(
-        storms.get("duration_days", {}), "storms.duration_days", ("min", "typ", "max")
-    )
-    typ = ck.number(days.get("typ", 0), "storms.duration_days.typ")
-    low = ck.number(days.get("min", typ), "storms.duration_days.min", default=typ)
-    high = ck.number(days.get("max", typ), "storms.duration_days.max", default=typ)
-    if not low <= typ <= high:
-        ck.problem("storms.duration_days", "need min <= typ <= max")
+    storm_days = _storm_days(ck, storms.get("duration_days", {}))
     dwell = ck.mapping(data.get("dwell"), "dwell", ("scale", "places", "source"))
     storm_ports = storms.get("ports")
     spec = ScenarioSpec(
@@ -284,7 +264,7 @@ def parse_scenario(data: dict[str, Any], label: str = "scenario") -> ScenarioSpe
             for k, v in ck.mapping(dwell.get("places"), "dwell.places").items()
         },
         storms_per_year=ck.number(storms.get("per_year", 0), "storms.per_year"),
-        storm_days=(low, typ, high),
+        storm_days=storm_days,
         storm_ports=tuple(str(p) for p in ck.items(storm_ports, "storms.ports"))
         if storm_ports is not None
         else None,
@@ -292,6 +272,36 @@ def parse_scenario(data: dict[str, Any], label: str = "scenario") -> ScenarioSpe
     )
     ck.problems.raise_any()
     return spec
+
+
+def _added_ships(ck: _Checker, value: Any) -> list[ShipSpec]:
+    """The ships of ``fleet.add``: each needs a line, a name and a deck."""
+    ships = []
+    for i, entry in enumerate(ck.items(value, "fleet.add")):
+        where = f"fleet.add[{i}]"
+        entry = ck.mapping(entry, where, ("line", "name", "railcars", "teu", "trucks", "source"))
+        sizes = {
+            k: int(ck.number(entry.get(k, 0), f"{where}.{k}"))
+            for k in ("railcars", "teu", "trucks")
+        }
+        if not entry.get("line") or not entry.get("name"):
+            ck.problem(where, "an added ship needs a line (service id) and a name")
+        elif not any(sizes.values()):
+            ck.problem(where, "give the ship's railcars, teu or trucks")
+        else:
+            ships.append(ShipSpec(str(entry["line"]), str(entry["name"]), **sizes))
+    return ships
+
+
+def _storm_days(ck: _Checker, value: Any) -> tuple[float, float, float]:
+    """A storm's (min, typical, max) days; min and max default to the typical."""
+    days = ck.mapping(value, "storms.duration_days", ("min", "typ", "max"))
+    typ = ck.number(days.get("typ", 0), "storms.duration_days.typ")
+    low = ck.number(days.get("min", typ), "storms.duration_days.min", default=typ)
+    high = ck.number(days.get("max", typ), "storms.duration_days.max", default=typ)
+    if not low <= typ <= high:
+        ck.problem("storms.duration_days", "need min <= typ <= max")
+    return low, typ, high
 
 
 def _stream(ck: _Checker, entry: Any, where: str) -> StreamSpec | None:
