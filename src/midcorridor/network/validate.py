@@ -96,27 +96,13 @@ def _check_water(link: Link, a: Node, b: Node, where: Where, context: str) -> li
         return []
     dry = [node.id for node in (a, b) if node.sea is None]
     if dry:
-        return [
-            _at(
-                where,
-                "links",
-                link.id,
-                "mode",
-                f"{link.mode} link to {', '.join(dry)}, which lies on no sea{context}; "
-                "give the node its sea in nodes.csv or change the mode",
-            )
-        ]
+        return [_at(where, "links", link.id, "mode",
+                    f"{link.mode} link to {', '.join(dry)}, which lies on no sea{context}; "
+                    "give the node its sea in nodes.csv or change the mode")]
     if (a.sea is Sea.CASPIAN) != (b.sea is Sea.CASPIAN):
-        return [
-            _at(
-                where,
-                "links",
-                link.id,
-                "to",
-                f"joins {a.id} ({a.sea}) and {b.id} ({b.sea}), but the Caspian is landlocked "
-                f"(no sea link leaves it){context}; check the nodes' sea column",
-            )
-        ]
+        return [_at(where, "links", link.id, "to",
+                    f"joins {a.id} ({a.sea}) and {b.id} ({b.sea}), but the Caspian is landlocked "
+                    f"(no sea link leaves it){context}; check the nodes' sea column")]
     return []
 
 
