@@ -59,14 +59,14 @@ def _populate(db: Database, n: int, now: datetime) -> tuple[dict[str, str], list
         route = legs(start)
         kind = sid % 3
         rank, place, following = ((3, "KZAAU", "") if kind == 0 else
-                                  (2, "KZDOS", "KZAAU") if kind == 1 else
+                                  (2, "KZDST", "KZAAU") if kind == 1 else
                                   (6, "AZALT", "GEPTI"))
         at = datetime.fromisoformat(route[rank // 2]["planned_arrive" if rank % 2
                                                      else "planned_depart"])
         arrive = datetime.fromisoformat(route[-1]["planned_arrive"])
         shipments.append({
             "id": sid, "org_id": world.org_ids["shipper"], "reference": f"B{sid}",
-            "origin": "CNALK", "destination": "GEPTI", "cargo_units": 1,
+            "origin": "CNALS", "destination": "GEPTI", "cargo_units": 1,
             "cargo_weight_kg": 20_000.0, "cargo_teu": 2.0, "created_at": now,
             "planned_arrival": arrive, "eta": arrive, "delay_h": 0.0, "status": "in_transit",
             "progress_rank": rank, "progress_weight": 2, "progress_delay_h": 0.0,

@@ -68,6 +68,19 @@ class InputError(MidcorridorError, ValueError):
     """A request or command-line value is invalid; the message says what would be valid."""
 
 
+class InvalidFieldsError(InputError):
+    """Named fields of a request are invalid; ``problems`` pairs each field's dotted path
+    (``legs.0.origin``) with what was wrong, all at once.
+    """
+
+    def __init__(self, problems: Sequence[tuple[str, str]], *, code: str = "value_error"):
+        self.problems = tuple(problems)
+        self.code = code
+        shown = "; ".join(f"{field}: {message}" for field, message in self.problems[:3])
+        more = f" (and {len(self.problems) - 3} more)" if len(self.problems) > 3 else ""
+        super().__init__(f"invalid request: {shown}{more}")
+
+
 class InfeasibleError(MidcorridorError):
     """An optimization model has no feasible solution; ``status`` is the solver's status."""
 

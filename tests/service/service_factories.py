@@ -9,8 +9,8 @@ from typing import Any
 from midcorridor.service import accounts
 from midcorridor.service.db.engine import Database
 
-# The minimal corridor (tests/fixtures/corridor_minimal): Alashankou -> Poti via Aktau-Alat.
-ROUTE = (("CNALK", "KZDOS", "rail", 2), ("KZDOS", "KZAAU", "rail", 108),
+# A route through nodes of the packaged data set: Alashankou -> Poti via Aktau-Alat.
+ROUTE = (("CNALS", "KZDST", "rail", 2), ("KZDST", "KZAAU", "rail", 108),
          ("KZAAU", "AZALT", "ferry", 22), ("AZALT", "GEPTI", "rail", 40))
 DWELL_H = 6
 START = datetime(2026, 1, 5, 8, 0, tzinfo=UTC)
@@ -33,7 +33,7 @@ def legs(start: datetime = START, route: tuple[Any, ...] = ROUTE) -> list[dict[s
 def shipment_body(start: datetime = START, **extra: Any) -> dict[str, Any]:
     """A valid shipment request along the minimal corridor."""
     body: dict[str, Any] = {
-        "reference": "PO-1", "origin": "CNALK", "destination": "GEPTI",
+        "reference": "PO-1", "origin": "CNALS", "destination": "GEPTI",
         "cargo": {"units": 2, "weight_kg": 24000, "teu": 2, "containers": ["CSQU3054383"]},
         "legs": legs(start),
     }

@@ -8,7 +8,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 from service_factories import START, World, event, shipment_body
 
-# The factory route: CNALK -> KZDOS (2 h) -> KZAAU (108 h) -> AZALT (ferry 22 h) -> GEPTI,
+# The factory route: CNALS -> KZDST (2 h) -> KZAAU (108 h) -> AZALT (ferry 22 h) -> GEPTI,
 # with 6 h between legs, so the planned arrival at Aktau is START + 116 h.
 AT_AKTAU = START + timedelta(hours=120)
 
@@ -82,13 +82,13 @@ def test_arriving_within_72_hours_from_the_eta(client: TestClient, world: World)
     """A shipment is due at Aktau at its planned arrival plus its delay: one that left Dostyk
     40 h late is due at START + 156 h, the other (no events) at START + 116 h."""
     sid, other = world.shipment_id, world.other_shipment_id
-    _post(client, world, event("x1", sid, "DEPA", "KZDOS", START + timedelta(hours=48)))
+    _post(client, world, event("x1", sid, "DEPA", "KZDST", START + timedelta(hours=48)))
     early = _port(_state(client, world, at=(START + timedelta(hours=50)).isoformat()), "KZAAU")
     assert early["arriving_shipments"] == [other]
     assert early["arriving_next_72h"]["teu"] == 2
     later = _state(client, world, at=(START + timedelta(hours=90)).isoformat())
     assert _port(later, "KZAAU")["arriving_shipments"] == [sid, other]
-    assert [(s["origin"], s["shipments"]) for s in later["segments"]] == [("KZDOS", 1)]
+    assert [(s["origin"], s["shipments"]) for s in later["segments"]] == [("KZDST", 1)]
     # a little overdue and not there yet: still due; months overdue and silent: not due
     soon = _state(client, world, at=(START + timedelta(hours=180)).isoformat())
     assert _port(soon, "KZAAU")["arriving_shipments"] == [sid, other]
@@ -98,7 +98,7 @@ def test_arriving_within_72_hours_from_the_eta(client: TestClient, world: World)
 def test_out_of_order_events_give_the_same_state(client: TestClient, world: World) -> None:
     """Events posted newest first build the same state as in event-time order."""
     other = _new(client, world)
-    stream = [("DEPA", "CNALK", 0), ("ARRI", "KZDOS", 2), ("DEPA", "KZDOS", 8),
+    stream = [("DEPA", "CNALS", 0), ("ARRI", "KZDST", 2), ("DEPA", "KZDST", 8),
               ("ARRI", "KZAAU", 118)]
     _post(client, world, *[event(f"in-{i}", world.shipment_id, c, p, START + timedelta(hours=h))
                            for i, (c, p, h) in enumerate(stream)])

@@ -16,7 +16,7 @@ from midcorridor.service.schemas import EventCreate, ShipmentCreate
 from midcorridor.service.shipments import create_shipment
 
 # (code, place, planned hours from START) of the minimal corridor's milestones.
-MILESTONES = [("DEPA", "CNALK", 0), ("ARRI", "KZDOS", 2), ("DEPA", "KZDOS", 8),
+MILESTONES = [("DEPA", "CNALS", 0), ("ARRI", "KZDST", 2), ("DEPA", "KZDST", 8),
               ("ARRI", "KZAAU", 116), ("DEPA", "KZAAU", 122), ("ARRI", "AZALT", 144)]
 
 pool = st.lists(

@@ -29,9 +29,9 @@ def test_positions_of_stored_shipments_are_filled_in(tmp_path: Path) -> None:
             "INSERT INTO shipments (id, org_id, reference, origin, destination, cargo_units, "
             "cargo_weight_kg, cargo_teu, created_at, planned_arrival, eta, delay_h, status, "
             "progress_rank, progress_weight, progress_delay_h, alerted_slip_h, "
-            "alerted_silent_rank) VALUES (1, 1, '', 'KZDOS', 'AZALT', 3, 0, 0, :t, :a, :a, "
+            "alerted_silent_rank) VALUES (1, 1, '', 'KZDST', 'AZALT', 3, 0, 0, :t, :a, :a, "
             "0, 'in_transit', 1, 2, 0, 0, -2)"), {"t": _ts(0), "a": _ts(200)})
-        for seq, (o, d, mode, dep, arr) in enumerate((("KZDOS", "KZAAU", "rail", 0, 100),
+        for seq, (o, d, mode, dep, arr) in enumerate((("KZDST", "KZAAU", "rail", 0, 100),
                                                       ("KZAAU", "AZALT", "ferry", 130, 152))):
             conn.execute(text(
                 "INSERT INTO legs (shipment_id, seq, origin, destination, mode, planned_depart,"

@@ -12,7 +12,7 @@ NOW = datetime.now(UTC).replace(microsecond=0)
 # Routes classified by hand (the oracle): the corridor family each one belongs to.
 ROUTES = {
     "Middle": ROUTE,
-    "Northern": (("CNALK", "KZDOS", "rail", 2), ("KZDOS", "RUKRG", "rail", 60),
+    "Northern": (("CNALS", "KZDST", "rail", 2), ("KZDST", "RUKRG", "rail", 60),
                  ("RUKRG", "BYBRS", "rail", 120)),
     "Sea": (("CNSHA", "GEPTI", "sea", 700),),
     "Direct": (("AZALT", "GEPTI", "rail", 40),),
@@ -55,7 +55,7 @@ def test_search_by_reference_container_status_and_corridor(client: TestClient,
         found = _find(client, world, q="SRCH", corridor=family)
         assert [s["id"] for s in found["data"]] == [sid], family
     # A departure event puts the Middle one in transit; the others stay planned.
-    r = client.post("/events", json=event("s1", ids["Middle"], "DEPA", "CNALK",
+    r = client.post("/events", json=event("s1", ids["Middle"], "DEPA", "CNALS",
                                           NOW - timedelta(days=2)),
                     headers=world.auth("operator"))
     assert r.status_code == 201, r.text

@@ -23,7 +23,13 @@ from midcorridor.network.model import (
     Vessel,
     VesselKind,
 )
-from midcorridor.network.places import PlaceMatch, find_place, normalize, search_places
+from midcorridor.network.places import (
+    PlaceMatch,
+    find_place,
+    node_by_id,
+    normalize,
+    search_places,
+)
 from midcorridor.network.seas import (
     PORT_HANDLING_DEFAULT_H,
     caspian_ports,
@@ -64,6 +70,7 @@ __all__ = [
     "is_caspian_port",
     "link_record",
     "load_network",
+    "node_by_id",
     "node_record",
     "normalize",
     "on_caspian",

@@ -84,8 +84,27 @@ def find_place(network: Network, query: str) -> Node:
         hit = _index(network).get(key)
         if hit is not None:
             return hit[0]
-    suggestions = [f"{m.matched} ({m.node.id})" for m in search_places(network, query, limit=3)]
-    raise UnknownPlaceError(query, suggestions)
+    raise _unknown(network, query)
+
+
+def node_by_id(network: Network, node_id: str) -> Node:
+    """The node whose id is exactly ``node_id`` (no name or alias look-up).
+
+    Raises :class:`UnknownPlaceError` with the look-up's nearest names when there is none.
+    """
+    node = network.nodes.get(node_id)
+    if node is not None:
+        return node
+    raise _unknown(network, node_id)
+
+
+def _unknown(network: Network, query: str) -> UnknownPlaceError:
+    """The error for ``query`` matching nothing, with the three nearest names as hints (a
+    node matched by its id is shown by its name).
+    """
+    suggestions = [f"{m.node.name if m.matched == m.node.id else m.matched} ({m.node.id})"
+                   for m in search_places(network, query, limit=3)]
+    return UnknownPlaceError(query, suggestions)
 
 
 def search_places(network: Network, query: str, *, limit: int = 10) -> list[PlaceMatch]:

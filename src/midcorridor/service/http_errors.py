@@ -19,7 +19,13 @@ from pydantic import BaseModel, Field
 from sqlalchemy.exc import IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from midcorridor.errors import InputError, MidcorridorError, NoRouteError, UnknownPlaceError
+from midcorridor.errors import (
+    InputError,
+    InvalidFieldsError,
+    MidcorridorError,
+    NoRouteError,
+    UnknownPlaceError,
+)
 from midcorridor.service.jobs import JobLimitReached
 from midcorridor.service.planning import PlannerUnavailable
 
@@ -117,6 +123,10 @@ async def _http(_request: Request, exc: Exception) -> JSONResponse:
 
 
 async def _domain(_request: Request, exc: Exception) -> JSONResponse:
+    if isinstance(exc, InvalidFieldsError):
+        problems = [FieldProblem(field=field, message=_text(message), type=exc.code)
+                    for field, message in exc.problems]
+        return error_response(422, summary(problems), errors=problems)
     for kind, code in _STATUS:
         if isinstance(exc, kind):
             headers = {"Retry-After": "30"} if code == 429 else None

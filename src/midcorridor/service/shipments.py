@@ -8,6 +8,8 @@ from datetime import datetime
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from midcorridor.errors import InvalidFieldsError, UnknownPlaceError
+from midcorridor.network import Network, node_by_id
 from midcorridor.service import access, corridor, forecast, planning
 from midcorridor.service.db.engine import database_of
 from midcorridor.service.db.models import Container, EtaRecord, Event, Leg, Shipment
@@ -24,13 +26,20 @@ from midcorridor.service.search import ShipmentSearch, family_of_legs, where
 def create_shipment(
     *, session: Session, org_id: int, shipment_in: ShipmentCreate, now: datetime
 ) -> Shipment:
-    """Store a shipment of ``org_id`` with its planned legs and the first ETA record."""
+    """Store a shipment of ``org_id`` with its planned legs and the first ETA record.
+
+    Raises :class:`InvalidFieldsError` naming each place that is not a node of the service's
+    network, and :class:`~midcorridor.service.planning.PlannerUnavailable` when that network
+    cannot be loaded.
+    """
+    data = database_of(session).settings.data
+    check_places(shipment_in, planning.network(data))
     legs: Sequence[LegIn]
     if shipment_in.plan:
         assert shipment_in.depart is not None
         legs = planning.plan_options(
             shipment_in.origin, shipment_in.destination, shipment_in.depart,
-            shipment_in.cargo.teu or 1.0, limit=1, data=database_of(session).settings.data,
+            shipment_in.cargo.teu or 1.0, limit=1, data=data,
         )[0]
     else:
         legs = shipment_in.legs or []
@@ -58,6 +67,31 @@ def create_shipment(
                           delay_h=0.0, event_id=None, p10=shipment.eta_p10,
                           p50=shipment.eta_p50, p90=shipment.eta_p90))
     return shipment
+
+
+def check_places(shipment_in: ShipmentCreate, network: Network) -> None:
+    """Refuse a shipment whose origin, destination or leg ends are not node ids of ``network``.
+
+    Raises :class:`InvalidFieldsError` with one problem per field holding an unknown id, each
+    with the place look-up's nearest names when there are close ones.
+    """
+    places = [("origin", shipment_in.origin), ("destination", shipment_in.destination)]
+    for i, leg in enumerate(shipment_in.legs or ()):
+        places += [(f"legs.{i}.origin", leg.origin), (f"legs.{i}.destination", leg.destination)]
+    unknown: dict[str, str] = {}
+    problems = []
+    for field, place in places:
+        if place in network.nodes:
+            continue
+        if place not in unknown:
+            try:
+                node_by_id(network, place)
+            except UnknownPlaceError as exc:
+                unknown[place] = f"{exc} (not a node of the network; GET /network/places " \
+                                 "finds ids)"
+        problems.append((field, unknown[place]))
+    if problems:
+        raise InvalidFieldsError(problems, code="unknown_place")
 
 
 def visible_query(principal: access.Principal):  # type: ignore[no-untyped-def]
