@@ -89,3 +89,72 @@ def test_json_has_the_documented_keys(aktau_alat_two_sailings):
     assert set(data["fifo"]) >= {"objective", "mean_wait_hours", "p95_wait_hours",
                                  "left_behind_units"}
     assert set(data["assignments"][0]) == {"booking", "sailing", "units"}
+
+
+def _crowded_route(build, *, bookings: int = 1200, sailings: int = 120) -> tuple:
+    """A B->A route far too large for HiGHS's LP to finish in the 0.1 s a tiny time limit
+    leaves it (on this machine it needs seconds: a margin of well over ten times)."""
+    import random
+
+    rng = random.Random(1)
+    cargo = tuple(build["booking"](f"x{i}", rng.randint(1, 5), rng.uniform(0, 400),
+                                   origin="B", destination="A",
+                                   priority=float(rng.randint(1, 3)), due=rng.uniform(50, 600))
+                  for i in range(bookings))
+    decks = tuple(build["sailing"](f"y{j}", 5.0 + j * 600.0 / sailings,
+                                   Capacity(railcar=rng.randint(5, 30)), origin="B",
+                                   destination="A")
+                  for j in range(sailings))
+    return cargo, decks
+
+
+def _table_text(plan) -> str:
+    from rich.console import Console
+
+    from midcorridor.cli.optimize import plan_table
+
+    console = Console(width=200, record=True)
+    console.print(plan_table(plan))
+    return console.export_text()
+
+
+def test_fifo_fallback_is_reported(build):
+    """When the solver finds no plan in time, FIFO's loading is kept and every output says
+    so: the status, the notes, ``plan_from`` in the JSON and the command line's table."""
+    cargo, decks = _crowded_route(build)
+    inst = build["instance"](cargo, decks, horizon=800.0)
+    plan = optimize_assignment(inst, time_limit=0.001)
+    fifo = fifo_assignment(inst.bookings, inst.sailings)
+    assert set(plan.assignments) == set(fifo)
+    assert plan.objective == pytest.approx(plan.fifo.objective)
+    assert "Time limit reached" in plan.status
+    assert plan.extra == {"plan": "fifo", "fifo_routes": ["B-A"]}
+    assert any("kept first come, first served on 1 of 1 routes (B-A)" in n for n in plan.notes)
+    assert plan.to_dict()["plan_from"] == "fifo"
+    assert "FIFO's (the solver found nothing better)" in _table_text(plan)
+
+
+def test_fifo_fallback_on_one_route_is_named(aktau_alat_two_sailings, build):
+    """A route that falls back is named while the others keep the optimizer's plan (the
+    priority swap of A->B, worked by hand: 650 against FIFO's 1,450)."""
+    cargo, decks = _crowded_route(build)
+    small = aktau_alat_two_sailings
+    inst = build["instance"]((*small.bookings, *cargo), (*small.sailings, *decks),
+                             horizon=800.0)
+    plan = optimize_assignment(inst, time_limit=0.001)
+    got = {(a.booking, a.sailing, a.units) for a in plan.assignments}
+    assert {("urgent", "S1", 10), ("early", "S2", 10)} <= got
+    crowded = {b.id for b in cargo}
+    assert {a for a in plan.assignments if a.booking in crowded} == {
+        a for a in fifo_assignment(inst.bookings, inst.sailings) if a.booking in crowded}
+    assert plan.extra == {"plan": "optimizer", "fifo_routes": ["B-A"]}
+    assert plan.to_dict()["plan_from"] == "optimizer"
+    assert "FIFO's on 1 route (B-A), the optimizer's elsewhere" in _table_text(plan)
+
+
+def test_no_fallback_is_claimed_when_the_solver_answers(aktau_alat_two_sailings):
+    """The solver's own optimum is reported as the optimizer's, with no route kept FIFO."""
+    plan = optimize_assignment(aktau_alat_two_sailings)
+    assert plan.extra == {"plan": "optimizer", "fifo_routes": []}
+    assert not any("first come" in n for n in plan.notes)
+    assert "plan shown" not in _table_text(plan)

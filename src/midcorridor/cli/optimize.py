@@ -66,6 +66,10 @@ def plan_table(plan: CrossingPlan) -> Table:
     table.add_row("solve time (s)", f"{plan.seconds:.1f}", "")
     if plan.extra.get("plan") == "fifo":
         table.add_row("plan shown", "FIFO's (the solver found nothing better)", "")
+    elif plan.extra.get("fifo_routes"):
+        routes = plan.extra["fifo_routes"]
+        table.add_row("plan shown", f"FIFO's on {len(routes)} route{'s' * (len(routes) > 1)} "
+                      f"({', '.join(routes)}), the optimizer's elsewhere", "")
     return table
 
 

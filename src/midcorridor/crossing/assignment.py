@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from midcorridor.crossing.model import CrossingInstance, Sailing
 
 DIRECT_COLUMNS = 5_000  # above this many columns a route goes through the LP first
+KEPT_FIFO = "FIFO"  # a route's method starting so kept FIFO's loading
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,8 @@ def _solve_route(instance: CrossingInstance, sailings: Sequence[Sailing], time_l
     else:
         relaxed = solve(model.to_lp(relax=True), time_limit=time_limit)
         if relaxed.values is None:
-            return RouteResult(relaxed.status, fifo_value, -float("inf"), tuple(fifo), "FIFO")
+            return RouteResult(relaxed.status, fifo_value, -float("inf"), tuple(fifo),
+                               "FIFO (no LP solution in time)")
         bound, values = relaxed.bound, relaxed.values
         # restrict the MILP to the LP's support: cargo columns at 0 in the LP stay at 0
         # (always feasible: any cargo can be left behind), the rest stay free
@@ -88,7 +90,12 @@ def _solve_route(instance: CrossingInstance, sailings: Sequence[Sailing], time_l
 
 def optimize_assignment(instance: CrossingInstance, *, time_limit: float = 60.0,
                         mip_gap: float = 1e-3) -> CrossingPlan:
-    """Assign the bookings of ``instance`` to its given sailings, minimizing weighted waiting."""
+    """Assign the bookings of ``instance`` to its given sailings, minimizing weighted waiting.
+
+    ``extra["plan"]`` is ``"fifo"`` when every route with a choice kept FIFO's loading (the
+    solver found nothing better in time), else ``"optimizer"``; ``extra["fifo_routes"]``
+    names the routes that kept it, and a note says so.
+    """
     started = time.perf_counter()
     sailings = instance.sailings
     fifo = fifo_assignment(instance.bookings, sailings)
@@ -115,12 +122,21 @@ def optimize_assignment(instance: CrossingInstance, *, time_limit: float = 60.0,
     status = "Optimal" if set(statuses) <= {"Optimal"} else "; ".join(
         f"{s} on {n} route{'s' if n > 1 else ''}" for s, n in sorted(statuses.items()))
     gap = _gap(figures.objective, bound)
+    kept = [f"{o}-{d}" for (o, d), r in zip(routes, results, strict=True)
+            if r.method.startswith(KEPT_FIFO)]
+    choices = sum(1 for r in results if r.method != "no choice")
+    notes = sorted({r.method for r in results})
+    if kept:
+        notes.append(f"kept first come, first served on {len(kept)} of {choices} routes "
+                     f"({', '.join(kept)}): the solver found nothing better in time")
     return CrossingPlan(
         mode="assignment", status=status, objective=figures.objective, bound=bound, gap=gap,
         figures=figures, fifo=evaluate(instance, sailings, fifo),
         sailings=tuple(sailings), assignments=assignments,
         seconds=time.perf_counter() - started,
-        notes=tuple(sorted({r.method for r in results})),
+        notes=tuple(notes),
+        extra={"plan": "fifo" if kept and len(kept) == choices else "optimizer",
+               "fifo_routes": kept},
     )
 
 

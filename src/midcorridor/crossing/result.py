@@ -160,6 +160,8 @@ class CrossingPlan:
             "fifo": self.fifo.to_dict(),
             "notes": list(self.notes),
             **({"plan_from": self.extra["plan"]} if "plan" in self.extra else {}),
+            **({"fifo_routes": list(self.extra["fifo_routes"])}
+               if "fifo_routes" in self.extra else {}),
             "assignments": [
                 {"booking": a.booking, "sailing": a.sailing, "units": a.units}
                 for a in self.assignments

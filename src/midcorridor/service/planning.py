@@ -100,6 +100,7 @@ def optimize_crossing(
         "gap": plan.gap, "seconds": plan.seconds, "bookings": len(instance.bookings),
         "plan": plan.figures.to_dict(), "fifo": plan.fifo.to_dict(),
         "mean_wait_reduction": plan.mean_wait_reduction,
+        "plan_from": plan.extra.get("plan", "optimizer"), "notes": list(plan.notes),
     }
 
 

@@ -612,6 +612,10 @@ class CrossingPublic(BaseModel):
     plan: CrossingFigures
     fifo: CrossingFigures
     mean_wait_reduction: float
+    plan_from: Literal["optimizer", "fifo"] = Field(
+        "optimizer", description="`fifo` when the solver found nothing better than first come, "
+        "first served in time and FIFO's plan is shown")
+    notes: list[str] = Field(default_factory=list, description="How the plan was found.")
 
 
 # -- live corridor ---------------------------------------------------------------------------
