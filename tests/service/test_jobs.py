@@ -19,6 +19,7 @@ from midcorridor.service import jobs, planning
 from midcorridor.service.db.engine import Database, after_commit
 from midcorridor.service.db.models import Job
 from midcorridor.service.main import create_app
+from midcorridor.service.queue import job_queue
 from midcorridor.service.schemas import CrossingPublic
 from midcorridor.service.settings import Settings
 
@@ -232,3 +233,32 @@ def test_a_failed_hand_over_leaves_the_job_to_the_sweep(db: Database, world: Wor
     row = _row(db, job_id)
     assert row.status == "queued"
     assert row.enqueued_at is not None
+
+
+def test_a_job_whose_worker_died_before_starting_it_is_run(
+    client: TestClient, db: Database, world: World, database_url: str, tmp_path: Path
+) -> None:
+    """A worker takes a job's wake-up from the queue, then marks the job running; killed in
+    between, it leaves the job queued with nothing in the queue. Once the job has waited a
+    lease, the sweep hands it over again and a worker runs it, once; a job whose wake-up
+    still waits in the queue is not handed over twice."""
+    starts = tmp_path / "starts"
+    params = {"n": 2, "gate": str(tmp_path), "starts": str(starts)}  # the gate is open
+    lost = _submit(db, world, "test_count", params)
+    waiting = _submit(db, world, "test_count", {**params, "n": 3}, role="operator")
+    queue = job_queue(db.settings)
+    taken = queue.jobs.dequeue()  # what the killed worker took with it
+    assert taken is not None
+    assert taken.args == (lost,)
+    assert queue.pending_job_ids() == {waiting}
+    assert jobs.recover_jobs(db) == []  # just taken: a live worker may be starting it
+    later = jobs.utcnow() + timedelta(seconds=db.settings.job_lease_s + 1)
+    assert jobs.recover_jobs(db, now=later) == [lost]
+    assert queue.pending_job_ids() == {lost, waiting}
+    assert queue.queued_jobs() == 2
+    with WorkerProcess(database_url, queue="jobs"):
+        done = wait_for(lambda: _finished(client, world, lost), "the lost job")
+        other = wait_for(lambda: _finished(client, world, waiting), "the waiting job")
+    assert (done["status"], done["attempts"]) == ("succeeded", 1), done
+    assert (other["status"], other["result"]["total"]) == ("succeeded", 3)
+    assert len(starts.read_text().split()) == 2  # each job ran once

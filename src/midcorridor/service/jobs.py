@@ -318,9 +318,14 @@ def _worker_gone(worker: str, host: str) -> bool:
 
 
 def recover_jobs(db: Database, *, now: datetime | None = None) -> list[int]:
-    """Requeue or fail the jobs whose worker stopped; queue what was never handed over.
+    """Requeue or fail the jobs whose worker stopped; queue what was never handed over, and
+    what was handed over but whose wake-up is gone from the queue.
 
-    Returns the ids handed to the queue.
+    A worker takes a job's wake-up from the queue before it marks the job running; one
+    killed in between leaves the job queued with nothing in the queue to run it. A job
+    queued for longer than the lease whose wake-up is not in the queue is handed over again
+    (a second wake-up is harmless: only one worker can claim the job). Returns the ids handed
+    to the queue.
     """
     settings = db.settings
     now = now or utcnow()
@@ -344,9 +349,19 @@ def recover_jobs(db: Database, *, now: datetime | None = None) -> list[int]:
                 job.progress_message = (f"queued again: the worker stopped during attempt "
                                         f"{job.attempts}")
         session.flush()
-        waiting = list(session.scalars(
-            select(Job.id).where(Job.status == QUEUED, Job.enqueued_at.is_(None))
-            .order_by(Job.id)).all())
+        queued = session.execute(select(Job.id, Job.enqueued_at).where(Job.status == QUEUED)
+                                 .order_by(Job.id)).all()
+    waiting = [job_id for job_id, at in queued if at is None]
+    long_waiting = [job_id for job_id, at in queued if at is not None and at < stale]
+    if long_waiting:
+        from midcorridor.service.queue import job_queue
+
+        in_queue = job_queue(settings).pending_job_ids()
+        lost = [job_id for job_id in long_waiting if job_id not in in_queue]
+        for job_id in lost:
+            log.warning("job %s: queued but not in the queue (its worker stopped before "
+                        "starting it); queued again", job_id)
+        waiting = sorted([*waiting, *lost])
     if waiting:
         enqueue_jobs(db, waiting)
     return waiting

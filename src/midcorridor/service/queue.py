@@ -109,6 +109,11 @@ class JobQueue:
         for subscription_id in sorted(set(subscription_ids)):
             self._deliver(subscription_id)
 
+    def pending_job_ids(self) -> set[int]:
+        """The jobs whose wake-up waits in the jobs queue."""
+        return {int(task.args[0]) for task in self.jobs.pending()
+                if task.name == "run_job" and task.args}
+
     def queued_jobs(self) -> int:
         """Wake-ups waiting in the jobs queue (for tests and the health page)."""
         return int(self.jobs.pending_count())
