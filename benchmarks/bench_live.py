@@ -26,13 +26,12 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy import insert, select
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "service"))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))  # helpers
 
 from typing import TYPE_CHECKING
 
-from server_process import ServerProcess  # noqa: E402
-from service_factories import legs, make_world  # noqa: E402
-
+from helpers.server_process import ServerProcess  # noqa: E402
+from helpers.service_factories import legs, make_world  # noqa: E402
 from midcorridor.service import corridor, eta, forecast, ingest  # noqa: E402
 from midcorridor.service.access import Principal, Role  # noqa: E402
 from midcorridor.service.db.engine import Database  # noqa: E402

@@ -38,16 +38,15 @@ import httpx
 from rich.console import Console
 from rich.table import Table
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "service"))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))  # helpers
 
 from typing import TYPE_CHECKING
 
-from pg_server import create_database, postgres_server  # noqa: E402
-from receiver import Receiver  # noqa: E402
-from server_process import ServerProcess  # noqa: E402
-from service_factories import World, event, make_world, shipment_body  # noqa: E402
-from worker_process import WorkerProcess, wait_for  # noqa: E402
-
+from helpers.pg_server import create_database, postgres_server  # noqa: E402
+from helpers.receiver import Receiver  # noqa: E402
+from helpers.server_process import ServerProcess  # noqa: E402
+from helpers.service_factories import World, event, make_world, shipment_body  # noqa: E402
+from helpers.worker_process import WorkerProcess, wait_for  # noqa: E402
 from midcorridor.service.db.engine import Database  # noqa: E402
 from midcorridor.service.migrations import upgrade  # noqa: E402
 from midcorridor.service.schemas import ShipmentCreate  # noqa: E402

@@ -27,10 +27,9 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "service"))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))  # helpers
 
-from server_process import ServerProcess  # noqa: E402
-
+from helpers.server_process import ServerProcess  # noqa: E402
 from midcorridor.service.db.engine import Database  # noqa: E402
 from midcorridor.service.demo import DEMO_PASSWORD, DemoResult, seed  # noqa: E402
 from midcorridor.service.migrations import upgrade  # noqa: E402

@@ -38,12 +38,11 @@ import httpx
 from rich.console import Console
 from rich.table import Table
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "service"))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))  # helpers
 
-from server_process import ServerProcess  # noqa: E402
-from service_factories import ROLES, START, event, make_world, shipment_body  # noqa: E402
-from test_openapi_fuzz import _replace, _slots  # noqa: E402  (one way to walk a JSON body)
-
+from helpers.json_paths import json_scalars, replace_at  # noqa: E402  (one way to walk a JSON body)
+from helpers.server_process import ServerProcess  # noqa: E402
+from helpers.service_factories import ROLES, START, event, make_world, shipment_body  # noqa: E402
 from midcorridor.service.db.engine import Database  # noqa: E402
 from midcorridor.service.db.models import Event  # noqa: E402
 from midcorridor.service.migrations import upgrade  # noqa: E402
@@ -128,12 +127,12 @@ def _example(schema: dict[str, Any], components: dict[str, Any], ids: dict[str, 
 
 def _with(body: Any, path: tuple[Any, ...], raw: str) -> str:
     mark = "@@probe@@"
-    return json.dumps(_replace(body, path, mark)).replace(json.dumps(mark), raw, 1)
+    return json.dumps(replace_at(body, path, mark)).replace(json.dumps(mark), raw, 1)
 
 
 def _bodies(example: Any) -> Iterator[str]:
     """The example with one value made hostile at a time, then whole-body oddities."""
-    for path, value in _slots(example):
+    for path, value in json_scalars(example):
         if isinstance(value, bool) or value is None:
             choices: tuple[str, ...] = HOSTILE_NUMBERS[:4] + HOSTILE_STRINGS[:3]
         elif isinstance(value, int | float):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from midcorridor.network.model import (
     ZERO,
     Departures,
@@ -16,6 +18,9 @@ from midcorridor.network.model import (
     ServiceKind,
     Spread,
 )
+
+if TYPE_CHECKING:
+    from midcorridor.routing.result import Leg
 
 
 def node(nid: str, country: str, lon: float, *, kind: NodeKind = NodeKind.RAIL_TERMINAL,
@@ -58,3 +63,13 @@ def port_network() -> Network:
     )
     return Network(nodes=nodes, links=links,
                    services=(ferry_line("PPPPP", "QQQQQ", crossing=22.0),))
+
+
+#: Waters no ocean joins: a sea leg within one of them is an inland-sea leg.
+INLAND = ({Sea.CASPIAN}, {Sea.BLACK, Sea.MARMARA})
+
+
+def ocean_leg(net: Network, leg: Leg) -> bool:
+    """Whether a route leg sails an ocean (a sea leg not within one inland water)."""
+    seas = {net.nodes[leg.origin].sea, net.nodes[leg.destination].sea}
+    return leg.mode == "sea" and not any(seas <= waters for waters in INLAND)

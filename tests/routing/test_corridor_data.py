@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import sys
 from datetime import UTC, datetime
-from pathlib import Path
 
+from helpers.networks import ocean_leg
 from midcorridor.network import Network, find_place
 from midcorridor.network.geo import haversine_km
-
-sys.path.insert(0, str(Path(__file__).parent))
-from test_names_and_rules import _ocean_leg  # noqa: E402
-
 from midcorridor.routing import Cargo, plan
 
 DEPART = datetime(2026, 12, 1, tzinfo=UTC)
@@ -49,5 +44,5 @@ def test_via_baku(corridor: Network) -> None:
     a, b = corridor.nodes[result.origin], corridor.nodes[result.destination]
     limit = 2 * haversine_km(a.lat, a.lon, b.lat, b.lon)
     for option in result.comparison():
-        land = sum(leg.distance_km for leg in option.legs if not _ocean_leg(corridor, leg))
+        land = sum(leg.distance_km for leg in option.legs if not ocean_leg(corridor, leg))
         assert land <= limit * (1 + 1e-6)

@@ -13,6 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from helpers.networks import ocean_leg
 from midcorridor.errors import NoRouteError
 from midcorridor.network import Network, NodeKind, Sea
 from midcorridor.network.geo import haversine_km
@@ -20,7 +21,6 @@ from midcorridor.routing import Cargo, RouteOption, RoutePlan, plan
 
 DEPART = datetime(2026, 12, 1, tzinfo=UTC)
 WATER = ("sea", "ferry")
-INLAND = ({Sea.CASPIAN}, {Sea.BLACK, Sea.MARMARA})  # waters no ocean joins
 
 # (origin, destination, family of the first option, families the comparison must show)
 TABLE = [
@@ -60,11 +60,6 @@ def _places(option: RouteOption) -> list[str]:
     return [option.legs[0].origin, *(leg.destination for leg in option.legs)]
 
 
-def _ocean_leg(net: Network, leg) -> bool:  # type: ignore[no-untyped-def]
-    seas = {net.nodes[leg.origin].sea, net.nodes[leg.destination].sea}
-    return leg.mode == "sea" and not any(seas <= waters for waters in INLAND)
-
-
 def _runs(option: RouteOption) -> list[list]:
     runs: list[list] = []
     for leg in option.legs:
@@ -83,7 +78,7 @@ def check_name(net: Network, option: RouteOption) -> None:
                and net.nodes[leg.destination].sea is Sea.CASPIAN]
     northern = [p for p in _places(option) if net.nodes[p].country in ("RU", "BY")]
     longest = max(_runs(option), key=lambda run: sum(leg.distance_km for leg in run))
-    deep = longest[0].mode in WATER and any(_ocean_leg(net, leg) for leg in longest)
+    deep = longest[0].mode in WATER and any(ocean_leg(net, leg) for leg in longest)
     name = option.corridor
     if caspian:
         assert option.family == "Middle"
@@ -123,7 +118,7 @@ def check_rules(net: Network, result: RoutePlan, option: RouteOption) -> None:
     near = [i for i, p in enumerate(places) if km(p) <= 100.0]
     if near:
         assert all(km(p) <= 150.0 for p in places[near[0]:]), places
-    land = sum(leg.distance_km for leg in option.legs if not _ocean_leg(net, leg))
+    land = sum(leg.distance_km for leg in option.legs if not ocean_leg(net, leg))
     assert land <= 2.0 * km(result.origin) * (1 + 1e-6), (places, land)
 
 

@@ -8,18 +8,14 @@ from __future__ import annotations
 
 import itertools
 import shutil
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
-sys.path.insert(0, str(Path(__file__).parent))  # the helper modules beside this file
-
-from pg_server import create_database, drop_database, postgres_server  # noqa: E402
-from service_factories import World, make_world, shipment_body  # noqa: E402
-
+from helpers.pg_server import create_database, drop_database, postgres_server
+from helpers.service_factories import World, make_world, shipment_body
 from midcorridor.service.db.engine import Database
 from midcorridor.service.main import create_app
 from midcorridor.service.migrations import upgrade

@@ -8,8 +8,8 @@ from datetime import timedelta
 from typing import Any
 
 from fastapi.testclient import TestClient
-from service_factories import ROLES, START, World, event, shipment_body
 
+from helpers.service_factories import ROLES, START, World, event, shipment_body
 from midcorridor.service import accounts
 from midcorridor.service.db.engine import Database
 from midcorridor.service.deps import utcnow

@@ -9,9 +9,9 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 from fastapi.testclient import TestClient
-from receiver import Receiver
-from service_factories import START, World, event
 
+from helpers.receiver import Receiver
+from helpers.service_factories import START, World, event
 from midcorridor.service import callbacks, webhooks
 from midcorridor.service.db.engine import Database
 from midcorridor.service.main import create_app

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from fastapi.testclient import TestClient
-from service_factories import START, World, event
+
+from helpers.service_factories import START, World, event
 
 
 def test_port_queue_and_dwell(client: TestClient, world: World) -> None:

@@ -6,7 +6,8 @@ from datetime import timedelta
 from typing import Any
 
 from fastapi.testclient import TestClient
-from service_factories import START, World, event, shipment_body
+
+from helpers.service_factories import START, World, event, shipment_body
 
 # The factory route: CNALS -> KZDST (2 h) -> KZAAU (108 h) -> AZALT (ferry 22 h) -> GEPTI,
 # with 6 h between legs, so the planned arrival at Aktau is START + 116 h.

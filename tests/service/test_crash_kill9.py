@@ -12,11 +12,11 @@ from pathlib import Path
 
 import httpx
 import pytest
-from pg_server import create_database, drop_database
-from server_process import ServerProcess
-from service_factories import START, event, make_world, shipment_body
 from sqlalchemy import func, select
 
+from helpers.pg_server import create_database, drop_database
+from helpers.server_process import ServerProcess
+from helpers.service_factories import START, event, make_world, shipment_body
 from midcorridor.service.db.engine import Database
 from midcorridor.service.db.models import Event
 from midcorridor.service.migrations import upgrade

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from service_factories import World, event, shipment_body
 
+from helpers.service_factories import World, event, shipment_body
 from midcorridor.errors import InputError
 from midcorridor.service import crossing_plans, jobs
 from midcorridor.service.db.engine import Database

@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 from fastapi.testclient import TestClient
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from service_factories import START, World, event
 
+from helpers.service_factories import START, World, event
 from midcorridor.service import eta
 
 

@@ -6,7 +6,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from fastapi.testclient import TestClient
-from service_factories import World, event, shipment_body
+
+from helpers.service_factories import World, event, shipment_body
 
 # Times near today: the spread is conditioned on the time already spent at the position.
 BASE = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=130)

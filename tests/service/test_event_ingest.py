@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from fastapi.testclient import TestClient
-from service_factories import START, World, event, shipment_body
 from sqlalchemy import func, select
 
+from helpers.service_factories import START, World, event, shipment_body
 from midcorridor.service import accounts
 from midcorridor.service.db.engine import Database
 from midcorridor.service.db.models import Event

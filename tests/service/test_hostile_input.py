@@ -12,7 +12,8 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from service_factories import START, World, event, shipment_body
+
+from helpers.service_factories import START, World, event, shipment_body
 
 RAW = {"content-type": "application/json"}
 

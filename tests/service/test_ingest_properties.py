@@ -6,9 +6,9 @@ from datetime import UTC, datetime, timedelta
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from service_factories import START, World, event, shipment_body
 from sqlalchemy import func, select
 
+from helpers.service_factories import START, World, event, shipment_body
 from midcorridor.service import access, accounts, ingest
 from midcorridor.service.db.engine import Database
 from midcorridor.service.db.models import Event, Shipment

@@ -8,13 +8,13 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-import job_kinds_for_tests  # noqa: F401  (registers test_count here too, for submit_job)
 import pytest
 from fastapi.testclient import TestClient
-from service_factories import World
 from sqlalchemy import select
-from worker_process import WorkerProcess, wait_for
 
+import helpers.job_kinds  # noqa: F401  (registers test_count here too, for submit_job)
+from helpers.service_factories import World
+from helpers.worker_process import WorkerProcess, wait_for
 from midcorridor.service import jobs, planning
 from midcorridor.service.db.engine import Database, after_commit
 from midcorridor.service.db.models import Job

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import random
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -25,7 +24,9 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from service_factories import World
+
+from helpers.json_paths import json_scalars, replace_at
+from helpers.service_factories import World
 
 EXAMPLES = 15
 HOSTILE_EXAMPLES = 15
@@ -107,30 +108,9 @@ def _fuzz(operation: Any, headers: dict[str, str], failures: list[Any],
     run()
 
 
-def _slots(value: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], Any]]:
-    """Every scalar in a JSON value, with its path."""
-    if isinstance(value, dict):
-        for key, item in value.items():
-            yield from _slots(item, (*path, key))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _slots(item, (*path, index))
-    else:
-        yield path, value
-
-
-def _replace(value: Any, path: tuple[Any, ...], new: Any) -> Any:
-    if not path:
-        return new
-    head, rest = path[0], path[1:]
-    copy = dict(value) if isinstance(value, dict) else list(value)
-    copy[head] = _replace(value[head], rest, new)
-    return copy
-
-
 def hostile_text(body: Any, rng: random.Random) -> str:
     """``body`` as JSON text with one value made hostile (a number, string or timestamp)."""
-    slots = list(_slots(body))
+    slots = list(json_scalars(body))
     numbers = [p for p, v in slots if isinstance(v, int | float) and not isinstance(v, bool)]
     strings = [p for p, v in slots if isinstance(v, str)]
     times = [p for p in strings if p and isinstance(p[-1], str)
@@ -146,7 +126,7 @@ def hostile_text(body: Any, rng: random.Random) -> str:
         raw = raw.replace(_MARK, "") + '"'
     else:
         path, raw = rng.choice(times), json.dumps(rng.choice(EXTREME_TIMES))
-    text = json.dumps(_replace(body, path, _MARK))
+    text = json.dumps(replace_at(body, path, _MARK))
     return text.replace(json.dumps(_MARK), raw, 1)
 
 

@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from fastapi.testclient import TestClient
-from service_factories import World, make_world
 
+from helpers.service_factories import World, make_world
 from midcorridor.network import load_network
 from midcorridor.routing import Cargo, plan
 from midcorridor.service import planning

@@ -6,8 +6,8 @@ from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
-from service_factories import World
 
+from helpers.service_factories import World
 from midcorridor.errors import InputError
 from midcorridor.service.main import create_app
 from midcorridor.service.settings import Settings

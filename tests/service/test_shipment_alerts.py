@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from fastapi.testclient import TestClient
-from service_factories import START, World, event, shipment_body
 
+from helpers.service_factories import START, World, event, shipment_body
 from midcorridor.service import alerts
 from midcorridor.service.db.engine import Database
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi.testclient import TestClient
-from service_factories import START, World, make_world, shipment_body
 
+from helpers.service_factories import START, World, make_world, shipment_body
 from midcorridor.network import packaged_data_dir
 from midcorridor.service.main import create_app
 from midcorridor.service.settings import Settings

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from fastapi.testclient import TestClient
-from service_factories import ROUTE, World, event, legs, shipment_body
+
+from helpers.service_factories import ROUTE, World, event, legs, shipment_body
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 

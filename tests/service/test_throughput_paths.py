@@ -8,10 +8,10 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 from fastapi.testclient import TestClient
-from server_process import ServerProcess
-from service_factories import START, World, event, make_world, shipment_body
 from sqlalchemy import func, select
 
+from helpers.server_process import ServerProcess
+from helpers.service_factories import START, World, event, make_world, shipment_body
 from midcorridor.service.access import Principal, Role
 from midcorridor.service.db.engine import Database
 from midcorridor.service.db.models import Event

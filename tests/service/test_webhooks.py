@@ -10,10 +10,10 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 from fastapi.testclient import TestClient
-from receiver import Receiver
-from service_factories import START, World, event
-from worker_process import WorkerProcess, wait_for
 
+from helpers.receiver import Receiver
+from helpers.service_factories import START, World, event
+from helpers.worker_process import WorkerProcess, wait_for
 from midcorridor.service import webhooks
 from midcorridor.service.db.engine import Database
 

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import pytest
 from fastapi.testclient import TestClient
 
+from helpers.worker_process import WorkerProcess, wait_for
 from midcorridor.errors import InputError
 from midcorridor.service import whatif
 from midcorridor.service.db.engine import Database
@@ -57,12 +58,6 @@ def test_the_exact_request_runs_as_a_job(client: TestClient, db: Database, datab
                                          ) -> None:
     """POST /scenarios/whatif with the issue's body answers 202; a worker process runs it to
     the end; the result carries KPI deltas and shipments; a bad change is a 422 naming it."""
-    import sys
-    from pathlib import Path
-
-    sys.path.insert(0, str(Path(__file__).parent))
-    from worker_process import WorkerProcess, wait_for  # type: ignore[import-not-found]
-
     with db.write() as session:
         tokens = seed(session, now=NOW, days=6).tokens
     headers = {"Authorization": f"Bearer {tokens['Corridor Coordination Committee']}"}

@@ -10,28 +10,24 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "tests" / "service"))
-sys.path.insert(0, str(Path(__file__).parent))
-
-from server_process import ServerProcess  # noqa: E402
-from worker_process import WorkerProcess  # noqa: E402
-
-from midcorridor.service.db.engine import Database  # noqa: E402
-from midcorridor.service.demo import DEMO_PASSWORD, DemoResult, seed  # noqa: E402
-from midcorridor.service.migrations import upgrade  # noqa: E402
-from midcorridor.service.settings import Settings  # noqa: E402
-from midcorridor.web import STATIC_DIR, is_built  # noqa: E402
+from helpers.server_process import ServerProcess
+from helpers.worker_process import WorkerProcess
+from midcorridor.service.db.engine import Database
+from midcorridor.service.demo import DEMO_PASSWORD, DemoResult, seed
+from midcorridor.service.migrations import upgrade
+from midcorridor.service.settings import Settings
+from midcorridor.web import STATIC_DIR, is_built
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
+
+ROOT = Path(__file__).resolve().parents[2]
 
 CHROMIUM = os.environ.get("MIDCORRIDOR_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_FLAGS = [

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import httpx
 import pytest
-from a11y import serious_violations, tab_reaches
 from playwright.sync_api import expect
 
+from helpers.a11y import serious_violations, tab_reaches
 from midcorridor.network import load_network
 from midcorridor.routing import Cargo, plan
 

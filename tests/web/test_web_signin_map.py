@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from a11y import serious_violations, tab_reaches
 from playwright.sync_api import expect
 
+from helpers.a11y import serious_violations, tab_reaches
 from midcorridor.network import load_network
 
 ROLES = ("admin", "shipper", "forwarder", "operator", "coordinator")

@@ -8,13 +8,15 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
-from server_process import kill_group
+from helpers.server_process import kill_group
 
-HERE = Path(__file__).parent
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+TESTS = Path(__file__).parents[1]  # where ``helpers`` is importable from
 T = TypeVar("T")
 
 
@@ -30,9 +32,9 @@ class WorkerProcess:
 
     def start(self) -> WorkerProcess:
         env = dict(os.environ, MIDCORRIDOR_DATABASE_URL=self.database_url,
-                   MIDCORRIDOR_JOB_MODULES="job_kinds_for_tests",
+                   MIDCORRIDOR_JOB_MODULES="helpers.job_kinds",
                    MIDCORRIDOR_CALLBACK_ALLOW_LOOPBACK="true",  # the tests' receivers
-                   PYTHONPATH=os.pathsep.join([str(HERE), os.environ.get("PYTHONPATH", "")]),
+                   PYTHONPATH=os.pathsep.join([str(TESTS), os.environ.get("PYTHONPATH", "")]),
                    **self.env)
         self.process = subprocess.Popen(
             [sys.executable, "-m", "midcorridor.cli", "worker", "--queue", self.queue],

@@ -12,7 +12,8 @@ import threading
 import time
 
 import httpx
-from pg_server import free_port
+
+from helpers.pg_server import free_port
 
 
 def kill_group(process: subprocess.Popen[bytes] | None) -> None:

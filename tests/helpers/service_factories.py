@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from midcorridor.service import accounts
-from midcorridor.service.db.engine import Database
+
+if TYPE_CHECKING:
+    from midcorridor.service.db.engine import Database
 
 # A route through nodes of the packaged data set: Alashankou -> Poti via Aktau-Alat.
 ROUTE = (("CNALS", "KZDST", "rail", 2), ("KZDST", "KZAAU", "rail", 108),
