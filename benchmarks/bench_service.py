@@ -309,19 +309,22 @@ def _delivery_latencies(url: str, world: World, ids: list[int], *, slow: bool,
     return statistics.median(ordered), ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))]
 
 
-def run(quick: bool = False) -> None:
-    """Measure and print the table (``quick`` shrinks every loop)."""
+def run(quick: bool = False, *, throughput: bool = True) -> None:
+    """Measure and print the tables (``quick`` shrinks every loop; without ``throughput``
+    only the jobs and deliveries table)."""
     console = Console(width=130)
     rows: list[tuple] = []
     queue_rows: list[tuple] = []
     with tempfile.TemporaryDirectory() as tmp:
-        console.print("[dim]SQLite ...[/dim]")
-        _backend("sqlite", lambda name: f"sqlite:///{tmp}/{name}.sqlite", quick, rows)
+        if throughput:
+            console.print("[dim]SQLite ...[/dim]")
+            _backend("sqlite", lambda name: f"sqlite:///{tmp}/{name}.sqlite", quick, rows)
         console.print("[dim]SQLite, jobs and deliveries ...[/dim]")
         _jobs_and_deliveries("sqlite", f"sqlite:///{tmp}/jobs.sqlite", quick, queue_rows)
     console.print("[dim]PostgreSQL ...[/dim]")
     with postgres_server(fsync=True) as admin_url:
-        _backend("postgresql", partial(create_database, admin_url), quick, rows)
+        if throughput:
+            _backend("postgresql", partial(create_database, admin_url), quick, rows)
         console.print("[dim]PostgreSQL, jobs and deliveries ...[/dim]")
         _jobs_and_deliveries("postgresql", create_database(admin_url, "jobs"), quick,
                              queue_rows)
@@ -332,6 +335,8 @@ def run(quick: bool = False) -> None:
         queue_table.add_row(backend, label, value if isinstance(value, str) else f"{value:.1f}",
                             ratio)
     console.print(queue_table)
+    if not throughput:
+        return
     base = {(r[0], r[2]): r[3] for r in rows if r[1] == BASELINE}
     table = Table(title="service on loopback, 2 shared cores (median of 3 runs)")
     for col in ("backend", "config", "measurement", "events/s", "p50 ms", "p99 ms",
@@ -349,4 +354,6 @@ def run(quick: bool = False) -> None:
 
 
 if __name__ == "__main__":
-    run(quick="--quick" in sys.argv)
+    # --jobs-only: just the jobs and deliveries table (event p99 with 20 optimizer jobs
+    # queued; a fast receiver's latency while a slow one times out).
+    run(quick="--quick" in sys.argv, throughput="--jobs-only" not in sys.argv)

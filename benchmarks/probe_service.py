@@ -1,9 +1,10 @@
 """A bounded probe of a running service on 127.0.0.1: hostile input, access and existence
 leaks, and acknowledged events across a kill -9.
 
-``python -m benchmarks.probe_service`` starts the service as a real uvicorn process on a
-loopback port (SQLite file, the production defaults except rate limits, which would only slow
-the probe down), then:
+``python -m benchmarks.probe_service [sqlite] [postgresql]`` starts the service as a real
+uvicorn process on a loopback port, on a SQLite file and on a throw-away PostgreSQL server (both
+by default), with the production defaults except rate limits, which would only slow the probe
+down, then:
 
 * **roles x endpoints**: every operation of the OpenAPI document, called by every role, on a
   shipment the role owns or may see, on one it may not see, and on one that does not exist.
@@ -16,7 +17,8 @@ the probe down), then:
 * **kill -9**: writers post events while the server is killed and restarted; every
   acknowledged event must be stored exactly once.
 
-It prints one table: requests tried, 5xx seen, dropped connections, leaks, events lost.
+It prints one table, a row per backend: requests tried, 5xx seen, dropped connections, leaks,
+events lost.
 Bounded in requests and time (a few minutes on 2 cores); traffic goes only to 127.0.0.1.
 """
 
@@ -41,6 +43,7 @@ from rich.table import Table
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))  # helpers
 
 from helpers.json_paths import json_scalars, replace_at  # noqa: E402  (one way to walk a JSON body)
+from helpers.pg_server import create_database, postgres_server  # noqa: E402
 from helpers.server_process import ServerProcess  # noqa: E402
 from helpers.service_factories import ROLES, START, event, make_world, shipment_body  # noqa: E402
 from midcorridor.service.db.engine import Database  # noqa: E402
@@ -278,37 +281,53 @@ def _kill9(url: str, tokens: dict[str, str], env: dict[str, str]) -> tuple[int, 
     return len(acked), lost, duplicated
 
 
-def main() -> None:
-    console = Console()
+def _probe(url: str, backend: str, env: dict[str, str]) -> list[str]:
+    """Probe a fresh service database at ``url``; its row of the table."""
+    tokens, _ = _prepare(url)
+    tally = Tally()
+    started = time.monotonic()
+    server = ServerProcess(url, env=env)
+    server.start()
+    try:
+        _probe_requests(server.url, tokens, tally)
+    finally:
+        server.stop()
+    probe_s = time.monotonic() - started
+    acked, lost, duplicated = _kill9(url, tokens, env)
+    print(f"{backend}: answers by status: " + ", ".join(
+        f"{code}: {n}" for code, n in sorted(tally.statuses.items())), flush=True)
+    for line in (tally.server_errors + tally.dropped + tally.leaks)[:20]:
+        print(f"  {line}")
+    return [backend, f"{probe_s:.0f}", str(tally.tried), str(len(tally.server_errors)),
+            str(len(tally.dropped)), str(len(tally.leaks)), str(acked), str(lost),
+            str(duplicated)]
+
+
+def main(argv: list[str]) -> None:
+    """``python -m benchmarks.probe_service [sqlite] [postgresql]`` (both by default)."""
+    backends = [a for a in argv if a in ("sqlite", "postgresql")] or ["sqlite", "postgresql"]
     # Production settings but for rate limits (they would only slow the probe down) and
     # loopback callbacks (refused, as in production: the probe registers none on loopback).
     env = {"MIDCORRIDOR_CALLBACK_ALLOW_LOOPBACK": "false"}
-    with tempfile.TemporaryDirectory() as tmp:
-        url = f"sqlite:///{Path(tmp) / 'probe.sqlite'}"
-        tokens, _ = _prepare(url)
-        tally = Tally()
-        started = time.monotonic()
-        server = ServerProcess(url, env=env)
-        server.start()
-        try:
-            _probe_requests(server.url, tokens, tally)
-        finally:
-            server.stop()
-        probe_s = time.monotonic() - started
-        acked, lost, duplicated = _kill9(url, tokens, env)
-    table = Table(title=f"service probe on 127.0.0.1 ({datetime.now(UTC):%Y-%m-%d}, "
-                        f"SQLite, {probe_s:.0f} s + kill -9 phase)")
-    for column in ("requests tried", "5xx seen", "dropped connections", "leaks",
-                   "events acknowledged", "lost", "stored twice"):
+    rows = []
+    for backend in backends:
+        with tempfile.TemporaryDirectory() as tmp:
+            if backend == "sqlite":
+                rows.append(_probe(f"sqlite:///{Path(tmp) / 'probe.sqlite'}", backend, env))
+                continue
+            # A throw-away PostgreSQL on loopback, with fsync on as in production.
+            with postgres_server(fsync=True) as admin:
+                rows.append(_probe(create_database(admin, "probe"), backend, env))
+    table = Table(title=f"service probe on 127.0.0.1 ({datetime.now(UTC):%Y-%m-%d}; "
+                        "request phase, then a kill -9 phase)")
+    for column in ("backend", "request phase (s)", "requests tried", "5xx seen",
+                   "dropped connections", "leaks", "events acknowledged", "lost",
+                   "stored twice"):
         table.add_column(column, justify="right")
-    table.add_row(str(tally.tried), str(len(tally.server_errors)), str(len(tally.dropped)),
-                  str(len(tally.leaks)), str(acked), str(lost), str(duplicated))
-    console.print(table)
-    console.print("answers by status: " + ", ".join(
-        f"{code}: {n}" for code, n in sorted(tally.statuses.items())))
-    for line in (tally.server_errors + tally.dropped + tally.leaks)[:20]:
-        console.print(f"  {line}")
+    for row in rows:
+        table.add_row(*row)
+    Console().print(table)
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])
