@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from midcorridor.sim.kpi import Estimate, compare, estimate, growing_queues, summarize
+from midcorridor.sim.kpi import (
+    Estimate,
+    compare,
+    estimate,
+    growing_queues,
+    replication_kpis,
+    summarize,
+)
+from midcorridor.sim.processes import simulate_replication
 from midcorridor.sim.run import run
 
 
@@ -67,3 +75,17 @@ def test_compare_gives_paired_differences(make_model) -> None:
     assert diff.caspian_wait_hours.high is not None
     assert diff.caspian_wait_hours.high < 0
     assert doc.to_dict()["differences"][0]["caspian_wait_hours"]["n"] == 4
+
+
+def test_the_caspian_wait_by_variant_adds_up_to_the_caspian_wait(make_model) -> None:
+    """Weighted by its consignments, each variant's Caspian wait gives the overall one, and
+    container trains and wagon groups are told apart."""
+    model = make_model(ships=2, teu_per_year=20_000)
+    r = simulate_replication(model, 3, 0)
+    k = replication_kpis(model, r)
+    counted = [d for d in r.deliveries if d[3] >= r.warmup_h]
+    n = {label: sum(1 for d in counted if d[2] == label) for label in k["caspian_by_variant"]}
+    assert len(n) == 2
+    assert all(n.values())
+    weighted = sum(k["caspian_by_variant"][v] * n[v] for v in n) / sum(n.values())
+    assert weighted == pytest.approx(k["caspian_wait_hours"])

@@ -89,6 +89,8 @@ def kpi_table(summary: Summary) -> Table:
                   d["cargo_in_system_teu"])
     for label, v in k.transit_days_by_variant.items():
         table.add_row(f"  {label}: days mean / p95", f"{v.mean.format()} / {v.p95.format()}", "")
+    for label, w in k.caspian_wait_by_variant.items():
+        table.add_row(f"  {label}: Caspian wait, h", w.format(), "")
     for warning in summary.warnings:
         table.add_row("[yellow]warning", f"[yellow]{warning}", "")
     return table

@@ -1,5 +1,12 @@
 """Random streams keyed by name, and sampling of durations from min/typical/max spreads.
 
+A three-point figure of the data set (fastest, typical, slowest reported) is drawn from the
+PERT distribution: a beta distribution on [min, max] with its mode at the typical value and
+mean (min + 4 typ + max) / 6. It keeps most draws near the typical value and reaches the
+slowest only rarely; a triangular distribution gives the extremes as much weight as the mode,
+so a long slow tail (a border's worst reported week, an average speed with delays used as the
+slow case) would pull the mean far above the typical time.
+
 Every stochastic part of the model draws from its own stream, seeded from the run's seed, the
 replication number and the stream's name. Two scenarios run with the same seed therefore see
 the same demand, storms and travel times where their models agree (common random numbers).
@@ -9,6 +16,10 @@ from __future__ import annotations
 
 import hashlib
 import random
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from midcorridor.sim.model import Dist
 
 
 def stream(seed: int, replication: int, name: str) -> random.Random:
@@ -22,3 +33,24 @@ def triangular(rng: random.Random, low: float, mode: float, high: float) -> floa
     if high <= low:
         return mode
     return rng.triangular(low, high, mode)
+
+
+def pert(rng: random.Random, low: float, mode: float, high: float) -> float:
+    """A PERT draw (beta with shape 4 around ``mode``); a degenerate spread gives its single
+    value without using the stream.
+    """
+    if high <= low:
+        return mode
+    span = high - low
+    alpha = 1.0 + 4.0 * (mode - low) / span
+    beta = 1.0 + 4.0 * (high - mode) / span
+    return low + span * rng.betavariate(alpha, beta)
+
+
+def draw(rng: random.Random, dist: Dist) -> float:
+    """A draw of ``dist`` by its kind: PERT, triangular or exponential (mean ``mode``)."""
+    if dist.kind == "exponential":
+        return rng.expovariate(1.0 / dist.mode) if dist.mode > 0 else 0.0
+    if dist.kind == "triangular":
+        return triangular(rng, dist.low, dist.mode, dist.high)
+    return pert(rng, dist.low, dist.mode, dist.high)

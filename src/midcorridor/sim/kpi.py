@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import statistics
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from midcorridor.sim.model import SeaLeg, SimModel
@@ -61,6 +61,8 @@ DEFINITIONS = {
     "caspian_wait_hours": "hours a consignment that crosses the Caspian waits at the port for "
     "a vessel, from arrival at the port until the vessel with its last unit sails (mean per "
     "Caspian consignment)",
+    "caspian_wait_by_variant": "the Caspian wait of each stream's variant (mean per consignment "
+    "of that variant): container trains, wagon groups and trucks apart",
     "throughput_teu": "TEU delivered per year between the end of the warm-up and the horizon",
     "cargo_in_system_teu": "TEU in the corridor on average (sampled daily after the warm-up)",
     "waiting_hours": "hours waited at each place per consignment delivered (queues at "
@@ -172,6 +174,7 @@ class Kpis:
     waiting_hours: dict[str, PlaceFigure]
     utilization: dict[str, PlaceFigure]
     vessel_load_factor: dict[str, Estimate]
+    caspian_wait_by_variant: dict[str, Estimate] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """The KPIs as JSON-ready values."""
@@ -181,6 +184,9 @@ class Kpis:
                 k: v.to_dict() for k, v in self.transit_days_by_variant.items()
             },
             "caspian_wait_hours": self.caspian_wait_hours.to_dict(),
+            "caspian_wait_by_variant": {
+                k: v.to_dict() for k, v in self.caspian_wait_by_variant.items()
+            },
             "throughput_teu": self.throughput_teu.to_dict(),
             "cargo_in_system_teu": self.cargo_in_system_teu.to_dict(),
             "waiting_hours": {k: v.to_dict() for k, v in self.waiting_hours.items()},
@@ -357,6 +363,9 @@ def replication_kpis(model: SimModel, r: ReplicationResult) -> dict[str, Any]:
             for k, v in by_variant.items()
         },
         "caspian_wait_hours": statistics.fmean(caspian.values()) if caspian else float("nan"),
+        "caspian_by_variant": {
+            label: statistics.fmean(waits) for label, waits in _by_variant(counted, caspian).items()
+        },
         "throughput_teu": delivered_teu / years if years > 0 else float("nan"),
         "cargo_in_system_teu": statistics.fmean(system) if system else float("nan"),
         "waiting_hours": {p: w / n for p, w in place_wait.items()},
@@ -367,12 +376,24 @@ def replication_kpis(model: SimModel, r: ReplicationResult) -> dict[str, Any]:
     }
 
 
-def _collect(per_rep: list[dict[str, Any]], key: str) -> dict[str, list[float]]:
+def _by_variant(
+    counted: list[tuple[Any, ...]], caspian: dict[Any, float]
+) -> dict[str, list[float]]:
+    out: dict[str, list[float]] = defaultdict(list)
+    for d in counted:
+        if d[0] in caspian:
+            out[d[2]].append(caspian[d[0]])
+    return out
+
+
+def _collect(
+    per_rep: list[dict[str, Any]], key: str, pad: bool = True
+) -> dict[str, list[float]]:
     out: dict[str, list[float]] = defaultdict(list)
     for k in per_rep:
         for name, value in k[key].items():
             out[name].append(value)
-    for name in out:  # a place nobody waited at in some replication waited 0 h there
+    for name in out if pad else ():  # a place nobody waited at in some replication waited 0 h
         out[name] += [0.0] * (len(per_rep) - len(out[name]))
     return out
 
@@ -491,6 +512,10 @@ def summarize(result: RunResult) -> Summary:
         utilization={p: _place(model, p, v) for p, v in sorted(util.items())},
         vessel_load_factor={
             line: estimate(v) for line, v in sorted(_collect(per_rep, "load_factor").items())
+        },
+        caspian_wait_by_variant={  # over the replications that delivered such consignments
+            label: estimate(v)
+            for label, v in sorted(_collect(per_rep, "caspian_by_variant", pad=False).items())
         },
     )
     ranking = sorted(delay.items(), key=lambda item: -statistics.fmean(item[1]))

@@ -22,21 +22,23 @@ TRUCKS_PER_RAILCAR = 50 / 56
 
 @dataclass(frozen=True, slots=True)
 class Dist:
-    """A duration in hours: triangular on ``low``/``mode``/``high``, or exponential of mean
-    ``mode`` when ``kind`` is ``"exponential"``.
+    """A duration in hours: PERT on ``low``/``mode``/``high`` (see :mod:`.draw`), triangular
+    when ``kind`` is ``"triangular"``, or exponential of mean ``mode`` when ``"exponential"``.
     """
 
     low: float
     mode: float
     high: float
-    kind: str = "triangular"
+    kind: str = "pert"
 
     @property
     def mean(self) -> float:
         """The mean duration in hours."""
         if self.kind == "exponential":
             return self.mode
-        return (self.low + self.mode + self.high) / 3.0
+        if self.kind == "triangular":
+            return (self.low + self.mode + self.high) / 3.0
+        return (self.low + 4.0 * self.mode + self.high) / 6.0
 
     def scaled(self, factor: float) -> Dist:
         """The distribution with every hour multiplied by ``factor``."""
@@ -167,7 +169,7 @@ class Line:
 
 @dataclass(frozen=True, slots=True)
 class Storms:
-    """Storms closing the listed ports: Poisson arrivals, triangular durations in hours."""
+    """Storms closing the listed ports: Poisson arrivals, durations in hours."""
 
     ports: tuple[str, ...] = ()
     per_year: float = 0.0

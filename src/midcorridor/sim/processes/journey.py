@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
-from midcorridor.sim.draw import triangular
+from midcorridor.sim.draw import draw
 from midcorridor.sim.kernel import PASSIVATE
 from midcorridor.sim.model import LandLeg, SeaLeg, Stream, TerminalStep
 from midcorridor.sim.processes.sailing import arrive_at_port
@@ -46,10 +46,10 @@ def journey(
             if tracing and c.at:
                 world.note(c, "DEPA", c.at)
                 c.at = ""
-            yield triangular(rng, h.low, h.mode, h.high) if lead is None else lead
+            yield draw(rng, h) if lead is None else lead
             if step.dwell is not None:
                 d = step.dwell
-                dwell = triangular(rng, d.low, d.mode, d.high)
+                dwell = draw(rng, d)
                 world.book_wait(c, step.place, dwell)
                 if tracing:
                     c.at = step.head
@@ -67,12 +67,12 @@ def journey(
                 c.at = step.node_id
                 world.note(c, "ARRI", c.at)
             if resource is None:
-                yield _draw(rng, h)
+                yield draw(rng, h)
                 continue
             queued = kernel.now
             yield resource
             world.book_wait(c, step.node_id, kernel.now - queued)
-            yield _draw(rng, h)
+            yield draw(rng, h)
             resource.release()
         else:
             assert type(step) is SeaLeg
@@ -106,12 +106,6 @@ def journey(
             ConsignmentTrace(c.id, c.stream, c.variant, c.units, c.unit_kind, c.teu, c.created,
                              kernel.now, tuple(c.trace or ()))
         )
-
-
-def _draw(rng: Any, dist: Any) -> float:
-    if dist.kind == "exponential":
-        return rng.expovariate(1.0 / dist.mode) if dist.mode > 0 else 0.0
-    return triangular(rng, dist.low, dist.mode, dist.high)
 
 
 def demand(world: World, stream: Stream) -> Generator[Any, Any, None]:

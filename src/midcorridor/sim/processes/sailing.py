@@ -1,11 +1,12 @@
 """Sailings: cargo waiting at ports, ships berthing, loading, crossing and unloading.
 
-A ship shuttles along its line's stops. At each stop it waits for the port to be open (storms)
-and for a free berth (a ferry at the port's ferry terminal, if it has one), unloads and loads
-during one handling time, then keeps loading cargo as it arrives until it is full or the line's
-headway has passed since it berthed ("departs when loaded"); with nothing aboard and nothing it
-can carry waiting it leaves at once to reposition. Wagons need railcar slots, trucks truck slots
-(Ro-Ro decks), containers any slot.
+A ship shuttles along its line's stops ("departs when loaded"). At each stop it waits at
+anchorage while cargo gathers in the port, and berths when it has cargo to unload, a full load
+is waiting or the line's headway has passed since it arrived; it waits for the port to be open
+(storms) and for a free berth (a ferry at the port's ferry terminal, if it has one), unloads and
+loads during one handling time, and sails when full or when the headway is up. Empty, with
+cargo waiting at another stop, it leaves at once to fetch it. Wagons need railcar slots, trucks
+truck slots (Ro-Ro decks), containers any slot.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from midcorridor.sim.draw import triangular
+from midcorridor.sim.draw import draw
 from midcorridor.sim.kernel import PASSIVATE
 from midcorridor.sim.model import TRUCK, WAGON, Line, Ship
 from midcorridor.sim.processes.state import Consignment, Part, PortState, World, mark
@@ -148,7 +149,15 @@ def _land(world: World, ship: ShipState) -> None:
 def ship_process(
     world: World, ship: ShipState, start_h: float, first_stop: int = 0
 ) -> Generator[Any, Any, None]:
-    """One ship's endless shuttle along its line, from ``first_stop`` after ``start_h`` hours."""
+    """One ship's endless shuttle along its line, from ``first_stop`` after ``start_h`` hours.
+
+    At each stop the ship waits at anchorage, cargo gathering in the port meanwhile, until it
+    has cargo to unload, a full load is waiting or the line's headway has passed since it
+    arrived; then it berths, unloads and loads in one handling time, and sails when full, when
+    the headway is up, or at once when it is empty and cargo waits at another stop. A ship
+    that is not yet full keeps filling at the berth unless another ship is waiting for it; then
+    it makes room and waits outside again.
+    """
     kernel = world.kernel
     line = ship.line
     rng = world.rng(f"line:{line.id}")
@@ -168,39 +177,37 @@ def ship_process(
             for consignment, units, dest in ship.cargo:
                 if dest == here:
                     mark(consignment, kernel.now, "ARRI", here, ship.ship.name, units)
-        # With nothing to unload and nothing to load or fetch, wait at anchorage, not at a berth.
-        while (
-            not any(item[2] == here for item in ship.cargo)
-            and not _anything_for(port, ship.dests, ship.ship)
-            and not _waiting_at(world, ship.dests, ship.ship)
-        ):
-            port.anchored.append(ship)
-            ship.ticket = kernel.resume_at(kernel.now + line.headway_h, ship.proc)
-            yield PASSIVATE
-            ship.ticket = None
-            if ship in port.anchored:
-                port.anchored.remove(ship)
-        yield from _wait_open(world, port)
+        deadline = kernel.now + line.headway_h
         berths = port.ferry_berths if line.ro_ro and port.ferry_berths is not None else port.berths
-        yield berths
-        berthed = kernel.now
-        unloaded = _unload(ship, here)
         aboard_before = len(ship.cargo)
-        before = ship.free
-        _load_waiting(ship, port, kernel.now)
-        # Handling time grows with the units moved: a quarter of a full call for an empty ship.
-        h = handling[here]
-        work = min(1.0, (unloaded + before - ship.free) / max(1, ship.ship.slots))
-        yield triangular(rng, h.low, h.mode, h.high) * (0.25 + 0.75 * work)
-        _land(world, ship)
-        deadline = berthed + line.headway_h
-        busy_elsewhere = not ship.cargo and _waiting_at(world, ship.dests, ship.ship)
-        if ship.free > 0 and not busy_elsewhere and kernel.now < deadline:
+        at_berth = first_call = False
+        while (yield from _wait_outside(world, ship, port, here, deadline)):
+            yield from _wait_open(world, port)
+            yield berths
+            at_berth = True
+            unloaded = _unload(ship, here)
+            if not first_call:
+                aboard_before, first_call = len(ship.cargo), True
+            before = ship.free
+            _load_waiting(ship, port, kernel.now)
+            # Handling time grows with the units moved: a quarter of a full call if none.
+            h = handling[here]
+            work = min(1.0, (unloaded + before - ship.free) / max(1, ship.ship.slots))
+            yield draw(rng, h) * (0.25 + 0.75 * work)
+            _land(world, ship)
+            busy_elsewhere = not ship.cargo and _waiting_at(world, ship.dests, ship.ship)
+            if ship.free <= 0 or busy_elsewhere or kernel.now >= deadline:
+                break
+            if berths.queue:  # another ship waits for the berth: make room, wait outside
+                berths.release()
+                at_berth = False
+                continue
             port.loading.append(ship)  # keep filling until full or the headway is up
             ship.ticket = kernel.resume_at(deadline, ship.proc)
             yield PASSIVATE
             ship.ticket = None
             port.loading.remove(ship)
+            break
         yield from _wait_open(world, port)
         now = kernel.now
         load = 0
@@ -210,20 +217,49 @@ def ship_process(
             if k >= aboard_before:
                 mark(consignment, now, "DEPA", here, ship.ship.name, units)
         world.departures.append((line.id, here, now, load, ship.ship.slots))
-        berths.release()
+        if at_berth:
+            berths.release()
         sailing = line.sailing[min(i, nxt)]
-        yield triangular(rng, sailing.low, sailing.mode, sailing.high)
+        yield draw(rng, sailing)
         i = nxt
+
+
+def _wait_outside(
+    world: World, ship: ShipState, port: PortState, here: str, deadline: float
+) -> Generator[Any, Any, bool]:
+    """Wait at anchorage; True when the ship should berth, False when it should sail on (with
+    what it has aboard once the headway is up, or empty to fetch cargo waiting elsewhere).
+    """
+    kernel = world.kernel
+    while True:
+        if any(item[2] == here for item in ship.cargo):
+            return True
+        waiting = _units_for(port, ship.dests, ship.ship)
+        late = kernel.now >= deadline
+        if waiting and (waiting >= ship.free or late):
+            return True
+        if late and ship.cargo:
+            return False
+        if not ship.cargo and not waiting and _waiting_at(world, ship.dests, ship.ship):
+            return False
+        port.anchored.append(ship)
+        wake = deadline if not late else kernel.now + ship.line.headway_h
+        ship.ticket = kernel.resume_at(wake, ship.proc)
+        yield PASSIVATE
+        ship.ticket = None
+        if ship in port.anchored:
+            port.anchored.remove(ship)
+
+
+def _units_for(port: PortState, dests: tuple[str, ...], ship: Ship) -> int:
+    """Units waiting at ``port`` for ``dests`` that ``ship`` has deck room of their kind for."""
+    return sum(p.units for d in dests for p in port.queues.get(d, ()) if can_carry(ship, p))
 
 
 def can_carry(ship: Ship, part: Part) -> bool:
     """Whether ``ship`` has deck room of the kind ``part`` needs."""
     kind = part.consignment.unit_kind
     return bool(ship.railcars if kind == WAGON else ship.trucks if kind == TRUCK else ship.slots)
-
-
-def _anything_for(port: PortState, dests: tuple[str, ...], ship: Ship) -> bool:
-    return any(can_carry(ship, p) for d in dests for p in port.queues.get(d, ()))
 
 
 def _waiting_at(world: World, stops: tuple[str, ...], ship: Ship) -> bool:

@@ -1,10 +1,10 @@
-"""Storms that close ports: Poisson onsets, triangular durations, one stream for the sea."""
+"""Storms that close ports: Poisson onsets, three-point durations, one stream for the sea."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from midcorridor.sim.draw import triangular
+from midcorridor.sim.draw import draw
 
 if TYPE_CHECKING:
     from collections.abc import Generator
@@ -27,7 +27,7 @@ def storms(world: World) -> Generator[Any, Any, None]:
     while True:
         yield rng.expovariate(rate)
         now = world.kernel.now
-        until = now + triangular(rng, d.low, d.mode, d.high)
+        until = now + draw(rng, d)
         for port_id in spec.ports:
             port = world.ports.get(port_id)
             if port is not None and until > port.closed_until:
