@@ -13,10 +13,12 @@ The solve has four stages. A rolling horizon builds a plan: window after window 
 ``LOOKAHEAD_H`` hours are relaxed and later ones are not allowed; each window's voyages are
 then fixed. Windows of that plan (or of first come, first served on the same grid, when that
 is better) are re-solved with every other voyage fixed while it gets better. The LP
-relaxation, by interior point, gives a first bound. From the plan the whole MILP is solved
-in two phases (voyages with divisible cargo relaxed, which improves the bound; then the
-cargo in whole units for those voyages). The class flows are split back into one rotation
-per vessel and each voyage's cargo packed onto its vessels' decks.
+relaxation, by interior point and tightened by backlog cuts (:mod:`backlog`: whole voyages
+carry whole decks), gives a first bound; the cuts stay in the model for what follows.
+From the plan the whole MILP is solved in two phases (voyages with divisible cargo
+relaxed, which improves the bound; then the cargo in whole units for those voyages). The
+class flows are split back into one rotation per vessel and each voyage's cargo packed
+onto its vessels' decks.
 
 The bound is the better of the two relaxations' own bounds, never adjusted to the plan;
 FIFO's plan is kept (and said so) whenever the optimizer's is not better.
@@ -32,12 +34,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from midcorridor.crossing.backlog import Cut, separate, series_of
 from midcorridor.crossing.baseline import Deck
 from midcorridor.crossing.cargo import Arc, CargoColumns, Slot, add_cargo
 from midcorridor.crossing.fifo_rotation import fifo_rotation, voyage_sailing
 from midcorridor.crossing.fleet import VesselClass, decompose, pack, vessel_classes
 from midcorridor.crossing.result import Assignment, CrossingPlan, evaluate
-from midcorridor.crossing.solver import INF, Outcome, SparseModel, solve
+from midcorridor.crossing.solver import INF, Outcome, Relaxation, SparseModel, solve
 from midcorridor.crossing.timegrid import TimeGrid, Voyage, berth_steps, make_grid, voyages_from
 
 if TYPE_CHECKING:
@@ -70,6 +73,7 @@ WINDOW_H = 48.0  # rolling horizon: voyages decided per window
 LOOKAHEAD_H = 120.0  # ... looking this far beyond it with voyages relaxed
 LP_SHARE = 0.25  # most of the time limit the LP relaxation (the first bound) may take ...
 LP_FLOOR_S = 10.0  # ... but at least this long (or half a short limit): no bound, no gap
+CUT_ROUNDS = 5  # rounds of backlog cuts on the LP relaxation
 ROLLING_SHARE = 0.45  # the rolling horizon ends by this share of the time limit
 IMPROVE_SHARE = 0.85  # ... and re-solving windows of its plan by this share
 IMPROVE_WINDOW_H = 96.0  # the windows re-solved, ``IMPROVE_WINDOW_H / 2`` apart
@@ -98,16 +102,16 @@ def optimize_rotation(instance: CrossingInstance, *, step_h: float = 6.0,
     flow.write_start(start, grid, classes, fifo_voyages)
     start_from = "first come, first served"
     rolling = rolling_start(built, grid, started + ROLLING_SHARE * time_limit)
-    # the LP relaxation by interior point: a valid bound, found faster than the MILP's root
-    relaxation = solve(model.to_lp(relax=True), method="ipm",
-                       time_limit=max(LP_SHARE * time_limit, min(LP_FLOOR_S, 0.5 * time_limit)))
+    # the LP relaxation with backlog cuts: a valid bound, and rows that tighten the MILP
+    relaxation, cuts = tightened_relaxation(
+        built, max(LP_SHARE * time_limit, min(LP_FLOOR_S, 0.5 * time_limit)))
     if rolling is not None and model.value(rolling) <= model.value(start) + 1e-6:
         start, start_from = rolling, "rolling horizon"
     start = improve(built, grid, start, started + IMPROVE_SHARE * time_limit)
     out, method = _solve_two_phase(model, cargo, flow, start, deadline, mip_gap,
                                    start_solved=start_from == "rolling horizon",
                                    known_bound=relaxation.bound)
-    notes: list[str] = [method, f"start: {start_from}"]
+    notes: list[str] = [method, f"start: {start_from}", f"backlog cuts: {cuts}"]
     plan_from = "optimizer"
     if out.values is not None:
         sailings, plan, lost = _read_plan(out.values, instance, grid, classes, flow, cargo)
@@ -127,7 +131,8 @@ def optimize_rotation(instance: CrossingInstance, *, step_h: float = 6.0,
         sailings=tuple(sorted(sailings, key=lambda s: (s.departure, s.id))),
         assignments=tuple(plan), seconds=time.perf_counter() - started, notes=tuple(notes),
         extra={"step_h": step_h, "columns": model.num_col, "rows": model.num_row,
-               "vessel_classes": len(classes), "plan": plan_from, "start": start_from},
+               "vessel_classes": len(classes), "plan": plan_from, "start": start_from,
+               "lp_bound": relaxation.bound, "backlog_cuts": cuts},
     )
 
 
@@ -158,6 +163,43 @@ def plan_gap(objective: float, bound: float) -> float:
     if not math.isfinite(bound):
         return math.inf
     return max(0.0, objective - bound) / max(abs(objective), 1e-9)
+
+
+def tightened_relaxation(built: RotationModel, time_limit: float, *,
+                         rounds: int = CUT_ROUNDS) -> tuple[Outcome, int]:
+    """The LP relaxation, tightened by backlog cuts (:mod:`backlog`) round after round.
+
+    The first LP is solved by interior point (faster than simplex here), each later one by
+    simplex from the last basis after adding the cuts the last solution violates. The cuts
+    become rows of the model, so every later solve starts from them. Returns the last LP
+    solved to optimality (its objective bounds every plan on the grid; ``-inf`` if none) and
+    how many cuts were added.
+    """
+    deadline = time.perf_counter() + time_limit
+    lp = Relaxation(built.model.to_lp(relax=True), method="ipm")
+    best = lp.run(time_limit)
+    series = series_of(built.cargo)
+    added: list[Cut] = []
+    for _ in range(rounds):
+        left = deadline - time.perf_counter()
+        if best.values is None or best.status != "Optimal" or left < 0.5:
+            break
+        cuts = separate(series, best.values)
+        if not cuts:
+            break
+        for cut in cuts:
+            lp.add_row(cut.upper, cut.columns, cut.coefs)
+        added.extend(cuts)
+        out = lp.run(left)
+        if out.status != "Optimal":
+            break  # the last optimum, with fewer rows, is still a relaxation
+        best = out
+    if added:
+        model = built.model
+        rows = model.add_rows(-INF, np.array([c.upper for c in added]), len(added))
+        for row, cut in zip(rows, added, strict=True):
+            model.add_entries(np.full(len(cut.columns), row), cut.columns, cut.coefs)
+    return best, len(added)
 
 
 def rolling_start(built: RotationModel, grid: TimeGrid, deadline: float, *,

@@ -180,6 +180,37 @@ class Outcome:
         return self.values is not None
 
 
+class Relaxation:
+    """An LP kept in HiGHS: rows are added and it is solved again from its last basis."""
+
+    def __init__(self, lp: highspy.HighsLp, method: str | None = None) -> None:
+        self._h = new_highs()
+        if method:
+            self._h.setOptionValue("solver", method)
+        self._h.passModel(lp)
+        self.rows = 0
+
+    def run(self, time_limit: float) -> Outcome:
+        """Solve (the first time with ``method``, then by simplex from the last basis)."""
+        started = time.perf_counter()
+        self._h.setOptionValue("time_limit", float(max(time_limit, 0.1)))
+        self._h.run()
+        self._h.setOptionValue("solver", "simplex")
+        status = self._h.modelStatusToString(self._h.getModelStatus())
+        info = self._h.getInfo()
+        has = info.primal_solution_status == 2
+        values = np.asarray(self._h.getSolution().col_value, dtype=float) if has else None
+        objective = float(info.objective_function_value) if has else float("inf")
+        bound = objective if status == "Optimal" else -float("inf")
+        return Outcome(status, objective, bound, values, time.perf_counter() - started)
+
+    def add_row(self, upper: float, columns: np.ndarray, coefs: np.ndarray) -> None:
+        """Add the row ``sum coefs * columns <= upper``."""
+        self._h.addRow(-INF, float(upper), len(columns), np.asarray(columns, dtype=np.int32),
+                       np.asarray(coefs, dtype=float))
+        self.rows += 1
+
+
 def solve(lp: highspy.HighsLp, *, start: np.ndarray | None = None, time_limit: float = 60.0,
           mip_gap: float = 1e-4, threads: int | None = None,
           method: str | None = None) -> Outcome:
