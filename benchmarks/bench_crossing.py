@@ -5,7 +5,8 @@
 2. Assignment mode up to 10,000 bookings x ~500 sailings; rotation mode up to 8 vessels x
    3 ports x 14 days x 2,000 bookings: solve time, final gap, and time growth against the
    smallest size.
-4. Rotation dependability for a daily run: every Caspian line, 14 days at 2025 volumes,
+4. Rotation dependability for a daily run (alone: ``python -m benchmarks.bench_crossing
+   dependability``): every Caspian line, 14 days at 2025 volumes,
    seeds 1-10 (quick: 1-2), 60 s each: status, gap against the solver's own bound, wall and
    CPU time, mean wait against FIFO's on the same instance, units left behind. The machine's
    load average is printed with each seed: on a shared machine the solver gets less than
@@ -162,17 +163,27 @@ DAILY_TIME_LIMIT = 60.0
 DAILY_GAP = 0.01
 
 
+def _avoidable_gap(plan: CrossingPlan) -> float:
+    """The gap on what a plan can avoid: the unavoidable part taken out of plan and bound."""
+    rest = plan.objective - float(plan.extra.get("unavoidable", 0.0))
+    return math.inf if not math.isfinite(plan.bound) or rest <= 0 else \
+        max(0.0, plan.objective - plan.bound) / rest
+
+
 def dependability(network: Network, seeds: list[int], time_limit: float) -> None:
     """One row per seed, solved one at a time, with the load average before each."""
     print(f"\n4. Rotation dependability: all Caspian lines, 14 days, 2025 volumes, "
           f"{ROTATION_STEP_H:g} h steps, limit {time_limit:g} s, target gap "
           f"{DAILY_GAP:.0%} (gap = (plan - bound) / plan, bound = the solver's own; "
+          "LP bound = the LP relaxation with backlog cuts, before the MILP; gap avd. = the "
+          "gap on the part of the objective a plan can avoid, (plan - bound) / (plan - "
+          "unavoidable); "
           "reduction = 1 - mean wait / FIFO's)")
-    widths = [4, 8, 6, 5, 18, 9, 9, 7, 7, 7, 9, 9, 9, 11, 6]
-    print(_row(["seed", "bookings", "units", "load", "status", "objective", "bound", "gap",
-                "time", "CPU", "mean wait", "FIFO mean", "reduction", "left (FIFO)",
-                "plan"], widths))
-    rows: list[tuple[float, float, float]] = []
+    widths = [4, 8, 6, 5, 18, 9, 9, 9, 7, 8, 7, 7, 9, 9, 9, 11, 9]
+    print(_row(["seed", "bookings", "units", "load", "status", "objective", "bound", "LP bound",
+                "gap", "gap avd.", "time", "CPU", "mean wait", "FIFO mean", "reduction",
+                "left (FIFO)", "plan"], widths))
+    rows: list[tuple[float, float, float, float]] = []
     for seed in seeds:
         inst = generate_instance(network, GeneratorParams(days=14, seed=seed))
         load = os.getloadavg()[0]
@@ -183,30 +194,54 @@ def dependability(network: Network, seeds: list[int], time_limit: float) -> None
         f, b = plan.figures, plan.fifo
         print(_row([str(seed), str(len(inst.bookings)), str(inst.total_units), f"{load:.1f}",
                     plan.status, f"{plan.objective:,.0f}", f"{plan.bound:,.0f}",
-                    f"{plan.gap:.2%}", f"{wall:.1f} s", f"{cpu:.1f} s",
+                    f"{plan.extra.get('lp_bound', math.nan):,.0f}", f"{plan.gap:.2%}",
+                    f"{_avoidable_gap(plan):.2%}",
+                    f"{wall:.1f} s", f"{cpu:.1f} s",
                     f"{f.mean_wait_hours:.1f} h", f"{b.mean_wait_hours:.1f} h",
                     f"{plan.mean_wait_reduction:.1%}",
                     f"{f.left_behind_units} ({b.left_behind_units})",
                     str(plan.extra.get("plan", "?"))], widths), flush=True)
-        rows.append((plan.gap, wall, plan.mean_wait_reduction))
-    within = sum(1 for gap, wall, _ in rows if gap <= DAILY_GAP and wall <= time_limit + 5)
-    print(f"{'':4}gap <= {DAILY_GAP:.0%} within the limit: {within} of {len(rows)} seeds; "
+        rows.append((plan.gap, wall, plan.mean_wait_reduction, _avoidable_gap(plan)))
+    within = sum(1 for gap, wall, *_ in rows if gap <= DAILY_GAP and wall <= time_limit + 5)
+    avoidable = sum(1 for _, wall, _, gap in rows if gap <= DAILY_GAP and wall <= time_limit + 5)
+    print(f"{'':4}gap <= {DAILY_GAP:.0%} within the limit: {within} of {len(rows)} seeds "
+          f"({avoidable} on the avoidable part); "
           f"median gap {statistics.median(r[0] for r in rows):.2%}; median reduction of the "
           f"mean wait against FIFO {statistics.median(r[2] for r in rows):.1%} (aim 30%); "
           f"load average now {os.getloadavg()[0]:.1f}")
 
 
-def run(quick: bool = False) -> None:
+SECTIONS = ("quality", "assignment", "rotation", "dependability")
+
+
+def run(quick: bool = False, sections: tuple[str, ...] = SECTIONS) -> None:
+    """The sections named (all by default), quick or full."""
     silence_banner()  # HiGHS's banner goes to stderr, not into the tables
     network = load_network()
-    quality(network, [1] if quick else [1, 2, 3], 10.0 if quick else 30.0)
-    scaling(network, "2. Assignment mode, all Caspian lines, 58 days (~500 sailings)",
-            [2_500] if quick else [2_500, 5_000, 10_000],
-            GeneratorParams(days=58, seed=1), optimize_assignment, 1 if quick else 3,
-            60.0)
-    scaling(network, f"3. Rotation mode, Aktau/Kuryk/Alat, 8 vessels, 14 days, "
-            f"{ROTATION_STEP_H:g} h steps",
-            [500] if quick else [500, 1_000, 2_000],
-            GeneratorParams(days=14, seed=1, ports=ROTATION_PORTS, vessels=8),
-            optimize_rotation, 1, 20.0 if quick else 60.0, step_h=ROTATION_STEP_H)
-    dependability(network, [1, 2] if quick else list(range(1, 11)), DAILY_TIME_LIMIT)
+    if "quality" in sections:
+        quality(network, [1] if quick else [1, 2, 3], 10.0 if quick else 30.0)
+    if "assignment" in sections:
+        scaling(network, "2. Assignment mode, all Caspian lines, 58 days (~500 sailings)",
+                [2_500] if quick else [2_500, 5_000, 10_000],
+                GeneratorParams(days=58, seed=1), optimize_assignment, 1 if quick else 3,
+                60.0)
+    if "rotation" in sections:
+        scaling(network, f"3. Rotation mode, Aktau/Kuryk/Alat, 8 vessels, 14 days, "
+                f"{ROTATION_STEP_H:g} h steps",
+                [500] if quick else [500, 1_000, 2_000],
+                GeneratorParams(days=14, seed=1, ports=ROTATION_PORTS, vessels=8),
+                optimize_rotation, 1, 20.0 if quick else 60.0, step_h=ROTATION_STEP_H)
+    if "dependability" in sections:
+        dependability(network, [1, 2] if quick else list(range(1, 11)), DAILY_TIME_LIMIT)
+
+
+if __name__ == "__main__":
+    # python -m benchmarks.bench_crossing [section ...] [--quick]; e.g. only the seeds table:
+    # python -m benchmarks.bench_crossing dependability
+    import sys
+
+    named = tuple(a for a in sys.argv[1:] if not a.startswith("--"))
+    unknown = [a for a in named if a not in SECTIONS]
+    if unknown:
+        sys.exit(f"unknown section {', '.join(unknown)}: choose from {', '.join(SECTIONS)}")
+    run(quick="--quick" in sys.argv, sections=named or SECTIONS)

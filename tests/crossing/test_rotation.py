@@ -90,3 +90,16 @@ def test_plan_says_whose_it_is(one_ferry_rotation):
     assert plan.extra["plan"] == "optimizer"
     assert plan.to_dict()["plan_from"] == "optimizer"
     assert plan.to_dict()["bound"] == pytest.approx(plan.bound, abs=1e-3)
+
+
+def test_unavoidable_cost_by_hand(one_ferry_rotation, build):
+    """The round trip above: "out" can leave A at 6 h at the earliest (10 * 6) and "back"
+    can leave B at 24 h at the earliest (the ferry reaches B at 18 h and calls 6 h): 300 of
+    the optimum's 302 no plan avoids; the bound lies between them."""
+    inst = dataclasses.replace(
+        one_ferry_rotation, horizon_h=96.0,
+        bookings=(build["booking"]("out", 10, 0.0),
+                  build["booking"]("back", 10, 0.0, origin="B", destination="A")))
+    plan = optimize_rotation(inst, step_h=6.0)
+    assert plan.extra["unavoidable"] == pytest.approx(300.0)
+    assert plan.extra["unavoidable"] <= plan.bound <= plan.objective + 1e-6
