@@ -133,7 +133,7 @@ def optimize_rotation(instance: CrossingInstance, *, step_h: float = 6.0,
         extra={"step_h": step_h, "columns": model.num_col, "rows": model.num_row,
                "vessel_classes": len(classes), "plan": plan_from, "start": start_from,
                "lp_bound": relaxation.bound, "backlog_cuts": cuts,
-               "unavoidable": unavoidable_cost(built)},
+               "unavoidable": unavoidable_cost(built), "milp_objective": out.objective},
     )
 
 
