@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from midcorridor.routing import Leg, RouteOption
-from midcorridor.routing.distinct import MAX_OPTIONS, fold
+from midcorridor.routing.distinct import MAX_OPTIONS, fold, fold_beside
 
 T0 = datetime(2026, 12, 1, tzinfo=UTC)
 
@@ -56,6 +57,23 @@ def test_six_at_most_keeping_the_extremes() -> None:
     assert min(options, key=lambda o: o.cost_usd) in kept
     assert min(options, key=lambda o: o.co2e_kg) in kept
     assert kept[0] is options[0]
+
+
+def test_family_rows_count_within_the_six() -> None:
+    """Six distinct Middle options and a dominated Sea row beside them: five are kept, one is
+    hidden, and the plan's rows stay at six; without the Sea row all six are kept."""
+    options = [replace(_option(100 + 10 * i, 5000 - 100 * i * i, 900 - i,
+                               way=("A", f"N{i}", "B")), family="Middle") for i in range(6)]
+    sea = replace(_option(900, 9000, 990, way=("A", "S", "B"), mode="sea"), family="Sea",
+                  pareto=False)
+    kept, hidden = fold_beside(options, [options[0], sea])
+    assert len(kept) == MAX_OPTIONS - 1
+    assert hidden == 1
+    assert min(options, key=lambda o: o.cost_usd) in kept
+    assert min(options, key=lambda o: o.co2e_kg) in kept
+    kept, hidden = fold_beside(options, [options[0]])
+    assert len(kept) == MAX_OPTIONS
+    assert hidden == 0
 
 
 values = st.floats(10.0, 1000.0)

@@ -18,6 +18,7 @@ from midcorridor.errors import NoRouteError
 from midcorridor.network import Network, NodeKind, Sea
 from midcorridor.network.geo import haversine_km
 from midcorridor.routing import Cargo, RouteOption, RoutePlan, plan
+from midcorridor.routing.distinct import MAX_OPTIONS
 
 DEPART = datetime(2026, 12, 1, tzinfo=UTC)
 WATER = ("sea", "ferry")
@@ -130,6 +131,7 @@ def test_names_match_legs(corridor: Network, origin: str, destination: str, firs
     result = plan(corridor, origin, destination, cargo=Cargo(1), depart=DEPART)
     assert result.options[0].family == first
     assert families <= {o.family for o in result.comparison()}
+    assert len(result.comparison()) <= MAX_OPTIONS
     for option in result.comparison():
         check_name(corridor, option)
         check_rules(corridor, result, option)
@@ -147,6 +149,31 @@ def test_almaty_istanbul_never_sails_past_istanbul(corridor: Network) -> None:
         assert "XXBOS" not in places
         assert "DEDUI" not in places
         assert option.family != "Northern"
+
+
+def test_almaty_istanbul_shows_at_most_six_rows(corridor: Network) -> None:
+    """The issue's case: the Pareto rows and the dominated Sea row together are at most six,
+    and whatever was left out is counted as hidden."""
+    result = plan(corridor, "Almaty", "Istanbul", cargo=Cargo(40), depart=DEPART)
+    every = plan(corridor, "Almaty", "Istanbul", cargo=Cargo(40), depart=DEPART,
+                 distinct=False)
+    assert len(result.comparison()) <= MAX_OPTIONS
+    shown = len(result.options) + sum(o.alternatives for o in result.options)
+    assert shown + result.hidden == len(every.options)
+
+
+def test_sea_via_cape_sails_a_service_of_the_data_set(corridor: Network) -> None:
+    """With Suez avoided, Shanghai-Rotterdam has a Sea option round the Cape whose ocean legs
+    are sailed by the data set's Cape loop, not by an assumed sailing."""
+    result = plan(corridor, "Shanghai", "Rotterdam", cargo=Cargo(1), depart=DEPART,
+                  avoid_places=["XXSZS"])
+    cape = [o for o in result.comparison() if o.corridor == "Sea via Cape"]
+    assert cape
+    ocean = [leg for leg in cape[0].legs if ocean_leg(corridor, leg)]
+    assert ocean
+    assert all(leg.service_id == "ASIA-NEUR-CAPE" for leg in ocean)
+    assert "XXCGH" in _places(cape[0])
+    check_name(corridor, cape[0])
 
 
 def test_shanghai_rotterdam_through_russia_is_northern(corridor: Network) -> None:
@@ -174,6 +201,7 @@ def test_random_pairs_keep_rules_and_names(corridor: Network, data: st.DataObjec
         result = plan(corridor, origin, destination, cargo=Cargo(1), depart=DEPART)
     except NoRouteError:
         return
+    assert len(result.comparison()) <= MAX_OPTIONS
     for option in (*result.options, *result.by_corridor):
         check_name(corridor, option)
         check_rules(corridor, result, option)

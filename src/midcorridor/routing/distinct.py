@@ -9,6 +9,10 @@ Taking the options best first, an option is folded into an earlier one it nearly
 The kept option counts the ones it stands for (``RouteOption.alternatives``); at most
 :data:`MAX_OPTIONS` are kept, in the ranking's order but always with the fastest, the cheapest
 and the lowest-CO2e option among them; the rest are counted as hidden.
+
+A plan also shows the best option of each corridor family that none of the kept options
+belongs to (a dominated comparison row); :func:`fold_beside` keeps those rows inside the
+limit too, so a plan never shows more than :data:`MAX_OPTIONS` rows by default.
 """
 
 from __future__ import annotations
@@ -69,13 +73,31 @@ def fold(options: Sequence[RouteOption], limit: int | None = MAX_OPTIONS
         return kept, 0
     # the fastest, the cheapest and the cleanest stay, whatever the ranking
     extremes = {min(range(len(kept)), key=lambda i: (k(kept[i]), i))
-                for k in (_hours, _usd, _co2)}
+                for k in _EXTREMES}
     chosen = set(list(extremes)[:limit])
     for i in range(len(kept)):
         if len(chosen) >= limit:
             break
         chosen.add(i)
     return [kept[i] for i in sorted(chosen)], len(kept) - len(chosen)
+
+
+def fold_beside(options: Sequence[RouteOption], companions: Sequence[RouteOption],
+                limit: int = MAX_OPTIONS) -> tuple[list[RouteOption], int]:
+    """Like :func:`fold`, leaving room for the ``companions`` of families not kept.
+
+    ``companions`` are the best options of each corridor family; the ones whose family is not
+    among the kept options are shown beside them, so the kept options plus those stay within
+    ``limit`` rows. Returns the kept options and how many distinct options were left out.
+    """
+    room = limit
+    while True:
+        kept, hidden = fold(options, room)
+        families = {o.family for o in kept}
+        extra = sum(1 for c in companions if c.family not in families)
+        if len(kept) + extra <= limit or room <= len(_EXTREMES):
+            return kept, hidden
+        room = max(len(_EXTREMES), min(room - 1, limit - extra))
 
 
 def _hours(o: RouteOption) -> float:
@@ -88,3 +110,7 @@ def _usd(o: RouteOption) -> float:
 
 def _co2(o: RouteOption) -> float:
     return o.co2e_kg
+
+
+#: The criteria whose best option always stays among the kept ones.
+_EXTREMES = (_hours, _usd, _co2)

@@ -12,7 +12,7 @@ from midcorridor.network.places import find_place
 from midcorridor.routing import corridors
 from midcorridor.routing.cargo import Cargo
 from midcorridor.routing.costs import Tariffs, load_tariffs
-from midcorridor.routing.distinct import MAX_OPTIONS, fold
+from midcorridor.routing.distinct import MAX_OPTIONS, fold_beside
 from midcorridor.routing.graph import SearchGraph, search_graph
 from midcorridor.routing.result import Leg, RouteOption, RoutePlan
 from midcorridor.routing.rules import DEFAULT_RULES, Guard, Rules
@@ -141,7 +141,7 @@ def plan(
             best_by_family.append(_with_pareto(top, pareto))
     hidden = 0
     if distinct:
-        options, hidden = fold(options, MAX_OPTIONS)
+        options, hidden = fold_beside(options, best_by_family, MAX_OPTIONS)
     return RoutePlan(
         origin=src, destination=dst, cargo=cargo, depart=from_hours(depart_h),
         objective=_objective_text(objective), options=tuple(options),
