@@ -144,3 +144,24 @@ def test_gazetteer_coordinates_round_the_published_point(corridor: Network) -> N
             assert source.url.endswith(source.title.split()[3].rstrip(":")), sid
             checked += 1
     assert checked >= 40
+
+
+def test_running_times_follow_their_published_speeds(corridor: Network) -> None:
+    """Uzbek and Turkmen rail hours derived from CAREC's 2020-2022 speeds (S171, S172) and
+    Russian ones from Russian Railways' speeds (S173-S175) are the distance over those speeds,
+    written out here apart from the data files (km/h)."""
+    speeds = {"S171": (21.9, 13.1, 11.8), "S172": (29.3, 29.3, 13.9),
+              "S173": (1200 / 24, 1058 / 24, 525 / 24)}
+    checked = 0
+    for link in corridor.links:
+        prov = corridor.provenance_of("links", link.id, "hours")
+        if prov is None or not prov.formula or not set(prov.sources) & set(speeds):
+            continue
+        (sid,) = set(prov.sources) & set(speeds)
+        fast, typical, slow = speeds[sid]
+        km = link.distance_km
+        assert abs(link.hours.min - km / fast) <= 0.06, link.id
+        assert abs(link.hours.typ - km / typical) <= 0.06, link.id
+        assert abs(link.hours.max - km / slow) <= 0.06, link.id
+        checked += 1
+    assert checked == 13
