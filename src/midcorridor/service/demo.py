@@ -20,10 +20,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from midcorridor.errors import InputError
-from midcorridor.service import accounts, ingest
+from midcorridor.service import accounts, corridor, ingest
 from midcorridor.service.access import Principal, Role
 from midcorridor.service.db.models import Organization
-from midcorridor.service.feed import Feed, FeedEvent, parse_feed
+from midcorridor.service.feed import Feed, FeedEvent, FeedShipment, parse_feed
 from midcorridor.service.shipments import create_shipment
 from midcorridor.service.signin import hash_password
 from midcorridor.sim.feed import reporting_places
@@ -79,13 +79,37 @@ def simulated_feed(
     return parse_feed((json.dumps(r) for r in records), f"demo feed of {model.name}")
 
 
-def _pick(feed: Feed, count: int | None) -> Feed:
-    """At most ``count`` shipments, spread evenly over the window, with their events."""
+def _crossing_ahead(shipment: FeedShipment, reported: set[str], ports: frozenset[str]) -> bool:
+    """True when the shipment still has to cross the Caspian: none of its events is at the
+    far port of its crossing yet.
+    """
+    for leg in shipment.body.legs or []:
+        if leg.origin in ports and leg.destination in ports:
+            return leg.destination not in reported
+    return False
+
+
+def _spread(items: list[FeedShipment], count: int) -> list[FeedShipment]:
+    step = len(items) / count if count else 0.0
+    return [items[int(i * step)] for i in range(min(count, len(items)))]
+
+
+def _pick(feed: Feed, count: int | None, ports: frozenset[str]) -> Feed:
+    """At most ``count`` shipments with their events: half of them (when there are so many)
+    still to cross the Caspian, so that the coordinator has cargo to plan for, the rest
+    spread evenly over the window.
+    """
     if count is None or count >= len(feed.shipments):
         return feed
-    step = len(feed.shipments) / count
-    chosen = tuple(feed.shipments[int(i * step)] for i in range(count))
-    keep = {s.reference for s in chosen}
+    reported: dict[str, set[str]] = {}
+    for e in feed.events:
+        reported.setdefault(e.shipment, set()).add(e.body["location"])
+    ahead = [s for s in feed.shipments
+             if _crossing_ahead(s, reported.get(s.reference, set()), ports)]
+    keep = {s.reference for s in _spread(ahead, count // 2)}
+    rest = [s for s in feed.shipments if s.reference not in keep]
+    keep |= {s.reference for s in _spread(rest, count - len(keep))}
+    chosen = tuple(s for s in feed.shipments if s.reference in keep)
     return Feed(chosen, tuple(e for e in feed.events if e.shipment in keep))
 
 
@@ -118,7 +142,7 @@ def seed(
     if session.scalar(select(Organization.id).where(Organization.name == COORDINATOR)):
         raise InputError("demo data is already loaded in this database; use a fresh one")
     full = simulated_feed(now=now, days=days, seed=seed, scenario=scenario)
-    feed = _pick(full, shipments)
+    feed = _pick(full, shipments, corridor.caspian_ports())
     tokens: dict[str, str] = {}
     principals: dict[str, Principal] = {}
     admin_org = accounts.create_org(session=session, name="midcorridor platform",
