@@ -120,8 +120,8 @@ def run(quick: bool = False) -> None:
         tokens, ids = _populate(db, SHIPMENTS, now)
         rng = random.Random(9)
         sample = [rng.choice(ids) for _ in range(n)]
-        corridor.caspian_ports()
-        forecast.leg_times()
+        corridor.caspian_ports("")
+        forecast.leg_times("")
 
         with db.read() as session:
             ships = {s.id: s for s in session.scalars(

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient
 
-from helpers.service_factories import START, World, event, shipment_body
+from helpers.service_factories import START, World, event, make_world, shipment_body
+from midcorridor.network import packaged_data_dir
+from midcorridor.service.main import create_app
+from midcorridor.service.settings import Settings
 
 # The factory route: CNALS -> KZDST (2 h) -> KZAAU (108 h) -> AZALT (ferry 22 h) -> GEPTI,
 # with 6 h between legs, so the planned arrival at Aktau is START + 116 h.
@@ -126,3 +130,29 @@ def test_bad_moment_is_a_422_naming_the_field(client: TestClient, world: World) 
         r = client.get("/corridor/state", params={"at": bad}, headers=world.auth("admin"))
         assert r.status_code == 422
         assert r.json()["errors"][0]["field"] == "query.at"
+
+
+def test_ports_come_from_the_apps_own_data_folder(settings: Settings, tmp_path: Path) -> None:
+    """The live corridor's Caspian ports come from the app's Settings.data, not the
+    environment: two apps in one process, one with a folder adding a Caspian harbour, each
+    show their own ports."""
+    folder = tmp_path / "data"
+    folder.mkdir()
+    header = {name: (packaged_data_dir() / name).read_text(encoding="utf-8").splitlines()[0]
+              for name in ("nodes.csv", "links.csv")}
+    (folder / "nodes.csv").write_text(
+        header["nodes.csv"] + "\nKZTST,no,Test harbour,,KZ,43.70,51.30,assumption: test place,"
+        "seaport,1520,20,assumption: test,,,,yes,caspian,\n", encoding="utf-8")
+    (folder / "links.csv").write_text(
+        header["links.csv"] + "\nKZTST-KZAAU-road,KZTST,KZAAU,road,12,assumption: test,1,1,2,"
+        "assumption: test,,,,,no,no,,,,,,,,,yes,\n", encoding="utf-8")
+    places = {}
+    world = None
+    for name, app_settings in (("plain", settings), ("extended", settings.replace(
+            data=str(folder)))):
+        with TestClient(create_app(app_settings)) as app_client:
+            world = world or make_world(app_client.app.state.db)  # type: ignore[attr-defined]
+            places[name] = {p["place"] for p in _state(app_client, world)["ports"]}
+    assert "KZTST" in places["extended"]
+    assert "KZTST" not in places["plain"]
+    assert places["extended"] - places["plain"] == {"KZTST"}

@@ -64,12 +64,15 @@ def fetch(url: str, path: str, token: str | None, params: dict[str, str]) -> Any
 def _local_state(at: datetime | None, database_url: str | None) -> Any:
     from midcorridor.cli.service import _database
     from midcorridor.service import corridor
+    from midcorridor.service.planning import network
+    from midcorridor.service.public import corridor_state_public
 
     db = _database(database_url)
     now = datetime.now(UTC)
     with db.read() as session:
         state = corridor.state(session, now=now, at=at if at is not None and at < now else None)
-        return corridor.to_public(state).model_dump(mode="json")
+        nodes = network(db.settings.data).nodes
+        return corridor_state_public(state, nodes).model_dump(mode="json")
 
 
 @corridor_app.command("state")

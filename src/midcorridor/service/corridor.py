@@ -39,34 +39,38 @@ from midcorridor.live.state import (
     corridor_state,
     crossing_units,
 )
+from midcorridor.service.db.engine import database_of
 from midcorridor.service.db.models import Event, Shipment
 from midcorridor.service.planning import network
-from midcorridor.service.schemas import (
-    CorridorStatePublic,
-    PortStatePublic,
-    SegmentStatePublic,
-    UnitsPublic,
-    VesselStatePublic,
-)
 
 MILESTONE_CODES = tuple(sorted(ARRIVAL_CODES | DEPARTURE_CODES))
 
 
-@lru_cache(maxsize=1)
-def caspian_ports() -> frozenset[str]:
-    """The Caspian seaports of the packaged data set."""
-    return frozenset(live_fleet.caspian_port_ids(network()))
+@lru_cache(maxsize=8)
+def caspian_ports(data: str) -> frozenset[str]:
+    """The Caspian seaports of the service's network for the data folder ``data``
+    (:attr:`Settings.data <midcorridor.service.settings.Settings.data>`).
+    """
+    return frozenset(live_fleet.caspian_port_ids(network(data)))
 
 
-@lru_cache(maxsize=1)
-def fleet() -> tuple[Vessel, ...]:
-    """The data set's Caspian fleet."""
-    return live_fleet.dataset_fleet(network())
+@lru_cache(maxsize=8)
+def fleet(data: str) -> tuple[Vessel, ...]:
+    """The Caspian fleet of the service's network for the data folder ``data``."""
+    return live_fleet.dataset_fleet(network(data))
 
 
-def unit_of(legs: Sequence[PlannedLeg], cargo_teu: float, cargo_units: int) -> tuple[UnitType, int]:
-    """How the shipment's cargo counts on a deck, by the mode it reaches its crossing in."""
-    j = crossing_leg(legs, caspian_ports())
+def data_of(session: Session) -> str:
+    """The data folder of the service whose database opened ``session``."""
+    return database_of(session).settings.data
+
+
+def unit_of(legs: Sequence[PlannedLeg], cargo_teu: float, cargo_units: int,
+            ports: Collection[str]) -> tuple[UnitType, int]:
+    """How the shipment's cargo counts on a deck, by the mode it reaches its crossing in at
+    one of the Caspian ``ports``.
+    """
+    j = crossing_leg(legs, ports)
     mode = legs[j - 1].mode if j else (legs[0].mode if legs else "rail")
     return crossing_units(cargo_teu, cargo_units, mode)
 
@@ -85,26 +89,31 @@ def _place_columns(legs: Sequence[PlannedLeg], position: Position | None) -> dic
 
 
 def _next_port_columns(legs: Sequence[PlannedLeg], position: Position | None,
-                       delay_h: float) -> dict[str, Any]:
-    where = whereabouts(0, UnitType.TEU, 0, legs, position, delay_h=delay_h,
-                        ports=caspian_ports())
+                       delay_h: float, ports: Collection[str]) -> dict[str, Any]:
+    where = whereabouts(0, UnitType.TEU, 0, legs, position, delay_h=delay_h, ports=ports)
     return {"next_port": where.next_port, "next_port_eta": where.next_port_eta}
 
 
 def position_columns(legs: Sequence[PlannedLeg], marks: Iterable[tuple[str, str, datetime]], *,
-                     cargo_teu: float, cargo_units: int, delay_h: float) -> dict[str, Any]:
-    """Every position column of a shipment, from its legs and its actual events."""
+                     cargo_teu: float, cargo_units: int, delay_h: float,
+                     ports: Collection[str]) -> dict[str, Any]:
+    """Every position column of a shipment, from its legs and its actual events (``ports``:
+    the Caspian ports).
+    """
     position = furthest(legs, (Mark(*m) for m in marks)) if legs else None
-    unit, count = unit_of(legs, cargo_teu, cargo_units)
-    return {**_place_columns(legs, position), **_next_port_columns(legs, position, delay_h),
+    unit, count = unit_of(legs, cargo_teu, cargo_units, ports)
+    return {**_place_columns(legs, position),
+            **_next_port_columns(legs, position, delay_h, ports),
             "unit_type": unit.value, "unit_count": count}
 
 
-def set_up(shipment: Shipment) -> None:
-    """Fill the position columns of a new shipment (no events yet)."""
+def set_up(shipment: Shipment, ports: Collection[str]) -> None:
+    """Fill the position columns of a new shipment (no events yet; ``ports``: the Caspian
+    ports).
+    """
     for key, value in position_columns(shipment.legs, (), cargo_teu=shipment.cargo_teu,
                                        cargo_units=shipment.cargo_units,
-                                       delay_h=0.0).items():
+                                       delay_h=0.0, ports=ports).items():
         setattr(shipment, key, value)
 
 
@@ -130,10 +139,10 @@ def advance(shipment: Shipment, code: str, classifier: str, location: str,
             setattr(shipment, key, value)
 
 
-def refresh_next_port(shipment: Shipment) -> None:
+def refresh_next_port(shipment: Shipment, ports: Collection[str]) -> None:
     """Recompute when the shipment is due at its next Caspian port (after an ETA change)."""
     for key, value in _next_port_columns(shipment.legs, current_position(shipment),
-                                         shipment.delay_h).items():
+                                         shipment.delay_h, ports).items():
         setattr(shipment, key, value)
 
 
@@ -163,7 +172,7 @@ def _past_whereabouts(session: Session, at: datetime) -> list[Whereabouts]:
                Event.event_time <= at)
     ):
         marks.setdefault(sid, []).append(Mark(code, place, when))
-    ports = caspian_ports()
+    ports = caspian_ports(data_of(session))
     out = []
     for shipment in shipments:
         legs = shipment.legs
@@ -179,7 +188,7 @@ def _past_whereabouts(session: Session, at: datetime) -> list[Whereabouts]:
 def vessel_marks(session: Session, at: datetime | None) -> dict[str, Mark]:
     """The last actual transport event naming each vessel (by id or name), up to ``at``."""
     last: dict[str, Mark] = {}
-    for vessel in fleet():
+    for vessel in fleet(data_of(session)):
         query = (select(Event.event_code, Event.location, Event.event_time)
                  .where(Event.vehicle.in_((vessel.id, vessel.name)),
                         Event.event_type == "TRANSPORT", Event.classifier == "ACT"))
@@ -231,10 +240,11 @@ def state(session: Session, *, now: datetime, at: datetime | None = None,
           window_h: float = 72.0, places: frozenset[str] | None = None) -> CorridorState:
     """The corridor at ``at`` (now when None); ``places`` limits it to an operator's places."""
     moment = now if at is None else at
-    ports: Collection[str] = caspian_ports()
+    data = data_of(session)
+    ports: Collection[str] = caspian_ports(data)
     if places is not None:
         ports = frozenset(p for p in ports if p in places)
-    vessels = live_fleet.vessel_states(fleet(), vessel_marks(session, at))
+    vessels = live_fleet.vessel_states(fleet(data), vessel_marks(session, at))
     if places is not None:
         vessels = tuple(v for v in vessels if v.place in places)
     if at is None:
@@ -248,26 +258,3 @@ def state(session: Session, *, now: datetime, at: datetime | None = None,
         found = [w for w in found if w.place in places or w.next_port in places
                  or (w.segment is not None and not places.isdisjoint(w.segment))]
     return corridor_state(found, ports=ports, at=moment, window_h=window_h, vessels=vessels)
-
-
-def _units(counts: UnitCounts) -> UnitsPublic:
-    return UnitsPublic(**counts.to_dict())
-
-
-def to_public(state: CorridorState) -> CorridorStatePublic:
-    """The API shape of a corridor state."""
-    nodes = network().nodes
-    return CorridorStatePublic(
-        as_of=state.as_of,
-        ports=[PortStatePublic(place=p.place, name=nodes[p.place].name if p.place in nodes
-                               else p.place, waiting=_units(p.waiting),
-                               shipments=list(p.shipments), oldest_wait_h=p.oldest_wait_h,
-                               arriving_next_72h=_units(p.arriving),
-                               arriving_shipments=list(p.arriving_shipments))
-               for p in state.ports],
-        vessels=[VesselStatePublic(id=v.id, name=v.name, status=v.status,  # type: ignore[arg-type]
-                                   place=v.place, since=v.since) for v in state.vessels],
-        segments=[SegmentStatePublic(origin=s.origin, destination=s.destination,
-                                     units=_units(s.units), shipments=s.shipments)
-                  for s in state.segments],
-    )

@@ -38,7 +38,7 @@ Progress = Callable[[float, str], None]
 
 def live_cargo(session: Session, *, start: datetime, horizon_h: float) -> list[Cargo]:
     """Each shipment waiting at a Caspian port, or due at one within the horizon, as cargo."""
-    ports = corridor.caspian_ports()
+    ports = corridor.caspian_ports(corridor.data_of(session))
     end = start + timedelta(hours=horizon_h)
     s = Shipment
     rows = session.scalars(select(s).where(or_(
@@ -73,10 +73,11 @@ def build_instance(session: Session, request: CrossingPlanRequest, *,
             raise InputError(f"closures[{i}].hours: {c.hours:g} h is longer than the horizon "
                              f"of {horizon_h:g} h; shorten it or lengthen horizon_days")
         closures.append(PortClosure(c.place, begin, begin + timedelta(hours=c.hours)))
-    fleet = corridor.fleet()
+    data = corridor.data_of(session)
+    fleet = corridor.fleet(data)
     states = live_fleet.vessel_states(fleet, corridor.vessel_marks(session, None))
     return crossing_instance(
-        network(), live_cargo(session, start=start, horizon_h=horizon_h), fleet=fleet,
+        network(data), live_cargo(session, start=start, horizon_h=horizon_h), fleet=fleet,
         vessel_states=states, start=start, horizon_h=horizon_h, closures=closures,
         out_of_service=request.fleet.out_of_service, sailings=request.mode == "assignment")
 
@@ -125,8 +126,8 @@ def publish(session: Session, instance: CrossingInstance, plan: CrossingPlan, *,
         if sid not in first or (s.departure, s.id) < (first[sid].departure, first[sid].id):
             first[sid] = s
     ids = sorted(shipment_of(b.id) for b in instance.bookings)
-    ports = corridor.caspian_ports()
     queues = forecast.Queues(session)
+    ports = corridor.caspian_ports(queues.data)
     for shipment in session.scalars(select(Shipment).where(Shipment.id.in_(ids))
                                     .order_by(Shipment.id).with_for_update()):
         legs = shipment.legs

@@ -142,7 +142,7 @@ def seed(
     if session.scalar(select(Organization.id).where(Organization.name == COORDINATOR)):
         raise InputError("demo data is already loaded in this database; use a fresh one")
     full = simulated_feed(now=now, days=days, seed=seed, scenario=scenario)
-    feed = _pick(full, shipments, corridor.caspian_ports())
+    feed = _pick(full, shipments, corridor.caspian_ports(corridor.data_of(session)))
     tokens: dict[str, str] = {}
     principals: dict[str, Principal] = {}
     admin_org = accounts.create_org(session=session, name="midcorridor platform",

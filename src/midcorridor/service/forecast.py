@@ -23,18 +23,20 @@ from midcorridor.service.db.models import Shipment
 from midcorridor.service.planning import network
 
 
-@lru_cache(maxsize=1)
-def leg_times() -> LegTimes:
-    """The data set's durations (built once per process)."""
-    return LegTimes(network())
+@lru_cache(maxsize=8)
+def leg_times(data: str) -> LegTimes:
+    """The durations of the service's network for the data folder ``data`` (built once per
+    process).
+    """
+    return LegTimes(network(data))
 
 
-def warm_up() -> None:
-    """Load the data set's ports, fleet and durations now rather than on the first event."""
+def warm_up(data: str) -> None:
+    """Load the network's ports, fleet and durations now rather than on the first event."""
     try:
-        corridor.caspian_ports()
-        corridor.fleet()
-        leg_times().ferry("", UnitType.TEU)
+        corridor.caspian_ports(data)
+        corridor.fleet(data)
+        leg_times(data).ferry("", UnitType.TEU)
     except MidcorridorError:  # without the data set, events still work; spreads do not
         pass
 
@@ -44,6 +46,7 @@ class Queues:
 
     def __init__(self, session: Session):
         self.session = session
+        self.data = corridor.data_of(session)  # the service's data folder
 
     def ahead(self, port: str, shipment: Shipment) -> int:
         """Units of the shipment's type waiting at ``port`` that came before it (all of them
@@ -78,12 +81,13 @@ def spread_of(shipment: Shipment, now: datetime, queues: Queues) -> EtaSpread:
                                         and position.rank >= 2 * len(legs) - 1):
         at = position.at if position is not None else shipment.eta
         return EtaSpread(at, at, at)
-    ports = corridor.caspian_ports()
+    ports = corridor.caspian_ports(queues.data)
     ahead = {leg.origin: queues.ahead(leg.origin, shipment) for leg in legs
              if leg.mode in WATER_MODES and leg.origin in ports}
     start, steps = steps_ahead(
-        legs, position, now=now, times=leg_times(), unit_type=UnitType(shipment.unit_type),
-        units=shipment.unit_count, ports=ports, queue_ahead=ahead,
+        legs, position, now=now, times=leg_times(queues.data),
+        unit_type=UnitType(shipment.unit_type), units=shipment.unit_count, ports=ports,
+        queue_ahead=ahead,
         sailing=sailing_of(shipment), link_ids=[leg.link_id for leg in legs])
     return eta_spread(start, steps)
 

@@ -1,6 +1,8 @@
 """Idempotent event ingestion keyed by (reporting organization, client event id).
 
-One call handles one or many events in the caller's transaction: duplicates are answered from
+:func:`ingest_items` runs one transaction for the events of one or more callers (the route
+of a single post batches concurrent posts through :func:`group_commit`); inside it
+:func:`ingest_many` handles one or many events: duplicates are answered from
 the stored row, events on shipments the caller may not report on, or (operators) at a place
 outside the caller's segment, are rejected, events at a place off the planned route are stored
 and flagged. Every touched shipment then gets its ETA
@@ -13,14 +15,19 @@ import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import insert, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from midcorridor.service import access, alerts, corridor, eta, forecast, webhooks
+from midcorridor.service.db.engine import Database
 from midcorridor.service.db.models import EtaRecord, Event, Shipment
-from midcorridor.service.schemas import EventCreate
+from midcorridor.service.group_commit import GroupCommit
+from midcorridor.service.public import event_public
+from midcorridor.service.schemas import EventCreate, EventPublic
+from midcorridor.service.settings import Settings
 
 NOT_FOUND = "shipment not found"
 
@@ -223,8 +230,39 @@ def refresh_eta(session: Session, shipment: Shipment, now: datetime, queues: for
     moved = result.eta != shipment.eta or result.delay_h != shipment.delay_h
     shipment.eta = result.eta
     shipment.delay_h = result.delay_h
-    corridor.refresh_next_port(shipment)
+    corridor.refresh_next_port(shipment, corridor.caspian_ports(queues.data))
     if forecast.refresh(shipment, now, queues) or moved or always:
         session.add(EtaRecord(shipment_id=shipment.id, computed_at=now, eta=result.eta,
                               delay_h=result.delay_h, event_id=event_id, p10=shipment.eta_p10,
                               p50=shipment.eta_p50, p90=shipment.eta_p90))
+
+
+#: What a caller gets for one event: the outcome, and the stored event in the API's shape.
+Result = tuple[Outcome, EventPublic | None]
+
+
+def ingest_items(
+    db: Database, settings: Settings, items: Sequence[tuple[access.Principal, EventCreate]],
+    *, public: bool = True,
+) -> list[Result]:
+    """Ingest events of one or more callers in one transaction (retried on a lost race)."""
+    # A concurrent writer may insert the same event id between our check and our insert
+    # (PostgreSQL, or another worker); the unique constraint stops it and the retry answers
+    # it as a duplicate.
+    for attempt in range(3):
+        try:
+            with db.write() as session:
+                outcomes = ingest_many(session, items, now=datetime.now(UTC),
+                                       slip_threshold_h=settings.eta_slip_alert_h)
+                session.flush()
+                return [(o, event_public(o.event) if public and o.event is not None else None)
+                        for o in outcomes]
+        except IntegrityError:
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+def group_commit(db: Database, settings: Settings) -> GroupCommit:
+    """The per-process batcher of single-event posts."""
+    return GroupCommit(lambda items: list(ingest_items(db, settings, items)))

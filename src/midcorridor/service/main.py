@@ -9,13 +9,12 @@ from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from starlette.concurrency import run_in_threadpool
 
-from midcorridor.service import forecast, http_errors
+from midcorridor.service import forecast, http_errors, ingest
 from midcorridor.service.db.engine import Database
 from midcorridor.service.limits import BodySizeLimit
 from midcorridor.service.migrations import upgrade
 from midcorridor.service.rate_limit import RateLimit
 from midcorridor.service.routes import api_router
-from midcorridor.service.routes.events import group_commit
 from midcorridor.service.settings import Settings
 from midcorridor.service.token_cache import TokenCache
 from midcorridor.service.webapp import mount_web
@@ -25,10 +24,6 @@ def _unique_id(route: APIRoute) -> str:
     """Stable operation ids ``<tag>-<function>`` for generated clients."""
     tag = route.tags[0] if route.tags else "default"
     return f"{tag}-{route.name}"
-
-
-def _warm_up() -> None:
-    forecast.warm_up()
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -49,7 +44,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if settings.migrate_on_start:
             upgrade(db.engine)
         # Build the data set's lookups before the first request, not during it (seconds).
-        await run_in_threadpool(_warm_up)
+        await run_in_threadpool(forecast.warm_up, settings.data)
         try:
             yield
         finally:
@@ -68,7 +63,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.db = db
     app.state.token_cache = TokenCache(settings.token_cache_ttl_s)
-    app.state.group_commit = group_commit(db, settings)
+    app.state.group_commit = ingest.group_commit(db, settings)
     app.include_router(api_router)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     # Added last, so it runs first: a request over its rate costs no body read or lookup.

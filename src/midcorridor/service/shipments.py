@@ -14,13 +14,10 @@ from midcorridor.service import access, corridor, forecast, planning
 from midcorridor.service.db.engine import database_of
 from midcorridor.service.db.models import Container, EtaRecord, Event, Leg, Shipment
 from midcorridor.service.schemas import (
-    CargoPublic,
     LegIn,
-    LegPublic,
     ShipmentCreate,
-    ShipmentPublic,
 )
-from midcorridor.service.search import ShipmentSearch, family_of_legs, where
+from midcorridor.service.search import ShipmentSearch, where
 
 
 def create_shipment(
@@ -59,7 +56,7 @@ def create_shipment(
         ],
         containers=[Container(number=n) for n in dict.fromkeys(cargo.containers)],
     )
-    corridor.set_up(shipment)
+    corridor.set_up(shipment, corridor.caspian_ports(data))
     session.add(shipment)
     session.flush()
     forecast.refresh(shipment, now, forecast.Queues(session))
@@ -151,25 +148,3 @@ def events_of(
     ))
     total = session.scalar(select(func.count(Event.id)).where(Event.shipment_id == shipment_id))
     return rows, total or 0
-
-
-def to_public(shipment: Shipment) -> ShipmentPublic:
-    """The API shape of a shipment."""
-    return ShipmentPublic(
-        id=shipment.id, org_id=shipment.org_id, reference=shipment.reference,
-        origin=shipment.origin, destination=shipment.destination,
-        cargo=CargoPublic(units=shipment.cargo_units, weight_kg=shipment.cargo_weight_kg,
-                          teu=shipment.cargo_teu,
-                          containers=[c.number for c in shipment.containers]),
-        legs=[
-            LegPublic(seq=leg.seq, origin=leg.origin, destination=leg.destination,
-                      mode=leg.mode,  # type: ignore[arg-type]
-                      planned_depart=leg.planned_depart, planned_arrive=leg.planned_arrive,
-                      distance_km=leg.distance_km, link_id=leg.link_id)
-            for leg in shipment.legs
-        ],
-        corridor=family_of_legs(shipment.legs),
-        status=shipment.status, planned_arrival=shipment.planned_arrival, eta=shipment.eta,
-        delay_h=shipment.delay_h, last_seen_at=shipment.last_seen_at,
-        created_at=shipment.created_at,
-    )

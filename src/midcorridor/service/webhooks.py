@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from midcorridor.service.callbacks import CallbackRefused, post_callback
 from midcorridor.service.db.engine import Database, after_commit, database_of
 from midcorridor.service.db.models import Delivery, Event, Subscription
+from midcorridor.service.public import event_public
 from midcorridor.service.queue import job_queue
 from midcorridor.service.schemas import EventPublic
 
@@ -72,18 +73,6 @@ def enqueue(session: Session, events: Sequence[Event], *, now: datetime) -> int:
         db = database_of(session)
         after_commit(session, lambda: job_queue(db.settings).wake_deliveries(sorted(woken)))
     return queued
-
-
-def event_public(event: Event) -> EventPublic:
-    """The API shape of a stored event."""
-    return EventPublic(
-        id=event.id, event_id=event.client_event_id, shipment_id=event.shipment_id,
-        reporting_org_id=event.org_id, event_type=event.event_type, event_code=event.event_code,
-        classifier=event.classifier, event_time=event.event_time, received_at=event.received_at,
-        location=event.location, vehicle=event.vehicle, mode=event.mode,
-        equipment_reference=event.equipment_reference, document_type=event.document_type,
-        description=event.description, off_route=event.off_route,
-    )
 
 
 @dataclass(frozen=True)

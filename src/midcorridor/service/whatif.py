@@ -52,7 +52,8 @@ def start_state(session: Session, *, now: datetime) -> SimStart:
     destinations = {
         sid: dest for sid, dest in session.execute(select(Shipment.id, Shipment.destination))
     }
-    vessels = live_fleet.vessel_states(corridor.fleet(), corridor.vessel_marks(session, None))
+    vessels = live_fleet.vessel_states(corridor.fleet(corridor.data_of(session)),
+                                     corridor.vessel_marks(session, None))
     return sim_start(model(), found, destinations, vessels, at=now)
 
 

@@ -26,7 +26,7 @@ _DATABASE = "midcorridor_database"
 
 
 def database_of(session: Session) -> Database:
-    """The :class:`Database` whose ``write()`` made ``session``."""
+    """The :class:`Database` whose ``write()`` or ``read()`` made ``session``."""
     db = session.info.get(_DATABASE)
     if not isinstance(db, Database):
         raise RuntimeError("this session does not come from Database.write()")
@@ -88,6 +88,7 @@ class Database:
     def read(self) -> Iterator[Session]:
         """A read-only session (rolled back at the end)."""
         with self._read() as session:
+            session.info[_DATABASE] = self
             yield session
 
     def dispose(self) -> None:

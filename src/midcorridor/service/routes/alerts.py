@@ -16,7 +16,7 @@ from midcorridor.service.deps import (
     require,
     utcnow,
 )
-from midcorridor.service.routes.shipments import alert_public
+from midcorridor.service.public import alert_public
 from midcorridor.service.schemas import AlertsPublic
 from midcorridor.service.shipments import visible_query
 from midcorridor.service.strict_json import StrictJsonRoute

@@ -9,6 +9,8 @@ from fastapi import APIRouter, Query
 from midcorridor.service import corridor
 from midcorridor.service.access import Action, Principal, Role
 from midcorridor.service.deps import SessionDep, require, utcnow
+from midcorridor.service.planning import network
+from midcorridor.service.public import corridor_state_public
 from midcorridor.service.schemas import CorridorStatePublic, Instant
 from midcorridor.service.strict_json import StrictJsonRoute
 
@@ -31,4 +33,4 @@ def read_state(
     now = utcnow()
     moment: datetime | None = None if at is None or at >= now else at
     result = corridor.state(session, now=now, at=moment, window_h=WINDOW_H, places=places)
-    return corridor.to_public(result)
+    return corridor_state_public(result, network(corridor.data_of(session)).nodes)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, HTTPException, Response, status
+from sqlalchemy.orm import Session
 
 from midcorridor.service import corridor, crossing_plans
 from midcorridor.service.access import Principal, may_optimize
@@ -17,8 +18,8 @@ FORBIDDEN = ("Caspian plans are for the coordinator, the admin and operators of 
              "port or shipping line")
 
 
-def _check(principal: Principal) -> None:
-    if not may_optimize(principal, corridor.caspian_ports()):
+def _check(principal: Principal, session: Session) -> None:
+    if not may_optimize(principal, corridor.caspian_ports(corridor.data_of(session))):
         raise HTTPException(status.HTTP_403_FORBIDDEN, FORBIDDEN)
 
 
@@ -34,7 +35,7 @@ def make_plan(body: CrossingPlanRequest, session: WriteSessionDep, response: Res
     puts each assigned shipment's crossing leg on its sailing. ``GET /jobs/{id}`` follows it;
     its result names the plan.
     """
-    _check(principal)
+    _check(principal, session)
     job_id = submit_job(session, crossing_plans.PLAN_JOB, body.model_dump(mode="json"),
                         org_id=principal.org_id, user_id=principal.user_id)
     response.headers["Location"] = f"/jobs/{job_id}"
@@ -44,7 +45,7 @@ def make_plan(body: CrossingPlanRequest, session: WriteSessionDep, response: Res
 @router.get("/plans/latest")
 def latest_plan(session: SessionDep, principal: CurrentPrincipal) -> CrossingPlanPublic:
     """The newest published Caspian plan, with its FIFO comparison."""
-    _check(principal)
+    _check(principal, session)
     plan_id = crossing_plans.latest_id(session)
     if plan_id is None:
         raise HTTPException(404, "no Caspian plan has been published yet; POST /crossing/plans")
@@ -55,7 +56,7 @@ def latest_plan(session: SessionDep, principal: CurrentPrincipal) -> CrossingPla
 def read_plan(plan_id: PathId, session: SessionDep,
               principal: CurrentPrincipal) -> CrossingPlanPublic:
     """A published Caspian plan by id (ids are versions: higher is newer)."""
-    _check(principal)
+    _check(principal, session)
     record = session.get(CrossingPlanRecord, plan_id)
     if record is None:
         raise HTTPException(404, "plan not found")

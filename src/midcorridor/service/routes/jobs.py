@@ -7,21 +7,11 @@ from fastapi import APIRouter, HTTPException
 from midcorridor.service.access import can_see_job
 from midcorridor.service.db.models import Job
 from midcorridor.service.deps import CurrentPrincipal, PathId, SessionDep
+from midcorridor.service.public import job_public
 from midcorridor.service.schemas import JobPublic
 from midcorridor.service.strict_json import StrictJsonRoute
 
 router = APIRouter(prefix="/jobs", tags=["jobs"], route_class=StrictJsonRoute)
-
-
-def job_public(job: Job) -> JobPublic:
-    """The API shape of a stored job."""
-    return JobPublic(
-        id=job.id, kind=job.kind, status=job.status,  # type: ignore[arg-type]
-        progress=job.progress, progress_message=job.progress_message,
-        organization_id=job.org_id, requested_by=job.requested_by, params=job.params,
-        result=job.result, error=job.error or None, attempts=job.attempts,
-        created_at=job.created_at, started_at=job.started_at, finished_at=job.finished_at,
-    )
 
 
 @router.get("/{job_id}", responses={404: {"description": "No such job visible to you"}})

@@ -14,8 +14,8 @@ from midcorridor.service import shipments as crud
 from midcorridor.service.access import Action, Principal
 from midcorridor.service.db.models import Alert, EtaRecord, Shipment
 from midcorridor.service.deps import MAX_SKIP, PathId, SessionDep, WriteSessionDep, require, utcnow
+from midcorridor.service.public import alert_public, event_public, shipment_public
 from midcorridor.service.schemas import (
-    AlertPublic,
     AlertsPublic,
     EtaHistoryPublic,
     EtaPublic,
@@ -27,7 +27,6 @@ from midcorridor.service.schemas import (
     ShipmentsPublic,
 )
 from midcorridor.service.strict_json import StrictJsonRoute
-from midcorridor.service.webhooks import event_public
 
 router = APIRouter(route_class=StrictJsonRoute, prefix="/shipments", tags=["shipments"])
 Reader = require(Action.read_shipments)
@@ -42,12 +41,6 @@ def visible_or_404(session: Session, principal: Principal, shipment_id: int) -> 
     return shipment
 
 
-def alert_public(alert: Alert) -> AlertPublic:
-    """An alert as the API shows it."""
-    return AlertPublic(id=alert.id, shipment_id=alert.shipment_id, kind=alert.kind,  # type: ignore[arg-type]
-                       created_at=alert.created_at, message=alert.message, slip_h=alert.slip_h)
-
-
 @router.post("", status_code=201)
 def create_shipment(
     body: ShipmentCreate, session: WriteSessionDep,
@@ -56,7 +49,7 @@ def create_shipment(
     """Create a shipment with its planned legs (or ``plan: true`` to ask the planner)."""
     shipment = crud.create_shipment(session=session, org_id=principal.org_id,
                                     shipment_in=body, now=utcnow())
-    return crud.to_public(shipment)
+    return shipment_public(shipment)
 
 
 @router.get("")
@@ -75,7 +68,7 @@ def list_shipments(
     found = search.ShipmentSearch(q=q, status=status or "", corridor=corridor or "")
     rows, count = crud.list_shipments(session=session, principal=principal, skip=skip,
                                       limit=limit, search=found)
-    return ShipmentsPublic(data=[crud.to_public(s) for s in rows], count=count)
+    return ShipmentsPublic(data=[shipment_public(s) for s in rows], count=count)
 
 
 @router.get("/{shipment_id}")
@@ -87,7 +80,7 @@ def read_shipment(
     """
     shipment = visible_or_404(session, principal, shipment_id)
     events, total = crud.events_of(session=session, shipment_id=shipment.id)
-    return ShipmentDetail(**crud.to_public(shipment).model_dump(),
+    return ShipmentDetail(**shipment_public(shipment).model_dump(),
                           events=[event_public(e) for e in events], events_count=total)
 
 

@@ -21,6 +21,7 @@ from midcorridor.service.deps import (
     utcnow,
 )
 from midcorridor.service.http_errors import answers
+from midcorridor.service.public import subscription_public
 from midcorridor.service.routes.shipments import visible_or_404
 from midcorridor.service.schemas import (
     DeliveriesPublic,
@@ -34,12 +35,6 @@ from midcorridor.service.strict_json import StrictJsonRoute
 
 router = APIRouter(route_class=StrictJsonRoute, prefix="/subscriptions", tags=["subscriptions"])
 Subscriber = require(Action.subscribe)
-
-
-def _public(sub: Subscription) -> SubscriptionPublic:
-    return SubscriptionPublic(id=sub.id, shipment_id=sub.shipment_id,
-                              callback_url=sub.callback_url, active=sub.active,
-                              created_at=sub.created_at)
 
 
 def _own_or_404(session: Session, principal: Principal, subscription_id: int) -> Subscription:
@@ -63,7 +58,7 @@ def create_subscription(
                        created_at=utcnow())
     session.add(sub)
     session.flush()
-    return SubscriptionCreated(**_public(sub).model_dump(), secret=sub.secret)
+    return SubscriptionCreated(**subscription_public(sub).model_dump(), secret=sub.secret)
 
 
 @router.get("")
@@ -75,7 +70,7 @@ def list_subscriptions(
         select(Subscription).where(Subscription.org_id == principal.org_id)
         .order_by(Subscription.id)
     ).all()
-    return SubscriptionsPublic(data=[_public(s) for s in rows], count=len(rows))
+    return SubscriptionsPublic(data=[subscription_public(s) for s in rows], count=len(rows))
 
 
 @router.delete("/{subscription_id}")
@@ -85,7 +80,7 @@ def cancel_subscription(
     """Stop deliveries to a subscription (its log is kept)."""
     sub = _own_or_404(session, principal, subscription_id)
     sub.active = False
-    return _public(sub)
+    return subscription_public(sub)
 
 
 @router.get("/{subscription_id}/deliveries")
