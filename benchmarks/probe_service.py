@@ -326,7 +326,7 @@ def main(argv: list[str]) -> None:
         table.add_column(column, justify="right")
     for row in rows:
         table.add_row(*row)
-    Console().print(table)
+    Console(width=140).print(table)
 
 
 if __name__ == "__main__":
