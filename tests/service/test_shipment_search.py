@@ -79,3 +79,14 @@ def test_search_never_widens_what_a_caller_may_read(client: TestClient, world: W
     r = client.get("/shipments", params={"corridor": "Arctic"}, headers=world.auth("shipper"))
     assert r.status_code == 422
     assert "corridor" in r.text
+
+
+def test_a_nul_character_in_the_search_is_a_422_naming_q(client: TestClient,
+                                                         world: World) -> None:
+    """PostgreSQL text cannot hold NUL: the search refuses it instead of failing with a 500."""
+    _make(client, world)
+    r = client.get("/shipments", params={"q": "SRCH\x00"}, headers=world.auth("shipper"))
+    assert r.status_code == 422, r.text
+    assert "q" in r.text
+    assert "NUL" in r.json()["detail"]
+    assert _find(client, world, q="srch-")["count"] == 4

@@ -27,6 +27,16 @@ Locode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}[A-Z0-9]{3}$")]
 # Planned legs may pass through network nodes that are not LOCODEs (e.g. sea waypoints).
 NodeId = Annotated[str, StringConstraints(pattern=r"^[A-Z0-9][A-Za-z0-9_.-]{1,9}$")]
 Text100 = Annotated[str, StringConstraints(max_length=100)]
+
+
+def _no_nul(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError("holds a NUL character (%00), which no stored text can match; remove it")
+    return value
+
+
+# Text searched for in the database (PostgreSQL text can never hold a NUL character).
+SearchText = Annotated[str, StringConstraints(max_length=100), AfterValidator(_no_nul)]
 # Numbers are JSON numbers: ``true`` is not 1 and ``"5"`` is not 5 (strict, no coercion).
 # Database ids fit a 32-bit signed integer on every backend.
 Id = Annotated[int, Strict(), Field(ge=1, le=2**31 - 1)]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, HTTPException, Query
 from sqlalchemy import select
@@ -21,6 +21,7 @@ from midcorridor.service.schemas import (
     EtaPublic,
     EtaRecordPublic,
     EventsPublic,
+    SearchText,
     ShipmentCreate,
     ShipmentDetail,
     ShipmentPublic,
@@ -56,8 +57,8 @@ def create_shipment(
 def list_shipments(
     session: SessionDep, principal: Principal = Reader,
     skip: int = Query(0, ge=0, le=MAX_SKIP), limit: int = Query(100, ge=1, le=1000),
-    q: str = Query("", max_length=100, description=(
-        "Part of the reference or of a container number (any case).")),
+    q: Annotated[SearchText, Query(description=(
+        "Part of the reference or of a container number (any case)."))] = "",
     status: Literal["planned", "in_transit", "arrived"] | None = Query(None),
     corridor: Literal["Middle", "Northern", "Sea", "Direct"] | None = Query(
         None, description="The corridor family of the planned route (docs/glossary.md)."),
