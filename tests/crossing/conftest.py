@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
+from helpers.crossing_strategies import START
 from midcorridor.crossing import Booking, Capacity, CrossingInstance, Port, Sailing, Vessel
 from midcorridor.crossing.model import UnitType
 from midcorridor.network.model import VesselKind
 
-START = datetime(2026, 3, 2, tzinfo=UTC)
 RAIL = UnitType.RAILCAR
 
 

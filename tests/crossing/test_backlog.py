@@ -11,13 +11,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from helpers.crossing_strategies import SETTINGS, rotation_instances, twin_rotation_instances
+from helpers.rotation_oracle import STEP, brute_force, random_instance
 from midcorridor.crossing.backlog import Series, mir_coefficient, separate
 from midcorridor.crossing.rotation import build_model, tightened_relaxation
 from midcorridor.crossing.solver import solve
 from midcorridor.crossing.timegrid import make_grid
-
-from .test_properties import SETTINGS, rotation_instances, twin_rotation_instances
-from .test_rotation_oracle import STEP, brute_force, random_instance
 
 if TYPE_CHECKING:
     from midcorridor.crossing import CrossingInstance
