@@ -76,6 +76,16 @@ def test_the_exact_request_runs_as_a_job(client: TestClient, db: Database, datab
     assert {k["kpi"] for k in job["result"]["kpis"]} >= {"caspian_wait_hours"}
     assert job["result"]["replications"] == 10
     assert job["result"]["shipments"]
+    # The same answer, typed, for the web page; options name what the model can change.
+    typed = client.get(f"/scenarios/whatif/{job['id']}", headers=headers)
+    assert typed.status_code == 200, typed.text
+    assert typed.json()["kpis"] == job["result"]["kpis"]
+    assert typed.json()["shipments"] == job["result"]["shipments"]
+    options = client.get("/scenarios/whatif/options", headers=headers).json()
+    names = {v["name"] for v in options["vessels"]}
+    assert "Merkuriy-1" in names and {p["id"] for p in options["places"]} >= {"KZAAU", "AZALT"}
+    for name in names:  # every vessel offered is one the what-if accepts
+        whatif.check(WhatIfRequest(days=2, replications=2, changes={"vessels_out": [name]}))
     bad = client.post("/scenarios/whatif", headers=headers,
                       json={"days": 1, "changes": {"closures": [{"place": "caspian",
                                                                  "hours": 48}]}})

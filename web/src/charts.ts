@@ -29,3 +29,27 @@ export function chartBox(label: string): { box: HTMLElement; canvas: HTMLCanvasE
   box.append(canvas);
   return { box, canvas };
 }
+
+/** An estimate over replications: its mean and 95% interval (bounds null for one value). */
+export interface Estimate { mean: number | null; ci95: (number | null)[]; n: number }
+
+/** Bars of the means with their 95% intervals beside them as floating bars, one per label. */
+export function estimateChart(canvas: HTMLCanvasElement, title: string, labels: string[], estimates: Estimate[],
+                              meanLabel: string, intervalLabel: string, colour = "#0b5394"): Chart {
+  return draw(canvas, {
+    type: "bar",
+    data: {
+      labels,
+      datasets: [
+        { label: meanLabel, data: estimates.map((e) => e.mean), backgroundColor: colour },
+        { label: intervalLabel, data: estimates.map((e) => (e.ci95[0] === null || e.ci95[1] === null ? null : [e.ci95[0], e.ci95[1]])) as never,
+          backgroundColor: "#f9a825" },
+      ],
+    },
+    options: {
+      indexAxis: "y",
+      plugins: { legend: { display: true }, title: { display: true, text: title } },
+      scales: { y: { ticks: { display: labels.length > 1 } } },
+    },
+  });
+}

@@ -3,6 +3,7 @@ import "./style.css";
 import { api } from "./api/client";
 import { clear, h } from "./dom";
 import { currentLang, setLang, t, type Key } from "./i18n";
+import { comparePage } from "./pages/compare";
 import { coordinatorPage } from "./pages/coordinator";
 import { mapPage } from "./pages/map";
 import { operatorPage } from "./pages/operator";
@@ -10,6 +11,7 @@ import { routesPage } from "./pages/routes";
 import { shipmentPage } from "./pages/shipment";
 import { signInPage } from "./pages/signin";
 import { trackingPage } from "./pages/tracking";
+import { whatifPage } from "./pages/whatif";
 import { currentUser, loadSession, setSession } from "./session";
 
 type Page = (main: HTMLElement, arg: string) => void | Promise<void>;
@@ -22,6 +24,8 @@ const NAV: NavItem[] = [
   { hash: "#/tracking", key: "navTracking", roles: ["admin", "shipper", "forwarder", "operator"] },
   { hash: "#/operator", key: "navOperator", roles: ["operator"] },
   { hash: "#/coordinator", key: "navCoordinator", roles: ["admin", "coordinator"] },
+  { hash: "#/whatif", key: "navWhatif", roles: ["admin", "coordinator"] },
+  { hash: "#/compare", key: "navCompare", roles: ["admin", "coordinator"] },
 ];
 
 const PAGES: Record<string, Page> = {
@@ -31,6 +35,8 @@ const PAGES: Record<string, Page> = {
   shipments: shipmentPage,
   operator: operatorPage,
   coordinator: coordinatorPage,
+  whatif: whatifPage,
+  compare: comparePage,
 };
 
 const app = document.getElementById("app")!;

@@ -811,6 +811,140 @@ class WhatIfRequest(BaseModel):
     changes: dict[str, Any] = Field(default_factory=dict)
 
 
+class EstimatePublic(BaseModel):
+    """A mean over replications with its 95% interval (``null`` bounds for one value)."""
+
+    mean: float | None
+    ci95: list[float | None] = Field(min_length=2, max_length=2)
+    n: int
+
+
+class KpiDeltaPublic(BaseModel):
+    kpi: str
+    measures: str
+    base: EstimatePublic = Field(description="Doing nothing.")
+    changed: EstimatePublic = Field(description="With the change.")
+    delta: EstimatePublic = Field(description="Changed minus base, paired per replication.")
+
+
+class ShipmentShiftPublic(BaseModel):
+    shipment: str
+    reference: str = ""
+    base_p50_h: float | None = Field(description="Median hours to arrival, doing nothing.")
+    changed_p50_h: float | None
+    shift_h: float | None = Field(description="null when it arrives past the horizon.")
+
+
+class WhatIfResultPublic(BaseModel):
+    """A finished what-if: KPI deltas with 95% intervals and the shipments moved most."""
+
+    days: float
+    replications: int
+    seed: int
+    backend: str
+    as_of: datetime
+    shipments_in_state: int
+    shipments_left_out: int
+    vessels_placed: int
+    kpis: list[KpiDeltaPublic]
+    shipments: list[ShipmentShiftPublic]
+
+
+class WhatIfVesselPublic(BaseModel):
+    name: str
+    line: str
+
+
+class WhatIfPlacePublic(BaseModel):
+    id: str
+    name: str
+
+
+class WhatIfOptionsPublic(BaseModel):
+    """What a what-if may change: the simulated fleet and the Caspian ports."""
+
+    vessels: list[WhatIfVesselPublic]
+    places: list[WhatIfPlacePublic]
+
+
+# -- scenario comparison -----------------------------------------------------------------------
+
+
+SimScenarioId = Annotated[str, StringConstraints(min_length=1, max_length=60)]
+
+
+class CompareRequest(BaseModel):
+    """Compare simulator scenarios with the baseline, with common random numbers."""
+
+    scenarios: list[SimScenarioId] = Field(min_length=1, max_length=10,
+                                        description="Scenario ids from GET /scenarios.")
+    replications: Annotated[int, Strict(), Field(ge=2, le=30)] = 5
+    seed: Annotated[int, Strict(), Field(ge=0, le=2**31 - 1)] = 0
+
+
+class SimScenarioPublic(BaseModel):
+    id: str
+    name: str
+    description: str
+
+
+class SimScenariosPublic(BaseModel):
+    data: list[SimScenarioPublic]
+    baseline: str = Field(description="The scenario every comparison is against.")
+
+
+class SpreadPublic(BaseModel):
+    mean: EstimatePublic
+    p50: EstimatePublic
+    p95: EstimatePublic
+
+
+class ScenarioKpisPublic(BaseModel):
+    transit_days: SpreadPublic
+    caspian_wait_hours: EstimatePublic
+    throughput_teu: EstimatePublic
+    cargo_in_system_teu: EstimatePublic
+
+
+class BottleneckPublic(BaseModel):
+    rank: int
+    place: str
+    name: str
+    kind: str
+    delay_hours_per_teu: EstimatePublic
+    utilization: float | None
+
+
+class ScenarioSummaryPublic(BaseModel):
+    id: str
+    scenario: str
+    description: str
+    replications: int
+    horizon_days: float
+    warmup_days: float
+    kpis: ScenarioKpisPublic
+    bottlenecks: list[BottleneckPublic]
+    warnings: list[str]
+
+
+class DifferencePublic(BaseModel):
+    scenario: str
+    against: str
+    transit_days_mean: EstimatePublic
+    transit_days_p95: EstimatePublic
+    caspian_wait_hours: EstimatePublic
+    throughput_teu: EstimatePublic
+
+
+class ComparisonPublic(BaseModel):
+    """Scenarios side by side (the baseline first) and their differences to the baseline."""
+
+    seed: int
+    replications: int
+    scenarios: list[ScenarioSummaryPublic]
+    differences: list[DifferencePublic]
+
+
 # -- network and route options for the web app --------------------------------------------------
 
 

@@ -1,0 +1,96 @@
+"""Scenario comparison: the simulator's scenarios of the data set against the baseline.
+
+:func:`catalogue` lists the scenario files beside the baseline (``scenarios/*.yaml``);
+:func:`comparison` runs the baseline and each chosen scenario with the same seed, so
+replication ``i`` of every scenario shares its random streams, and returns
+:func:`midcorridor.sim.kpi.compare`'s document: each scenario's KPIs with 95% intervals and
+its paired differences to the baseline. It runs as the ``scenario_compare`` job.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Callable
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from midcorridor.errors import InputError
+from midcorridor.service.jobs import JobContext, parse_params, register_job_kind
+from midcorridor.service.planning import network
+from midcorridor.service.schemas import CompareRequest
+from midcorridor.sim.kpi import compare
+from midcorridor.sim.run import run
+from midcorridor.sim.scenario import ScenarioSpec, load_scenario
+from midcorridor.sim.simulate import BASELINE, prepare
+
+COMPARE_JOB = "scenario_compare"
+
+
+@lru_cache(maxsize=1)
+def catalogue() -> dict[str, tuple[Path, ScenarioSpec]]:
+    """The scenario files by id (the file's stem), the baseline first."""
+    paths = sorted(BASELINE.parent.glob("*.yaml"), key=lambda p: (p != BASELINE, p.stem))
+    return {p.stem: (p, load_scenario(p)) for p in paths}
+
+
+def check(body: CompareRequest) -> list[str]:
+    """The scenario ids to compare with the baseline, in the order asked, each once."""
+    known = catalogue()
+    ids: list[str] = []
+    for i, sid in enumerate(body.scenarios):
+        if sid == BASELINE.stem:
+            raise InputError(f"scenarios[{i}]: the baseline is always compared against; "
+                             "name the other scenarios")
+        if sid not in known:
+            raise InputError(f"scenarios[{i}]: unknown scenario {sid!r}; known: "
+                             f"{', '.join(s for s in known if s != BASELINE.stem)}")
+        if sid not in ids:
+            ids.append(sid)
+    return ids
+
+
+def comparison(body: CompareRequest,
+               progress: Callable[[float, str], None] | None = None) -> dict[str, Any]:
+    """Run the baseline and the chosen scenarios; the comparison document."""
+    ids = [BASELINE.stem, *check(body)]
+    total = len(ids) * body.replications
+    results = []
+    for k, sid in enumerate(ids):
+        path, _spec = catalogue()[sid]
+        model = prepare(path, network=network())
+
+        def tick(done: int, k: int = k, name: str = model.name) -> None:
+            if progress is not None:
+                finished = k * body.replications + done
+                progress(0.02 + 0.96 * finished / total,
+                         f"{name}: {done} of {body.replications} replications")
+
+        results.append(run(model, replications=body.replications, seed=body.seed,
+                           dask=os.environ.get("MIDCORRIDOR_DASK") or None, progress=tick))
+    doc = compare(results).to_dict()
+    for scenario, sid in zip(doc["scenarios"], ids, strict=True):
+        scenario["id"] = sid
+        scenario["description"] = catalogue()[sid][1].description
+        scenario.pop("definitions", None)
+    return _finite(doc)
+
+
+def _finite(value: Any) -> Any:
+    """``value`` with every NaN or infinity as ``None`` (JSON has neither)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    return value
+
+
+def compare_job(params: dict[str, Any], progress: JobContext) -> dict[str, Any]:
+    """The ``scenario_compare`` job: :func:`comparison` of the request in ``params``."""
+    return comparison(parse_params(CompareRequest, params), progress.report)
+
+
+register_job_kind(COMPARE_JOB, compare_job)
