@@ -73,6 +73,7 @@ MATRIX: list[tuple[str, str, Body | None, dict[str, int]]] = [
     ("POST", "/shipments", lambda w, r: shipment_body(),
      {r: (201 if r in ("shipper", "shipper_b", "forwarder") else 403) for r in ROLES}),
     ("GET", "/shipments", None, ALL_READERS),
+    ("GET", "/shipments/positions", None, ALL_READERS),
     ("GET", S, None, READ_OWN),
     ("GET", S + "/events", None, READ_OWN),
     ("GET", S + "/eta", None, READ_OWN),

@@ -90,3 +90,36 @@ def test_a_nul_character_in_the_search_is_a_422_naming_q(client: TestClient,
     assert "q" in r.text
     assert "NUL" in r.json()["detail"]
     assert _find(client, world, q="srch-")["count"] == 4
+
+
+def test_positions_put_each_shipment_where_its_events_left_it(client: TestClient,
+                                                               world: World) -> None:
+    """A shipment not yet seen stands at its origin; one that left Alat 20 hours into a
+    40-hour leg is drawn half way to Poti; places without coordinates are left out."""
+    from midcorridor.network import load_network
+
+    nodes = load_network().nodes
+    ids = _make(client, world)
+    r = client.post("/events", json=event("p1", ids["Direct"], "DEPA", "AZALT",
+                                          NOW - timedelta(hours=20)),
+                    headers=world.auth("operator"))
+    assert r.status_code == 201, r.text
+    found = client.get("/shipments/positions", headers=world.auth("shipper")).json()
+    points = {p["id"]: p for p in found["data"]}
+    assert "CNALK" not in nodes
+    assert ids["Middle"] not in points
+    a, b = nodes["AZALT"], nodes["GEPTI"]
+    moving = points[ids["Direct"]]
+    assert (moving["place"], moving["toward"], moving["status"]) == ("AZALT", "GEPTI",
+                                                                     "in_transit")
+    assert abs(moving["lat"] - (a.lat + 0.5 * (b.lat - a.lat))) < 2e-3
+    assert abs(moving["lon"] - (a.lon + 0.5 * (b.lon - a.lon))) < 2e-3
+    still = points[ids["Sea"]]
+    origin = nodes["CNSHA"]
+    assert (still["lat"], still["lon"], still["toward"]) == (
+        round(origin.lat, 4), round(origin.lon, 4), None)
+    only = client.get("/shipments/positions", params={"status": "in_transit"},
+                      headers=world.auth("shipper")).json()
+    assert [p["id"] for p in only["data"]] == [ids["Direct"]]
+    theirs = client.get("/shipments/positions", headers=world.auth("shipper_b")).json()
+    assert not set(ids.values()) & {p["id"] for p in theirs["data"]}

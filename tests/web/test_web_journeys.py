@@ -322,3 +322,27 @@ def test_operator_csv_upload_shows_the_apis_own_messages(visit, demo, demo_serve
     page.get_by_label("Upload a CSV of events").set_input_files(str(path))
     page.get_by_role("button", name="Upload", exact=True).click()
     expect(page.locator("#upload-result")).to_contain_text("created: 1")
+
+
+def test_map_draws_the_callers_shipments_and_the_vessels(visit, demo, demo_server) -> None:
+    """The admin's map draws a point per shipment the API places and a mark per vessel with a
+    known place, all on one canvas."""
+    server, _ = demo_server
+    token = demo.tokens["admin"]
+    points = _api(server.url, token, "GET", "/shipments/positions")["data"]
+    state = _api(server.url, token, "GET", "/corridor/state")
+    nodes = {f["properties"]["id"] for f in _api(server.url, token, "GET",
+                                                  "/network/geojson")["features"]
+             if f["properties"]["feature"] == "node"}
+    placed = [v for v in state["vessels"] if v["place"] in nodes]
+    assert points
+    assert placed
+    visit.sign_in(demo.users["admin"][0])
+    page = visit.page
+    expect(page.locator("#live-count")).to_have_text(
+        f"{len(points)} shipments on the map, {len(placed)} vessels on the map")
+    # Ports, vessels and shipments share the overlay canvas: no SVG marker per point.
+    assert page.locator(".leaflet-overlay-pane canvas").count() >= 1
+    assert page.locator(".leaflet-overlay-pane path.leaflet-interactive").count() < 50
+    visit.shot("map-shipments")
+    assert serious_violations(page) == []

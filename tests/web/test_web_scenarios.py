@@ -54,17 +54,20 @@ def test_coordinator_runs_a_whatif_and_sees_the_deltas(visit, demo, demo_server)
     assert job["params"]["changes"]["closures"] == [{"place": "caspian", "hours": 48,
                                                      "start_h": 0}]
     result = _get(server.url, token, f"/scenarios/whatif/{job_id}")
-    assert result["replications"] == 4 and result["days"] == 5
+    assert result["replications"] == 4
+    assert result["days"] == 5
     rows = page.locator("table.kpi-deltas tbody tr")
     expect(rows).to_have_count(len(result["kpis"]))
     for i, k in enumerate(result["kpis"]):
         cells = rows.nth(i).locator("td").all_inner_texts()
-        assert _shows(cells[1], k["base"]) and _shows(cells[2], k["changed"]), (cells, k)
+        assert _shows(cells[1], k["base"])
+        assert _shows(cells[2], k["changed"]), (cells, k)
         assert _shows(cells[3], k["delta"]), (cells, k)
     expect(page.locator("table.moved tbody tr")).to_have_count(len(result["shipments"]))
     painted = page.evaluate(_PAINTED, "#whatif-result canvas")
     moved = [s for s in result["shipments"] if s["shift_h"] is not None]
-    assert len(painted) == len(result["kpis"]) + (1 if moved else 0) and min(painted) > 500
+    assert len(painted) == len(result["kpis"]) + (1 if moved else 0)
+    assert min(painted) > 500
     visit.shot("whatif")
     assert serious_violations(page) == []
     assert tab_reaches(page, "#whatif-run")
@@ -86,7 +89,9 @@ def test_coordinator_compares_scenarios_with_the_baseline(visit, demo, demo_serv
     job_id = page.locator("#compare-result").get_attribute("data-job")
     doc = _get(server.url, token, f"/scenarios/compare/{job_id}")
     names = [s["scenario"] for s in doc["scenarios"]]
-    assert names[0] == "baseline" and "storms" in names and len(names) == 3
+    assert names[0] == "baseline"
+    assert "storms" in names
+    assert len(names) == 3
     headers = page.locator("table.compare-kpis thead th").all_inner_texts()
     assert headers[1:] == names
     first = page.locator("table.compare-kpis tbody tr").first.locator("td").all_inner_texts()
@@ -96,7 +101,8 @@ def test_coordinator_compares_scenarios_with_the_baseline(visit, demo, demo_serv
     for cell, d in zip(diffs[1:], doc["differences"], strict=True):
         assert _shows(cell, d["transit_days_mean"]), (cell, d["scenario"])
     painted = page.evaluate(_PAINTED, "#compare-result canvas")
-    assert len(painted) == 4 and min(painted) > 500
+    assert len(painted) == 4
+    assert min(painted) > 500
     visit.shot("compare")
     assert serious_violations(page) == []
     assert tab_reaches(page, "#compare-run")

@@ -12,11 +12,11 @@ from midcorridor.network import load_network
 ROLES = ("admin", "shipper", "forwarder", "operator", "coordinator")
 # What each role finds in the navigation (the access rules of the service, seen from the page).
 NAV = {
-    "admin": {"Map", "Routes", "Tracking", "Coordinator's desk"},
+    "admin": {"Map", "Routes", "Tracking", "Coordinator's desk", "What if", "Scenarios"},
     "shipper": {"Map", "Routes", "Tracking"},
     "forwarder": {"Map", "Routes", "Tracking"},
     "operator": {"Map", "Routes", "Tracking", "Operator's desk"},
-    "coordinator": {"Map", "Routes", "Coordinator's desk"},
+    "coordinator": {"Map", "Routes", "Coordinator's desk", "What if", "Scenarios"},
 }
 
 
@@ -29,7 +29,7 @@ def test_sign_in_per_role_opens_the_map(visit, demo, role: str) -> None:
     nav = {t.strip() for t in page.locator("header nav a").all_inner_texts()}
     assert nav == NAV[role]
     network = load_network()
-    status = page.locator("aside .muted")
+    status = page.locator("#network-count")
     status.filter(has_text="places").wait_for()
     assert status.inner_text() == f"{len(network.nodes)} places, {len(network.links)} links"
     # The basemap's country shapes and the network are drawn (Leaflet's canvas and paths).

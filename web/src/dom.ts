@@ -1,4 +1,5 @@
 // A tiny element builder: no HTML strings, so nothing the API returns is parsed as markup.
+import { errorText } from "./api/client";
 type Attrs = Record<string, string | number | boolean | undefined | ((e: Event) => void)>;
 type Child = Node | string | number | null | undefined | false;
 
@@ -44,4 +45,9 @@ export function download(name: string, type: string, text: string): void {
   a.click();
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+/** The service's error message as an alert. */
+export function errorAlert(error: unknown, prefix = ""): HTMLParagraphElement {
+  return h("p", { class: "error", role: "alert" }, prefix + errorText(error));
 }

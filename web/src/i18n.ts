@@ -244,6 +244,10 @@ const en = {
   changeDaysP95: "Change in days, 95th percentile",
   changeCaspianWait: "Change in Caspian wait, h",
   changeThroughput: "Change in TEU a year",
+  shipmentsOnMap: "shipments on the map",
+  vesselsOnMap: "vessels on the map",
+  lateShipments: "Shipments more than 24 h late",
+  shipmentsUnderWay: "Shipments, where the service places them now",
 } as const;
 
 export type Key = keyof typeof en;
@@ -492,6 +496,10 @@ const ru: Record<Key, string> = {
   changeDaysP95: "Изменение дней, 95-й процентиль",
   changeCaspianWait: "Изменение ожидания на Каспии, ч",
   changeThroughput: "Изменение TEU в год",
+  shipmentsOnMap: "отправок на карте",
+  vesselsOnMap: "судов на карте",
+  lateShipments: "Отправки с опозданием более 24 ч",
+  shipmentsUnderWay: "Отправки там, где их сейчас помещает сервис",
 };
 
 export type Lang = "en" | "ru";

@@ -297,6 +297,26 @@ class ShipmentPublic(BaseModel):
     created_at: datetime
 
 
+class ShipmentPositionPublic(BaseModel):
+    """Where a shipment is on the map: at ``place``, or between it and ``toward``."""
+
+    id: int
+    reference: str
+    status: str
+    delay_h: float
+    place: str
+    toward: str | None
+    lat: float
+    lon: float
+
+
+class ShipmentPositionsPublic(BaseModel):
+    """The caller's shipments that have not arrived, as points."""
+
+    data: list[ShipmentPositionPublic]
+    count: int = Field(description="How many match in all (not only those drawn).")
+
+
 class ShipmentsPublic(BaseModel):
     """A page of shipments."""
 
@@ -820,6 +840,8 @@ class EstimatePublic(BaseModel):
 
 
 class KpiDeltaPublic(BaseModel):
+    """One KPI doing nothing, with the change, and the paired difference."""
+
     kpi: str
     measures: str
     base: EstimatePublic = Field(description="Doing nothing.")
@@ -828,6 +850,8 @@ class KpiDeltaPublic(BaseModel):
 
 
 class ShipmentShiftPublic(BaseModel):
+    """A shipment of the corridor now whose median arrival the change moves."""
+
     shipment: str
     reference: str = ""
     base_p50_h: float | None = Field(description="Median hours to arrival, doing nothing.")
@@ -851,11 +875,15 @@ class WhatIfResultPublic(BaseModel):
 
 
 class WhatIfVesselPublic(BaseModel):
+    """A vessel of the simulated fleet and the line it sails."""
+
     name: str
     line: str
 
 
 class WhatIfPlacePublic(BaseModel):
+    """A Caspian port a what-if may close."""
+
     id: str
     name: str
 
@@ -883,23 +911,31 @@ class CompareRequest(BaseModel):
 
 
 class SimScenarioPublic(BaseModel):
+    """A simulator scenario of the data set (a file of ``scenarios/``)."""
+
     id: str
     name: str
     description: str
 
 
 class SimScenariosPublic(BaseModel):
+    """The simulator's scenarios and the one comparisons are against."""
+
     data: list[SimScenarioPublic]
     baseline: str = Field(description="The scenario every comparison is against.")
 
 
 class SpreadPublic(BaseModel):
+    """Mean, median and 95th percentile of a figure, each over replications."""
+
     mean: EstimatePublic
     p50: EstimatePublic
     p95: EstimatePublic
 
 
 class ScenarioKpisPublic(BaseModel):
+    """A scenario's headline KPIs (see ``docs/simulation.md``)."""
+
     transit_days: SpreadPublic
     caspian_wait_hours: EstimatePublic
     throughput_teu: EstimatePublic
@@ -907,6 +943,8 @@ class ScenarioKpisPublic(BaseModel):
 
 
 class BottleneckPublic(BaseModel):
+    """A place ranked by the waiting it adds per TEU delivered."""
+
     rank: int
     place: str
     name: str
@@ -916,6 +954,8 @@ class BottleneckPublic(BaseModel):
 
 
 class ScenarioSummaryPublic(BaseModel):
+    """One scenario's KPIs, bottlenecks and warnings."""
+
     id: str
     scenario: str
     description: str
@@ -928,6 +968,8 @@ class ScenarioSummaryPublic(BaseModel):
 
 
 class DifferencePublic(BaseModel):
+    """A scenario minus the baseline, paired per replication."""
+
     scenario: str
     against: str
     transit_days_mean: EstimatePublic

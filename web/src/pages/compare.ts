@@ -1,6 +1,6 @@
-import { api, errorText, type Schemas } from "../api/client";
+import { api, type Schemas } from "../api/client";
 import { chartBox, estimateChart } from "../charts";
-import { clear, h, table } from "../dom";
+import { clear, errorAlert, h, table } from "../dom";
 import { t } from "../i18n";
 import { followJob, jobControls } from "../jobs";
 import { fmtEstimate } from "./whatif";
@@ -11,10 +11,7 @@ type Comparison = Schemas["ComparisonPublic"];
 export async function comparePage(main: HTMLElement): Promise<void> {
   main.append(h("h1", {}, t("compareTitle")), h("p", { class: "muted" }, t("compareHint")));
   const { data: list, error } = await api.GET("/scenarios");
-  if (!list) {
-    main.append(h("p", { class: "error", role: "alert" }, errorText(error)));
-    return;
-  }
+  if (!list) return void main.append(errorAlert(error));
   const others = list.data.filter((s) => s.id !== list.baseline);
   const boxes = h("fieldset", { id: "cmp-scenarios" }, h("legend", {}, `${t("scenariosAgainst")} ${list.baseline}`),
     others.map((s, i) => h("label", { class: "check block" },
@@ -33,7 +30,7 @@ export async function comparePage(main: HTMLElement): Promise<void> {
     if (!job) return;
     result.dataset.job = String(job.id);
     const { data, error: failed } = await api.GET("/scenarios/compare/{job_id}", { params: { path: { job_id: job.id } } });
-    if (!data) clear(result, h("p", { class: "error", role: "alert" }, errorText(failed)));
+    if (!data) clear(result, errorAlert(failed));
     else showComparison(result, data);
   } },
   boxes,

@@ -1,6 +1,6 @@
-import { api, errorText, type Schemas } from "../api/client";
+import { api, type Schemas } from "../api/client";
 import type { operations } from "../api/schema";
-import { clear, h, table } from "../dom";
+import { clear, errorAlert, h, table } from "../dom";
 import { fmtDate, fmtNum, t, type Key } from "../i18n";
 
 type Query = NonNullable<operations["shipments-list_shipments"]["parameters"]["query"]>;
@@ -39,7 +39,7 @@ export async function trackingPage(main: HTMLElement): Promise<void> {
     const { data, error } = await api.GET("/shipments", { params: { query } });
     if (ticket !== asked) return; // a newer search has been asked for
     if (!data) {
-      clear(list, h("p", { class: "error", role: "alert" }, errorText(error)));
+      clear(list, errorAlert(error));
       return;
     }
     const pager = h("div", { class: "actions pager" },

@@ -1,6 +1,6 @@
-import { api, errorText, type Schemas } from "../api/client";
+import { api, type Schemas } from "../api/client";
 import { chartBox, draw, estimateChart, type Estimate } from "../charts";
-import { clear, h, table } from "../dom";
+import { clear, errorAlert, h, table } from "../dom";
 import { fmtDate, fmtNum, t, type Key } from "../i18n";
 import { followJob, jobControls } from "../jobs";
 
@@ -31,10 +31,7 @@ export function fmtEstimate(e: Estimate, digits = 1, signed = false): string {
 export async function whatifPage(main: HTMLElement): Promise<void> {
   main.append(h("h1", {}, t("whatifTitle")), h("p", { class: "muted" }, t("whatifHint")));
   const { data: options, error } = await api.GET("/scenarios/whatif/options");
-  if (!options) {
-    main.append(h("p", { class: "error", role: "alert" }, errorText(error)));
-    return;
-  }
+  if (!options) return void main.append(errorAlert(error));
   const result = h("section", { id: "whatif-result", "aria-live": "polite" });
   main.append(whatifForm(options, result), result);
 }
@@ -83,7 +80,7 @@ function whatifForm(options: Options, result: HTMLElement): HTMLElement {
     if (!job) return;
     result.dataset.job = String(job.id);
     const { data, error } = await api.GET("/scenarios/whatif/{job_id}", { params: { path: { job_id: job.id } } });
-    if (!data) clear(result, h("p", { class: "error", role: "alert" }, errorText(error)));
+    if (!data) clear(result, errorAlert(error));
     else showResult(result, data);
   } },
   h("h2", {}, t("theChange")),

@@ -1,5 +1,6 @@
 """Scenarios: what if, from the live corridor, and the simulator's scenarios compared with the
-baseline. Both run as jobs; their finished results are served typed."""
+baseline. Both run as jobs; their finished results are served typed.
+"""
 
 from __future__ import annotations
 
@@ -79,7 +80,8 @@ def post_whatif(
     """Queue a what-if from the corridor now: ``days`` ahead, ``replications`` with common
     random numbers against doing nothing; the job's result has the KPI deltas with 95%
     intervals and the shipments whose median arrival moves most (``GET /jobs/{id}``, typed at
-    ``GET /scenarios/whatif/{job_id}``)."""
+    ``GET /scenarios/whatif/{job_id}``).
+    """
     _check(principal)
     whatif.check(body)
     return _queue(session, response, principal, whatif.WHATIF_JOB, body)
@@ -88,7 +90,8 @@ def post_whatif(
 @router.get("/whatif/options", responses={403: {"description": FORBIDDEN}})
 def whatif_options(principal: CurrentPrincipal) -> WhatIfOptionsPublic:
     """What a what-if may change: the simulated Caspian fleet by line, and the Caspian ports
-    (``caspian`` closes them all)."""
+    (``caspian`` closes them all).
+    """
     _check(principal)
     model = whatif.model()
     return WhatIfOptionsPublic(
@@ -125,7 +128,8 @@ def post_compare(
 ) -> JobAccepted:
     """Queue a comparison of the scenarios with the baseline: each runs ``replications`` with
     the same seed (common random numbers); the result (``GET /scenarios/compare/{job_id}``)
-    has each scenario's KPIs with 95% intervals and its paired differences to the baseline."""
+    has each scenario's KPIs with 95% intervals and its paired differences to the baseline.
+    """
     _check(principal)
     compare.check(body)
     return _queue(session, response, principal, compare.COMPARE_JOB, body)

@@ -9,7 +9,7 @@ from fastapi import APIRouter, HTTPException, Query
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from midcorridor.service import search
+from midcorridor.service import positions, search
 from midcorridor.service import shipments as crud
 from midcorridor.service.access import Action, Principal
 from midcorridor.service.db.models import Alert, EtaRecord, Shipment
@@ -24,6 +24,7 @@ from midcorridor.service.schemas import (
     SearchText,
     ShipmentCreate,
     ShipmentDetail,
+    ShipmentPositionsPublic,
     ShipmentPublic,
     ShipmentsPublic,
 )
@@ -70,6 +71,22 @@ def list_shipments(
     rows, count = crud.list_shipments(session=session, principal=principal, skip=skip,
                                       limit=limit, search=found)
     return ShipmentsPublic(data=[shipment_public(s) for s in rows], count=count)
+
+
+@router.get("/positions")
+def shipment_positions(
+    session: SessionDep, principal: Principal = Reader,
+    limit: int = Query(5000, ge=1, le=20_000),
+    status: Literal["planned", "in_transit"] | None = Query(None),
+    corridor: Literal["Middle", "Northern", "Sea", "Direct"] | None = Query(None),
+) -> ShipmentPositionsPublic:
+    """Where the caller's shipments that have not arrived are now, as points for a map:
+    at the place of their last actual event, or along the leg they travel by the share of its
+    planned hours gone (a shipment not yet seen stands at its origin); newest first.
+    """
+    found = search.ShipmentSearch(status=status or "", corridor=corridor or "")
+    data, count = positions.positions(session, principal, found, now=utcnow(), limit=limit)
+    return ShipmentPositionsPublic(data=data, count=count)
 
 
 @router.get("/{shipment_id}")
