@@ -100,8 +100,8 @@ def test_positions_put_each_shipment_where_its_events_left_it(client: TestClient
 
     nodes = load_network().nodes
     ids = _make(client, world)
-    r = client.post("/events", json=event("p1", ids["Direct"], "DEPA", "AZALT",
-                                          NOW - timedelta(hours=20)),
+    left = datetime.now(UTC) - timedelta(hours=20)  # not the module's NOW: tests run later
+    r = client.post("/events", json=event("p1", ids["Direct"], "DEPA", "AZALT", left),
                     headers=world.auth("operator"))
     assert r.status_code == 201, r.text
     found = client.get("/shipments/positions", headers=world.auth("shipper")).json()
