@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from fastapi.testclient import TestClient
-from service_factories import World
 
+from helpers.service_factories import World
 from midcorridor.service import jobs
 from midcorridor.service.db.engine import Database
 from midcorridor.sim.kpi import compare

@@ -6,8 +6,9 @@ from __future__ import annotations
 import re
 
 import httpx
-from a11y import serious_violations, tab_reaches
 from playwright.sync_api import expect
+
+from helpers.a11y import serious_violations, tab_reaches
 
 _PAINTED = """(sel) => [...document.querySelectorAll(sel)].map((c) => {
     const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
