@@ -57,7 +57,7 @@ def demo_server(built_web: Path, tmp_path_factory: pytest.TempPathFactory
     db = Database(Settings(database_url=url))
     upgrade(db.engine)
     with db.write() as session:
-        demo = seed(session, now=datetime.now(UTC), shipments=12)
+        demo = seed(session, now=datetime.now(UTC), shipments=30)
     db.dispose()
     server = ServerProcess(url)
     server.start()

@@ -154,7 +154,7 @@ def test_coordinator_runs_a_plan_and_sees_its_sailings_per_vessel(visit, demo,
     before = httpx.get(server.url + "/crossing/plans/latest",
                        headers={"Authorization": f"Bearer {token}"})
     before_id = before.json()["id"] if before.status_code == 200 else 0
-    page.get_by_label("Days ahead").fill("2")
+    page.get_by_label("Days ahead").fill("7")
     page.get_by_role("button", name="Run a new plan").click()
     expect(page.locator("#plan-progress")).to_be_visible()
     summary = page.locator("#plan-summary")
@@ -162,7 +162,7 @@ def test_coordinator_runs_a_plan_and_sees_its_sailings_per_vessel(visit, demo,
     # Oracle: the published plan as the API serves it.
     plan = _api(server.url, token, "GET", "/crossing/plans/latest")
     assert plan["id"] == before_id + 1
-    assert plan["horizon_h"] == 48
+    assert plan["horizon_h"] == 7 * 24
     vessels = {s["vessel"] for s in plan["sailings"]}
     expect(page.locator("#plan-timeline .tl-row[data-vessel]")).to_have_count(len(vessels))
     for sailing in plan["sailings"]:
