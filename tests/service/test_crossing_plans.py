@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 
 from helpers.service_factories import World, event, shipment_body
 from midcorridor.errors import InputError
-from midcorridor.service import crossing_plans, jobs
+from midcorridor.service import corridor, crossing_plans, jobs
 from midcorridor.service.db.engine import Database
 from midcorridor.service.schemas import CrossingPlanRequest
 
@@ -91,14 +91,21 @@ def _iso(text: str) -> str:
 
 
 def test_bad_input_publishes_nothing(client: TestClient, db: Database, world: World) -> None:
-    """An unknown vessel, or a closure longer than the horizon, fails naming the field; no
-    plan is stored and no leg changes."""
+    """An unknown vessel, a closure longer than the horizon, a fleet all out of service or a
+    closure leaving no sailing fails naming the field; no plan is stored and no leg
+    changes."""
     [sid] = _waiting(client, world, 1)
     before = client.get(f"/shipments/{sid}", headers=world.auth("shipper")).json()["legs"]
     with pytest.raises(InputError, match=r"fleet.out_of_service\[0\]"):
         _plan(db, world, fleet={"out_of_service": ["Titanic"]})
     with pytest.raises(InputError, match=r"closures\[0\].hours"):
         _plan(db, world, closures=[{"place": "KZAAU", "hours": 100}])
+    # infeasible: no vessel left, or no sailing left in the horizon
+    every = [v.id for v in corridor.fleet(db.settings.data)]
+    with pytest.raises(InputError, match=r"^fleet.out_of_service: every vessel"):
+        _plan(db, world, fleet={"out_of_service": every})
+    with pytest.raises(InputError, match=r"^closures: the closures leave no sailing"):
+        _plan(db, world, closures=[{"place": "caspian", "hours": 72}])
     assert client.get("/crossing/plans/latest",
                       headers=world.auth("coordinator")).status_code == 404
     after = client.get(f"/shipments/{sid}", headers=world.auth("shipper")).json()["legs"]

@@ -84,3 +84,61 @@ def test_queue_ahead_at_aktau_moves_the_p50(client: TestClient, world: World) ->
     p50s = [h["p50"] for h in history.json()["data"]]
     assert len(p50s) == 3
     assert p50s[-1] == queued["eta_p50"]
+
+
+def test_durations_observed_lately_set_the_spread(client: TestClient, world: World,
+                                                  monkeypatch) -> None:
+    """Twelve shipments that each spent 40 h at Dostyk (arrival to departure) make the next
+    one expect about 40 h there, saying so; a shipment that skips a milestone records
+    nothing."""
+    from midcorridor.service import forecast
+
+    monkeypatch.setattr(forecast, "RECENT_TTL_S", 0.0)
+    at_dostyk = BASE + timedelta(hours=3)
+    for _k in range(12):
+        o = _new(client, world)
+        _post(client, world, "operator",
+              event(f"d-{o}", o, "DEPA", "CNALS", BASE),
+              event(f"a-{o}", o, "ARRI", "KZDST", at_dostyk),
+              event(f"l-{o}", o, "DEPA", "KZDST", at_dostyk + timedelta(hours=40)))
+    skipper = _new(client, world)  # leaves Dostyk without a reported arrival: no dwell known
+    _post(client, world, "operator",
+          event(f"l-{skipper}", skipper, "DEPA", "KZDST", at_dostyk + timedelta(hours=1)))
+    sid = _new(client, world)
+    dwell = next(s for s in _eta(client, world, sid)["segments"] if s["segment"] == "at KZDST")
+    assert "typically 40 h (12 observed)" in dwell["reason"], dwell
+    assert 39.0 <= dwell["p50_h"] <= 41.0
+
+
+def test_the_sweep_moves_those_behind_when_someone_leaves(client: TestClient, world: World,
+                                                          db) -> None:
+    """B waits behind A's 600 TEU at Aktau; once A's departure is reported and the sweep has
+    run, B's spread says nothing is ahead, its P50 comes earlier, and the history keeps it.
+    Shipments elsewhere are left alone."""
+    from midcorridor.service import ingest
+
+    a, b = _new(client, world, teu=600), _new(client, world)
+    elsewhere = _new(client, world)
+    _post(client, world, "operator",
+          event(f"arr-{a}", a, "ARRI", "KZAAU", AT_AKTAU - timedelta(hours=2)),
+          event(f"arr-{b}", b, "ARRI", "KZAAU", AT_AKTAU),
+          event(f"dos-{elsewhere}", elsewhere, "ARRI", "KZDST", BASE + timedelta(hours=3)))
+    with db.write() as session:
+        seen = ingest.refresh_behind_departures(session, after_id=0, now=datetime.now(UTC))
+    before = _eta(client, world, b)
+    assert "600 TEU ahead" in before["segments"][0]["reason"]
+    _post(client, world, "operator",
+          event(f"dep-{a}", a, "DEPA", "KZAAU", AT_AKTAU + timedelta(hours=1)))
+    assert _eta(client, world, b) == before  # not on the event's own request
+    history = client.get(f"/shipments/{elsewhere}/eta/history", headers=world.auth("shipper"))
+    with db.write() as session:
+        assert ingest.refresh_behind_departures(session, after_id=seen,
+                                                now=datetime.now(UTC)) > seen
+    after = _eta(client, world, b)
+    assert ": 0 TEU ahead" in after["segments"][0]["reason"]
+    assert after["eta_p50"] < before["eta_p50"]
+    p50s = [h["p50"] for h in client.get(f"/shipments/{b}/eta/history",
+                                         headers=world.auth("shipper")).json()["data"]]
+    assert p50s[-1] == after["eta_p50"]
+    assert client.get(f"/shipments/{elsewhere}/eta/history",
+                      headers=world.auth("shipper")).json() == history.json()

@@ -57,3 +57,41 @@ def write_text(path: Path, text: str) -> None:
     """Write a result file, creating its folder."""
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
+
+
+def remote_job(url: str, path: str, body: dict[str, Any], token: str | None,
+               label: str) -> dict[str, Any]:
+    """POST ``body`` to a service route that answers 202 with a job, follow the job with a
+    progress bar and return its result; every failure as one readable line.
+    """
+    import time
+
+    import httpx
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from midcorridor.errors import InputError
+
+    if not token:
+        raise InputError("--url needs --token (or MIDCORRIDOR_TOKEN)")
+    headers = {"Authorization": f"Bearer {token}"}
+    base = url.rstrip("/")
+    try:
+        r = httpx.post(base + path, json=body, headers=headers, timeout=30)
+        if r.status_code != 202:
+            raise InputError(f"{base}{path} answered {r.status_code}: {r.text[:300]}")
+        job = r.json()["url"]
+        columns = (TextColumn(f"[bold]{label}"), BarColumn(), TextColumn("{task.description}"),
+                   TimeElapsedColumn())
+        with Progress(*columns, console=err_console) as bar:
+            task = bar.add_task("queued", total=1.0)
+            while True:
+                state = httpx.get(base + job, headers=headers, timeout=30).json()
+                bar.update(task, completed=state.get("progress", 0.0),
+                           description=state.get("progress_message") or state["status"])
+                if state["status"] == "succeeded":
+                    return dict(state["result"])
+                if state["status"] == "failed":
+                    raise InputError(f"the {label} job failed: {state.get('error')}")
+                time.sleep(1.0)
+    except httpx.HTTPError as exc:
+        raise InputError(f"cannot reach {url}: {exc}") from None

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
 import typer
 from rich.table import Table
 
-from midcorridor.cli.common import TableOrJson, console, print_json
+from midcorridor.cli.common import TableOrJson, console, err_console, print_json, remote_job
 from midcorridor.cli.service import DatabaseOption
 from midcorridor.errors import InputError
 
@@ -26,6 +27,8 @@ TokenOption = Annotated[
     typer.Option("--token", envvar="MIDCORRIDOR_TOKEN",
                  help="API token for --url (coordinator, admin or operator)."),
 ]
+
+FormatOption = Annotated[TableOrJson, typer.Option("--format", help="table or json.")]
 
 
 def _moment(text: str | None) -> datetime | None:
@@ -81,8 +84,7 @@ def state_command(
                                            "(default now).")] = None,
     url: UrlOption = None,
     token: TokenOption = None,
-    output: Annotated[TableOrJson, typer.Option("--format", help="table or json.")] =
-    TableOrJson.table,
+    output: FormatOption = TableOrJson.table,
     database_url: DatabaseOption = None,
 ) -> None:
     """Units waiting at each Caspian port by type, due within 72 h, and each vessel's status."""
@@ -113,6 +115,147 @@ def state_command(
         vessels.add_row(v["name"], v["id"], v["status"].replace("_", " "), v["place"],
                         v["since"] or "")
     console.print(vessels)
+
+
+def _closure(text: str) -> dict[str, Any]:
+    place, sep, hours = text.partition(":")
+    try:
+        value = float(hours)
+    except ValueError:
+        value = -1.0
+    if not sep or not place or value <= 0:
+        raise InputError(f"--close {text!r}: give PLACE:HOURS, e.g. KZAAU:24 or caspian:48")
+    return {"place": place, "hours": value}
+
+
+def _request(horizon_days: float, mode: str, time_limit: float, close: list[str],
+             out_of_service: list[str]) -> Any:
+    from pydantic import ValidationError
+
+    from midcorridor.service.schemas import CrossingPlanRequest
+
+    body = {"horizon_days": horizon_days, "mode": mode, "time_limit_s": time_limit,
+            "closures": [_closure(c) for c in close],
+            "fleet": {"out_of_service": out_of_service}}
+    options = {"horizon_days": "--horizon-days", "mode": "--mode",
+               "time_limit_s": "--time-limit", "closures": "--close",
+               "fleet": "--out-of-service"}
+    try:
+        return CrossingPlanRequest.model_validate(body)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        option = options.get(str(first["loc"][0]), str(first["loc"][0]))
+        raise InputError(f"{option}: {first['msg']}") from None
+
+
+def _coordinator_org(session: Any) -> int:
+    from sqlalchemy import select
+
+    from midcorridor.service.db.models import Organization
+
+    org = session.scalar(select(Organization.id).where(Organization.kind == "coordinator")
+                         .order_by(Organization.id).limit(1))
+    if org is None:
+        raise InputError("the database has no coordinator organization to file the plan "
+                         "under; create one (midcorridor admin) or load midcorridor demo-data")
+    return int(org)
+
+
+def _local_plan(request: Any, database_url: str | None, latest: bool) -> dict[str, Any]:
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from midcorridor.cli.service import _database
+    from midcorridor.service import crossing_plans
+    from midcorridor.service.db.models import CrossingPlanRecord
+
+    db = _database(database_url)
+    if not latest:
+        now = datetime.now(UTC)
+        with db.read() as session:
+            org = _coordinator_org(session)
+            crossing_plans.build_instance(session, request, now=now)  # bad input: one line
+        columns = (TextColumn("[bold]crossing plan"), BarColumn(),
+                   TextColumn("{task.description}"), TimeElapsedColumn())
+        with Progress(*columns, console=err_console) as bar:
+            task = bar.add_task("starting", total=1.0)
+            crossing_plans.make_plan(
+                db, request, now=now, org_id=org, user_id=None,
+                progress=lambda f, m: bar.update(task, completed=f, description=m))
+    with db.read() as session:
+        plan_id = crossing_plans.latest_id(session)
+        if plan_id is None:
+            raise InputError("no crossing plan yet; make one with: midcorridor corridor plan")
+        record = session.get(CrossingPlanRecord, plan_id)
+        assert record is not None
+        return json.loads(json.dumps(crossing_plans.document_of(record), default=str))
+
+
+def _plan_tables(doc: dict[str, Any]) -> list[Table]:
+    head = Table(title=f"Crossing plan {doc['id']} ({doc.get('mode', '')}), from "
+                       f"{doc['start']} for {doc['horizon_h'] / 24:g} days, made "
+                       f"{doc['created_at']}")
+    for column in ("", "plan", "FIFO"):
+        head.add_column(column, justify="left" if not column else "right")
+    fifo = doc.get("fifo") or {}
+    for key, label in (("mean_wait_hours", "mean wait h"), ("p95_wait_hours", "p95 wait h"),
+                       ("left_behind_units", "units left behind")):
+        mine, theirs = doc.get(key), fifo.get(key)
+        head.add_row(label, "-" if mine is None else f"{mine:.1f}" if isinstance(mine, float)
+                     else str(mine),
+                     "-" if theirs is None else f"{theirs:.1f}" if isinstance(theirs, float)
+                     else str(theirs))
+    head.caption = (f"solver {doc.get('solver')}, status {doc.get('status')}, gap "
+                    f"{doc.get('gap')}")
+    carried: dict[str, int] = {}
+    for a in doc.get("assignments", []):
+        carried[a["sailing"]] = carried.get(a["sailing"], 0) + a["units"]
+    sailings = Table(title="Sailings")
+    for column in ("sailing", "vessel", "from", "to", "departs", "arrives", "units"):
+        sailings.add_column(column, justify="right" if column == "units" else "left")
+    for s in doc.get("sailings", []):
+        sailings.add_row(s["id"], s.get("vessel_name") or s["vessel"], s["origin"],
+                         s["destination"], str(s["departure"]), str(s["arrival"]),
+                         str(carried.get(s["id"], 0)))
+    return [head, sailings]
+
+
+@corridor_app.command("plan")
+def plan_command(
+    horizon_days: Annotated[float, typer.Option(help="Plan the cargo waiting and due within "
+                                                "this many days (0.5 to 14).")] = 3.0,
+    mode: Annotated[str, typer.Option(help="assignment (cargo onto the timetable's sailings) "
+                                      "or rotation (vessels' rotations too).")] = "assignment",
+    time_limit: Annotated[float, typer.Option(help="Seconds the solver may take.")] = 20.0,
+    close: Annotated[list[str] | None, typer.Option(
+        help="A closure PLACE:HOURS from now (a Caspian port id or caspian); repeatable.")
+    ] = None,
+    out_of_service: Annotated[list[str] | None, typer.Option(
+        help="A vessel (id or name) that will not sail; repeatable.")] = None,
+    latest: Annotated[bool, typer.Option("--latest", help="Show the latest plan, make none.")
+                      ] = False,
+    url: UrlOption = None,
+    token: TokenOption = None,
+    output: FormatOption = TableOrJson.table,
+    database_url: DatabaseOption = None,
+) -> None:
+    """Plan the Caspian sailings for the cargo waiting and due (HiGHS, beside FIFO), publish
+    it onto the shipments' legs and ETAs, and show it; --latest shows the latest plan.
+    """
+    request = _request(horizon_days, mode, time_limit, close or [], out_of_service or [])
+    if url:
+        if latest:
+            doc = fetch(url, "/crossing/plans/latest", token, {})
+        else:
+            done = remote_job(url, "/crossing/plans", request.model_dump(mode="json"), token,
+                              "crossing plan")
+            doc = fetch(url, str(done["url"]), token, {})
+    else:
+        doc = _local_plan(request, database_url, latest)
+    if output is TableOrJson.json:
+        print_json(doc)
+        return
+    for table in _plan_tables(doc):
+        console.print(table)
 
 
 def register(app: typer.Typer) -> None:

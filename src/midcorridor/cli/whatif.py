@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -12,7 +11,7 @@ import yaml
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from midcorridor.cli.common import TableOrJson, console, err_console, print_json
+from midcorridor.cli.common import TableOrJson, console, err_console, print_json, remote_job
 from midcorridor.cli.service import DatabaseOption
 from midcorridor.errors import InputError
 from midcorridor.sim.kpi import Estimate
@@ -55,35 +54,6 @@ def _local(body: Any, database_url: str | None) -> dict[str, Any]:
         task = bar.add_task("starting", total=1.0)
         return whatif.answer(session, body, now=datetime.now(UTC),
                              progress=lambda f, m: bar.update(task, completed=f, description=m))
-
-
-def _remote(body: Any, url: str, token: str | None) -> dict[str, Any]:
-    import httpx
-
-    if not token:
-        raise InputError("--url needs --token (or MIDCORRIDOR_TOKEN)")
-    headers = {"Authorization": f"Bearer {token}"}
-    base = url.rstrip("/")
-    try:
-        r = httpx.post(f"{base}/scenarios/whatif", json=body.model_dump(mode="json"),
-                       headers=headers, timeout=30)
-        if r.status_code != 202:
-            raise InputError(f"{base}/scenarios/whatif answered {r.status_code}: {r.text[:300]}")
-        job = r.json()["url"]
-        with Progress(TextColumn("[bold]what if"), BarColumn(), TextColumn("{task.description}"),
-                      console=err_console) as bar:
-            task = bar.add_task("queued", total=1.0)
-            while True:
-                state = httpx.get(base + job, headers=headers, timeout=30).json()
-                bar.update(task, completed=state.get("progress", 0.0),
-                           description=state.get("progress_message") or state["status"])
-                if state["status"] == "succeeded":
-                    return dict(state["result"])
-                if state["status"] == "failed":
-                    raise InputError(f"the what-if job failed: {state.get('error')}")
-                time.sleep(1.0)
-    except httpx.HTTPError as exc:
-        raise InputError(f"cannot reach {url}: {exc}") from None
 
 
 def _est(d: dict[str, Any], digits: int = 1, unit: str = "", signed: bool = False) -> str:
@@ -139,7 +109,8 @@ def whatif_command(
     except ValidationError as exc:
         first = exc.errors()[0]
         raise InputError(f"{'.'.join(str(p) for p in first['loc'])}: {first['msg']}") from None
-    doc = _remote(body, url, token) if url else _local(body, database_url)
+    doc = (remote_job(url, "/scenarios/whatif", body.model_dump(mode="json"), token, "what-if")
+           if url else _local(body, database_url))
     if format is TableOrJson.json:
         print_json(doc)
         return

@@ -17,7 +17,7 @@ every event.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from midcorridor.crossing.model import Capacity, UnitType
-from midcorridor.live.position import WATER_MODES, PlannedLeg, Position
+from midcorridor.live.position import WATER_MODES, PlannedLeg, Position, segment_key
 from midcorridor.network.model import Link, Network, Spread, VesselKind
 
 if TYPE_CHECKING:
@@ -39,9 +39,29 @@ _STRATA = (np.argsort(_RNG.random((SAMPLES, 2 * _MAX_STEPS)), axis=0) + 0.5) / S
 
 _Q_INDEX = np.round(np.array([0.1, 0.5, 0.9]) * (SAMPLES - 1)).astype(int)
 
-PLANNED_SPREAD = (0.9, 1.5)
-"""Where the data set gives no spread, a step takes 0.9 to 1.5 times its planned hours
-(assumption: rail schedules slip more than they gain; no published distribution found)."""
+PLANNED_SPREAD = (0.9, 1.2, 1.7)
+"""Where the data set gives no spread, a leg takes 0.9 to 1.7 times (typically 1.2 times) its
+planned hours: rail schedules slip more than they gain, no published distribution was found,
+and the factors are calibrated against simulated event streams (docs/service.md,
+"Calibration of the spread")."""
+
+PLANNED_DWELL_SPREAD = (0.5, 1.0, 3.0)
+"""The same for a dwell between two legs where the data set has none: terminals and border
+stations hold trains for far longer than planned now and then (calibrated likewise)."""
+
+BERTH_H = Spread(0.0, 12.0, 30.0)
+"""Hours between loading onto a vessel and its sailing, added to every crossing: loading a
+ferry takes most of a day (assumption, calibrated likewise)."""
+
+TIMETABLE_SPREAD = (0.0, 1.0, 1.5)
+"""Without a pace observed lately, the wait lies between none and 1.5 times the sailings
+that fill before ours, typically that (assumption)."""
+
+QUEUE_SPREAD = (0.0, 0.25, 1.2)
+"""The wait for a ferry lies between these factors (least, typical, most) of the time the units
+ahead need to leave at the pace observed lately, plus up to half a headway: ships load several
+trains at once, so most waits are far shorter than the queue's share of the pace (calibrated
+likewise)."""
 
 OVERDUE_SPREAD = (0.0, 0.1, 0.5)
 """A step already past its slowest time is taken to need 0 to 0.5 (typically 0.1) of its
@@ -60,6 +80,23 @@ from April to October (assumption: two of the three reported stoppages fell in w
 STORM_DELAY_H = Spread(24.0, 60.0, 168.0)
 """Hours a closure that begins while a shipment waits or sails adds to its crossing: the part
 of a 2-7 day closure (typically 5) after that moment (assumption: about half on average)."""
+
+OBSERVED_MIN = 12
+"""A leg or a dwell takes its spread from the durations other shipments were observed to take
+there lately once there are this many of them (else from the data set or the plan)."""
+
+OBSERVED_WINDOW_H = 60 * 24.0
+"""Observed durations older than this many hours are forgotten (calibrated: two months did
+better than two weeks or one month)."""
+
+STEP_CORRELATION = 0.09
+"""Steps are not independent (a congested or stormy week slows several at once): the sum's
+distance from its median is stretched as if each pair of steps correlated this much
+(calibrated, like the factors above)."""
+
+LEAVING_WINDOW_H = 14 * 24.0
+"""The pace at which units leave a Caspian port is taken over this many past hours
+(assumption: two weeks hold a dozen sailings or more from each Kazakh port)."""
 
 DEFAULT_FERRY = (50, 24.0)
 """Units per sailing and headway in hours where no data-set service carries the unit type from
@@ -111,6 +148,7 @@ class _Step:
     depart_at: datetime | None = None  # a planned sailing: the step ends no earlier
     headway_h: float = 24.0
     storm_p: float = 0.0
+    observed: tuple[float, ...] = ()  # sorted durations observed lately (hours), if enough
 
 
 def storm_rate_per_h(month: int) -> float:
@@ -144,14 +182,31 @@ def triangular_cdf(spread: Spread, x: float) -> float:
     return 1 - (b - x) ** 2 / ((b - a) * (b - c))
 
 
+def _overdue(spread: Spread, u: np.ndarray) -> np.ndarray:
+    lo, typ, hi = (f * max(spread.typ, 1.0) for f in OVERDUE_SPREAD)
+    return triangular_quantile(Spread(lo, typ, hi), u)
+
+
+def _remaining_observed(observed: tuple[float, ...], elapsed: float,
+                        u: np.ndarray) -> np.ndarray:
+    """Hours left of a step already ``elapsed`` hours long, from observed durations."""
+    values = np.asarray(observed)
+    if elapsed <= 0:
+        return np.quantile(values, u)
+    done = float(np.searchsorted(values, elapsed, side="right")) / len(values)
+    if done >= 1.0 - 1e-9:
+        typ = float(np.median(values))
+        return _overdue(Spread(typ, typ, typ), u)
+    return np.maximum(0.0, np.quantile(values, done + u * (1 - done)) - elapsed)
+
+
 def _remaining(spread: Spread, elapsed: float, u: np.ndarray) -> np.ndarray:
     """Hours left of a step already ``elapsed`` hours long (conditioned on not being over)."""
     if elapsed <= 0:
         return triangular_quantile(spread, u)
     done = triangular_cdf(spread, elapsed)
     if done >= 1.0 - 1e-9:
-        lo, typ, hi = (f * max(spread.typ, 1.0) for f in OVERDUE_SPREAD)
-        return triangular_quantile(Spread(lo, typ, hi), u)
+        return _overdue(spread, u)
     return triangular_quantile(spread, done + u * (1 - done)) - elapsed
 
 
@@ -231,19 +286,27 @@ class LegTimes:
         return node.name if node is not None else place
 
 
-def _planned_spread(hours: float) -> Spread:
+def _planned_spread(hours: float, factors: tuple[float, float, float]) -> Spread:
     hours = max(0.0, hours)
-    return Spread(hours * PLANNED_SPREAD[0], hours, hours * PLANNED_SPREAD[1])
+    lo, typ, hi = sorted(factors)
+    return Spread(hours * lo, hours * typ, hours * hi)
 
 
 def _travel(times: LegTimes, leg: PlannedLeg, link_id: str | None) -> tuple[Spread, str]:
     planned = (leg.planned_arrive - leg.planned_depart).total_seconds() / 3600
     link = times.link(leg, link_id)
     what = f"{leg.mode} {times.name(leg.origin)} to {times.name(leg.destination)}"
+    berth = BERTH_H if leg.mode in WATER_MODES else Spread(0.0, 0.0, 0.0)
     if link is not None and link.hours.max > 0:
         h = link.hours
-        return h, f"{what}: {h.min:.0f}-{h.max:.0f} h, typically {h.typ:.0f} h (data set)"
-    return _planned_spread(planned), f"{what}: {planned:.0f} h planned"
+        reason = f"{what}: {h.min:.0f}-{h.max:.0f} h, typically {h.typ:.0f} h (data set)"
+    else:
+        h = _planned_spread(planned, PLANNED_SPREAD)
+        reason = f"{what}: {planned:.0f} h planned"
+    if berth.max > 0:
+        h = Spread(h.min + berth.min, h.typ + berth.typ, h.max + berth.max)
+        reason += f", and {berth.typ:.0f} h typically from loading to sailing"
+    return h, reason
 
 
 def _dwell(times: LegTimes, before: PlannedLeg, leg: PlannedLeg,
@@ -258,7 +321,8 @@ def _dwell(times: LegTimes, before: PlannedLeg, leg: PlannedLeg,
                 else "dwell")
         return d, f"{kind} at {place}: {d.min:.0f}-{d.max:.0f} h, typically {d.typ:.0f} h " \
                   "(data set)"
-    return _planned_spread(planned), f"dwell at {place}: {planned:.0f} h planned"
+    return (_planned_spread(planned, PLANNED_DWELL_SPREAD),
+            f"dwell at {place}: {planned:.0f} h planned")
 
 
 def _weekday(moment: datetime) -> str:
@@ -277,8 +341,20 @@ def steps_ahead(
     queue_ahead: Mapping[str, int],
     sailing: PlannedSailing | None = None,
     link_ids: Sequence[str | None] = (),
+    leaving_per_h: Mapping[str, float] | None = None,
+    observed: Mapping[str, Sequence[float]] | None = None,
 ) -> tuple[datetime, list[_Step]]:
-    """The start time and the steps still ahead of a shipment."""
+    """The start time and the steps still ahead of a shipment.
+
+    ``queue_ahead`` gives per Caspian port the units of the shipment's type waiting ahead of
+    it; ``leaving_per_h``, where known, the pace at which units of its type have lately left
+    each port (units an hour, from the events), which then sets the wait instead of the data
+    set's timetable. ``observed`` gives per segment (named by
+    :func:`~midcorridor.live.position.segment_key`) the durations other shipments took there
+    lately; with
+    at least :data:`OBSERVED_MIN` of them they replace the data set's spread.
+    """
+    seen = observed or {}
     rank = position.rank if position is not None else -1
     start = position.at if position is not None else max(legs[0].planned_depart, now)
     elapsed = max(0.0, (now - start).total_seconds() / 3600)
@@ -290,25 +366,51 @@ def steps_ahead(
         if i > 0 and 2 * i - 1 >= rank:  # the dwell before leg i is still ahead (or current)
             current = elapsed if 2 * i - 1 == rank else 0.0
             if leg.mode in WATER_MODES and leg.origin in ports:
-                steps.append(_queue_step(times, legs[i - 1], leg, unit_type, units,
-                                         queue_ahead.get(leg.origin, 0), sailing, now,
-                                         current))
+                step = _queue_step(times, legs[i - 1], leg, unit_type, units,
+                                   queue_ahead.get(leg.origin, 0), sailing, now, current,
+                                   (leaving_per_h or {}).get(leg.origin, 0.0))
+                if 2 * i - 1 > rank and sailing is None:  # not there yet: today's queue
+                    # will have moved on by then; the waits seen lately say more
+                    step = _observed(step, seen, segment_key(leg, dwell=True),
+                                     f"waiting for the ferry at {times.name(leg.origin)}")
+                steps.append(step)
             else:
                 spread, reason = _dwell(times, legs[i - 1], leg, ids[i])
-                steps.append(_Step(f"at {leg.origin}", spread, reason, current))
+                steps.append(_observed(_Step(f"at {leg.origin}", spread, reason, current),
+                                       seen, segment_key(leg, dwell=True),
+                                       f"at {times.name(leg.origin)}"))
         current = elapsed if 2 * i == rank else 0.0
         spread, reason = _travel(times, leg, ids[i])
         if leg.mode in WATER_MODES and sailing is not None and leg.origin in ports:
             hours = (sailing.arrival - sailing.departure).total_seconds() / 3600
-            spread = Spread(hours, hours, max(hours, spread.max))
+            spread = Spread(hours, hours, max(hours, spread.max - BERTH_H.max))
             reason = f"on {sailing.vessel}, planned arrival {_weekday(sailing.arrival)}"
-        steps.append(_Step(f"{leg.origin}-{leg.destination}", spread, reason, current))
+        step = _Step(f"{leg.origin}-{leg.destination}", spread, reason, current)
+        if not (leg.mode in WATER_MODES and sailing is not None):
+            step = _observed(step, seen, segment_key(leg), f"{leg.mode} {times.name(leg.origin)} "
+                                                           f"to {times.name(leg.destination)}")
+        steps.append(step)
     return start, steps
+
+
+def _observed(step: _Step, observed: Mapping[str, Sequence[float]], key: str,
+              what: str) -> _Step:
+    """The step with the durations observed lately on segment ``key``, when there are
+    enough.
+    """
+    found = observed.get(key, ())
+    if len(found) < OBSERVED_MIN:
+        return step
+    values = tuple(sorted(found))
+    q = np.quantile(values, [0.1, 0.5, 0.9])
+    return replace(step, observed=values,
+                   reason=f"{what}: lately {q[0]:.0f}-{q[2]:.0f} h, typically {q[1]:.0f} h "
+                          f"({len(values)} observed)")
 
 
 def _queue_step(times: LegTimes, before: PlannedLeg, leg: PlannedLeg, unit_type: UnitType,
                 units: int, ahead: int, sailing: PlannedSailing | None, now: datetime,
-                elapsed: float) -> _Step:
+                elapsed: float, leaving_per_h: float = 0.0) -> _Step:
     port = leg.origin
     ferry = times.ferry(port, unit_type)
     rate = storm_rate_per_h(now.month)
@@ -322,15 +424,22 @@ def _queue_step(times: LegTimes, before: PlannedLeg, leg: PlannedLeg, unit_type:
             headway_h=ferry.headway_h,
             storm_p=min(1.0, rate * (max(0.0, (sailing.departure - now).total_seconds() / 3600)
                                      + STORM_DELAY_H.typ)))
-    before_ours = ahead // ferry.units_per_sailing  # sailings that fill before ours
     h = ferry.headway_h
-    spread = Spread(before_ours * h * 0.5, before_ours * h + h / 2, (before_ours + 1) * h * 1.5)
+    if leaving_per_h > 0:  # the pace observed lately: the units ahead leave at it
+        need = ahead / leaving_per_h
+        lo, typ, hi = QUEUE_SPREAD
+        pace = f"lately {leaving_per_h * 24:.0f} {label} a day leave"
+    else:  # the timetable: whole sailings fill before ours
+        need = (ahead // ferry.units_per_sailing) * h + h / 2
+        lo, typ, hi = TIMETABLE_SPREAD
+        pace = f"about one sailing of {ferry.units_per_sailing} every {h:.0f} h"
+    spread = Spread(need * lo, need * typ, need * hi + h / 2)
     wait_left = max(0.0, spread.typ - elapsed)
     storm_p = min(1.0, rate * (spread.typ + ferry.crossing.typ + STORM_DELAY_H.typ))
     return _Step(
         f"at {port}", spread,
-        f"waiting for the ferry at {name}: {ahead} {label} ahead, about one sailing of "
-        f"{ferry.units_per_sailing} every {h:.0f} h, next sailing with space about "
+        f"waiting for the ferry at {name}: {ahead} {label} ahead, {pace}, next sailing with "
+        "space about "
         f"{_weekday(now + timedelta(hours=wait_left))}; storm closure risk "
         f"{storm_p:.0%} this season", elapsed, headway_h=h, storm_p=storm_p)
 
@@ -343,7 +452,10 @@ def eta_spread(start: datetime, steps: Sequence[_Step]) -> EtaSpread:
     per_step = []
     for j, step in enumerate(steps[:_MAX_STEPS]):
         before = cum + step.elapsed_h  # hours already spent in the current step
-        cum = before + _remaining(step.spread, step.elapsed_h, _STRATA[:, j])
+        if step.observed:
+            cum = before + _remaining_observed(step.observed, step.elapsed_h, _STRATA[:, j])
+        else:
+            cum = before + _remaining(step.spread, step.elapsed_h, _STRATA[:, j])
         if step.depart_at is not None:
             leave = (step.depart_at - start).total_seconds() / 3600
             # a shipment there after its planned sailing waits for a later one
@@ -354,6 +466,8 @@ def eta_spread(start: datetime, steps: Sequence[_Step]) -> EtaSpread:
             cum = cum + np.where(hit, storm, 0.0)
         per_step.append(cum - before)
     q10, q50, q90 = np.sort(cum)[_Q_INDEX]
+    widen = np.sqrt(1.0 + (len(per_step) - 1) * STEP_CORRELATION)  # about the median
+    q10, q90 = q50 + widen * (q10 - q50), q50 + widen * (q90 - q50)
     if per_step:
         table = np.sort(np.stack(per_step), axis=1)[:, _Q_INDEX[1:]].round(1).tolist()
     segments = tuple(

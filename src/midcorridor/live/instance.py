@@ -107,7 +107,8 @@ def crossing_instance(
 
     Raises :class:`InputError` naming the request field at fault: ``horizon_days`` when no
     cargo is ready within the horizon, ``fleet.out_of_service[i]`` for an unknown vessel,
-    ``closures[i].place`` for a place that is not a Caspian port.
+    ``closures[i].place`` for a place that is not a Caspian port, ``fleet.out_of_service``
+    when no vessel is left and ``closures`` when they leave no sailing in the horizon.
     """
     ports_of = CaspianPorts(network)
     caspian = {n.id for n in ports_of.all()}
@@ -159,6 +160,9 @@ def crossing_instance(
             headway[vid], line_of[vid] = every, (a, b)
     vessels = [_placed(v, states.get(v.id), start, crossing_h, other_end)
                for v in fleet if v.id not in out and v.id in crossing_h]
+    if not vessels:
+        raise InputError("fleet.out_of_service: every vessel of the Caspian fleet is out of "
+                         "service, so no plan can carry any cargo; leave at least one in")
     used = sorted({p for v in vessels for p in (v.available_at, *line_of[v.id])}
                   | {b.origin for b in bookings} | {b.destination for b in bookings})
     ports = {p: Port(p, ports_of.name(p), BERTHS.get(p, 2), port_handling_h(network.nodes[p]),
@@ -168,6 +172,11 @@ def crossing_instance(
     if not sailings:
         return instance
     timetable = _timetable(instance, line_of, headway, crossing_h)
+    if not timetable:
+        raise InputError(
+            "closures: the closures leave no sailing within the horizon "
+            f"({horizon_h / 24:g} days), so no plan can carry any cargo; shorten them or "
+            "lengthen horizon_days")
     return CrossingInstance(start, horizon_h, instance.bookings, instance.vessels, ports,
                             tuple(timetable), instance.distances_nm)
 

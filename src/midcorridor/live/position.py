@@ -98,6 +98,29 @@ def planned_time(legs: Sequence[PlannedLeg], rank: int) -> datetime:
     return leg.planned_depart if rank % 2 == 0 else leg.planned_arrive
 
 
+def segment_key(leg: PlannedLeg, *, dwell: bool = False) -> str:
+    """The name durations observed on a segment are kept under: a leg ``ORIGIN-DESTINATION``,
+    or the dwell at a leg's origin before it, by where it goes next (``at ORIGIN for
+    DESTINATION``: waiting for a ferry and waiting for a train at one port differ).
+    """
+    if dwell:
+        return f"at {leg.origin} for {leg.destination}"
+    return f"{leg.origin}-{leg.destination}"
+
+
+def step_took(legs: Sequence[PlannedLeg], before: Position | None,
+              after: Position) -> tuple[str, float] | None:
+    """The segment a shipment just covered (its :func:`segment_key`) and its hours, when it
+    moves on from one milestone (``before``: first reached then) to the next: a leg
+    (arriving) or the dwell before a leg (leaving). None for any other move.
+    """
+    if before is None or after.rank != before.rank + 1 or after.rank >= 2 * len(legs):
+        return None
+    leg = legs[after.rank // 2]
+    segment = segment_key(leg, dwell=after.rank % 2 == 0)
+    return segment, (after.at - before.at).total_seconds() / 3600
+
+
 def crossing_leg(legs: Sequence[PlannedLeg], ports: Collection[str], after: int = -1) -> int | None:
     """The first leg leaving a Caspian port by water whose departure is after rank ``after``."""
     for i, leg in enumerate(legs):

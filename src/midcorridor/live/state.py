@@ -36,6 +36,12 @@ class UnitCounts:
         """A copy with ``units`` more of ``unit_type``."""
         return UnitCounts(**{**self.to_dict(), unit_type.value: self.of(unit_type) + units})
 
+    @classmethod
+    def of_types(cls, by_type: Mapping[UnitType, int]) -> UnitCounts:
+        """Counts from units per unit type (missing types count 0)."""
+        return cls(*(by_type.get(u, 0) for u in (UnitType.RAILCAR, UnitType.TEU,
+                                                 UnitType.TRUCK)))
+
     def of(self, unit_type: UnitType) -> int:
         """The count of ``unit_type``."""
         return int(getattr(self, unit_type.value))
@@ -135,8 +141,7 @@ class CorridorState:
 
 
 def _counts(by_type: dict[UnitType, int]) -> UnitCounts:
-    return UnitCounts(*(by_type.get(u, 0) for u in (UnitType.RAILCAR, UnitType.TEU,
-                                                     UnitType.TRUCK)))
+    return UnitCounts.of_types(by_type)
 
 
 def corridor_state(

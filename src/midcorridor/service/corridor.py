@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from midcorridor.crossing.model import UnitType, Vessel
@@ -28,11 +28,13 @@ from midcorridor.live.position import (
     furthest,
     milestone_rank,
     planned_time,
+    step_took,
     whereabouts,
 )
 from midcorridor.live.state import (
     OVERDUE_LIMIT_H,
     CorridorState,
+    PortState,
     SegmentState,
     UnitCounts,
     Whereabouts,
@@ -41,6 +43,7 @@ from midcorridor.live.state import (
 )
 from midcorridor.service.db.engine import database_of
 from midcorridor.service.db.models import Event, Shipment
+from midcorridor.service.db.types import UTCDateTime
 from midcorridor.service.planning import network
 
 MILESTONE_CODES = tuple(sorted(ARRIVAL_CODES | DEPARTURE_CODES))
@@ -125,18 +128,28 @@ def current_position(shipment: Shipment) -> Position | None:
 
 
 def advance(shipment: Shipment, code: str, classifier: str, location: str,
-            when: datetime) -> None:
-    """Fold one event into the shipment's position (actual events only)."""
+            when: datetime) -> tuple[str, float] | None:
+    """Fold one event into the shipment's position (actual events only); the segment just
+    covered and its hours when the event moves the shipment on to the next milestone.
+    """
     if classifier != "ACT" or code not in MILESTONE_CODES:
-        return
+        return None
     rank = milestone_rank(shipment.legs, code, location)
     if rank is None:
-        return
+        return None
     here = Position(rank, when)
     current = current_position(shipment)
-    if current is None or here > current:
-        for key, value in _place_columns(shipment.legs, here).items():
-            setattr(shipment, key, value)
+    since = (Position(current.rank, shipment.position_since or current.at)
+             if current is not None else None)
+    if since is not None and rank == since.rank and when < since.at:
+        shipment.position_since = when
+    if current is not None and here <= current:
+        return None
+    for key, value in _place_columns(shipment.legs, here).items():
+        setattr(shipment, key, value)
+    if current is None or rank > current.rank:
+        shipment.position_since = when
+    return step_took(shipment.legs, since, here)
 
 
 def refresh_next_port(shipment: Shipment, ports: Collection[str]) -> None:
@@ -185,37 +198,69 @@ def _past_whereabouts(session: Session, at: datetime) -> list[Whereabouts]:
     return out
 
 
+_VESSEL_LAST = (select(Event.event_code, Event.location, Event.event_time)
+                .where(Event.vehicle.in_(bindparam("names", expanding=True)),
+                       Event.event_type == "TRANSPORT", Event.classifier == "ACT")
+                .order_by(Event.event_time.desc(), Event.id.desc()).limit(1))
+_VESSEL_LAST_AT = (select(Event.event_code, Event.location, Event.event_time)
+                   .where(Event.vehicle.in_(bindparam("names", expanding=True)),
+                          Event.event_type == "TRANSPORT", Event.classifier == "ACT",
+                          Event.event_time <= bindparam("at", type_=UTCDateTime()))
+                   .order_by(Event.event_time.desc(), Event.id.desc()).limit(1))
+
+
 def vessel_marks(session: Session, at: datetime | None) -> dict[str, Mark]:
     """The last actual transport event naming each vessel (by id or name), up to ``at``."""
     last: dict[str, Mark] = {}
+    query = _VESSEL_LAST if at is None else _VESSEL_LAST_AT
+    connection = session.connection()
     for vessel in fleet(data_of(session)):
-        query = (select(Event.event_code, Event.location, Event.event_time)
-                 .where(Event.vehicle.in_((vessel.id, vessel.name)),
-                        Event.event_type == "TRANSPORT", Event.classifier == "ACT"))
-        if at is not None:
-            query = query.where(Event.event_time <= at)
-        row = session.execute(
-            query.order_by(Event.event_time.desc(), Event.id.desc()).limit(1)).first()
+        row = connection.execute(query, {"names": [vessel.id, vessel.name], "at": at}).first()
         if row is not None:
             last[vessel.id] = Mark(*row)
     return last
 
 
-def _now_at_ports(session: Session, ports: Collection[str], now: datetime,
-                  horizon: datetime) -> list[Whereabouts]:
-    """Whereabouts of the shipments waiting at ``ports`` or due there by ``horizon``."""
+def _now_ports(session: Session, ports: Collection[str], now: datetime,
+               window_h: float) -> tuple[PortState, ...]:
+    """Each port's waiting and due units, counted by the database (the shipment ids read as
+    bare integers), as :func:`~midcorridor.live.state.corridor_state` would fold them.
+    """
     s = Shipment
-    rows = session.execute(
-        select(s.id, s.unit_type, s.unit_count, s.position_place, s.position_at, s.next_port,
-               s.next_port_eta)
-        .where(or_(and_(s.position_place.in_(ports), s.position_next == ""),
-                   and_(s.next_port.in_(ports), s.next_port_eta <= horizon,
-                        s.next_port_eta >= now - timedelta(hours=OVERDUE_LIMIT_H))))
-    ).all()
-    return [Whereabouts(sid, UnitType(unit), count,
-                        place if place in ports else "", since if place in ports else None,
-                        None, port, eta)
-            for sid, unit, count, place, since, port, eta in rows]
+    port_ids = sorted(set(ports))
+    horizon, stale = now + timedelta(hours=window_h), now - timedelta(hours=OVERDUE_LIMIT_H)
+    standing = and_(s.position_place.in_(port_ids), s.position_next == "")
+    due = and_(s.next_port.in_(port_ids), s.next_port_eta >= stale, s.next_port_eta <= horizon)
+    waiting: dict[str, dict[UnitType, int]] = {p: {} for p in port_ids}
+    arriving: dict[str, dict[UnitType, int]] = {p: {} for p in port_ids}
+    oldest: dict[str, datetime] = {}
+    for place, unit, units, first in session.execute(
+            select(s.position_place, s.unit_type, func.sum(s.unit_count), func.min(s.position_at))
+            .where(standing).group_by(s.position_place, s.unit_type)):
+        waiting[place][UnitType(unit)] = int(units or 0)
+        if first is not None and (place not in oldest or first < oldest[place]):
+            oldest[place] = first
+    for place, unit, units in session.execute(
+            select(s.next_port, s.unit_type, func.sum(s.unit_count))
+            .where(due).group_by(s.next_port, s.unit_type)):
+        arriving[place][UnitType(unit)] = int(units or 0)
+    connection = session.connection()
+    waiting_ids: dict[str, list[int]] = {p: [] for p in port_ids}
+    for place, sid in connection.execute(
+            select(s.position_place, s.id).where(standing).order_by(s.id)).all():
+        waiting_ids[place].append(sid)
+    arriving_ids: dict[str, list[int]] = {p: [] for p in port_ids}
+    for place, sid in connection.execute(
+            select(s.next_port, s.id).where(due).order_by(s.id)).all():
+        arriving_ids[place].append(sid)
+    return tuple(
+        PortState(place=p, waiting=UnitCounts.of_types(waiting[p]),
+                  shipments=tuple(waiting_ids[p]),
+                  oldest_wait_h=(round(max(0.0, (now - oldest[p]).total_seconds() / 3600), 2)
+                                 if p in oldest else None),
+                  arriving=UnitCounts.of_types(arriving[p]),
+                  arriving_shipments=tuple(arriving_ids[p]))
+        for p in port_ids)
 
 
 def _now_segments(session: Session, places: frozenset[str] | None) -> list[SegmentState]:
@@ -248,11 +293,11 @@ def state(session: Session, *, now: datetime, at: datetime | None = None,
     if places is not None:
         vessels = tuple(v for v in vessels if v.place in places)
     if at is None:
-        horizon = now + timedelta(hours=window_h)
-        return corridor_state(_now_at_ports(session, ports, now, horizon), ports=ports,
-                              at=moment,
-                              window_h=window_h, vessels=vessels,
-                              segments=_now_segments(session, places))
+        return CorridorState(
+            as_of=now, window_h=window_h, ports=_now_ports(session, ports, now, window_h),
+            vessels=tuple(sorted(vessels, key=lambda v: v.id)),
+            segments=tuple(sorted(_now_segments(session, places),
+                                  key=lambda seg: (seg.origin, seg.destination))))
     found = _past_whereabouts(session, at)
     if places is not None:
         found = [w for w in found if w.place in places or w.next_port in places

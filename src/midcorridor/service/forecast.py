@@ -8,18 +8,32 @@ set's durations, through :mod:`midcorridor.live.eta`.
 from __future__ import annotations
 
 import json
-from datetime import datetime
+import threading
+import time
+from collections.abc import Callable
+from datetime import datetime, timedelta
 from functools import lru_cache
+from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from midcorridor.crossing.model import UnitType
 from midcorridor.errors import MidcorridorError
-from midcorridor.live.eta import EtaSpread, LegTimes, PlannedSailing, eta_spread, steps_ahead
-from midcorridor.live.position import WATER_MODES
+from midcorridor.live.eta import (
+    LEAVING_WINDOW_H,
+    OBSERVED_MIN,
+    OBSERVED_WINDOW_H,
+    EtaSpread,
+    LegTimes,
+    PlannedSailing,
+    eta_spread,
+    steps_ahead,
+)
+from midcorridor.live.position import DEPARTURE_CODES, WATER_MODES, segment_key
 from midcorridor.service import corridor
-from midcorridor.service.db.models import Shipment
+from midcorridor.service.db.models import Event, Shipment, StepDuration
+from midcorridor.service.db.types import UTCDateTime
 from midcorridor.service.planning import network
 
 
@@ -41,28 +55,92 @@ def warm_up(data: str) -> None:
         pass
 
 
+RECENT_TTL_S = 600.0
+"""How long what the events say lately (a port's leaving pace, a segment's durations) is
+reused before it is counted again, per database."""
+
+_recent: dict[tuple[str, ...], tuple[float, Any]] = {}
+_recent_lock = threading.Lock()
+
+
+_WAITING = (select(func.coalesce(func.sum(Shipment.unit_count), 0))
+            .where(Shipment.position_place == bindparam("port"), Shipment.position_next == "",
+                   Shipment.unit_type == bindparam("unit_type"), Shipment.id != bindparam("me")))
+_ALL_WAITING = _WAITING
+_AHEAD_OF_ME = _WAITING.where(or_(
+    Shipment.position_at < bindparam("at", type_=UTCDateTime()),
+    and_(Shipment.position_at == bindparam("at", type_=UTCDateTime()),
+         Shipment.id < bindparam("me"))))
+
+
 class Queues:
-    """Units waiting ahead at a Caspian port, one indexed aggregate query per shipment."""
+    """What the spread needs from the database: units waiting ahead at a Caspian port (one
+    indexed aggregate query per shipment), and what the events say lately — the pace at which
+    units leave each port and the durations of each segment — counted at most every
+    :data:`RECENT_TTL_S` seconds per database.
+    """
 
     def __init__(self, session: Session):
         self.session = session
         self.data = corridor.data_of(session)  # the service's data folder
+        self._url = str(session.get_bind().engine.url)
+
+    def _cached(self, key: tuple[str, ...], count: Callable[[], Any]) -> Any:
+        key = (self._url, *key)
+        with _recent_lock:
+            hit = _recent.get(key)
+        if hit is not None and time.monotonic() - hit[0] < RECENT_TTL_S:
+            return hit[1]
+        value = count()
+        with _recent_lock:
+            _recent[key] = (time.monotonic(), value)
+        return value
 
     def ahead(self, port: str, shipment: Shipment) -> int:
         """Units of the shipment's type waiting at ``port`` that came before it (all of them
         when it is not there yet; at equal times the lower shipment id goes first).
         """
-        s = Shipment
-        query = select(func.coalesce(func.sum(s.unit_count), 0)).where(
-            s.position_place == port, s.position_next == "", s.unit_type == shipment.unit_type,
-            s.id != shipment.id)
-        here = shipment.position_place == port and not shipment.position_next
-        if here and shipment.position_at is not None:
-            query = query.where(or_(s.position_at < shipment.position_at,
-                                    and_(s.position_at == shipment.position_at,
-                                         s.id < shipment.id)))
-        return int(self.session.scalar(query) or 0)
+        here = (shipment.position_place == port and not shipment.position_next
+                and shipment.position_at is not None)
+        params = {"port": port, "unit_type": shipment.unit_type, "me": shipment.id,
+                  "at": shipment.position_at}
+        # waiting is decided by position columns, which ETA updates leave alone: no flush
+        with self.session.no_autoflush:
+            found = self.session.scalar(_AHEAD_OF_ME if here else _ALL_WAITING, params)
+        return int(found or 0)
 
+    def leaving_per_h(self, port: str, unit_type: str, now: datetime) -> float:
+        """Units of ``unit_type`` an hour that left ``port`` over the last
+        :data:`~midcorridor.live.eta.LEAVING_WINDOW_H` hours (0 when none did).
+        """
+        def count() -> float:
+            since = now - timedelta(hours=LEAVING_WINDOW_H)
+            left = select(Event.shipment_id).where(
+                Event.location == port, Event.event_code.in_(sorted(DEPARTURE_CODES)),
+                Event.classifier == "ACT", Event.event_time >= since, Event.event_time <= now)
+            total = self.session.scalar(
+                select(func.coalesce(func.sum(Shipment.unit_count), 0)).where(
+                    Shipment.id.in_(left), Shipment.unit_type == unit_type))
+            return float(total or 0) / LEAVING_WINDOW_H
+        return float(self._cached(("pace", port, unit_type), count))
+
+    def durations(self, segment: str, unit_type: str, now: datetime) -> tuple[float, ...]:
+        """Hours the segment took lately (:data:`~midcorridor.live.eta.OBSERVED_WINDOW_H`),
+        sorted: those of ``unit_type`` when there are enough of them, else all.
+        """
+        def count() -> dict[str, tuple[float, ...]]:
+            since = now - timedelta(hours=OBSERVED_WINDOW_H)
+            d = StepDuration
+            rows = self.session.execute(select(d.unit_type, d.hours).where(
+                d.segment == segment, d.ended_at >= since, d.ended_at <= now)).all()
+            out: dict[str, list[float]] = {"": []}
+            for unit, hours in rows:
+                out[""].append(hours)
+                out.setdefault(unit, []).append(hours)
+            return {unit: tuple(sorted(values)) for unit, values in out.items()}
+        found: dict[str, tuple[float, ...]] = self._cached(("durations", segment), count)
+        typed = found.get(unit_type, ())
+        return typed if len(typed) >= OBSERVED_MIN else found[""]
 
 def sailing_of(shipment: Shipment) -> PlannedSailing | None:
     """The sailing a published plan put the shipment's crossing leg on, if any."""
@@ -84,11 +162,16 @@ def spread_of(shipment: Shipment, now: datetime, queues: Queues) -> EtaSpread:
     ports = corridor.caspian_ports(queues.data)
     ahead = {leg.origin: queues.ahead(leg.origin, shipment) for leg in legs
              if leg.mode in WATER_MODES and leg.origin in ports}
+    pace = {port: queues.leaving_per_h(port, shipment.unit_type, now) for port in ahead}
+    segments = [segment_key(leg) for leg in legs]
+    segments += [segment_key(leg, dwell=True) for leg in legs[1:]]
+    observed = {seg: queues.durations(seg, shipment.unit_type, now) for seg in segments}
     start, steps = steps_ahead(
         legs, position, now=now, times=leg_times(queues.data),
         unit_type=UnitType(shipment.unit_type), units=shipment.unit_count, ports=ports,
         queue_ahead=ahead,
-        sailing=sailing_of(shipment), link_ids=[leg.link_id for leg in legs])
+        sailing=sailing_of(shipment), link_ids=[leg.link_id for leg in legs],
+        leaving_per_h=pace, observed=observed)
     return eta_spread(start, steps)
 
 

@@ -17,13 +17,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from midcorridor.live.position import DEPARTURE_CODES
 from midcorridor.service import access, alerts, corridor, eta, forecast, webhooks
 from midcorridor.service.db.engine import Database
-from midcorridor.service.db.models import EtaRecord, Event, Shipment
+from midcorridor.service.db.models import EtaRecord, Event, Shipment, StepDuration
 from midcorridor.service.group_commit import GroupCommit
 from midcorridor.service.public import event_public
 from midcorridor.service.schemas import EventCreate, EventPublic
@@ -87,6 +88,7 @@ def ingest(
     # An Outcome, or (status, event id) of a new row: "created", or "duplicate" of one.
     slots: list[Outcome | tuple[str, str]] = []
     new_rows: list[dict[str, object]] = []
+    durations: list[dict[str, object]] = []
     new_digest: dict[str, str] = {}
     touched: dict[int, str] = {}  # shipment id -> event id of its last new event
     route_of: dict[int, set[str]] = {}
@@ -123,7 +125,11 @@ def ingest(
                                  http_status=403))
             continue
         new_rows.append(_row(principal, item, shipment, digest, now, places or set()))
-        _advance(shipment, item, now)
+        took = _advance(shipment, item, now)
+        if took is not None:
+            durations.append({"shipment_id": shipment.id, "segment": took[0][:40],
+                              "unit_type": shipment.unit_type, "ended_at": item.event_time,
+                              "hours": took[1]})
         new_digest[item.event_id] = digest
         touched[shipment.id] = item.event_id
         slots.append(("created", item.event_id))
@@ -133,6 +139,8 @@ def ingest(
             insert(Event).returning(Event, sort_by_parameter_order=True), new_rows
         ).all()
         created = {row.client_event_id: row for row in stored_rows}
+    if durations:
+        session.execute(insert(StepDuration), durations)
     outcomes = [
         slot if isinstance(slot, Outcome) else Outcome(slot[1], slot[0], created[slot[1]])
         for slot in slots
@@ -195,20 +203,23 @@ def _row(
     }
 
 
-def _advance(shipment: Shipment, item: EventCreate, now: datetime) -> None:
-    """Fold one event into the shipment's progress point and last sighting."""
+def _advance(shipment: Shipment, item: EventCreate, now: datetime) -> tuple[str, float] | None:
+    """Fold one event into the shipment's progress point and last sighting; the segment it
+    ends and its hours, if it moves the shipment on to the next milestone.
+    """
     shipment.last_received_at = now
     if item.classifier == "ACT" and (
         shipment.last_seen_at is None or item.event_time > shipment.last_seen_at
     ):
         shipment.last_seen_at = item.event_time
-    corridor.advance(shipment, item.event_code, item.classifier, item.location, item.event_time)
+    took = corridor.advance(shipment, item.event_code, item.classifier, item.location,
+                            item.event_time)
     if item.event_type.value != "TRANSPORT":
-        return
+        return took
     mark = eta.milestone(shipment.legs, item.event_code, item.classifier, item.location,
                          item.event_time)
     if mark is None:
-        return
+        return took
     current = (
         eta.Milestone(shipment.progress_rank, shipment.progress_weight, shipment.progress_delay_h)
         if shipment.progress_rank >= 0 else None
@@ -217,6 +228,7 @@ def _advance(shipment: Shipment, item: EventCreate, now: datetime) -> None:
         shipment.progress_rank = mark.rank
         shipment.progress_weight = mark.weight
         shipment.progress_delay_h = mark.delay_h
+    return took
 
 
 def refresh_eta(session: Session, shipment: Shipment, now: datetime, queues: forecast.Queues,
@@ -266,3 +278,31 @@ def ingest_items(
 def group_commit(db: Database, settings: Settings) -> GroupCommit:
     """The per-process batcher of single-event posts."""
     return GroupCommit(lambda items: list(ingest_items(db, settings, items)))
+
+
+def refresh_behind_departures(session: Session, *, after_id: int, now: datetime,
+                              limit: int = 5000) -> int:
+    """Recompute the spread of every shipment waiting at a Caspian port that someone left
+    (loading, departure or gate-out reported there) in the events after ``after_id``: the
+    queue ahead of them shrank. Returns the last event id looked at (the next call's
+    ``after_id``). Run by the worker's minute sweep, so posting an event pays nothing for it.
+    """
+    ports = sorted(corridor.caspian_ports(corridor.data_of(session)))
+    newest = session.scalar(select(func.max(Event.id))) or 0
+    if newest <= after_id or not ports:
+        return max(after_id, newest)
+    left = sorted(set(session.scalars(
+        select(Event.location).where(
+            Event.id > after_id, Event.id <= newest, Event.location.in_(ports),
+            Event.classifier == "ACT",
+            Event.event_code.in_(sorted(DEPARTURE_CODES))).distinct())))
+    if not left:
+        return newest
+    queues = forecast.Queues(session)
+    waiting = session.scalars(
+        select(Shipment).where(Shipment.position_place.in_(left), Shipment.position_next == "",
+                               Shipment.status != "arrived")
+        .order_by(Shipment.id).limit(limit)).all()
+    for shipment in waiting:
+        refresh_eta(session, shipment, now, queues, None)
+    return newest

@@ -168,11 +168,18 @@ class JobQueue:
             self._deliver(subscription_id)  # arrived while we held the lease
 
     def sweep(self) -> None:
-        """Requeue orphaned jobs, wake due deliveries, scan for silent shipments."""
-        from midcorridor.service import alerts, jobs, webhooks
+        """Requeue orphaned jobs, wake due deliveries, scan for silent shipments, refresh the
+        spreads of shipments waiting at a port someone left since the last sweep.
+        """
+        from midcorridor.service import alerts, ingest, jobs, webhooks
 
         db, now = self.database(), datetime.now(UTC)
         jobs.recover_jobs(db, now=now)
+        seen = self.deliveries.get("last-departure-scan", peek=True)
+        with db.write() as session:
+            newest = ingest.refresh_behind_departures(
+                session, after_id=int(seen) if seen is not None else 0, now=now)
+        self.deliveries.put("last-departure-scan", newest)
         self.wake_deliveries(webhooks.due_subscriptions(db, now=now))
         last = self.deliveries.get("last-silence-scan", peek=True)
         if last is None or time.time() - float(last) >= self.settings.alert_scan_interval_s:

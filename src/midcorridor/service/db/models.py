@@ -87,8 +87,9 @@ class Shipment(Base):
 
     __tablename__ = "shipments"
     __table_args__ = (
-        Index("ix_shipments_queue", "position_place", "position_next", "unit_type",
-              "position_at"),
+        # covering: the units ahead at a port are summed from the index alone
+        Index("ix_shipments_queue_units", "position_place", "position_next", "unit_type",
+              "position_at", "unit_count"),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
@@ -119,6 +120,8 @@ class Shipment(Base):
     # counts on a Caspian deck.
     position_rank: Mapped[int] = mapped_column(Integer, default=-1, server_default="-1")
     position_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # when the current milestone was first reached (position_at is the latest event there)
+    position_since: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     position_place: Mapped[str] = mapped_column(String(10), default="", server_default="")
     position_next: Mapped[str] = mapped_column(String(10), default="", server_default="")
     next_port: Mapped[str] = mapped_column(String(10), default="", server_default="")
@@ -177,6 +180,7 @@ class Event(Base):
         UniqueConstraint("org_id", "client_event_id", name="uq_events_org_client_id"),
         Index("ix_events_shipment_time", "shipment_id", "event_time"),
         Index("ix_events_vehicle_time", "vehicle", "event_time"),
+        Index("ix_events_location_time", "location", "event_time"),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     shipment_id: Mapped[int] = mapped_column(ForeignKey("shipments.id"))
@@ -195,6 +199,23 @@ class Event(Base):
     document_type: Mapped[str | None] = mapped_column(String(10), nullable=True)
     description: Mapped[str] = mapped_column(Text, default="")
     off_route: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class StepDuration(Base):
+    """How long one shipment took over one segment (a leg, or the dwell before one), recorded
+    when its events reach the segment's end right after its start; the ETA spread takes the
+    durations of the last weeks from here.
+    """
+
+    __tablename__ = "step_durations"
+    __table_args__ = (Index("ix_step_durations_segment_ended", "segment", "ended_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    shipment_id: Mapped[int] = mapped_column(ForeignKey("shipments.id"))
+    segment: Mapped[str] = mapped_column(String(40))
+    unit_type: Mapped[str] = mapped_column(String(10))
+    ended_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    hours: Mapped[float] = mapped_column(Float)
 
 
 class EtaRecord(Base):

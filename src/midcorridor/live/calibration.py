@@ -1,0 +1,289 @@
+"""How well the ETA spread forecasts: coverage of [P10, P90] and error of P50 on event streams.
+
+An event stream (the shipment and event records :mod:`midcorridor.sim.feed` writes, or any
+feed of that shape) is replayed in event-time order. Each shipment's position and the units
+waiting at every Caspian port are folded in as the events come, exactly as the service does.
+At a *checkpoint* — the first actual arrival of a shipment at one of :data:`CHECKPOINTS` — the
+ETA spread is computed from that state alone (the events up to that moment) and compared with
+the shipment's true arrival: its last actual arrival at its destination, later in the stream.
+Beside it stands the deterministic ETA, the planned arrival plus the delay so far.
+
+Shipments whose first event falls within :data:`CENSOR_DAYS` of the end of the stream are left
+out: some of them would not have arrived yet, and keeping only those that did would favour the
+quick ones.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from midcorridor.live.eta import (
+    LEAVING_WINDOW_H,
+    OBSERVED_MIN,
+    OBSERVED_WINDOW_H,
+    LegTimes,
+    eta_spread,
+    steps_ahead,
+)
+from midcorridor.live.position import (
+    ARRIVAL_CODES,
+    Position,
+    crossing_leg,
+    milestone_rank,
+    planned_time,
+    step_took,
+)
+from midcorridor.live.state import crossing_units
+
+if TYPE_CHECKING:
+    from collections.abc import Collection, Iterable, Mapping, Sequence
+
+    from midcorridor.crossing.model import UnitType
+
+CHECKPOINTS: Mapping[str, str] = {"Khorgos": "KZAKL", "Aktau": "KZAAU", "Alat": "AZALT"}
+"""Where forecasts are checked: the Kazakh side of the Khorgos border (Altynkol), the port of
+Aktau before the crossing and the port of Alat after it."""
+
+CENSOR_DAYS = 45.0
+
+
+@dataclass(frozen=True)
+class StreamLeg:
+    """A planned leg as a feed's shipment record carries it."""
+
+    origin: str
+    destination: str
+    mode: str
+    planned_depart: datetime
+    planned_arrive: datetime
+
+
+@dataclass(frozen=True)
+class Forecast:
+    """One checkpoint of one shipment: the forecasts made there and what happened."""
+
+    reference: str
+    checkpoint: str
+    at: datetime
+    p10: datetime
+    p50: datetime
+    p90: datetime
+    deterministic: datetime
+    arrival: datetime
+
+    @property
+    def covered(self) -> bool:
+        """Whether the true arrival fell inside [P10, P90]."""
+        return self.p10 <= self.arrival <= self.p90
+
+    def error_h(self, estimate: datetime) -> float:
+        """Hours between ``estimate`` and the true arrival."""
+        return abs((estimate - self.arrival).total_seconds()) / 3600
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """Coverage and errors at one checkpoint."""
+
+    checkpoint: str
+    n: int
+    coverage: float
+    mae_p50_h: float
+    mae_deterministic_h: float
+    below_p10: float
+    above_p90: float
+
+    @property
+    def improvement(self) -> float:
+        """How much smaller the P50's error is than the deterministic ETA's (0.3 = 30%)."""
+        if self.mae_deterministic_h <= 0:
+            return 0.0
+        return 1.0 - self.mae_p50_h / self.mae_deterministic_h
+
+
+def _time(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+@dataclass
+class _Tracked:
+    legs: tuple[StreamLeg, ...]
+    unit_type: UnitType
+    units: int
+    first: datetime | None = None
+    position: Position | None = None
+    since: Position | None = None  # the current milestone and when it was first reached
+    arrival: datetime | None = None
+
+
+def _shipment(record: Mapping[str, Any], ports: Collection[str]) -> _Tracked:
+    legs = tuple(StreamLeg(leg["origin"], leg["destination"], leg["mode"],
+                           _time(leg["planned_depart"]), _time(leg["planned_arrive"]))
+                 for leg in record["legs"])
+    cargo = record.get("cargo", {})
+    j = crossing_leg(legs, ports)
+    mode = legs[j - 1].mode if j else (legs[0].mode if legs else "rail")
+    unit, count = crossing_units(float(cargo.get("teu", 0.0)), int(cargo.get("units", 1)), mode)
+    return _Tracked(legs, unit, count)
+
+
+def replay_forecasts(
+    records: Iterable[Mapping[str, Any]],
+    *,
+    times: LegTimes,
+    ports: Collection[str],
+    checkpoints: Mapping[str, str] = CHECKPOINTS,
+    censor_days: float = CENSOR_DAYS,
+) -> list[Forecast]:
+    """Every checkpoint forecast of the stream, made from the events up to its moment."""
+    shipments: dict[str, _Tracked] = {}
+    events: list[Mapping[str, Any]] = []
+    for record in records:
+        if record.get("record") == "shipment":
+            shipments[record["reference"]] = _shipment(record, ports)
+        elif record.get("record") == "event" and record.get("classifier", "ACT") == "ACT":
+            events.append(record)
+    events.sort(key=lambda e: (e["event_time"], e["event_id"]))
+    if not events:
+        return []
+    first_time = _time(events[0]["event_time"])
+    by_place = {place: name for name, place in checkpoints.items()}
+    # units standing at each Caspian port: reference -> (since, unit type, units)
+    waiting: dict[str, dict[str, tuple[datetime, UnitType, int]]] = {p: {} for p in ports}
+    # units that left each port lately: (port, unit type) -> (time, units), oldest first
+    left: dict[tuple[str, UnitType], deque[tuple[datetime, int]]] = {}
+    # durations observed at each segment: segment -> (when it ended, hours), oldest first
+    observed: dict[str, deque[tuple[datetime, float]]] = {}
+    pending: list[tuple[str, str, datetime, datetime, datetime, datetime, datetime]] = []
+    seen: set[tuple[str, str]] = set()
+    for event in events:
+        ref = event["shipment"]
+        s = shipments.get(ref)
+        if s is None:
+            continue
+        when, code, place = _time(event["event_time"]), event["event_code"], event["location"]
+        if s.first is None:
+            s.first = when
+        if code in ARRIVAL_CODES and place == s.legs[-1].destination:
+            s.arrival = when if s.arrival is None else max(s.arrival, when)
+        rank = milestone_rank(s.legs, code, place)
+        if rank is None:
+            continue
+        here = Position(rank, when)
+        if s.since is not None and rank == s.since.rank and when < s.since.at:
+            s.since = here
+        if s.position is None or here > s.position:
+            took = step_took(s.legs, s.since, here)
+            if took is not None:
+                for key in (took[0], f"{took[0]}|{s.unit_type.value}"):
+                    observed.setdefault(key, deque()).append((when, took[1]))
+            if s.position is None or rank > s.position.rank:
+                s.since = here
+            for port, queue in waiting.items():
+                if queue.pop(ref, None) is not None:
+                    left.setdefault((port, s.unit_type), deque()).append((when, s.units))
+            s.position = here
+            if rank % 2 == 1 and rank < 2 * len(s.legs) - 1:
+                stand = s.legs[rank // 2].destination
+                if stand in waiting:
+                    waiting[stand][ref] = (when, s.unit_type, s.units)
+        name = by_place.get(place)
+        if name is None or code not in ARRIVAL_CODES or (ref, name) in seen:
+            continue
+        seen.add((ref, name))
+        ahead = _queue_ahead(ref, s, waiting)
+        pace = {port: leaving_per_h(left.get((port, s.unit_type), ()), when,
+                                    max(1.0, (when - first_time).total_seconds() / 3600))
+                for port in ahead}
+        start, steps = steps_ahead(s.legs, s.position, now=when, times=times,
+                                   unit_type=s.unit_type, units=s.units, ports=ports,
+                                   queue_ahead=ahead, leaving_per_h=pace,
+                                   observed=_recent(observed, when, s.unit_type))
+        spread = eta_spread(start, steps)
+        delay = s.position.at - planned_time(s.legs, s.position.rank)
+        pending.append((ref, name, when, spread.p10, spread.p50, spread.p90,
+                        s.legs[-1].planned_arrive + delay))
+    cutoff = _time(events[-1]["event_time"]) - timedelta(days=censor_days)
+    out = []
+    for ref, name, when, p10, p50, p90, det in pending:
+        s = shipments[ref]
+        if s.arrival is None or s.first is None or s.first > cutoff:
+            continue
+        out.append(Forecast(ref, name, when, p10, p50, p90, det, s.arrival))
+    return out
+
+
+def leaving_per_h(departures: Iterable[tuple[datetime, int]], now: datetime,
+                  known_h: float) -> float:
+    """Units an hour that left over the last :data:`LEAVING_WINDOW_H` hours before ``now``
+    (or the ``known_h`` hours there is history for, when fewer); drops older entries of a
+    deque as it goes.
+    """
+    window = min(LEAVING_WINDOW_H, known_h)
+    since = now - timedelta(hours=window)
+    if isinstance(departures, deque):
+        while departures and departures[0][0] < since:
+            departures.popleft()
+    total = sum(units for at, units in departures if since <= at <= now)
+    return total / window if window > 0 else 0.0
+
+
+def _recent(observed: Mapping[str, deque[tuple[datetime, float]]], now: datetime,
+            unit: UnitType) -> dict[str, list[float]]:
+    """The durations observed lately per segment: those of shipments of ``unit``'s type where
+    there are enough of them, else those of all shipments.
+    """
+    since = now - timedelta(hours=OBSERVED_WINDOW_H)
+    out: dict[str, list[float]] = {}
+    typed: dict[str, list[float]] = {}
+    for key, durations in observed.items():
+        while durations and durations[0][0] < since:
+            durations.popleft()
+        segment, _, kind = key.partition("|")
+        hours = [h for _, h in durations]
+        if not kind:
+            out.setdefault(segment, hours)
+        elif kind == unit.value:
+            typed[segment] = hours
+    for segment, hours in typed.items():
+        if len(hours) >= OBSERVED_MIN:
+            out[segment] = hours
+    return out
+
+
+def _queue_ahead(ref: str, s: _Tracked,
+                 waiting: Mapping[str, Mapping[str, tuple[datetime, UnitType, int]]]
+                 ) -> dict[str, int]:
+    out = {}
+    for leg in s.legs:
+        queue = waiting.get(leg.origin)
+        if queue is None:
+            continue
+        mine = queue.get(ref)
+        out[leg.origin] = sum(
+            units for other, (since, unit, units) in queue.items()
+            if other != ref and unit is s.unit_type
+            and (mine is None or (since, other) < (mine[0], ref)))
+    return out
+
+
+def calibration(forecasts: Sequence[Forecast],
+                checkpoints: Iterable[str] = CHECKPOINTS) -> list[Calibration]:
+    """Coverage of [P10, P90] and mean absolute errors per checkpoint (those with forecasts)."""
+    out = []
+    for name in checkpoints:
+        rows = [f for f in forecasts if f.checkpoint == name]
+        if not rows:
+            continue
+        n = len(rows)
+        out.append(Calibration(
+            name, n,
+            coverage=sum(f.covered for f in rows) / n,
+            mae_p50_h=sum(f.error_h(f.p50) for f in rows) / n,
+            mae_deterministic_h=sum(f.error_h(f.deterministic) for f in rows) / n,
+            below_p10=sum(f.arrival < f.p10 for f in rows) / n,
+            above_p90=sum(f.arrival > f.p90 for f in rows) / n))
+    return out

@@ -1,0 +1,127 @@
+"""ETA calibration: forecasts made from the events up to each checkpoint, against what happened."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pytest
+
+from midcorridor.live import eta as live_eta
+from midcorridor.live.calibration import calibration, replay_forecasts
+from midcorridor.live.eta import LegTimes
+from midcorridor.live.fleet import caspian_port_ids
+from midcorridor.sim.feed import event_stream
+from midcorridor.sim.run import run as simulate
+from midcorridor.sim.simulate import prepare
+
+if TYPE_CHECKING:
+    from midcorridor.network import Network
+
+BASELINE = Path(__file__).resolve().parents[2] / "scenarios" / "baseline.yaml"
+T0 = datetime(2026, 3, 2, tzinfo=UTC)
+
+
+def _iso(t: datetime) -> str:
+    return t.isoformat().replace("+00:00", "Z")
+
+
+def _shipment(ref: str, start: datetime, units: int = 25) -> dict[str, Any]:
+    plan = (("KZBEY", "KZAAU", "rail", 15), ("KZAAU", "AZALT", "ferry", 22),
+            ("AZALT", "AZBAK", "rail", 4))
+    legs, t = [], start
+    for o, d, m, h in plan:
+        legs.append({"origin": o, "destination": d, "mode": m, "planned_depart": _iso(t),
+                     "planned_arrive": _iso(t + timedelta(hours=h))})
+        t += timedelta(hours=h + 10)
+    return {"record": "shipment", "reference": ref, "origin": "KZBEY", "destination": "AZBAK",
+            "cargo": {"units": units, "teu": 0.0, "containers": []}, "legs": legs}
+
+
+def _event(ref: str, k: int, code: str, place: str, at: datetime) -> dict[str, Any]:
+    return {"record": "event", "shipment": ref, "event_id": f"{ref}/{k}", "event_code": code,
+            "classifier": "ACT", "event_time": _iso(at), "location": place}
+
+
+def _trip(ref: str, arrive_aktau: datetime, leave_aktau: datetime,
+          planned_start: datetime | None = None) -> list[dict[str, Any]]:
+    start = arrive_aktau - timedelta(hours=15)
+    return [_shipment(ref, planned_start or start),
+            _event(ref, 0, "DEPA", "KZBEY", start),
+            _event(ref, 1, "ARRI", "KZAAU", arrive_aktau),
+            _event(ref, 2, "DEPA", "KZAAU", leave_aktau),
+            _event(ref, 3, "ARRI", "AZALT", leave_aktau + timedelta(hours=22)),
+            _event(ref, 4, "ARRI", "AZBAK", leave_aktau + timedelta(hours=40)),
+            _event(ref, 5, "ARRI", "AZBAK", leave_aktau + timedelta(hours=44))]
+
+
+@pytest.fixture(scope="module")
+def times(corridor: Network) -> LegTimes:
+    return LegTimes(corridor)
+
+
+@pytest.fixture(scope="module")
+def ports(corridor: Network) -> frozenset[str]:
+    return frozenset(caspian_port_ids(corridor))
+
+
+def test_queue_at_the_checkpoint_is_the_one_standing_there_then(times, ports) -> None:
+    # A waits at Aktau from hour 0 to hour 400; B left before C arrived; C arrives at hour 100.
+    a = _trip("A", T0, T0 + timedelta(hours=400))
+    b = _trip("B", T0 + timedelta(hours=10), T0 + timedelta(hours=50))
+    c = _trip("C", T0 + timedelta(hours=100), T0 + timedelta(hours=130), planned_start=T0)
+    alone = _trip("C", T0 + timedelta(hours=100), T0 + timedelta(hours=130), planned_start=T0)
+    records = a + b + c
+    forecasts = {(f.reference, f.checkpoint): f
+                 for f in replay_forecasts(records, times=times, ports=ports, censor_days=0)}
+    lone = {(f.reference, f.checkpoint): f
+            for f in replay_forecasts(b + alone, times=times, ports=ports, censor_days=0)}
+    # the true arrival is the last arrival at the destination
+    assert forecasts["C", "Aktau"].arrival == T0 + timedelta(hours=130 + 44)
+    assert forecasts["C", "Aktau"].at == T0 + timedelta(hours=100)
+    # the deterministic ETA: planned arrival plus the delay at Aktau (85 h late there)
+    planned = T0 + timedelta(hours=15 + 10 + 22 + 10 + 4)
+    assert forecasts["C", "Aktau"].deterministic == planned + timedelta(hours=85)
+    # A's 25 railcars ahead make C's forecast later than without A (B has left by then)
+    assert forecasts["C", "Aktau"].p50 > lone["C", "Aktau"].p50
+    assert {name for _, name in forecasts} == {"Aktau", "Alat"}
+
+
+def test_censored_shipments_are_left_out(times, ports) -> None:
+    records = _trip("A", T0, T0 + timedelta(hours=20)) + \
+        _trip("B", T0 + timedelta(days=60), T0 + timedelta(days=61))
+    refs = {f.reference for f in replay_forecasts(records, times=times, ports=ports)}
+    assert refs == {"A"}  # B's first event is within 45 days of the stream's end
+
+
+@pytest.fixture(scope="module")
+def stream(corridor: Network) -> list[dict[str, Any]]:
+    """About four months of the baseline scenario's events (one replication)."""
+    model = prepare(BASELINE, network=corridor)
+    model = dataclasses.replace(model, horizon_h=150 * 24.0, warmup_h=20 * 24.0)
+    result = simulate(model, replications=1, seed=3, trace=True)
+    return list(event_stream(model, result.replications[0].traces, end=T0, seed=3))
+
+
+def test_spread_covers_the_true_arrival_about_as_often_as_it_says(stream, times, ports) -> None:
+    rows = calibration(replay_forecasts(stream, times=times, ports=ports))
+    assert {r.checkpoint for r in rows} == {"Khorgos", "Aktau", "Alat"}
+    n = sum(r.n for r in rows)
+    assert n > 300
+    coverage = sum(r.coverage * r.n for r in rows) / n
+    assert 0.55 <= coverage <= 0.97, coverage  # aim 0.80; wide for a short stream
+    p50 = sum(r.mae_p50_h * r.n for r in rows) / n
+    deterministic = sum(r.mae_deterministic_h * r.n for r in rows) / n
+    assert p50 < 0.9 * deterministic
+
+
+def test_a_spread_without_width_fails_the_coverage(stream, times, ports,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    # every draw at the middle of every step: P10 = P50 = P90
+    monkeypatch.setattr(live_eta, "_STRATA", np.full_like(live_eta._STRATA, 0.5))
+    rows = calibration(replay_forecasts(stream, times=times, ports=ports))
+    n = sum(r.n for r in rows)
+    assert sum(r.coverage * r.n for r in rows) / n < 0.2
