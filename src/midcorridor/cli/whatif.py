@@ -101,14 +101,14 @@ def whatif_command(
     """What a change does to the corridor from now: KPI deltas and the shipments it moves."""
     from pydantic import ValidationError
 
-    from midcorridor.service.schemas import WhatIfRequest
+    from midcorridor.service.schemas import WhatIfRequest, first_problem
 
     try:
         body = WhatIfRequest(days=days, replications=replications, seed=seed,
                              changes=_changes(changes))
     except ValidationError as exc:
-        first = exc.errors()[0]
-        raise InputError(f"{'.'.join(str(p) for p in first['loc'])}: {first['msg']}") from None
+        where, what = first_problem(exc)
+        raise InputError(f"{where}: {what}") from None
     doc = (remote_job(url, "/scenarios/whatif", body.model_dump(mode="json"), token, "what-if")
            if url else _local(body, database_url))
     if format is TableOrJson.json:

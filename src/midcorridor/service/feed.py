@@ -20,7 +20,7 @@ from typing import Any
 from pydantic import AwareDatetime, TypeAdapter, ValidationError
 
 from midcorridor.errors import InputError
-from midcorridor.service.schemas import EventCreate, ShipmentCreate
+from midcorridor.service.schemas import EventCreate, ShipmentCreate, first_problem
 
 SHIPMENT_FIELDS = ("reference", "origin", "destination", "cargo", "legs")
 EXTRA_EVENT_FIELDS = ("record", "shipment", "reporting_operator")
@@ -67,9 +67,8 @@ class Feed:
 
 
 def _problem(exc: ValidationError) -> str:
-    first = exc.errors()[0]
-    where = ".".join(str(p) for p in first["loc"]) or "record"
-    return f"{where}: {first['msg']}"
+    where, what = first_problem(exc)
+    return f"{where or 'record'}: {what}"
 
 
 def _check_event(data: dict[str, Any], now: datetime) -> EventCreate:

@@ -50,6 +50,7 @@ from sqlalchemy.orm import Session
 from midcorridor.errors import InputError, MidcorridorError
 from midcorridor.service.db.engine import Database, after_commit, database_of
 from midcorridor.service.db.models import Job, Organization
+from midcorridor.service.schemas import first_problem
 
 log = logging.getLogger(__name__)
 
@@ -114,9 +115,8 @@ def parse_params(model: type[M], params: dict[str, Any]) -> M:
     try:
         return model.model_validate(params)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        field = ".".join(str(p) for p in first["loc"]) or "params"
-        raise InputError(f"params.{field}: {first['msg']}") from None
+        where, what = first_problem(exc)
+        raise InputError(f"params.{where or 'params'}: {what}") from None
 
 
 def utcnow() -> datetime:

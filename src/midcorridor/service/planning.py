@@ -18,7 +18,7 @@ from midcorridor.errors import InputError, MidcorridorError
 from midcorridor.network import Network, load_network
 from midcorridor.network.seas import caspian_ports
 from midcorridor.service.jobs import JobContext, parse_params, register_job_kind
-from midcorridor.service.schemas import CrossingPublic, CrossingRequest, LegIn
+from midcorridor.service.schemas import CrossingPublic, CrossingRequest, LegIn, first_problem
 from midcorridor.service.settings import Settings
 
 
@@ -77,10 +77,9 @@ def plan_options(
                 for leg in option.legs
             ])
     except ValidationError as exc:  # e.g. a route that would end after the last service year
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
+        where, what = first_problem(exc)
         raise InputError(f"depart: the planned route cannot be stored ({where}: "
-                         f"{first['msg'].removeprefix('Value error, ')})") from None
+                         f"{what.removeprefix('Value error, ')})") from None
     if not options:
         raise InputError(f"the planner found no route from {origin} to {destination}")
     return options

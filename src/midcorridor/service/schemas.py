@@ -14,6 +14,7 @@ from pydantic import (
     Field,
     Strict,
     StringConstraints,
+    ValidationError,
     ValidationInfo,
     field_validator,
     model_validator,
@@ -27,6 +28,15 @@ Locode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}[A-Z0-9]{3}$")]
 # Planned legs may pass through network nodes that are not LOCODEs (e.g. sea waypoints).
 NodeId = Annotated[str, StringConstraints(pattern=r"^[A-Z0-9][A-Za-z0-9_.-]{1,9}$")]
 Text100 = Annotated[str, StringConstraints(max_length=100)]
+
+
+def first_problem(exc: ValidationError) -> tuple[str, str]:
+    """The first problem of a failed validation: the field's dotted path (may be empty) and
+    what is wrong with it.
+    """
+    first = exc.errors()[0]
+    return ".".join(str(p) for p in first["loc"]), first["msg"]
+
 
 
 def _no_nul(value: str) -> str:
