@@ -1,6 +1,6 @@
 """ETA calibration against the simulator: coverage of [P10, P90] and error of P50.
 
-``python -m benchmarks calibration``. One year of the baseline and of the storm scenario is
+``python -m benchmarks calibration``. One year of the baseline and of the storm experiment is
 simulated (one replication each), its event stream replayed, and at each shipment's first
 arrival at Khorgos (Altynkol), Aktau and Alat the ETA spread is made from the events up to
 that moment (:mod:`midcorridor.live.calibration`). Aims: the true arrival inside [P10, P90]
@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import time
 from datetime import UTC, datetime
-from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
@@ -26,9 +25,9 @@ from midcorridor.live.fleet import caspian_port_ids
 from midcorridor.network import load_network
 from midcorridor.sim.feed import event_stream
 from midcorridor.sim.run import run as simulate
-from midcorridor.sim.simulate import prepare
+from midcorridor.sim.simulate import BASELINE, prepare
 
-SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
+EXPERIMENTS = BASELINE.parent
 CALIBRATION_SEED = 1
 VALIDATION_SEED = 7
 AIM_COVERAGE = (0.75, 0.85)
@@ -36,10 +35,10 @@ AIM_IMPROVEMENT = 0.30
 END = datetime(2026, 6, 1, tzinfo=UTC)
 
 
-def measure(scenario: str, seed: int) -> list[Calibration]:
-    """Calibration per checkpoint of one simulated year of ``scenario``."""
+def measure(experiment: str, seed: int) -> list[Calibration]:
+    """Calibration per checkpoint of one simulated year of ``experiment``."""
     network = load_network(None)
-    model = prepare(SCENARIOS / f"{scenario}.yaml", network=network)
+    model = prepare(EXPERIMENTS / f"{experiment}.yaml", network=network)
     result = simulate(model, replications=1, seed=seed, trace=True)
     records = list(event_stream(model, result.replications[0].traces, end=END, seed=seed))
     forecasts = replay_forecasts(records, times=LegTimes(network),
@@ -48,28 +47,28 @@ def measure(scenario: str, seed: int) -> list[Calibration]:
 
 
 def run(quick: bool = False) -> None:
-    """Print the table scenario x checkpoint (``quick`` runs the validation seed only)."""
+    """Print the table experiment x checkpoint (``quick`` runs the validation seed only)."""
     console = Console(width=140)
     table = Table(title="ETA calibration on simulated event streams (one year each)")
-    for col in ("scenario", "seed", "checkpoint", "n", "coverage", "below P10", "above P90",
+    for col in ("experiment", "seed", "checkpoint", "n", "coverage", "below P10", "above P90",
                 "MAE P50 h", "MAE determ. h", "P50 vs determ.", "aims met"):
-        table.add_column(col, justify="left" if col in ("scenario", "seed", "checkpoint")
+        table.add_column(col, justify="left" if col in ("experiment", "seed", "checkpoint")
                          else "right")
     seeds = [(VALIDATION_SEED, "valid.")]
     if not quick:
         seeds.insert(0, (CALIBRATION_SEED, "calib."))
-    for scenario in ("baseline", "storms"):
+    for experiment in ("baseline", "storms"):
         for seed, role in seeds:
             started = time.perf_counter()
-            for row in measure(scenario, seed):
+            for row in measure(experiment, seed):
                 met = (AIM_COVERAGE[0] <= row.coverage <= AIM_COVERAGE[1]
                        and row.improvement >= AIM_IMPROVEMENT)
-                table.add_row(scenario, f"{seed} ({role})", row.checkpoint, str(row.n),
+                table.add_row(experiment, f"{seed} ({role})", row.checkpoint, str(row.n),
                               f"{row.coverage:.0%}", f"{row.below_p10:.0%}",
                               f"{row.above_p90:.0%}", f"{row.mae_p50_h:.1f}",
                               f"{row.mae_deterministic_h:.1f}", f"{-row.improvement:+.0%}",
                               "yes" if met else "no")
-            console.print(f"[dim]{scenario} seed {seed}: "
+            console.print(f"[dim]{experiment} seed {seed}: "
                           f"{time.perf_counter() - started:.1f} s[/dim]")
     console.print(table)
     console.print("coverage: the true arrival inside [P10, P90]; MAE determ.: the deterministic "

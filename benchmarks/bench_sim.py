@@ -23,7 +23,7 @@ from midcorridor.sim.simulate import prepare
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-BASELINE = Path(__file__).resolve().parents[1] / "scenarios" / "baseline.yaml"
+BASELINE = Path(__file__).resolve().parents[1] / "experiments" / "baseline.yaml"
 LAM, MU, SERVERS = 2.4, 1.0, 3  # an M/M/3 berth queue at 80% load
 
 
@@ -107,7 +107,7 @@ def run(quick: bool = False) -> None:
         f"{t_simpy / t_ours:.2f}x",
     )
 
-    print("\n2. one simulated year of the baseline scenario")
+    print("\n2. one simulated year of the baseline experiment")
     model = prepare(BASELINE)
     per_box = dataclasses.replace(
         model, streams=tuple(dataclasses.replace(s, units_per_consignment=1) for s in model.streams)

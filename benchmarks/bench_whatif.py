@@ -22,7 +22,7 @@ from midcorridor.sim.whatif import parse_changes, whatif
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-BASELINE = Path(__file__).resolve().parents[1] / "scenarios" / "baseline.yaml"
+BASELINE = Path(__file__).resolve().parents[1] / "experiments" / "baseline.yaml"
 CHANGES = {"closures": [{"place": "caspian", "hours": 48}]}
 
 

@@ -50,12 +50,12 @@ def test_unwritable_output_paths_are_one_line(
                                        str(unwritable / "r.json")]), str(unwritable))
     one_line_error(runner.invoke(app, ["optimize", "generate", "--days", "2", "-o",
                                        str(unwritable)]), str(unwritable))
-    base = Path(__file__).resolve().parents[1] / "scenarios" / "baseline.yaml"
-    scenario = tmp_path / "short.yaml"
-    scenario.write_text(f"name: short\nbase: {base}\nhorizon_days: 20\nwarmup_days: 5\n",
+    base = Path(__file__).resolve().parents[1] / "experiments" / "baseline.yaml"
+    experiment = tmp_path / "short.yaml"
+    experiment.write_text(f"name: short\nbase: {base}\nhorizon_days: 20\nwarmup_days: 5\n",
                         encoding="utf-8")
     # The report folder is checked before the simulation runs, not after.
-    one_line_error(runner.invoke(app, ["simulate", str(scenario), "-n", "1",
+    one_line_error(runner.invoke(app, ["simulate", str(experiment), "-n", "1",
                                        "--report", str(unwritable)]), str(unwritable))
 
 

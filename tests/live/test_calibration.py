@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -16,12 +15,11 @@ from midcorridor.live.eta import LegTimes
 from midcorridor.live.fleet import caspian_port_ids
 from midcorridor.sim.feed import event_stream
 from midcorridor.sim.run import run as simulate
-from midcorridor.sim.simulate import prepare
+from midcorridor.sim.simulate import BASELINE, prepare
 
 if TYPE_CHECKING:
     from midcorridor.network import Network
 
-BASELINE = Path(__file__).resolve().parents[2] / "scenarios" / "baseline.yaml"
 T0 = datetime(2026, 3, 2, tzinfo=UTC)
 
 
@@ -99,7 +97,7 @@ def test_censored_shipments_are_left_out(times, ports) -> None:
 
 @pytest.fixture(scope="module")
 def stream(corridor: Network) -> list[dict[str, Any]]:
-    """About four months of the baseline scenario's events (one replication)."""
+    """About four months of the baseline experiment's events (one replication)."""
     model = prepare(BASELINE, network=corridor)
     model = dataclasses.replace(model, horizon_h=150 * 24.0, warmup_h=20 * 24.0)
     result = simulate(model, replications=1, seed=3, trace=True)

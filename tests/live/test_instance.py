@@ -11,7 +11,7 @@ from midcorridor.crossing import optimize_crossing
 from midcorridor.crossing.model import UnitType
 from midcorridor.errors import InputError
 from midcorridor.live.fleet import dataset_fleet
-from midcorridor.live.instance import Cargo, PortClosure, crossing_instance, shipment_of
+from midcorridor.live.instance import PortClosure, ShipmentCargo, crossing_instance, shipment_of
 from midcorridor.live.state import VesselState
 
 if TYPE_CHECKING:
@@ -20,13 +20,15 @@ if TYPE_CHECKING:
 T = datetime(2026, 3, 2, 6, tzinfo=UTC)
 
 
-def _cargo() -> list[Cargo]:
+def _cargo() -> list[ShipmentCargo]:
     return [
-        Cargo(1, "KZAAU", "AZALT", UnitType.TEU, 40, T - timedelta(hours=30),
+        ShipmentCargo(1, "KZAAU", "AZALT", UnitType.TEU, 40, T - timedelta(hours=30),
               T + timedelta(hours=20), 2.0),
-        Cargo(2, "KZAAU", "AZALT", UnitType.RAILCAR, 10, T - timedelta(hours=5)),
-        Cargo(3, "KZKUR", "AZALT", UnitType.TEU, 6, T + timedelta(hours=40)),
-        Cargo(4, "KZAAU", "AZALT", UnitType.TEU, 8, T + timedelta(days=5)),  # beyond horizon
+        ShipmentCargo(2, "KZAAU", "AZALT", UnitType.RAILCAR, 10,
+                      T - timedelta(hours=5)),
+        ShipmentCargo(3, "KZKUR", "AZALT", UnitType.TEU, 6, T + timedelta(hours=40)),
+        # beyond the horizon
+        ShipmentCargo(4, "KZAAU", "AZALT", UnitType.TEU, 8, T + timedelta(days=5)),
     ]
 
 
@@ -67,7 +69,7 @@ def test_vessels_start_where_their_last_event_puts_them(corridor: Network) -> No
 def test_one_booking_takes_the_first_sailing_that_carries_it(corridor: Network) -> None:
     """Hand-worked optimum: a single booking of 10 railcars waiting at Aktau goes, whole, on
     the earliest Aktau-Alat sailing with railcar decks; nothing is left behind."""
-    cargo = [Cargo(7, "KZAAU", "AZALT", UnitType.RAILCAR, 10, T - timedelta(hours=1))]
+    cargo = [ShipmentCargo(7, "KZAAU", "AZALT", UnitType.RAILCAR, 10, T - timedelta(hours=1))]
     instance = crossing_instance(corridor, cargo, fleet=dataset_fleet(corridor), start=T,
                                  horizon_h=72)
     first = min((s for s in instance.sailings if s.origin == "KZAAU"

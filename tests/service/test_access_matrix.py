@@ -125,10 +125,10 @@ MATRIX: list[tuple[str, str, Body | None, dict[str, int]]] = [
     ("GET", "/scenarios/whatif/options", None, AGGREGATES),
     ("GET", "/scenarios/whatif/{job}", None,  # a crossing job: not a what-if, 404
      {r: (404 if r in ("admin", "coordinator") else 403) for r in ROLES}),
-    ("GET", "/scenarios", None, AGGREGATES),
-    ("POST", "/scenarios/compare", lambda w, r: {"scenarios": ["storms"], "replications": 2},
+    ("GET", "/experiments", None, AGGREGATES),
+    ("POST", "/experiments/compare", lambda w, r: {"experiments": ["storms"], "replications": 2},
      {r: (202 if r in ("admin", "coordinator") else 403) for r in ROLES}),
-    ("GET", "/scenarios/compare/{job}", None,
+    ("GET", "/experiments/compare/{job}", None,
      {r: (404 if r in ("admin", "coordinator") else 403) for r in ROLES}),
     ("GET", "/jobs/{job}", None,
      {r: (200 if r in ("admin", "coordinator", "operator") else 404) for r in ROLES}),

@@ -16,12 +16,12 @@ from midcorridor.network.model import (
     Sea,
     Service,
     ServiceKind,
+    ServiceVessel,
     Spread,
-    Vessel,
     VesselKind,
 )
 from midcorridor.sim.build import build_model
-from midcorridor.sim.scenario import parse_scenario
+from midcorridor.sim.experiment import parse_experiment
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -54,7 +54,7 @@ def two_port_network(ships: int = 2, railcars: int = 40) -> Network:
         ),
     )
     fleet = tuple(
-        Vessel(f"Ferry {k}", VesselKind.RAIL_FERRY, railcars=railcars) for k in range(ships)
+        ServiceVessel(f"Ferry {k}", VesselKind.RAIL_FERRY, railcars=railcars) for k in range(ships)
     )
     service = Service(
         "FERRY",
@@ -69,7 +69,7 @@ def two_port_network(ships: int = 2, railcars: int = 40) -> Network:
     return Network(nodes=nodes, links=links, services=(service,))
 
 
-def scenario_doc(
+def experiment_doc(
     teu_per_year: float = 20_000, days: float = 120, storms: float = 0.0, per_consignment: int = 10
 ) -> dict:
     return {
@@ -101,13 +101,13 @@ def scenario_doc(
 
 
 def tiny_model(ships: int = 2, **kwargs: float) -> SimModel:
-    """The two-port corridor compiled with a small scenario."""
-    return build_model(two_port_network(ships), parse_scenario(scenario_doc(**kwargs)))
+    """The two-port corridor compiled with a small experiment."""
+    return build_model(two_port_network(ships), parse_experiment(experiment_doc(**kwargs)))
 
 
 @pytest.fixture(scope="session")
 def make_model() -> Callable[..., SimModel]:
-    """Build the two-port corridor with ``ships`` ferries and scenario settings."""
+    """Build the two-port corridor with ``ships`` ferries and experiment settings."""
     return tiny_model
 
 
@@ -125,5 +125,5 @@ def make_network() -> Callable[..., Network]:
 
 @pytest.fixture
 def doc() -> dict:
-    """A fresh small scenario document to change in a test."""
-    return scenario_doc()
+    """A fresh small experiment document to change in a test."""
+    return experiment_doc()

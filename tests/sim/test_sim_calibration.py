@@ -8,15 +8,15 @@ from typing import TYPE_CHECKING
 import pytest
 
 from midcorridor.sim.build import build_model
+from midcorridor.sim.experiment import load_experiment
 from midcorridor.sim.kpi import summarize
 from midcorridor.sim.model import SeaLeg
 from midcorridor.sim.run import run
-from midcorridor.sim.scenario import load_scenario
 
 if TYPE_CHECKING:
     from midcorridor.network import Network
 
-BASELINE = Path(__file__).resolve().parents[2] / "scenarios" / "baseline.yaml"
+BASELINE = Path(__file__).resolve().parents[2] / "experiments" / "baseline.yaml"
 # Typical wait for a Caspian departure, 2-3 days (traveller reports; corridor facts 2.2).
 CASPIAN_WAIT_BAND_H = (48.0, 72.0)
 # Altynkol-Poti 12 d (Middle Corridor Multimodal), China-Georgian ports 12 d (ADY, 2024),
@@ -27,7 +27,7 @@ KHORGOS_POTI_BAND_D = (12.0, 14.0)
 @pytest.fixture(scope="module")
 def baseline(corridor: Network):
     """Ten replications of the 2024 baseline over its full year (about ten seconds)."""
-    model = build_model(corridor, load_scenario(BASELINE))
+    model = build_model(corridor, load_experiment(BASELINE))
     return model, summarize(run(model, replications=10, seed=1))
 
 

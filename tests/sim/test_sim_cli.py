@@ -14,14 +14,14 @@ from midcorridor.cli import app
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
+EXPERIMENTS = Path(__file__).resolve().parents[2] / "experiments"
 runner = CliRunner()
 
 
 def _short(tmp_path: Path, name: str, base: str = "baseline.yaml", extra: str = "") -> Path:
     path = tmp_path / f"{name}.yaml"
     path.write_text(
-        f"name: {name}\nbase: {SCENARIOS / base}\nhorizon_days: 70\nwarmup_days: 10\n{extra}"
+        f"name: {name}\nbase: {EXPERIMENTS / base}\nhorizon_days: 70\nwarmup_days: 10\n{extra}"
     )
     return path
 
@@ -32,7 +32,7 @@ def _invoke(*args: str):  # noqa: ANN202 - click's Result
 
 @pytest.fixture(scope="module")
 def short_baseline(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The baseline scenario cut to 70 days."""
+    """The baseline experiment cut to 70 days."""
     return _short(tmp_path_factory.mktemp("scen"), "short")
 
 
@@ -88,7 +88,7 @@ def test_compare_shows_paired_differences(short_baseline: Path, tmp_path: Path) 
     result = _invoke("compare", str(short_baseline), str(hub), "-n", "3", "-f", "json")
     assert result.exit_code == 0, result.output
     doc = json.loads(result.stdout)
-    assert [s["scenario"] for s in doc["scenarios"]] == ["short", "hub"]
+    assert [s["experiment"] for s in doc["experiments"]] == ["short", "hub"]
     diff = doc["differences"][0]
     assert diff["against"] == "short"
     assert diff["caspian_wait_hours"]["mean"] is not None
@@ -100,8 +100,8 @@ def test_compare_shows_paired_differences(short_baseline: Path, tmp_path: Path) 
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["missing.yaml"], "no such scenario file"),
-        (["compare", "only-one.yaml"], "two or more scenario files"),
+        (["missing.yaml"], "no such experiment file"),
+        (["compare", "only-one.yaml"], "two or more experiment files"),
     ],
 )
 def test_bad_input_is_one_line_error(
@@ -112,7 +112,7 @@ def test_bad_input_is_one_line_error(
 
 
 def test_bad_field_names_file_and_field(tmp_path: Path) -> None:
-    """A scenario with a bad value names the file and the field."""
+    """An experiment with a bad value names the file and the field."""
     bad = _short(tmp_path, "bad", extra="storms: {per_year: lots}\n")
     result = _invoke(str(bad))
     assert result.exit_code == 1

@@ -18,7 +18,7 @@ from midcorridor.sim.processes import simulate_replication
 if TYPE_CHECKING:
     from midcorridor.sim.model import SimModel
 
-SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
+EXPERIMENTS = Path(__file__).resolve().parents[2] / "experiments"
 END = datetime(2025, 6, 1, 12, 0, tzinfo=UTC)
 
 
@@ -128,16 +128,16 @@ def test_tracing_does_not_change_the_run(aktau_alat_two_ferries: SimModel) -> No
 def test_cli_writes_the_event_file(tmp_path: Path) -> None:
     """`simulate X --events F.jsonl` writes shipments then events in time order, dated so the
     run ends at --until, with cargo under way at the end."""
-    scenario = tmp_path / "short.yaml"
-    scenario.write_text(
-        f"name: short\nbase: {SCENARIOS / 'baseline.yaml'}\nhorizon_days: 50\nwarmup_days: 20\n"
+    experiment = tmp_path / "short.yaml"
+    experiment.write_text(
+        f"name: short\nbase: {EXPERIMENTS / 'baseline.yaml'}\nhorizon_days: 50\nwarmup_days: 20\n"
     )
     out = tmp_path / "feed.jsonl"
     result = CliRunner().invoke(
         app,
         [
             "simulate",
-            str(scenario),
+            str(experiment),
             "-n",
             "1",
             "--events",

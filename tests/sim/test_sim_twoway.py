@@ -13,14 +13,14 @@ from midcorridor.network.model import (
     Network,
     Service,
     ServiceKind,
+    ServiceVessel,
     Spread,
-    Vessel,
     VesselKind,
 )
 from midcorridor.sim.build import build_model
+from midcorridor.sim.experiment import parse_experiment
 from midcorridor.sim.model import SeaLeg, Ship
 from midcorridor.sim.processes import simulate_replication
-from midcorridor.sim.scenario import parse_scenario
 
 Builder = Callable[..., Network]
 
@@ -35,7 +35,7 @@ def _with_feeder(network: Network) -> Network:
         ("KZAAU", "AZALT"),
         Departures(headway_h=24.0),
         Spread(18, 22, 30),
-        (Vessel("Feeder", VesselKind.CONTAINER_SHIP, teu=200),),
+        (ServiceVessel("Feeder", VesselKind.CONTAINER_SHIP, teu=200),),
     )
     return dataclasses.replace(network, services=(*network.services, feeder))
 
@@ -71,7 +71,7 @@ TRUCKS = {
 def test_eastbound_units_load_at_alat_and_land_at_aktau(make_network: Builder) -> None:
     """Every eastbound consignment is loaded aboard at Alat, sails on a vessel that left Alat,
     and is discharged at Aktau, after it was loaded; westbound ones the other way round."""
-    model = build_model(make_network(2), parse_scenario(_doc(EASTBOUND, WESTBOUND)))
+    model = build_model(make_network(2), parse_experiment(_doc(EASTBOUND, WESTBOUND)))
     legs = {
         s.name: [x for x in s.variants[0].steps if isinstance(x, SeaLeg)] for s in model.streams
     }
@@ -100,7 +100,7 @@ def test_trucks_ride_only_ro_ro_decks(make_network: Builder) -> None:
     feeder that sails the same crossing; containers take either."""
     network = _with_feeder(make_network(1, railcars=28))
     boxes = {**TRUCKS, "name": "boxes", "unit": "container", "units_per_year": 3000}
-    model = build_model(network, parse_scenario(_doc(TRUCKS, boxes)))
+    model = build_model(network, parse_experiment(_doc(TRUCKS, boxes)))
     ships = {s.name: s for line in model.lines for s in line.ships}
     assert ships["Ferry 0"] == Ship("Ferry 0", 28, 28, 25)
     assert ships["Feeder"] == Ship("Feeder", 100, 0, 0)
@@ -117,7 +117,7 @@ def test_trucks_without_a_ro_ro_deck_on_the_crossing_are_refused(make_network: B
     network = _with_feeder(make_network(1))
     network = dataclasses.replace(network, services=network.services[1:])
     with pytest.raises(NoRouteError):
-        build_model(network, parse_scenario(_doc(TRUCKS)))
+        build_model(network, parse_experiment(_doc(TRUCKS)))
 
 
 def test_ferries_berth_at_their_own_terminal(make_network: Builder) -> None:
@@ -128,7 +128,7 @@ def test_ferries_berth_at_their_own_terminal(make_network: Builder) -> None:
         ports = {p: {"berths": 1, "ferry_berths": ferry_berths} for p in ("Aktau", "Alat")}
         boxes = {**WESTBOUND, "teu_per_year": 40_000}
         doc = _doc(boxes, ports=ports)
-        model = build_model(_with_feeder(make_network(1)), parse_scenario(doc))
+        model = build_model(_with_feeder(make_network(1)), parse_experiment(doc))
         r = simulate_replication(model, 2, 0, trace=True)
         stays: dict[str, list[tuple[float, float]]] = {"Ferry 0": [], "Feeder": []}
         for t in r.traces:

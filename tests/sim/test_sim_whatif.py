@@ -10,9 +10,9 @@ import pytest
 from midcorridor.errors import InputError
 from midcorridor.network.model import Network, Spread
 from midcorridor.sim.build import build_model
+from midcorridor.sim.experiment import parse_experiment
 from midcorridor.sim.initial import CargoAt, InitialState, VesselAt
 from midcorridor.sim.processes import simulate_replication
-from midcorridor.sim.scenario import parse_scenario
 from midcorridor.sim.whatif import apply_changes, parse_changes, whatif
 
 if TYPE_CHECKING:
@@ -41,7 +41,7 @@ def _exact_model(make_network) -> SimModel:
         },
         "ports": {"Aktau": {"handling_h": 0}, "Alat": {"handling_h": 0}},
     }
-    return build_model(network, parse_scenario(doc))
+    return build_model(network, parse_experiment(doc))
 
 
 # 60 wagons have waited 5 h at Aktau; the ferry is there, empty, at hour 0.

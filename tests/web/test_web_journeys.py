@@ -263,7 +263,7 @@ def test_shipper_cannot_open_another_organizations_shipment_by_url(visit, demo,
 @pytest.mark.parametrize(("role", "pages"), [
     ("shipper", ["#/map", "#/routes", "#/tracking", "#/shipments/{own}"]),
     ("operator", ["#/tracking", "#/operator"]),
-    ("coordinator", ["#/coordinator", "#/map", "#/whatif", "#/compare"]),
+    ("coordinator", ["#/coordinator", "#/map", "#/whatif", "#/experiments"]),
 ])
 def test_every_page_loads_only_from_the_service_and_passes_axe(visit, demo, demo_server,
                                                                role: str, pages: list[str]

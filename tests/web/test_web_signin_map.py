@@ -12,11 +12,11 @@ from midcorridor.network import load_network
 ROLES = ("admin", "shipper", "forwarder", "operator", "coordinator")
 # What each role finds in the navigation (the access rules of the service, seen from the page).
 NAV = {
-    "admin": {"Map", "Routes", "Tracking", "Coordinator's desk", "What if", "Scenarios"},
+    "admin": {"Map", "Routes", "Tracking", "Coordinator's desk", "What if", "Experiments"},
     "shipper": {"Map", "Routes", "Tracking"},
     "forwarder": {"Map", "Routes", "Tracking"},
     "operator": {"Map", "Routes", "Tracking", "Operator's desk"},
-    "coordinator": {"Map", "Routes", "Coordinator's desk", "What if", "Scenarios"},
+    "coordinator": {"Map", "Routes", "Coordinator's desk", "What if", "Experiments"},
 }
 
 

@@ -3,7 +3,7 @@ import "./style.css";
 import { api } from "./api/client";
 import { clear, h } from "./dom";
 import { currentLang, setLang, t, type Key } from "./i18n";
-import { comparePage } from "./pages/compare";
+import { experimentsPage } from "./pages/experiments";
 import { coordinatorPage } from "./pages/coordinator";
 import { mapPage } from "./pages/map";
 import { operatorPage } from "./pages/operator";
@@ -25,7 +25,7 @@ const NAV: NavItem[] = [
   { hash: "#/operator", key: "navOperator", roles: ["operator"] },
   { hash: "#/coordinator", key: "navCoordinator", roles: ["admin", "coordinator"] },
   { hash: "#/whatif", key: "navWhatif", roles: ["admin", "coordinator"] },
-  { hash: "#/compare", key: "navCompare", roles: ["admin", "coordinator"] },
+  { hash: "#/experiments", key: "navExperiments", roles: ["admin", "coordinator"] },
 ];
 
 const PAGES: Record<string, Page> = {
@@ -36,7 +36,7 @@ const PAGES: Record<string, Page> = {
   operator: operatorPage,
   coordinator: coordinatorPage,
   whatif: whatifPage,
-  compare: comparePage,
+  experiments: experimentsPage,
 };
 
 const app = document.getElementById("app")!;

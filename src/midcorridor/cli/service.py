@@ -180,8 +180,8 @@ def demo_data_command(
     days: Annotated[float, typer.Option(
         min=1, max=120, help="Days of simulated corridor before now.")] = 30.0,
     seed_: Annotated[int, typer.Option("--seed", help="Random seed.")] = 7,
-    scenario: Annotated[Path | None, typer.Option(
-        "--scenario", dir_okay=False, help="Simulation scenario (default: the baseline).")
+    experiment: Annotated[Path | None, typer.Option(
+        "--experiment", dir_okay=False, help="Simulation experiment file (default: the baseline).")
     ] = None,
     tokens_out: Annotated[Path | None, typer.Option(
         "--tokens-out", dir_okay=False,
@@ -195,7 +195,7 @@ def demo_data_command(
     db = _database(database_url)
     with db.write() as session:
         result = seed(session, now=_now(), shipments=shipments, seed=seed_, days=days,
-                      scenario=scenario)
+                      experiment=experiment)
     _print_demo(result)
     if tokens_out is not None:
         tokens_out.parent.mkdir(parents=True, exist_ok=True)

@@ -1,4 +1,4 @@
-"""``midcorridor simulate``: run a scenario, or ``simulate compare A.yaml B.yaml ...``."""
+"""``midcorridor simulate``: run an experiment, or ``simulate compare A.yaml B.yaml ...``."""
 
 from __future__ import annotations
 
@@ -27,11 +27,11 @@ from midcorridor.sim.report import write_report
 from midcorridor.sim.run import RunResult, run
 from midcorridor.sim.simulate import prepare
 
-HELP = """Simulate SCENARIO.yaml (replications with a seed), or compare several scenarios:
+HELP = """Simulate EXPERIMENT.yaml (replications with a seed), or compare several experiments:
 
-  midcorridor simulate scenarios/baseline.yaml -n 20 --seed 1
+  midcorridor simulate experiments/baseline.yaml -n 20 --seed 1
 
-  midcorridor simulate compare scenarios/baseline.yaml scenarios/more_ferries.yaml
+  midcorridor simulate compare experiments/baseline.yaml experiments/more_ferries.yaml
 """
 
 
@@ -67,10 +67,10 @@ def _run_one(
 
 
 def kpi_table(summary: Summary) -> Table:
-    """The headline KPIs of one scenario with 95% confidence intervals, and any warnings."""
+    """The headline KPIs of one experiment with 95% confidence intervals, and any warnings."""
     k = summary.kpis
     table = Table(
-        title=f"{summary.scenario}: {summary.replications} replications, "
+        title=f"{summary.experiment}: {summary.replications} replications, "
         f"seed {summary.seed} (mean, 95% CI)",
         caption="\n".join(f"warning: {w}" for w in summary.warnings) or None,
         caption_style="bold yellow",
@@ -115,14 +115,14 @@ def bottleneck_table(summary: Summary, top: int = 8) -> Table:
 
 
 def compare_table(doc: Comparison) -> Table:
-    """Scenarios side by side, with paired differences to the first."""
+    """Experiments side by side, with paired differences to the first."""
     table = Table(
         title=f"compare: {doc.replications} replications, seed {doc.seed}, "
         "common random numbers (differences against the first, 95% CI)"
     )
     table.add_column("KPI", style="bold")
-    for s in doc.scenarios:
-        table.add_column(s.scenario)
+    for s in doc.experiments:
+        table.add_column(s.experiment)
     rows: list[tuple[str, Callable[[Summary], str]]] = [
         ("door-to-door days, mean", lambda s: s.kpis.transit_days.mean.format()),
         ("door-to-door days, p95", lambda s: s.kpis.transit_days.p95.format()),
@@ -131,8 +131,8 @@ def compare_table(doc: Comparison) -> Table:
         ("top bottleneck", lambda s: s.bottlenecks[0].name if s.bottlenecks else "-"),
     ]
     for name, get in rows:
-        table.add_row(name, *(get(s) for s in doc.scenarios))
-    diffs = {d.scenario: d for d in doc.differences}
+        table.add_row(name, *(get(s) for s in doc.experiments))
+    diffs = {d.experiment: d for d in doc.differences}
     changes: list[tuple[str, Callable[[Difference], str]]] = [
         ("change in days, mean", lambda d: d.transit_days_mean.format(1, "d", signed=True)),
         ("change in days, p95", lambda d: d.transit_days_p95.format(1, "d", signed=True)),
@@ -140,20 +140,20 @@ def compare_table(doc: Comparison) -> Table:
         ("change in TEU/year", lambda d: d.throughput_teu.format(0, signed=True)),
     ]
     for name, show in changes:
-        table.add_row(name, "", *(show(diffs[s.scenario]) for s in doc.scenarios[1:]))
-    for s in doc.scenarios:
+        table.add_row(name, "", *(show(diffs[s.experiment]) for s in doc.experiments[1:]))
+    for s in doc.experiments:
         for warning in s.warnings:
             table.add_row("[yellow]warning", *(f"[yellow]{warning}" if o is s else ""
-                                               for o in doc.scenarios))
+                                               for o in doc.experiments))
     return table
 
 
 def simulate_command(
-    scenarios: Annotated[
+    experiments: Annotated[
         list[str],
         typer.Argument(
-            help="SCENARIO.yaml, or 'compare' followed by two or more scenario files.",
-            metavar="SCENARIO.yaml | compare A.yaml B.yaml ...",
+            help="EXPERIMENT.yaml, or 'compare' followed by two or more experiment files.",
+            metavar="EXPERIMENT.yaml | compare A.yaml B.yaml ...",
         ),
     ],
     replications: Annotated[int, typer.Option("--replications", "-n", min=1)] = 10,
@@ -189,18 +189,18 @@ def simulate_command(
     ] = None,
     data: DataOption = None,
 ) -> None:
-    """Simulate a scenario (or compare scenarios) with replications and confidence intervals."""
-    comparing = scenarios[0] == "compare"
-    paths = [Path(p) for p in (scenarios[1:] if comparing else scenarios)]
+    """Simulate an experiment (or compare experiments): replications, confidence intervals."""
+    comparing = experiments[0] == "compare"
+    paths = [Path(p) for p in (experiments[1:] if comparing else experiments)]
     if comparing and len(paths) < 2:
-        raise InputError("simulate compare needs two or more scenario files (A.yaml B.yaml ...)")
+        raise InputError("simulate compare needs two or more experiment files (A.yaml B.yaml ...)")
     if not comparing and len(paths) != 1:
-        raise InputError("give one scenario file, or use: simulate compare A.yaml B.yaml ...")
+        raise InputError("give one experiment file, or use: simulate compare A.yaml B.yaml ...")
     for path in paths:
         if not path.is_file():
-            raise InputError(f"{path}: no such scenario file")
+            raise InputError(f"{path}: no such experiment file")
     if events is not None and comparing:
-        raise InputError("--events works with one scenario, not with simulate compare")
+        raise InputError("--events works with one experiment, not with simulate compare")
     if report is not None:  # before the simulation: an unwritable folder fails in a second
         report.mkdir(parents=True, exist_ok=True)
     results = [_run_one(p, data, replications, seed, workers, dask, events is not None)
@@ -214,13 +214,13 @@ def simulate_command(
     doc: Summary | Comparison
     if comparing:
         doc = compare(results)
-        summaries = list(doc.scenarios)
+        summaries = list(doc.experiments)
     else:
         doc = summarize(results[0])
         summaries = [doc]
     if report is not None:
         for result, summary in zip(results, summaries, strict=True):
-            folder = report / summary.scenario if comparing else report
+            folder = report / summary.experiment if comparing else report
             written = write_report(result, summary, folder)
             err_console.print(f"wrote {len(written)} files to {folder}")
     if format is TableOrJson.json:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from midcorridor.crossing.baseline import fifo_assignment
-from midcorridor.crossing.cargo import Arc, Slot, add_cargo
+from midcorridor.crossing.loading import Carrier, Slot, add_cargo
 from midcorridor.crossing.result import Assignment, CrossingPlan, evaluate
 from midcorridor.crossing.solver import SparseModel, solve
 
@@ -44,9 +44,9 @@ class RouteResult:
 def _solve_route(instance: CrossingInstance, sailings: Sequence[Sailing], time_limit: float,
                  mip_gap: float, fifo: list[Assignment]) -> RouteResult:
     slots = [Slot((s.origin, s.destination), s.departure, s.arrival) for s in sailings]
-    arcs = [Arc(i, s.id, s.capacity, s.dangerous_limit) for i, s in enumerate(sailings)]
+    carriers = [Carrier(i, s.id, s.capacity, s.dangerous_limit) for i, s in enumerate(sailings)]
     model = SparseModel()
-    cargo = add_cargo(model, instance, slots, arcs)
+    cargo = add_cargo(model, instance, slots, carriers)
     fifo_value = evaluate(instance, sailings, fifo).objective
     if model.num_col == 0:
         return RouteResult("Optimal", fifo_value, fifo_value, tuple(fifo), "no choice")

@@ -38,7 +38,7 @@ from midcorridor.crossing.model import UNIT_TYPES, UnitType
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from midcorridor.crossing.cargo import CargoColumns
+    from midcorridor.crossing.loading import CargoColumns
 
 TOLERANCE = 1e-3  # units of violation below which a cut is not worth a row
 
@@ -83,37 +83,37 @@ def series_of(cargo: CargoColumns) -> list[Series]:
     by_route: dict[tuple[str, str], list[int]] = {}
     for i in sorted(range(len(cargo.slots)), key=lambda i: (cargo.slots[i].departure, i)):
         by_route.setdefault(cargo.slots[i].route, []).append(i)
-    arc_slot = np.array([a.slot for a in cargo.arcs], dtype=np.int64)
+    carrier_slot = np.array([a.slot for a in cargo.carriers], dtype=np.int64)
     out: list[Series] = []
     for route, slots in by_route.items():
-        on_route = {a.slot for a in cargo.arcs} & set(slots)
+        on_route = {a.slot for a in cargo.carriers} & set(slots)
         types = {c.head.unit_type for c in cargo.classes if c.route == route}
         weightings = [{u: 1.0} for u in UNIT_TYPES if u in types]
-        decks = {a.capacity for a in cargo.arcs if a.slot in on_route and a.z >= 0}
+        decks = {a.capacity for a in cargo.carriers if a.slot in on_route and a.z >= 0}
         for deck in sorted(decks, key=lambda d: (d.railcar, d.teu, d.truck)):
             mixed = {u: 1.0 / deck.of(u) for u in UNIT_TYPES if u in types and deck.carries(u)}
             if len(mixed) > 1 and mixed not in weightings:
                 weightings.append(mixed)
         for weights in weightings:
-            series = _series(cargo, route, slots, arc_slot, weights)
+            series = _series(cargo, route, slots, carrier_slot, weights)
             if series is not None:
                 out.append(series)
     return out
 
 
 def _series(cargo: CargoColumns, route: tuple[str, str], slots: list[int],
-            arc_slot: np.ndarray, weights: dict[UnitType, float]) -> Series | None:
+            carrier_slot: np.ndarray, weights: dict[UnitType, float]) -> Series | None:
     """The series of ``route`` counting a unit of type ``u`` as ``weights[u]``."""
     pos_of = np.full(len(cargo.slots), -1, dtype=np.int64)
     pos_of[slots] = np.arange(len(slots))
     departures = [cargo.slots[i].departure for i in slots]
     caps = np.array([max((w * a.capacity.of(u) for u, w in weights.items()), default=0.0)
-                     if a.z >= 0 else 0.0 for a in cargo.arcs])
-    arcs = np.nonzero((pos_of[arc_slot] >= 0) & (caps > 0))[0]
+                     if a.z >= 0 else 0.0 for a in cargo.carriers])
+    carriers = np.nonzero((pos_of[carrier_slot] >= 0) & (caps > 0))[0]
     weight = np.array([weights.get(c.head.unit_type, 0.0) if c.route == route else 0.0
                        for c in cargo.classes])
     mine = np.nonzero(weight > 0)[0]
-    if not len(arcs) or not len(mine):
+    if not len(carriers) or not len(mine):
         return None
     ready = np.zeros(len(slots))
     for k in mine:
@@ -122,8 +122,9 @@ def _series(cargo: CargoColumns, route: tuple[str, str], slots: list[int],
             ready[first] += weight[k] * cargo.classes[k].units
     cols = np.nonzero(weight[cargo.x_class] > 0)[0]
     return Series(cargo.x[cols], cargo.x_mult[cols] * weight[cargo.x_class[cols]],
-                  pos_of[cargo.x_slot[cols]], ready, np.array([cargo.arcs[int(a)].z for a in arcs]),
-                  caps[arcs], pos_of[arc_slot[arcs]])
+                  pos_of[cargo.x_slot[cols]], ready,
+                  np.array([cargo.carriers[int(a)].z for a in carriers]),
+                  caps[carriers], pos_of[carrier_slot[carriers]])
 
 
 def separate(series: Sequence[Series], values: np.ndarray, *, limit: int = 2000) -> list[Cut]:

@@ -36,9 +36,9 @@ import numpy as np
 
 from midcorridor.crossing.backlog import Cut, separate, series_of
 from midcorridor.crossing.baseline import Deck
-from midcorridor.crossing.cargo import Arc, CargoColumns, Slot, add_cargo
 from midcorridor.crossing.fifo_rotation import fifo_rotation, voyage_sailing
 from midcorridor.crossing.fleet import VesselClass, decompose, pack, vessel_classes
+from midcorridor.crossing.loading import CargoColumns, Carrier, Slot, add_cargo
 from midcorridor.crossing.result import Assignment, CrossingPlan, evaluate
 from midcorridor.crossing.solver import INF, Outcome, Relaxation, SparseModel, solve
 from midcorridor.crossing.timegrid import TimeGrid, Voyage, berth_steps, make_grid, voyages_from
@@ -236,8 +236,9 @@ def rolling_start(built: RotationModel, grid: TimeGrid, deadline: float, *,
     # the cargo columns and the step each one's departure leaves at
     goods = np.concatenate([cargo.x, cargo.load]).astype(np.int64)
     leaves = np.rint(np.array([s.departure for s in cargo.slots]) / grid.step_h)
-    slot_of_arc = np.array([a.slot for a in cargo.arcs], dtype=np.int64)
-    goods_leave = np.concatenate([leaves[cargo.x_slot], leaves[slot_of_arc[cargo.load_arc]]])
+    slot_of_carrier = np.array([a.slot for a in cargo.carriers], dtype=np.int64)
+    goods_leave = np.concatenate([leaves[cargo.x_slot],
+                                  leaves[slot_of_carrier[cargo.load_carrier]]])
     loaded_so_far = np.zeros(len(goods))
     settled = 0  # cargo leaving before this step is loaded as the last window decided
     windows = list(range(0, grid.steps, window))
@@ -441,11 +442,11 @@ def _add_berths(model: SparseModel, instance: CrossingInstance, flow: _FlowColum
 
 def _add_cargo(model: SparseModel, instance: CrossingInstance, grid: TimeGrid,
                classes: list[VesselClass], flow: _FlowColumns) -> CargoColumns:
-    """Cargo on class voyages: one slot per (route, departure), one arc per class voyage."""
+    """Cargo on class voyages: one slot per (route, departure), one carrier per class voyage."""
     heads = {cls.id: cls for cls in classes}
     slot_index: dict[tuple[str, str, int], int] = {}
     slots: list[Slot] = []
-    arcs: list[Arc] = []
+    carriers: list[Carrier] = []
     for v in flow.voyages:
         route_at = (v.origin, v.destination, v.departure)
         if route_at not in slot_index:
@@ -453,9 +454,9 @@ def _add_cargo(model: SparseModel, instance: CrossingInstance, grid: TimeGrid,
             slots.append(Slot((v.origin, v.destination), grid.hours(v.departure),
                               grid.hours(v.arrival)))
         cls = heads[v.vessel]
-        arcs.append(Arc(slot_index[route_at], v.id, cls.head.capacity,
+        carriers.append(Carrier(slot_index[route_at], v.id, cls.head.capacity,
                         cls.head.dangerous_limit, flow.z_of[v.id], cls.size))
-    return add_cargo(model, instance, slots, arcs)
+    return add_cargo(model, instance, slots, carriers)
 
 
 def _read_plan(values: np.ndarray, instance: CrossingInstance, grid: TimeGrid,

@@ -38,7 +38,7 @@ BOOKING_PREFIX = "S"
 
 
 @dataclass(frozen=True)
-class Cargo:
+class ShipmentCargo:
     """One shipment's cargo for a crossing: ready at ``port`` (arrived or expected)."""
 
     shipment_id: int
@@ -93,7 +93,7 @@ def _placed(vessel: Vessel, state: VesselState | None, start: datetime,
 
 def crossing_instance(
     network: Network,
-    cargo: Sequence[Cargo],
+    cargo: Sequence[ShipmentCargo],
     *,
     fleet: Sequence[Vessel],
     vessel_states: Iterable[VesselState] = (),

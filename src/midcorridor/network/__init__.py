@@ -18,9 +18,9 @@ from midcorridor.network.model import (
     Sea,
     Service,
     ServiceKind,
+    ServiceVessel,
     Source,
     Spread,
-    Vessel,
     VesselKind,
 )
 from midcorridor.network.places import (
@@ -60,7 +60,7 @@ __all__ = [
     "ServiceKind",
     "Source",
     "Spread",
-    "Vessel",
+    "ServiceVessel",
     "VesselKind",
     "caspian_ports",
     "check_data",

@@ -224,7 +224,7 @@ class Arc:
 
 
 @dataclass(frozen=True)
-class Vessel:
+class ServiceVessel:
     """A vessel (or train set) deployed on a service, with its capacity per unit type."""
 
     name: str
@@ -255,7 +255,7 @@ class Service:
     route: tuple[str, ...]
     departures: Departures
     crossing_h: Spread | None = None
-    vessels: tuple[Vessel, ...] = ()
+    vessels: tuple[ServiceVessel, ...] = ()
     bidirectional: bool = True
     notes: str = ""
 

@@ -13,8 +13,8 @@ from midcorridor.network.model import (
     Departures,
     Service,
     ServiceKind,
+    ServiceVessel,
     Spread,
-    Vessel,
     VesselKind,
 )
 
@@ -132,7 +132,9 @@ def _parse_departures(entry: dict[str, Any], row: Row, reader: CellReader) -> De
     return Departures(headway_h=headway)
 
 
-def _parse_vessel(vessel: Any, index: int, row: Row, reader: CellReader, sid: str) -> Vessel | None:
+def _parse_vessel(
+    vessel: Any, index: int, row: Row, reader: CellReader, sid: str
+) -> ServiceVessel | None:
     where = f"vessels[{index}]"
     if not isinstance(vessel, dict) or not vessel.get("name"):
         reader.problem(row, where, "a vessel needs at least a name and a kind")
@@ -151,5 +153,5 @@ def _parse_vessel(vessel: Any, index: int, row: Row, reader: CellReader, sid: st
             continue
         value = reader.problems.number(item.get("value"), row.where, f"{where}.{unit}.value")
         sizes[unit] = int(value or 0)
-    return Vessel(name=str(vessel["name"]), kind=VesselKind(kind), **sizes)
+    return ServiceVessel(name=str(vessel["name"]), kind=VesselKind(kind), **sizes)
 

@@ -1,10 +1,10 @@
-"""Scenario comparison: the simulator's scenarios of the data set against the baseline.
+"""Experiment comparison: the simulator's experiment files against the baseline.
 
-:func:`catalogue` lists the scenario files beside the baseline (``scenarios/*.yaml``);
-:func:`comparison` runs the baseline and each chosen scenario with the same seed, so
-replication ``i`` of every scenario shares its random streams, and returns
-:func:`midcorridor.sim.kpi.compare`'s document: each scenario's KPIs with 95% intervals and
-its paired differences to the baseline. It runs as the ``scenario_compare`` job.
+:func:`catalogue` lists the experiment files beside the baseline (``experiments/*.yaml``);
+:func:`comparison` runs the baseline and each chosen experiment with the same seed, so
+replication ``i`` of every experiment shares its random streams, and returns
+:func:`midcorridor.sim.kpi.compare`'s document: each experiment's KPIs with 95% intervals and
+its paired differences to the baseline. It runs as the ``experiment_compare`` job.
 """
 
 from __future__ import annotations
@@ -20,45 +20,45 @@ from midcorridor.errors import InputError
 from midcorridor.service.jobs import JobContext, parse_params, register_job_kind
 from midcorridor.service.planning import network
 from midcorridor.service.schemas import CompareRequest
+from midcorridor.sim.experiment import ExperimentSpec, load_experiment
 from midcorridor.sim.kpi import compare
 from midcorridor.sim.run import run
-from midcorridor.sim.scenario import ScenarioSpec, load_scenario
 from midcorridor.sim.simulate import BASELINE, prepare
 
-COMPARE_JOB = "scenario_compare"
+COMPARE_JOB = "experiment_compare"
 
 
 @lru_cache(maxsize=1)
-def catalogue() -> dict[str, tuple[Path, ScenarioSpec]]:
-    """The scenario files by id (the file's stem), the baseline first."""
+def catalogue() -> dict[str, tuple[Path, ExperimentSpec]]:
+    """The experiment files by id (the file's stem), the baseline first."""
     paths = sorted(BASELINE.parent.glob("*.yaml"), key=lambda p: (p != BASELINE, p.stem))
-    return {p.stem: (p, load_scenario(p)) for p in paths}
+    return {p.stem: (p, load_experiment(p)) for p in paths}
 
 
 def check(body: CompareRequest) -> list[str]:
-    """The scenario ids to compare with the baseline, in the order asked, each once."""
+    """The experiment ids to compare with the baseline, in the order asked, each once."""
     known = catalogue()
     ids: list[str] = []
-    for i, sid in enumerate(body.scenarios):
-        if sid == BASELINE.stem:
-            raise InputError(f"scenarios[{i}]: the baseline is always compared against; "
-                             "name the other scenarios")
-        if sid not in known:
-            raise InputError(f"scenarios[{i}]: unknown scenario {sid!r}; known: "
-                             f"{', '.join(s for s in known if s != BASELINE.stem)}")
-        if sid not in ids:
-            ids.append(sid)
+    for i, eid in enumerate(body.experiments):
+        if eid == BASELINE.stem:
+            raise InputError(f"experiments[{i}]: the baseline is always compared against; "
+                             "name the other experiments")
+        if eid not in known:
+            raise InputError(f"experiments[{i}]: unknown experiment {eid!r}; known: "
+                             f"{', '.join(e for e in known if e != BASELINE.stem)}")
+        if eid not in ids:
+            ids.append(eid)
     return ids
 
 
 def comparison(body: CompareRequest,
                progress: Callable[[float, str], None] | None = None) -> dict[str, Any]:
-    """Run the baseline and the chosen scenarios; the comparison document."""
+    """Run the baseline and the chosen experiments; the comparison document."""
     ids = [BASELINE.stem, *check(body)]
     total = len(ids) * body.replications
     results = []
-    for k, sid in enumerate(ids):
-        path, _spec = catalogue()[sid]
+    for k, eid in enumerate(ids):
+        path, _spec = catalogue()[eid]
         model = prepare(path, network=network())
 
         def tick(done: int, k: int = k, name: str = model.name) -> None:
@@ -70,10 +70,10 @@ def comparison(body: CompareRequest,
         results.append(run(model, replications=body.replications, seed=body.seed,
                            dask=os.environ.get("MIDCORRIDOR_DASK") or None, progress=tick))
     doc = compare(results).to_dict()
-    for scenario, sid in zip(doc["scenarios"], ids, strict=True):
-        scenario["id"] = sid
-        scenario["description"] = catalogue()[sid][1].description
-        scenario.pop("definitions", None)
+    for experiment, eid in zip(doc["experiments"], ids, strict=True):
+        experiment["id"] = eid
+        experiment["description"] = catalogue()[eid][1].description
+        experiment.pop("definitions", None)
     return _finite(doc)
 
 
@@ -89,7 +89,7 @@ def _finite(value: Any) -> Any:
 
 
 def compare_job(params: dict[str, Any], progress: JobContext) -> dict[str, Any]:
-    """The ``scenario_compare`` job: :func:`comparison` of the request in ``params``."""
+    """The ``experiment_compare`` job: :func:`comparison` of the request in ``params``."""
     return comparison(parse_params(CompareRequest, params), progress.report)
 
 

@@ -23,7 +23,7 @@ from midcorridor.crossing.model import CrossingInstance, Sailing, UnitType
 from midcorridor.crossing.result import CrossingPlan
 from midcorridor.errors import InputError
 from midcorridor.live import fleet as live_fleet
-from midcorridor.live.instance import Cargo, PortClosure, crossing_instance, shipment_of
+from midcorridor.live.instance import PortClosure, ShipmentCargo, crossing_instance, shipment_of
 from midcorridor.live.position import crossing_leg
 from midcorridor.live.state import OVERDUE_LIMIT_H
 from midcorridor.service import corridor, forecast, ingest
@@ -36,7 +36,7 @@ from midcorridor.service.schemas import CrossingPlanRequest
 Progress = Callable[[float, str], None]
 
 
-def live_cargo(session: Session, *, start: datetime, horizon_h: float) -> list[Cargo]:
+def live_cargo(session: Session, *, start: datetime, horizon_h: float) -> list[ShipmentCargo]:
     """Each shipment waiting at a Caspian port, or due at one within the horizon, as cargo."""
     ports = corridor.caspian_ports(corridor.data_of(session))
     end = start + timedelta(hours=horizon_h)
@@ -56,8 +56,9 @@ def live_cargo(session: Session, *, start: datetime, horizon_h: float) -> list[C
         ready = shipment.position_at if waiting else shipment.next_port_eta
         if ready is None:
             continue
-        out.append(Cargo(shipment.id, leg.origin, leg.destination, UnitType(shipment.unit_type),
-                         shipment.unit_count, ready, leg.planned_arrive, shipment.priority))
+        out.append(ShipmentCargo(shipment.id, leg.origin, leg.destination,
+                                 UnitType(shipment.unit_type), shipment.unit_count, ready,
+                                 leg.planned_arrive, shipment.priority))
     return out
 
 

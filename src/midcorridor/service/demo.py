@@ -1,6 +1,6 @@
 """Demo data: the corridor of an ordinary day, simulated up to now and stored as events.
 
-The baseline scenario is simulated for a warm-up (so the corridor is as full as on any day)
+The baseline experiment is simulated for a warm-up (so the corridor is as full as on any day)
 and then for the last ``days`` days, ending now. The consignments of those days become
 shipments, and their milestones the events the operators would have reported: trains through
 the borders, cargo waiting at Aktau and Kuryk for a ferry, storms that close the Caspian ports.
@@ -55,24 +55,24 @@ class DemoResult:
 
 
 @lru_cache(maxsize=4)
-def _model(scenario: Path | None) -> SimModel:
+def _model(experiment: Path | None) -> SimModel:
     from midcorridor.sim.simulate import BASELINE, prepare
 
-    path = scenario or BASELINE
+    path = experiment or BASELINE
     if not path.is_file():
-        raise InputError(f"{path}: no such scenario file for the demo data (give --scenario)")
+        raise InputError(f"{path}: no such experiment file for the demo data (give --experiment)")
     return prepare(path)
 
 
 def simulated_feed(
-    *, now: datetime, days: float = 30.0, seed: int = 7, scenario: Path | None = None
+    *, now: datetime, days: float = 30.0, seed: int = 7, experiment: Path | None = None
 ) -> Feed:
-    """The feed of the scenario's last ``days`` days before ``now`` (baseline by default)."""
+    """The feed of the experiment's last ``days`` days before ``now`` (baseline by default)."""
     from midcorridor.sim.feed import event_stream
     from midcorridor.sim.processes import simulate_replication
 
     model = dataclasses.replace(
-        _model(scenario), horizon_h=(WARMUP_DAYS + days) * 24.0, warmup_h=WARMUP_DAYS * 24.0
+        _model(experiment), horizon_h=(WARMUP_DAYS + days) * 24.0, warmup_h=WARMUP_DAYS * 24.0
     )
     run = simulate_replication(model, seed, 0, trace=True)
     records = event_stream(model, run.traces, end=now, seed=seed, prefix=f"DEMO-{seed}")
@@ -136,12 +136,12 @@ def seed(
     shipments: int | None = None,
     seed: int = 7,
     days: float = 30.0,
-    scenario: Path | None = None,
+    experiment: Path | None = None,
 ) -> DemoResult:
     """Create the demo organizations (one user and token each), shipments and their events."""
     if session.scalar(select(Organization.id).where(Organization.name == COORDINATOR)):
         raise InputError("demo data is already loaded in this database; use a fresh one")
-    full = simulated_feed(now=now, days=days, seed=seed, scenario=scenario)
+    full = simulated_feed(now=now, days=days, seed=seed, experiment=experiment)
     feed = _pick(full, shipments, corridor.caspian_ports(corridor.data_of(session)))
     tokens: dict[str, str] = {}
     principals: dict[str, Principal] = {}
@@ -155,7 +155,7 @@ def seed(
     emails: dict[str, str] = {}
     tokens["admin"] = accounts.create_token(session=session, user_id=admin.id, name="demo",
                                             now=now)[1]
-    orgs = _organizations(full, _model(scenario))
+    orgs = _organizations(full, _model(experiment))
     for i, (name, (kind, places)) in enumerate(sorted(orgs.items())):
         org = accounts.create_org(session=session, name=name, kind=kind,
                                   places=sorted(places), now=now)

@@ -905,34 +905,34 @@ class WhatIfOptionsPublic(BaseModel):
     places: list[WhatIfPlacePublic]
 
 
-# -- scenario comparison -----------------------------------------------------------------------
+# -- experiment comparison ---------------------------------------------------------------------
 
 
-SimScenarioId = Annotated[str, StringConstraints(min_length=1, max_length=60)]
+ExperimentId = Annotated[str, StringConstraints(min_length=1, max_length=60)]
 
 
 class CompareRequest(BaseModel):
-    """Compare simulator scenarios with the baseline, with common random numbers."""
+    """Compare the simulator's experiments with the baseline, with common random numbers."""
 
-    scenarios: list[SimScenarioId] = Field(min_length=1, max_length=10,
-                                        description="Scenario ids from GET /scenarios.")
+    experiments: list[ExperimentId] = Field(min_length=1, max_length=10,
+                                            description="Experiment ids from GET /experiments.")
     replications: Annotated[int, Strict(), Field(ge=2, le=30)] = 5
     seed: Annotated[int, Strict(), Field(ge=0, le=2**31 - 1)] = 0
 
 
-class SimScenarioPublic(BaseModel):
-    """A simulator scenario of the data set (a file of ``scenarios/``)."""
+class ExperimentPublic(BaseModel):
+    """An experiment of the simulator (a file of ``experiments/``)."""
 
     id: str
     name: str
     description: str
 
 
-class SimScenariosPublic(BaseModel):
-    """The simulator's scenarios and the one comparisons are against."""
+class ExperimentsPublic(BaseModel):
+    """The simulator's experiments and the one comparisons are against."""
 
-    data: list[SimScenarioPublic]
-    baseline: str = Field(description="The scenario every comparison is against.")
+    data: list[ExperimentPublic]
+    baseline: str = Field(description="The experiment every comparison is against.")
 
 
 class SpreadPublic(BaseModel):
@@ -943,8 +943,8 @@ class SpreadPublic(BaseModel):
     p95: EstimatePublic
 
 
-class ScenarioKpisPublic(BaseModel):
-    """A scenario's headline KPIs (see ``docs/simulation.md``)."""
+class ExperimentKpisPublic(BaseModel):
+    """An experiment's headline KPIs (see ``docs/simulation.md``)."""
 
     transit_days: SpreadPublic
     caspian_wait_hours: EstimatePublic
@@ -963,24 +963,24 @@ class BottleneckPublic(BaseModel):
     utilization: float | None
 
 
-class ScenarioSummaryPublic(BaseModel):
-    """One scenario's KPIs, bottlenecks and warnings."""
+class ExperimentSummaryPublic(BaseModel):
+    """One experiment's KPIs, bottlenecks and warnings."""
 
     id: str
-    scenario: str
+    experiment: str
     description: str
     replications: int
     horizon_days: float
     warmup_days: float
-    kpis: ScenarioKpisPublic
+    kpis: ExperimentKpisPublic
     bottlenecks: list[BottleneckPublic]
     warnings: list[str]
 
 
 class DifferencePublic(BaseModel):
-    """A scenario minus the baseline, paired per replication."""
+    """An experiment minus the baseline, paired per replication."""
 
-    scenario: str
+    experiment: str
     against: str
     transit_days_mean: EstimatePublic
     transit_days_p95: EstimatePublic
@@ -989,11 +989,11 @@ class DifferencePublic(BaseModel):
 
 
 class ComparisonPublic(BaseModel):
-    """Scenarios side by side (the baseline first) and their differences to the baseline."""
+    """Experiments side by side (the baseline first) and their differences to the baseline."""
 
     seed: int
     replications: int
-    scenarios: list[ScenarioSummaryPublic]
+    experiments: list[ExperimentSummaryPublic]
     differences: list[DifferencePublic]
 
 

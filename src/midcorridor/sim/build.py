@@ -1,4 +1,4 @@
-"""Compile a network and a scenario into a :class:`SimModel`.
+"""Compile a network and an experiment into a :class:`SimModel`.
 
 Calibration comes from the data set, link by link: running times and dwell from
 ``Link.hours``/``Link.dwell``, terminal handling from ``Node.handling_h`` and capacity, sailings
@@ -14,6 +14,7 @@ from midcorridor.errors import InputError
 from midcorridor.network.model import Arc, Mode, Network, Node, NodeKind, ServiceKind
 from midcorridor.network.places import find_place
 from midcorridor.network.seas import on_caspian, port_handling_h
+from midcorridor.sim.experiment import ExperimentSpec, PortChange, TerminalChange
 from midcorridor.sim.model import (
     CONTAINER,
     TRUCK,
@@ -21,10 +22,10 @@ from midcorridor.sim.model import (
     Dist,
     LandLeg,
     Line,
-    Port,
     SeaLeg,
     Ship,
     SimModel,
+    SimPort,
     Step,
     Storms,
     Stream,
@@ -33,12 +34,11 @@ from midcorridor.sim.model import (
     Variant,
 )
 from midcorridor.sim.routes import path_via
-from midcorridor.sim.scenario import PortChange, ScenarioSpec, TerminalChange
 
 # Spread of a vessel call around its typical handling time: 0.6x..1.5x puts Baku's 20.1 h
 # average under the 30 h protocol maximum (assumption).
 HANDLING_SPREAD = (0.6, 1.5)
-# Berths per port when the scenario does not say: Aktau has 3 dry-cargo berths (Astana Times,
+# Berths per port when the experiment does not say: Aktau has 3 dry-cargo berths (Astana Times,
 # 2024-09-26), Alat 3 container berths (Trend, 2025-06-03); Kuryk 2 rail piers (sea-news.az,
 # 2019-12-18). Elsewhere 2 (assumption).
 DEFAULT_BERTHS = 2
@@ -60,7 +60,7 @@ def _handling(hours: float) -> Dist:
     return Dist(hours * HANDLING_SPREAD[0], hours, hours * HANDLING_SPREAD[1])
 
 
-def _lines(network: Network, spec: ScenarioSpec) -> tuple[Line, ...]:
+def _lines(network: Network, spec: ExperimentSpec) -> tuple[Line, ...]:
     removed = set(spec.remove_ships)
     lines = []
     known = {s.id for s in network.services}
@@ -139,7 +139,7 @@ def _steps(
     arcs: list[Arc],
     lines: tuple[Line, ...],
     unit: str,
-    spec: ScenarioSpec,
+    spec: ExperimentSpec,
     places: dict[str, str],
     names: dict[str, str],
 ) -> tuple[Step, ...]:
@@ -195,7 +195,7 @@ def _steps(
     return tuple(out)
 
 
-def _terminal(node: Node, spec: ScenarioSpec, teu_per_consignment: float) -> Terminal:
+def _terminal(node: Node, spec: ExperimentSpec, teu_per_consignment: float) -> Terminal:
     change = spec.terminals.get(node.id, TerminalChange())
     hours = change.handling_h if change.handling_h is not None else node.handling_h or 0.0
     servers: int | None = None
@@ -214,7 +214,7 @@ def _terminal(node: Node, spec: ScenarioSpec, teu_per_consignment: float) -> Ter
     return Terminal(node.id, node.name, _handling(hours), servers)
 
 
-def build_model(network: Network, spec: ScenarioSpec) -> SimModel:
+def build_model(network: Network, spec: ExperimentSpec) -> SimModel:
     """The simulation model of ``spec`` on ``network`` (its data-set scenarios switched on)."""
     if spec.network_scenarios:
         network = network.with_scenarios(spec.network_scenarios)
@@ -289,13 +289,13 @@ def build_model(network: Network, spec: ScenarioSpec) -> SimModel:
         if isinstance(x, SeaLeg)
     }
     lines = tuple(ln for ln in lines if any(a in ln.stops and b in ln.stops for a, b in legs))
-    ports: dict[str, Port] = {}
+    ports: dict[str, SimPort] = {}
     for line in lines:
         for stop in line.stops:
             node = network.node(stop)
             change = spec_ports.get(stop, PortChange())
             hours = change.handling_h if change.handling_h is not None else port_handling_h(node)
-            ports[stop] = Port(
+            ports[stop] = SimPort(
                 stop,
                 node.name,
                 change.berths if change.berths is not None else DEFAULT_BERTHS,
@@ -331,8 +331,8 @@ def build_model(network: Network, spec: ScenarioSpec) -> SimModel:
 
 
 def _replace_overrides(
-    spec: ScenarioSpec, terminals: dict[str, TerminalChange], resolved: dict[str, str]
-) -> ScenarioSpec:
+    spec: ExperimentSpec, terminals: dict[str, TerminalChange], resolved: dict[str, str]
+) -> ExperimentSpec:
     import dataclasses
 
     dwell = {resolved.get(k, k): v for k, v in spec.dwell_places.items()}

@@ -8,7 +8,7 @@ so a long slow tail (a border's worst reported week, an average speed with delay
 slow case) would pull the mean far above the typical time.
 
 Every stochastic part of the model draws from its own stream, seeded from the run's seed, the
-replication number and the stream's name. Two scenarios run with the same seed therefore see
+replication number and the stream's name. Two experiments run with the same seed therefore see
 the same demand, storms and travel times where their models agree (common random numbers).
 """
 

@@ -334,7 +334,7 @@ def event_stream(
     Trucks are left out: the records report rail and sea milestones, and a truck's road legs
     are not among them. The run's last hour is dated ``end`` (default: now, to the minute).
     Shipment references are ``PREFIX-NNNNNN`` with the prefix
-    ``SIM-<scenario>-<end date>-<seed>`` by default.
+    ``SIM-<experiment>-<end date>-<seed>`` by default.
     """
     end = (end or datetime.now(UTC)).astimezone(UTC).replace(second=0, microsecond=0)
     start = end - timedelta(hours=model.horizon_h)

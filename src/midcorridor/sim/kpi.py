@@ -164,7 +164,7 @@ class PlaceFigure:
 
 @dataclass(frozen=True)
 class Kpis:
-    """The KPIs of one scenario (see :data:`DEFINITIONS` for what each measures)."""
+    """The KPIs of one experiment (see :data:`DEFINITIONS` for what each measures)."""
 
     transit_days: Spread3
     transit_days_by_variant: dict[str, Spread3]
@@ -239,9 +239,9 @@ class Conservation:
 
 @dataclass(frozen=True)
 class Summary:
-    """KPIs of one scenario across replications, bottlenecks, and warnings about the run."""
+    """KPIs of one experiment across replications, bottlenecks, and warnings about the run."""
 
-    scenario: str
+    experiment: str
     seed: int
     replications: int
     backend: str
@@ -256,7 +256,7 @@ class Summary:
     def to_dict(self) -> dict[str, Any]:
         """The summary as JSON-ready values."""
         return {
-            "scenario": self.scenario,
+            "experiment": self.experiment,
             "seed": self.seed,
             "replications": self.replications,
             "backend": self.backend,
@@ -273,11 +273,11 @@ class Summary:
 
 @dataclass(frozen=True)
 class Difference:
-    """Paired differences (scenario minus ``against``) over replications with common random
+    """Paired differences (experiment minus ``against``) over replications with common random
     numbers.
     """
 
-    scenario: str
+    experiment: str
     against: str
     transit_days_mean: Estimate
     transit_days_p95: Estimate
@@ -287,7 +287,7 @@ class Difference:
     def to_dict(self) -> dict[str, Any]:
         """The differences as JSON-ready values."""
         return {
-            "scenario": self.scenario,
+            "experiment": self.experiment,
             "against": self.against,
             "transit_days_mean": self.transit_days_mean.to_dict(),
             "transit_days_p95": self.transit_days_p95.to_dict(),
@@ -298,11 +298,11 @@ class Difference:
 
 @dataclass(frozen=True)
 class Comparison:
-    """Scenarios side by side, with their differences to the first one."""
+    """Experiments side by side, with their differences to the first one."""
 
     seed: int
     replications: int
-    scenarios: tuple[Summary, ...]
+    experiments: tuple[Summary, ...]
     differences: tuple[Difference, ...]
 
     def to_dict(self) -> dict[str, Any]:
@@ -310,7 +310,7 @@ class Comparison:
         return {
             "seed": self.seed,
             "replications": self.replications,
-            "scenarios": [s.to_dict() for s in self.scenarios],
+            "experiments": [s.to_dict() for s in self.experiments],
             "differences": [d.to_dict() for d in self.differences],
         }
 
@@ -532,7 +532,7 @@ def summarize(result: RunResult) -> Summary:
     )
     reps = result.replications
     return Summary(
-        scenario=model.name,
+        experiment=model.name,
         seed=result.seed,
         replications=len(reps),
         backend=result.backend,
@@ -552,9 +552,9 @@ def summarize(result: RunResult) -> Summary:
 
 
 def compare(results: list[RunResult]) -> Comparison:
-    """Scenarios side by side, with paired differences against the first one.
+    """Experiments side by side, with paired differences against the first one.
 
-    Run with the same seed, replication ``i`` of every scenario shares its random streams, so
+    Run with the same seed, replication ``i`` of every experiment shares its random streams, so
     the differences per replication are what the change did, not noise.
     """
     summaries = tuple(summarize(r) for r in results)
@@ -569,7 +569,7 @@ def compare(results: list[RunResult]) -> Comparison:
 
         differences.append(
             Difference(
-                scenario=result.model.name,
+                experiment=result.model.name,
                 against=base_model.name,
                 transit_days_mean=delta("transit_days_mean"),
                 transit_days_p95=delta("transit_days_p95"),
@@ -580,6 +580,6 @@ def compare(results: list[RunResult]) -> Comparison:
     return Comparison(
         seed=results[0].seed,
         replications=len(results[0].replications),
-        scenarios=summaries,
+        experiments=summaries,
         differences=tuple(differences),
     )

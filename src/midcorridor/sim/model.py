@@ -1,6 +1,6 @@
 """The compiled simulation model: plain, picklable values that one replication runs on.
 
-A :class:`SimModel` is built once from a network and a scenario (see :mod:`.build`) and shipped
+A :class:`SimModel` is built once from a network and an experiment (see :mod:`.build`) and shipped
 as is to worker processes or Dask workers; it holds no network objects, only numbers and ids.
 """
 
@@ -111,7 +111,7 @@ class Terminal:
 
 
 @dataclass(frozen=True, slots=True)
-class Port:
+class SimPort:
     """A port where vessels berth: ``berths`` at once, ``handling`` per vessel call.
 
     Ferries (Ro-Ro lines) berth at ``ferry_berths`` of their own when the port has a ferry
@@ -185,7 +185,7 @@ class SimModel:
     warmup_h: float
     streams: tuple[Stream, ...]
     terminals: dict[str, Terminal]
-    ports: dict[str, Port]
+    ports: dict[str, SimPort]
     lines: tuple[Line, ...]
     storms: Storms = Storms()
     sample_every_h: float = 24.0

@@ -1,7 +1,7 @@
 """Replications with explicit seeds, in-process, in local processes or on a Dask cluster.
 
 Replication ``i`` of a run with seed ``s`` draws every random number from streams named by
-``(s, i, part)``, so its result does not depend on where it runs, and two scenarios run with the
+``(s, i, part)``, so its result does not depend on where it runs, and two experiments run with the
 same seed share demand, storms and travel times (common random numbers).
 """
 
@@ -25,7 +25,7 @@ Progress = Callable[[int], None]  # called with the number of replications finis
 
 @dataclass
 class RunResult:
-    """All replications of one scenario, in replication order."""
+    """All replications of one experiment, in replication order."""
 
     model: SimModel
     seed: int

@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from midcorridor.errors import InputError
+from midcorridor.sim.experiment import ShipSpec
 from midcorridor.sim.initial import Closure, InitialState
 from midcorridor.sim.kpi import Estimate, estimate, quantile
 from midcorridor.sim.model import Dist, LandLeg, Line, SimModel, Stream, Variant
 from midcorridor.sim.run import Progress, run
-from midcorridor.sim.scenario import ShipSpec
 
 if TYPE_CHECKING:
     from collections.abc import Mapping

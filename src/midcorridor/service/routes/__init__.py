@@ -9,6 +9,7 @@ from midcorridor.service.routes import (
     corridor,
     crossing,
     events,
+    experiments,
     health,
     jobs,
     network,
@@ -21,5 +22,5 @@ from midcorridor.service.routes import (
 
 api_router = APIRouter()
 for _module in (health, admin, shipments, events, alerts, subscriptions, aggregates, planner,
-                corridor, crossing, jobs, network, scenarios, signin):
+                corridor, crossing, jobs, network, scenarios, experiments, signin):
     api_router.include_router(_module.router)

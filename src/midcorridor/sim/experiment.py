@@ -1,6 +1,6 @@
-"""Simulation scenarios in YAML: a named baseline plus changes, validated on load.
+"""Simulation experiments in YAML: a named baseline plus changes, validated on load.
 
-A scenario file may name a ``base`` file (relative to itself) whose settings it changes:
+An experiment file may name a ``base`` file (relative to itself) whose settings it changes:
 mappings are merged key by key, lists and values are replaced. Every problem is reported at once
 with the file and the field, e.g. ``more_ferries.yaml:-:fleet.add[0].railcars: 'x' is not a
 number``.
@@ -69,7 +69,7 @@ class StreamSpec:
 
 @dataclass(frozen=True)
 class ShipSpec:
-    """A ship added to a line by the scenario."""
+    """A ship added to a line by the experiment."""
 
     line: str
     name: str
@@ -84,7 +84,7 @@ class ShipSpec:
 
 @dataclass(frozen=True)
 class PortChange:
-    """A scenario's change to a port (None: as the data set has it)."""
+    """An experiment's change to a port (None: as the data set has it)."""
 
     berths: int | None = None
     handling_h: float | None = None
@@ -93,7 +93,7 @@ class PortChange:
 
 @dataclass(frozen=True)
 class TerminalChange:
-    """A scenario's change to a terminal (None: as the data set has it)."""
+    """An experiment's change to a terminal (None: as the data set has it)."""
 
     servers: int | None = None
     handling_h: float | None = None
@@ -101,14 +101,14 @@ class TerminalChange:
 
 @dataclass(frozen=True)
 class LineChange:
-    """A scenario's change to a sailing line (None: as the data set has it)."""
+    """An experiment's change to a sailing line (None: as the data set has it)."""
 
     headway_h: float | None = None
 
 
 @dataclass(frozen=True)
-class ScenarioSpec:
-    """A validated simulation scenario."""
+class ExperimentSpec:
+    """A validated simulation experiment."""
 
     name: str
     description: str = ""
@@ -142,10 +142,10 @@ def _merge(base: dict[str, Any], change: dict[str, Any]) -> dict[str, Any]:
 
 
 def read_document(path: Path, _seen: tuple[Path, ...] = ()) -> dict[str, Any]:
-    """The scenario file's settings merged over its ``base`` chain."""
+    """The experiment file's settings merged over its ``base`` chain."""
     path = Path(path)
     if not path.is_file():
-        raise InputError(f"{path}: no such scenario file")
+        raise InputError(f"{path}: no such experiment file")
     if path.resolve() in _seen:
         raise InputError(f"{path}: base: files name each other in a loop")
     try:
@@ -157,7 +157,7 @@ def read_document(path: Path, _seen: tuple[Path, ...] = ()) -> dict[str, Any]:
             f"{path}{where}: not valid YAML ({getattr(exc, 'problem', exc)})"
         ) from None
     if not isinstance(data, dict):
-        raise InputError(f"{path}: a scenario is a mapping of settings (name:, demand:, ...)")
+        raise InputError(f"{path}: an experiment is a mapping of settings (name:, demand:, ...)")
     base = data.get("base")
     if base:
         parent = read_document(path.parent / str(base), (*_seen, path.resolve()))
@@ -167,14 +167,14 @@ def read_document(path: Path, _seen: tuple[Path, ...] = ()) -> dict[str, Any]:
     return data
 
 
-def load_scenario(path: str | Path) -> ScenarioSpec:
-    """Read and validate a scenario file (with its ``base`` chain)."""
+def load_experiment(path: str | Path) -> ExperimentSpec:
+    """Read and validate an experiment file (with its ``base`` chain)."""
     path = Path(path)
-    return parse_scenario(read_document(path), str(path))
+    return parse_experiment(read_document(path), str(path))
 
 
 class _Checker:
-    """The checks of a scenario document; every problem is kept, as ``label:-:field``."""
+    """The checks of an experiment document; every problem is kept, as ``label:-:field``."""
 
     def __init__(self, label: str) -> None:
         self.problems = Problems()
@@ -199,13 +199,13 @@ class _Checker:
         return self.problems.items(value, self.at, where)
 
 
-def parse_scenario(data: dict[str, Any], label: str = "scenario") -> ScenarioSpec:
-    """Validate a scenario document; raise :class:`DataError` listing every field at fault."""
+def parse_experiment(data: dict[str, Any], label: str = "experiment") -> ExperimentSpec:
+    """Validate an experiment document; raise :class:`DataError` listing every field at fault."""
     ck = _Checker(label)
     data = ck.mapping(data, "", TOP_KEYS)
     name = data.get("name")
     if not name or not isinstance(name, str):
-        ck.problem("name", "a scenario needs a name (name: baseline)")
+        ck.problem("name", "an experiment needs a name (name: baseline)")
     horizon = ck.number(data.get("horizon_days", 365), "horizon_days", 1.0, default=365.0)
     warmup = ck.number(data.get("warmup_days", 30), "warmup_days", 0.0)
     if warmup >= horizon:
@@ -225,7 +225,7 @@ def parse_scenario(data: dict[str, Any], label: str = "scenario") -> ScenarioSpe
     storm_days = _storm_days(ck, storms.get("duration_days", {}))
     dwell = ck.mapping(data.get("dwell"), "dwell", ("scale", "places", "source"))
     storm_ports = storms.get("ports")
-    spec = ScenarioSpec(
+    spec = ExperimentSpec(
         name=str(name),
         description=str(data.get("description") or ""),
         data=str(data["data"]) if data.get("data") else None,

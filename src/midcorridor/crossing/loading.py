@@ -1,11 +1,11 @@
 """The cargo part of both MILPs: which class of cargo leaves on which departure and vessel.
 
-A *slot* is one departure time on one route; an *arc* is one vessel on a slot (in assignment
-mode each given sailing is a slot with one arc). Columns: ``x[k, slot]`` units of class ``k``
-leaving on the slot (a 0/1 choice for a whole booking), and ``load[arc, group]`` units of each
+A *slot* is one departure time on one route; a *carrier* is one vessel on a slot (in assignment
+mode each given sailing is a slot with one carrier). Columns: ``x[k, slot]`` units of class ``k``
+leaving on the slot (a 0/1 choice for a whole booking), and ``load[carrier, group]`` units of each
 (unit type, dangerous) group on each vessel. Rows: a class carries at most its units; per slot
-and group what classes load equals what vessels carry; per arc the mixed load fits the deck
-(``sum units / capacity <= 1``, or ``<= z`` when the arc is a decision) and the dangerous-goods
+and group what classes load equals what vessels carry; per carrier the mixed load fits the deck
+(``sum units / capacity <= 1``, or ``<= z`` when the carrier is a decision) and the dangerous-goods
 limit. The objective counts, per unit, the cost of its departure minus the cost of leaving it
 behind; the constant ``sum left-behind cost`` is the model's offset, so the objective is the
 total cost.
@@ -38,7 +38,7 @@ class Slot:
 
 
 @dataclass(frozen=True)
-class Arc:
+class Carrier:
     """Vessels on one slot; ``z`` is the column of the decision (how many of ``copies``
     identical vessels make it), or -1 when the sailing is given.
     """
@@ -62,13 +62,13 @@ class CargoColumns:
 
     classes: list[CargoClass]
     slots: Sequence[Slot]
-    arcs: Sequence[Arc]
+    carriers: Sequence[Carrier]
     x: np.ndarray  # column per (class, slot) pair
     x_class: np.ndarray
     x_slot: np.ndarray
     x_mult: np.ndarray
-    load: np.ndarray  # column per (arc, group) pair
-    load_arc: np.ndarray
+    load: np.ndarray  # column per (carrier, group) pair
+    load_carrier: np.ndarray
     load_group: np.ndarray
 
     def divisible(self) -> np.ndarray:
@@ -85,15 +85,15 @@ class CargoColumns:
         """A start vector (length ``size``) reproducing ``assignments`` on the cargo columns."""
         vec = np.zeros(size)
         class_of = {b.id: k for k, c in enumerate(self.classes) for b in c.members}
-        arc_of = {a.sailing: i for i, a in enumerate(self.arcs)}
+        arc_of = {a.sailing: i for i, a in enumerate(self.carriers)}
         x_at = {(int(k), int(s)): int(c) for k, s, c in
                 zip(self.x_class, self.x_slot, self.x, strict=True)}
         l_at = {(int(a), int(g)): int(c) for a, g, c in
-                zip(self.load_arc, self.load_group, self.load, strict=True)}
+                zip(self.load_carrier, self.load_group, self.load, strict=True)}
         for a in assignments:
             k, i = class_of[a.booking], arc_of[a.sailing]
             head = self.classes[k].head
-            col = x_at[(k, self.arcs[i].slot)]
+            col = x_at[(k, self.carriers[i].slot)]
             vec[col] += 1.0 if head.whole else a.units
             g = group_of(UNIT_TYPES.index(head.unit_type), head.dangerous)
             vec[l_at[(i, g)]] += a.units
@@ -104,9 +104,9 @@ class CargoColumns:
         units = np.rint(values[self.x] * self.x_mult).astype(np.int64)
         loads = np.rint(values[self.load]).astype(np.int64)
         room: dict[tuple[int, int], list[list[int]]] = {}
-        for a, g, n in zip(self.load_arc, self.load_group, loads, strict=True):
+        for a, g, n in zip(self.load_carrier, self.load_group, loads, strict=True):
             if n > 0:
-                room.setdefault((self.arcs[a].slot, int(g)), []).append([int(a), int(n)])
+                room.setdefault((self.carriers[a].slot, int(g)), []).append([int(a), int(n)])
         per_class: dict[int, list[tuple[str, float, int]]] = {}
         for k, s, n in zip(self.x_class, self.x_slot, units, strict=True):
             if n <= 0:
@@ -118,7 +118,7 @@ class CargoColumns:
                 take = min(rest, entry[1])
                 if take > 0:
                     per_class.setdefault(int(k), []).append(
-                        (self.arcs[entry[0]].sailing, self.slots[s].departure, take))
+                        (self.carriers[entry[0]].sailing, self.slots[s].departure, take))
                     entry[1] -= take
                     rest -= take
                 if rest == 0:
@@ -130,8 +130,8 @@ class CargoColumns:
 
 
 def add_cargo(model: SparseModel, instance: CrossingInstance, slots: Sequence[Slot],
-              arcs: Sequence[Arc]) -> CargoColumns:
-    """Add the cargo columns and rows for ``instance`` on ``slots`` and ``arcs`` to ``model``."""
+              carriers: Sequence[Carrier]) -> CargoColumns:
+    """Add the cargo columns and rows of ``instance`` on ``slots`` and ``carriers``."""
     costs, horizon = instance.costs, instance.horizon_h
     t_left = left_behind_time(horizon, costs)
     by_route: dict[Route, list[int]] = {}
@@ -139,16 +139,16 @@ def add_cargo(model: SparseModel, instance: CrossingInstance, slots: Sequence[Sl
         by_route.setdefault(slots[i].route, []).append(i)
     departures = {r: [slots[i].departure for i in idx] for r, idx in by_route.items()}
     classes = group_bookings(instance.bookings, departures)
-    arcs_of: dict[int, list[int]] = {}
-    for i, arc in enumerate(arcs):
-        arcs_of.setdefault(arc.slot, []).append(i)
+    carriers_of: dict[int, list[int]] = {}
+    for i, carrier in enumerate(carriers):
+        carriers_of.setdefault(carrier.slot, []).append(i)
 
     def usable(slot: int, cargo: CargoClass) -> bool:
         head = cargo.head
         need = head.units if head.whole else 1
-        for a in arcs_of.get(slot, ()):
-            limit = arcs[a].dangerous_limit
-            if arcs[a].capacity.of(head.unit_type) >= need and (
+        for a in carriers_of.get(slot, ()):
+            limit = carriers[a].dangerous_limit
+            if carriers[a].capacity.of(head.unit_type) >= need and (
                     not head.dangerous or limit is None or limit >= need):
                 return True
         return False
@@ -177,67 +177,68 @@ def add_cargo(model: SparseModel, instance: CrossingInstance, slots: Sequence[Sl
     # each class carries at most its units
     rows = model.add_rows(-INF, np.array([c.units for c in classes], dtype=float), len(classes))
     model.add_entries(rows[x_class], x, x_mult)
-    # loads per arc and group
+    # loads per carrier and group
     la: list[int] = []
     lg: list[int] = []
     lcap: list[float] = []
     lmax: list[float] = []
-    for i, arc in enumerate(arcs):
+    for i, carrier in enumerate(carriers):
         for u, unit in enumerate(UNIT_TYPES):
-            cap = arc.capacity.of(unit)
+            cap = carrier.capacity.of(unit)
             if cap <= 0:
                 continue
             for dangerous in (False, True):
-                if dangerous and arc.dangerous_limit == 0:
+                if dangerous and carrier.dangerous_limit == 0:
                     continue
                 la.append(i)
                 lg.append(group_of(u, dangerous))
                 lcap.append(cap)
-                lmax.append(cap * arc.copies)
-    load_arc = np.asarray(la, dtype=np.int64)
+                lmax.append(cap * carrier.copies)
+    load_carrier = np.asarray(la, dtype=np.int64)
     load_group = np.asarray(lg, dtype=np.int64)
     load = model.add_columns(np.zeros(len(la)), 0.0, np.asarray(lmax))
     # balance per (slot, group): classes loaded == vessels' loads
     class_group = np.array(
         [group_of(UNIT_TYPES.index(c.head.unit_type), c.head.dangerous) for c in classes],
         dtype=np.int64)
-    slot_of_arc = np.array([a.slot for a in arcs], dtype=np.int64)
+    slot_of_carrier = np.array([a.slot for a in carriers], dtype=np.int64)
     keys_x = x_slot * 6 + class_group[x_class] if len(x_class) else np.zeros(0, dtype=np.int64)
-    keys_l = slot_of_arc[load_arc] * 6 + load_group if len(la) else np.zeros(0, dtype=np.int64)
+    keys_l = (slot_of_carrier[load_carrier] * 6 + load_group if len(la)
+              else np.zeros(0, dtype=np.int64))
     uniq, inv = np.unique(np.concatenate([keys_x, keys_l]), return_inverse=True)
     bal = model.add_rows(0.0, 0.0, len(uniq))
     model.add_entries(bal[inv[: len(keys_x)]], x, x_mult)
     model.add_entries(bal[inv[len(keys_x):]], load, -1.0)
-    # deck per arc: sum load/cap <= 1 (or <= z)
-    z_arc = np.array([a.z for a in arcs], dtype=np.int64)
+    # deck per carrier: sum load/cap <= 1 (or <= z)
+    z_arc = np.array([a.z for a in carriers], dtype=np.int64)
     deck_hi = np.where(z_arc >= 0, 0.0, 1.0)
-    deck = model.add_rows(-INF, deck_hi, len(arcs))
-    model.add_entries(deck[load_arc], load, 1.0 / np.asarray(lcap))
+    deck = model.add_rows(-INF, deck_hi, len(carriers))
+    model.add_entries(deck[load_carrier], load, 1.0 / np.asarray(lcap))
     decided = np.nonzero(z_arc >= 0)[0]
     model.add_entries(deck[decided], z_arc[decided], -1.0)
-    # dangerous goods per arc
-    limited = [i for i, a in enumerate(arcs) if a.dangerous_limit is not None]
+    # dangerous goods per carrier
+    limited = [i for i, a in enumerate(carriers) if a.dangerous_limit is not None]
     if limited:
-        lim = np.array([float(arcs[i].dangerous_limit or 0) for i in limited])
+        lim = np.array([float(carriers[i].dangerous_limit or 0) for i in limited])
         zl = z_arc[limited]
         drow = model.add_rows(-INF, np.where(zl >= 0, 0.0, lim), len(limited))
         row_of = {a: r for a, r in zip(limited, drow, strict=True)}
         sel = [j for j, (a, g) in enumerate(zip(la, lg, strict=True)) if g % 2 == 1 and a in row_of]
         model.add_entries(np.array([row_of[la[j]] for j in sel], dtype=np.int64),
                           load[sel], 1.0)
-        dz = [(row_of[i], arcs[i].z, float(arcs[i].dangerous_limit or 0))
-              for i in limited if arcs[i].z >= 0]
+        dz = [(row_of[i], carriers[i].z, float(carriers[i].dangerous_limit or 0))
+              for i in limited if carriers[i].z >= 0]
         if dz:
             r_, c_, v_ = zip(*dz, strict=True)
             model.add_entries(np.array(r_), np.array(c_), -np.array(v_))
     if len(decided):
-        _strengthen(model, classes, arcs, arcs_of, x, x_class, x_slot, x_mult)
-    return CargoColumns(classes, slots, arcs, x, x_class, x_slot, x_mult, load, load_arc,
+        _strengthen(model, classes, carriers, carriers_of, x, x_class, x_slot, x_mult)
+    return CargoColumns(classes, slots, carriers, x, x_class, x_slot, x_mult, load, load_carrier,
                         load_group)
 
 
-def _strengthen(model: SparseModel, classes: list[CargoClass], arcs: Sequence[Arc],
-                arcs_of: dict[int, list[int]], x: np.ndarray, x_class: np.ndarray,
+def _strengthen(model: SparseModel, classes: list[CargoClass], carriers: Sequence[Carrier],
+                carriers_of: dict[int, list[int]], x: np.ndarray, x_class: np.ndarray,
                 x_slot: np.ndarray, x_mult: np.ndarray) -> None:
     """``units(k, slot) <= sum over voyages of min(units_k, capacity) * z``.
 
@@ -251,11 +252,11 @@ def _strengthen(model: SparseModel, classes: list[CargoClass], arcs: Sequence[Ar
     v_: list[float] = []
     for row, k, s in zip(rows, x_class, x_slot, strict=True):
         head = classes[k].head
-        for a in arcs_of.get(int(s), ()):
-            cap = arcs[a].capacity.of(head.unit_type)
+        for a in carriers_of.get(int(s), ()):
+            cap = carriers[a].capacity.of(head.unit_type)
             if cap > 0:
                 r_.append(int(row))
-                c_.append(arcs[a].z)
+                c_.append(carriers[a].z)
                 v_.append(-float(min(classes[k].units, cap)))
     model.add_entries(np.asarray(r_, dtype=np.int64), np.asarray(c_, dtype=np.int64),
                       np.asarray(v_))

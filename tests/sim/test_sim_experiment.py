@@ -1,4 +1,4 @@
-"""Scenario files: base chains, validation messages, building on a network."""
+"""Experiment files: base chains, validation messages, building on a network."""
 
 from __future__ import annotations
 
@@ -8,18 +8,18 @@ import pytest
 
 from midcorridor.errors import DataError, InputError, UnknownPlaceError
 from midcorridor.sim.build import build_model
+from midcorridor.sim.experiment import load_experiment, parse_experiment
 from midcorridor.sim.model import LandLeg, SeaLeg, TerminalStep
-from midcorridor.sim.scenario import load_scenario, parse_scenario
 
 
 def test_base_chain_merges_mappings_and_replaces_values(tmp_path):
-    """A scenario with a base changes only what it names."""
+    """An experiment with a base changes only what it names."""
     (tmp_path / "base.yaml").write_text(
         "name: base\nhorizon_days: 100\nstorms: {per_year: 2, duration_days: {typ: 3}}\n"
         "demand: {streams: [{name: s, origin: A, destination: B, teu_per_year: 10}]}\n"
     )
     (tmp_path / "change.yaml").write_text("name: change\nbase: base.yaml\nstorms: {per_year: 5}\n")
-    spec = load_scenario(tmp_path / "change.yaml")
+    spec = load_experiment(tmp_path / "change.yaml")
     assert spec.name == "change"
     assert spec.horizon_days == 100
     assert spec.storms_per_year == 5
@@ -41,12 +41,12 @@ def test_invalid_settings_name_the_field(doc, change, where):
     """Each invalid setting is a problem naming the file and field."""
     doc = {**doc, **change}
     with pytest.raises(DataError, match=re.escape(f"my.yaml:-:{where}")) as caught:
-        parse_scenario(doc, "my.yaml")
+        parse_experiment(doc, "my.yaml")
     assert len(caught.value.problems) == 1, caught.value.problems
 
 
-def test_every_problem_of_a_scenario_is_listed(doc):
-    """A scenario with four mistakes in different sections reports all four at once."""
+def test_every_problem_of_a_experiment_is_listed(doc):
+    """An experiment with four mistakes in different sections reports all four at once."""
     doc = {
         **doc,
         "horizon_days": "a year",
@@ -55,7 +55,7 @@ def test_every_problem_of_a_scenario_is_listed(doc):
         "fleet": {"add": [{"line": "FERRY", "name": "New"}]},
     }
     with pytest.raises(DataError) as caught:
-        parse_scenario(doc, "my.yaml")
+        parse_experiment(doc, "my.yaml")
     found = {(p.file, p.field) for p in caught.value.problems}
     assert found == {
         ("my.yaml", "horizon_days"),
@@ -68,19 +68,19 @@ def test_every_problem_of_a_scenario_is_listed(doc):
 
 def test_missing_and_broken_files_are_input_errors(tmp_path):
     """A missing file or broken YAML is reported with the path, not a traceback."""
-    with pytest.raises(InputError, match="no such scenario file"):
-        load_scenario(tmp_path / "nope.yaml")
+    with pytest.raises(InputError, match="no such experiment file"):
+        load_experiment(tmp_path / "nope.yaml")
     bad = tmp_path / "bad.yaml"
     bad.write_text("name: [unclosed\n")
     with pytest.raises(InputError, match="not valid YAML"):
-        load_scenario(bad)
+        load_experiment(bad)
 
 
 def test_unknown_place_suggests_names(doc, make_network):
     """A misspelt origin raises UnknownPlaceError suggesting the place meant."""
     doc["demand"]["streams"][0]["origin"] = "Beinue"
     with pytest.raises(UnknownPlaceError) as caught:
-        build_model(make_network(), parse_scenario(doc))
+        build_model(make_network(), parse_experiment(doc))
     assert any("KZBEY" in s for s in caught.value.suggestions), caught.value.suggestions
 
 
@@ -91,7 +91,7 @@ def test_build_compiles_route_fleet_and_added_ships(doc, make_network):
         "remove": ["Ferry 0"],
     }
     doc["ports"] = {"Aktau": {"berths": 4}}
-    model = build_model(make_network(ships=2), parse_scenario(doc))
+    model = build_model(make_network(ships=2), parse_experiment(doc))
     steps = model.streams[0].variants[0].steps
     assert [type(s) for s in steps] == [LandLeg, SeaLeg, LandLeg, TerminalStep]
     assert steps[2].dwell is not None
@@ -105,4 +105,4 @@ def test_unknown_line_in_fleet_change_is_an_input_error(doc, make_network):
     """Adding a ship to a line that does not exist names the known lines."""
     doc["fleet"] = {"add": [{"line": "NOPE", "name": "New", "railcars": 56}]}
     with pytest.raises(InputError, match="unknown line 'NOPE'.*FERRY"):
-        build_model(make_network(), parse_scenario(doc))
+        build_model(make_network(), parse_experiment(doc))

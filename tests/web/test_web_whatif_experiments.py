@@ -1,5 +1,5 @@
-"""The coordinator's scenario pages in Chromium: a what-if from now and a comparison of the
-simulator's scenarios, each shown as the API answers it."""
+"""The coordinator's what-if and experiments pages in Chromium: a what-if from now and a
+comparison of the simulator's experiments, each shown as the API answers it."""
 
 from __future__ import annotations
 
@@ -74,33 +74,34 @@ def test_coordinator_runs_a_whatif_and_sees_the_deltas(visit, demo, demo_server)
     assert tab_reaches(page, "#whatif-run")
 
 
-def test_coordinator_compares_scenarios_with_the_baseline(visit, demo, demo_server) -> None:
+def test_coordinator_compares_experiments_with_the_baseline(visit, demo, demo_server) -> None:
     server, _ = demo_server
     token = demo.tokens[demo.users["coordinator"][1]]
-    listed = _get(server.url, token, "/scenarios")
+    listed = _get(server.url, token, "/experiments")
     visit.sign_in(demo.users["coordinator"][0])
     page = visit.page
-    page.get_by_role("link", name="Scenarios").click()
-    boxes = page.locator("#cmp-scenarios input[type=checkbox]")
+    page.get_by_role("link", name="Experiments").click()
+    expect(page).to_have_url(re.compile(r"#/experiments$"))
+    boxes = page.locator("#cmp-experiments input[type=checkbox]")
     expect(boxes).to_have_count(len(listed["data"]) - 1)
-    page.locator("#cmp-scenarios input[value=storms]").check()
+    page.locator("#cmp-experiments input[value=storms]").check()
     page.get_by_label("Replications").fill("2")
     page.get_by_role("button", name="Compare").click()
     page.locator("#compare-summary").wait_for(timeout=180_000)
     job_id = page.locator("#compare-result").get_attribute("data-job")
-    doc = _get(server.url, token, f"/scenarios/compare/{job_id}")
-    names = [s["scenario"] for s in doc["scenarios"]]
+    doc = _get(server.url, token, f"/experiments/compare/{job_id}")
+    names = [s["experiment"] for s in doc["experiments"]]
     assert names[0] == "baseline"
     assert "storms" in names
     assert len(names) == 3
     headers = page.locator("table.compare-kpis thead th").all_inner_texts()
     assert headers[1:] == names
     first = page.locator("table.compare-kpis tbody tr").first.locator("td").all_inner_texts()
-    for cell, s in zip(first[1:], doc["scenarios"], strict=True):
-        assert _shows(cell, s["kpis"]["transit_days"]["mean"]), (cell, s["scenario"])
+    for cell, s in zip(first[1:], doc["experiments"], strict=True):
+        assert _shows(cell, s["kpis"]["transit_days"]["mean"]), (cell, s["experiment"])
     diffs = page.locator("table.compare-diffs tbody tr").first.locator("td").all_inner_texts()
     for cell, d in zip(diffs[1:], doc["differences"], strict=True):
-        assert _shows(cell, d["transit_days_mean"]), (cell, d["scenario"])
+        assert _shows(cell, d["transit_days_mean"]), (cell, d["experiment"])
     painted = page.evaluate(_PAINTED, "#compare-result canvas")
     assert len(painted) == 4
     assert min(painted) > 500
@@ -109,14 +110,14 @@ def test_coordinator_compares_scenarios_with_the_baseline(visit, demo, demo_serv
     assert tab_reaches(page, "#compare-run")
 
 
-def test_the_scenario_pages_in_russian(visit, demo) -> None:
+def test_the_whatif_and_experiments_pages_in_russian(visit, demo) -> None:
     visit.sign_in(demo.users["coordinator"][0])
     page = visit.page
     page.get_by_label("Language").select_option("ru")
     page.goto("/#/whatif")
     expect(page.locator("main h1")).to_have_text("Что если — с текущего момента")
     expect(page.get_by_role("button", name="Рассчитать")).to_be_visible()
-    page.goto("/#/compare")
-    expect(page.locator("main h1")).to_have_text("Сравнение сценариев")
+    page.goto("/#/experiments")
+    expect(page.locator("main h1")).to_have_text("Сравнение экспериментов")
     visit.shot("compare-russian")
     page.get_by_label("Язык").select_option("en")
