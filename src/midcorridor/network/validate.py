@@ -117,18 +117,14 @@ def check_network(network: Network, where: Where) -> list[Problem]:
 
 def _check_service(network: Network, service_id: str, where: Where) -> list[Problem]:
     service = network.service(service_id)
-    problems = []
+    problems: list[Problem] = []
+
+    def bad(field: str, message: str) -> None:
+        problems.append(_at(where, "services", service.id, field, message))
+
     unknown = [stop for stop in service.route if stop not in network.nodes]
     for stop in unknown:
-        problems.append(
-            _at(
-                where,
-                "services",
-                service.id,
-                "route",
-                f"unknown node {stop!r}{_suggest(stop, network.nodes)}",
-            )
-        )
+        bad("route", f"unknown node {stop!r}{_suggest(stop, network.nodes)}")
     if unknown:
         return problems
     by_water = service.kind in (ServiceKind.FERRY, ServiceKind.CONTAINER_SHIP)
@@ -137,21 +133,11 @@ def _check_service(network: Network, service_id: str, where: Where) -> list[Prob
             arc.head == b and arc.link.mode in (Mode.SEA, Mode.FERRY)
             for arc in network.arcs_from(a)
         ):
-            problems.append(
-                _at(
-                    where,
-                    "services",
-                    service.id,
-                    "route",
-                    f"no sea or ferry link from {a} to {b}; add it to links.csv",
-                )
-            )
+            bad("route", f"no sea or ferry link from {a} to {b}; add it to links.csv")
         if not by_water and not network.nodes[a].gauges:
-            problems.append(
-                _at(where, "services", service.id, "route", f"block-train stop {a} has no railway")
-            )
+            bad("route", f"block-train stop {a} has no railway")
     if not service.vessels and by_water:
-        problems.append(_at(where, "services", service.id, "vessels", "lists no vessels"))
+        bad("vessels", "lists no vessels")
     return problems
 
 
