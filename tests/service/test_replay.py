@@ -108,3 +108,37 @@ def test_feed_problems_name_file_line_and_field(tmp_path: Path) -> None:
     assert f"{path}:3: cargo.containers" in text
     assert "check digit 4, expected 3" in text
     assert f"{path}:4: event_code" in text
+
+
+def test_replay_accepts_trucks(client: TestClient, db: Database) -> None:
+    """A feed with trucks (plate as vehicle, trailer as equipment) is posted in full: the demo's
+    haulier reports the road moves, the ports and ASCO the rest; nothing is rejected."""
+    import dataclasses
+
+    from midcorridor.service.feed import parse_feed
+    from midcorridor.sim.feed import HAULIER, event_stream
+    from midcorridor.sim.processes import simulate_replication
+    from midcorridor.sim.simulate import prepare
+
+    with db.write() as session:
+        tokens = seed(session, now=NOW, shipments=1, days=2).tokens
+    assert HAULIER in tokens
+    model = prepare(Path(__file__).resolve().parents[2] / "experiments" / "baseline.yaml")
+    model = dataclasses.replace(model, horizon_h=13 * 24.0, warmup_h=12 * 24.0)
+    run = simulate_replication(model, 4, 0, trace=True)
+    records = list(event_stream(model, run.traces, end=NOW, seed=4, prefix="TRUCKS",
+                                trucks=True))
+    trucks = {r["reference"] for r in records if r["record"] == "shipment"
+              and r["cargo"]["containers"] and r["cargo"]["containers"][0][3] == "Z"}
+    keep = set(sorted(trucks)[:25])
+    kept = [r for r in records if r.get("reference", r.get("shipment")) in keep]
+    feed = parse_feed(json.dumps(r) for r in kept)
+    assert len(feed.shipments) == 25
+    tally = replay(client, feed, _callers_of(client, tokens), speed=None, now=NOW)
+    assert tally.shipments_created == 25
+    assert not tally.shipments_failed
+    assert tally.events["rejected"] == 0, tally.errors
+    assert tally.events["created"] == len(feed.events)
+    with db.read() as session:
+        vehicles = set(session.scalars(select(Event.vehicle)).all())
+    assert any(v.startswith("truck ") for v in vehicles)

@@ -187,6 +187,14 @@ def simulate_command(
         datetime | None,
         typer.Option("--until", help="With --events: the date the run ends (default: now, UTC)."),
     ] = None,
+    trucks: Annotated[
+        bool,
+        typer.Option(
+            "--trucks/--no-trucks",
+            help="With --events: also write the single trucks on the Ro-Ro decks (plate as the "
+            "vehicle, trailer as the equipment).",
+        ),
+    ] = True,
     data: DataOption = None,
 ) -> None:
     """Simulate an experiment (or compare experiments): replications, confidence intervals."""
@@ -208,7 +216,9 @@ def simulate_command(
     if events is not None:
         end = until if until is None or until.tzinfo else until.replace(tzinfo=UTC)
         first = results[0]
-        stream = event_stream(first.model, first.replications[0].traces, end=end, seed=seed)
+        stream = event_stream(
+            first.model, first.replications[0].traces, end=end, seed=seed, trucks=trucks
+        )
         shipments, count = write_events(events, stream)
         err_console.print(f"wrote {shipments} shipments and {count} events to {events}")
     doc: Summary | Comparison

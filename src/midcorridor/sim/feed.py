@@ -7,8 +7,13 @@ consignment's milestones. Here they become the records an operator feed would ca
   ISO 6346 container numbers whose check digits are valid) and the planned legs at typical
   times, in the fields of the service's ``POST /shipments`` body;
 - one ``event`` record per milestone, in the fields of ``POST /events`` (DCSA Track & Trace
-  codes, place ids, train and vessel ids) with the shipment's ``reference`` in place of its
-  database id and the ``reporting_operator`` that would send it.
+  codes, place ids, train, truck and vessel ids) with the shipment's ``reference`` in place of
+  its database id and the ``reporting_operator`` that would send it.
+
+A truck (TIR) is reported as DCSA reports road transport: its number plate is the ``vehicle``
+of its road moves and its trailer the equipment, numbered as ISO 6346 numbers trailers
+(equipment category Z), so the trailer is the truck's ``cargo.containers`` entry and the
+``equipment_reference`` of its gate, loading and discharge events.
 
 Simulated hours are dated so that the end of the run falls on ``end`` (by default now): the
 corridor as it would look today. Only consignments created after the warm-up are written.
@@ -60,6 +65,11 @@ SHIPPER = "Xi'an Export Trading"
 FORWARDER = "Caspian Forwarding Group"
 # Container owner prefixes (BIC owner code + equipment category U) for the generated numbers.
 CONTAINER_OWNERS = ("CSQU", "MSKU", "TGHU", "CAIU", "TCNU", "FCIU")
+# Trailer owner prefixes (owner code + equipment category Z, trailers and chassis) of the
+# simulated trucks' trailers (demo codes).
+TRAILER_OWNERS = ("KTRZ", "ATLZ", "CSPZ", "TIRZ")
+# The road haulier reporting the simulated trucks' road moves and gates (demo organization).
+HAULIER = "Caspian TIR Carriers"
 # EventCreate's event type of each milestone code.
 EVENT_TYPES = {
     "ARRI": "TRANSPORT",
@@ -87,7 +97,8 @@ def port_operator(model: SimModel, place: str) -> str:
 
 def reporting_places(model: SimModel) -> dict[str, set[str]]:
     """Every organization that reports on the model's paths, with the places it reports at:
-    railways in their country, ports at themselves, shipping lines at their lines' stops.
+    railways in their country, ports at themselves, shipping lines at their lines' stops, the
+    road haulier along its trucks' paths.
     """
     out: dict[str, set[str]] = {}
     for stream in model.streams:
@@ -100,8 +111,12 @@ def reporting_places(model: SimModel) -> dict[str, set[str]]:
                     places.add(step.node_id)
                 else:
                     places.update((step.origin, step.destination))
+        trucks = stream.unit_kind == TRUCK
+        if trucks:
+            out.setdefault(HAULIER, set()).update(places)
         for place in places:
-            out.setdefault(railway(place), set()).add(place)
+            if not trucks:
+                out.setdefault(railway(place), set()).add(place)
             if place in model.ports:
                 out.setdefault(port_operator(model, place), set()).add(place)
     for line in model.lines:
@@ -120,6 +135,26 @@ def container_numbers(rng: random.Random, count: int) -> list[str]:
             numbers.add(number)
             out.append(number)
     return out
+
+
+def trailer_number(rng: random.Random) -> str:
+    """An ISO 6346 trailer number (equipment category Z) with a correct check digit."""
+    first = rng.choice(TRAILER_OWNERS) + f"{rng.randrange(10**6):06d}"
+    return first + str(check_digit(first))
+
+
+def number_plate(rng: random.Random) -> str:
+    """A number plate in the style of a Kazakh, Turkish or Azerbaijani lorry."""
+    letters = "ABCDEFHKLMNPRSTUXYZ"
+    country = rng.choice(("KZ", "TR", "AZ"))
+    if country == "KZ":  # 123 ABC 12: number, letters, region
+        series = "".join(rng.choices(letters, k=3))
+        return f"{rng.randrange(1000):03d} {series} {rng.randrange(1, 20):02d}"
+    if country == "TR":  # 34 ABC 123: province, letters, number
+        series = "".join(rng.choices(letters, k=3))
+        return f"{rng.randrange(1, 82):02d} {series} {rng.randrange(1000):03d}"
+    series = "".join(rng.choices(letters, k=2))  # 10-AB-123: region, letters, number
+    return f"{rng.randrange(10, 99)}-{series}-{rng.randrange(1000):03d}"
 
 
 @dataclass(frozen=True)
@@ -154,15 +189,17 @@ def _sailing_h(model: SimModel, leg: SeaLeg) -> float:
     return 24.0
 
 
-def planned_stops(model: SimModel, variant: Variant) -> list[Stop]:
-    """The places of a variant where events are reported, with typical times between them."""
+def planned_stops(model: SimModel, variant: Variant, land: str = "rail") -> list[Stop]:
+    """The places of a variant where events are reported, with typical times between them;
+    ``land`` is the mode of its land legs (``road`` for trucks).
+    """
     stops: list[Stop] = []
     travel = 0.0
     for step in variant.steps:
         if isinstance(step, LandLeg):
             travel += step.hours.mode
             if step.dwell is not None:
-                stops.append(Stop(step.head, "rail", travel, step.dwell.mode))
+                stops.append(Stop(step.head, land, travel, step.dwell.mode))
                 travel = 0.0
         elif isinstance(step, TerminalStep):
             handling = model.terminals[step.node_id].handling.mode
@@ -170,12 +207,12 @@ def planned_stops(model: SimModel, variant: Variant) -> list[Stop]:
                 last = stops.pop()
                 stops.append(Stop(last.place, last.mode, last.travel_h, last.stay_h + handling))
             else:
-                stops.append(Stop(step.node_id, "rail", travel, handling))
+                stops.append(Stop(step.node_id, land, travel, handling))
             travel = 0.0
         else:
             origin = model.ports[step.origin].handling.mode
             if travel > 0.0 or not stops or stops[-1].place != step.origin:
-                stops.append(Stop(step.origin, "rail", travel, origin))
+                stops.append(Stop(step.origin, land, travel, origin))
             else:
                 last = stops.pop()
                 stops.append(Stop(last.place, last.mode, last.travel_h, last.stay_h + origin))
@@ -189,7 +226,7 @@ def planned_stops(model: SimModel, variant: Variant) -> list[Stop]:
             )
             travel = 0.0
     if travel > 0.0 or not stops:
-        stops.append(Stop("", "rail", travel, 0.0))  # the destination, filled in by the caller
+        stops.append(Stop("", land, travel, 0.0))  # the destination, filled in by the caller
     return stops
 
 
@@ -202,7 +239,8 @@ def _legs(
 ) -> list[dict[str, Any]]:
     legs = []
     here, t = origin, start
-    for stop in planned_stops(model, trace.variant):
+    land = "road" if trace.unit_kind == TRUCK else "rail"
+    for stop in planned_stops(model, trace.variant, land):
         place = stop.place or destination
         if place == here:
             t += timedelta(hours=stop.travel_h + stop.stay_h)
@@ -223,7 +261,7 @@ def _legs(
             {
                 "origin": here,
                 "destination": destination,
-                "mode": "rail",
+                "mode": land,
                 "planned_depart": _iso(t),
                 "planned_arrive": _iso(t),
             }
@@ -246,8 +284,16 @@ def consignment_records(
     stream = model.streams_by_name[trace.stream]
     rng = random.Random(f"{reference}/{seed}")
     wagons = trace.unit_kind == WAGON
-    containers = [] if wagons else container_numbers(rng, trace.units)
-    owner = SHIPPER if stream.origin.startswith("CN") and not wagons else FORWARDER
+    trucks = trace.unit_kind == TRUCK
+    kind = "wagons" if wagons else "trucks" if trucks else "containers"
+    if wagons:
+        equipment: list[str] = []
+    elif trucks:
+        equipment = [trailer_number(rng) for _ in range(trace.units)]
+        plate = number_plate(rng)
+    else:
+        equipment = container_numbers(rng, trace.units)
+    owner = SHIPPER if stream.origin.startswith("CN") and not (wagons or trucks) else FORWARDER
     created = start + timedelta(hours=trace.created_h)
     shipment = {
         "record": "shipment",
@@ -255,7 +301,7 @@ def consignment_records(
         "owner": owner,
         "origin": stream.origin,
         "destination": stream.destination,
-        "cargo": {"units": trace.units, "teu": trace.teu, "containers": containers},
+        "cargo": {"units": trace.units, "teu": trace.teu, "containers": equipment},
         "legs": _legs(model, trace, stream.origin, stream.destination, created),
     }
     records = [shipment]
@@ -295,15 +341,22 @@ def consignment_records(
                 loaded += units
             elif code == "DISC":
                 discharged += units
-            kind = "wagons" if wagons else "containers"
             event |= {"vehicle": vehicle, "description": f"{units} of {trace.units} {kind}"}
             if code in ("ARRI", "DEPA"):
                 operator = line.operator if line is not None and line.operator else "shipping line"
                 event |= {"mode": line_mode(line), "reporting_operator": operator}
             else:
                 event["reporting_operator"] = port_operator(model, place)
-                if containers:
-                    event["equipment_reference"] = containers[min(first, len(containers) - 1)]
+                if equipment:
+                    event["equipment_reference"] = equipment[min(first, len(equipment) - 1)]
+        elif trucks:  # on the road: the haulier reports the truck, ports their gates
+            operator = port_operator(model, place) if at_port and code in ("GTIN", "GTOT") \
+                else HAULIER
+            event["reporting_operator"] = operator
+            if code in ("ARRI", "DEPA"):
+                event |= {"vehicle": f"truck {plate}", "mode": "road"}
+            else:
+                event |= {"equipment_reference": equipment[0], "description": f"truck {plate}"}
         else:
             if code == "GTOT" and at_port:
                 segment += 1
@@ -314,9 +367,9 @@ def consignment_records(
             else:  # gate in or out of a terminal or port
                 if at_port:
                     event["reporting_operator"] = port_operator(model, place)
-                if containers:
-                    event["equipment_reference"] = containers[0]
-                event["description"] = f"{trace.units} {'wagons' if wagons else 'containers'}"
+                if equipment:
+                    event["equipment_reference"] = equipment[0]
+                event["description"] = f"{trace.units} {kind}"
         records.append(event)
     return records
 
@@ -328,11 +381,13 @@ def event_stream(
     end: datetime | None = None,
     seed: int = 0,
     prefix: str | None = None,
+    trucks: bool = False,
 ) -> Iterator[dict[str, Any]]:
     """Shipment and event records of the consignments created after the warm-up.
 
-    Trucks are left out: the records report rail and sea milestones, and a truck's road legs
-    are not among them. The run's last hour is dated ``end`` (default: now, to the minute).
+    With ``trucks`` the single trucks on the Ro-Ro decks are written too (one shipment each,
+    many times the number of trains and wagon groups). The run's last hour is dated ``end``
+    (default: now, to the minute).
     Shipment references are ``PREFIX-NNNNNN`` with the prefix
     ``SIM-<experiment>-<end date>-<seed>`` by default.
     """
@@ -341,7 +396,7 @@ def event_stream(
     name = "".join(ch if ch.isalnum() else "-" for ch in model.name)[:40]
     prefix = prefix or f"SIM-{name}-{end:%Y%m%d%H%M}-{seed}"
     for trace in traces:
-        if trace.created_h < model.warmup_h or trace.unit_kind == TRUCK:
+        if trace.created_h < model.warmup_h or (trace.unit_kind == TRUCK and not trucks):
             continue
         yield from consignment_records(
             model, trace, start=start, reference=f"{prefix}-{trace.id:06d}", seed=seed

@@ -81,7 +81,8 @@ def journey(
             if tracing:
                 if c.at != step.origin:
                     world.note(c, "ARRI", step.origin)
-                world.note(c, "GTIN", step.origin)
+                if not c.trace or c.trace[-1][1:3] != ("GTIN", step.origin):
+                    world.note(c, "GTIN", step.origin)  # once, where the journey starts there
                 c.at = ""
             arrive_at_port(world, world.ports[step.origin], c, step.destination, since=arrived)
             yield PASSIVATE  # until the last unit is ashore at the destination port
