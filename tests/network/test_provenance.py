@@ -202,3 +202,24 @@ def test_caucasus_turkish_and_road_times_follow_their_published_times(corridor: 
     }
     counts = _links_checked_against_speeds(corridor, speeds)
     assert counts == {"S178": 13, "S030": 7, "S176": 2, "S075": 2, "S180": 2}
+
+
+def test_central_asian_border_dwell_adds_both_sides_published_times(corridor: Network) -> None:
+    """Rail border dwell between Uzbekistan, Kazakhstan and Turkmenistan is the sum of the two
+    countries' CAREC border-crossing times (S070, S171, S172), written out here (hours)."""
+    uz_in_best, uz_2022, uz_out_worst = 5.2, 6.8, 14.0
+    kz_out, kz_in = 6.8, 78.0
+    tm = 3.7
+    expected = {
+        "UZTAS-KZSG0-rail": (uz_in_best + kz_out, uz_2022 + kz_out, uz_out_worst + kz_in),
+        "UZKP0-KZBEY-rail": (uz_in_best + kz_out, uz_2022 + kz_out, uz_out_worst + kz_in),
+        "UZKD0-TMTA0-rail": (uz_in_best + tm, uz_2022 + tm, uz_out_worst + tm),
+        "KZBOL-TMBER-rail": (kz_out + tm, kz_out + tm, kz_in + tm),
+    }
+    for link_id, (low, typical, high) in expected.items():
+        link = corridor.link(link_id)
+        prov = corridor.provenance_of("links", link_id, "dwell_h")
+        assert prov is not None, link_id
+        assert prov.kind is ProvenanceKind.DERIVED, link_id
+        assert (link.dwell.min, link.dwell.typ, link.dwell.max) == (
+            round(low, 1), round(typical, 1), round(high, 1)), link_id
