@@ -5,11 +5,16 @@ Aktau - Alat - Poti): a third wait at Aktau, a third are on the rail leg to Akta
 beyond the Caspian. Measured in the same run, medians of 3 runs:
 
 * ETA spread recompute (queue at the port read afresh, P10/P50/P90 and the steps) against the
-  plan-plus-delay ETA it sits beside (baseline ``deterministic ETA``); aim p99 < 5 ms;
+  plan-plus-delay ETA it sits beside (baseline ``deterministic ETA``); aim p99 < 5 ms; and
+  the minute sweep's recompute of everyone waiting at Aktau, per shipment (the queue read
+  once);
 * one event ingested in its own transaction (everything an event triggers);
 * ``GET /corridor/state`` on a real uvicorn server against ``GET /shipments/{id}/eta``, the
   lightest authenticated read (baseline); aim p99 < 50 ms; and the state replayed from events
   at a past moment.
+
+In-process rows also give the measuring thread's CPU time: on a shared machine the wall-clock
+p99 mostly measures how often another process took the core mid-call.
 """
 
 from __future__ import annotations
@@ -93,17 +98,33 @@ def _pct(data: list[float], q: float) -> float:
     return data[min(len(data) - 1, int(q * len(data)))]
 
 
+_cpu_ms: list[float] = []  # the CPU time of each call of the last _timed loop
+
+
 def _timed(count: int, action: Callable[[int], object]) -> list[float]:
     out = []
+    _cpu_ms.clear()
     for i in range(count):
+        c = time.thread_time()
         t = time.perf_counter()
         action(i)
         out.append((time.perf_counter() - t) * 1000)
+        _cpu_ms.append((time.thread_time() - c) * 1000)
     return out
 
 
-def _median3(measure: Callable[[], list[float]]) -> tuple[float, float]:
-    runs = [measure() for _ in range(3)]
+def _median3(measure: Callable[[], list[float]],
+             cpu: list[tuple[float, float]] | None = None) -> tuple[float, float]:
+    """Median over 3 runs of the p50 and the p99 (wall clock); with ``cpu``, the same of the
+    calling thread's CPU time is appended to it (in-process measurements only).
+    """
+    runs, cpus = [], []
+    for _ in range(3):
+        runs.append(measure())
+        cpus.append(list(_cpu_ms))
+    if cpu is not None:
+        cpu.append((statistics.median(_pct(r, 0.5) for r in cpus),
+                    statistics.median(_pct(r, 0.99) for r in cpus)))
     return (statistics.median(_pct(r, 0.5) for r in runs),
             statistics.median(_pct(r, 0.99) for r in runs))
 
@@ -113,6 +134,7 @@ def run(quick: bool = False) -> None:
     console = Console(width=130)
     n = 300 if quick else 1000
     rows: list[tuple[str, str, float, float, str]] = []
+    cpu: list[tuple[float, float]] = []  # CPU p50/p99 of the in-process rows, in order
     loads: list[float] = []  # the 1-minute load average when each row was measured
     now = datetime.now(UTC)
     with tempfile.TemporaryDirectory() as tmp:
@@ -133,16 +155,29 @@ def run(quick: bool = False) -> None:
             def spread(i: int) -> None:
                 forecast.refresh(ships[sample[i]], now, forecast.Queues(session))
 
+            at_aktau = session.scalars(select(Shipment).where(
+                Shipment.position_place == "KZAAU", Shipment.position_next == "")).all()
+
+            def sweep(_: int) -> None:  # what the minute sweep does when a ferry has left
+                queues = forecast.Queues(session)
+                for shipment in at_aktau:
+                    forecast.refresh(shipment, now, queues)
+
             def deterministic(i: int) -> None:
                 s = ships[sample[i]]
                 eta.estimate(s.legs, eta.Milestone(s.progress_rank, 2, 0.0), s.last_seen_at)
 
-            base = _median3(lambda: _timed(n, deterministic))
-            spread_ms = _median3(lambda: _timed(n, spread))
+            base = _median3(lambda: _timed(n, deterministic), cpu)
+            spread_ms = _median3(lambda: _timed(n, spread), cpu)
+            per = len(at_aktau)
+            sweep_ms = _median3(lambda: _timed(1, sweep), cpu)
+            cpu[-1] = (cpu[-1][0] / per, cpu[-1][1] / per)
             session.rollback()
         _add(rows, loads, ("deterministic ETA (baseline)", "per event", *base, "-"))
         _add(rows, loads, ("ETA spread recompute", "per event", *spread_ms,
                      "yes" if spread_ms[1] < AIM_RECOMPUTE_P99_MS else "no"))
+        _add(rows, loads, (f"ETA spread, minute sweep of the {per:,} waiting at Aktau",
+                           "per event", sweep_ms[0] / per, sweep_ms[1] / per, "-"))
 
         counter = [0]
 
@@ -159,7 +194,7 @@ def run(quick: bool = False) -> None:
         org = _operator_org(db)
         operator = Principal(org[0], org[1], Role.operator, frozenset({"KZAAU", "AZALT"}))
         _add(rows, loads, ("one event ingested (own transaction)", "per event",
-                     *_median3(lambda: _timed(n // 2, one_event)), "-"))
+                     *_median3(lambda: _timed(n // 2, one_event), cpu), "-"))
         db.dispose()
 
         server = ServerProcess(url)
@@ -194,15 +229,18 @@ def run(quick: bool = False) -> None:
     table = Table(title=f"live corridor, {SHIPMENTS:,} in-transit shipments, SQLite "
                         "(median of 3 runs)")
     for col in ("measurement", "unit", "p50 ms", "p99 ms", "x baseline p99", "aim met",
-                "load"):
+                "CPU p50 ms", "CPU p99 ms", "load"):
         table.add_column(col, justify="left" if col in ("measurement", "unit") else "right")
-    base_p99 = {"per event": rows[0][3], "request": rows[3][3]}
-    for (label, unit, p50, p99, aim), load in zip(rows, loads, strict=True):
+    base_p99 = {"per event": rows[0][3], "request": rows[4][3]}
+    cpus = [*cpu, *([None] * (len(rows) - len(cpu)))]
+    for (label, unit, p50, p99, aim), load, used in zip(rows, loads, cpus, strict=True):
         table.add_row(label, unit, f"{p50:.2f}", f"{p99:.2f}", f"{p99 / base_p99[unit]:.2f}",
-                      aim, f"{load:.1f}")
+                      aim, f"{used[0]:.2f}" if used else "-", f"{used[1]:.2f}" if used else "-",
+                      f"{load:.1f}")
     console.print(table)
     console.print(f"load: the machine's 1-minute load average as each row was measured, on "
-                  f"{os.cpu_count()} cores")
+                  f"{os.cpu_count()} cores; CPU: the measuring thread's own CPU time (in-process "
+                  "rows), which time-sharing with other processes does not stretch")
     console.print(f"aims: ETA spread recompute p99 < {AIM_RECOMPUTE_P99_MS:g} ms; "
                   f"GET /corridor/state p99 < {AIM_STATE_P99_MS:g} ms")
 

@@ -124,3 +124,34 @@ def test_triangular_quantile_inverts_the_cdf() -> None:
     u = np.linspace(0.01, 0.99, 50)
     x = triangular_quantile(spread, u)
     assert [round(triangular_cdf(spread, float(v)), 9) for v in x] == pytest.approx(list(u))
+
+
+@settings(max_examples=30, deadline=None)
+@given(ahead=st.integers(0, 3000), rank=st.integers(-1, 6), waited=st.integers(0, 400),
+       observed=st.lists(st.floats(1, 200), min_size=12, max_size=40))
+def test_kept_draws_give_what_fresh_draws_give(
+        times: LegTimes, corridor: Network, ahead: int, rank: int, waited: int,
+        observed: list[float]) -> None:
+    """The draws kept per spread and step (reused by the next shipment) give the spread a
+    fresh draw of every step gives, on the first use and the second."""
+    import midcorridor.live.eta as live_eta
+
+    position = None if rank < 0 else Position(rank, S + timedelta(hours=20 * rank))
+    now = (position.at if position else S) + timedelta(hours=waited)
+    start, steps = steps_ahead(_legs(), position, now=now, times=times, unit_type=UnitType.TEU,
+                               units=2, ports=caspian_port_ids(corridor),
+                               queue_ahead={"KZAAU": ahead}, leaving_per_h={"KZAAU": 3.0},
+                               observed={"AZALT-GEPTI": observed, "at KZAAU": observed})
+    kept = [eta_spread(start, steps), eta_spread(start, steps)]
+    import numpy as np
+
+    strata = live_eta._STRATA
+    with pytest.MonkeyPatch.context() as m:  # each step drawn afresh, as before they were kept
+        m.setattr(live_eta, "_fresh_draws",
+                  lambda spread, j: triangular_quantile(spread, strata[:, j]))
+        m.setattr(live_eta, "_fresh_observed_draws",
+                  lambda values, j: np.quantile(np.asarray(values), strata[:, j]))
+        m.setattr(live_eta, "_storm_draws", lambda j: triangular_quantile(
+            live_eta.STORM_DELAY_H, strata[:, (j + 7) % (strata.shape[1] // 2)]))
+        fresh = eta_spread(start, steps)
+    assert kept == [fresh, fresh]

@@ -29,7 +29,7 @@ from midcorridor.live.position import WATER_MODES, PlannedLeg, Position, segment
 from midcorridor.network.model import Link, Network, Spread, VesselKind
 
 if TYPE_CHECKING:
-    from collections.abc import Collection, Mapping, Sequence
+    from collections.abc import Callable, Collection, Mapping, Sequence
 
 SAMPLES = 256
 _MAX_STEPS = 64
@@ -185,6 +185,47 @@ def triangular_cdf(spread: Spread, x: float) -> float:
 def _overdue(spread: Spread, u: np.ndarray) -> np.ndarray:
     lo, typ, hi = (f * max(spread.typ, 1.0) for f in OVERDUE_SPREAD)
     return triangular_quantile(Spread(lo, typ, hi), u)
+
+
+_TABLE_LIMIT = 4096
+_tables: dict[tuple[object, ...], np.ndarray] = {}
+_tables_of: list[np.ndarray] = []  # the strata the tables were drawn from
+
+
+def _table(key: tuple[object, ...], make: Callable[[], np.ndarray]) -> np.ndarray:
+    """A per-step sample that depends only on ``key``, computed once and kept (read-only)
+    while the strata stay the same.
+    """
+    if not _tables_of or _tables_of[0] is not _STRATA:
+        _tables.clear()
+        _tables_of[:] = [_STRATA]
+    found = _tables.get(key)
+    if found is None:
+        if len(_tables) >= _TABLE_LIMIT:
+            _tables.clear()
+        found = make()
+        found.flags.writeable = False
+        _tables[key] = found
+    return found
+
+
+def _fresh_draws(spread: Spread, column: int) -> np.ndarray:
+    """The sample of a step not yet begun (column ``column`` of the strata): it depends on
+    the spread alone, so it is drawn once per spread and column.
+    """
+    return _table((spread, column), lambda: triangular_quantile(spread, _STRATA[:, column]))
+
+
+def _fresh_observed_draws(observed: tuple[float, ...], column: int) -> np.ndarray:
+    """The same for a step whose spread is the durations ``observed`` lately."""
+    return _table((observed, column),
+                  lambda: np.quantile(np.asarray(observed), _STRATA[:, column]))
+
+
+def _storm_draws(column: int) -> np.ndarray:
+    """The hours a storm adds at step ``column``, should it hit (one draw per sample)."""
+    return _table(("storm", column), lambda: triangular_quantile(
+        STORM_DELAY_H, _STRATA[:, (column + 7) % _MAX_STEPS]))
 
 
 def _remaining_observed(observed: tuple[float, ...], elapsed: float,
@@ -452,7 +493,10 @@ def eta_spread(start: datetime, steps: Sequence[_Step]) -> EtaSpread:
     per_step = []
     for j, step in enumerate(steps[:_MAX_STEPS]):
         before = cum + step.elapsed_h  # hours already spent in the current step
-        if step.observed:
+        if step.elapsed_h <= 0:  # not begun: the step's draws depend on its spread alone
+            cum = before + (_fresh_observed_draws(step.observed, j) if step.observed
+                            else _fresh_draws(step.spread, j))
+        elif step.observed:
             cum = before + _remaining_observed(step.observed, step.elapsed_h, _STRATA[:, j])
         else:
             cum = before + _remaining(step.spread, step.elapsed_h, _STRATA[:, j])
@@ -462,8 +506,7 @@ def eta_spread(start: datetime, steps: Sequence[_Step]) -> EtaSpread:
             cum = np.where(cum <= leave, leave, cum + step.headway_h)
         if step.storm_p > 0:
             hit = _STRATA[:, _MAX_STEPS + j] < step.storm_p
-            storm = triangular_quantile(STORM_DELAY_H, _STRATA[:, (j + 7) % _MAX_STEPS])
-            cum = cum + np.where(hit, storm, 0.0)
+            cum = cum + np.where(hit, _storm_draws(j), 0.0)
         per_step.append(cum - before)
     q10, q50, q90 = np.sort(cum)[_Q_INDEX]
     widen = np.sqrt(1.0 + (len(per_step) - 1) * STEP_CORRELATION)  # about the median

@@ -11,10 +11,11 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime, timedelta
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import and_, bindparam, func, or_, select
+from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import BindParameter
 
 from midcorridor.crossing.model import UnitType, Vessel
 from midcorridor.live import fleet as live_fleet
@@ -42,7 +43,8 @@ from midcorridor.live.state import (
     crossing_units,
 )
 from midcorridor.service.db.engine import database_of
-from midcorridor.service.db.models import Event, Shipment
+from midcorridor.service.db.functions import id_list, ids_of
+from midcorridor.service.db.models import Event, Leg, Shipment
 from midcorridor.service.db.types import UTCDateTime
 from midcorridor.service.planning import network
 
@@ -175,26 +177,45 @@ def now_whereabouts(session: Session) -> list[Whereabouts]:
     return out
 
 
+class _PlannedLeg(NamedTuple):
+    """A stored leg as the position functions read it (without an ORM object)."""
+
+    origin: str
+    destination: str
+    mode: str
+    planned_depart: datetime
+    planned_arrive: datetime
+
+
+_LEGS = (select(Leg.shipment_id, Leg.origin, Leg.destination, Leg.mode, Leg.planned_depart,
+                Leg.planned_arrive).order_by(Leg.shipment_id, Leg.seq))
+_SHIPMENTS = select(Shipment.id, Shipment.unit_type, Shipment.unit_count).order_by(Shipment.id)
+_MARKS = (select(Event.shipment_id, Event.event_code, Event.location, Event.event_time)
+          .where(Event.classifier == "ACT", Event.event_code.in_(MILESTONE_CODES),
+                 Event.event_time <= bindparam("at", type_=UTCDateTime())))
+
+
 def _past_whereabouts(session: Session, at: datetime) -> list[Whereabouts]:
-    """Whereabouts at ``at`` from the stored events up to then."""
-    shipments = session.scalars(select(Shipment)).all()
+    """Whereabouts at ``at`` from the stored events up to then (read as plain rows: the
+    replay touches every shipment, its legs and its events).
+    """
+    connection = session.connection()
+    legs: dict[int, list[_PlannedLeg]] = {}
+    for sid, origin, destination, mode, depart, arrive in connection.execute(_LEGS):
+        legs.setdefault(sid, []).append(_PlannedLeg(origin, destination, mode, depart, arrive))
     marks: dict[int, list[Mark]] = {}
-    for sid, code, place, when in session.execute(
-        select(Event.shipment_id, Event.event_code, Event.location, Event.event_time)
-        .where(Event.classifier == "ACT", Event.event_code.in_(MILESTONE_CODES),
-               Event.event_time <= at)
-    ):
+    for sid, code, place, when in connection.execute(_MARKS, {"at": at}):
         marks.setdefault(sid, []).append(Mark(code, place, when))
     ports = caspian_ports(data_of(session))
     out = []
-    for shipment in shipments:
-        legs = shipment.legs
-        position = furthest(legs, marks.get(shipment.id, ()), at)
+    for sid, unit_type, units in connection.execute(_SHIPMENTS):
+        route = legs.get(sid, [])
+        position = furthest(route, marks.get(sid, ()), at)
         delay_h = 0.0
         if position is not None:
-            delay_h = (position.at - planned_time(legs, position.rank)).total_seconds() / 3600
-        out.append(whereabouts(shipment.id, UnitType(shipment.unit_type), shipment.unit_count,
-                               legs, position, delay_h=delay_h, ports=ports))
+            delay_h = (position.at - planned_time(route, position.rank)).total_seconds() / 3600
+        out.append(whereabouts(sid, UnitType(unit_type), units, route, position,
+                               delay_h=delay_h, ports=ports))
     return out
 
 
@@ -223,44 +244,51 @@ def vessel_marks(session: Session, at: datetime | None) -> dict[str, Mark]:
 
 def _now_ports(session: Session, ports: Collection[str], now: datetime,
                window_h: float) -> tuple[PortState, ...]:
-    """Each port's waiting and due units, counted by the database (the shipment ids read as
-    bare integers), as :func:`~midcorridor.live.state.corridor_state` would fold them.
+    """Each port's waiting and due units and their shipments, counted by the database from
+    two covering indexes in two grouped queries, as
+    :func:`~midcorridor.live.state.corridor_state` would fold them.
     """
-    s = Shipment
     port_ids = sorted(set(ports))
     horizon, stale = now + timedelta(hours=window_h), now - timedelta(hours=OVERDUE_LIMIT_H)
-    standing = and_(s.position_place.in_(port_ids), s.position_next == "")
-    due = and_(s.next_port.in_(port_ids), s.next_port_eta >= stale, s.next_port_eta <= horizon)
     waiting: dict[str, dict[UnitType, int]] = {p: {} for p in port_ids}
     arriving: dict[str, dict[UnitType, int]] = {p: {} for p in port_ids}
+    waiting_ids: dict[str, list[int]] = {p: [] for p in port_ids}
+    arriving_ids: dict[str, list[int]] = {p: [] for p in port_ids}
     oldest: dict[str, datetime] = {}
-    for place, unit, units, first in session.execute(
-            select(s.position_place, s.unit_type, func.sum(s.unit_count), func.min(s.position_at))
-            .where(standing).group_by(s.position_place, s.unit_type)):
+    connection = session.connection()
+    for place, unit, units, first, ids in connection.execute(_WAITING_BY_PORT,
+                                                             {"ports": port_ids}):
         waiting[place][UnitType(unit)] = int(units or 0)
+        waiting_ids[place] += ids_of(ids)
         if first is not None and (place not in oldest or first < oldest[place]):
             oldest[place] = first
-    for place, unit, units in session.execute(
-            select(s.next_port, s.unit_type, func.sum(s.unit_count))
-            .where(due).group_by(s.next_port, s.unit_type)):
+    for place, unit, units, ids in connection.execute(
+            _DUE_BY_PORT, {"ports": port_ids, "stale": stale, "horizon": horizon}):
         arriving[place][UnitType(unit)] = int(units or 0)
-    connection = session.connection()
-    waiting_ids: dict[str, list[int]] = {p: [] for p in port_ids}
-    for place, sid in connection.execute(
-            select(s.position_place, s.id).where(standing).order_by(s.id)).all():
-        waiting_ids[place].append(sid)
-    arriving_ids: dict[str, list[int]] = {p: [] for p in port_ids}
-    for place, sid in connection.execute(
-            select(s.next_port, s.id).where(due).order_by(s.id)).all():
-        arriving_ids[place].append(sid)
+        arriving_ids[place] += ids_of(ids)
     return tuple(
         PortState(place=p, waiting=UnitCounts.of_types(waiting[p]),
-                  shipments=tuple(waiting_ids[p]),
+                  shipments=tuple(sorted(waiting_ids[p])),
                   oldest_wait_h=(round(max(0.0, (now - oldest[p]).total_seconds() / 3600), 2)
                                  if p in oldest else None),
                   arriving=UnitCounts.of_types(arriving[p]),
-                  arriving_shipments=tuple(arriving_ids[p]))
+                  arriving_shipments=tuple(sorted(arriving_ids[p])))
         for p in port_ids)
+
+
+_PORTS: BindParameter[list[str]] = bindparam("ports", expanding=True)
+_WAITING_BY_PORT = (
+    select(Shipment.position_place, Shipment.unit_type, func.sum(Shipment.unit_count),
+           func.min(Shipment.position_at), id_list(Shipment.id))
+    .where(Shipment.position_place.in_(_PORTS), Shipment.position_next == "")
+    .group_by(Shipment.position_place, Shipment.unit_type))
+_DUE_BY_PORT = (
+    select(Shipment.next_port, Shipment.unit_type, func.sum(Shipment.unit_count),
+           id_list(Shipment.id))
+    .where(Shipment.next_port.in_(_PORTS),
+           Shipment.next_port_eta >= bindparam("stale", type_=UTCDateTime()),
+           Shipment.next_port_eta <= bindparam("horizon", type_=UTCDateTime()))
+    .group_by(Shipment.next_port, Shipment.unit_type))
 
 
 def _now_segments(session: Session, places: frozenset[str] | None) -> list[SegmentState]:

@@ -10,7 +10,8 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Callable
+from bisect import bisect_left
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any
@@ -65,12 +66,30 @@ _recent_lock = threading.Lock()
 
 _WAITING = (select(func.coalesce(func.sum(Shipment.unit_count), 0))
             .where(Shipment.position_place == bindparam("port"), Shipment.position_next == "",
-                   Shipment.unit_type == bindparam("unit_type"), Shipment.id != bindparam("me")))
-_ALL_WAITING = _WAITING
-_AHEAD_OF_ME = _WAITING.where(or_(
+                   Shipment.unit_type == bindparam("unit_type")))
+_AHEAD_OF_ME = _WAITING.where(Shipment.id != bindparam("me"), or_(
     Shipment.position_at < bindparam("at", type_=UTCDateTime()),
     and_(Shipment.position_at == bindparam("at", type_=UTCDateTime()),
          Shipment.id < bindparam("me"))))
+_QUEUE = (select(Shipment.position_at, Shipment.id, Shipment.unit_count)
+          .where(Shipment.position_place == bindparam("port"), Shipment.position_next == "",
+                 Shipment.unit_type == bindparam("unit_type"),
+                 Shipment.position_at.is_not(None))
+          .order_by(Shipment.position_at, Shipment.id))
+
+
+class _Queue:
+    """The units of one type waiting at one port in arrival order, with running sums."""
+
+    def __init__(self, rows: Sequence[Any]):  # (position_at, id, units), in that order
+        self.keys = [(at, sid) for at, sid, _ in rows]
+        self.before = [0]
+        for _, _, units in rows:
+            self.before.append(self.before[-1] + units)
+
+    def ahead_of(self, at: datetime, shipment_id: int) -> int:
+        """Units that came before (``at``, ``shipment_id``)."""
+        return self.before[bisect_left(self.keys, (at, shipment_id))]
 
 
 class Queues:
@@ -84,6 +103,9 @@ class Queues:
         self.session = session
         self.data = corridor.data_of(session)  # the service's data folder
         self._url = str(session.get_bind().engine.url)
+        self._totals: dict[tuple[str, str], int] = {}
+        self._asked: set[tuple[str, str]] = set()
+        self._queues: dict[tuple[str, str], _Queue] = {}
 
     def _cached(self, key: tuple[str, ...], count: Callable[[], Any]) -> Any:
         key = (self._url, *key)
@@ -99,15 +121,35 @@ class Queues:
     def ahead(self, port: str, shipment: Shipment) -> int:
         """Units of the shipment's type waiting at ``port`` that came before it (all of them
         when it is not there yet; at equal times the lower shipment id goes first).
+
+        The count of all waiting is read once per port and type; the units ahead of a
+        shipment there are summed by the database the first time, and from the whole queue,
+        read once, when a second shipment of the same port and type asks (the minute sweep,
+        a plan's publication). So a Queues must not outlive a change of positions: make one
+        after the events are folded in.
         """
-        here = (shipment.position_place == port and not shipment.position_next
-                and shipment.position_at is not None)
-        params = {"port": port, "unit_type": shipment.unit_type, "me": shipment.id,
-                  "at": shipment.position_at}
+        key = (port, shipment.unit_type)
+        at = shipment.position_at
+        standing = shipment.position_place == port and not shipment.position_next
         # waiting is decided by position columns, which ETA updates leave alone: no flush
         with self.session.no_autoflush:
-            found = self.session.scalar(_AHEAD_OF_ME if here else _ALL_WAITING, params)
-        return int(found or 0)
+            connection = self.session.connection()
+            if not standing or at is None:
+                total = self._totals.get(key)
+                if total is None:
+                    total = self._totals[key] = int(connection.scalar(
+                        _WAITING, {"port": port, "unit_type": shipment.unit_type}) or 0)
+                return total - (shipment.unit_count if standing else 0)
+            queue = self._queues.get(key)
+            if queue is None and key in self._asked:
+                queue = self._queues[key] = _Queue(connection.execute(
+                    _QUEUE, {"port": port, "unit_type": shipment.unit_type}).all())
+            if queue is not None:
+                return queue.ahead_of(at, shipment.id)
+            self._asked.add(key)
+            return int(connection.scalar(_AHEAD_OF_ME, {
+                "port": port, "unit_type": shipment.unit_type, "me": shipment.id,
+                "at": at}) or 0)
 
     def leaving_per_h(self, port: str, unit_type: str, now: datetime) -> float:
         """Units of ``unit_type`` an hour that left ``port`` over the last

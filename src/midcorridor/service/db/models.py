@@ -90,6 +90,8 @@ class Shipment(Base):
         # covering: the units ahead at a port are summed from the index alone
         Index("ix_shipments_queue_units", "position_place", "position_next", "unit_type",
               "position_at", "unit_count"),
+        # covering: the units due at each port within a window are counted from it alone
+        Index("ix_shipments_due", "next_port", "next_port_eta", "unit_type", "unit_count"),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
