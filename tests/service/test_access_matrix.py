@@ -10,9 +10,10 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from helpers.service_factories import ROLES, START, World, event, shipment_body
-from midcorridor.service import accounts
+from midcorridor.service import accounts, closures
 from midcorridor.service.db.engine import Database
 from midcorridor.service.deps import utcnow
+from midcorridor.service.schemas import PortClosurePost
 
 _ids = itertools.count()
 Body = Callable[[World, str], Any]
@@ -55,6 +56,22 @@ def _throwaway_token(w: World) -> int:
         return token.id
 
 
+def _throwaway_closure(w: World) -> int:
+    """A closure of Aktau for the next day, posted by the coordinator, to cancel."""
+    db: Database = w.extra["db"]
+    with db.write() as session:
+        record = closures.post(session, PortClosurePost.model_validate(_closure(w, "")),
+                               now=utcnow(), ports={"KZAAU"}, org_id=w.org_ids["coordinator"],
+                               user_id=None)
+        return record.id
+
+
+def _closure(w: World, role: str) -> dict[str, Any]:
+    return {"place": "KZAAU", "end": (utcnow() + timedelta(days=1)).isoformat(),
+            "reason": f"storm warning ({role or 'matrix'})"}
+
+
+CASPIAN_PLANNERS = ("admin", "coordinator", "operator")
 S = "/shipments/{sid}"
 # (method, path, body or None, expected per role)
 MATRIX: list[tuple[str, str, Body | None, dict[str, int]]] = [
@@ -113,6 +130,12 @@ MATRIX: list[tuple[str, str, Body | None, dict[str, int]]] = [
      {r: (404 if r in ("admin", "coordinator", "operator") else 403) for r in ROLES}),
     ("GET", "/crossing/plans/1", None,
      {r: (404 if r in ("admin", "coordinator", "operator") else 403) for r in ROLES}),
+    ("POST", "/crossing/closures", _closure,
+     {r: (201 if r in CASPIAN_PLANNERS else 403) for r in ROLES}),
+    ("GET", "/crossing/closures", None,
+     {r: (200 if r in CASPIAN_PLANNERS else 403) for r in ROLES}),
+    ("DELETE", "/crossing/closures/{clo}", None,
+     {r: (200 if r in CASPIAN_PLANNERS else 403) for r in ROLES}),
     ("POST", "/planner/plan",
      lambda w, r: {"origin": "KZAAU", "destination": "AZALT", "depart": START.isoformat()},
      {r: 200 for r in ROLES}),
@@ -144,7 +167,8 @@ def test_access_matrix(client: TestClient, db: Database, world: World) -> None:
     mismatches = []
     for (method, path, body, expected), role in itertools.product(MATRIX, ROLES):
         url = path.format(sid=world.shipment_id, sub=sub["id"], job=job["job_id"],
-                          tok=_throwaway_token(world) if "{tok}" in path else 0)
+                          tok=_throwaway_token(world) if "{tok}" in path else 0,
+                          clo=_throwaway_closure(world) if "{clo}" in path else 0)
         payload = body(world, role) if body else None
         r = client.request(method, url, json=payload, headers=world.auth(role))
         if r.status_code != expected[role]:
@@ -158,7 +182,7 @@ def test_every_endpoint_needs_a_token(client: TestClient, world: World) -> None:
     revoked = client.delete("/admin/tokens/1", headers=world.auth("admin"))
     assert revoked.status_code == 200
     for method, path in sorted(paths):
-        url = path.format(sid=world.shipment_id, sub=1, tok=1, job=1)
+        url = path.format(sid=world.shipment_id, sub=1, tok=1, job=1, clo=1)
         assert client.request(method, url).status_code == 401, (method, path)
         bad = client.request(method, url, headers={"Authorization": "Bearer nope"})
         assert bad.status_code == 401, (method, path)

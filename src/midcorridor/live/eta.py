@@ -384,6 +384,7 @@ def steps_ahead(
     link_ids: Sequence[str | None] = (),
     leaving_per_h: Mapping[str, float] | None = None,
     observed: Mapping[str, Sequence[float]] | None = None,
+    closed_until: Mapping[str, datetime] | None = None,
 ) -> tuple[datetime, list[_Step]]:
     """The start time and the steps still ahead of a shipment.
 
@@ -394,6 +395,8 @@ def steps_ahead(
     :func:`~midcorridor.live.position.segment_key`) the durations other shipments took there
     lately; with
     at least :data:`OBSERVED_MIN` of them they replace the data set's spread.
+    ``closed_until`` gives, per Caspian port closed now (a posted closure), when it reopens:
+    a shipment waiting there starts its wait for a ferry then.
     """
     seen = observed or {}
     rank = position.rank if position is not None else -1
@@ -414,6 +417,9 @@ def steps_ahead(
                     # will have moved on by then; the waits seen lately say more
                     step = _observed(step, seen, segment_key(leg, dwell=True),
                                      f"waiting for the ferry at {times.name(leg.origin)}")
+                reopens = (closed_until or {}).get(leg.origin)
+                if 2 * i - 1 == rank and reopens is not None and reopens > now:
+                    step = _closed(step, reopens, now)
                 steps.append(step)
             else:
                 spread, reason = _dwell(times, legs[i - 1], leg, ids[i])
@@ -447,6 +453,17 @@ def _observed(step: _Step, observed: Mapping[str, Sequence[float]], key: str,
     return replace(step, observed=values,
                    reason=f"{what}: lately {q[0]:.0f}-{q[2]:.0f} h, typically {q[1]:.0f} h "
                           f"({len(values)} observed)")
+
+
+def _closed(step: _Step, reopens: datetime, now: datetime) -> _Step:
+    """A wait at a closed port: the hours until it reopens come before the queue's, on top of
+    the time already waited.
+    """
+    shut = (reopens - now).total_seconds() / 3600
+    lift = shut + step.elapsed_h
+    s = step.spread
+    return replace(step, spread=Spread(s.min + lift, s.typ + lift, s.max + lift),
+                   reason=f"port closed until {_weekday(reopens)}; then {step.reason}")
 
 
 def _queue_step(times: LegTimes, before: PlannedLeg, leg: PlannedLeg, unit_type: UnitType,

@@ -19,6 +19,8 @@ from midcorridor.crossing.model import UnitType
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
 
+    from midcorridor.live.closures import PostedClosure
+
 OVERDUE_LIMIT_H = 72.0
 """A shipment expected at its port more than this many hours ago, with no news since, is not
 counted as due there (its whereabouts are unknown, not imminent)."""
@@ -109,6 +111,7 @@ class PortState:
     oldest_wait_h: float | None
     arriving: UnitCounts
     arriving_shipments: tuple[int, ...]
+    closure: PostedClosure | None = None  # a posted closure in force there
 
 
 @dataclass(frozen=True)

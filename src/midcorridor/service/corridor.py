@@ -9,6 +9,7 @@ for "now" and replays the stored events for an earlier moment, both through the 
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any, NamedTuple
@@ -19,6 +20,7 @@ from sqlalchemy.sql.elements import BindParameter
 
 from midcorridor.crossing.model import UnitType, Vessel
 from midcorridor.live import fleet as live_fleet
+from midcorridor.live.closures import in_force
 from midcorridor.live.position import (
     ARRIVAL_CODES,
     DEPARTURE_CODES,
@@ -42,6 +44,7 @@ from midcorridor.live.state import (
     corridor_state,
     crossing_units,
 )
+from midcorridor.service import closures
 from midcorridor.service.db.engine import database_of
 from midcorridor.service.db.functions import id_list, ids_of
 from midcorridor.service.db.models import Event, Leg, Shipment
@@ -321,13 +324,20 @@ def state(session: Session, *, now: datetime, at: datetime | None = None,
     if places is not None:
         vessels = tuple(v for v in vessels if v.place in places)
     if at is None:
-        return CorridorState(
+        result = CorridorState(
             as_of=now, window_h=window_h, ports=_now_ports(session, ports, now, window_h),
             vessels=tuple(sorted(vessels, key=lambda v: v.id)),
             segments=tuple(sorted(_now_segments(session, places),
                                   key=lambda seg: (seg.origin, seg.destination))))
-    found = _past_whereabouts(session, at)
-    if places is not None:
-        found = [w for w in found if w.place in places or w.next_port in places
-                 or (w.segment is not None and not places.isdisjoint(w.segment))]
-    return corridor_state(found, ports=ports, at=moment, window_h=window_h, vessels=vessels)
+    else:
+        found = _past_whereabouts(session, at)
+        if places is not None:
+            found = [w for w in found if w.place in places or w.next_port in places
+                     or (w.segment is not None and not places.isdisjoint(w.segment))]
+        result = corridor_state(found, ports=ports, at=moment, window_h=window_h,
+                                vessels=vessels)
+    posted = closures.posted(session, moment, moment, as_known_at=at)
+    if not posted:
+        return result
+    return replace(result, ports=tuple(replace(p, closure=in_force(posted, p.place, moment))
+                                       for p in result.ports))

@@ -2,10 +2,11 @@
 
 A plan is made in a job (a worker process): the instance is built from the live state (cargo
 waiting at the Caspian ports and due there within the horizon, the fleet where its last
-events put it, the request's closures and vessels out of service), solved with HiGHS beside
-FIFO, then stored and published in ONE transaction: each assigned shipment's crossing leg
-takes its sailing's times (the legs after it move by as much), and its ETA and spread are
-recomputed. A job that fails before that transaction commits leaves nothing behind.
+events put it, the request's closures and the posted ones, vessels out of service), solved
+with HiGHS beside FIFO, then stored and published in ONE transaction: each assigned
+shipment's crossing leg takes its sailing's times (the legs after it move by as much), and its
+ETA and spread are recomputed. A job that fails before that transaction commits leaves
+nothing behind.
 """
 
 from __future__ import annotations
@@ -23,9 +24,11 @@ from midcorridor.crossing.model import CrossingInstance, Sailing, UnitType
 from midcorridor.crossing.result import CrossingPlan
 from midcorridor.errors import InputError
 from midcorridor.live import fleet as live_fleet
+from midcorridor.live.closures import CASPIAN
 from midcorridor.live.instance import PortClosure, ShipmentCargo, crossing_instance, shipment_of
 from midcorridor.live.position import crossing_leg
 from midcorridor.live.state import OVERDUE_LIMIT_H
+from midcorridor.service import closures as port_closures
 from midcorridor.service import corridor, forecast, ingest
 from midcorridor.service.db.engine import Database
 from midcorridor.service.db.models import CrossingPlanRecord, Shipment
@@ -75,6 +78,11 @@ def build_instance(session: Session, request: CrossingPlanRequest, *,
                              f"of {horizon_h:g} h; shorten it or lengthen horizon_days")
         closures.append(PortClosure(c.place, begin, begin + timedelta(hours=c.hours)))
     data = corridor.data_of(session)
+    ports = corridor.caspian_ports(data)
+    end = start + timedelta(hours=horizon_h)
+    closures += [PortClosure(c.place, c.start, c.end)  # posted ones, after the request's
+                 for c in port_closures.posted(session, start, end)
+                 if c.place == CASPIAN or c.place in ports]
     fleet = corridor.fleet(data)
     states = live_fleet.vessel_states(fleet, corridor.vessel_marks(session, None))
     return crossing_instance(

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from midcorridor.crossing.model import UnitType
 from midcorridor.errors import MidcorridorError
+from midcorridor.live.closures import PostedClosure, in_force
 from midcorridor.live.eta import (
     LEAVING_WINDOW_H,
     OBSERVED_MIN,
@@ -32,7 +33,7 @@ from midcorridor.live.eta import (
     steps_ahead,
 )
 from midcorridor.live.position import DEPARTURE_CODES, WATER_MODES, segment_key
-from midcorridor.service import corridor
+from midcorridor.service import closures, corridor
 from midcorridor.service.db.models import Event, Shipment, StepDuration
 from midcorridor.service.db.types import UTCDateTime
 from midcorridor.service.planning import network
@@ -106,6 +107,7 @@ class Queues:
         self._totals: dict[tuple[str, str], int] = {}
         self._asked: set[tuple[str, str]] = set()
         self._queues: dict[tuple[str, str], _Queue] = {}
+        self._closures: list[PostedClosure] | None = None
 
     def _cached(self, key: tuple[str, ...], count: Callable[[], Any]) -> Any:
         key = (self._url, *key)
@@ -150,6 +152,16 @@ class Queues:
             return int(connection.scalar(_AHEAD_OF_ME, {
                 "port": port, "unit_type": shipment.unit_type, "me": shipment.id,
                 "at": at}) or 0)
+
+    def reopens(self, port: str, now: datetime) -> datetime | None:
+        """When ``port`` reopens, if a posted closure holds there now (read once per
+        Queues).
+        """
+        if self._closures is None:
+            with self.session.no_autoflush:
+                self._closures = closures.posted(self.session, now, now)
+        found = in_force(self._closures, port, now)
+        return found.end if found is not None else None
 
     def leaving_per_h(self, port: str, unit_type: str, now: datetime) -> float:
         """Units of ``unit_type`` an hour that left ``port`` over the last
@@ -205,6 +217,8 @@ def spread_of(shipment: Shipment, now: datetime, queues: Queues) -> EtaSpread:
     ahead = {leg.origin: queues.ahead(leg.origin, shipment) for leg in legs
              if leg.mode in WATER_MODES and leg.origin in ports}
     pace = {port: queues.leaving_per_h(port, shipment.unit_type, now) for port in ahead}
+    standing = shipment.position_place if not shipment.position_next else ""
+    reopens = queues.reopens(standing, now) if standing in ahead else None
     segments = [segment_key(leg) for leg in legs]
     segments += [segment_key(leg, dwell=True) for leg in legs[1:]]
     observed = {seg: queues.durations(seg, shipment.unit_type, now) for seg in segments}
@@ -213,7 +227,8 @@ def spread_of(shipment: Shipment, now: datetime, queues: Queues) -> EtaSpread:
         unit_type=UnitType(shipment.unit_type), units=shipment.unit_count, ports=ports,
         queue_ahead=ahead,
         sailing=sailing_of(shipment), link_ids=[leg.link_id for leg in legs],
-        leaving_per_h=pace, observed=observed)
+        leaving_per_h=pace, observed=observed,
+        closed_until={standing: reopens} if reopens is not None else None)
     return eta_spread(start, steps)
 
 

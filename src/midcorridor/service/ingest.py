@@ -21,10 +21,17 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from midcorridor.live.closures import CASPIAN
 from midcorridor.live.position import DEPARTURE_CODES
 from midcorridor.service import access, alerts, corridor, eta, forecast, webhooks
 from midcorridor.service.db.engine import Database
-from midcorridor.service.db.models import EtaRecord, Event, Shipment, StepDuration
+from midcorridor.service.db.models import (
+    EtaRecord,
+    Event,
+    PortClosureRecord,
+    Shipment,
+    StepDuration,
+)
 from midcorridor.service.group_commit import GroupCommit
 from midcorridor.service.public import event_public
 from midcorridor.service.schemas import EventCreate, EventPublic
@@ -296,13 +303,31 @@ def refresh_behind_departures(session: Session, *, after_id: int, now: datetime,
             Event.id > after_id, Event.id <= newest, Event.location.in_(ports),
             Event.classifier == "ACT",
             Event.event_code.in_(sorted(DEPARTURE_CODES))).distinct())))
-    if not left:
-        return newest
+    if left:
+        refresh_waiting(session, left, now=now, limit=limit)
+    return newest
+
+
+def refresh_waiting(session: Session, places: Sequence[str], *, now: datetime,
+                    limit: int = 5000) -> int:
+    """Recompute the spread of (up to ``limit``) shipments waiting at ``places``; how many."""
     queues = forecast.Queues(session)
     waiting = session.scalars(
-        select(Shipment).where(Shipment.position_place.in_(left), Shipment.position_next == "",
-                               Shipment.status != "arrived")
+        select(Shipment).where(Shipment.position_place.in_(places),
+                               Shipment.position_next == "", Shipment.status != "arrived")
         .order_by(Shipment.id).limit(limit)).all()
     for shipment in waiting:
         refresh_eta(session, shipment, now, queues, None)
-    return newest
+    return len(waiting)
+
+
+def refresh_closed(session: Session, closure: PortClosureRecord, *, now: datetime) -> None:
+    """Recompute the spread of the cargo waiting where ``closure`` holds now (just posted or
+    cancelled), so that its wait for a ferry counts the closure, or no longer does.
+    """
+    if not closure.starts_at <= now < closure.ends_at:
+        return
+    session.flush()
+    ports = corridor.caspian_ports(corridor.data_of(session))
+    places = ports if closure.place == CASPIAN else ports & {closure.place}
+    refresh_waiting(session, sorted(places), now=now)

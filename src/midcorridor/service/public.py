@@ -3,17 +3,29 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 
+from midcorridor.live.closures import CASPIAN
 from midcorridor.live.state import CorridorState, UnitCounts
 from midcorridor.network import Node
-from midcorridor.service.db.models import Alert, Event, Job, Shipment, Subscription
+from midcorridor.service.closures import status_of
+from midcorridor.service.db.models import (
+    Alert,
+    Event,
+    Job,
+    PortClosureRecord,
+    Shipment,
+    Subscription,
+)
 from midcorridor.service.schemas import (
     AlertPublic,
     CargoPublic,
+    ClosureInForcePublic,
     CorridorStatePublic,
     EventPublic,
     JobPublic,
     LegPublic,
+    PortClosurePublic,
     PortStatePublic,
     SegmentStatePublic,
     ShipmentPublic,
@@ -95,7 +107,11 @@ def corridor_state_public(state: CorridorState, nodes: Mapping[str, Node]) -> Co
                                else p.place, waiting=_units(p.waiting),
                                shipments=list(p.shipments), oldest_wait_h=p.oldest_wait_h,
                                arriving_next_72h=_units(p.arriving),
-                               arriving_shipments=list(p.arriving_shipments))
+                               arriving_shipments=list(p.arriving_shipments),
+                               closure=None if p.closure is None else ClosureInForcePublic(
+                                   id=p.closure.id, place=p.closure.place,
+                                   start=p.closure.start, end=p.closure.end,
+                                   reason=p.closure.reason))
                for p in state.ports],
         vessels=[VesselStatePublic(id=v.id, name=v.name, status=v.status,  # type: ignore[arg-type]
                                    place=v.place, since=v.since) for v in state.vessels],
@@ -103,3 +119,16 @@ def corridor_state_public(state: CorridorState, nodes: Mapping[str, Node]) -> Co
                                      units=_units(s.units), shipments=s.shipments)
                   for s in state.segments],
     )
+
+
+def port_closure_public(record: PortClosureRecord, nodes: Mapping[str, Node],
+                        now: datetime) -> PortClosurePublic:
+    """The API shape of a posted closure, its status as of ``now``."""
+    name = ("the whole Caspian" if record.place == CASPIAN
+            else nodes[record.place].name if record.place in nodes else record.place)
+    return PortClosurePublic(
+        id=record.id, place=record.place, name=name, start=record.starts_at,
+        end=record.ends_at, reason=record.reason,
+        status=status_of(record, now),  # type: ignore[arg-type]
+        organization_id=record.org_id, created_at=record.created_at,
+        cancelled_at=record.cancelled_at)

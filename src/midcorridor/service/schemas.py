@@ -669,6 +669,43 @@ class UnitsPublic(BaseModel):
     truck: int
 
 
+class PortClosurePost(BaseModel):
+    """Close a Caspian port, or every one (``caspian``), from ``start`` to ``end``."""
+
+    place: Annotated[str, StringConstraints(min_length=2, max_length=20)] = Field(
+        description="A Caspian port's id (e.g. KZAAU) or caspian for the whole sea.")
+    start: Instant | None = Field(None, description="Default: now.")
+    end: Instant
+    reason: Annotated[str, StringConstraints(min_length=1, max_length=500,
+                                             strip_whitespace=True)] = Field(
+        description="Why, for the people who plan around it (e.g. storm warning).")
+
+
+class PortClosurePublic(BaseModel):
+    """A posted closure; ``status`` is current, upcoming, ended or cancelled."""
+
+    id: int
+    place: str
+    name: str
+    start: datetime
+    end: datetime
+    reason: str
+    status: Literal["current", "upcoming", "ended", "cancelled"]
+    organization_id: int
+    created_at: datetime
+    cancelled_at: datetime | None = None
+
+
+class ClosureInForcePublic(BaseModel):
+    """A posted closure holding at a port (``place`` is the port or ``caspian``)."""
+
+    id: int
+    place: str
+    start: datetime
+    end: datetime
+    reason: str
+
+
 class PortStatePublic(BaseModel):
     """A Caspian port now: cargo waiting and vessels at berth."""
 
@@ -679,6 +716,9 @@ class PortStatePublic(BaseModel):
     oldest_wait_h: float | None
     arriving_next_72h: UnitsPublic
     arriving_shipments: list[int]
+    closure: ClosureInForcePublic | None = Field(
+        None, description="The posted closure in force there (the port's own or the whole "
+                          "Caspian's), if any.")
 
 
 class VesselStatePublic(BaseModel):

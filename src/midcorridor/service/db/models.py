@@ -323,3 +323,22 @@ class CrossingPlanRecord(Base):
     start: Mapped[datetime] = mapped_column(UTCDateTime())
     horizon_h: Mapped[float] = mapped_column(Float)
     document: Mapped[str] = mapped_column(Text)
+
+
+class PortClosureRecord(Base):
+    """A posted closure of a Caspian port (``place``: its node id) or of the whole sea
+    (``caspian``) from ``starts_at`` to ``ends_at``; a cancelled one keeps its row.
+    """
+
+    __tablename__ = "port_closures"
+    __table_args__ = (Index("ix_port_closures_ends", "ends_at"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    place: Mapped[str] = mapped_column(String(20))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    reason: Mapped[str] = mapped_column(Text)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    cancelled_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
