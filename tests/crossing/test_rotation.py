@@ -103,3 +103,30 @@ def test_unavoidable_cost_by_hand(one_ferry_rotation, build):
     plan = optimize_rotation(inst, step_h=6.0)
     assert plan.extra["unavoidable"] == pytest.approx(300.0)
     assert plan.extra["unavoidable"] <= plan.bound <= plan.objective + 1e-6
+
+
+@pytest.mark.parametrize("fast_first", [True, False])
+def test_urgent_cargo_takes_the_fast_ferry(one_ferry_rotation, build, fast_first):
+    """Two ferries call at A together (two berths) and leave at 6 h: the fast one (12 kn,
+    144 nm) arrives at 18 h, the slow one (6 kn) at 30 h. "urgent" (10 railcars, due at
+    18 h) on the fast one is on time: 10 * 6; "easy" (no due time) on the slow one:
+    10 * 6; with two sailings 122. The other way round "urgent" is 12 h late:
+    10 * (6 + 12) + 60 + 2 = 242. Whichever ferry the model meets first, each unit is
+    costed with its own ferry's arrival, so the plan and the MILP agree."""
+    fast_id, slow_id = ("F1", "F2") if fast_first else ("F2", "F1")  # vessels go by id
+    fast = Vessel(fast_id, "Fast", VesselKind.RAIL_FERRY, Capacity(railcar=10), 12.0, "A", 0.0)
+    slow = Vessel(slow_id, "Slow", VesselKind.RAIL_FERRY, Capacity(railcar=10), 6.0, "A", 0.0)
+    ports = {**one_ferry_rotation.ports,
+             "A": dataclasses.replace(one_ferry_rotation.ports["A"], berths=2)}
+    inst = dataclasses.replace(
+        one_ferry_rotation, ports=ports, horizon_h=48.0,
+        vessels=(fast, slow),
+        bookings=(build["booking"]("urgent", 10, 0.0, due=18.0),
+                  build["booking"]("easy", 10, 0.0)))
+    plan = optimize_rotation(inst, step_h=6.0)
+    assert plan.objective == pytest.approx(122.0)
+    assert plan.extra["milp_objective"] == pytest.approx(122.0)
+    assert plan.bound <= 122.0 + 1e-6
+    vessel_of = {s.id: s.vessel for s in plan.sailings}
+    assert {a.booking: vessel_of[a.sailing] for a in plan.assignments} == {
+        "urgent": fast_id, "easy": slow_id}

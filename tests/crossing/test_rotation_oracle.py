@@ -35,6 +35,21 @@ def test_optimizer_reaches_the_brute_force_optimum(seed: int) -> None:
     assert plan.gap == pytest.approx(max(0.0, plan.objective - plan.bound) / plan.objective)
 
 
+@pytest.mark.parametrize("seed", range(8))
+def test_vessels_of_different_speeds_reach_the_brute_force_optimum(seed: int) -> None:
+    """A fast and a slow vessel leaving together arrive apart, and every booking is due:
+    the model must cost each unit with the arrival of the vessel it takes, so the plan it
+    publishes costs what the MILP said and its bound stays below the oracle's optimum."""
+    inst = random_instance(seed, mixed_speeds=True)
+    best = brute_force(inst)
+    plan = optimize_rotation(inst, step_h=STEP, mip_gap=0.0, time_limit=60.0)
+    assert plan.extra["plan"] == "optimizer", plan.notes
+    assert plan.bound <= best + 1e-6 * max(1.0, abs(best))
+    assert plan.objective == pytest.approx(best, abs=1e-6)
+    assert plan.extra["milp_objective"] == pytest.approx(plan.objective, abs=1e-6)
+    assert check_plan(inst, plan) == pytest.approx(plan.objective, abs=1e-6)
+
+
 @pytest.mark.parametrize("seed", range(6))
 def test_rolling_start_is_a_feasible_plan_no_better_than_the_optimum(seed: int) -> None:
     """Short windows (one step, one step of look-ahead): many windows on a small instance."""

@@ -30,25 +30,32 @@ SAILING_H = 1.0  # Costs() default
 Leg = tuple[str, str, int, int, int]  # origin, destination, call start, departure, arrival
 
 
-def random_instance(seed: int) -> CrossingInstance:
+def random_instance(seed: int, *, mixed_speeds: bool = False) -> CrossingInstance:
+    """A small random instance; ``mixed_speeds``: two vessels, one at 12 kn and one at 6 kn
+    (twice the steps on every crossing), every booking due, so the vessel a unit takes
+    sets its lateness."""
     rng = random.Random(seed)
     names = ["A", "B", "C"][: rng.choice([2, 2, 3])]
     ports = {p: Port(p, p, berths=rng.choice([1, 1, 2]), handling_h=rng.choice([6.0, 12.0]))
              for p in names}
+    if mixed_speeds:  # both vessels can call at A together and leave at the same time
+        ports["A"] = Port("A", "A", berths=2, handling_h=ports["A"].handling_h)
     # distances are whole 6 h steps at 12 kn: 72 nm = 6 h
     dist = {(a, b): 72.0 * rng.choice([1, 2]) for a, b in itertools.combinations(names, 2)}
-    identical = rng.random() < 0.5
+    identical = not mixed_speeds and rng.random() < 0.5
     vessels = []
-    for i in range(2 if identical else rng.choice([1, 2])):
+    for i in range(2 if identical or mixed_speeds else rng.choice([1, 2])):
         cap = 12 if identical else rng.choice([8, 15])
+        speed = (12.0, 6.0)[i] if mixed_speeds else 12.0
         vessels.append(Vessel(f"V{i}", f"V{i}", VesselKind.RAIL_FERRY, Capacity(railcar=cap),
-                              12.0, "A" if identical else rng.choice(names),
+                              speed, "A" if identical or mixed_speeds else rng.choice(names),
                               0.0 if identical else rng.choice([0.0, 5.0])))
     bookings = []
     for j in range(rng.choice([2, 3, 4])):
-        origin, destination = rng.sample(names, 2)
+        origin, destination = ("A", rng.choice(names[1:])) if mixed_speeds else \
+            tuple(rng.sample(names, 2))
         ready = float(rng.choice([0, 3, 6, 12, 18]))
-        due = ready + 24.0 if rng.random() < 0.4 else None
+        due = ready + 24.0 if mixed_speeds or rng.random() < 0.4 else None
         bookings.append(Booking(f"b{j}", rng.randint(3, 14), UnitType.RAILCAR, origin,
                                 destination, ready, due, float(rng.choice([1, 1, 2, 3]))))
     return CrossingInstance(START, 42.0, tuple(bookings), tuple(vessels), ports, (), dist)

@@ -1,10 +1,11 @@
 """The cargo part of both MILPs: which class of cargo leaves on which departure and vessel.
 
-A *slot* is one departure time on one route; a *carrier* is one vessel on a slot (in assignment
-mode each given sailing is a slot with one carrier). Columns: ``x[k, slot]`` units of class ``k``
-leaving on the slot (a 0/1 choice for a whole booking), and ``load[carrier, group]`` units of each
-(unit type, dangerous) group on each vessel. Rows: a class carries at most its units; per slot
-and group what classes load equals what vessels carry; per carrier the mixed load fits the deck
+A *slot* is one departure time and arrival time on one route (the arrival sets a unit's
+lateness); a *carrier* is one vessel on a slot (in assignment mode each given sailing is a
+slot with one carrier). Columns: ``x[k, slot]`` units of class ``k`` leaving on the slot (a
+0/1 choice for a whole booking), and ``load[carrier, group]`` units of each (unit type,
+dangerous) group on each vessel. Rows: a class carries at most its units; per slot and group
+what classes load equals what vessels carry; per carrier the mixed load fits the deck
 (``sum units / capacity <= 1``, or ``<= z`` when the carrier is a decision) and the dangerous-goods
 limit. The objective counts, per unit, the cost of its departure minus the cost of leaving it
 behind; the constant ``sum left-behind cost`` is the model's offset, so the objective is the
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Slot:
-    """One departure time on one route, with its departure and arrival hours."""
+    """One departure and arrival on one route, in hours."""
 
     route: Route
     departure: float
