@@ -48,6 +48,7 @@ def test_vessels_of_different_speeds_reach_the_brute_force_optimum(seed: int) ->
     assert plan.objective == pytest.approx(best, abs=1e-6)
     assert plan.extra["milp_objective"] == pytest.approx(plan.objective, abs=1e-6)
     assert check_plan(inst, plan) == pytest.approx(plan.objective, abs=1e-6)
+    assert plan.status == "Optimal"  # within the gap asked for (0), as published
 
 
 @pytest.mark.parametrize("seed", range(6))

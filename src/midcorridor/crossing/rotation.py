@@ -8,17 +8,18 @@ together: see :mod:`timegrid`) at a port in a step. The cargo part
 (:mod:`cargo`) is shared with assignment mode, with each voyage's deck opened only as many
 times as vessels make it.
 
-The solve has four stages. A rolling horizon builds a plan: window after window of
-``WINDOW_H`` hours, the voyages starting in the window are integer, those in the following
-``LOOKAHEAD_H`` hours are relaxed and later ones are not allowed; each window's voyages are
-then fixed. Windows of that plan (or of first come, first served on the same grid, when that
-is better) are re-solved with every other voyage fixed while it gets better. The LP
-relaxation, by interior point and tightened by backlog cuts (:mod:`backlog`: whole voyages
-carry whole decks), gives a first bound; the cuts stay in the model for what follows.
-From the plan the whole MILP is solved in two phases (voyages with divisible cargo
-relaxed, which improves the bound; then the cargo in whole units for those voyages). The
-class flows are split back into one rotation per vessel and each voyage's cargo packed
-onto its vessels' decks.
+The solve runs on two cores. On the first, a rolling horizon builds a plan: window after
+window of ``WINDOW_H`` hours, the voyages starting in the window are integer, those in the
+following ``LOOKAHEAD_H`` hours are relaxed and later ones are not allowed; each window's
+voyages are then fixed. Windows of that plan (or of first come, first served on the same
+grid, when that is better) are re-solved with every other voyage fixed while it gets
+better. On the second, the LP relaxation, by interior point and tightened by backlog cuts
+(:mod:`backlog`: whole voyages carry whole decks), gives a first bound; then the whole MILP
+with the cuts as rows (voyages integer, divisible cargo relaxed, which improves the bound)
+searches from the FIFO plan and takes each better plan of the first core as it comes. The
+better of the two plans gets its cargo in whole units (its voyages fixed). The class flows
+are split back into one rotation per vessel and each voyage's cargo packed onto its
+vessels' decks.
 
 The bound is the better of the two relaxations' own bounds, never adjusted to the plan;
 FIFO's plan is kept (and said so) whenever the optimizer's is not better.
@@ -27,6 +28,7 @@ FIFO's plan is kept (and said so) whenever the optimizer's is not better.
 from __future__ import annotations
 
 import math
+import threading
 import time
 from collections import deque
 from dataclasses import dataclass, replace
@@ -44,6 +46,8 @@ from midcorridor.crossing.solver import INF, Outcome, Relaxation, SparseModel, s
 from midcorridor.crossing.timegrid import TimeGrid, Voyage, berth_steps, make_grid, voyages_from
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from midcorridor.crossing.model import CrossingInstance, Sailing
 
 Node = tuple[str, int]
@@ -70,12 +74,14 @@ def _reachable(instance: CrossingInstance, grid: TimeGrid, cls: VesselClass
 
 
 WINDOW_H = 48.0  # rolling horizon: voyages decided per window
-LOOKAHEAD_H = 120.0  # ... looking this far beyond it with voyages relaxed
-LP_SHARE = 0.25  # most of the time limit the LP relaxation (the first bound) may take ...
-LP_FLOOR_S = 10.0  # ... but at least this long (or half a short limit): no bound, no gap
-CUT_ROUNDS = 5  # rounds of backlog cuts on the LP relaxation
+LOOKAHEAD_H = 72.0  # ... looking this far beyond it with voyages relaxed
+LP_SHARE = 0.4  # the LP relaxation and its cuts end by this share of the time limit ...
+LP_FLOOR_S = 10.0  # ... but may take this long (or half a short limit): no bound, no gap
+CUT_ROUNDS = 10  # rounds of backlog cuts on the LP relaxation, while they raise it
+CUT_GAIN = 2e-4  # a round that raises the LP by less than this share is the last
 ROLLING_SHARE = 0.45  # the rolling horizon ends by this share of the time limit
-IMPROVE_SHARE = 0.85  # ... and re-solving windows of its plan by this share
+IMPROVE_SHARE = 0.92  # ... and re-solving parts of its plan by this share
+SEARCH_SHARE = 0.93  # the whole MILP ends by this share; the rest loads whole units
 IMPROVE_WINDOW_H = 96.0  # the windows re-solved, ``IMPROVE_WINDOW_H / 2`` apart
 
 
@@ -101,16 +107,25 @@ def optimize_rotation(instance: CrossingInstance, *, step_h: float = 6.0,
                          for a in fifo], model.num_col)
     flow.write_start(start, grid, classes, fifo_voyages)
     start_from = "first come, first served"
-    rolling = rolling_start(built, grid, started + ROLLING_SHARE * time_limit)
-    # the LP relaxation with backlog cuts: a valid bound, and rows that tighten the MILP
-    relaxation, cuts = tightened_relaxation(
-        built, max(LP_SHARE * time_limit, min(LP_FLOOR_S, 0.5 * time_limit)))
+    # the second core: the LP with backlog cuts (the bound), then the whole MILP on it
+    search = _WholeSearch(
+        built, start, mip_gap,
+        lp_until=started + max(LP_SHARE * time_limit, min(LP_FLOOR_S, 0.5 * time_limit)),
+        until=started + SEARCH_SHARE * time_limit)
+    search.start()
+    # the first core: plans from a rolling horizon, then windows of the best re-solved
+    rolling = rolling_start(built, grid, started + ROLLING_SHARE * time_limit,
+                            stop=search.finished)
     if rolling is not None and model.value(rolling) <= model.value(start) + 1e-6:
         start, start_from = rolling, "rolling horizon"
-    start = improve(built, grid, start, started + IMPROVE_SHARE * time_limit)
-    out, method = _solve_two_phase(model, cargo, flow, start, deadline, mip_gap,
-                                   start_solved=start_from == "rolling horizon",
-                                   known_bound=relaxation.bound)
+    search.offer(start)
+    start = improve(built, grid, start, started + IMPROVE_SHARE * time_limit,
+                    found=search.offer, stop=search.finished)
+    relaxation, cuts, whole = search.join()
+    if whole.values is not None and model.value(whole.values) < model.value(start) - 1e-6:
+        start, start_from = whole.values, f"{start_from}, improved by the whole MILP"
+    out, method = _load_whole_units(model, cargo, flow, start, deadline, mip_gap)
+    out = replace(out, status=whole.status, bound=whole.bound)
     notes: list[str] = [method, f"start: {start_from}", f"backlog cuts: {cuts}"]
     plan_from = "optimizer"
     if out.values is not None:
@@ -125,9 +140,9 @@ def optimize_rotation(instance: CrossingInstance, *, step_h: float = 6.0,
         notes.append("kept first come, first served (solver found nothing better)")
     bound = max(out.bound, relaxation.bound)  # both bound the same optimum from below
     gap = plan_gap(figures.objective, bound)
-    status = out.status
-    if status == "Optimal" and gap > mip_gap + 1e-9:
-        status = "Feasible"  # the plan as published (decks packed) is not within the gap
+    # within the gap is what "Optimal" means for the published plan, as for HiGHS
+    status = "Optimal" if gap <= mip_gap + 1e-9 else \
+        "Feasible" if out.status == "Optimal" else out.status
     return CrossingPlan(
         mode="rotation", status=status, objective=figures.objective, bound=bound,
         gap=gap, figures=figures, fifo=fifo_figures,
@@ -211,7 +226,10 @@ def tightened_relaxation(built: RotationModel, time_limit: float, *,
         out = lp.run(left)
         if out.status != "Optimal":
             break  # the last optimum, with fewer rows, is still a relaxation
+        gain = out.bound - best.bound
         best = out
+        if gain < CUT_GAIN * max(abs(best.bound), 1.0):
+            break
     if added:
         model = built.model
         rows = model.add_rows(-INF, np.array([c.upper for c in added]), len(added))
@@ -221,14 +239,15 @@ def tightened_relaxation(built: RotationModel, time_limit: float, *,
 
 
 def rolling_start(built: RotationModel, grid: TimeGrid, deadline: float, *,
-                  window_h: float = WINDOW_H, lookahead_h: float = LOOKAHEAD_H
-                  ) -> np.ndarray | None:
+                  window_h: float = WINDOW_H, lookahead_h: float = LOOKAHEAD_H,
+                  stop: Callable[[], bool] = lambda: False) -> np.ndarray | None:
     """A start for the whole MILP from a rolling horizon (``None`` if its last step fails).
 
     Window by window (``window_h``), the voyages starting in the window are integer, those in
     the next ``lookahead_h`` hours relaxed, later ones fixed at 0 (presolve drops them, so
     each window is a small MILP) and earlier ones fixed as decided; the cargo is relaxed.
-    The voyages fixed, one last MILP loads the cargo as the whole MILP's phase 1 does.
+    The voyages fixed, one last MILP loads the cargo, divisible cargo relaxed as in the
+    whole MILP. Gives up when ``stop()`` says so.
     """
     model, flow, cargo = built.model, built.flow, built.cargo
     window = max(1, round(window_h / grid.step_h))
@@ -246,6 +265,8 @@ def rolling_start(built: RotationModel, grid: TimeGrid, deadline: float, *,
     settled = 0  # cargo leaving before this step is loaded as the last window decided
     windows = list(range(0, grid.steps, window))
     for i, first in enumerate(windows):
+        if stop():
+            return None
         end = first + window
         done, later = begins < first, begins >= end + ahead
         near = (begins >= end) & ~later
@@ -270,87 +291,128 @@ def rolling_start(built: RotationModel, grid: TimeGrid, deadline: float, *,
 
 
 def improve(built: RotationModel, grid: TimeGrid, start: np.ndarray, deadline: float, *,
-            window_h: float = IMPROVE_WINDOW_H) -> np.ndarray:
-    """Re-solve windows of a plan (a solution of phase 1) with every other voyage fixed.
+            window_h: float = IMPROVE_WINDOW_H,
+            found: Callable[[np.ndarray], None] = lambda values: None,
+            stop: Callable[[], bool] = lambda: False) -> np.ndarray:
+    """Re-solve parts of a plan (divisible cargo relaxed) with every other voyage fixed.
 
-    Windows of ``window_h`` hours, half a window apart, pass after pass while the plan gets
-    better and time is left; each window is a small MILP started from the plan, so the plan
-    never gets worse.
+    The parts: windows of ``window_h`` hours, half a window apart, then each vessel class
+    over the whole horizon (which moves vessels between routes, as a window cannot: the
+    vessels must be where the plan has them at its ends). Pass after pass while the plan
+    gets better and time is left (and ``stop()`` does not say otherwise); each part is a
+    small MILP started from the plan, so the plan never gets worse. Each better plan goes
+    to ``found``.
     """
     model, flow, cargo = built.model, built.flow, built.cargo
     size = max(1, round(window_h / grid.step_h))
     z = np.array([flow.z_of[v.id] for v in flow.voyages], dtype=np.int64)
     begins = np.array([v.start for v in flow.voyages], dtype=np.int64)
-    firsts = list(range(0, max(grid.steps - size // 2, 1), max(1, size // 2)))
+    classes = np.array([v.vessel for v in flow.voyages])
+    parts = [(begins < first) | (begins >= first + size)
+             for first in range(0, max(grid.steps - size // 2, 1), max(1, size // 2))]
+    if len(built.classes) > 1:
+        parts += [classes != cls.id for cls in built.classes]
     best, value = start, model.value(start)
     better = True
     while better and time.perf_counter() < deadline - 1.0:
         better = False
-        for i, first in enumerate(firsts):
+        for i, outside in enumerate(parts):
             left = deadline - time.perf_counter()
-            if left < 1.0:
+            if left < 1.0 or stop():
                 break
-            outside = (begins < first) | (begins >= first + size)
             out = solve(model.to_lp(fixed=z[outside], fixed_values=np.rint(best[z[outside]]),
                                     continuous=cargo.divisible()),
-                        start=best, time_limit=left / (len(firsts) - i), mip_gap=1e-3)
+                        start=best, time_limit=left / (len(parts) - i), mip_gap=1e-3)
             if out.values is not None and out.objective < value - 1e-6 * max(1.0, abs(value)):
                 best, value, better = out.values, out.objective, True
+                found(best)
     return best
 
 
-def _solve_two_phase(model: SparseModel, cargo: CargoColumns, flow: _FlowColumns,
-                     start: np.ndarray, deadline: float, mip_gap: float,
-                     start_solved: bool = False, known_bound: float = -math.inf
-                     ) -> tuple[Outcome, str]:
-    """Vessels first with divisible cargo relaxed (the bound), then the cargo in whole units.
+class _WholeSearch:
+    """The work of the second core: the LP relaxation tightened by backlog cuts, then the
+    whole MILP on it (divisible cargo relaxed: a relaxation, so its bound is valid, and
+    much easier, as the solver branches on voyages, not on units).
 
-    Phase 1 is the MILP with divisible cargo continuous: a relaxation, so its bound is valid,
-    and much easier (the solver branches on voyages, not on units). Phase 2 fixes the voyages
-    and solves the cargo with integrality, which is nearly always integral already.
-    A ``start_solved`` (a solution of phase 1 already) still gets its phase 2 when phase 1
-    runs out of time before taking it up, or when ``known_bound`` (a bound proved before)
-    shows it is already within ``mip_gap``.
+    It runs in a thread on its own copy of the model (the cuts are its rows), from the FIFO
+    start, and takes each better plan the first core ``offer``s while it searches.
+    """
+
+    def __init__(self, built: RotationModel, start: np.ndarray, mip_gap: float, *,
+                 lp_until: float, until: float) -> None:
+        self._built = replace(built, model=built.model.copy())
+        self._start, self._mip_gap = start, mip_gap
+        self._lp_until, self._until = lp_until, until
+        self._lock = threading.Lock()
+        self._offered: np.ndarray | None = None
+        self._offered_value = built.model.value(start)
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="rotation-milp", daemon=True)
+        self._error: BaseException | None = None
+        none = Outcome("Not run", math.inf, -math.inf, None, 0.0)
+        self.relaxation, self.cuts, self.whole = none, 0, none
+
+    def start(self) -> None:
+        """Start the search in its thread."""
+        self._thread.start()
+
+    def offer(self, values: np.ndarray) -> None:
+        """A plan (divisible cargo relaxed) for the search to take if it is better."""
+        value = self._built.model.value(values)
+        with self._lock:
+            if value < self._offered_value - 1e-6:
+                self._offered, self._offered_value = values.copy(), value
+
+    def finished(self) -> bool:
+        """Whether the search has ended (proved its plan within the gap, or out of time)."""
+        return self._done.is_set()
+
+    def join(self) -> tuple[Outcome, int, Outcome]:
+        """The LP with cuts, how many cuts, and the whole MILP's outcome."""
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self.relaxation, self.cuts, self.whole
+
+    def _taken(self) -> np.ndarray | None:
+        with self._lock:
+            values, self._offered = self._offered, None
+        return values
+
+    def _run(self) -> None:
+        try:
+            self.relaxation, self.cuts = tightened_relaxation(
+                self._built, self._lp_until - time.perf_counter())
+            start = self._taken()
+            model = self._built.model
+            self.whole = solve(
+                model.to_lp(continuous=self._built.cargo.divisible()),
+                start=self._start if start is None else start,
+                time_limit=max(self._until - time.perf_counter(), 1.0),
+                mip_gap=0.6 * self._mip_gap, offers=self._taken)
+            self.whole = replace(self.whole, bound=max(self.whole.bound, self.relaxation.bound))
+        except BaseException as exc:  # handed to the caller by join()
+            self._error = exc
+        finally:
+            self._done.set()
+
+
+def _load_whole_units(model: SparseModel, cargo: CargoColumns, flow: _FlowColumns,
+                      values: np.ndarray, deadline: float, mip_gap: float
+                      ) -> tuple[Outcome, str]:
+    """The cargo of a plan (divisible cargo relaxed) in whole units, its voyages fixed.
+
+    For fixed voyages the cargo is nearly a transportation problem and nearly always comes
+    out in whole units already; otherwise a small MILP loads it.
     """
     divisible = cargo.divisible()
-    relaxed, fixed = model.to_lp(continuous=divisible), flow.columns()
-    target, bound, best = 0.6 * mip_gap, known_bound, None
-    method = "no plan found"
-    while True:
-        left = deadline - time.perf_counter()
-        reserve = min(5.0, 0.1 * max(left, 0.0))
-        close = start_solved and best is None and \
-            model.value(start) - bound <= target * abs(model.value(start))
-        if close:
-            first = Outcome("Optimal", model.value(start), bound, start, 0.0)
-        else:
-            first = solve(relaxed, start=start, time_limit=max(left - reserve, 1.0),
-                          mip_gap=target)
-        bound = max(bound, first.bound)
-        if first.values is None and start_solved and best is None:
-            first = replace(first, values=start, objective=model.value(start))
-        if first.values is None:
-            break
-        values = first.values
-        if np.all(np.abs(values[divisible] - np.rint(values[divisible])) < 1e-6):
-            second, how = first, "voyages and cargo in one MILP (cargo came out in whole units)"
-        else:
-            second = solve(model.to_lp(fixed=fixed, fixed_values=np.rint(values[fixed])),
-                           time_limit=max(deadline - time.perf_counter(), 1.0),
-                           mip_gap=mip_gap / 10)
-            how = "voyages with divisible cargo relaxed, then cargo in whole units"
-        if second.values is not None and (best is None or second.objective < best.objective):
-            best, method, start = second, how, second.values
-        if best is not None and best.objective - bound <= mip_gap * abs(best.objective):
-            break
-        if first.status != "Optimal" or deadline - time.perf_counter() < 2.0:
-            break
-        target *= 0.6  # whole-unit cargo lost too much: close the relaxed gap further
-    if best is None:
-        return replace(first, values=None), method
-    status = "Optimal" if best.objective - bound <= mip_gap * abs(best.objective) \
-        else first.status
-    return Outcome(status, best.objective, bound, best.values, best.seconds), method
+    if np.all(np.abs(values[divisible] - np.rint(values[divisible])) < 1e-6):
+        return (Outcome("Optimal", model.value(values), -math.inf, values, 0.0),
+                "voyages and cargo in one MILP (cargo came out in whole units)")
+    fixed = flow.columns()
+    out = solve(model.to_lp(fixed=fixed, fixed_values=np.rint(values[fixed])),
+                time_limit=max(deadline - time.perf_counter(), 1.0), mip_gap=mip_gap / 10)
+    return out, "voyages with divisible cargo relaxed, then cargo in whole units"
 
 
 class _FlowColumns:

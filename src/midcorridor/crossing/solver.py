@@ -17,7 +17,7 @@ import highspy
 import numpy as np
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
 
 INF = highspy.kHighsInf
 
@@ -100,6 +100,14 @@ class SparseModel:
         idx = np.arange(self.num_row, self.num_row + n)
         self.num_row += n
         return idx
+
+    def copy(self) -> SparseModel:
+        """A model with the same columns and rows; rows added to either stay its own."""
+        other = SparseModel()
+        for name in ("_cost", "_lo", "_hi", "_int", "_rlo", "_rhi", "_r", "_c", "_v"):
+            setattr(other, name, list(getattr(self, name)))  # the arrays are never changed
+        other.num_col, other.num_row, other.offset = self.num_col, self.num_row, self.offset
+        return other
 
     def add_entries(self, rows: np.ndarray, cols: np.ndarray, values: np.ndarray | float) -> None:
         """Add coefficients at (``rows``, ``cols``) of the constraint matrix."""
@@ -213,9 +221,12 @@ class Relaxation:
 
 def solve(lp: highspy.HighsLp, *, start: np.ndarray | None = None, time_limit: float = 60.0,
           mip_gap: float = 1e-4, threads: int | None = None,
-          method: str | None = None) -> Outcome:
+          method: str | None = None,
+          offers: Callable[[], np.ndarray | None] | None = None) -> Outcome:
     """Solve ``lp`` (an LP or MILP) with HiGHS, warm-started from ``start`` when given;
-    ``method`` picks HiGHS's LP solver ("simplex", "ipm").
+    ``method`` picks HiGHS's LP solver ("simplex", "ipm"). While a MILP is solved, HiGHS
+    asks ``offers`` from time to time for a solution found elsewhere (``None``: nothing
+    new) and takes it as its incumbent when it is feasible and better.
     """
     started = time.perf_counter()
     h = new_highs()
@@ -232,6 +243,12 @@ def solve(lp: highspy.HighsLp, *, start: np.ndarray | None = None, time_limit: f
         solution.col_value = list(map(float, start))
         solution.value_valid = True
         h.setSolution(solution)
+    if offers is not None and is_mip:
+        def offer(event: highspy.HighsCallbackEvent) -> None:
+            found = offers()
+            if found is not None and event.data_in is not None:
+                event.data_in.setSolution(np.asarray(found, dtype=float))
+        h.cbMipUserSolution.subscribe(offer)
     h.run()
     status = h.modelStatusToString(h.getModelStatus())
     info = h.getInfo()
