@@ -51,7 +51,7 @@ def api_schema(client: TestClient, world: World) -> schemathesis.BaseSchema:
 def _role_for(path: str) -> str:
     if path.startswith("/admin") or path == "/alerts/scan":
         return "admin"
-    if path.startswith("/aggregates"):
+    if path.startswith(("/aggregates", "/crossing/closures")):
         return "coordinator"
     if path.startswith("/events"):
         return "operator"

@@ -1,4 +1,6 @@
-"""``midcorridor corridor state``: the live corridor from the local database or a service."""
+"""``midcorridor corridor``: the live corridor (state, crossing plans, closures of the Caspian
+ports) from the local database or a service.
+"""
 
 from __future__ import annotations
 
@@ -46,16 +48,22 @@ def _moment(text: str | None) -> datetime | None:
 
 def fetch(url: str, path: str, token: str | None, params: dict[str, str]) -> Any:
     """GET a JSON document from the service; errors as one readable line."""
+    return send(url, "GET", path, token, None, 200, params=params)
+
+
+def send(url: str, method: str, path: str, token: str | None, body: Any, expect: int, *,
+         params: dict[str, str] | None = None) -> Any:
+    """Send a request to the service; an answer other than ``expect`` as one readable line."""
     import httpx
 
     if not token:
         raise InputError("--url needs --token (or MIDCORRIDOR_TOKEN)")
     try:
-        r = httpx.get(url.rstrip("/") + path, params=params, timeout=30,
-                      headers={"Authorization": f"Bearer {token}"})
+        r = httpx.request(method, url.rstrip("/") + path, json=body, params=params, timeout=60,
+                          headers={"Authorization": f"Bearer {token}"})
     except httpx.HTTPError as exc:
         raise InputError(f"cannot reach {url}: {exc}") from None
-    if r.status_code != 200:
+    if r.status_code != expect:
         try:
             detail = r.json().get("detail", r.text)
         except ValueError:
@@ -256,6 +264,128 @@ def plan_command(
         return
     for table in _plan_tables(doc):
         console.print(table)
+
+
+def _closure_body(place: str, start: str | None, until: str, reason: str) -> Any:
+    from pydantic import ValidationError
+
+    from midcorridor.service.schemas import PortClosurePost
+
+    body = {"place": place, "end": until, "reason": reason}
+    if start is not None:
+        body["start"] = start
+    options = {"place": "PLACE", "start": "--from", "end": "--until", "reason": "--reason"}
+    try:
+        return PortClosurePost.model_validate(body)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        option = options.get(str(first["loc"][0]), str(first["loc"][0]))
+        raise InputError(f"{option}: {first['msg']}") from None
+
+
+def _closures_table(rows: list[dict[str, Any]], title: str) -> Table:
+    table = Table(title=title)
+    for column in ("id", "place", "from", "until", "status", "reason"):
+        table.add_column(column, justify="right" if column == "id" else "left")
+    for c in rows:
+        table.add_row(str(c["id"]), f"{c['name']} ({c['place']})", str(c["start"]),
+                      str(c["end"]), c["status"], c["reason"])
+    return table
+
+
+def _local_closures(action: str, database_url: str | None, body: Any = None,
+                    closure_id: int = 0) -> list[dict[str, Any]]:
+    """List, post (``body``) or cancel (``closure_id``) closures in the local database."""
+    from midcorridor.cli.service import _database
+    from midcorridor.service import closures, corridor, ingest
+    from midcorridor.service.db.models import PortClosureRecord
+    from midcorridor.service.planning import network
+    from midcorridor.service.public import port_closure_public
+
+    db = _database(database_url)
+    now = datetime.now(UTC)
+    nodes = network(db.settings.data).nodes
+    with db.write() as session:
+        if action == "list":
+            records = closures.current_and_upcoming(session, now)
+        elif action == "close":
+            ports = corridor.caspian_ports(db.settings.data)
+            record = closures.post(session, body, now=now, ports=ports,
+                                   org_id=_coordinator_org(session), user_id=None)
+            ingest.refresh_closed(session, record, now=now)
+            records = [record]
+        else:
+            found = session.get(PortClosureRecord, closure_id)
+            if found is None:
+                raise InputError(f"no closure {closure_id}; list them with: midcorridor "
+                                 "corridor closures")
+            try:
+                closures.cancel(session, found, now=now, user_id=None)
+            except closures.ClosureStateError as exc:
+                raise InputError(str(exc)) from None
+            ingest.refresh_closed(session, found, now=now)
+            records = [found]
+        return [port_closure_public(r, nodes, now).model_dump(mode="json") for r in records]
+
+
+@corridor_app.command("closures")
+def closures_command(
+    url: UrlOption = None,
+    token: TokenOption = None,
+    output: FormatOption = TableOrJson.table,
+    database_url: DatabaseOption = None,
+) -> None:
+    """The posted closures of the Caspian ports in force now or still to come."""
+    rows = (send(url, "GET", "/crossing/closures", token, None, 200) if url
+            else _local_closures("list", database_url))
+    if output is TableOrJson.json:
+        print_json(rows)
+        return
+    console.print(_closures_table(rows, "Closures of the Caspian ports, current and to come"))
+
+
+@corridor_app.command("close")
+def close_command(
+    place: Annotated[str, typer.Argument(help="A Caspian port's id (e.g. KZAAU) or caspian "
+                                         "for the whole sea.")],
+    until: Annotated[str, typer.Option("--until", help="When it reopens, ISO 8601 with a "
+                                       "time zone.")],
+    reason: Annotated[str, typer.Option("--reason", help="Why (e.g. storm warning).")],
+    start: Annotated[str | None, typer.Option("--from", help="When it closes, ISO 8601 with "
+                                              "a time zone (default now).")] = None,
+    url: UrlOption = None,
+    token: TokenOption = None,
+    output: FormatOption = TableOrJson.table,
+    database_url: DatabaseOption = None,
+) -> None:
+    """Post a closure of a Caspian port (or the whole sea): plans sail around it, the
+    corridor state shows the port closed, cargo waiting there waits it out in its ETA.
+    """
+    body = _closure_body(place, start, until, reason)
+    rows = ([send(url, "POST", "/crossing/closures", token, body.model_dump(mode="json"), 201)]
+            if url else _local_closures("close", database_url, body=body))
+    if output is TableOrJson.json:
+        print_json(rows[0])
+        return
+    console.print(_closures_table(rows, "Closure posted"))
+
+
+@corridor_app.command("reopen")
+def reopen_command(
+    closure_id: Annotated[int, typer.Argument(help="The closure's id (see: corridor "
+                                              "closures).", min=1)],
+    url: UrlOption = None,
+    token: TokenOption = None,
+    output: FormatOption = TableOrJson.table,
+    database_url: DatabaseOption = None,
+) -> None:
+    """Cancel a posted closure (it stays on record as cancelled)."""
+    rows = ([send(url, "DELETE", f"/crossing/closures/{closure_id}", token, None, 200)]
+            if url else _local_closures("cancel", database_url, closure_id=closure_id))
+    if output is TableOrJson.json:
+        print_json(rows[0])
+        return
+    console.print(_closures_table(rows, "Closure cancelled"))
 
 
 def register(app: typer.Typer) -> None:
