@@ -223,3 +223,13 @@ def test_central_asian_border_dwell_adds_both_sides_published_times(corridor: Ne
         assert prov.kind is ProvenanceKind.DERIVED, link_id
         assert (link.dwell.min, link.dwell.typ, link.dwell.max) == (
             round(low, 1), round(typical, 1), round(high, 1)), link_id
+
+
+def test_distances_borrowed_from_the_baku_aktau_line_are_assumptions(corridor: Network) -> None:
+    """S036 states the Baku-Aktau line (470 km). Alat is about 65 km south of Baku, so the
+    Aktau-Alat and Kuryk-Alat distances built on that figure are assumptions, not published."""
+    for link_id in ("KZAAU-AZALT-ferry", "KZAAU-AZALT-sea", "KZKUR-AZALT-ferry"):
+        prov = corridor.provenance_of("links", link_id, "distance_km")
+        assert prov is not None, link_id
+        assert prov.kind is ProvenanceKind.ASSUMED, link_id
+        assert "S036" in prov.assumption, link_id
