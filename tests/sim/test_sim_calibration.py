@@ -26,9 +26,14 @@ KHORGOS_POTI_BAND_D = (12.0, 14.0)
 
 @pytest.fixture(scope="module")
 def baseline(corridor: Network):
-    """Ten replications of the 2024 baseline over its full year (about ten seconds)."""
+    """Twenty replications of the 2024 baseline over its full year (about twenty seconds).
+
+    With ten, the mean Caspian wait's 95% interval is about +-4 h around a mean near the band's
+    lower edge, so any change to the random numbers drawn (a path through other links) moves it
+    across the edge; twenty (the first ten the same) narrow it to about +-3 h.
+    """
     model = build_model(corridor, load_experiment(BASELINE))
-    return model, summarize(run(model, replications=10, seed=1))
+    return model, summarize(run(model, replications=20, seed=1))
 
 
 def test_the_baseline_is_stationary(baseline) -> None:

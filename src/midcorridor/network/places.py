@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import weakref
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -48,8 +49,23 @@ def _short_names(name: str) -> tuple[str, ...]:
     return (match.group(1), match.group(2)) if match else ()
 
 
+_INDEXES: dict[int, dict[str, tuple[Node, str]]] = {}
+
+
 def _index(network: Network) -> dict[str, tuple[Node, str]]:
-    """Folded names to nodes; on a clash ids win over names, names over aliases."""
+    """Folded names to nodes; on a clash ids win over names, names over aliases.
+
+    Built once per network (the network is immutable) and dropped with it.
+    """
+    key = id(network)
+    index = _INDEXES.get(key)
+    if index is None:
+        index = _INDEXES[key] = _build_index(network)
+        weakref.finalize(network, _INDEXES.pop, key, None)
+    return index
+
+
+def _build_index(network: Network) -> dict[str, tuple[Node, str]]:
     index: dict[str, tuple[Node, str]] = {}
     nodes = network.nodes.values()
     passes = (

@@ -7,7 +7,7 @@ from collections.abc import Collection, Iterable, Mapping
 from typing import TYPE_CHECKING
 
 from midcorridor.errors import InputError, NoRouteError
-from midcorridor.network.model import Mode, Network
+from midcorridor.network.model import Arc, Link, Mode, Network, Service
 from midcorridor.network.places import find_place
 from midcorridor.routing import corridors
 from midcorridor.routing.cargo import Cargo
@@ -21,6 +21,7 @@ from midcorridor.routing.search import Found, earliest_arrival, pareto_search
 from midcorridor.routing.timetable import from_hours, to_hours
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from datetime import datetime
     from pathlib import Path
 
@@ -102,19 +103,8 @@ def plan(
     banned = _banned(graph, countries, places, modes)
     required = [_arriving(graph, v) for v in vias if v != src]
     s, t = graph.index[src], graph.index[dst]
-    notes: list[str] = []
-    guard: Guard | None = None
-    found: list[Found] = []
-    for rules, note in _RULE_STEPS:
-        guard = route_guard(graph, s, t, rules)
-        found = pareto_search(
-            graph, s, t, depart_h, banned=banned, required=required,
-            max_transshipments=max_transshipments, arrive_by_h=arrive_by_h, guard=guard,
-        )
-        if found:
-            if note:
-                notes.append(note)
-            break
+    found, guard, notes = _search(graph, s, t, depart_h, banned, required,
+                                  max_transshipments, arrive_by_h)
     if not found:
         raise NoRouteError(_why(graph, src, dst, depart_h, banned, countries, places, modes,
                                 vias, max_transshipments, arrive_by_h))
@@ -160,6 +150,74 @@ _RULE_STEPS: tuple[tuple[Rules, str], ...] = (
      "constraints (no place twice, no passing the destination, no long detour); these break "
      "them"),
 )
+
+
+def _search(graph: SearchGraph, s: int, t: int, depart_h: float, banned: frozenset[int],
+            required: list[frozenset[int]], max_transshipments: int | None = None,
+            arrive_by_h: float | None = None) -> tuple[list[Found], Guard | None, list[str]]:
+    """The Pareto routes under the first rule step that leaves any, its guard and note."""
+    guard: Guard | None = None
+    for rules, note in _RULE_STEPS:
+        guard = route_guard(graph, s, t, rules)
+        found = pareto_search(
+            graph, s, t, depart_h, banned=banned, required=required,
+            max_transshipments=max_transshipments, arrive_by_h=arrive_by_h, guard=guard,
+        )
+        if found:
+            return found, guard, [note] if note else []
+    return [], guard, []
+
+
+def fastest_path(
+    network: Network,
+    origin: str,
+    destination: str,
+    *,
+    depart: datetime,
+    via: Iterable[str] = (),
+    allowed: Callable[[Link, Service | None], bool] | None = None,
+    tariffs: Tariffs | None = None,
+) -> tuple[Arc, ...]:
+    """The arcs of the route :func:`plan` ranks first by time, for engines on fixed paths.
+
+    The same search as :func:`plan` with ``objective="time"``: the route rules, ``via``
+    places, and only the links ``allowed(link, service)`` accepts (``service`` is the
+    timetabled train or vessel the route takes the link on, ``None`` for a link without
+    one). Places are ids, names or aliases. Raises :class:`NoRouteError` when no route is
+    left.
+
+    >>> from datetime import UTC, datetime
+    >>> from midcorridor.network import load_network
+    >>> arcs = fastest_path(load_network(), "Kuryk", "Alat",
+    ...                     depart=datetime(2024, 1, 1, tzinfo=UTC))
+    >>> arcs[0].tail, arcs[-1].head
+    ('KZKUR', 'AZALT')
+    >>> all(arcs[i].head == arcs[i + 1].tail for i in range(len(arcs) - 1))
+    True
+    """
+    src = find_place(network, origin).id
+    dst = find_place(network, destination).id
+    vias = [find_place(network, p).id for p in via]
+    graph = search_graph(network, tariffs)
+    banned = frozenset(a for a, arc in enumerate(graph.arcs)
+                       if allowed is not None and not allowed(arc.link, arc.service))
+    required = [_arriving(graph, v) for v in vias if v != src]
+    depart_h = to_hours(depart)
+    found, _, _ = _search(graph, graph.index[src], graph.index[dst], depart_h, banned, required)
+    if not found:
+        passing = f" via {', '.join(vias)}" if vias else ""
+        raise NoRouteError(f"no route from {src} to {dst}{passing} on the links allowed")
+    options = [_option(graph, f, _ONE_TEU, depart_h) for f in found]
+    best = found[_order(options, {"time": 1.0})[0]]
+    path = []
+    for step in best.steps:
+        arc = graph.arcs[step.arc]
+        tail = graph.ids[arc.tail]
+        path.append(Arc(tail, graph.ids[arc.head], arc.link, reverse=tail != arc.link.origin))
+    return tuple(path)
+
+
+_ONE_TEU = Cargo(teu=1)
 
 
 def _with_pareto(option: RouteOption, pareto: bool) -> RouteOption:
@@ -332,6 +390,11 @@ def _leg_notes(graph: SearchGraph, a: int, transship: bool) -> list[str]:
 
 
 def _rank(options: list[RouteOption], weights: Mapping[str, float]) -> list[RouteOption]:
+    return [options[i] for i in _order(options, weights)]
+
+
+def _order(options: list[RouteOption], weights: Mapping[str, float]) -> list[int]:
+    """Indices of ``options``, best first by the weighted objective."""
     if not options:
         return []
     values = {
@@ -346,4 +409,4 @@ def _rank(options: list[RouteOption], weights: Mapping[str, float]) -> list[Rout
         o = options[i]
         return (round(total, 9), o.total_hours, o.cost_usd, o.co2e_kg, o.corridor)
 
-    return [options[i] for i in sorted(range(len(options)), key=score)]
+    return sorted(range(len(options)), key=score)

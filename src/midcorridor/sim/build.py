@@ -9,11 +9,14 @@ silent are named here with their source.
 from __future__ import annotations
 
 import math
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
-from midcorridor.errors import InputError
-from midcorridor.network.model import Arc, Mode, Network, Node, NodeKind, ServiceKind
+from midcorridor.errors import InputError, NoRouteError
+from midcorridor.network.model import Mode, NodeKind, ServiceKind
 from midcorridor.network.places import find_place
 from midcorridor.network.seas import on_caspian, port_handling_h
+from midcorridor.routing.plan import fastest_path
 from midcorridor.sim.experiment import ExperimentSpec, PortChange, TerminalChange
 from midcorridor.sim.model import (
     CONTAINER,
@@ -33,7 +36,11 @@ from midcorridor.sim.model import (
     TerminalStep,
     Variant,
 )
-from midcorridor.sim.routes import path_via
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from midcorridor.network.model import Arc, Link, Network, Node, Service
 
 # Spread of a vessel call around its typical handling time: 0.6x..1.5x puts Baku's 20.1 h
 # average under the 30 h protocol maximum (assumption).
@@ -50,6 +57,9 @@ SEA_MODES = (Mode.SEA, Mode.FERRY)
 # (Astana Times, 2021-08, S014); taken at every ferry berth (assumption: the same linkspan work)
 # unless the scenario sets the port's handling time, which then holds for every call.
 FERRY_TURNAROUND = Dist(6.0, 8.0, 12.0)
+# The paths are the planner's fastest routes for a departure on a Monday at 00:00 UTC (the
+# timetables repeat weekly; 2024 is the baseline's year).
+ROUTE_DEPARTURE = datetime(2024, 1, 1, tzinfo=UTC)
 
 
 def _spread(low: float, typ: float, high: float) -> Dist:
@@ -132,6 +142,20 @@ def _served(lines: tuple[Line, ...], a: str, b: str, unit: str = CONTAINER) -> b
         a in ln.stops and b in ln.stops and any(_carries(s, unit) for s in ln.ships)
         for ln in lines
     )
+
+
+def _allowed(lines: tuple[Line, ...], unit: str) -> Callable[[Link, Service | None], bool]:
+    """Which links (on which service) a path for ``unit`` may take."""
+    carriers = {ln.id for ln in lines if any(_carries(ship, unit) for ship in ln.ships)}
+
+    def allowed(link: Link, service: Service | None) -> bool:
+        if link.mode not in SEA_MODES:
+            # trucks keep to roads; containers ride block trains, wagons are wagons
+            return (link.mode is Mode.ROAD) == (unit == TRUCK)
+        # containers may cross on any sailing; wagons and trucks on a line with deck room
+        return unit == CONTAINER or (service is not None and service.id in carriers)
+
+    return allowed
 
 
 def _steps(
@@ -236,23 +260,14 @@ def build_model(network: Network, spec: ExperimentSpec) -> SimModel:
         destination = find_place(network, s.destination).id
         teu = s.units_per_consignment * s.teu_per_unit or TEU_PER_TRAIN
 
-        def allowed(arc: Arc, unit: str = s.unit) -> bool:
-            if arc.link.mode not in SEA_MODES:
-                # trucks keep to roads; containers ride block trains, wagons are wagons
-                return (arc.link.mode is Mode.ROAD) == (unit == TRUCK)
-            if unit == CONTAINER:
-                return True
-            return (
-                _served(lines, arc.tail, arc.head, unit)
-                or network.node(arc.head).kind is NodeKind.SEA_WAYPOINT
-                or network.node(arc.tail).kind is NodeKind.SEA_WAYPOINT
-            )
-
         variants = []
         for via, share in s.variants:
-            stops = [origin, *(find_place(network, v).id for v in via), destination]
-            arcs = path_via(network, stops, allowed=allowed)
-            steps = _steps(network, arcs, lines, s.unit, spec, places, names)
+            try:
+                arcs = fastest_path(network, origin, destination, depart=ROUTE_DEPARTURE,
+                                    via=via, allowed=_allowed(lines, s.unit))
+            except NoRouteError as e:
+                raise NoRouteError(f"{spec.source}: stream {s.name}: {e}") from None
+            steps = _steps(network, list(arcs), lines, s.unit, spec, places, names)
             for step in steps:
                 if isinstance(step, TerminalStep) and step.node_id not in terminals:
                     terminals[step.node_id] = _terminal(network.node(step.node_id), spec, teu)
