@@ -86,64 +86,23 @@ def earliest_arrival(
     with ``astar`` the bound is the larger of the ALT landmark bound and the straight-line one.
     """
     index = graph.time_index
-    if astar:
-        bound = alt_bound(graph, target, lambda: _euclid(graph, target))
-        if bound[index.start[source]] == math.inf:
-            return math.inf
-        return _astar(index, source, target, depart_h, bound, banned)
-    return _dijkstra(index, source, target, depart_h, banned)
+    if not astar:
+        return _time_search(index, source, target, depart_h, [0.0] * len(index.node), banned)
+    bound = alt_bound(graph, target, lambda: _euclid(graph, target))
+    if bound[index.start[source]] == math.inf:
+        return math.inf
+    return _time_search(index, source, target, depart_h, bound, banned)
 
 
-# The two loops below are written out with local names and without per-entry branches for
-# speed (see benchmarks/bench_routing.py). Heap entries are (key, class): equal keys fall back
-# to the class number, so the order is deterministic. A popped entry is stale when its class
-# has since been reached earlier; the first class popped at the target node is the answer.
+# One loop serves Dijkstra (a bound of zeros) and A*. It is written out with local names and
+# without per-entry branches for speed (see benchmarks/bench_routing.py). Heap entries are
+# (arrival + bound, class): equal keys fall back to the class number, so the order is
+# deterministic. A popped entry is stale when its class has since been reached earlier; the
+# first class popped at the target node is the answer.
 
 
-def _dijkstra(index: TimeIndex, source: int, target: int, depart_h: float,
-              banned: Collection[int]) -> float:
-    node = index.node
-    static: Sequence[tuple[StaticEntry, ...]] = index.static
-    timed: Sequence[tuple[TimedEntry, ...]] = index.timed
-    dist = [math.inf] * len(node)
-    discharge = index.discharge_h
-    start = index.start[source]
-    dist[start] = depart_h
-    heap = [(depart_h, start)]
-    push, pop = heapq.heappush, heapq.heappop
-    if banned:
-        static = _Filtered(static, index.static_arcs, banned)
-        timed = _Filtered(timed, index.timed_arcs, banned)
-    best = math.inf
-    while heap:
-        t, s = pop(heap)
-        if t >= best:
-            break
-        if t > dist[s]:
-            continue
-        if node[s] == target:
-            best = min(best, t + discharge[s])
-            continue
-        for head, pre, run in static[s]:
-            x = t + pre + run
-            if x < dist[head]:
-                dist[head] = x
-                push(heap, (x, head))
-        row = timed[s]
-        if row:
-            for head, pre, run, times, period in row:
-                ready = t + pre
-                x = (ready - WEEK_ANCHOR_H) % period
-                i = bisect_left(times, x)
-                x = ready + ((times[i] if i < len(times) else period + times[0]) - x) + run
-                if x < dist[head]:
-                    dist[head] = x
-                    push(heap, (x, head))
-    return best
-
-
-def _astar(index: TimeIndex, source: int, target: int, depart_h: float, bound: list[float],
-           banned: Collection[int]) -> float:
+def _time_search(index: TimeIndex, source: int, target: int, depart_h: float,
+                 bound: Sequence[float], banned: Collection[int]) -> float:
     node = index.node
     static: Sequence[tuple[StaticEntry, ...]] = index.static
     timed: Sequence[tuple[TimedEntry, ...]] = index.timed
