@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -95,22 +94,42 @@ def test_censored_shipments_are_left_out(times, ports) -> None:
     assert refs == {"A"}  # B's first event is within 45 days of the stream's end
 
 
+VALIDATION_SEED = 7
+"""The seed the spread's choices were not fitted on (they were fitted on seeds 1 and 2): the
+coverage is measured on it, over a simulated year as in the calibration benchmark."""
+
+END = datetime(2026, 6, 1, tzinfo=UTC)
+
+
+def _year(corridor: Network, experiment: str) -> list[dict[str, Any]]:
+    model = prepare(BASELINE.with_name(f"{experiment}.yaml"), network=corridor)
+    result = simulate(model, replications=1, seed=VALIDATION_SEED, trace=True)
+    return list(event_stream(model, result.replications[0].traces, end=END,
+                             seed=VALIDATION_SEED))
+
+
 @pytest.fixture(scope="module")
 def stream(corridor: Network) -> list[dict[str, Any]]:
-    """About four months of the baseline experiment's events (one replication)."""
-    model = prepare(BASELINE, network=corridor)
-    model = dataclasses.replace(model, horizon_h=150 * 24.0, warmup_h=20 * 24.0)
-    result = simulate(model, replications=1, seed=3, trace=True)
-    return list(event_stream(model, result.replications[0].traces, end=T0, seed=3))
+    """A year of the baseline's events on the validation seed (one replication)."""
+    return _year(corridor, "baseline")
 
 
-def test_spread_covers_the_true_arrival_about_as_often_as_it_says(stream, times, ports) -> None:
-    rows = calibration(replay_forecasts(stream, times=times, ports=ports))
+@pytest.mark.parametrize("experiment", ["baseline", "storms"])
+def test_spread_covers_the_true_arrival_about_as_often_as_it_says(
+        experiment: str, stream, corridor: Network, times, ports) -> None:
+    """On the validation seed, at Khorgos, Aktau and Alat together, the true arrival falls
+    inside [P10, P90] for about 80% of forecasts: within 72-88% (the aim, 75-85%, widened by
+    the sampling noise of one simulated year; the benchmark reports against the aim itself),
+    each checkpoint within 68-90%, and the P50 is at least 10% closer than the deterministic
+    ETA."""
+    records = stream if experiment == "baseline" else _year(corridor, experiment)
+    rows = calibration(replay_forecasts(records, times=times, ports=ports))
     assert {r.checkpoint for r in rows} == {"Khorgos", "Aktau", "Alat"}
     n = sum(r.n for r in rows)
-    assert n > 300
+    assert n > 1000
     coverage = sum(r.coverage * r.n for r in rows) / n
-    assert 0.55 <= coverage <= 0.97, coverage  # aim 0.80; wide for a short stream
+    assert 0.72 <= coverage <= 0.88, coverage
+    assert all(0.68 <= r.coverage <= 0.90 for r in rows), rows
     p50 = sum(r.mae_p50_h * r.n for r in rows) / n
     deterministic = sum(r.mae_deterministic_h * r.n for r in rows) / n
     assert p50 < 0.9 * deterministic
@@ -118,8 +137,52 @@ def test_spread_covers_the_true_arrival_about_as_often_as_it_says(stream, times,
 
 def test_a_spread_without_width_fails_the_coverage(stream, times, ports,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    # every draw at the middle of every step: P10 = P50 = P90
+    # every draw at the middle of every step: P10 = P50 = P90, but for the stretch that
+    # keeps the P90 no earlier than the deterministic ETA
     monkeypatch.setattr(live_eta, "_STRATA", np.full_like(live_eta._STRATA, 0.5))
     rows = calibration(replay_forecasts(stream, times=times, ports=ports))
     n = sum(r.n for r in rows)
-    assert sum(r.coverage * r.n for r in rows) / n < 0.2
+    assert sum(r.coverage * r.n for r in rows) / n < 0.3
+
+
+def test_breakdown_names_the_segment_the_error_comes_from() -> None:
+    """Two forecasts whose legs took their median and whose ferry waits missed by 10 h either
+    way: the wait carries the whole error variance, the leg none, and the half-way wait that
+    only one forecast has shares the rest."""
+    from midcorridor.live.calibration import Forecast, StepError, breakdown
+
+    def forecast(ref: str, wait: float, extra: float | None) -> Forecast:
+        steps = [StepError("KZBEY-KZAAU", 15.0, 15.0), StepError("at KZAAU for AZALT", 10.0, wait)]
+        if extra is not None:
+            steps.append(StepError("at AZALT for AZBAK", 5.0, extra))
+        return Forecast(ref, "Aktau", T0, T0, T0, T0, T0, T0, tuple(steps))
+
+    parts = {p.segment: p for p in breakdown([forecast("A", 20.0, None),
+                                              forecast("B", 0.0, None)])}
+    assert parts["at KZAAU for AZALT"].share == pytest.approx(1.0)
+    assert parts["at KZAAU for AZALT"].mae_h == pytest.approx(10.0)
+    assert parts["at KZAAU for AZALT"].bias_h == pytest.approx(0.0)
+    assert parts["KZBEY-KZAAU"].share == pytest.approx(0.0)
+    # totals -10 and +10 (+ -5 for C's extra step): the shares add up to one
+    parts = {p.segment: p for p in breakdown([forecast("A", 20.0, None),
+                                              forecast("B", 0.0, None),
+                                              forecast("C", 10.0, 10.0)])}
+    assert sum(p.share for p in parts.values()) == pytest.approx(1.0)
+    assert parts["at AZALT for AZBAK"].n == 1
+    assert parts["at AZALT for AZBAK"].bias_h == pytest.approx(-5.0)
+
+
+def test_ceiling_is_the_gain_were_the_picked_segments_known() -> None:
+    """A forecast 10 h early because its ferry wait ran 10 h over, the deterministic ETA 20 h
+    off: the medians summed are 50% better than it, and with the wait known, 100% better; a
+    wait not picked as known changes nothing."""
+    from midcorridor.live.calibration import Forecast, StepError, ceiling, ferry_wait
+
+    steps = (StepError("at KZAAU for AZALT", 5.0, 15.0), StepError("KZAAU-AZALT", 20.0, 20.0))
+    arrival = T0 + timedelta(hours=35)
+    f = Forecast("A", "Aktau", T0, T0, T0, T0, arrival + timedelta(hours=20), arrival, steps)
+    ports = {"KZAAU", "AZALT"}
+    (row,) = ceiling([f], ferry_wait(ports))
+    assert (row.n, row.gain, row.gain_known) == (1, pytest.approx(0.5), pytest.approx(1.0))
+    (row,) = ceiling([f], ferry_wait({"KZAAU"}))  # AZALT not a Caspian port: not a crossing
+    assert row.gain_known == pytest.approx(0.5)

@@ -13,6 +13,7 @@ from midcorridor.crossing.model import UnitType
 from midcorridor.live.eta import (
     LegTimes,
     PlannedSailing,
+    containing,
     eta_spread,
     steps_ahead,
     storm_rate_per_h,
@@ -155,3 +156,31 @@ def test_kept_draws_give_what_fresh_draws_give(
             live_eta.STORM_DELAY_H, strata[:, (j + 7) % (strata.shape[1] // 2)]))
         fresh = eta_spread(start, steps)
     assert kept == [fresh, fresh]
+
+
+@settings(max_examples=40, deadline=None)
+@given(rank=st.integers(-1, 5), ahead_rank=st.integers(1, 7), est_h=st.integers(-50, 400),
+       eta_h=st.integers(-200, 600))
+def test_an_estimate_ahead_keeps_the_quantiles_ordered_around_the_eta(
+        times: LegTimes, corridor: Network, rank: int, ahead_rank: int, est_h: int,
+        eta_h: int) -> None:
+    """With an operator's estimate of any milestone ahead, P10 <= P50 <= P90, the steps up to
+    it are one, and once made to hold any best estimate, the P90 is no earlier than it, the
+    quantiles still ordered, P10 and P50 unchanged."""
+    position = None if rank < 0 else Position(rank, S + timedelta(hours=20 * rank))
+    now = (position.at if position else S) + timedelta(hours=5)
+    target = min(7, rank + ahead_rank)
+    estimated = Position(target, now + timedelta(hours=est_h))
+    start, steps = steps_ahead(_legs(), position, now=now, times=times, unit_type=UnitType.TEU,
+                               units=2, ports=caspian_port_ids(corridor), queue_ahead={},
+                               estimated=estimated)
+    e = eta_spread(start, steps)
+    assert e.p10 <= e.p50 <= e.p90
+    if target < 7:
+        assert "estimated by the operator" in e.segments[0].reason
+        assert [s.until for s in steps] == list(range(target, 8))
+    best = now + timedelta(hours=eta_h)
+    held = containing(e, best)
+    assert best <= held.p90
+    assert (held.p10, held.p50) == (e.p10, e.p50)
+    assert held.p10 <= held.p50 <= held.p90

@@ -54,8 +54,8 @@ def test_spread_is_ordered_with_reasons(client: TestClient, world: World) -> Non
 
 def test_queue_ahead_at_aktau_moves_the_p50(client: TestClient, world: World) -> None:
     """Recomputed on its next event, a shipment with 800 TEU arrived ahead of it at Aktau
-    expects a later ferry than it did with the port empty, and says why; the history keeps
-    both spreads."""
+    expects a later ferry than it did with the port empty (P50 and P90 later), and says why;
+    the history keeps both spreads."""
     sid = _new(client, world)
     _post(client, world, "operator", event("arr", sid, "ARRI", "KZAAU", AT_AKTAU))
     alone = _eta(client, world, sid)
@@ -73,6 +73,7 @@ def test_queue_ahead_at_aktau_moves_the_p50(client: TestClient, world: World) ->
     hours = (datetime.fromisoformat(queued["eta_p50"])
              - datetime.fromisoformat(alone["eta_p50"])).total_seconds() / 3600
     assert hours > 30  # three full sailings of 225 TEU, 22 h apart, before ours
+    assert queued["eta_p90"] > alone["eta_p90"]
     assert queued["eta"] == alone["eta"]  # the plan-plus-delay ETA ignores the queue
 
     # among equal arrival times the queue goes by shipment id
@@ -142,3 +143,61 @@ def test_the_sweep_moves_those_behind_when_someone_leaves(client: TestClient, wo
     assert p50s[-1] == after["eta_p50"]
     assert client.get(f"/shipments/{elsewhere}/eta/history",
                       headers=world.auth("shipper")).json() == history.json()
+
+
+def _hours(a: str, b: str) -> float:
+    return (datetime.fromisoformat(a) - datetime.fromisoformat(b)).total_seconds() / 3600
+
+
+def test_an_estimated_late_arrival_moves_the_spread_with_the_eta(client: TestClient,
+                                                                world: World) -> None:
+    """An operator's estimate that the train reaches Aktau four days late moves ``eta`` and
+    the spread alike: the quantiles stay ordered, ``eta`` is no later than the P90 as served
+    and as kept in the history, and the P50 moves by about the delay announced."""
+    start = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=2)
+    r = client.post("/shipments", json=shipment_body(start, cargo={"teu": 2}),
+                    headers=world.auth("shipper"))
+    assert r.status_code == 201, r.text
+    sid = int(r.json()["id"])
+    _post(client, world, "operator", event("dep", sid, "DEPA", "CNALS", start))
+    before = _eta(client, world, sid)
+    late = start + timedelta(hours=116 + 96)  # planned at Aktau 116 h after the start
+    _post(client, world, "operator",
+          event("est", sid, "ARRI", "KZAAU", late, classifier="EST"))
+    after = _eta(client, world, sid)
+    assert _hours(after["eta"], before["eta"]) == 96
+    for served in (before, after):
+        assert served["eta_p10"] <= served["eta_p50"] <= served["eta_p90"]
+        assert served["eta"] <= served["eta_p90"]
+    assert 48 < _hours(after["eta_p50"], before["eta_p50"]) < 144
+    assert after["segments"][0]["segment"] == "CNALS-KZAAU"
+    assert "estimated" in after["segments"][0]["reason"]
+
+    r = client.get(f"/shipments/{sid}/eta/history", headers=world.auth("shipper"))
+    assert r.status_code == 200, r.text
+    for record in r.json()["data"]:
+        assert record["p10"] <= record["p50"] <= record["p90"]
+        assert record["eta"] <= record["p90"]
+
+
+def test_durations_of_long_ago_count_when_lately_there_were_few(client: TestClient,
+                                                                world: World,
+                                                                monkeypatch) -> None:
+    """Twelve shipments spent 40 h at Dostyk three months ago and none since: a segment few
+    shipments take keeps its own past rather than falling back on the plan."""
+    from midcorridor.service import forecast
+
+    monkeypatch.setattr(forecast, "RECENT_TTL_S", 0.0)
+    long_ago = BASE - timedelta(days=90)
+    for k in range(12):
+        r = client.post("/shipments", json=shipment_body(long_ago, cargo={"teu": 2}),
+                        headers=world.auth("shipper"))
+        assert r.status_code == 201, r.text
+        o = int(r.json()["id"])
+        _post(client, world, "operator",
+              event(f"old-d-{k}", o, "DEPA", "CNALS", long_ago),
+              event(f"old-a-{k}", o, "ARRI", "KZDST", long_ago + timedelta(hours=3)),
+              event(f"old-l-{k}", o, "DEPA", "KZDST", long_ago + timedelta(hours=43)))
+    sid = _new(client, world)
+    dwell = next(s for s in _eta(client, world, sid)["segments"] if s["segment"] == "at KZDST")
+    assert "typically 40 h (12 observed)" in dwell["reason"], dwell

@@ -16,7 +16,7 @@ quick ones.
 from __future__ import annotations
 
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +25,7 @@ from midcorridor.live.eta import (
     OBSERVED_MIN,
     OBSERVED_WINDOW_H,
     LegTimes,
+    containing,
     eta_spread,
     steps_ahead,
 )
@@ -34,12 +35,13 @@ from midcorridor.live.position import (
     crossing_leg,
     milestone_rank,
     planned_time,
+    segment_key,
     step_took,
 )
 from midcorridor.live.state import crossing_units
 
 if TYPE_CHECKING:
-    from collections.abc import Collection, Iterable, Mapping, Sequence
+    from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 
     from midcorridor.crossing.model import UnitType
 
@@ -62,6 +64,15 @@ class StreamLeg:
 
 
 @dataclass(frozen=True)
+class StepError:
+    """One remaining step of a checkpoint forecast: its median hours and the hours it took."""
+
+    segment: str
+    p50_h: float
+    actual_h: float | None  # None when a milestone at either end was never reported
+
+
+@dataclass(frozen=True)
 class Forecast:
     """One checkpoint of one shipment: the forecasts made there and what happened."""
 
@@ -73,6 +84,7 @@ class Forecast:
     p90: datetime
     deterministic: datetime
     arrival: datetime
+    steps: tuple[StepError, ...] = ()
 
     @property
     def covered(self) -> bool:
@@ -117,6 +129,7 @@ class _Tracked:
     position: Position | None = None
     since: Position | None = None  # the current milestone and when it was first reached
     arrival: datetime | None = None
+    reached: dict[int, datetime] = field(default_factory=dict)  # first time per milestone
 
 
 def _shipment(record: Mapping[str, Any], ports: Collection[str]) -> _Tracked:
@@ -157,7 +170,8 @@ def replay_forecasts(
     left: dict[tuple[str, UnitType], deque[tuple[datetime, int]]] = {}
     # durations observed at each segment: segment -> (when it ended, hours), oldest first
     observed: dict[str, deque[tuple[datetime, float]]] = {}
-    pending: list[tuple[str, str, datetime, datetime, datetime, datetime, datetime]] = []
+    pending: list[tuple[str, str, datetime, datetime, datetime, datetime, datetime,
+                       list[tuple[str, int, float]]]] = []
     seen: set[tuple[str, str]] = set()
     for event in events:
         ref = event["shipment"]
@@ -173,6 +187,8 @@ def replay_forecasts(
         if rank is None:
             continue
         here = Position(rank, when)
+        if rank not in s.reached or when < s.reached[rank]:
+            s.reached[rank] = when
         if s.since is not None and rank == s.since.rank and when < s.since.at:
             s.since = here
         if s.position is None or here > s.position:
@@ -202,18 +218,31 @@ def replay_forecasts(
                                    unit_type=s.unit_type, units=s.units, ports=ports,
                                    queue_ahead=ahead, leaving_per_h=pace,
                                    observed=_recent(observed, when, s.unit_type))
-        spread = eta_spread(start, steps)
         delay = s.position.at - planned_time(s.legs, s.position.rank)
+        spread = containing(eta_spread(start, steps), s.legs[-1].planned_arrive + delay)
+        predicted = [(_step_name(s.legs, step.until), step.until, seg.p50_h)
+                     for step, seg in zip(steps, spread.segments, strict=False)]
         pending.append((ref, name, when, spread.p10, spread.p50, spread.p90,
-                        s.legs[-1].planned_arrive + delay))
+                        s.legs[-1].planned_arrive + delay, predicted))
     cutoff = _time(events[-1]["event_time"]) - timedelta(days=censor_days)
     out = []
-    for ref, name, when, p10, p50, p90, det in pending:
+    for ref, name, when, p10, p50, p90, det, predicted in pending:
         s = shipments[ref]
         if s.arrival is None or s.first is None or s.first > cutoff:
             continue
-        out.append(Forecast(ref, name, when, p10, p50, p90, det, s.arrival))
+        errors = []
+        for k, (segment, until, p50_h) in enumerate(predicted):
+            end, begin = s.reached.get(until), when if k == 0 else s.reached.get(until - 1)
+            hours = (end - begin).total_seconds() / 3600 if end and begin else None
+            errors.append(StepError(segment, p50_h, hours))
+        out.append(Forecast(ref, name, when, p10, p50, p90, det, s.arrival, tuple(errors)))
     return out
+
+
+def _step_name(legs: Sequence[StreamLeg], until: int) -> str:
+    """The segment a step ending at milestone ``until`` covers (a dwell or a leg)."""
+    leg = legs[until // 2]
+    return segment_key(leg, dwell=until % 2 == 0)
 
 
 def leaving_per_h(departures: Iterable[tuple[datetime, int]], now: datetime,
@@ -233,17 +262,20 @@ def leaving_per_h(departures: Iterable[tuple[datetime, int]], now: datetime,
 
 def _recent(observed: Mapping[str, deque[tuple[datetime, float]]], now: datetime,
             unit: UnitType) -> dict[str, list[float]]:
-    """The durations observed lately per segment: those of shipments of ``unit``'s type where
-    there are enough of them, else those of all shipments.
+    """The durations observed lately per segment (over :data:`OBSERVED_WINDOW_H`, or the
+    latest :data:`OBSERVED_MIN` when it holds fewer): those of shipments of ``unit``'s type
+    where there are enough of them, else those of all shipments. Drops from the deques what
+    can no longer count.
     """
     since = now - timedelta(hours=OBSERVED_WINDOW_H)
     out: dict[str, list[float]] = {}
     typed: dict[str, list[float]] = {}
     for key, durations in observed.items():
-        while durations and durations[0][0] < since:
+        while len(durations) > OBSERVED_MIN and durations[0][0] < since:
             durations.popleft()
         segment, _, kind = key.partition("|")
-        hours = [h for _, h in durations]
+        recent = [h for at, h in durations if at >= since]
+        hours = recent if len(recent) >= OBSERVED_MIN else [h for _, h in durations]
         if not kind:
             out.setdefault(segment, hours)
         elif kind == unit.value:
@@ -287,3 +319,93 @@ def calibration(forecasts: Sequence[Forecast],
             below_p10=sum(f.arrival < f.p10 for f in rows) / n,
             above_p90=sum(f.arrival > f.p90 for f in rows) / n))
     return out
+
+
+@dataclass(frozen=True)
+class SegmentShare:
+    """How much one segment contributes to the P50's error at one checkpoint."""
+
+    checkpoint: str
+    segment: str
+    n: int
+    bias_h: float  # mean of (median predicted - actual) hours
+    mae_h: float
+    share: float  # its part of the variance of the P50's error (the parts sum to about 1)
+
+
+def breakdown(forecasts: Sequence[Forecast],
+              checkpoints: Iterable[str] = CHECKPOINTS) -> list[SegmentShare]:
+    """Per checkpoint, each remaining segment's error and its share of the P50's error
+    variance (covariance of the segment's error with the total, over the total's variance),
+    largest share first. Forecasts with a step whose actual hours are unknown are left out.
+    """
+    out: list[SegmentShare] = []
+    for name in checkpoints:
+        rows = [f for f in forecasts if f.checkpoint == name
+                and all(t.actual_h is not None for t in f.steps)]
+        if len(rows) < 2:
+            continue
+        total = [sum(t.p50_h - (t.actual_h or 0.0) for t in f.steps) for f in rows]
+        mean_total = sum(total) / len(total)
+        var = sum((e - mean_total) ** 2 for e in total) / len(total) or 1.0
+        per: dict[str, list[tuple[float, float]]] = {}
+        for f, e in zip(rows, total, strict=True):
+            for t in f.steps:
+                per.setdefault(t.segment, []).append((t.p50_h - (t.actual_h or 0.0), e))
+        shares = []
+        for segment, pairs in per.items():
+            n = len(pairs)
+            # a forecast without the segment counts zero error there; the total's deviations
+            # sum to zero, so the covariance needs only the forecasts that have it
+            cov = sum(x * (e - mean_total) for x, e in pairs)
+            shares.append(SegmentShare(name, segment, n, sum(x for x, _ in pairs) / n,
+                                       sum(abs(x) for x, _ in pairs) / n,
+                                       cov / len(rows) / var))
+        out.extend(sorted(shares, key=lambda s: -s.share))
+    return out
+
+
+@dataclass(frozen=True)
+class Ceiling:
+    """What the P50 could gain at one checkpoint if some segments' hours were known exactly."""
+
+    checkpoint: str
+    n: int
+    gain: float  # the steps' medians summed, against the deterministic ETA (0.3 = 30% better)
+    gain_known: float  # the same with the known segments' actual hours instead of medians
+
+
+def ceiling(forecasts: Sequence[Forecast], known: Callable[[str], bool],
+            checkpoints: Iterable[str] = CHECKPOINTS) -> list[Ceiling]:
+    """Per checkpoint, how much better than the deterministic ETA the sum of the steps'
+    medians is, and would be if the segments ``known`` picks took exactly their actual hours
+    (a bound on what forecasting those segments better can win). Forecasts with a step whose
+    actual hours are unknown are left out.
+    """
+    out = []
+    for name in checkpoints:
+        rows = [f for f in forecasts if f.checkpoint == name
+                and all(t.actual_h is not None for t in f.steps)]
+        if not rows:
+            continue
+        deterministic = sum(f.error_h(f.deterministic) for f in rows)
+        if deterministic <= 0:
+            continue
+
+        def error(f: Forecast, *, oracle: bool) -> float:
+            hours = sum(t.actual_h if oracle and known(t.segment) else t.p50_h
+                        for t in f.steps if t.actual_h is not None)
+            return abs(f.at + timedelta(hours=hours) - f.arrival).total_seconds() / 3600
+
+        out.append(Ceiling(name, len(rows),
+                           1 - sum(error(f, oracle=False) for f in rows) / deterministic,
+                           1 - sum(error(f, oracle=True) for f in rows) / deterministic))
+    return out
+
+
+def ferry_wait(ports: Collection[str]) -> Callable[[str], bool]:
+    """Whether a segment is the wait at a Caspian port for a crossing to another one."""
+    def pick(segment: str) -> bool:
+        words = segment.split()
+        return len(words) == 4 and words[0] == "at" and words[1] in ports and words[3] in ports
+    return pick

@@ -29,13 +29,21 @@ from midcorridor.live.eta import (
     EtaSpread,
     LegTimes,
     PlannedSailing,
+    containing,
     eta_spread,
     steps_ahead,
 )
-from midcorridor.live.position import DEPARTURE_CODES, WATER_MODES, segment_key
+from midcorridor.live.position import (
+    DEPARTURE_CODES,
+    WATER_MODES,
+    Position,
+    planned_time,
+    segment_key,
+)
 from midcorridor.service import closures, corridor
 from midcorridor.service.db.models import Event, Shipment, StepDuration
 from midcorridor.service.db.types import UTCDateTime
+from midcorridor.service.eta import WEIGHT
 from midcorridor.service.planning import network
 
 
@@ -179,7 +187,8 @@ class Queues:
         return float(self._cached(("pace", port, unit_type), count))
 
     def durations(self, segment: str, unit_type: str, now: datetime) -> tuple[float, ...]:
-        """Hours the segment took lately (:data:`~midcorridor.live.eta.OBSERVED_WINDOW_H`),
+        """Hours the segment took lately (:data:`~midcorridor.live.eta.OBSERVED_WINDOW_H`,
+        or the latest :data:`~midcorridor.live.eta.OBSERVED_MIN` when those hours hold fewer),
         sorted: those of ``unit_type`` when there are enough of them, else all.
         """
         def count() -> dict[str, tuple[float, ...]]:
@@ -191,6 +200,13 @@ class Queues:
             for unit, hours in rows:
                 out[""].append(hours)
                 out.setdefault(unit, []).append(hours)
+            for unit in ("", *(u.value for u in UnitType)):
+                if len(out.get(unit, ())) < OBSERVED_MIN:  # few lately: the latest ones
+                    latest = select(d.hours).where(d.segment == segment, d.ended_at <= now)
+                    if unit:
+                        latest = latest.where(d.unit_type == unit)
+                    out[unit] = list(self.session.scalars(
+                        latest.order_by(d.ended_at.desc()).limit(OBSERVED_MIN)))
             return {unit: tuple(sorted(values)) for unit, values in out.items()}
         found: dict[str, tuple[float, ...]] = self._cached(("durations", segment), count)
         typed = found.get(unit_type, ())
@@ -206,13 +222,13 @@ def sailing_of(shipment: Shipment) -> PlannedSailing | None:
 
 
 def spread_of(shipment: Shipment, now: datetime, queues: Queues) -> EtaSpread:
-    """The shipment's ETA spread now."""
+    """The shipment's ETA spread now, its P90 no earlier than the shipment's ``eta``."""
     legs = shipment.legs
     position = corridor.current_position(shipment)
     if shipment.status == "arrived" or (position is not None
                                         and position.rank >= 2 * len(legs) - 1):
         at = position.at if position is not None else shipment.eta
-        return EtaSpread(at, at, at)
+        return containing(EtaSpread(at, at, at), shipment.eta)
     ports = corridor.caspian_ports(queues.data)
     ahead = {leg.origin: queues.ahead(leg.origin, shipment) for leg in legs
              if leg.mode in WATER_MODES and leg.origin in ports}
@@ -227,9 +243,22 @@ def spread_of(shipment: Shipment, now: datetime, queues: Queues) -> EtaSpread:
         unit_type=UnitType(shipment.unit_type), units=shipment.unit_count, ports=ports,
         queue_ahead=ahead,
         sailing=sailing_of(shipment), link_ids=[leg.link_id for leg in legs],
-        leaving_per_h=pace, observed=observed,
+        leaving_per_h=pace, observed=observed, estimated=estimated_milestone(shipment),
         closed_until={standing: reopens} if reopens is not None else None)
-    return eta_spread(start, steps)
+    return containing(eta_spread(start, steps), shipment.eta)
+
+
+def estimated_milestone(shipment: Shipment) -> Position | None:
+    """The milestone beyond its position an operator's estimate (EST event) says the shipment
+    reaches, and when; None when its furthest progress point is an actual one.
+    """
+    position = corridor.current_position(shipment)
+    rank = shipment.progress_rank
+    if shipment.progress_weight != WEIGHT["EST"] or rank < 0 or (
+            position is not None and rank <= position.rank):
+        return None
+    at = planned_time(shipment.legs, rank) + timedelta(hours=shipment.progress_delay_h)
+    return Position(rank, at)
 
 
 def refresh(shipment: Shipment, now: datetime, queues: Queues) -> bool:

@@ -464,7 +464,9 @@ class EtaPublic(BaseModel):
     """A shipment's ETA, its spread and what it rests on."""
 
     shipment_id: int
-    eta: datetime = Field(description="Planned arrival plus the delay observed so far.")
+    eta: datetime = Field(description="The single best estimate: planned arrival plus the delay "
+                                      "observed or estimated so far; eta_p90 is never earlier."
+                                      )
     planned_arrival: datetime
     delay_h: float
     status: str
