@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 
 from helpers.service_factories import World, event, shipment_body
 from midcorridor.errors import InputError
-from midcorridor.service import crossing_plans
+from midcorridor.service import crossing_plans, ingest
 from midcorridor.service.db.engine import Database
 from midcorridor.service.schemas import CrossingPlanRequest
 
@@ -167,3 +167,35 @@ def test_cargo_waiting_at_a_closed_port_waits_it_out(client: TestClient, world: 
     gap = (datetime.fromisoformat(again["eta_p50"])
            - datetime.fromisoformat(open_port["eta_p50"])).total_seconds()
     assert abs(gap) < 3600
+
+
+def test_the_sweep_counts_a_closure_from_its_start_to_its_end(
+        client: TestClient, db: Database, world: World) -> None:
+    """A closure posted ahead of time changes nothing until it begins; the sweep after its
+    start recomputes the cargo waiting there, and the sweep after its end does so again."""
+    base = NOW - timedelta(hours=130)
+    sid = client.post("/shipments", json=shipment_body(base),
+                      headers=world.auth("shipper")).json()["id"]
+    arrived = event("w", sid, "ARRI", "KZAAU", base + timedelta(hours=118))
+    assert client.post("/events", json=arrived, headers=world.auth("operator")).status_code == 201
+    ahead = _post(client, world, "coordinator", place="caspian", start=timedelta(hours=2),
+                  end=timedelta(hours=60)).json()
+
+    def reason() -> str:
+        e = client.get(f"/shipments/{sid}/eta", headers=world.auth("shipper")).json()
+        return str(e["segments"][0]["reason"])
+
+    assert "closed" not in reason()  # posted for later: nothing yet
+    begun = datetime.fromisoformat(ahead["start"]) + timedelta(minutes=1)
+    with db.write() as session:
+        assert ingest.refresh_opened_or_closed(session, since=begun - timedelta(minutes=2),
+                                               now=begun) == 1
+    assert "port closed until" in reason()
+    with db.write() as session:  # a sweep that saw neither its start nor its end
+        assert ingest.refresh_opened_or_closed(session, since=begun,
+                                               now=begun + timedelta(hours=1)) == 0
+    over = datetime.fromisoformat(ahead["end"]) + timedelta(minutes=1)
+    with db.write() as session:
+        assert ingest.refresh_opened_or_closed(session, since=over - timedelta(minutes=2),
+                                               now=over) == 1
+    assert "closed" not in reason()

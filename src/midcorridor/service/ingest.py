@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import and_, func, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -319,6 +319,23 @@ def refresh_waiting(session: Session, places: Sequence[str], *, now: datetime,
     for shipment in waiting:
         refresh_eta(session, shipment, now, queues, None)
     return len(waiting)
+
+
+def refresh_opened_or_closed(session: Session, *, since: datetime, now: datetime) -> int:
+    """Recompute the spread of the cargo waiting at every Caspian port where a posted closure
+    began or ended after ``since`` and by ``now`` (run by the minute sweep, so a closure
+    posted ahead of time counts from its start); how many shipments.
+    """
+    c = PortClosureRecord
+    changed = session.scalars(select(c.place).where(
+        c.cancelled_at.is_(None),
+        or_(and_(c.starts_at > since, c.starts_at <= now),
+            and_(c.ends_at > since, c.ends_at <= now))).distinct()).all()
+    if not changed:
+        return 0
+    ports = corridor.caspian_ports(corridor.data_of(session))
+    places = ports if CASPIAN in changed else ports & set(changed)
+    return refresh_waiting(session, sorted(places), now=now) if places else 0
 
 
 def refresh_closed(session: Session, closure: PortClosureRecord, *, now: datetime) -> None:

@@ -169,7 +169,8 @@ class JobQueue:
 
     def sweep(self) -> None:
         """Requeue orphaned jobs, wake due deliveries, scan for silent shipments, refresh the
-        spreads of shipments waiting at a port someone left since the last sweep.
+        spreads of shipments waiting at a port someone left, or where a posted closure began or
+        ended, since the last sweep.
         """
         from midcorridor.service import alerts, ingest, jobs, webhooks
 
@@ -180,6 +181,12 @@ class JobQueue:
             newest = ingest.refresh_behind_departures(
                 session, after_id=int(seen) if seen is not None else 0, now=now)
         self.deliveries.put("last-departure-scan", newest)
+        since = self.deliveries.get("last-closure-scan", peek=True)
+        if since is not None:
+            with db.write() as session:
+                ingest.refresh_opened_or_closed(
+                    session, since=datetime.fromisoformat(str(since)), now=now)
+        self.deliveries.put("last-closure-scan", now.isoformat())
         self.wake_deliveries(webhooks.due_subscriptions(db, now=now))
         last = self.deliveries.get("last-silence-scan", peek=True)
         if last is None or time.time() - float(last) >= self.settings.alert_scan_interval_s:
