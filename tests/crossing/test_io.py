@@ -192,3 +192,15 @@ def test_cost_and_booking_problems_at_once(tmp_path, corridor_minimal):
         ("fleet.yaml", "costs", "colour"),
         ("fleet.yaml", "costs", "left_behind_h"),
     ]
+
+
+def test_the_readers_public_names_stay_where_they_were() -> None:
+    from midcorridor.crossing import io
+    from midcorridor.crossing.io import bookings, fleet, reading
+
+    assert io.load_instance is load_instance
+    assert io.read_booking_rows is bookings.read_booking_rows
+    assert io.read_fleet_document is fleet.read_fleet_document
+    assert io.parse_time is reading.parse_time
+    assert io.BOOKING_COLUMNS[0] == "id"
+    assert io.DEFAULT_HORIZON_H == 14 * 24.0
