@@ -267,3 +267,12 @@ def test_problems_of_every_file_at_once(corridor_minimal_dir: Path, tmp_path: Pa
     found = {(os.path.basename(p.file), p.field) for p in caught.value.problems}
     assert {("nodes.csv", "lat"), ("links.csv", "mode"), ("services.yaml", "headway_h.value"),
             ("scenarios.yaml", "status")} <= found, found
+
+
+def test_an_empty_folder_name_means_the_packaged_data_alone(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``""`` names no folder: the environment's folder is read only when none is named."""
+    monkeypatch.setenv("MIDCORRIDOR_DATA", str(tmp_path / "nowhere"))
+    assert load_network("").nodes["KZAAU"].name == "Aktau"
+    with pytest.raises(DataError, match="no such data folder"):
+        load_network()

@@ -69,7 +69,7 @@ def test_optimizer_job_runs_in_a_worker_process(
     assert done["attempts"] == 1
     result = CrossingPublic.model_validate(done["result"])
     direct = CrossingPublic.model_validate(planning.optimize_crossing(
-        days=2, seed=3, mode="assignment", time_limit_s=5))
+        days=2, seed=3, mode="assignment", time_limit_s=5, data=""))
     assert (result.bookings, result.status, result.fifo) == (
         direct.bookings, direct.status, direct.fifo)
     assert result.objective == pytest.approx(direct.objective)

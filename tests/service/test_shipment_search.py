@@ -98,7 +98,7 @@ def test_positions_put_each_shipment_where_its_events_left_it(client: TestClient
     40-hour leg is drawn half way to Poti; every point stands at a place of the network."""
     from midcorridor.service.planning import network
 
-    nodes = network().nodes  # the service's own places
+    nodes = network("").nodes  # the service's own places (the packaged data set)
     ids = _make(client, world)
     left = datetime.now(UTC) - timedelta(hours=20)  # not the module's NOW: tests run later
     r = client.post("/events", json=event("p1", ids["Direct"], "DEPA", "AZALT", left),

@@ -50,7 +50,7 @@ def test_bad_changes_are_refused_before_running(changes: dict, field: str) -> No
     """Unknown vessels and places, and a closure past the horizon, name their field."""
     body = WhatIfRequest(days=7, replications=2, changes=changes)
     with pytest.raises(InputError) as info:
-        whatif.check(body)
+        whatif.check(body, "")
     assert str(info.value).startswith(field)
 
 
@@ -86,7 +86,8 @@ def test_the_exact_request_runs_as_a_job(client: TestClient, db: Database, datab
     assert "Merkuriy-1" in names
     assert {p["id"] for p in options["places"]} >= {"KZAAU", "AZALT"}
     for name in names:  # every vessel offered is one the what-if accepts
-        whatif.check(WhatIfRequest(days=2, replications=2, changes={"vessels_out": [name]}))
+        whatif.check(WhatIfRequest(days=2, replications=2, changes={"vessels_out": [name]}),
+                     "")
     bad = client.post("/scenarios/whatif", headers=headers,
                       json={"days": 1, "changes": {"closures": [{"place": "caspian",
                                                                  "hours": 48}]}})

@@ -45,7 +45,7 @@ def _database(url: str | None):  # type: ignore[no-untyped-def]
     settings = Settings.from_env()
     db = Database(settings.replace(database_url=url) if url else settings)
     try:
-        upgrade(db.engine)
+        upgrade(db.engine, settings=db.settings)
     except DBAPIError as exc:
         db.dispose()
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__

@@ -45,8 +45,9 @@ def _changes(path: Path) -> dict[str, Any]:
 def _local(body: Any, database_url: str | None) -> dict[str, Any]:
     from midcorridor.cli.service import _database
     from midcorridor.service import whatif
+    from midcorridor.service.settings import Settings
 
-    whatif.check(body)
+    whatif.check(body, Settings.from_env().data)
     db = _database(database_url)
     columns = (TextColumn("[bold]what if"), BarColumn(), TextColumn("{task.description}"),
                TimeElapsedColumn())

@@ -109,7 +109,11 @@ def _merge(rows_by_dir: list[list[Row]], reader: CellReader) -> dict[str, Row]:
 def _data_dirs(data_dir: str | os.PathLike[str] | None, packaged: bool) -> list[tuple[Path, str]]:
     """The folders to read, packaged first; labels are what messages call the files."""
     dirs = [(packaged_data_dir(), "")] if packaged else []
-    user = data_dir if data_dir is not None else os.environ.get("MIDCORRIDOR_DATA") or None
+    user: str | os.PathLike[str] | None = data_dir
+    if data_dir is None:
+        user = os.environ.get("MIDCORRIDOR_DATA") or None
+    elif data_dir == "":  # no folder: the packaged data set alone
+        user = None
     if user is not None:
         path = Path(user)
         if not path.is_dir():
@@ -217,8 +221,9 @@ def load_network(
 ) -> Network:
     """Load and validate the network; raise :class:`DataError` listing every problem.
 
-    ``data_dir`` (or the ``MIDCORRIDOR_DATA`` environment variable) names a folder whose files
-    extend or override the packaged data set; with ``packaged=False`` it is read alone.
+    ``data_dir`` (or, when it is None, the ``MIDCORRIDOR_DATA`` environment variable) names a
+    folder whose files extend or override the packaged data set; ``""`` names none, so the
+    environment is not read. With ``packaged=False`` the folder is read alone.
     ``scenarios`` are switched on after loading.
 
     >>> network = load_network()

@@ -51,15 +51,17 @@ def check(body: CompareRequest) -> list[str]:
     return ids
 
 
-def comparison(body: CompareRequest,
+def comparison(body: CompareRequest, data: str,
                progress: Callable[[float, str], None] | None = None) -> dict[str, Any]:
-    """Run the baseline and the chosen experiments; the comparison document."""
+    """Run the baseline and the chosen experiments on the service's network of the data
+    folder ``data``; the comparison document.
+    """
     ids = [BASELINE.stem, *check(body)]
     total = len(ids) * body.replications
     results = []
     for k, eid in enumerate(ids):
         path, _spec = catalogue()[eid]
-        model = prepare(path, network=network())
+        model = prepare(path, network=network(data))
 
         def tick(done: int, k: int = k, name: str = model.name) -> None:
             if progress is not None:
@@ -90,7 +92,8 @@ def _finite(value: Any) -> Any:
 
 def compare_job(params: dict[str, Any], progress: JobContext) -> dict[str, Any]:
     """The ``experiment_compare`` job: :func:`comparison` of the request in ``params``."""
-    return comparison(parse_params(CompareRequest, params), progress.report)
+    return comparison(parse_params(CompareRequest, params), progress.db.settings.data,
+                      progress.report)
 
 
 register_job_kind(COMPARE_JOB, compare_job)

@@ -42,7 +42,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if settings.migrate_on_start:
-            upgrade(db.engine)
+            upgrade(db.engine, settings=settings)
         # Build the data set's lookups before the first request, not during it (seconds).
         await run_in_threadpool(forecast.warm_up, settings.data)
         try:

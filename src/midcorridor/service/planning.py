@@ -1,8 +1,9 @@
 """The service's bridge to the route planner and the crossing optimizer.
 
 Both read the service's network: the packaged data set, extended by the folder named in
-:attr:`Settings.data <midcorridor.service.settings.Settings.data>` (``MIDCORRIDOR_DATA``), loaded
-once per folder per process. When that folder cannot be loaded, the planner endpoints answer 503.
+:attr:`Settings.data <midcorridor.service.settings.Settings.data>`, which every caller passes
+in (from the app's, the worker's or the database's settings), loaded once per folder per
+process. When that folder cannot be loaded, the planner endpoints answer 503.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ from midcorridor.network import Network, load_network
 from midcorridor.network.seas import caspian_ports
 from midcorridor.service.jobs import JobContext, parse_params, register_job_kind
 from midcorridor.service.schemas import CrossingPublic, CrossingRequest, LegIn, first_problem
-from midcorridor.service.settings import Settings
 
 
 class PlannerUnavailable(MidcorridorError):
@@ -30,24 +30,22 @@ _networks: dict[str, Network] = {}
 _networks_lock = threading.Lock()
 
 
-def network(data: str | None = None) -> Network:
+def network(data: str) -> Network:
     """The service's network for the data folder ``data`` (:attr:`Settings.data`: "" for
-    :func:`load_network`'s default; the environment's settings when omitted), loaded once per
-    folder per process.
+    :func:`load_network`'s default), loaded once per folder per process.
 
     Raises :class:`PlannerUnavailable` when the folder's data cannot be loaded.
     """
-    folder = Settings.from_env().data if data is None else data
     with _networks_lock:
-        if folder not in _networks:
+        if data not in _networks:
             try:
-                _networks[folder] = load_network(folder or None)
+                _networks[data] = load_network(data)
             except MidcorridorError as exc:
                 raise PlannerUnavailable(f"the network data cannot be loaded: {exc}") from None
-        return _networks[folder]
+        return _networks[data]
 
 
-def planner_ready(data: str | None = None) -> bool:
+def planner_ready(data: str) -> bool:
     """Whether the planner can answer: the network of the data folder ``data`` loads."""
     try:
         network(data)
@@ -57,8 +55,7 @@ def planner_ready(data: str | None = None) -> bool:
 
 
 def plan_options(
-    origin: str, destination: str, depart: datetime, teu: float, *, limit: int = 3,
-    data: str | None = None,
+    origin: str, destination: str, depart: datetime, teu: float, *, data: str, limit: int = 3,
 ) -> list[list[LegIn]]:
     """Planned legs of the planner's options (best first) between two places, on the network
     of the data folder ``data`` (see :func:`network`).
@@ -86,7 +83,7 @@ def plan_options(
 
 
 def optimize_crossing(
-    *, days: float, seed: int, mode: str, time_limit_s: float, data: str | None = None
+    *, days: float, seed: int, mode: str, time_limit_s: float, data: str
 ) -> dict[str, Any]:
     """Optimize a seeded Caspian crossing instance (HiGHS) next to FIFO, generated from the
     network of the data folder ``data`` (see :func:`network`).
@@ -103,7 +100,7 @@ def optimize_crossing(
     }
 
 
-def caspian_port_ids(data: str | None = None) -> frozenset[str]:
+def caspian_port_ids(data: str) -> frozenset[str]:
     """Node ids of the Caspian ports of the service's network (empty when it cannot be loaded)."""
     try:
         return frozenset(node.id for node in caspian_ports(network(data)))
@@ -126,7 +123,7 @@ def crossing_job(params: dict[str, Any], progress: JobContext) -> dict[str, Any]
 register_job_kind(CROSSING_JOB, crossing_job)
 
 
-def with_scenarios(scenarios: tuple[str, ...], data: str | None = None) -> Network:
+def with_scenarios(scenarios: tuple[str, ...], data: str) -> Network:
     """The service's network with ``scenarios`` switched on; an unknown id is an input error."""
     from midcorridor.errors import UnknownScenarioError
 
@@ -139,14 +136,14 @@ def with_scenarios(scenarios: tuple[str, ...], data: str | None = None) -> Netwo
 _geojson: dict[tuple[str, tuple[str, ...]], dict[str, Any]] = {}
 
 
-def network_geojson(scenarios: tuple[str, ...] = (), data: str | None = None) -> dict[str, Any]:
-    """The network with ``scenarios`` switched on as GeoJSON; links carry their family
-    (kept once per data folder and scenario set).
+def network_geojson(scenarios: tuple[str, ...], data: str) -> dict[str, Any]:
+    """The network of the data folder ``data`` with ``scenarios`` switched on as GeoJSON;
+    links carry their family (kept once per data folder and scenario set).
     """
     from midcorridor.network import to_geojson
     from midcorridor.routing.corridors import link_family
 
-    key = (Settings.from_env().data if data is None else data, scenarios)
+    key = (data, scenarios)
     if key not in _geojson:
         net = with_scenarios(scenarios, data)
         doc = to_geojson(net)
@@ -161,10 +158,12 @@ def network_geojson(scenarios: tuple[str, ...] = (), data: str | None = None) ->
 
 def route_plan(
     origin: str, destination: str, *, depart: datetime, teu: float, objective: str,
-    avoid_countries: list[str], avoid_modes: list[str], scenarios: list[str],
+    avoid_countries: list[str], avoid_modes: list[str], scenarios: list[str], data: str,
 ) -> tuple[routing.RoutePlan, dict[str, Any]]:
-    """The planner's options and their lines as GeoJSON, for the web app's route page."""
-    net = with_scenarios(tuple(scenarios))
+    """The planner's options and their lines as GeoJSON, for the web app's route page, on
+    the network of the data folder ``data``.
+    """
+    net = with_scenarios(tuple(scenarios), data)
     result = routing.plan(net, origin, destination, cargo=routing.Cargo(teu=teu), depart=depart,
                           objective=objective, avoid_countries=avoid_countries,
                           avoid_modes=avoid_modes)

@@ -8,24 +8,33 @@ between places: a picture, not a track.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from midcorridor.service import access
+from midcorridor.service.db.engine import database_of
 from midcorridor.service.db.models import Shipment
 from midcorridor.service.planning import network
 from midcorridor.service.schemas import ShipmentPositionPublic
 from midcorridor.service.search import ShipmentSearch, where
 from midcorridor.service.shipments import visible_query
 
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from midcorridor.network import Node
+
 #: A shipment past its leg's planned hours is drawn short of the leg's end until it arrives.
 MOST_OF_A_LEG = 0.95
 
 
-def position_of(shipment: Shipment, now: datetime) -> ShipmentPositionPublic | None:
-    """The shipment's point on the map at ``now``; None when its places have no coordinates."""
-    nodes = network().nodes
+def position_of(shipment: Shipment, now: datetime,
+                nodes: Mapping[str, Node]) -> ShipmentPositionPublic | None:
+    """The shipment's point on the map at ``now`` among ``nodes``; None when its places have no
+    coordinates.
+    """
     place, toward, share = shipment.position_place or shipment.origin, "", 0.0
     if shipment.position_next and shipment.position_rank >= 0 and shipment.position_at:
         legs = shipment.legs
@@ -52,9 +61,11 @@ def positions(session: Session, principal: access.Principal, search: ShipmentSea
 
     Newest first, up to ``limit``; with how many match in all.
     """
-    query = where(visible_query(principal), search).where(Shipment.status != "arrived")
+    data = database_of(session).settings.data
+    query = where(visible_query(principal), search, data).where(Shipment.status != "arrived")
     count = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = session.scalars(query.options(selectinload(Shipment.legs))
                            .order_by(Shipment.id.desc()).limit(limit)).all()
-    points = [position_of(s, now) for s in rows]
+    nodes = network(data).nodes
+    points = [position_of(s, now, nodes) for s in rows]
     return [p for p in points if p is not None], count

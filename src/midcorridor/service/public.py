@@ -36,8 +36,10 @@ from midcorridor.service.schemas import (
 from midcorridor.service.search import family_of_legs
 
 
-def shipment_public(shipment: Shipment) -> ShipmentPublic:
-    """The API shape of a shipment."""
+def shipment_public(shipment: Shipment, data: str) -> ShipmentPublic:
+    """The API shape of a shipment; its corridor family on the places of the data folder
+    ``data``.
+    """
     return ShipmentPublic(
         id=shipment.id, org_id=shipment.org_id, reference=shipment.reference,
         origin=shipment.origin, destination=shipment.destination,
@@ -51,7 +53,7 @@ def shipment_public(shipment: Shipment) -> ShipmentPublic:
                       distance_km=leg.distance_km, link_id=leg.link_id)
             for leg in shipment.legs
         ],
-        corridor=family_of_legs(shipment.legs),
+        corridor=family_of_legs(shipment.legs, data),
         status=shipment.status, planned_arrival=shipment.planned_arrival, eta=shipment.eta,
         delay_h=shipment.delay_h, last_seen_at=shipment.last_seen_at,
         created_at=shipment.created_at,

@@ -51,10 +51,12 @@ class Places:
     inland: frozenset[str]
 
 
-@lru_cache(maxsize=1)
-def places() -> Places:
-    """The node ids of the service's network each rule looks at (read once)."""
-    nodes = network().nodes.values()
+@lru_cache(maxsize=8)
+def places(data: str) -> Places:
+    """The node ids each rule looks at, in the service's network of the data folder ``data``
+    (:attr:`Settings.data <midcorridor.service.settings.Settings.data>`; read once per folder).
+    """
+    nodes = network(data).nodes.values()
     inland = frozenset().union(*INLAND_WATERS)
     return Places(
         caspian=frozenset(n.id for n in nodes if n.sea is Sea.CASPIAN),
@@ -66,9 +68,11 @@ def places() -> Places:
 WATER = tuple(m.value for m in WATER_MODES)
 
 
-def family_of_legs(legs: Sequence[PlannedPlace]) -> Family:
-    """The corridor family of a shipment with these planned legs."""
-    p = places()
+def family_of_legs(legs: Sequence[PlannedPlace], data: str) -> Family:
+    """The corridor family of a shipment with these planned legs, on the places of the data
+    folder ``data``.
+    """
+    p = places(data)
     if any(g.mode in WATER and g.origin in p.caspian and g.destination in p.caspian
            for g in legs):
         return "Middle"
@@ -84,8 +88,8 @@ def _has_leg(condition: ColumnElement[bool]) -> ColumnElement[bool]:
     return exists(select(Leg.id).where(Leg.shipment_id == Shipment.id, condition))
 
 
-def _family_conditions() -> dict[str, ColumnElement[bool]]:
-    p = places()
+def _family_conditions(data: str) -> dict[str, ColumnElement[bool]]:
+    p = places(data)
     middle = _has_leg(and_(Leg.mode.in_(WATER), Leg.origin.in_(sorted(p.caspian)),
                            Leg.destination.in_(sorted(p.caspian))))
     northern = _has_leg(or_(Leg.origin.in_(sorted(p.northern)),
@@ -109,8 +113,10 @@ class ShipmentSearch:
     corridor: str = ""
 
 
-def where(query: Select[Any], search: ShipmentSearch) -> Select[Any]:
-    """``query`` narrowed to the shipments that match ``search``."""
+def where(query: Select[Any], search: ShipmentSearch, data: str) -> Select[Any]:
+    """``query`` narrowed to the shipments that match ``search`` (corridor families on the
+    places of the data folder ``data``).
+    """
     text = search.q.strip()
     if text:
         like = f"%{_escape(text.upper())}%"
@@ -122,7 +128,7 @@ def where(query: Select[Any], search: ShipmentSearch) -> Select[Any]:
     if search.status:
         query = query.where(Shipment.status == search.status)
     if search.corridor:
-        query = query.where(_family_conditions()[search.corridor])
+        query = query.where(_family_conditions(data)[search.corridor])
     return query
 
 

@@ -117,7 +117,7 @@ def list_shipments(
     """A page of the caller's shipments that match ``search``, newest first, and how many
     match in all.
     """
-    query = where(visible_query(principal), search)
+    query = where(visible_query(principal), search, database_of(session).settings.data)
     count = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = session.scalars(
         query.options(selectinload(Shipment.containers))

@@ -29,32 +29,36 @@ from midcorridor.sim.whatif import Changes, WhatIf, apply_changes, parse_changes
 WHATIF_JOB = "whatif"
 
 
-@lru_cache(maxsize=1)
-def model() -> SimModel:
-    """The baseline simulation model on the service's network."""
+@lru_cache(maxsize=8)
+def model(data: str) -> SimModel:
+    """The baseline simulation model on the service's network of the data folder ``data``
+    (:attr:`Settings.data <midcorridor.service.settings.Settings.data>`).
+    """
     from midcorridor.sim.simulate import BASELINE, prepare
 
-    return prepare(BASELINE, network=network())
+    return prepare(BASELINE, network=network(data))
 
 
-def check(body: WhatIfRequest) -> Changes:
-    """The request's changes, checked against the model for its horizon."""
+def check(body: WhatIfRequest, data: str) -> Changes:
+    """The request's changes, checked against the model of the data folder ``data`` for its
+    horizon.
+    """
     import dataclasses
 
     changes = parse_changes(body.changes)
-    apply_changes(dataclasses.replace(model(), horizon_h=body.days * 24.0), changes)
+    apply_changes(dataclasses.replace(model(data), horizon_h=body.days * 24.0), changes)
     return changes
 
 
 def start_state(session: Session, *, now: datetime) -> SimStart:
     """The simulator's starting state from the corridor as the stored events leave it now."""
+    data = corridor.data_of(session)
     found = corridor.now_whereabouts(session)
     destinations = {
         sid: dest for sid, dest in session.execute(select(Shipment.id, Shipment.destination))
     }
-    vessels = live_fleet.vessel_states(corridor.fleet(corridor.data_of(session)),
-                                     corridor.vessel_marks(session, None))
-    return sim_start(model(), found, destinations, vessels, at=now)
+    vessels = live_fleet.vessel_states(corridor.fleet(data), corridor.vessel_marks(session, None))
+    return sim_start(model(data), found, destinations, vessels, at=now)
 
 
 def answer(
@@ -65,7 +69,8 @@ def answer(
     progress: Callable[[float, str], None] | None = None,
 ) -> dict[str, Any]:
     """Run the what-if of ``body`` from the corridor now; the JSON document of the answer."""
-    changes = check(body)
+    data = corridor.data_of(session)
+    changes = check(body, data)
     start = start_state(session, now=now)
     total = 2 * body.replications
 
@@ -74,7 +79,7 @@ def answer(
             progress(0.05 + 0.9 * done / total, f"{done} of {total} runs")
 
     result: WhatIf = whatif(
-        model(),
+        model(data),
         start.state,
         changes,
         days=body.days,

@@ -37,7 +37,7 @@ def plan(body: PlanRequest, settings: SettingsDep, principal: Principal = Planne
 
 
 @router.post("/planner/routes", responses={503: {"description": "Planner not available"}})
-def plan_routes(body: RouteRequest) -> RoutesPublic:
+def plan_routes(body: RouteRequest, settings: SettingsDep) -> RoutesPublic:
     """Pareto options over time, cost and CO2e (plus the best of each corridor family), each
     with its legs, waits and totals, and their lines as GeoJSON.
     """
@@ -47,7 +47,7 @@ def plan_routes(body: RouteRequest) -> RoutesPublic:
     result, geojson = planning.route_plan(
         body.origin, body.destination, depart=body.depart, teu=teu, objective=body.objective,
         avoid_countries=body.avoid_countries, avoid_modes=list(body.avoid_modes),
-        scenarios=body.scenarios)
+        scenarios=body.scenarios, data=settings.data)
     options = [
         RouteOptionPublic(
             rank=rank, corridor=o.corridor, family=o.family, pareto=o.pareto,

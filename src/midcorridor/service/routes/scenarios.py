@@ -7,7 +7,13 @@ from __future__ import annotations
 from fastapi import APIRouter, Response
 
 from midcorridor.service import whatif
-from midcorridor.service.deps import CurrentPrincipal, PathId, SessionDep, WriteSessionDep
+from midcorridor.service.deps import (
+    CurrentPrincipal,
+    PathId,
+    SessionDep,
+    SettingsDep,
+    WriteSessionDep,
+)
 from midcorridor.service.routes import simjobs
 from midcorridor.service.schemas import (
     JobAccepted,
@@ -29,7 +35,7 @@ router = APIRouter(prefix="/scenarios", tags=["scenarios"], route_class=StrictJs
 })
 def post_whatif(
     body: WhatIfRequest, session: WriteSessionDep, response: Response,
-    principal: CurrentPrincipal,
+    principal: CurrentPrincipal, settings: SettingsDep,
 ) -> JobAccepted:
     """Queue a what-if from the corridor now: ``days`` ahead, ``replications`` with common
     random numbers against doing nothing; the job's result has the KPI deltas with 95%
@@ -37,17 +43,17 @@ def post_whatif(
     ``GET /scenarios/whatif/{job_id}``).
     """
     simjobs.check(principal)
-    whatif.check(body)
+    whatif.check(body, settings.data)
     return simjobs.queue(session, response, principal, whatif.WHATIF_JOB, body)
 
 
 @router.get("/whatif/options", responses={403: {"description": simjobs.FORBIDDEN}})
-def whatif_options(principal: CurrentPrincipal) -> WhatIfOptionsPublic:
+def whatif_options(principal: CurrentPrincipal, settings: SettingsDep) -> WhatIfOptionsPublic:
     """What a what-if may change: the simulated Caspian fleet by line, and the Caspian ports
     (``caspian`` closes them all).
     """
     simjobs.check(principal)
-    model = whatif.model()
+    model = whatif.model(settings.data)
     return WhatIfOptionsPublic(
         vessels=[WhatIfVesselPublic(name=ship.name, line=line.id)
                  for line in model.lines for ship in line.ships],

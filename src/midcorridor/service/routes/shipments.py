@@ -13,7 +13,15 @@ from midcorridor.service import positions, search
 from midcorridor.service import shipments as crud
 from midcorridor.service.access import Action, Principal
 from midcorridor.service.db.models import Alert, EtaRecord, Shipment
-from midcorridor.service.deps import MAX_SKIP, PathId, SessionDep, WriteSessionDep, require, utcnow
+from midcorridor.service.deps import (
+    MAX_SKIP,
+    PathId,
+    SessionDep,
+    SettingsDep,
+    WriteSessionDep,
+    require,
+    utcnow,
+)
 from midcorridor.service.public import alert_public, event_public, shipment_public
 from midcorridor.service.schemas import (
     AlertsPublic,
@@ -45,18 +53,18 @@ def visible_or_404(session: Session, principal: Principal, shipment_id: int) -> 
 
 @router.post("", status_code=201)
 def create_shipment(
-    body: ShipmentCreate, session: WriteSessionDep,
+    body: ShipmentCreate, session: WriteSessionDep, settings: SettingsDep,
     principal: Principal = Creator,
 ) -> ShipmentPublic:
     """Create a shipment with its planned legs (or ``plan: true`` to ask the planner)."""
     shipment = crud.create_shipment(session=session, org_id=principal.org_id,
                                     shipment_in=body, now=utcnow())
-    return shipment_public(shipment)
+    return shipment_public(shipment, settings.data)
 
 
 @router.get("")
 def list_shipments(
-    session: SessionDep, principal: Principal = Reader,
+    session: SessionDep, settings: SettingsDep, principal: Principal = Reader,
     skip: int = Query(0, ge=0, le=MAX_SKIP), limit: int = Query(100, ge=1, le=1000),
     q: Annotated[SearchText, Query(description=(
         "Part of the reference or of a container number (any case)."))] = "",
@@ -70,7 +78,7 @@ def list_shipments(
     found = search.ShipmentSearch(q=q, status=status or "", corridor=corridor or "")
     rows, count = crud.list_shipments(session=session, principal=principal, skip=skip,
                                       limit=limit, search=found)
-    return ShipmentsPublic(data=[shipment_public(s) for s in rows], count=count)
+    return ShipmentsPublic(data=[shipment_public(s, settings.data) for s in rows], count=count)
 
 
 @router.get("/positions")
@@ -91,14 +99,15 @@ def shipment_positions(
 
 @router.get("/{shipment_id}")
 def read_shipment(
-    shipment_id: PathId, session: SessionDep, principal: Principal = Reader,
+    shipment_id: PathId, session: SessionDep, settings: SettingsDep,
+    principal: Principal = Reader,
 ) -> ShipmentDetail:
     """A shipment with its planned legs and its first 1000 events in event-time order;
     ``events_count`` says how many there are (page with ``/shipments/{id}/events``).
     """
     shipment = visible_or_404(session, principal, shipment_id)
     events, total = crud.events_of(session=session, shipment_id=shipment.id)
-    return ShipmentDetail(**shipment_public(shipment).model_dump(),
+    return ShipmentDetail(**shipment_public(shipment, settings.data).model_dump(),
                           events=[event_public(e) for e in events], events_count=total)
 
 

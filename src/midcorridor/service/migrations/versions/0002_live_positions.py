@@ -15,7 +15,7 @@ from datetime import datetime
 from types import SimpleNamespace
 
 import sqlalchemy as sa
-from alembic import op
+from alembic import context, op
 
 import midcorridor.service.db.types
 
@@ -46,7 +46,7 @@ def upgrade() -> None:
 def _fill_positions() -> None:
     """Compute the new columns of stored shipments from their legs and events."""
     from midcorridor.service import corridor
-    from midcorridor.service.settings import Settings
+    from midcorridor.service.migrations import service_settings
 
     conn = op.get_bind()
     shipments = sa.table('shipments', sa.column('id'), sa.column('cargo_teu'),
@@ -69,8 +69,8 @@ def _fill_positions() -> None:
     target = sa.table('shipments', *(sa.column(c) for c in (
         'id', 'position_rank', 'position_place', 'position_next', 'next_port', 'unit_type',
         'unit_count')), sa.column('position_at', _TIME()), sa.column('next_port_eta', _TIME()))
-    # A migration runs outside the app: the data folder comes from the environment's settings.
-    ports = corridor.caspian_ports(Settings.from_env().data) if rows else frozenset()
+    # The Caspian ports of the service's data folder, from the settings upgrade() was given.
+    ports = corridor.caspian_ports(service_settings(context.config).data)
     for row in rows:
         values = corridor.position_columns(
             legs_of.get(row.id, []), marks_of.get(row.id, []), cargo_teu=row.cargo_teu,
