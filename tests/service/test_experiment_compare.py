@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import pytest
 from fastapi.testclient import TestClient
 
 from helpers.service_factories import World
+from midcorridor.errors import InputError
 from midcorridor.service import jobs
+from midcorridor.service.compare import comparison
 from midcorridor.service.db.engine import Database
+from midcorridor.service.schemas import CompareRequest
+from midcorridor.service.settings import Settings
 from midcorridor.sim.kpi import compare
 from midcorridor.sim.run import run
 from midcorridor.sim.simulate import BASELINE, prepare
@@ -78,3 +83,11 @@ def test_scenarios_are_changes_only(client: TestClient, world: World) -> None:
     r = client.post("/scenarios/compare", headers=auth, json={"experiments": ["storms"]})
     assert r.status_code in (404, 405)
     assert client.get("/experiments", headers=auth).status_code == 200
+
+
+def test_replications_run_on_the_dask_scheduler_of_the_settings() -> None:
+    """The comparison sends its replications to the scheduler its settings name (none listens
+    on this loopback port, so it says it cannot reach it), not to the environment's."""
+    body = CompareRequest(experiments=["storms"], replications=2)
+    with pytest.raises(InputError, match="cannot reach a Dask scheduler"):
+        comparison(body, Settings(dask="tcp://127.0.0.1:9"))

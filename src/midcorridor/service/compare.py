@@ -10,11 +10,10 @@ its paired differences to the baseline. It runs as the ``experiment_compare`` jo
 from __future__ import annotations
 
 import math
-import os
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from midcorridor.errors import InputError
 from midcorridor.service.jobs import JobContext, parse_params, register_job_kind
@@ -24,6 +23,9 @@ from midcorridor.sim.experiment import ExperimentSpec, load_experiment
 from midcorridor.sim.kpi import compare
 from midcorridor.sim.run import run
 from midcorridor.sim.simulate import BASELINE, prepare
+
+if TYPE_CHECKING:
+    from midcorridor.service.settings import Settings
 
 COMPARE_JOB = "experiment_compare"
 
@@ -51,17 +53,17 @@ def check(body: CompareRequest) -> list[str]:
     return ids
 
 
-def comparison(body: CompareRequest, data: str,
+def comparison(body: CompareRequest, settings: Settings,
                progress: Callable[[float, str], None] | None = None) -> dict[str, Any]:
     """Run the baseline and the chosen experiments on the service's network of the data
-    folder ``data``; the comparison document.
+    folder of ``settings`` (on its Dask scheduler, if it names one); the comparison document.
     """
     ids = [BASELINE.stem, *check(body)]
     total = len(ids) * body.replications
     results = []
     for k, eid in enumerate(ids):
         path, _spec = catalogue()[eid]
-        model = prepare(path, network=network(data))
+        model = prepare(path, network=network(settings.data))
 
         def tick(done: int, k: int = k, name: str = model.name) -> None:
             if progress is not None:
@@ -70,7 +72,7 @@ def comparison(body: CompareRequest, data: str,
                          f"{name}: {done} of {body.replications} replications")
 
         results.append(run(model, replications=body.replications, seed=body.seed,
-                           dask=os.environ.get("MIDCORRIDOR_DASK") or None, progress=tick))
+                           dask=settings.dask or None, progress=tick))
     doc = compare(results).to_dict()
     for experiment, eid in zip(doc["experiments"], ids, strict=True):
         experiment["id"] = eid
@@ -92,7 +94,7 @@ def _finite(value: Any) -> Any:
 
 def compare_job(params: dict[str, Any], progress: JobContext) -> dict[str, Any]:
     """The ``experiment_compare`` job: :func:`comparison` of the request in ``params``."""
-    return comparison(parse_params(CompareRequest, params), progress.db.settings.data,
+    return comparison(parse_params(CompareRequest, params), progress.db.settings,
                       progress.report)
 
 

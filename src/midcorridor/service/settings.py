@@ -31,6 +31,9 @@ class Settings:
     # A folder of network data files extending the packaged data set, as the CLI's --data
     # (empty: the packaged data set). The planner, the optimizer and the corridor state read it.
     data: str = ""
+    # A Dask scheduler (e.g. tcp://10.0.0.5:8786) where what-ifs and experiment comparisons
+    # run their replications; empty: in the worker's own processes.
+    dask: str = ""
     migrate_on_start: bool = True
     max_body_bytes: int = 2_000_000
     max_bulk_events: int = 1000

@@ -7,7 +7,6 @@ state from the stored events and runs :func:`midcorridor.sim.whatif.whatif`.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from datetime import datetime
 from functools import lru_cache
@@ -19,6 +18,7 @@ from sqlalchemy.orm import Session
 from midcorridor.live import fleet as live_fleet
 from midcorridor.live.simstart import SimStart, sim_start
 from midcorridor.service import corridor
+from midcorridor.service.db.engine import database_of
 from midcorridor.service.db.models import Shipment
 from midcorridor.service.jobs import JobContext, parse_params, register_job_kind, utcnow
 from midcorridor.service.planning import network
@@ -68,8 +68,11 @@ def answer(
     now: datetime,
     progress: Callable[[float, str], None] | None = None,
 ) -> dict[str, Any]:
-    """Run the what-if of ``body`` from the corridor now; the JSON document of the answer."""
-    data = corridor.data_of(session)
+    """Run the what-if of ``body`` from the corridor now (on the Dask scheduler of the
+    service's settings, if they name one); the JSON document of the answer.
+    """
+    settings = database_of(session).settings
+    data = settings.data
     changes = check(body, data)
     start = start_state(session, now=now)
     total = 2 * body.replications
@@ -85,7 +88,7 @@ def answer(
         days=body.days,
         replications=body.replications,
         seed=body.seed,
-        dask=os.environ.get("MIDCORRIDOR_DASK") or None,
+        dask=settings.dask or None,
         progress=tick,
     )
     doc = result.to_dict()
