@@ -233,3 +233,98 @@ def test_distances_borrowed_from_the_baku_aktau_line_are_assumptions(corridor: N
         assert prov is not None, link_id
         assert prov.kind is ProvenanceKind.ASSUMED, link_id
         assert "S036" in prov.assumption, link_id
+
+
+_IDS_ONLY = re.compile(r"S\d{3,}(;S\d{3,})*")
+_SEAROUTE = "S002"
+
+
+def _source_cells() -> list[tuple[str, str, str]]:
+    """(file, field, cell) of every figure's source in the packaged files, read apart from the
+    loader: the ``*_source`` columns of the CSV files and every ``source`` or ``*_source`` text
+    in the YAML files."""
+    import yaml
+
+    folder = packaged_data_dir()
+    cells: list[tuple[str, str, str]] = []
+    for name in ("nodes.csv", "links.csv"):
+        with (folder / name).open(newline="", encoding="utf-8") as handle:
+            for row in csv.DictReader(handle):
+                cells += [
+                    (name, k, v.strip()) for k, v in row.items() if k.endswith("_source") and v
+                ]
+
+    def walk(name: str, value: object) -> None:
+        if isinstance(value, dict):
+            for key, inner in value.items():
+                if isinstance(inner, str) and (key == "source" or str(key).endswith("_source")):
+                    cells.append((name, str(key), inner.strip()))
+                else:
+                    walk(name, inner)
+        elif isinstance(value, list):
+            for inner in value:
+                walk(name, inner)
+
+    for name in ("services.yaml", "scenarios.yaml"):
+        walk(name, yaml.safe_load((folder / name).read_text(encoding="utf-8")))
+    return cells
+
+
+def test_searoute_distances_are_derived_never_published(corridor: Network) -> None:
+    """S002 is the searoute package's computed shortest sea path: no source states the figure,
+    so a figure citing it is derived (with its formula), never published."""
+    cells = _source_cells()
+    published = [
+        (f, k, c) for f, k, c in cells if _IDS_ONLY.fullmatch(c) and _SEAROUTE in c.split(";")
+    ]
+    assert published == []
+    derived = [
+        (f, k) for f, k, c in cells if c.startswith("derived: distance_km = ") and "(S002)" in c
+    ]
+    assert Counter(f for f, _ in derived) == {"links.csv": 23, "scenarios.yaml": 2}
+    citing = [p for p in corridor.provenance.values() if _SEAROUTE in p.sources]
+    assert len(citing) == 24  # the 23 above and Poti-Ambarlı, which adds a leg to one of them
+    for prov in citing:
+        assert prov.kind is ProvenanceKind.DERIVED
+        assert "searoute" in prov.formula
+
+
+def test_searoute_distances_follow_their_formula() -> None:
+    """Each derived searoute distance is the shortest path on the package's marine network between
+    the two nodes' coordinates, with the legs to the network added where the formula says so (the
+    path alone being shorter than the great circle)."""
+    import searoute
+    import yaml
+
+    from midcorridor.network import great_circle_km
+
+    folder = packaged_data_dir()
+    with (folder / "nodes.csv").open(newline="", encoding="utf-8") as handle:
+        nodes = {row["id"]: row for row in csv.DictReader(handle)}
+    with (folder / "links.csv").open(newline="", encoding="utf-8") as handle:
+        links = list(csv.DictReader(handle))
+    for scenario in yaml.safe_load((folder / "scenarios.yaml").read_text(encoding="utf-8"))[
+        "scenarios"
+    ]:
+        nodes.update({n["id"]: n for n in scenario.get("add_nodes") or []})
+        links += scenario.get("add_links") or []
+    checked = 0
+    for link in links:
+        formula = str(link.get("distance_km_source", ""))
+        if not (formula.startswith("derived: distance_km = ") and "(S002)" in formula):
+            continue
+        a, b = nodes[link["from"]], nodes[link["to"]]
+        start = [float(a["lon"]), float(a["lat"])]
+        end = [float(b["lon"]), float(b["lat"])]
+        with_legs = "+ the shortest sea path on that network +" in formula
+        alone = searoute.searoute(start, end, units="km")["properties"]["length"]
+        circle = great_circle_km(start[1], start[0], end[1], end[0])
+        assert (alone < circle) is with_legs, link["id"]
+        length = (
+            searoute.searoute(start, end, units="km", append_orig_dest=True)["properties"]["length"]
+            if with_legs
+            else alone
+        )
+        assert round(length) == int(link["distance_km"]), link["id"]
+        checked += 1
+    assert checked == 25
