@@ -17,7 +17,9 @@ spreads = st.tuples(
 ).map(lambda t: (t[0], t[0] + t[1] * t[2], t[0] + t[2]))
 
 
-@settings(max_examples=40, deadline=None)
+# Derandomized: a 3-standard-error check fails by chance in 0.3 % of draws, so 40 fresh examples
+# a run would fail about one run in ten; fixed examples keep the check sharp and the run repeatable.
+@settings(max_examples=40, deadline=None, derandomize=True)
 @given(spread=spreads, seed=st.integers(0, 2**32 - 1))
 def test_pert_draws_lie_in_range_and_average_the_pert_mean(spread, seed) -> None:
     """Every draw lies in [min, max]; 4,000 draws average within 3 standard errors of the
