@@ -199,18 +199,20 @@ def unavoidable_cost(built: RotationModel) -> float:
 
 
 def tightened_relaxation(built: RotationModel, time_limit: float, *,
-                         rounds: int = CUT_ROUNDS) -> tuple[Outcome, int]:
+                         rounds: int = CUT_ROUNDS, first_limit: float | None = None
+                         ) -> tuple[Outcome, int]:
     """The LP relaxation, tightened by backlog cuts (:mod:`backlog`) round after round.
 
     The first LP is solved by interior point (faster than simplex here), each later one by
     simplex from the last basis after adding the cuts the last solution violates. The cuts
-    become rows of the model, so every later solve starts from them. Returns the last LP
-    solved to optimality (its objective bounds every plan on the grid; ``-inf`` if none) and
-    how many cuts were added.
+    become rows of the model, so every later solve starts from them. Rounds start within
+    ``time_limit``; the first LP may take ``first_limit`` (the same by default), as without
+    it there is no bound at all. Returns the last LP solved to optimality (its objective
+    bounds every plan on the grid; ``-inf`` if none) and how many cuts were added.
     """
     deadline = time.perf_counter() + time_limit
     lp = Relaxation(built.model.to_lp(relax=True), method="ipm")
-    best = lp.run(time_limit)
+    best = lp.run(time_limit if first_limit is None else max(first_limit, time_limit))
     series = series_of(built.cargo)
     added: list[Cut] = []
     for _ in range(rounds):
@@ -382,7 +384,8 @@ class _WholeSearch:
     def _run(self) -> None:
         try:
             self.relaxation, self.cuts = tightened_relaxation(
-                self._built, self._lp_until - time.perf_counter())
+                self._built, self._lp_until - time.perf_counter(),
+                first_limit=self._until - time.perf_counter())
             start = self._taken()
             model = self._built.model
             self.whole = solve(
