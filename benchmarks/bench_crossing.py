@@ -9,8 +9,9 @@
    dependability``): every Caspian line, 14 days at 2025 volumes,
    seeds 1-10 (quick: 1-2), 60 s each: status, gap against the solver's own bound, wall and
    CPU time, mean wait against FIFO's on the same instance, units left behind. The machine's
-   load average is printed with each seed: on a shared machine the solver gets less than
-   its 2 cores and the wall-clock limit then buys less work (the CPU column shows how much).
+   load average is printed with each seed: the solve runs on two cores (CPU time up to
+   twice the wall time); on a shared machine it gets less than that and the wall-clock limit
+   then buys less work (the CPU column shows how much).
 """
 
 from __future__ import annotations
