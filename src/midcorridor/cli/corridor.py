@@ -138,22 +138,30 @@ def _closure(text: str) -> dict[str, Any]:
 
 def _request(horizon_days: float, mode: str, time_limit: float, close: list[str],
              out_of_service: list[str]) -> Any:
-    from pydantic import ValidationError
-
     from midcorridor.service.schemas import CrossingPlanRequest
 
     body = {"horizon_days": horizon_days, "mode": mode, "time_limit_s": time_limit,
             "closures": [_closure(c) for c in close],
             "fleet": {"out_of_service": out_of_service}}
-    options = {"horizon_days": "--horizon-days", "mode": "--mode",
-               "time_limit_s": "--time-limit", "closures": "--close",
-               "fleet": "--out-of-service"}
+    return _validated(CrossingPlanRequest, body, {
+        "horizon_days": "--horizon-days", "mode": "--mode", "time_limit_s": "--time-limit",
+        "closures": "--close", "fleet": "--out-of-service"})
+
+
+def _validated(schema: Any, body: dict[str, Any], options: dict[str, str]) -> Any:
+    """``body`` validated by the service's ``schema``; a problem names the option it came from
+    (``options`` maps each top-level field to its option).
+    """
+    from pydantic import ValidationError
+
+    from midcorridor.service.schemas import first_problem
+
     try:
-        return CrossingPlanRequest.model_validate(body)
+        return schema.model_validate(body)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        option = options.get(str(first["loc"][0]), str(first["loc"][0]))
-        raise InputError(f"{option}: {first['msg']}") from None
+        field, message = first_problem(exc)
+        top = field.split(".")[0]
+        raise InputError(f"{options.get(top, top)}: {message}") from None
 
 
 def _coordinator_org(session: Any) -> int:
@@ -267,20 +275,13 @@ def plan_command(
 
 
 def _closure_body(place: str, start: str | None, until: str, reason: str) -> Any:
-    from pydantic import ValidationError
-
     from midcorridor.service.schemas import PortClosurePost
 
     body = {"place": place, "end": until, "reason": reason}
     if start is not None:
         body["start"] = start
-    options = {"place": "PLACE", "start": "--from", "end": "--until", "reason": "--reason"}
-    try:
-        return PortClosurePost.model_validate(body)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        option = options.get(str(first["loc"][0]), str(first["loc"][0]))
-        raise InputError(f"{option}: {first['msg']}") from None
+    return _validated(PortClosurePost, body, {
+        "place": "PLACE", "start": "--from", "end": "--until", "reason": "--reason"})
 
 
 def _closures_table(rows: list[dict[str, Any]], title: str) -> Table:
