@@ -96,3 +96,13 @@ def test_run_writes_map(tmp_path: Path) -> None:
     result = _invoke("run", "--out", str(tmp_path), "--no-serve")
     assert result.exit_code == 0, result.output
     assert (tmp_path / "corridor.geojson").is_file()
+
+
+def test_csv_text_header_from_rows_or_fallback() -> None:
+    """`csv_text` heads the table with the first row's keys, or the fallback when empty."""
+    from midcorridor.cli.common import csv_text
+
+    text = csv_text([{"a": 1, "b": "x,y"}, {"a": 2, "b": ""}], ["ignored"])
+    assert list(csv.reader(io.StringIO(text))) == [["a", "b"], ["1", "x,y"], ["2", ""]]
+    assert csv_text([], ["booking"]).strip() == "booking"
+    assert csv_text([]).strip() == ""

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 
 from midcorridor.network import Network, load_network
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
 
 # Piped output (make run, CI logs, files) gets wide tables instead of rich's 80 columns.
 _WIDTH = None if sys.stdout.isatty() or "COLUMNS" in os.environ else 160
@@ -57,6 +62,15 @@ def write_text(path: Path, text: str) -> None:
     """Write a result file, creating its folder."""
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
+
+
+def csv_text(rows: Sequence[Mapping[str, Any]], empty_header: Sequence[str] = ()) -> str:
+    """``rows`` as CSV with a header of the first row's keys (``empty_header`` when none)."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]) if rows else list(empty_header))
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue()
 
 
 def remote_job(url: str, path: str, body: dict[str, Any], token: str | None,

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from enum import StrEnum
 from pathlib import Path
@@ -17,6 +15,7 @@ from midcorridor.cli.common import (
     ScenarioOption,
     TableOrJson,
     console,
+    csv_text,
     err_console,
     open_network,
     print_json,
@@ -120,11 +119,7 @@ def export_command(
             if table is ExportTable.nodes
             else [link_record(lk) for lk in network.links]
         )
-        buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=list(records[0]) if records else [])
-        writer.writeheader()
-        writer.writerows(records)
-        text = buffer.getvalue()
+        text = csv_text(records)
     if output is None:
         typer.echo(text)
     else:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 from enum import StrEnum
 from pathlib import Path
@@ -13,16 +11,8 @@ import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from midcorridor.cli.common import (
-    DataOption,
-    ScenarioOption,
-    TableOrJson,
-    console,
-    err_console,
-    open_network,
-    print_json,
-    write_text,
-)
+from midcorridor.cli import common
+from midcorridor.cli.common import DataOption, ScenarioOption, TableOrJson
 from midcorridor.crossing import (
     CrossingPlan,
     GeneratorParams,
@@ -98,7 +88,7 @@ def optimize_command(
     if bookings is None or fleet is None:
         raise InputError("give --bookings FILE and --fleet FILE (make an example with "
                          "`midcorridor optimize generate -o DIR`)")
-    network = open_network(data, scenario)
+    network = common.open_network(data, scenario)
     instance = load_instance(bookings, fleet, network, mode=mode.value)
     if sailing_cost is not None:
         if sailing_cost < 0:
@@ -106,23 +96,18 @@ def optimize_command(
         from dataclasses import replace
         instance = replace(instance, costs=replace(instance.costs, sailing_h=sailing_cost))
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-                  console=err_console, transient=True) as progress:
+                  console=common.err_console, transient=True) as progress:
         progress.add_task(f"solving {len(instance.bookings)} bookings with HiGHS "
                           f"({mode.value} mode, limit {time_limit:g} s)", total=None)
         plan = optimize_crossing(instance, mode=mode.value, time_limit=time_limit,
                                  mip_gap=mip_gap, step_h=step_h)
     if output is not None:
-        rows = plan.records(instance)
-        buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=list(rows[0]) if rows else ["booking"])
-        writer.writeheader()
-        writer.writerows(rows)
-        write_text(output, buffer.getvalue())
-        err_console.print(f"wrote {output}")
+        common.write_text(output, common.csv_text(plan.records(instance), ["booking"]))
+        common.err_console.print(f"wrote {output}")
     if format is TableOrJson.json:
-        print_json(plan.to_dict())
+        common.print_json(plan.to_dict())
     else:
-        console.print(plan_table(plan))
+        common.console.print(plan_table(plan))
 
 
 @optimize_app.command("generate")
@@ -138,11 +123,11 @@ def generate_command(
     scenario: ScenarioOption = None,
 ) -> None:
     """Write a realistic instance from the data set's Caspian fleet and published volumes."""
-    network = open_network(data, scenario)
+    network = common.open_network(data, scenario)
     params = GeneratorParams(days=days, seed=seed, volume_scale=volume_scale, bookings=bookings)
     instance = generate_instance(network, params)
     b, f = write_instance(instance, output)
-    console.print(f"{len(instance.bookings)} bookings ({instance.total_units:,} units), "
+    common.console.print(f"{len(instance.bookings)} bookings ({instance.total_units:,} units), "
                   f"{len(instance.vessels)} vessels, {len(instance.sailings)} sailings over "
                   f"{days:g} days: {b}, {f}")
 

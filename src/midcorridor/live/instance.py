@@ -10,20 +10,12 @@ of a line, the line's vessels in turn, from when they are free).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from midcorridor.crossing.generate import BERTHS, caspian_services
-from midcorridor.crossing.model import (
-    Booking,
-    Closure,
-    CrossingInstance,
-    Port,
-    Sailing,
-    UnitType,
-    Vessel,
-)
+from midcorridor.crossing.model import Booking, Closure, CrossingInstance, Port, Sailing, UnitType
 from midcorridor.crossing.ports import CaspianPorts
 from midcorridor.errors import InputError
 from midcorridor.network.model import Network, VesselKind
@@ -32,6 +24,7 @@ from midcorridor.network.seas import port_handling_h
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping, Sequence
 
+    from midcorridor.crossing.model import Vessel
     from midcorridor.live.state import VesselState
 
 BOOKING_PREFIX = "S"
@@ -81,14 +74,12 @@ def _placed(vessel: Vessel, state: VesselState | None, start: datetime,
     if state is None or state.status == "unknown" or not state.place:
         return vessel
     if state.status == "at_berth":
-        return Vessel(vessel.id, vessel.name, vessel.kind, vessel.capacity, vessel.speed_kn,
-                      state.place, 0.0, vessel.dangerous_limit)
+        return replace(vessel, available_at=state.place, available_from=0.0)
     # at sea from ``place``: free at the other end of its line after a typical crossing
     there = other_end[vessel.id].get(state.place, vessel.available_at)
     since = state.since or start
     free = max(0.0, _hours(since, start) + crossing_h[vessel.id])
-    return Vessel(vessel.id, vessel.name, vessel.kind, vessel.capacity, vessel.speed_kn, there,
-                  round(free, 3), vessel.dangerous_limit)
+    return replace(vessel, available_at=there, available_from=round(free, 3))
 
 
 def crossing_instance(
@@ -177,8 +168,7 @@ def crossing_instance(
             "closures: the closures leave no sailing within the horizon "
             f"({horizon_h / 24:g} days), so no plan can carry any cargo; shorten them or "
             "lengthen horizon_days")
-    return CrossingInstance(start, horizon_h, instance.bookings, instance.vessels, ports,
-                            tuple(timetable), instance.distances_nm)
+    return replace(instance, sailings=tuple(timetable))
 
 
 def _timetable(instance: CrossingInstance, line_of: Mapping[str, tuple[str, str]],

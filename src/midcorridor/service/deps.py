@@ -132,7 +132,6 @@ def require(action: Action):  # type: ignore[no-untyped-def]
 
 # Path ids: out-of-range values are a 422, not a database overflow.
 PathId = Annotated[int, Path(ge=1, le=2**31 - 1)]
-MAX_SKIP = 10_000_000
 
 
 def utcnow() -> datetime:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, HTTPException
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -12,7 +12,6 @@ from midcorridor.service import accounts
 from midcorridor.service.access import Action
 from midcorridor.service.db.models import ApiToken, Organization, User
 from midcorridor.service.deps import (
-    MAX_SKIP,
     CurrentPrincipal,
     DbDep,
     PathId,
@@ -22,6 +21,7 @@ from midcorridor.service.deps import (
     require,
     utcnow,
 )
+from midcorridor.service.paging import Limit, Skip
 from midcorridor.service.schemas import (
     OrganizationCreate,
     OrganizationPublic,
@@ -81,8 +81,7 @@ def create_organization(body: OrganizationCreate, session: WriteSessionDep) -> O
 
 @router.get("/admin/organizations", dependencies=admin_only)
 def list_organizations(
-    session: SessionDep, skip: int = Query(0, ge=0, le=MAX_SKIP),
-    limit: int = Query(100, ge=1, le=1000),
+    session: SessionDep, skip: Skip = 0, limit: Limit = 100,
 ) -> OrganizationsPublic:
     """List organizations."""
     rows, count = _page(session, Organization, skip, limit)
@@ -99,8 +98,7 @@ def create_user(body: UserCreate, session: WriteSessionDep) -> UserPublic:
 
 @router.get("/admin/users", dependencies=admin_only)
 def list_users(
-    session: SessionDep, skip: int = Query(0, ge=0, le=MAX_SKIP),
-    limit: int = Query(100, ge=1, le=1000),
+    session: SessionDep, skip: Skip = 0, limit: Limit = 100,
 ) -> UsersPublic:
     """List users."""
     rows, count = _page(session, User, skip, limit)
@@ -117,8 +115,7 @@ def create_token(body: TokenCreate, session: WriteSessionDep) -> TokenCreated:
 
 @router.get("/admin/tokens", dependencies=admin_only)
 def list_tokens(
-    session: SessionDep, skip: int = Query(0, ge=0, le=MAX_SKIP),
-    limit: int = Query(100, ge=1, le=1000),
+    session: SessionDep, skip: Skip = 0, limit: Limit = 100,
 ) -> TokensPublic:
     """List tokens (never their secrets)."""
     rows, count = _page(session, ApiToken, skip, limit)

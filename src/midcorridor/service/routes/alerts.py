@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 from sqlalchemy import func, select
 
 from midcorridor.service import alerts as alerting
 from midcorridor.service.access import Action, Principal
 from midcorridor.service.db.models import Alert
 from midcorridor.service.deps import (
-    MAX_SKIP,
     SessionDep,
     SettingsDep,
     WriteSessionDep,
     require,
     utcnow,
 )
+from midcorridor.service.paging import Limit, Skip
 from midcorridor.service.public import alert_public
 from midcorridor.service.schemas import AlertsPublic
 from midcorridor.service.shipments import visible_query
@@ -28,7 +28,7 @@ Reader = require(Action.read_shipments)
 @router.get("")
 def list_alerts(
     session: SessionDep, principal: Principal = Reader,
-    skip: int = Query(0, ge=0, le=MAX_SKIP), limit: int = Query(100, ge=1, le=1000),
+    skip: Skip = 0, limit: Limit = 100,
 ) -> AlertsPublic:
     """A page of the alerts on the shipments the caller may read, newest first, and how many
     there are in all.

@@ -14,7 +14,6 @@ from midcorridor.service import shipments as crud
 from midcorridor.service.access import Action, Principal
 from midcorridor.service.db.models import Alert, EtaRecord, Shipment
 from midcorridor.service.deps import (
-    MAX_SKIP,
     PathId,
     SessionDep,
     SettingsDep,
@@ -22,6 +21,7 @@ from midcorridor.service.deps import (
     require,
     utcnow,
 )
+from midcorridor.service.paging import Limit, Skip
 from midcorridor.service.public import alert_public, event_public, shipment_public
 from midcorridor.service.schemas import (
     AlertsPublic,
@@ -65,7 +65,7 @@ def create_shipment(
 @router.get("")
 def list_shipments(
     session: SessionDep, settings: SettingsDep, principal: Principal = Reader,
-    skip: int = Query(0, ge=0, le=MAX_SKIP), limit: int = Query(100, ge=1, le=1000),
+    skip: Skip = 0, limit: Limit = 100,
     q: Annotated[SearchText, Query(description=(
         "Part of the reference or of a container number (any case)."))] = "",
     status: Literal["planned", "in_transit", "arrived"] | None = Query(None),
@@ -114,7 +114,7 @@ def read_shipment(
 @router.get("/{shipment_id}/events")
 def read_shipment_events(
     shipment_id: PathId, session: SessionDep, principal: Principal = Reader,
-    skip: int = Query(0, ge=0, le=MAX_SKIP), limit: int = Query(100, ge=1, le=1000),
+    skip: Skip = 0, limit: Limit = 100,
 ) -> EventsPublic:
     """A page of the shipment's events in event-time order, and how many there are in all."""
     shipment = visible_or_404(session, principal, shipment_id)

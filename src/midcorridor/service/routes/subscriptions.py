@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, HTTPException
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -12,7 +12,6 @@ from midcorridor.service import callbacks
 from midcorridor.service.access import Action, Principal
 from midcorridor.service.db.models import Delivery, Subscription
 from midcorridor.service.deps import (
-    MAX_SKIP,
     PathId,
     SessionDep,
     SettingsDep,
@@ -21,6 +20,7 @@ from midcorridor.service.deps import (
     utcnow,
 )
 from midcorridor.service.http_errors import answers
+from midcorridor.service.paging import Limit, Skip
 from midcorridor.service.public import subscription_public
 from midcorridor.service.routes.shipments import visible_or_404
 from midcorridor.service.schemas import (
@@ -86,7 +86,7 @@ def cancel_subscription(
 @router.get("/{subscription_id}/deliveries")
 def list_deliveries(
     subscription_id: PathId, session: SessionDep, principal: Principal = Subscriber,
-    skip: int = Query(0, ge=0, le=MAX_SKIP), limit: int = Query(100, ge=1, le=1000),
+    skip: Skip = 0, limit: Limit = 100,
 ) -> DeliveriesPublic:
     """A page of the delivery log (status, attempts and last error of each delivery), and
     how many deliveries there are in all.
