@@ -71,6 +71,17 @@ def test_replay_posts_everything_once(client: TestClient, db: Database, tmp_path
     assert _count(db, Event) == before[1] + len(feed.events)
 
 
+def test_demo_creates_both_owners_whatever_the_window(db: Database) -> None:
+    """A window too short for a train from China still has the shipper and the forwarder (and
+    their tokens), so a feed of other days can be replayed with them."""
+    from midcorridor.sim.feed import FORWARDER, SHIPPER
+
+    with db.write() as session:
+        result = seed(session, now=NOW, shipments=1, days=2)
+    assert {SHIPPER, FORWARDER} <= result.tokens.keys()
+    assert result.emails.keys() >= {SHIPPER, FORWARDER}
+
+
 def test_replay_refuses_what_no_token_may_post(client: TestClient, db: Database) -> None:
     """With only the forwarder's token, the operators' events are rejected, not lost silently;
     events dated after now are left for later."""

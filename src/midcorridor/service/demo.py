@@ -26,13 +26,15 @@ from midcorridor.service.db.models import Organization
 from midcorridor.service.feed import Feed, FeedEvent, FeedShipment, parse_feed
 from midcorridor.service.shipments import create_shipment
 from midcorridor.service.signin import hash_password
-from midcorridor.sim.feed import reporting_places
+from midcorridor.sim.feed import FORWARDER, SHIPPER, reporting_places
 from midcorridor.sim.model import SimModel
 
 COORDINATOR = "Corridor Coordination Committee"
 WARMUP_DAYS = 45.0  # long enough for the first trains of the window to be under way
 BOOKED_AHEAD = timedelta(days=2)  # assumption: a train is booked two days before it leaves
-OWNER_KINDS = {"Xi'an Export Trading": "shipper"}  # other owners are forwarders
+# The owners of the simulated cargo, created whatever the window's consignments are, so that
+# a short window (or one without a train from China) still has a shipper and a forwarder.
+OWNER_KINDS = {SHIPPER: "shipper", FORWARDER: "forwarder"}
 
 
 # Every demo user signs in to the web app with this password (demo databases only).
@@ -118,8 +120,10 @@ def _organizations(feed: Feed, model: SimModel) -> dict[str, tuple[str, set[str]
     the model's paths, so that it may report any day's events there).
     """
     orgs: dict[str, tuple[str, set[str]]] = {COORDINATOR: ("coordinator", set())}
+    for owner, kind in OWNER_KINDS.items():
+        orgs[owner] = (kind, set())
     for s in feed.shipments:
-        orgs.setdefault(s.owner, (OWNER_KINDS.get(s.owner, "forwarder"), set()))
+        orgs.setdefault(s.owner, ("forwarder", set()))
     for name, places in reporting_places(model).items():
         orgs.setdefault(name, ("operator", set()))[1].update(places)
     for e in feed.events:
