@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
 from helpers.worker_process import WorkerProcess, wait_for
 from midcorridor.errors import InputError
@@ -19,9 +20,10 @@ CLOSED = {"closures": [{"place": "caspian", "hours": 48}]}
 
 
 def test_closing_the_caspian_from_now_holds_cargo_back(client: TestClient, db: Database) -> None:
-    """The issue's request: more cargo is left waiting at the Caspian ports after the week, the
-    wait for a vessel grows, some shipment arrives more than a day later, and the shipments
-    moved most are named by reference."""
+    """The issue's request: more cargo waits at the Caspian ports over the week, the wait for
+    a vessel grows, some shipment arrives more than a day later, and the shipments moved most
+    are named by reference. (The units left at the very end are one moment's count, too noisy
+    for ten replications to sign: see docs/simulation.md.)"""
     with db.write() as session:
         seed(session, now=NOW, days=12)
     body = WhatIfRequest.model_validate({"days": 7, "replications": 10, "changes": CLOSED})
@@ -30,12 +32,38 @@ def test_closing_the_caspian_from_now_holds_cargo_back(client: TestClient, db: D
     assert doc["shipments_in_state"] > 10
     assert doc["replications"] == 10
     kpis = {k["kpi"]: k for k in doc["kpis"]}
-    assert kpis["waiting_at_caspian_ports_units"]["delta"]["mean"] > 0
+    assert kpis["waiting_at_caspian_ports_mean_units"]["delta"]["ci95"][0] > 0
     assert kpis["caspian_wait_hours"]["delta"]["mean"] > 0
     shifts = [s["shift_h"] for s in doc["shipments"] if s["shift_h"] is not None]
     assert max(shifts) > 24
     assert doc["shipments"]
     assert all(s["reference"].startswith("DEMO-") for s in doc["shipments"])
+
+
+def test_the_starting_state_does_not_depend_on_the_row_order(client: TestClient,
+                                                             db: Database) -> None:
+    """The corridor read in reverse gives the same starting state: which random draws a
+    shipment gets may not depend on the order the database returns its rows in (PostgreSQL's
+    differs from SQLite's once rows are updated)."""
+    from midcorridor.live import fleet as live_fleet
+    from midcorridor.live.simstart import sim_start
+    from midcorridor.service import corridor
+    from midcorridor.service.db.models import Shipment
+
+    with db.write() as session:
+        seed(session, now=NOW, days=6)
+    with db.read() as session:
+        found = corridor.now_whereabouts(session)
+        destinations = dict(session.execute(select(Shipment.id, Shipment.destination)).all())
+        data = corridor.data_of(session)
+        vessels = live_fleet.vessel_states(corridor.fleet(data),
+                                           corridor.vessel_marks(session, None))
+    model = whatif.model(data)
+    assert len({w.shipment_id for w in found}) > 10
+    ahead = sim_start(model, found, destinations, vessels, at=NOW)
+    backwards = sim_start(model, found[::-1], destinations, vessels, at=NOW)
+    assert ahead.state == backwards.state
+    assert ahead.left_out == backwards.left_out
 
 
 @pytest.mark.parametrize(

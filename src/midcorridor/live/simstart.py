@@ -73,7 +73,9 @@ def sim_start(
     """
     cargo: list[CargoAt] = []
     left_out: list[tuple[int, str]] = []
-    for w in whereabouts:
+    # By shipment id: the order a database returns its rows in (SQLite's rowid, PostgreSQL's
+    # heap after updates) must not decide which random draws a shipment gets.
+    for w in sorted(whereabouts, key=lambda w: w.shipment_id):
         place = w.place or (w.segment[1] if w.segment else "") or w.next_port
         if not place:
             continue

@@ -307,6 +307,8 @@ MEASURES = {
     "consignments that sailed within the horizon (the initial state's included)",
     "delivered_teu": "TEU delivered at their destination within the horizon",
     "waiting_at_caspian_ports_units": "units still waiting at the Caspian ports at the horizon",
+    "waiting_at_caspian_ports_mean_units": "units waiting at the Caspian ports, averaged over "
+    "the horizon",
     "initial_shipments_delivered": "shipments of the initial state delivered within the horizon",
 }
 
@@ -322,6 +324,12 @@ def _kpis(model: SimModel, r: ReplicationResult) -> dict[str, float]:
         "caspian_wait_hours": statistics.fmean(waits) if waits else float("nan"),
         "delivered_teu": float(sum(d[6] for d in r.deliveries)),
         "waiting_at_caspian_ports_units": float(waiting),
+        "waiting_at_caspian_ports_mean_units": sum(
+            s["queue_area"]
+            for p, s in r.places.items()
+            if s.get("kind") == "port" and p in caspian
+        )
+        / model.horizon_h,
         "initial_shipments_delivered": float(sum(1 for c in r.shipments if c in delivered)),
     }
 

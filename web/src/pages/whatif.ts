@@ -11,6 +11,7 @@ const KPI_NAMES: Record<string, Key> = {
   caspian_wait_hours: "kpiCaspianWait",
   delivered_teu: "kpiDeliveredTeu",
   waiting_at_caspian_ports_units: "kpiWaitingUnits",
+  waiting_at_caspian_ports_mean_units: "kpiWaitingMeanUnits",
   initial_shipments_delivered: "kpiInitialDelivered",
 };
 
