@@ -5,7 +5,9 @@ for the next departure, then ``Service.crossing_h``) or a single continuous vari
 service uses it. A sea or ferry link is only travelled on a service: a crossing waits for a
 sailing, and a Caspian or Black Sea link no service sails is not used; an ocean leg no service
 sails gets an assumed weekly sailing (:data:`ASSUMED_SAILINGS`), noted on every option using
-it. Search *states* are (node, how the cargo arrived) pairs, because terminal handling is only
+it. A train never sails: where a train's stops are joined only by water, its boxes change to
+a ferry or feeder line at the port (:func:`rides`). Search *states* are (node, how the cargo
+arrived) pairs, because terminal handling is only
 paid when the mode or the vessel changes, and at each port call of a voyage: loading at the
 port of origin, unloading at the destination. Each state's outgoing entries carry the extra
 time before departure (handling + border/gauge dwell), the running time and the departure
@@ -197,24 +199,37 @@ class SearchGraph:
         return len(key) == 4 or arc.service is not None
 
 
-#: The mode of the links a service runs on, by kind; a block train also rides a rail ferry.
+#: The mode of the links a service runs on, by kind, in order of preference.
 _SERVICE_MODES = {
     ServiceKind.FERRY: (Mode.FERRY, Mode.SEA),
     ServiceKind.CONTAINER_SHIP: (Mode.SEA, Mode.FERRY),
-    ServiceKind.BLOCK_TRAIN: (Mode.RAIL, Mode.FERRY, Mode.ROAD, Mode.SEA),
+    ServiceKind.BLOCK_TRAIN: (Mode.RAIL, Mode.ROAD, Mode.FERRY, Mode.SEA),
 }
 
 
-def _service_legs(network: Network, service: Service) -> list[tuple[str, str, Link]]:
-    """The links a service runs on between its stops: of its own mode where there is a choice."""
-    legs = []
+def _service_legs(network: Network, service: Service) -> list[tuple[str, str, Link | None]]:
+    """The link between each two consecutive stops of a service (of its own mode where there
+    is a choice; ``None`` where no link joins them).
+    """
+    legs: list[tuple[str, str, Link | None]] = []
     order = _SERVICE_MODES.get(ServiceKind(service.kind), tuple(Mode))
     for a, b in zip(service.route, service.route[1:], strict=False):
         links = [arc.link for arc in network.arcs_from(a) if arc.head == b]
         links.sort(key=lambda lk: order.index(lk.mode) if lk.mode in order else len(order))
-        if links:
-            legs.append((a, b, links[0]))
+        legs.append((a, b, links[0] if links else None))
     return legs
+
+
+def rides(service: Service, link: Link) -> bool:
+    """Whether ``service`` itself carries the cargo over ``link``: a train never sails. Where
+    a train's stops are joined only by water (its published through time includes the
+    crossing), the boxes leave the train at the port, wait for a sailing of a ferry or feeder
+    line and pay both port calls; the train's timetable beyond the crossing is kept, as a
+    train that leaves the far port when the through timetable says.
+    """
+    return not (
+        ServiceKind(service.kind) is ServiceKind.BLOCK_TRAIN and link.mode in WATER_MODES
+    )
 
 
 def _arc_variants(network: Network, tariffs: Tariffs, index: dict[str, int]) -> list[ArcVariant]:
@@ -240,9 +255,9 @@ def _arc_variants(network: Network, tariffs: Tariffs, index: dict[str, int]) -> 
 
     for service in network.services:
         legs = _service_legs(network, service)
-        if not legs:
+        if not any(lk is not None and rides(service, lk) for _, _, lk in legs):
             continue
-        hours = [lk.hours.typ for _, _, lk in legs]
+        hours = [lk.hours.typ if lk is not None else 0.0 for _, _, lk in legs]
         total = sum(hours)
         if service.crossing_h is not None and total > 0:
             scale = service.crossing_h.typ / total
@@ -257,10 +272,17 @@ def _arc_variants(network: Network, tariffs: Tariffs, index: dict[str, int]) -> 
         for direction, seq, runs in directions:
             # Departure from stop i = first departure + runs of the legs before it + the
             # border/gauge dwell of the legs after the first (the vehicle stops for them).
+            # A leg the service does not ride keeps its place in the timetable but has no
+            # variant, so nothing stays aboard across it (``rides_through`` needs leg - 1).
             offset = 0.0
             for leg, ((tail, head, link), run) in enumerate(zip(seq, runs, strict=True)):
+                if link is None:
+                    continue
                 if leg > 0:
                     offset += link.dwell.typ
+                if not rides(service, link):
+                    offset += run
+                    continue
                 sched = base.shifted(offset)
                 variants.append(make(tail, head, link, service, direction, leg, run, sched))
                 covered.add((tail, head, link.id))
