@@ -23,3 +23,27 @@ def test_rows_added_to_a_copy_stay_its_own():
     assert other.num_row == 3
     assert solve(model.to_lp()).objective == pytest.approx(-4.0)
     assert solve(other.to_lp()).objective == pytest.approx(-3.0)
+
+
+def test_each_better_incumbent_is_reported_feasible_and_the_last_is_the_answer():
+    """max 5x + 4y + 3w with 2x + 3y + w <= 5, 4x + y + 2w <= 11, 3x + 4y + 2w <= 8, whole
+    and non-negative (Chvatal's example): optimum 13 at (2, 0, 1). Started from 0, every
+    solution HiGHS reports as better meets the rows, each beats the one before, and the
+    last is the one it returns."""
+    model = SparseModel()
+    cols = model.add_columns(np.array([-5.0, -4.0, -3.0]), 0.0, 10.0)
+    rows = model.add_rows(-INF, np.array([5.0, 11.0, 8.0]), 3)
+    a = np.array([[2.0, 3.0, 1.0], [4.0, 1.0, 2.0], [3.0, 4.0, 2.0]])
+    r, c = np.nonzero(a)
+    model.add_entries(rows[r], cols[c], a[r, c])
+    found: list[np.ndarray] = []
+    out = solve(model.to_lp(), start=np.zeros(3), mip_gap=0.0, found=found.append)
+    assert out.objective == pytest.approx(-13.0)
+    assert found
+    for values in found:
+        assert len(values) == 3
+        assert np.all(a @ values <= np.array([5.0, 11.0, 8.0]) + 1e-6)
+        assert np.allclose(values, np.rint(values))
+    objectives = [model.value(v) for v in found]
+    assert all(b < a_ for a_, b in zip(objectives, objectives[1:], strict=False))
+    assert objectives[-1] == pytest.approx(out.objective)

@@ -11,15 +11,16 @@ times as vessels make it.
 The solve runs on two cores. On the first, a rolling horizon builds a plan: window after
 window of ``WINDOW_H`` hours, the voyages starting in the window are integer, those in the
 following ``LOOKAHEAD_H`` hours are relaxed and later ones are not allowed; each window's
-voyages are then fixed. Windows of that plan (or of first come, first served on the same
+voyages are then fixed. Parts of that plan (or of first come, first served on the same
 grid, when that is better) are re-solved with every other voyage fixed while it gets
-better. On the second, the LP relaxation, by interior point and tightened by backlog cuts
-(:mod:`backlog`: whole voyages carry whole decks), gives a first bound; then the whole MILP
-with the cuts as rows (voyages integer, divisible cargo relaxed, which improves the bound)
-searches from the FIFO plan and takes each better plan of the first core as it comes. The
-better of the two plans gets its cargo in whole units (its voyages fixed). The class flows
-are split back into one rotation per vessel and each voyage's cargo packed onto its
-vessels' decks.
+better: windows of time, each vessel class, each pair of classes; a better plan of the
+second core replaces it as it comes. On the second, the LP relaxation, by interior point
+and tightened by backlog cuts (:mod:`backlog`: whole voyages carry whole decks), gives a
+first bound; then the whole MILP with the cuts as rows (voyages integer, divisible cargo
+relaxed, which improves the bound) searches from the FIFO plan and takes each better plan
+of the first core as it comes. The better of the two plans gets its cargo in whole units
+(its voyages fixed). The class flows are split back into one rotation per vessel and each
+voyage's cargo packed onto its vessels' decks.
 
 The bound is the better of the two relaxations' own bounds, never adjusted to the plan;
 FIFO's plan is kept (and said so) whenever the optimizer's is not better.
@@ -27,6 +28,7 @@ FIFO's plan is kept (and said so) whenever the optimizer's is not better.
 
 from __future__ import annotations
 
+import itertools
 import math
 import threading
 import time
@@ -120,7 +122,7 @@ def optimize_rotation(instance: CrossingInstance, *, step_h: float = 6.0,
         start, start_from = rolling, "rolling horizon"
     search.offer(start)
     start = improve(built, grid, start, started + IMPROVE_SHARE * time_limit,
-                    found=search.offer, stop=search.finished)
+                    found=search.offer, fetch=search.improved, stop=search.finished)
     relaxation, cuts, whole = search.join()
     if whole.values is not None and model.value(whole.values) < model.value(start) - 1e-6:
         start, start_from = whole.values, f"{start_from}, improved by the whole MILP"
@@ -295,15 +297,19 @@ def rolling_start(built: RotationModel, grid: TimeGrid, deadline: float, *,
 def improve(built: RotationModel, grid: TimeGrid, start: np.ndarray, deadline: float, *,
             window_h: float = IMPROVE_WINDOW_H,
             found: Callable[[np.ndarray], None] = lambda values: None,
+            fetch: Callable[[], np.ndarray | None] | None = None,
             stop: Callable[[], bool] = lambda: False) -> np.ndarray:
     """Re-solve parts of a plan (divisible cargo relaxed) with every other voyage fixed.
 
     The parts: windows of ``window_h`` hours, half a window apart, then each vessel class
     over the whole horizon (which moves vessels between routes, as a window cannot: the
-    vessels must be where the plan has them at its ends). Pass after pass while the plan
-    gets better and time is left (and ``stop()`` does not say otherwise); each part is a
-    small MILP started from the plan, so the plan never gets worse. Each better plan goes
-    to ``found``.
+    vessels must be where the plan has them at its ends), then each pair of classes (which
+    trades routes between them). Pass after pass while the plan gets better and time is
+    left (and ``stop()`` does not say otherwise); each part is a small MILP started from
+    the plan, so the plan never gets worse. Each better plan goes to ``found``; before each
+    part, a plan from ``fetch`` (found elsewhere; ``None``: nothing new) replaces the plan
+    when it is better, and once a pass finds nothing better, the plan waits for one from
+    ``fetch`` until the deadline.
     """
     model, flow, cargo = built.model, built.flow, built.cargo
     size = max(1, round(window_h / grid.step_h))
@@ -314,14 +320,35 @@ def improve(built: RotationModel, grid: TimeGrid, start: np.ndarray, deadline: f
              for first in range(0, max(grid.steps - size // 2, 1), max(1, size // 2))]
     if len(built.classes) > 1:
         parts += [classes != cls.id for cls in built.classes]
+    if len(built.classes) > 2:
+        parts += [(classes != a.id) & (classes != b.id)
+                  for a, b in itertools.combinations(built.classes, 2)]
     best, value = start, model.value(start)
+
+    def fetched() -> np.ndarray | None:
+        other = fetch() if fetch is not None else None
+        if other is not None and model.value(other) < value - 1e-6 * max(1.0, abs(value)):
+            return other
+        return None
+
     better = True
-    while better and time.perf_counter() < deadline - 1.0:
+    while time.perf_counter() < deadline - 1.0 and not stop():
+        if not better:
+            other = fetched()
+            if fetch is None:
+                break
+            if other is None:
+                time.sleep(0.2)
+                continue
+            best, value = other, model.value(other)
         better = False
         for i, outside in enumerate(parts):
             left = deadline - time.perf_counter()
             if left < 1.0 or stop():
                 break
+            other = fetched()
+            if other is not None:
+                best, value, better = other, model.value(other), True
             out = solve(model.to_lp(fixed=z[outside], fixed_values=np.rint(best[z[outside]]),
                                     continuous=cargo.divisible()),
                         start=best, time_limit=left / (len(parts) - i), mip_gap=1e-3)
@@ -348,6 +375,7 @@ class _WholeSearch:
         self._lock = threading.Lock()
         self._offered: np.ndarray | None = None
         self._offered_value = built.model.value(start)
+        self._improved: np.ndarray | None = None
         self._done = threading.Event()
         self._thread = threading.Thread(target=self._run, name="rotation-milp", daemon=True)
         self._error: BaseException | None = None
@@ -364,6 +392,16 @@ class _WholeSearch:
         with self._lock:
             if value < self._offered_value - 1e-6:
                 self._offered, self._offered_value = values.copy(), value
+
+    def improved(self) -> np.ndarray | None:
+        """The search's latest better plan (divisible cargo relaxed) not yet handed out."""
+        with self._lock:
+            values, self._improved = self._improved, None
+        return values
+
+    def _found(self, values: np.ndarray) -> None:
+        with self._lock:
+            self._improved = values
 
     def finished(self) -> bool:
         """Whether the search has ended (proved its plan within the gap, or out of time)."""
@@ -392,7 +430,7 @@ class _WholeSearch:
                 model.to_lp(continuous=self._built.cargo.divisible()),
                 start=self._start if start is None else start,
                 time_limit=max(self._until - time.perf_counter(), 1.0),
-                mip_gap=0.6 * self._mip_gap, offers=self._taken)
+                mip_gap=0.6 * self._mip_gap, offers=self._taken, found=self._found)
             self.whole = replace(self.whole, bound=max(self.whole.bound, self.relaxation.bound))
         except BaseException as exc:  # handed to the caller by join()
             self._error = exc

@@ -222,11 +222,13 @@ class Relaxation:
 def solve(lp: highspy.HighsLp, *, start: np.ndarray | None = None, time_limit: float = 60.0,
           mip_gap: float = 1e-4, threads: int | None = None,
           method: str | None = None,
-          offers: Callable[[], np.ndarray | None] | None = None) -> Outcome:
+          offers: Callable[[], np.ndarray | None] | None = None,
+          found: Callable[[np.ndarray], None] | None = None) -> Outcome:
     """Solve ``lp`` (an LP or MILP) with HiGHS, warm-started from ``start`` when given;
     ``method`` picks HiGHS's LP solver ("simplex", "ipm"). While a MILP is solved, HiGHS
     asks ``offers`` from time to time for a solution found elsewhere (``None``: nothing
-    new) and takes it as its incumbent when it is feasible and better.
+    new) and takes it as its incumbent when it is feasible and better; each better
+    incumbent it finds goes to ``found`` (column values of ``lp``) as it comes.
     """
     started = time.perf_counter()
     h = new_highs()
@@ -249,6 +251,12 @@ def solve(lp: highspy.HighsLp, *, start: np.ndarray | None = None, time_limit: f
             if found is not None and event.data_in is not None:
                 event.data_in.setSolution(np.asarray(found, dtype=float))
         h.cbMipUserSolution.subscribe(offer)
+    if found is not None and is_mip:
+        def improved(event: highspy.HighsCallbackEvent) -> None:
+            values = np.asarray(event.data_out.mip_solution, dtype=float)
+            if len(values) == lp.num_col_:
+                found(values.copy())
+        h.cbMipImprovingSolution.subscribe(improved)
     h.run()
     status = h.modelStatusToString(h.getModelStatus())
     info = h.getInfo()
