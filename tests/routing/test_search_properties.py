@@ -101,7 +101,7 @@ def _next_sailing(line: Service, ready_h: float) -> float:
 
 
 def _travel(net: Network, path: list[Step], depart_h: float) -> tuple[float, float, float]:
-    """Hours, USD and kg CO2e per TEU of ``path`` from ``depart_h``, step by step: terminal
+    """Hours, USD and kg CO2e of one TEU on ``path`` from ``depart_h``, step by step: terminal
     handling (time, charge, hub emission) where the mode changes, a vessel is boarded or left,
     and at both ends of a voyage; a line waits for its sailing; a link adds its dwell."""
     hub = hub_emission(TONNES_PER_TEU).wtw_kg
@@ -120,8 +120,10 @@ def _travel(net: Network, path: list[Step], depart_h: float) -> tuple[float, flo
             co2 += hub
         leave = ready if step.service is None else _next_sailing(step.service, ready)
         t = leave + step.link.hours.typ
-        usd += link_charge(net, step.link, Tariffs()).usd
-        co2 += link_emission(net, step.link, TONNES_PER_TEU).wtw_kg
+        # one TEU on the road takes a whole truck of two, and pays (and emits) for both
+        paid = 2.0 if step.link.mode is Mode.ROAD else 1.0
+        usd += paid * link_charge(net, step.link, Tariffs()).usd
+        co2 += paid * link_emission(net, step.link, TONNES_PER_TEU).wtw_kg
         before = step
     if before is not None and before.link.mode is Mode.FERRY:  # unloading the vessel
         handling = net.nodes[before.head].handling_h

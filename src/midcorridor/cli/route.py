@@ -112,6 +112,8 @@ def stretches(option: RouteOption) -> list[list[Leg]]:
 def _service(leg: Leg) -> str:
     if leg.service_id:
         return leg.service_id
+    if leg.trucks:
+        return f"{leg.trucks} truck" + ("s" if leg.trucks > 1 else "")
     return "weekly (assumed)" if leg.mode in ("sea", "ferry") else ""
 
 

@@ -75,7 +75,7 @@ def link_intensity(network: Network, link: Link) -> Intensity:
     if link.mode is Mode.FERRY:
         return factors.FERRY
     if link.mode is Mode.ROAD:
-        return factors.ROAD
+        return factors.ROAD_CONTAINER
     feeder = {origin.country, destination.country} <= FEEDER_COUNTRIES
     return factors.sea(deep_sea=not feeder)
 

@@ -10,8 +10,13 @@ each route option. Users override any of them, or a single link or node, from a 
 (``key,usd,source``) or a YAML file (``key: {usd: ..., source: ...}``). Keys:
 
 ``rail_km``, ``rail_km:<CC>`` (USD per TEU-km, per country), ``road_km``, ``sea_km``,
-``ferry_km``, ``border``, ``border:<CC>``, ``handling``, ``handling:<NODE>`` (USD per TEU), and
-``link:<LINK-ID>`` (USD per TEU for the whole link, replacing its tariff).
+``ferry_km``, ``border``, ``border:<CC>``, ``road_border``, ``road_border:<CC>`` (a road border
+crossing), ``handling``, ``handling:<NODE>`` (USD per TEU), and ``link:<LINK-ID>`` (USD per TEU
+for the whole link, replacing its tariff).
+
+Road is charged per truck: a truck carries :data:`TEU_PER_VEHICLE` TEU, so a road leg of a
+shipment of ``n`` TEU takes ``ceil(n / 2)`` trucks (:func:`trucks`) and pays the per-TEU rates
+x 2 for each (:func:`road_load`); its CO2e is counted per truck the same way.
 """
 
 from __future__ import annotations
@@ -38,6 +43,20 @@ if TYPE_CHECKING:
 TEU_PER_VEHICLE = 2.0
 
 
+def trucks(teu: float) -> int:
+    """Trucks a road leg of ``teu`` TEU needs: ``TEU_PER_VEHICLE`` per truck, a part-load
+    taking a whole truck.
+    """
+    return max(1, math.ceil(teu / TEU_PER_VEHICLE - 1e-9))
+
+
+def road_load(teu: float) -> float:
+    """TEU paid for per TEU carried on the road: 1 when every truck is full (an even number of
+    TEU), more when the last truck runs part-loaded (3 TEU pay for 2 trucks: 4/3).
+    """
+    return trucks(teu) * TEU_PER_VEHICLE / teu
+
+
 @dataclass(frozen=True)
 class Rate:
     """One tariff figure in USD with its source, or the reasoning when it is an assumption."""
@@ -48,6 +67,8 @@ class Rate:
 
 
 _CAREC = "CAREC CPMM 2022 Kazakhstan, https://cpmm.carecprogram.org/2022-report/kazakhstan"
+_CAREC_ROAD = ("CAREC CPMM 2022, road transport (Table 2.1), "
+               "https://cpmm.carecprogram.org/2022-report/road-transport")
 DEFAULT_RATES: Mapping[str, Rate] = MappingProxyType({
     # 883 USD per 500 km per 20 t container (derived: 1.77 USD per container-km).
     "rail_km": Rate(1.766, f"{_CAREC}: 883 USD per 500 km per 20 t; KZ rate used elsewhere",
@@ -57,12 +78,17 @@ DEFAULT_RATES: Mapping[str, Rate] = MappingProxyType({
     "sea_km": Rate(0.0869, "derived from Drewry WCI 3,413 USD per FEU (news.maritime-network"
                    ".com, 2024-11-21) over Shanghai-Rotterdam via Suez 19,631 km",
                    assumption=True),
-    "road_km": Rate(1.0, "assumption: 2 USD per truck-km, one FEU per truck", assumption=True),
+    # 945 USD per 500 km per 20 t (one truckload) = 1.89 USD per truck-km, 2 TEU per truck.
+    "road_km": Rate(0.945, f"derived: {_CAREC_ROAD}: 945 USD per 500 km per 20 t, one truck "
+                    "of 2 TEU"),
     "ferry_km": Rate(0.9, "assumption: Caspian ferry freight ~420 USD per TEU on 470 km",
                      assumption=True),
     "border": Rate(297.0, f"{_CAREC}: border-crossing cost; KZ figure used at every border",
                    assumption=True),
     "border:KZ": Rate(297.0, f"{_CAREC}: border-crossing cost"),
+    # 208 USD per road border crossing (2022) for one truck of 2 TEU.
+    "road_border": Rate(104.0, f"derived: {_CAREC_ROAD}: 208 USD per border crossing, one truck "
+                        "of 2 TEU"),
     "handling": Rate(150.0, "assumption: lift-off/lift-on and terminal charge per TEU",
                      assumption=True),
 })  # fmt: skip
@@ -138,7 +164,10 @@ def link_charge(network: Network, link: Link, tariffs: Tariffs) -> Charge:
         if rate.assumption:
             notes.append(f"{key} {rate.usd:g} USD/TEU-km: {rate.source}")
     if link.border and override is None and data_tariff is None:
-        key, rate = tariffs.rate(f"border:{country}", "border")
+        if link.mode is Mode.ROAD:
+            key, rate = tariffs.rate(f"road_border:{country}", "road_border")
+        else:
+            key, rate = tariffs.rate(f"border:{country}", "border")
         usd += rate.usd
         if rate.assumption:
             notes.append(f"{key} {rate.usd:g} USD/TEU: {rate.source}")
@@ -170,7 +199,7 @@ def _rate_from(where: At, usd: object, source: object, problems: Problems) -> Ra
 
 def _check_key(where: At, key: str, problems: Problems) -> bool:
     base = key.split(":", 1)[0]
-    allowed = (*_MODE_KEY.values(), "border", "handling", "link")
+    allowed = (*_MODE_KEY.values(), "border", "road_border", "handling", "link")
     if base not in allowed or (base == "link" and ":" not in key):
         problems.at(where, "key", f"unknown tariff key {key!r}; use one of "
                     f"{', '.join(allowed)} (optionally ':<id>')")

@@ -13,7 +13,9 @@ port of origin, unloading at the destination. Each state's outgoing entries carr
 time before departure (handling + border/gauge dwell), the running time and the departure
 schedule, so the query loops do no look-ups.
 
-Costs and CO2e are per TEU and scaled by the cargo at the end (both are linear in TEU). The
+Costs and CO2e are per TEU and scaled by the cargo at the end (both are linear in TEU, but
+for the road: a graph is compiled per ``road_load``, the TEU paid for per TEU carried when the
+last truck runs part-loaded, see :func:`~midcorridor.routing.costs.road_load`). The
 single-criterion query runs on a second compilation built with the graph (the time classes of
 :mod:`midcorridor.routing.timeindex`).
 """
@@ -77,12 +79,13 @@ class ArcVariant:
 class SearchGraph:
     """The compiled network: nodes by index, arc variants, states and their entries."""
 
-    def __init__(self, network: Network, tariffs: Tariffs):
+    def __init__(self, network: Network, tariffs: Tariffs, road_load: float = 1.0):
         self.network = network
         self.tariffs = tariffs
+        self.road_load = road_load
         self.ids: list[str] = list(network.nodes)
         self.index = {node_id: i for i, node_id in enumerate(self.ids)}
-        self.arcs = _arc_variants(network, tariffs, self.index)
+        self.arcs = _arc_variants(network, tariffs, self.index, road_load)
         self.handling_h: list[float] = []
         self.handling_assumed: list[bool] = []
         self.handling_cost: list[float] = []
@@ -232,7 +235,8 @@ def rides(service: Service, link: Link) -> bool:
     )
 
 
-def _arc_variants(network: Network, tariffs: Tariffs, index: dict[str, int]) -> list[ArcVariant]:
+def _arc_variants(network: Network, tariffs: Tariffs, index: dict[str, int],
+                  road_load: float = 1.0) -> list[ArcVariant]:
     variants: list[ArcVariant] = []
     covered: set[tuple[str, str, str]] = set()
     hub = hub_emission(TONNES_PER_TEU)
@@ -246,6 +250,8 @@ def _arc_variants(network: Network, tariffs: Tariffs, index: dict[str, int]) -> 
                                          _link_co2(network, link))
         charge, co2 = known
         cost, wtw, ttw = charge.usd, co2.wtw_kg, co2.ttw_kg
+        if link.mode is Mode.ROAD:  # per truck: a part-loaded last truck is paid in full
+            cost, wtw, ttw = cost * road_load, wtw * road_load, ttw * road_load
         if link.gauge_change:
             cost += handling_charge(head, tariffs).usd
             wtw, ttw = wtw + hub.wtw_kg, ttw + hub.ttw_kg
@@ -325,18 +331,30 @@ def _link_co2(network: Network, link: Link) -> Emission:
     return link_emission(network, link, TONNES_PER_TEU)
 
 
-_CACHE: dict[tuple[int, int], SearchGraph] = {}
+_CACHE: dict[tuple[int, int, float], SearchGraph] = {}
+#: Graphs kept for part-loaded trucks (a road load other than 1), the least recently used
+#: dropped first: a service planning odd TEU counts would otherwise keep one per count.
+_PART_LOADS_KEPT = 4
 
 
-def search_graph(network: Network, tariffs: Tariffs | None = None) -> SearchGraph:
-    """The compiled graph of ``network``, built once per network and tariff set."""
+def search_graph(network: Network, tariffs: Tariffs | None = None,
+                 road_load: float = 1.0) -> SearchGraph:
+    """The compiled graph of ``network``, built once per network, tariff set and road load
+    (:func:`~midcorridor.routing.costs.road_load`; 1 for full trucks).
+    """
     tariffs = tariffs if tariffs is not None else Tariffs()
-    key = (id(network), hash(tariffs))
+    key = (id(network), hash(tariffs), road_load)
     graph = _CACHE.get(key)
-    if graph is None or graph.network is not network or graph.tariffs != tariffs:
-        graph = SearchGraph(network, tariffs)
+    if (graph is None or graph.network is not network or graph.tariffs != tariffs
+            or graph.road_load != road_load):
+        graph = SearchGraph(network, tariffs, road_load)
         _CACHE[key] = graph
         weakref.finalize(network, _CACHE.pop, key, None)
+    if road_load != 1.0:
+        _CACHE[key] = _CACHE.pop(key)  # the most recently used last
+        part = [k for k in _CACHE if k[2] != 1.0]
+        for old in part[:-_PART_LOADS_KEPT]:
+            _CACHE.pop(old, None)
     return graph
 
 

@@ -11,7 +11,7 @@ from midcorridor.network.model import Arc, Link, Mode, Network, Service
 from midcorridor.network.places import find_place
 from midcorridor.routing import corridors
 from midcorridor.routing.cargo import Cargo
-from midcorridor.routing.costs import Tariffs, load_tariffs
+from midcorridor.routing.costs import Tariffs, load_tariffs, road_load, trucks
 from midcorridor.routing.distinct import MAX_OPTIONS, fold_beside
 from midcorridor.routing.graph import SearchGraph, search_graph
 from midcorridor.routing.result import Leg, RouteOption, RoutePlan
@@ -87,7 +87,7 @@ def plan(
     dst = find_place(network, destination).id
     if src == dst:
         raise InputError(f"origin and destination are the same place ({src})")
-    graph = search_graph(network, tariffs)
+    graph = search_graph(network, tariffs, road_load(cargo.teu))
     countries = {c.strip().upper() for c in avoid_countries}
     places = {find_place(network, p).id for p in avoid_places}
     modes = _modes(avoid_modes)
@@ -338,6 +338,7 @@ def _option(graph: SearchGraph, found: Found, cargo: Cargo, depart_h: float) -> 
             service_id=arc.service.id if arc.service else None,
             transshipment=step.transship, co2e_ttw_kg=ttw * teu,
             unload_h=graph.handling_h[arc.head] if step.unloaded else 0.0,
+            trucks=trucks(teu) if link.mode is Mode.ROAD else 0,
         ))
         for note in _leg_notes(graph, step.arc, step.transship):
             notes.setdefault(note)

@@ -36,6 +36,7 @@ class Leg:
     transshipment: bool = False
     co2e_ttw_kg: float = 0.0
     unload_h: float = 0.0
+    trucks: int = 0  # trucks a road leg takes (a truck carries 2 TEU); 0 on other modes
 
     def to_dict(self) -> dict[str, Any]:
         """The leg as JSON-ready values."""
@@ -47,6 +48,7 @@ class Leg:
             "co2e_kg": round(self.co2e_kg, 2), "co2e_ttw_kg": round(self.co2e_ttw_kg, 2),
             "link_id": self.link_id, "service_id": self.service_id,
             "transshipment": self.transshipment, "unload_h": round(self.unload_h, 2),
+            "trucks": self.trucks,
         }  # fmt: skip
 
 
