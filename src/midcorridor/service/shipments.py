@@ -12,7 +12,7 @@ from midcorridor.errors import InvalidFieldsError, UnknownPlaceError
 from midcorridor.network import Network, node_by_id
 from midcorridor.service import access, corridor, forecast, planning
 from midcorridor.service.db.engine import database_of
-from midcorridor.service.db.models import Container, EtaRecord, Event, Leg, Shipment
+from midcorridor.service.db.models import Alert, Container, EtaRecord, Event, Leg, Shipment
 from midcorridor.service.schemas import (
     LegIn,
     ShipmentCreate,
@@ -148,3 +148,17 @@ def events_of(
     ))
     total = session.scalar(select(func.count(Event.id)).where(Event.shipment_id == shipment_id))
     return rows, total or 0
+
+
+def eta_history(*, session: Session, shipment_id: int) -> list[EtaRecord]:
+    """Every ETA a shipment has had, oldest first."""
+    return list(session.scalars(
+        select(EtaRecord).where(EtaRecord.shipment_id == shipment_id).order_by(EtaRecord.id)
+    ))
+
+
+def alerts_of(*, session: Session, shipment_id: int) -> list[Alert]:
+    """A shipment's alerts, newest first."""
+    return list(session.scalars(
+        select(Alert).where(Alert.shipment_id == shipment_id).order_by(Alert.id.desc())
+    ))

@@ -6,13 +6,12 @@ import json
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, HTTPException, Query
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from midcorridor.service import positions, search
 from midcorridor.service import shipments as crud
 from midcorridor.service.access import Action, Principal
-from midcorridor.service.db.models import Alert, EtaRecord, Shipment
+from midcorridor.service.db.models import Shipment
 from midcorridor.service.deps import (
     PathId,
     SessionDep,
@@ -139,9 +138,7 @@ def read_eta_history(
 ) -> EtaHistoryPublic:
     """Every ETA the shipment has had, oldest first."""
     s = visible_or_404(session, principal, shipment_id)
-    rows = session.scalars(
-        select(EtaRecord).where(EtaRecord.shipment_id == s.id).order_by(EtaRecord.id)
-    ).all()
+    rows = crud.eta_history(session=session, shipment_id=s.id)
     data = [EtaRecordPublic(computed_at=r.computed_at, eta=r.eta, delay_h=r.delay_h,
                             event_id=r.event_id, p10=r.p10, p50=r.p50, p90=r.p90) for r in rows]
     return EtaHistoryPublic(data=data, count=len(data))
@@ -153,7 +150,5 @@ def read_shipment_alerts(
 ) -> AlertsPublic:
     """The shipment's alerts, newest first."""
     s = visible_or_404(session, principal, shipment_id)
-    rows = session.scalars(
-        select(Alert).where(Alert.shipment_id == s.id).order_by(Alert.id.desc())
-    ).all()
+    rows = crud.alerts_of(session=session, shipment_id=s.id)
     return AlertsPublic(data=[alert_public(a) for a in rows], count=len(rows))
