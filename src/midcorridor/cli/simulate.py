@@ -15,17 +15,11 @@ from midcorridor.cli.common import DataOption, TableOrJson, console, err_console
 from midcorridor.errors import InputError
 from midcorridor.network import load_network
 from midcorridor.sim.feed import event_stream, write_events
-from midcorridor.sim.kpi import (
-    DEFINITIONS,
-    Comparison,
-    Difference,
-    Summary,
-    compare,
-    summarize,
-)
+from midcorridor.sim.kpi import compare, summarize
 from midcorridor.sim.report import write_report
 from midcorridor.sim.run import RunResult, run
 from midcorridor.sim.simulate import prepare
+from midcorridor.sim.summary import DEFINITIONS, Comparison, Difference, Summary
 
 HELP = """Simulate EXPERIMENT.yaml (replications with a seed), or compare several experiments:
 

@@ -14,7 +14,7 @@ from rich.table import Table
 from midcorridor.cli.common import TableOrJson, console, err_console, print_json, remote_job
 from midcorridor.cli.service import DatabaseOption
 from midcorridor.errors import InputError
-from midcorridor.sim.kpi import Estimate
+from midcorridor.sim.estimate import Estimate
 
 HELP = """Simulate DAYS from the corridor as it is now, with CHANGES.yaml and without, and print
 what the change does (95% intervals over replications with common random numbers):

@@ -225,39 +225,24 @@ def parse_experiment(data: dict[str, Any], label: str = "experiment") -> Experim
     storm_days = _storm_days(ck, storms.get("duration_days", {}))
     dwell = ck.mapping(data.get("dwell"), "dwell", ("scale", "places", "source"))
     storm_ports = storms.get("ports")
+    scenarios = ck.items(data.get("network_scenarios"), "network_scenarios")
+    growth = ck.number(demand.get("growth", 1.0), "demand.growth", default=1.0)
+    removed = ck.items(fleet.get("remove"), "fleet.remove")
+    ports, terminals, lines = _place_changes(ck, data)
     spec = ExperimentSpec(
         name=str(name),
         description=str(data.get("description") or ""),
         data=str(data["data"]) if data.get("data") else None,
-        network_scenarios=tuple(
-            str(s) for s in ck.items(data.get("network_scenarios"), "network_scenarios")
-        ),
+        network_scenarios=tuple(str(s) for s in scenarios),
         horizon_days=horizon,
         warmup_days=warmup,
-        growth=ck.number(demand.get("growth", 1.0), "demand.growth", default=1.0),
+        growth=growth,
         streams=tuple(s for s in streams if s is not None),
         add_ships=tuple(ships),
-        remove_ships=tuple(str(s) for s in ck.items(fleet.get("remove"), "fleet.remove")),
-        ports={
-            place: PortChange(
-                _count(v.get("berths")), v.get("handling_h"), _count(v.get("ferry_berths"))
-            )
-            for place, v in _overrides(
-                ck, data.get("ports"), "ports", ("berths", "handling_h", "ferry_berths", "source")
-            ).items()
-        },
-        terminals={
-            place: TerminalChange(_count(v.get("servers")), v.get("handling_h"))
-            for place, v in _overrides(
-                ck, data.get("terminals"), "terminals", ("servers", "handling_h", "source")
-            ).items()
-        },
-        lines={
-            line: LineChange(v.get("headway_h"))
-            for line, v in _overrides(
-                ck, data.get("lines"), "lines", ("headway_h", "source")
-            ).items()
-        },
+        remove_ships=tuple(str(s) for s in removed),
+        ports=ports,
+        terminals=terminals,
+        lines=lines,
         dwell_scale=ck.number(dwell.get("scale", 1.0), "dwell.scale", default=1.0),
         dwell_places={
             str(k): ck.number(v, f"dwell.places.{k}", default=1.0)
@@ -272,6 +257,31 @@ def parse_experiment(data: dict[str, Any], label: str = "experiment") -> Experim
     )
     ck.problems.raise_any()
     return spec
+
+
+def _place_changes(
+    ck: _Checker, data: dict[str, Any]
+) -> tuple[dict[str, PortChange], dict[str, TerminalChange], dict[str, LineChange]]:
+    """The changes to ports, terminals and lines, each by the id it changes."""
+    ports = {
+        place: PortChange(
+            _count(v.get("berths")), v.get("handling_h"), _count(v.get("ferry_berths"))
+        )
+        for place, v in _overrides(
+            ck, data.get("ports"), "ports", ("berths", "handling_h", "ferry_berths", "source")
+        ).items()
+    }
+    terminals = {
+        place: TerminalChange(_count(v.get("servers")), v.get("handling_h"))
+        for place, v in _overrides(
+            ck, data.get("terminals"), "terminals", ("servers", "handling_h", "source")
+        ).items()
+    }
+    lines = {
+        line: LineChange(v.get("headway_h"))
+        for line, v in _overrides(ck, data.get("lines"), "lines", ("headway_h", "source")).items()
+    }
+    return ports, terminals, lines
 
 
 def _added_ships(ck: _Checker, value: Any) -> list[ShipSpec]:

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from midcorridor.sim.kpi import Summary
     from midcorridor.sim.run import RunResult
+    from midcorridor.sim.summary import Summary
 
 
 def tables(result: RunResult) -> dict[str, Any]:

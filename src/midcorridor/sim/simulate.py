@@ -8,11 +8,12 @@ from typing import TYPE_CHECKING, Any
 from midcorridor.network import Network, load_network
 from midcorridor.sim.build import build_model
 from midcorridor.sim.experiment import load_experiment
-from midcorridor.sim.kpi import Summary, summarize
+from midcorridor.sim.kpi import summarize
 from midcorridor.sim.run import Progress, run
 
 if TYPE_CHECKING:
     from midcorridor.sim.model import SimModel
+    from midcorridor.sim.summary import Summary
 
 # The baseline experiment of the source tree (2024 volumes): the demo data and what-if run on it.
 BASELINE = Path(__file__).resolve().parents[3] / "experiments" / "baseline.yaml"

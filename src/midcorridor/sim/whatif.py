@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from midcorridor.errors import InputError
+from midcorridor.sim.estimate import Estimate, estimate, quantile
 from midcorridor.sim.experiment import ShipSpec
 from midcorridor.sim.initial import Closure, InitialState
-from midcorridor.sim.kpi import Estimate, estimate, quantile
 from midcorridor.sim.model import Dist, LandLeg, Line, SimModel, Stream, Variant
 from midcorridor.sim.run import Progress, run
 
@@ -267,12 +267,7 @@ class ShipmentShift:
 
     def to_dict(self) -> dict[str, Any]:
         """The shift as JSON-ready values."""
-        return {
-            "shipment": self.shipment,
-            "base_p50_h": self.base_p50_h,
-            "changed_p50_h": self.changed_p50_h,
-            "shift_h": self.shift_h,
-        }
+        return dataclasses.asdict(self)
 
 
 @dataclass(frozen=True)
