@@ -243,6 +243,11 @@ def route_command(
             arrive_by=parse_date(arrive_by, "--arrive-by") if arrive_by else None,
             tariffs=tariffs, distinct=not all_options,
         )
+    _show(result, network, format, output)
+
+
+def _show(result: RoutePlan, network: Network, format: RouteFormat, output: Path | None) -> None:
+    """Print the plan in ``format``, or write it to ``output``."""
     if format is RouteFormat.table:
         if output is None:
             print_plan(result, network=network)

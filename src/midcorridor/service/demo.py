@@ -171,12 +171,23 @@ def seed(
         principals[name] = Principal(user.id, org.id, Role(kind), frozenset(places))
         tokens[name] = accounts.create_token(session=session, user_id=user.id, name="demo",
                                              now=now)[1]
-    ids = {}
     # Each shipment is booked before it sets off and each event received as it happens, so
     # the ETA history reads as it would have on those days.
+    ids = _book(session, feed, principals, now)
+    _receive(session, feed, principals, ids, now)
+    return DemoResult(len(principals) + 1, len(feed.shipments), len(feed.events), tokens,
+                      users, emails, {n: tuple(sorted(p)) for n, (_, p) in orgs.items()})
+
+
+def _book(session: Session, feed: Feed, principals: dict[str, Principal],
+          now: datetime) -> dict[str, int]:
+    """Create the feed's shipments, each booked before its first event or departure; their ids
+    by reference.
+    """
     first: dict[str, datetime] = {}
     for e in feed.events:
         first.setdefault(e.shipment, e.time)
+    ids = {}
     for s in feed.shipments:
         legs = s.body.legs or []
         booked = min([now, *(t for t in (first.get(s.reference),) if t is not None),
@@ -184,8 +195,14 @@ def seed(
         shipment = create_shipment(session=session, org_id=principals[s.owner].org_id,
                                    shipment_in=s.body, now=booked)
         ids[s.reference] = shipment.id
+    return ids
+
+
+def _receive(session: Session, feed: Feed, principals: dict[str, Principal],
+             ids: dict[str, int], now: datetime) -> None:
+    """Ingest the feed's events as they happened: consecutive events of one reporter together."""
     run: list[FeedEvent] = []
-    for event in (*feed.events, None):  # consecutive events of one reporter go in together
+    for event in (*feed.events, None):
         if run and (event is None or event.operator != run[0].operator):
             received = min(now, max(e.time for e in run))
             ingest.ingest(session, principals[run[0].operator],
@@ -194,5 +211,3 @@ def seed(
             run = []
         if event is not None:
             run.append(event)
-    return DemoResult(len(principals) + 1, len(feed.shipments), len(feed.events), tokens,
-                      users, emails, {n: tuple(sorted(p)) for n, (_, p) in orgs.items()})

@@ -168,10 +168,8 @@ def _with_dwell(streams: tuple[Stream, ...], place: str, hours: float) -> tuple[
     )
 
 
-def apply_changes(model: SimModel, changes: Changes) -> SimModel:
-    """The model with the changes made; :class:`InputError` names an unknown vessel or place
-    or a closure longer than the horizon.
-    """
+def _fleet(model: SimModel, changes: Changes) -> tuple[Line, ...]:
+    """The lines with the vessels taken out and added; an unknown vessel or line is an error."""
     names = {s.name for line in model.lines for s in line.ships}
     for i, name in enumerate(changes.vessels_out):
         if name not in names:
@@ -196,6 +194,11 @@ def apply_changes(model: SimModel, changes: Changes) -> SimModel:
             if a.line == line.id
         ]
         lines.append(dataclasses.replace(line, ships=tuple(ships)))
+    return tuple(lines)
+
+
+def _closures(model: SimModel, changes: Changes) -> tuple[Closure, ...]:
+    """The model's closures and the changes' (a closure of "caspian" closes every Caspian port)."""
     closures = list(model.closures)
     caspian = tuple(p for p, port in model.ports.items() if port.caspian)
     for i, c in enumerate(changes.closures):
@@ -209,6 +212,15 @@ def apply_changes(model: SimModel, changes: Changes) -> SimModel:
             caspian if c.place.casefold() == CASPIAN else (_port(model, c.place, f"{where}.place"),)
         )
         closures.append(Closure(closed, c.hours, c.start_h))
+    return tuple(closures)
+
+
+def apply_changes(model: SimModel, changes: Changes) -> SimModel:
+    """The model with the changes made; :class:`InputError` names an unknown vessel or place
+    or a closure longer than the horizon.
+    """
+    lines = _fleet(model, changes)
+    closures = _closures(model, changes)
     ports = dict(model.ports)
     for place, berths in changes.berths.items():
         pid = _port(model, place, f"changes.berths.{place}")
@@ -226,8 +238,8 @@ def apply_changes(model: SimModel, changes: Changes) -> SimModel:
     return dataclasses.replace(
         model,
         name=f"{model.name} changed",
-        lines=tuple(lines),
-        closures=tuple(closures),
+        lines=lines,
+        closures=closures,
         ports=ports,
         streams=streams,
     )
