@@ -87,6 +87,52 @@ def test_queue_at_the_checkpoint_is_the_one_standing_there_then(times, ports) ->
     assert {name for _, name in forecasts} == {"Aktau", "Alat"}
 
 
+def _eastbound(ref: str, arrive_alat: datetime, leave_alat: datetime,
+              units: int = 25) -> list[dict[str, Any]]:
+    """``units`` railcars from Baku by rail to Alat, by ferry to Kuryk, by rail to Mangystau."""
+    start = arrive_alat - timedelta(hours=4)
+    plan = (("AZBAK", "AZALT", "rail", 4), ("AZALT", "KZKUR", "ferry", 20),
+            ("KZKUR", "KZMNG", "rail", 3))
+    legs, t = [], start
+    for o, d, m, h in plan:
+        legs.append({"origin": o, "destination": d, "mode": m, "planned_depart": _iso(t),
+                     "planned_arrive": _iso(t + timedelta(hours=h))})
+        t += timedelta(hours=h + 10)
+    at_kuryk = leave_alat + timedelta(hours=20)
+    return [{"record": "shipment", "reference": ref, "origin": "AZBAK", "destination": "KZMNG",
+             "cargo": {"units": units, "teu": 0.0, "containers": []}, "legs": legs},
+            _event(ref, 0, "DEPA", "AZBAK", start),
+            _event(ref, 1, "ARRI", "AZALT", arrive_alat),
+            _event(ref, 2, "DEPA", "AZALT", leave_alat),
+            _event(ref, 3, "ARRI", "KZKUR", at_kuryk),
+            _event(ref, 4, "DEPA", "KZKUR", at_kuryk + timedelta(hours=6)),
+            _event(ref, 5, "ARRI", "KZMNG", at_kuryk + timedelta(hours=9))]
+
+
+def test_cargo_waiting_for_a_train_is_not_ahead_in_the_ferry_queue(times, ports) -> None:
+    """E arrives at Alat at hour 100 to take the ferry east to Kuryk. Westbound W1 and W2 came
+    off the Aktau ferry and stand at Alat waiting for their train to Baku, and W0 left Alat
+    by rail before: none of them is in E's queue or sets the pace of E's crossing, so E's
+    forecast is the one it gets without them. An eastbound F standing there before E, bound
+    for the same crossing with more railcars than one Kuryk sailing takes, does delay it."""
+    east = _eastbound("E", T0 + timedelta(hours=100), T0 + timedelta(hours=160))
+    west = (_trip("W0", T0 - timedelta(hours=40), T0 - timedelta(hours=30))  # left at 22
+            + _trip("W1", T0, T0 + timedelta(hours=60))  # at Alat 82-122
+            + _trip("W2", T0 + timedelta(hours=10), T0 + timedelta(hours=70)))  # 92-132
+
+    def at_alat(records: list[dict[str, Any]]) -> Any:
+        (found,) = [f for f in replay_forecasts(records, times=times, ports=ports,
+                                                censor_days=0)
+                    if (f.reference, f.checkpoint) == ("E", "Alat")]
+        return found
+
+    alone = at_alat(east)
+    mixed = at_alat(west + east)
+    assert (mixed.p10, mixed.p50, mixed.p90) == (alone.p10, alone.p50, alone.p90)
+    ahead = _eastbound("F", T0 + timedelta(hours=90), T0 + timedelta(hours=150), units=50)
+    assert at_alat(ahead + west + east).p50 > alone.p50
+
+
 def test_censored_shipments_are_left_out(times, ports) -> None:
     records = _trip("A", T0, T0 + timedelta(hours=20)) + \
         _trip("B", T0 + timedelta(days=60), T0 + timedelta(days=61))

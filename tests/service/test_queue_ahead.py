@@ -1,5 +1,6 @@
 """Units ahead at a Caspian port: the database's sum and the queue read once agree with a
-count made here from the rows, for every shipment, ties and other unit types included."""
+count made here from the rows, for every shipment, ties, other unit types and other crossings
+(cargo waiting there for a train or for another port) included."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from midcorridor.service.settings import Settings
 
 NOW = datetime(2026, 3, 2, 12, tzinfo=UTC)
 PORTS = ("KZAAU", "AZALT")
+ONWARD = ("AZALT", "KZAAU", "TMTKM", "")  # where a standing shipment sails next ("": by land)
 
 
 def _rows(org_id: int, n: int, rng: random.Random) -> list[dict[str, object]]:
@@ -30,17 +32,23 @@ def _rows(org_id: int, n: int, rng: random.Random) -> list[dict[str, object]]:
             "id": sid, "org_id": org_id, "origin": "CNALS", "destination": "GEPTI",
             "created_at": NOW, "planned_arrival": NOW, "eta": NOW,
             "position_rank": 3, "position_at": at, "position_place": place,
-            "position_next": following, "unit_type": rng.choice(["teu", "teu", "railcar"]),
+            "position_next": following,
+            "position_onward": rng.choice(ONWARD) if not following else "",
+            "unit_type": rng.choice(["teu", "teu", "railcar"]),
             "unit_count": rng.randrange(1, 5)})
     return out
 
 
-def _expected(rows: list[dict[str, object]], port: str, me: dict[str, object]) -> int:
-    """The units of ``me``'s type waiting at ``port`` before it (all when it is elsewhere)."""
+def _expected(rows: list[dict[str, object]], port: str, towards: str,
+              me: dict[str, object]) -> int:
+    """The units of ``me``'s type waiting at ``port`` to sail to ``towards`` before it (all
+    when it is elsewhere or bound elsewhere)."""
     def waiting(r: dict[str, object]) -> bool:
         return (r["position_place"] == port and r["position_next"] == ""
+                and r["position_onward"] == towards
                 and r["unit_type"] == me["unit_type"] and r["id"] != me["id"])
-    here = me["position_place"] == port and me["position_next"] == ""
+    here = (me["position_place"] == port and me["position_next"] == ""
+            and me["position_onward"] == towards)
     total = 0
     for r in rows:
         if not waiting(r):
@@ -69,10 +77,14 @@ def test_units_ahead_match_a_count_of_the_rows(database_url: str) -> None:
             shared = forecast.Queues(session)  # the second ask per port reads the queue
             for shipment in order:
                 for port in PORTS:
-                    want = _expected(rows, port, by_id[shipment.id])
-                    assert shared.ahead(port, shipment) == want, (port, shipment.id)
-                    # a fresh Queues asks the database for this one shipment
-                    assert forecast.Queues(session).ahead(port, shipment) == want
-            assert any(shared.ahead("KZAAU", s) > 0 for s in shipments)
+                    for towards in ONWARD[:3]:
+                        if towards == port:
+                            continue
+                        want = _expected(rows, port, towards, by_id[shipment.id])
+                        assert shared.ahead(port, towards, shipment) == want, (
+                            port, towards, shipment.id)
+                        # a fresh Queues asks the database for this one shipment
+                        assert forecast.Queues(session).ahead(port, towards, shipment) == want
+            assert any(shared.ahead("KZAAU", "AZALT", s) > 0 for s in shipments)
     finally:
         db.dispose()

@@ -31,6 +31,7 @@ from midcorridor.live.eta import (
 )
 from midcorridor.live.position import (
     ARRIVAL_CODES,
+    WATER_MODES,
     Position,
     crossing_leg,
     milestone_rank,
@@ -164,10 +165,12 @@ def replay_forecasts(
         return []
     first_time = _time(events[0]["event_time"])
     by_place = {place: name for name, place in checkpoints.items()}
-    # units standing at each Caspian port: reference -> (since, unit type, units)
-    waiting: dict[str, dict[str, tuple[datetime, UnitType, int]]] = {p: {} for p in ports}
-    # units that left each port lately: (port, unit type) -> (time, units), oldest first
-    left: dict[tuple[str, UnitType], deque[tuple[datetime, int]]] = {}
+    # units standing at each Caspian port: reference -> (since, unit type, units, crossing:
+    # the port its next leg sails to, "" when that leg is not by water)
+    waiting: dict[str, dict[str, tuple[datetime, UnitType, int, str]]] = {p: {} for p in ports}
+    # units that left each port lately by water: (port, port sailed to, unit type) -> (time,
+    # units), oldest first
+    left: dict[tuple[str, str, UnitType], deque[tuple[datetime, int]]] = {}
     # durations observed at each segment: segment -> (when it ended, hours), oldest first
     observed: dict[str, deque[tuple[datetime, float]]] = {}
     pending: list[tuple[str, str, datetime, datetime, datetime, datetime, datetime,
@@ -199,19 +202,23 @@ def replay_forecasts(
             if s.position is None or rank > s.position.rank:
                 s.since = here
             for port, queue in waiting.items():
-                if queue.pop(ref, None) is not None:
-                    left.setdefault((port, s.unit_type), deque()).append((when, s.units))
+                stood = queue.pop(ref, None)
+                if stood is not None and stood[3]:
+                    left.setdefault((port, stood[3], s.unit_type), deque()).append(
+                        (when, s.units))
             s.position = here
             if rank % 2 == 1 and rank < 2 * len(s.legs) - 1:
                 stand = s.legs[rank // 2].destination
                 if stand in waiting:
-                    waiting[stand][ref] = (when, s.unit_type, s.units)
+                    waiting[stand][ref] = (when, s.unit_type, s.units,
+                                           _crossing(s.legs[rank // 2 + 1]))
         name = by_place.get(place)
         if name is None or code not in ARRIVAL_CODES or (ref, name) in seen:
             continue
         seen.add((ref, name))
         ahead = _queue_ahead(ref, s, waiting)
-        pace = {port: leaving_per_h(left.get((port, s.unit_type), ()), when,
+        towards = {leg.origin: leg.destination for leg in s.legs if leg.origin in ahead}
+        pace = {port: leaving_per_h(left.get((port, towards[port], s.unit_type), ()), when,
                                     max(1.0, (when - first_time).total_seconds() / 3600))
                 for port in ahead}
         start, steps = steps_ahead(s.legs, s.position, now=when, times=times,
@@ -286,18 +293,27 @@ def _recent(observed: Mapping[str, deque[tuple[datetime, float]]], now: datetime
     return out
 
 
+def _crossing(leg: StreamLeg) -> str:
+    """The port a leg sails to, or "" when it is not a crossing by water."""
+    return leg.destination if leg.mode in WATER_MODES else ""
+
+
 def _queue_ahead(ref: str, s: _Tracked,
-                 waiting: Mapping[str, Mapping[str, tuple[datetime, UnitType, int]]]
+                 waiting: Mapping[str, Mapping[str, tuple[datetime, UnitType, int, str]]]
                  ) -> dict[str, int]:
+    """Per Caspian port the shipment sails from, the units of its type waiting there before
+    it for the same crossing (all of them when it is not there yet).
+    """
     out = {}
     for leg in s.legs:
         queue = waiting.get(leg.origin)
-        if queue is None:
+        towards = _crossing(leg)
+        if queue is None or not towards:
             continue
         mine = queue.get(ref)
         out[leg.origin] = sum(
-            units for other, (since, unit, units) in queue.items()
-            if other != ref and unit is s.unit_type
+            units for other, (since, unit, units, bound) in queue.items()
+            if other != ref and unit is s.unit_type and bound == towards
             and (mine is None or (since, other) < (mine[0], ref)))
     return out
 

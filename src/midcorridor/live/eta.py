@@ -300,10 +300,13 @@ class LegTimes:
                 or self._links.get((leg.origin, leg.destination, mode)))
 
     @cached_property
-    def _ferries(self) -> dict[tuple[str, UnitType], Ferry]:
+    def _ferries(self) -> dict[tuple[str, str, UnitType], Ferry]:
+        """Per crossing (port, port sailed to, unit type), and per port alone under the key
+        ``(port, "", unit type)``: the sailings of the lines calling at both.
+        """
         from midcorridor.crossing.generate import caspian_services
 
-        sailings: dict[tuple[str, UnitType], list[tuple[float, float, Spread]]] = {}
+        sailings: dict[tuple[str, str, UnitType], list[tuple[float, float, Spread]]] = {}
         for service in caspian_services(self.network):
             fleet = [v for v in service.vessels if v.kind is not VesselKind.TRAIN]
             if not fleet:
@@ -311,14 +314,16 @@ class LegTimes:
             d = service.departures
             headway = d.headway_h or (168.0 / len(d.weekdays) if d.weekdays else 24.0)
             crossing = service.crossing_h or Spread(20.0, 22.0, 24.0)
+            calls = set(service.route)
             for unit in UnitType:
                 per = [Capacity(v.railcars, v.teu, v.trucks).of(unit) for v in fleet]
                 if not any(per):
                     continue
                 mean = sum(per) / len(per)
                 for port in {service.route[0], service.route[-1]}:
-                    sailings.setdefault((port, unit), []).append((24.0 / headway, mean,
-                                                                  crossing))
+                    for towards in ("", *sorted(calls - {port})):
+                        sailings.setdefault((port, towards, unit), []).append(
+                            (24.0 / headway, mean, crossing))
         out = {}
         for key, lines in sailings.items():
             per_day = sum(rate for rate, _, _ in lines)
@@ -327,9 +332,12 @@ class LegTimes:
             out[key] = Ferry(max(1, round(units)), 24.0 / per_day, crossing)
         return out
 
-    def ferry(self, port: str, unit: UnitType) -> Ferry:
-        """The ferry times of ``port`` for ``unit``; a default where the data has none."""
-        found = self._ferries.get((port, unit))
+    def ferry(self, port: str, unit: UnitType, towards: str = "") -> Ferry:
+        """The ferry times from ``port`` to ``towards`` (any port when empty) for ``unit``;
+        those of all the port's lines where none sails to ``towards``, a default where the
+        data has none.
+        """
+        found = self._ferries.get((port, towards, unit)) or self._ferries.get((port, "", unit))
         if found is None:
             return Ferry(DEFAULT_FERRY[0], DEFAULT_FERRY[1], Spread(18.0, 22.0, 30.0))
         return found
@@ -403,9 +411,11 @@ def steps_ahead(
     """The start time and the steps still ahead of a shipment.
 
     ``queue_ahead`` gives per Caspian port the units of the shipment's type waiting ahead of
-    it; ``leaving_per_h``, where known, the pace at which units of its type have lately left
-    each port (units an hour, from the events), which then sets the wait instead of the data
-    set's timetable. ``observed`` gives per segment (named by
+    it for the same crossing (bound by water for the port its own leg sails to: cargo waiting
+    there for a train or for another crossing is not ahead of it); ``leaving_per_h``, where
+    known, the pace at which units of its type have lately left each port on that crossing
+    (units an hour, from the events), which then sets the wait instead of the timetable of
+    the lines sailing it. ``observed`` gives per segment (named by
     :func:`~midcorridor.live.position.segment_key`) the durations other shipments took there
     lately; with
     at least :data:`OBSERVED_MIN` of them they replace the data set's spread. ``estimated``, an
@@ -521,7 +531,7 @@ def _queue_step(times: LegTimes, before: PlannedLeg, leg: PlannedLeg, unit_type:
                 units: int, ahead: int, sailing: PlannedSailing | None, now: datetime,
                 elapsed: float, leaving_per_h: float = 0.0) -> _Step:
     port = leg.origin
-    ferry = times.ferry(port, unit_type)
+    ferry = times.ferry(port, unit_type, leg.destination)
     rate = storm_rate_per_h(now.month)
     name = times.name(port)
     label = unit_type.value.upper() if unit_type is UnitType.TEU else f"{unit_type.value}s"

@@ -24,6 +24,7 @@ from midcorridor.live.closures import in_force
 from midcorridor.live.position import (
     ARRIVAL_CODES,
     DEPARTURE_CODES,
+    WATER_MODES,
     Mark,
     PlannedLeg,
     Position,
@@ -84,16 +85,19 @@ def unit_of(legs: Sequence[PlannedLeg], cargo_teu: float, cargo_units: int,
 
 
 def _place_columns(legs: Sequence[PlannedLeg], position: Position | None) -> dict[str, Any]:
+    onward = ""
     if position is None or position.rank >= 2 * len(legs) - 1:
         place, following = "", ""
     elif position.rank % 2:
         place, following = legs[position.rank // 2].destination, ""
+        ahead = legs[position.rank // 2 + 1]
+        onward = ahead.destination if ahead.mode in WATER_MODES else ""
     else:
         leg = legs[position.rank // 2]
         place, following = leg.origin, leg.destination
     return {"position_rank": position.rank if position else -1,
             "position_at": position.at if position else None,
-            "position_place": place, "position_next": following}
+            "position_place": place, "position_next": following, "position_onward": onward}
 
 
 def _next_port_columns(legs: Sequence[PlannedLeg], position: Position | None,

@@ -41,7 +41,7 @@ from midcorridor.live.position import (
     segment_key,
 )
 from midcorridor.service import closures, corridor
-from midcorridor.service.db.models import Event, Shipment, StepDuration
+from midcorridor.service.db.models import Event, Leg, Shipment, StepDuration
 from midcorridor.service.db.types import UTCDateTime
 from midcorridor.service.eta import WEIGHT
 from midcorridor.service.planning import network
@@ -75,6 +75,7 @@ _recent_lock = threading.Lock()
 
 _WAITING = (select(func.coalesce(func.sum(Shipment.unit_count), 0))
             .where(Shipment.position_place == bindparam("port"), Shipment.position_next == "",
+                   Shipment.position_onward == bindparam("towards"),
                    Shipment.unit_type == bindparam("unit_type")))
 _AHEAD_OF_ME = _WAITING.where(Shipment.id != bindparam("me"), or_(
     Shipment.position_at < bindparam("at", type_=UTCDateTime()),
@@ -82,13 +83,16 @@ _AHEAD_OF_ME = _WAITING.where(Shipment.id != bindparam("me"), or_(
          Shipment.id < bindparam("me"))))
 _QUEUE = (select(Shipment.position_at, Shipment.id, Shipment.unit_count)
           .where(Shipment.position_place == bindparam("port"), Shipment.position_next == "",
+                 Shipment.position_onward == bindparam("towards"),
                  Shipment.unit_type == bindparam("unit_type"),
                  Shipment.position_at.is_not(None))
           .order_by(Shipment.position_at, Shipment.id))
 
 
 class _Queue:
-    """The units of one type waiting at one port in arrival order, with running sums."""
+    """The units of one type waiting at one port for one crossing in arrival order, with
+    running sums.
+    """
 
     def __init__(self, rows: Sequence[Any]):  # (position_at, id, units), in that order
         self.keys = [(at, sid) for at, sid, _ in rows]
@@ -102,9 +106,10 @@ class _Queue:
 
 
 class Queues:
-    """What the spread needs from the database: units waiting ahead at a Caspian port (one
-    indexed aggregate query per shipment), and what the events say lately — the pace at which
-    units leave each port and the durations of each segment — counted at most every
+    """What the spread needs from the database: units waiting ahead for the same crossing at
+    a Caspian port (one indexed aggregate query per shipment), and what the events say lately
+    — the pace at which units leave each port on each crossing and the durations of each
+    segment — counted at most every
     :data:`RECENT_TTL_S` seconds per database.
     """
 
@@ -112,9 +117,9 @@ class Queues:
         self.session = session
         self.data = corridor.data_of(session)  # the service's data folder
         self._url = str(session.get_bind().engine.url)
-        self._totals: dict[tuple[str, str], int] = {}
-        self._asked: set[tuple[str, str]] = set()
-        self._queues: dict[tuple[str, str], _Queue] = {}
+        self._totals: dict[tuple[str, str, str], int] = {}
+        self._asked: set[tuple[str, str, str]] = set()
+        self._queues: dict[tuple[str, str, str], _Queue] = {}
         self._closures: list[PostedClosure] | None = None
 
     def _cached(self, key: tuple[str, ...], count: Callable[[], Any]) -> Any:
@@ -128,19 +133,21 @@ class Queues:
             _recent[key] = (time.monotonic(), value)
         return value
 
-    def ahead(self, port: str, shipment: Shipment) -> int:
-        """Units of the shipment's type waiting at ``port`` that came before it (all of them
-        when it is not there yet; at equal times the lower shipment id goes first).
+    def ahead(self, port: str, towards: str, shipment: Shipment) -> int:
+        """Units of the shipment's type waiting at ``port`` to sail to ``towards`` that came
+        before it (all of them when it is not there yet; at equal times the lower shipment id
+        goes first). Cargo waiting there for a train or for another crossing is not ahead.
 
-        The count of all waiting is read once per port and type; the units ahead of a
+        The count of all waiting is read once per crossing and type; the units ahead of a
         shipment there are summed by the database the first time, and from the whole queue,
-        read once, when a second shipment of the same port and type asks (the minute sweep,
+        read once, when a second shipment of the same crossing and type asks (the minute sweep,
         a plan's publication). So a Queues must not outlive a change of positions: make one
         after the events are folded in.
         """
-        key = (port, shipment.unit_type)
+        key = (port, towards, shipment.unit_type)
         at = shipment.position_at
-        standing = shipment.position_place == port and not shipment.position_next
+        standing = (shipment.position_place == port and not shipment.position_next
+                    and shipment.position_onward == towards)
         # waiting is decided by position columns, which ETA updates leave alone: no flush
         with self.session.no_autoflush:
             connection = self.session.connection()
@@ -148,18 +155,20 @@ class Queues:
                 total = self._totals.get(key)
                 if total is None:
                     total = self._totals[key] = int(connection.scalar(
-                        _WAITING, {"port": port, "unit_type": shipment.unit_type}) or 0)
+                        _WAITING, {"port": port, "towards": towards,
+                                   "unit_type": shipment.unit_type}) or 0)
                 return total - (shipment.unit_count if standing else 0)
             queue = self._queues.get(key)
             if queue is None and key in self._asked:
                 queue = self._queues[key] = _Queue(connection.execute(
-                    _QUEUE, {"port": port, "unit_type": shipment.unit_type}).all())
+                    _QUEUE, {"port": port, "towards": towards,
+                             "unit_type": shipment.unit_type}).all())
             if queue is not None:
                 return queue.ahead_of(at, shipment.id)
             self._asked.add(key)
             return int(connection.scalar(_AHEAD_OF_ME, {
-                "port": port, "unit_type": shipment.unit_type, "me": shipment.id,
-                "at": at}) or 0)
+                "port": port, "towards": towards, "unit_type": shipment.unit_type,
+                "me": shipment.id, "at": at}) or 0)
 
     def reopens(self, port: str, now: datetime) -> datetime | None:
         """When ``port`` reopens, if a posted closure holds there now (read once per
@@ -171,20 +180,24 @@ class Queues:
         found = in_force(self._closures, port, now)
         return found.end if found is not None else None
 
-    def leaving_per_h(self, port: str, unit_type: str, now: datetime) -> float:
-        """Units of ``unit_type`` an hour that left ``port`` over the last
-        :data:`~midcorridor.live.eta.LEAVING_WINDOW_H` hours (0 when none did).
+    def leaving_per_h(self, port: str, towards: str, unit_type: str, now: datetime) -> float:
+        """Units of ``unit_type`` an hour that left ``port`` by water for ``towards`` over the
+        last :data:`~midcorridor.live.eta.LEAVING_WINDOW_H` hours (0 when none did).
         """
         def count() -> float:
             since = now - timedelta(hours=LEAVING_WINDOW_H)
+            crossing = select(Leg.shipment_id).where(
+                Leg.origin == port, Leg.destination == towards,
+                Leg.mode.in_(sorted(WATER_MODES)))
             left = select(Event.shipment_id).where(
                 Event.location == port, Event.event_code.in_(sorted(DEPARTURE_CODES)),
-                Event.classifier == "ACT", Event.event_time >= since, Event.event_time <= now)
+                Event.classifier == "ACT", Event.event_time >= since, Event.event_time <= now,
+                Event.shipment_id.in_(crossing))
             total = self.session.scalar(
                 select(func.coalesce(func.sum(Shipment.unit_count), 0)).where(
                     Shipment.id.in_(left), Shipment.unit_type == unit_type))
             return float(total or 0) / LEAVING_WINDOW_H
-        return float(self._cached(("pace", port, unit_type), count))
+        return float(self._cached(("pace", port, towards, unit_type), count))
 
     def durations(self, segment: str, unit_type: str, now: datetime) -> tuple[float, ...]:
         """Hours the segment took lately (:data:`~midcorridor.live.eta.OBSERVED_WINDOW_H`,
@@ -230,9 +243,11 @@ def spread_of(shipment: Shipment, now: datetime, queues: Queues) -> EtaSpread:
         at = position.at if position is not None else shipment.eta
         return containing(EtaSpread(at, at, at), shipment.eta)
     ports = corridor.caspian_ports(queues.data)
-    ahead = {leg.origin: queues.ahead(leg.origin, shipment) for leg in legs
-             if leg.mode in WATER_MODES and leg.origin in ports}
-    pace = {port: queues.leaving_per_h(port, shipment.unit_type, now) for port in ahead}
+    crossings = {leg.origin: leg.destination for leg in legs
+                 if leg.mode in WATER_MODES and leg.origin in ports}
+    ahead = {port: queues.ahead(port, towards, shipment) for port, towards in crossings.items()}
+    pace = {port: queues.leaving_per_h(port, towards, shipment.unit_type, now)
+            for port, towards in crossings.items()}
     standing = shipment.position_place if not shipment.position_next else ""
     reopens = queues.reopens(standing, now) if standing in ahead else None
     segments = [segment_key(leg) for leg in legs]

@@ -88,8 +88,8 @@ class Shipment(Base):
     __tablename__ = "shipments"
     __table_args__ = (
         # covering: the units ahead at a port are summed from the index alone
-        Index("ix_shipments_queue_units", "position_place", "position_next", "unit_type",
-              "position_at", "unit_count"),
+        Index("ix_shipments_queue_units", "position_place", "position_next", "position_onward",
+              "unit_type", "position_at", "unit_count"),
         # covering: the units due at each port within a window are counted from it alone
         Index("ix_shipments_due", "next_port", "next_port_eta", "unit_type", "unit_count"),
     )
@@ -118,14 +118,16 @@ class Shipment(Base):
     alerted_silent_rank: Mapped[int] = mapped_column(Integer, default=-2)
     # Where the actual events put it (see midcorridor.live.position): the furthest milestone
     # (rank, time), the place it stands at (odd rank) or left from (even rank) and the leg's
-    # end when under way; the next Caspian port ahead and when it is due there; how its cargo
-    # counts on a Caspian deck.
+    # end when under way; standing at a port, the port its next leg sails to (its crossing;
+    # empty when that leg is not by water); the next Caspian port ahead and when it is due
+    # there; how its cargo counts on a Caspian deck.
     position_rank: Mapped[int] = mapped_column(Integer, default=-1, server_default="-1")
     position_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     # when the current milestone was first reached (position_at is the latest event there)
     position_since: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     position_place: Mapped[str] = mapped_column(String(10), default="", server_default="")
     position_next: Mapped[str] = mapped_column(String(10), default="", server_default="")
+    position_onward: Mapped[str] = mapped_column(String(10), default="", server_default="")
     next_port: Mapped[str] = mapped_column(String(10), default="", server_default="")
     next_port_eta: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     unit_type: Mapped[str] = mapped_column(String(10), default="teu", server_default="teu")

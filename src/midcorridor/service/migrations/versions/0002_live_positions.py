@@ -75,7 +75,9 @@ def _fill_positions() -> None:
         values = corridor.position_columns(
             legs_of.get(row.id, []), marks_of.get(row.id, []), cargo_teu=row.cargo_teu,
             cargo_units=row.cargo_units, delay_h=row.delay_h, ports=ports)
-        conn.execute(sa.update(target).where(target.c.id == row.id).values(**values))
+        # only the columns this revision has (later ones fill in their own)
+        conn.execute(sa.update(target).where(target.c.id == row.id).values(
+            **{k: v for k, v in values.items() if k in target.c}))
 
 
 def downgrade() -> None:
