@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import statistics
+from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -86,3 +87,24 @@ def test_border_dwell_is_booked_where_it_happens(aktau_alat_two_ferries):
     dwell = [h for _c, place, h in r.waits if place == "AZALT-GETBS-rail"]
     assert dwell
     assert all(4.0 <= h <= 40.0 for h in dwell)
+
+
+def test_a_diverging_run_keeps_the_past_and_draws_another_future(
+        aktau_alat_two_ferries: Any) -> None:
+    """Diverging at hour H: every milestone before H is the base run's, and the futures after
+    it differ from the base run's and from each other (a storm onset drawn before H is drawn
+    afresh, so storms differ too). Diverging after the horizon changes nothing."""
+    model = aktau_alat_two_ferries
+    hour = model.horizon_h / 2
+
+    def milestones(diverge: tuple[float, int] | None) -> set[tuple[int, float, str, str]]:
+        r = simulate_replication(model, 5, 0, trace=True, diverge=diverge)
+        return {(t.id, m[0], m[1], m[2]) for t in r.traces for m in t.milestones}
+
+    base = milestones(None)
+    futures = [milestones((hour, k)) for k in range(2)]
+    for future in futures:
+        assert {m for m in future if m[1] < hour} == {m for m in base if m[1] < hour}
+        assert {m for m in future if m[1] > hour} != {m for m in base if m[1] > hour}
+    assert futures[0] != futures[1]
+    assert milestones((model.horizon_h + 1, 0)) == base

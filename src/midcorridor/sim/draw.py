@@ -19,6 +19,8 @@ import random
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from midcorridor.sim.model import Dist
 
 
@@ -26,6 +28,21 @@ def stream(seed: int, replication: int, name: str) -> random.Random:
     """An independent, reproducible random stream for one named part of one replication."""
     digest = hashlib.blake2b(f"{seed}/{replication}/{name}".encode(), digest_size=8).digest()
     return random.Random(int.from_bytes(digest, "big"))
+
+
+class Diverging(random.Random):
+    """A stream that gives ``before``'s draws until ``clock()`` reaches ``at`` and ``after``'s
+    from then on: the same past as a run with ``before`` alone, another future.
+    """
+
+    def __init__(self, before: random.Random, after: random.Random,
+                 clock: Callable[[], float], at: float):
+        super().__init__(0)
+        self._before, self._after, self._clock, self._at = before, after, clock, at
+
+    def random(self) -> float:
+        """The next draw in [0, 1) of the stream in force now."""
+        return (self._before if self._clock() < self._at else self._after).random()
 
 
 def triangular(rng: random.Random, low: float, mode: float, high: float) -> float:

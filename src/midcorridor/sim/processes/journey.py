@@ -125,7 +125,7 @@ def demand(world: World, stream: Stream) -> Generator[Any, Any, None]:
     shares = [v.share for v in stream.variants]
     total = sum(shares)
     while True:
-        yield rng.expovariate(top)
+        yield from world.exponential(rng, top)
         t = kernel.now
         rate = base * (1.0 + amplitude * math.cos(2 * math.pi * (t - peak_h) / HOURS_PER_YEAR))
         accept = rng.random() * top < rate

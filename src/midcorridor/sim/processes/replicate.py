@@ -18,13 +18,16 @@ if TYPE_CHECKING:
 
 
 def simulate_replication(
-    model: SimModel, seed: int, replication: int, *, trace: bool = False
+    model: SimModel, seed: int, replication: int, *, trace: bool = False,
+    diverge: tuple[float, int] | None = None,
 ) -> ReplicationResult:
     """Simulate ``model`` for its horizon with the random streams of ``(seed, replication)``.
 
     With ``trace`` every consignment's milestones are kept (see :mod:`midcorridor.sim.feed`).
+    ``diverge`` = (hour, future) keeps the run's past up to that hour and draws everything
+    after it from the numbered future's streams: several futures of one state.
     """
-    world = World(model, seed, replication, trace=trace)
+    world = World(model, seed, replication, trace=trace, diverge=diverge)
     kernel = world.kernel
     start_cargo(world)  # first, so that cargo waiting at hour 0 is there when ships look
     placed = ship_starts(model)

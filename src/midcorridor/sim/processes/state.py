@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from midcorridor.sim.draw import stream
+from midcorridor.sim.draw import Diverging, stream
 from midcorridor.sim.kernel import Kernel, Resource
 
 if TYPE_CHECKING:
     import random
     from collections import deque
+    from collections.abc import Generator
 
     from midcorridor.sim.model import SimModel, Variant
     from midcorridor.sim.result import ConsignmentTrace, Milestone
@@ -83,12 +84,15 @@ class World:
     """One replication's kernel, random streams, places and records."""
 
     def __init__(
-        self, model: SimModel, seed: int, replication: int, *, trace: bool = False
+        self, model: SimModel, seed: int, replication: int, *, trace: bool = False,
+        diverge: tuple[float, int] | None = None,
     ) -> None:
         self.model = model
         self.trace = trace
         self.seed = seed
         self.replication = replication
+        # (hour, future): from that hour on every stream draws from another future, numbered
+        self.diverge = diverge
         self.kernel = Kernel()
         self._streams: dict[str, random.Random] = {}
         self.terminals: dict[str, Resource] = {
@@ -124,8 +128,27 @@ class World:
         """The random stream called ``name`` (created on first use)."""
         rng = self._streams.get(name)
         if rng is None:
-            rng = self._streams[name] = stream(self.seed, self.replication, name)
+            rng = stream(self.seed, self.replication, name)
+            if self.diverge is not None:
+                hour, future = self.diverge
+                rng = Diverging(rng, stream(self.seed, self.replication,
+                                            f"{name}/future {future}"),
+                                lambda: self.kernel.now, hour)
+            self._streams[name] = rng
         return rng
+
+    def exponential(self, rng: random.Random, rate: float) -> Generator[Any, Any, None]:
+        """Wait an exponential time of ``rate`` per hour drawn from ``rng``. A wait that
+        would run past the hour the run diverges at stops there and draws what is left
+        afresh (the same distribution: the wait has no memory), so that the future does not
+        keep an onset the past drew.
+        """
+        gap = rng.expovariate(rate)
+        now = self.kernel.now
+        if self.diverge is not None and now < self.diverge[0] < now + gap:
+            yield self.diverge[0] - now
+            gap = rng.expovariate(rate)
+        yield gap
 
     def new_consignment(
         self, stream_name: str, variant: Variant, units: int, unit_kind: str, teu: float

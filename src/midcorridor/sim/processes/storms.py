@@ -25,7 +25,7 @@ def storms(world: World) -> Generator[Any, Any, None]:
     if rate <= 0:
         return
     while True:
-        yield rng.expovariate(rate)
+        yield from world.exponential(rng, rate)
         now = world.kernel.now
         until = now + draw(rng, d)
         for port_id in spec.ports:
