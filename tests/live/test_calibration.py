@@ -26,16 +26,24 @@ def _iso(t: datetime) -> str:
     return t.isoformat().replace("+00:00", "Z")
 
 
-def _shipment(ref: str, start: datetime, units: int = 25) -> dict[str, Any]:
-    plan = (("KZBEY", "KZAAU", "rail", 15), ("KZAAU", "AZALT", "ferry", 22),
-            ("AZALT", "AZBAK", "rail", 4))
+def _record(ref: str, start: datetime, units: int,
+            plan: tuple[tuple[str, str, str, int], ...]) -> dict[str, Any]:
+    """A shipment record of ``units`` railcars along ``plan`` (origin, destination, mode,
+    hours), ten hours between legs."""
     legs, t = [], start
     for o, d, m, h in plan:
         legs.append({"origin": o, "destination": d, "mode": m, "planned_depart": _iso(t),
                      "planned_arrive": _iso(t + timedelta(hours=h))})
         t += timedelta(hours=h + 10)
-    return {"record": "shipment", "reference": ref, "origin": "KZBEY", "destination": "AZBAK",
-            "cargo": {"units": units, "teu": 0.0, "containers": []}, "legs": legs}
+    return {"record": "shipment", "reference": ref, "origin": plan[0][0],
+            "destination": plan[-1][1], "cargo": {"units": units, "teu": 0.0, "containers": []},
+            "legs": legs}
+
+
+def _shipment(ref: str, start: datetime, units: int = 25) -> dict[str, Any]:
+    return _record(ref, start, units, (("KZBEY", "KZAAU", "rail", 15),
+                                       ("KZAAU", "AZALT", "ferry", 22),
+                                       ("AZALT", "AZBAK", "rail", 4)))
 
 
 def _event(ref: str, k: int, code: str, place: str, at: datetime) -> dict[str, Any]:
@@ -91,16 +99,10 @@ def _eastbound(ref: str, arrive_alat: datetime, leave_alat: datetime,
               units: int = 25) -> list[dict[str, Any]]:
     """``units`` railcars from Baku by rail to Alat, by ferry to Kuryk, by rail to Mangystau."""
     start = arrive_alat - timedelta(hours=4)
-    plan = (("AZBAK", "AZALT", "rail", 4), ("AZALT", "KZKUR", "ferry", 20),
-            ("KZKUR", "KZMNG", "rail", 3))
-    legs, t = [], start
-    for o, d, m, h in plan:
-        legs.append({"origin": o, "destination": d, "mode": m, "planned_depart": _iso(t),
-                     "planned_arrive": _iso(t + timedelta(hours=h))})
-        t += timedelta(hours=h + 10)
     at_kuryk = leave_alat + timedelta(hours=20)
-    return [{"record": "shipment", "reference": ref, "origin": "AZBAK", "destination": "KZMNG",
-             "cargo": {"units": units, "teu": 0.0, "containers": []}, "legs": legs},
+    return [_record(ref, start, units, (("AZBAK", "AZALT", "rail", 4),
+                                        ("AZALT", "KZKUR", "ferry", 20),
+                                        ("KZKUR", "KZMNG", "rail", 3))),
             _event(ref, 0, "DEPA", "AZBAK", start),
             _event(ref, 1, "ARRI", "AZALT", arrive_alat),
             _event(ref, 2, "DEPA", "AZALT", leave_alat),
