@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from midcorridor.live.calibration import Forecast
     from midcorridor.sim.model import SimModel
 
-FOLLOW_H = 120 * 24.0
+FOLLOW_H = 60 * 24.0
 """Each future is simulated this many hours past its moment (enough for every shipment under
 way to arrive; one that has not counts as arriving after all that did)."""
 
