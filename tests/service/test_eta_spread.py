@@ -45,6 +45,9 @@ def test_spread_is_ordered_with_reasons(client: TestClient, world: World) -> Non
     e = _eta(client, world, sid)
     assert e["eta"] == e["planned_arrival"]
     assert e["eta_p10"] <= e["eta_p50"] <= e["eta_p90"]
+    # whether the eta lies before the spread is said, and why only when it does
+    assert e["eta_before_p10"] == (e["eta"] < e["eta_p10"])
+    assert (e["eta_note"] is None) == (not e["eta_before_p10"])
     assert [s["segment"] for s in e["segments"]] == [
         "CNALS-KZDST", "at KZDST", "KZDST-KZAAU", "at KZAAU", "KZAAU-AZALT", "at AZALT",
         "AZALT-GEPTI"]

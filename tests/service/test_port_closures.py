@@ -159,11 +159,19 @@ def test_cargo_waiting_at_a_closed_port_waits_it_out(client: TestClient, world: 
     assert wait["p50_h"] >= 100 - 1
     reopens = datetime.fromisoformat(closed["end"])
     assert datetime.fromisoformat(shut["eta_p10"]) > reopens
+    # eta keeps its meaning (the plan plus the delay so far) and lies before the P10; the
+    # answer says so, and why
+    assert open_port["eta_before_p10"] == (open_port["eta"] < open_port["eta_p10"])
+    assert shut["eta"] < shut["eta_p10"]
+    assert shut["eta_before_p10"]
+    assert "before the P10" in shut["eta_note"]
+    assert "port closed until" in shut["eta_note"]
     assert datetime.fromisoformat(shut["eta_p50"]) > datetime.fromisoformat(open_port["eta_p50"])
     r = client.delete(f"/crossing/closures/{closed['id']}", headers=world.auth("coordinator"))
     assert r.status_code == 200, r.text
     again = eta()
     assert "closed" not in again["segments"][0]["reason"]
+    assert (again["eta"] < again["eta_p10"]) == again["eta_before_p10"]
     gap = (datetime.fromisoformat(again["eta_p50"])
            - datetime.fromisoformat(open_port["eta_p50"])).total_seconds()
     assert abs(gap) < 3600

@@ -11,7 +11,7 @@ import json
 import threading
 import time
 from bisect import bisect_left
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any
@@ -261,6 +261,22 @@ def spread_of(shipment: Shipment, now: datetime, queues: Queues) -> EtaSpread:
         leaving_per_h=pace, observed=observed, estimated=estimated_milestone(shipment),
         closed_until={standing: reopens} if reopens is not None else None)
     return containing(eta_spread(start, steps), shipment.eta)
+
+
+def before_p10(eta: datetime, p10: datetime | None,
+               segments: Sequence[Mapping[str, Any]]) -> str | None:
+    """Why ``eta`` (the plan plus the delay so far) lies before the spread's P10, naming the
+    remaining step the spread expects to take longest; None when it does not.
+    """
+    if p10 is None or eta >= p10:
+        return None
+    hours = (p10 - eta).total_seconds() / 3600
+    note = (f"eta is {hours:.0f} h before the P10: the plan does not show a delay the spread "
+            "expects")
+    longest = max(segments, key=lambda s: float(s.get("p50_h", 0.0)), default=None)
+    if longest is not None and longest.get("reason"):
+        note += f"; the longest step ahead, {longest['segment']}: {longest['reason']}"
+    return note
 
 
 def estimated_milestone(shipment: Shipment) -> Position | None:

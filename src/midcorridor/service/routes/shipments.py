@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, HTTPException, Query
 from sqlalchemy.orm import Session
 
-from midcorridor.service import positions, search
+from midcorridor.service import forecast, positions, search
 from midcorridor.service import shipments as crud
 from midcorridor.service.access import Action, Principal
 from midcorridor.service.db.models import Shipment
@@ -126,10 +126,12 @@ def read_shipment_events(
 def read_eta(shipment_id: PathId, session: SessionDep, principal: Principal = Reader) -> EtaPublic:
     """The current ETA and the delay behind plan; P10/P50/P90 and the remaining steps."""
     s = visible_or_404(session, principal, shipment_id)
+    segments = json.loads(s.eta_segments or "[]")
+    note = forecast.before_p10(s.eta, s.eta_p10, segments)
     return EtaPublic(shipment_id=s.id, eta=s.eta, planned_arrival=s.planned_arrival,
                      delay_h=s.delay_h, status=s.status, eta_p10=s.eta_p10,
-                     eta_p50=s.eta_p50, eta_p90=s.eta_p90,
-                     segments=json.loads(s.eta_segments or "[]"))
+                     eta_p50=s.eta_p50, eta_p90=s.eta_p90, eta_before_p10=note is not None,
+                     eta_note=note, segments=segments)
 
 
 @router.get("/{shipment_id}/eta/history")

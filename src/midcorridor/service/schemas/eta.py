@@ -30,6 +30,12 @@ class EtaPublic(BaseModel):
     eta_p10: datetime | None
     eta_p50: datetime | None
     eta_p90: datetime | None
+    eta_before_p10: bool = Field(
+        False, description="Whether eta lies before eta_p10: the spread knows a delay the plan "
+                           "does not show yet (a posted closure, a queue, a long silence); "
+                           "eta_note says which step.")
+    eta_note: str | None = Field(
+        None, description="Why eta lies before eta_p10 (null when it does not).")
     segments: list[EtaSegmentPublic] = Field(
         description="Hours each remaining step should take (median and 90th percentile).")
 
