@@ -221,11 +221,13 @@ class Relaxation:
 
 def solve(lp: highspy.HighsLp, *, start: np.ndarray | None = None, time_limit: float = 60.0,
           mip_gap: float = 1e-4, threads: int | None = None,
-          method: str | None = None,
+          method: str | None = None, heuristic_effort: float | None = None,
           offers: Callable[[], np.ndarray | None] | None = None,
           found: Callable[[np.ndarray], None] | None = None) -> Outcome:
     """Solve ``lp`` (an LP or MILP) with HiGHS, warm-started from ``start`` when given;
-    ``method`` picks HiGHS's LP solver ("simplex", "ipm"). While a MILP is solved, HiGHS
+    ``method`` picks HiGHS's LP solver ("simplex", "ipm"), ``heuristic_effort`` the share
+    of a MILP's work HiGHS gives its primal heuristics (its default: 0.05). While a MILP
+    is solved, HiGHS
     asks ``offers`` from time to time for a solution found elsewhere (``None``: nothing
     new) and takes it as its incumbent when it is feasible and better; each better
     incumbent it finds goes to ``found`` (column values of ``lp``) as it comes.
@@ -238,6 +240,8 @@ def solve(lp: highspy.HighsLp, *, start: np.ndarray | None = None, time_limit: f
         h.setOptionValue("threads", int(threads))
     if method:
         h.setOptionValue("solver", method)
+    if heuristic_effort is not None:
+        h.setOptionValue("mip_heuristic_effort", float(heuristic_effort))
     h.passModel(lp)
     is_mip = len(lp.integrality_) > 0
     if start is not None and is_mip:
