@@ -307,10 +307,11 @@ def improve(built: RotationModel, grid: TimeGrid, start: np.ndarray, deadline: f
 
     The parts: windows of ``window_h`` hours, half a window apart, then each vessel class
     over the whole horizon (which moves vessels between routes, as a window cannot: the
-    vessels must be where the plan has them at its ends), then each pair of classes (which
-    trades routes between them). Pass after pass while the plan gets better and time is
-    left (and ``stop()`` does not say otherwise); each part is a small MILP started from
-    the plan, so the plan never gets worse. Each better plan goes to ``found``; before each
+    vessels must be where the plan has them at its ends), and once a pass of those finds
+    nothing better, each pair of classes too, first (which trades routes between them).
+    Pass after pass while the plan gets better and time is left (and ``stop()`` does not
+    say otherwise); each part is a small MILP started from the plan, so the plan never gets
+    worse. Each better plan goes to ``found``; before each
     part, a plan from ``fetch`` (found elsewhere; ``None``: nothing new) replaces the plan
     when it is better, and once a pass finds nothing better, the plan waits for one from
     ``fetch`` until the deadline.
@@ -324,9 +325,10 @@ def improve(built: RotationModel, grid: TimeGrid, start: np.ndarray, deadline: f
              for first in range(0, max(grid.steps - size // 2, 1), max(1, size // 2))]
     if len(built.classes) > 1:
         parts += [classes != cls.id for cls in built.classes]
-    if len(built.classes) > 2:
-        parts += [(classes != a.id) & (classes != b.id)
-                  for a, b in itertools.combinations(built.classes, 2)]
+    # pairs are larger parts: they join once the others give nothing better
+    pairs = [(classes != a.id) & (classes != b.id)
+             for a, b in itertools.combinations(built.classes, 2)] \
+        if len(built.classes) > 2 else []
     best, value = start, model.value(start)
 
     def fetched() -> np.ndarray | None:
@@ -337,7 +339,9 @@ def improve(built: RotationModel, grid: TimeGrid, start: np.ndarray, deadline: f
 
     better = True
     while time.perf_counter() < deadline - 1.0 and not stop():
-        if not better:
+        if not better and pairs:
+            parts, pairs = pairs + parts, []
+        elif not better:
             other = fetched()
             if fetch is None:
                 break
