@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from helpers.drivers import walk_a_drivers_day
 from helpers.strategies import COUNTRIES, departs, networks
 from midcorridor.emissions import hub_emission, link_emission
 from midcorridor.errors import NoRouteError
@@ -107,6 +108,7 @@ def _travel(net: Network, path: list[Step], depart_h: float) -> tuple[float, flo
     hub = hub_emission(TONNES_PER_TEU).wtw_kg
     t, usd, co2 = depart_h, 0.0, 0.0
     before: Step | None = None
+    driven = 0.0  # hours at the wheel since the cargo came onto the road
     for step in path:
         boards = step.link.mode is Mode.FERRY if before is None else (
             before.link.mode is not step.link.mode or before.service is not None
@@ -119,7 +121,14 @@ def _travel(net: Network, path: list[Step], depart_h: float) -> tuple[float, flo
             usd += handling_charge(step.tail, Tariffs()).usd
             co2 += hub
         leave = ready if step.service is None else _next_sailing(step.service, ready)
-        t = leave + step.link.hours.typ
+        if step.link.mode is Mode.ROAD:  # the driver's breaks and rests, walked by hand
+            if boards:
+                driven = 0.0
+            drive = step.link.hours.typ
+            t = leave + walk_a_drivers_day(driven + drive) - walk_a_drivers_day(driven)
+            driven += drive
+        else:
+            t = leave + step.link.hours.typ
         # one TEU on the road takes a whole truck of two, and pays (and emits) for both
         paid = 2.0 if step.link.mode is Mode.ROAD else 1.0
         usd += paid * link_charge(net, step.link, Tariffs()).usd

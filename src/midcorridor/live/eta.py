@@ -26,7 +26,8 @@ import numpy as np
 
 from midcorridor.crossing.model import Capacity, UnitType
 from midcorridor.live.position import WATER_MODES, PlannedLeg, Position, segment_key
-from midcorridor.network.model import Link, Network, Spread, VesselKind
+from midcorridor.network.driving import road_elapsed_hours
+from midcorridor.network.model import Link, Mode, Network, Spread, VesselKind
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Collection, Mapping, Sequence
@@ -367,7 +368,13 @@ def _travel(times: LegTimes, leg: PlannedLeg, link_id: str | None) -> tuple[Spre
     link = times.link(leg, link_id)
     what = f"{leg.mode} {times.name(leg.origin)} to {times.name(leg.destination)}"
     berth = BERTH_H if leg.mode in WATER_MODES else Spread(0.0, 0.0, 0.0)
-    if link is not None and link.hours.max > 0:
+    if link is not None and link.hours.max > 0 and link.mode is Mode.ROAD:
+        # driving hours of the data set, with one driver's breaks and daily rests
+        d = link.hours
+        h = Spread(road_elapsed_hours(d.min), road_elapsed_hours(d.typ), road_elapsed_hours(d.max))
+        reason = (f"{what}: {d.min:.0f}-{d.max:.0f} h driving, typically {d.typ:.0f} h (data "
+                  f"set), {h.typ:.0f} h with the driver's breaks and rests")
+    elif link is not None and link.hours.max > 0:
         h = link.hours
         reason = f"{what}: {h.min:.0f}-{h.max:.0f} h, typically {h.typ:.0f} h (data set)"
     else:

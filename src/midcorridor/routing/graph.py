@@ -13,6 +13,13 @@ port of origin, unloading at the destination. Each state's outgoing entries carr
 time before departure (handling + border/gauge dwell), the running time and the departure
 schedule, so the query loops do no look-ups.
 
+A road link no service runs on is driven by truck, and its running time is its driving hours
+turned into elapsed hours by the drivers' hours rule of :mod:`midcorridor.network.driving`
+(AETR: 9 h a day, an 11 h daily rest, a 45 min break after 4.5 h). The rule counts the hours
+driven since the cargo came onto the road, so a road arc has one variant per number of hours
+its driver can have driven before it (over road paths without a repeated place), and a state
+reached by truck carries that number in its context.
+
 Costs and CO2e are per TEU and scaled by the cargo at the end (both are linear in TEU, but
 for the road: a graph is compiled per ``road_load``, the TEU paid for per TEU carried when the
 last truck runs part-loaded, see :func:`~midcorridor.routing.costs.road_load`). The
@@ -28,6 +35,7 @@ from dataclasses import dataclass, replace
 
 from midcorridor.emissions import hub_emission, link_emission
 from midcorridor.emissions.chain import Emission, link_intensity, transport_emission
+from midcorridor.network.driving import MAX_EXTRA_PAUSE_H, road_leg_hours
 from midcorridor.network.geo import haversine_km
 from midcorridor.network.model import Link, Mode, Network, NodeKind, Service, ServiceKind
 from midcorridor.network.seas import PORT_HANDLING_DEFAULT_H, WATER_MODES
@@ -74,6 +82,15 @@ class ArcVariant:
     ttw: float  # kg CO2e TTW per TEU
     transshipments: int  # 1 when the link itself is a gauge change
     notes: tuple[str, ...]
+    #: by truck: hours the driver has driven on the road before this link, since the cargo
+    #: came onto the road (``run_h`` is the elapsed time of the next ``link.hours.typ`` of
+    #: driving after these, :func:`~midcorridor.network.driving.road_leg_hours`)
+    driven_h: float = 0.0
+
+    @property
+    def driving(self) -> bool:
+        """Whether the arc is driven by truck (a road link no service runs on)."""
+        return self.service is None and self.link.mode is Mode.ROAD
 
 
 class SearchGraph:
@@ -109,6 +126,8 @@ class SearchGraph:
     # -- contexts and states --------------------------------------------------------------
     def _ctx_key(self, a: int) -> tuple[object, ...]:
         arc = self.arcs[a]
+        if arc.driving:  # by truck: the hours driven so far on the road
+            return (arc.link.mode, _clock(arc.driven_h + arc.link.hours.typ))
         if arc.service is None:
             return (arc.link.mode,)
         return (arc.link.mode, arc.service.id, arc.direction, arc.leg)
@@ -120,6 +139,12 @@ class SearchGraph:
         for a in range(len(self.arcs)):
             self.arc_ctx.append(ctx_ids.setdefault(self._ctx_key(a), len(ctx_ids)))
         self.ctx_keys = list(ctx_ids)
+        #: per context, the hours driven on the road so far (0 unless arrived by truck), and
+        #: the most its driver's rests can delay the cargo against a rested driver
+        self.ctx_driven: list[float] = [
+            float(key[1]) if len(key) == 2 else 0.0 for key in self.ctx_keys]  # type: ignore[arg-type]
+        self.ctx_pause_h: list[float] = [
+            MAX_EXTRA_PAUSE_H if driven > 0 else 0.0 for driven in self.ctx_driven]
         self.out: list[list[int]] = [[] for _ in range(n)]
         self.state_of: dict[tuple[int, int], int] = {}
         self.state_node: list[int] = []
@@ -149,6 +174,8 @@ class SearchGraph:
             row: list[tuple[int, float, float, tuple[float, ...] | None, float, int, int]] = []
             for a in self.out[v]:
                 arc = self.arcs[a]
+                if arc.driving and _clock(arc.driven_h) != self.ctx_driven[ctx]:
+                    continue  # the variant for another number of hours driven so far
                 head = self.state_of[(arc.head, self.arc_ctx[a])]
                 if self.rides_through(ctx, a):
                     # aboard: the train or ship stops for the border/gauge dwell, no handling
@@ -293,10 +320,18 @@ def _arc_variants(network: Network, tariffs: Tariffs, index: dict[str, int],
                 variants.append(make(tail, head, link, service, direction, leg, run, sched))
                 covered.add((tail, head, link.id))
                 offset += run
+    driven = _road_clocks(network, covered)
     for arc in network.arcs():
         if (arc.tail, arc.head, arc.link.id) in covered:
             continue
-        if arc.link.mode not in WATER_MODES:
+        if arc.link.mode is Mode.ROAD:
+            # one variant per number of hours the truck's driver may have driven before it
+            typ = arc.link.hours.typ
+            for before in sorted(driven.get((arc.tail, arc.head, arc.link.id), {0.0})):
+                variant = make(arc.tail, arc.head, arc.link, None, 0, 0,
+                               road_leg_hours(before, typ), None)
+                variants.append(replace(variant, driven_h=before))
+        elif arc.link.mode not in WATER_MODES:
             variants.append(make(arc.tail, arc.head, arc.link, None, 0, 0, arc.link.hours.typ,
                                  None))
         elif is_ocean(network, arc.link):
@@ -309,6 +344,34 @@ def _arc_variants(network: Network, tariffs: Tariffs, index: dict[str, int],
                                                     .format(link=arc.link.id))))
         # a Caspian or Black Sea crossing no service sails is not used
     return variants
+
+
+def _clock(hours: float) -> float:
+    """Hours driven, rounded so sums over different paths compare equal."""
+    return round(hours, 6)
+
+
+def _road_clocks(network: Network, covered: set[tuple[str, str, str]]
+                 ) -> dict[tuple[str, str, str], set[float]]:
+    """Per directed road arc driven by truck, the hours a driver can have driven before it:
+    0 (the cargo comes onto the road at its tail) and the sum over every road path without a
+    repeated place that ends at its tail (a route visits no place twice).
+    """
+    road: dict[str, list[tuple[str, str, float]]] = {}
+    for arc in network.arcs():
+        if arc.link.mode is Mode.ROAD and (arc.tail, arc.head, arc.link.id) not in covered:
+            road.setdefault(arc.tail, []).append((arc.head, arc.link.id, arc.link.hours.typ))
+    clocks: dict[tuple[str, str, str], set[float]] = {}
+    for start in road:
+        stack: list[tuple[str, float, frozenset[str]]] = [(start, 0.0, frozenset((start,)))]
+        while stack:
+            node, before, seen = stack.pop()
+            for head, link_id, hours in road.get(node, ()):
+                if head in seen:
+                    continue
+                clocks.setdefault((node, head, link_id), set()).add(_clock(before))
+                stack.append((head, before + hours, seen | {head}))
+    return clocks
 
 
 #: The WGS 84 geodesic is at most 0.5 % longer than the 6371 km sphere's great circle (the

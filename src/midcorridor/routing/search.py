@@ -8,7 +8,8 @@ Two queries share the graph:
 Waiting for the next departure is FIFO (leaving later never arrives earlier), so label setting
 with dominance pruning is exact: a label is dropped only when another label at the same state
 is no worse in every criterion. Labels at the same node that arrived differently are compared
-with a slack (the most the handling and dwell at that node could add), which keeps cycles
+with a slack (the most the handling and dwell at that node could add, and for a label that came
+by truck the most its driver's rests can add, ``SearchGraph.ctx_pause_h``), which keeps cycles
 through other modes from multiplying labels without losing any Pareto-optimal route.
 
 Both queries use per-target lower bounds from :mod:`midcorridor.routing.timeindex`: the time
@@ -245,6 +246,7 @@ def pareto_search(
     tie = count()
 
     state_ctx = graph.state_ctx
+    pause = graph.ctx_pause_h
     discharge, unloads = graph.discharge_h, graph.unloads
     # the routes found, as values, for the pruning test: all of them, and (fast path) the
     # staircase of their (cost, CO2e) pairs, valid while the bound is later than all of them
@@ -291,14 +293,16 @@ def pareto_search(
         # another.
         ctx = state_ctx[s]
         st, sc, se = slack_t[v], hand_cost[v], hub
+        # a label that came by truck may owe its driver a rest the other label does not
+        pause_new = pause[ctx]
         # The land km only matter under a detour limit; it is then a fourth criterion.
         for lo in bag:
             if lo[9] == ctx:
                 if (lo[0] <= t and lo[1] <= c and lo[2] <= e and lo[10] <= d
                         and (limit_k is None or lo[3] <= k)):
                     return True
-            elif (lo[0] + st <= t and lo[1] + sc <= c and lo[2] + se <= e and lo[10] <= d
-                    and (limit_k is None or lo[3] + 1 <= k)):
+            elif (lo[0] + st + pause[lo[9]] <= t and lo[1] + sc <= c and lo[2] + se <= e
+                    and lo[10] <= d and (limit_k is None or lo[3] + 1 <= k)):
                 return True
         killed = False
         for lo in bag:
@@ -306,8 +310,8 @@ def pareto_search(
                 if (t <= lo[0] and c <= lo[1] and e <= lo[2] and d <= lo[10]
                         and (limit_k is None or k <= lo[3])):
                     lo[8] = killed = True
-            elif (t + st <= lo[0] and c + sc <= lo[1] and e + se <= lo[2] and d <= lo[10]
-                    and (limit_k is None or k + 1 <= lo[3])):
+            elif (t + st + pause_new <= lo[0] and c + sc <= lo[1] and e + se <= lo[2]
+                    and d <= lo[10] and (limit_k is None or k + 1 <= lo[3])):
                 lo[8] = killed = True
         if killed:
             bags[key] = [lo for lo in bag if not lo[8]]

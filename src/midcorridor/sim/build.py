@@ -205,6 +205,7 @@ def _steps(
                 _spread(link.hours.min, link.hours.typ, link.hours.max),
                 dwell,
                 place,
+                by_truck=link.mode is Mode.ROAD,
             )
         )
         i += 1

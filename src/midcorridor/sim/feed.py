@@ -28,6 +28,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from midcorridor.iso6346 import check_digit
+from midcorridor.network.driving import road_leg_hours
 from midcorridor.sim.model import (
     TRUCK,
     WAGON,
@@ -195,9 +196,16 @@ def planned_stops(model: SimModel, variant: Variant, land: str = "rail") -> list
     """
     stops: list[Stop] = []
     travel = 0.0
+    driven = 0.0  # hours driven on the road so far (drivers' hours rule)
     for step in variant.steps:
+        if not (isinstance(step, LandLeg) and step.by_truck):
+            driven = 0.0
         if isinstance(step, LandLeg):
-            travel += step.hours.mode
+            if step.by_truck:
+                travel += road_leg_hours(driven, step.hours.mode)
+                driven += step.hours.mode
+            else:
+                travel += step.hours.mode
             if step.dwell is not None:
                 stops.append(Stop(step.head, land, travel, step.dwell.mode))
                 travel = 0.0

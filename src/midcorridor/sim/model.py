@@ -47,7 +47,11 @@ class Dist:
 
 @dataclass(frozen=True, slots=True)
 class LandLeg:
-    """Travel along one rail or road link, then its border or gauge-change dwell, if any."""
+    """Travel along one rail or road link, then its border or gauge-change dwell, if any.
+
+    On a road link (``by_truck``) ``hours`` are driving hours; the journey turns them into
+    elapsed hours with the drivers' hours rule (:mod:`midcorridor.network.driving`).
+    """
 
     link_id: str
     tail: str
@@ -55,6 +59,7 @@ class LandLeg:
     hours: Dist
     dwell: Dist | None = None
     place: str = ""  # where the dwell is booked, e.g. "border KZDOS-CNALK"
+    by_truck: bool = False
 
 
 @dataclass(frozen=True, slots=True)

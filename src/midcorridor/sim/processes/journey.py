@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
+from midcorridor.network.driving import road_leg_hours
 from midcorridor.sim.draw import draw
 from midcorridor.sim.kernel import PASSIVATE
 from midcorridor.sim.model import LandLeg, SeaLeg, Stream, TerminalStep
@@ -35,6 +36,7 @@ def journey(
         c.at = model.streams_by_name[c.stream].origin
         world.note(c, "GTIN", c.at)
     steps = c.variant.steps
+    driven = 0.0  # hours the truck's driver has driven since the cargo came onto the road
     for k in range(start, len(steps)):
         step = steps[k]
         lead = lead_h if k == start else None
@@ -46,7 +48,16 @@ def journey(
             if tracing and c.at:
                 world.note(c, "DEPA", c.at)
                 c.at = ""
-            yield draw(rng, h) if lead is None else lead
+            if lead is not None:
+                yield lead
+            elif step.by_truck:  # drivers' hours: breaks and daily rests between the driving
+                run = draw(rng, h)
+                yield road_leg_hours(driven, run)
+                driven += run
+            else:
+                yield draw(rng, h)
+            if not step.by_truck:
+                driven = 0.0
             if step.dwell is not None:
                 d = step.dwell
                 dwell = draw(rng, d)
@@ -59,6 +70,7 @@ def journey(
                 if tracing:
                     world.note(c, "RELS", c.at)
         elif type(step) is TerminalStep:
+            driven = 0.0
             terminal = model.terminals[step.node_id]
             resource = world.terminals.get(step.node_id)
             h = terminal.handling
@@ -76,6 +88,7 @@ def journey(
             resource.release()
         else:
             assert type(step) is SeaLeg
+            driven = 0.0
             del world.on_land[c.id]
             arrived = kernel.now - (waited_h if k == start else 0.0)
             if tracing:

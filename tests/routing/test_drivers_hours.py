@@ -1,0 +1,84 @@
+"""Drivers' hours (AETR): a truck's elapsed time over its driving hours, and the planner's use."""
+
+from __future__ import annotations
+
+import math
+from datetime import UTC, datetime
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from helpers.drivers import walk_a_drivers_day
+from helpers.networks import link, node
+from midcorridor.errors import InputError
+from midcorridor.network.driving import road_elapsed_hours, road_leg_hours
+from midcorridor.network.model import Mode, Network
+from midcorridor.routing import Cargo, plan
+
+MONDAY = datetime(2026, 11, 30, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(("driving", "elapsed"), [
+    (0.0, 0.0),
+    (4.0, 4.0),  # under 4.5 h: no break
+    (4.5, 4.5),  # the break is owed only if driving goes on
+    (9.0, 9.75),  # 4.5 h, 45 min, 4.5 h
+    (13.5, 9.75 + 11.0 + 4.5),  # a day, the 11 h rest, 4.5 h
+    (20.0, 43.5),  # 2 x (9 h + 45 min + 11 h) + 2 h
+])
+def test_hand_worked_values(driving: float, elapsed: float) -> None:
+    assert road_elapsed_hours(driving) == pytest.approx(elapsed)
+
+
+hours = st.floats(min_value=0.0, max_value=200.0, allow_nan=False)
+
+
+@settings(max_examples=300, deadline=None)
+@given(hours, hours)
+def test_monotone_and_never_faster_than_driving(a: float, b: float) -> None:
+    lo, hi = sorted((a, b))
+    assert road_elapsed_hours(lo) <= road_elapsed_hours(hi)
+    assert road_elapsed_hours(lo) >= lo
+    # the pauses a leg takes are never negative, wherever in the day it starts
+    assert road_leg_hours(lo, hi - lo) >= (hi - lo) - 1e-9
+
+
+@settings(max_examples=300, deadline=None)
+@given(hours)
+def test_matches_a_drivers_day_walked_by_hand(driving: float) -> None:
+    assert road_elapsed_hours(driving) == pytest.approx(walk_a_drivers_day(driving), abs=1e-6)
+
+
+@pytest.mark.parametrize("bad", [-1.0, math.nan, math.inf])
+def test_impossible_hours_are_refused(bad: float) -> None:
+    with pytest.raises(InputError, match="driving hours"):
+        road_elapsed_hours(bad)
+
+
+def _road_or_rail() -> Network:
+    """Road A-B-C-D of 6.4, 4.4 and 9.4 h driving (24 h at the B-C border) beside a 50 h train
+    A-D. Driving non-stop the road takes 44.2 h; with the driver's breaks and rests 67.7 h."""
+    nodes = {n: node(n, "AZ" if n < "CCCCC" else "GE", lon)
+             for n, lon in (("AAAAA", 45.0), ("BBBBB", 46.0), ("CCCCC", 47.0), ("DDDDD", 48.0))}
+    links = (
+        link("AAAAA", "BBBBB", Mode.ROAD, 340.0, 6.4),
+        link("BBBBB", "CCCCC", Mode.ROAD, 218.0, 4.4, dwell=24.0, border=True),
+        link("CCCCC", "DDDDD", Mode.ROAD, 331.0, 9.4),
+        link("AAAAA", "DDDDD", Mode.RAIL, 900.0, 50.0),
+    )
+    return Network(nodes=nodes, links=links)
+
+
+def test_the_road_counts_rests_across_its_links_and_loses_to_the_train() -> None:
+    """20.2 h at the wheel over three links: two days of 9 h + 45 min + 11 h rest, then 2.2 h
+    (43.7 h), plus the 24 h border dwell, which is not driving time: 67.7 h > the train's 50 h.
+    Without the rule the road (44.2 h) was the fastest."""
+    net = _road_or_rail()
+    fastest = plan(net, "AAAAA", "DDDDD", cargo=Cargo(2), depart=MONDAY, objective="time")
+    assert {leg.mode for leg in fastest.options[0].legs} == {"rail"}
+    assert fastest.options[0].total_hours == pytest.approx(50.0)
+    road = plan(net, "AAAAA", "DDDDD", cargo=Cargo(2), depart=MONDAY, avoid_modes=["rail"])
+    assert road.options[0].total_hours == pytest.approx(2 * 20.75 + 2.2 + 24.0)
+    # each link taken alone would have rested less: the hours driven carry across the links
+    assert road.options[0].total_hours > sum(road_elapsed_hours(h) for h in (6.4, 4.4, 9.4)) + 24
