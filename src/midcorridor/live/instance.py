@@ -82,6 +82,75 @@ def _placed(vessel: Vessel, state: VesselState | None, start: datetime,
     return replace(vessel, available_at=there, available_from=round(free, 3))
 
 
+def _out_of_service(fleet: Sequence[Vessel], names: Iterable[str]) -> set[str]:
+    """The ids of the vessels named (by id or name); an unknown one is an error."""
+    known = {v.id: v for v in fleet}
+    by_name = {v.name.casefold(): v.id for v in fleet}
+    out: set[str] = set()
+    for i, name in enumerate(names):
+        vid = name if name in known else by_name.get(name.casefold())
+        if vid is None:
+            raise InputError(f"fleet.out_of_service[{i}]: unknown vessel {name!r}; the "
+                             f"Caspian fleet is {', '.join(sorted(v.name for v in fleet))}")
+        out.add(vid)
+    return out
+
+
+def _closed(closures: Sequence[PortClosure], caspian: set[str],
+            start: datetime) -> dict[str, list[Closure]]:
+    """The closures by Caspian port, in hours from ``start``; another place is an error."""
+    closed: dict[str, list[Closure]] = {}
+    for i, c in enumerate(closures):
+        places = sorted(caspian) if c.place.casefold() == "caspian" else [c.place]
+        for place in places:
+            if place not in caspian:
+                raise InputError(f"closures[{i}].place: {place!r} is not a Caspian port; use "
+                                 f"one of {', '.join(sorted(caspian))} or 'caspian'")
+            closed.setdefault(place, []).append(
+                Closure(place, _hours(c.start, start), _hours(c.end, start)))
+    return closed
+
+
+def _bookings(cargo: Sequence[ShipmentCargo], caspian: set[str], start: datetime,
+              horizon_h: float) -> list[Booking]:
+    """A booking per shipment ready within the horizon between two Caspian ports, by ready
+    time.
+    """
+    end = start + timedelta(hours=horizon_h)
+    bookings = []
+    for item in sorted(cargo, key=lambda x: (x.ready, x.shipment_id)):
+        if item.ready > end or item.port not in caspian or item.destination not in caspian:
+            continue
+        ready = max(0.0, _hours(item.ready, start))
+        due = None if item.due is None else max(ready, _hours(item.due, start))
+        bookings.append(Booking(booking_id(item.shipment_id), item.units, item.unit_type,
+                                item.port, item.destination, round(ready, 3),
+                                None if due is None else round(due, 3), item.priority))
+    return bookings
+
+
+def _lines(network: Network) -> tuple[dict[str, float], dict[str, dict[str, str]],
+                                     dict[str, float], dict[str, tuple[str, str]]]:
+    """Per vessel id of the Caspian services: its typical crossing hours, the other end of
+    its line from either end, the line's headway in hours and its two ends.
+    """
+    crossing_h: dict[str, float] = {}
+    other_end: dict[str, dict[str, str]] = {}
+    headway: dict[str, float] = {}
+    line_of: dict[str, tuple[str, str]] = {}
+    for service in caspian_services(network):
+        a, b = service.route[0], service.route[-1]
+        hours = service.crossing_h.typ if service.crossing_h else 22.0
+        d = service.departures
+        every = d.headway_h or (168.0 / len(d.weekdays) if d.weekdays else 24.0)
+        fleet_ids = [f"{service.id}-{i + 1}" for i, v in enumerate(
+            v for v in service.vessels if v.kind is not VesselKind.TRAIN)]
+        for vid in fleet_ids:
+            crossing_h[vid], other_end[vid] = hours, {a: b, b: a}
+            headway[vid], line_of[vid] = every, (a, b)
+    return crossing_h, other_end, headway, line_of
+
+
 def crossing_instance(
     network: Network,
     cargo: Sequence[ShipmentCargo],
@@ -103,52 +172,14 @@ def crossing_instance(
     """
     ports_of = CaspianPorts(network)
     caspian = {n.id for n in ports_of.all()}
-    known = {v.id: v for v in fleet}
-    by_name = {v.name.casefold(): v.id for v in fleet}
-    out: set[str] = set()
-    for i, name in enumerate(out_of_service):
-        vid = name if name in known else by_name.get(name.casefold())
-        if vid is None:
-            raise InputError(f"fleet.out_of_service[{i}]: unknown vessel {name!r}; the "
-                             f"Caspian fleet is {', '.join(sorted(v.name for v in fleet))}")
-        out.add(vid)
-    closed: dict[str, list[Closure]] = {}
-    for i, c in enumerate(closures):
-        places = sorted(caspian) if c.place.casefold() == "caspian" else [c.place]
-        for place in places:
-            if place not in caspian:
-                raise InputError(f"closures[{i}].place: {place!r} is not a Caspian port; use "
-                                 f"one of {', '.join(sorted(caspian))} or 'caspian'")
-            closed.setdefault(place, []).append(
-                Closure(place, _hours(c.start, start), _hours(c.end, start)))
-    end = start + timedelta(hours=horizon_h)
-    bookings = []
-    for item in sorted(cargo, key=lambda x: (x.ready, x.shipment_id)):
-        if item.ready > end or item.port not in caspian or item.destination not in caspian:
-            continue
-        ready = max(0.0, _hours(item.ready, start))
-        due = None if item.due is None else max(ready, _hours(item.due, start))
-        bookings.append(Booking(booking_id(item.shipment_id), item.units, item.unit_type,
-                                item.port, item.destination, round(ready, 3),
-                                None if due is None else round(due, 3), item.priority))
+    out = _out_of_service(fleet, out_of_service)
+    closed = _closed(closures, caspian, start)
+    bookings = _bookings(cargo, caspian, start, horizon_h)
     if not bookings:
         raise InputError(f"horizon_days: no cargo is waiting at a Caspian port or due there "
                          f"within {horizon_h / 24:g} days of {start:%Y-%m-%d %H:%M} UTC")
     states = {s.id: s for s in vessel_states}
-    crossing_h: dict[str, float] = {}
-    other_end: dict[str, dict[str, str]] = {}
-    headway: dict[str, float] = {}
-    line_of: dict[str, tuple[str, str]] = {}
-    for service in caspian_services(network):
-        a, b = service.route[0], service.route[-1]
-        hours = service.crossing_h.typ if service.crossing_h else 22.0
-        d = service.departures
-        every = d.headway_h or (168.0 / len(d.weekdays) if d.weekdays else 24.0)
-        fleet_ids = [f"{service.id}-{i + 1}" for i, v in enumerate(
-            v for v in service.vessels if v.kind is not VesselKind.TRAIN)]
-        for vid in fleet_ids:
-            crossing_h[vid], other_end[vid] = hours, {a: b, b: a}
-            headway[vid], line_of[vid] = every, (a, b)
+    crossing_h, other_end, headway, line_of = _lines(network)
     vessels = [_placed(v, states.get(v.id), start, crossing_h, other_end)
                for v in fleet if v.id not in out and v.id in crossing_h]
     if not vessels:
