@@ -342,9 +342,9 @@ def improve(built: RotationModel, grid: TimeGrid, start: np.ndarray, deadline: f
         if not better and pairs:
             parts, pairs = pairs + parts, []
         elif not better:
-            other = fetched()
             if fetch is None:
                 break
+            other = fetched()
             if other is None:
                 time.sleep(0.2)
                 continue

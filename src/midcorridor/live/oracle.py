@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from midcorridor.live.calibration import calibration
 from midcorridor.live.position import ARRIVAL_CODES
 from midcorridor.sim.processes import simulate_replication
 
@@ -128,9 +129,9 @@ def oracle_gains(forecasts: Sequence[Forecast], medians: dict[tuple[str, str], d
         rows = [f for f in forecasts if f.checkpoint == name and (f.reference, name) in medians]
         if not rows:
             continue
-        det = sum(f.error_h(f.deterministic) for f in rows) / len(rows)
-        p50 = sum(f.error_h(f.p50) for f in rows) / len(rows)
+        (same,) = calibration(rows, (name,))
+        det = same.mae_deterministic_h
         best = sum(f.error_h(medians[f.reference, name]) for f in rows) / len(rows)
-        out.append(OracleGain(name, len(rows), 1 - p50 / det if det else 0.0,
-                              1 - best / det if det else 0.0, best, det))
+        out.append(OracleGain(name, same.n, same.improvement,
+                              1 - best / det if det > 0 else 0.0, best, det))
     return out
