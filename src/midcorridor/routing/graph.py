@@ -127,7 +127,7 @@ class SearchGraph:
     def _ctx_key(self, a: int) -> tuple[object, ...]:
         arc = self.arcs[a]
         if arc.driving:  # by truck: the hours driven so far on the road
-            return (arc.link.mode, _clock(arc.driven_h + arc.link.hours.typ))
+            return (arc.link.mode, _clock_after(arc))
         if arc.service is None:
             return (arc.link.mode,)
         return (arc.link.mode, arc.service.id, arc.direction, arc.leg)
@@ -174,7 +174,7 @@ class SearchGraph:
             row: list[tuple[int, float, float, tuple[float, ...] | None, float, int, int]] = []
             for a in self.out[v]:
                 arc = self.arcs[a]
-                if arc.driving and _clock(arc.driven_h) != self.ctx_driven[ctx]:
+                if arc.driving and arc.driven_h != self.ctx_driven[ctx]:
                     continue  # the variant for another number of hours driven so far
                 head = self.state_of[(arc.head, self.arc_ctx[a])]
                 if self.rides_through(ctx, a):
@@ -346,16 +346,23 @@ def _arc_variants(network: Network, tariffs: Tariffs, index: dict[str, int],
     return variants
 
 
-def _clock(hours: float) -> float:
-    """Hours driven, rounded so sums over different paths compare equal."""
-    return round(hours, 6)
+def _clock_after(arc: ArcVariant) -> float:
+    """Hours the truck's driver has driven at the head of a driven arc.
+
+    The one sum that both names the context a truck arrives in and, in :func:`_road_clocks`,
+    the hours driven before the next road arc's variants, so a truck that arrives somewhere
+    always finds the variants of the roads on. Kept exact: rounding the two apart (or one of
+    them) made a clock match no variant and lost the route.
+    """
+    return arc.driven_h + arc.link.hours.typ
 
 
 def _road_clocks(network: Network, covered: set[tuple[str, str, str]]
                  ) -> dict[tuple[str, str, str], set[float]]:
     """Per directed road arc driven by truck, the hours a driver can have driven before it:
     0 (the cargo comes onto the road at its tail) and the sum over every road path without a
-    repeated place that ends at its tail (a route visits no place twice).
+    repeated place that ends at its tail (a route visits no place twice), added up link by
+    link in the path's order as :func:`_clock_after` adds them.
     """
     road: dict[str, list[tuple[str, str, float]]] = {}
     for arc in network.arcs():
@@ -369,7 +376,7 @@ def _road_clocks(network: Network, covered: set[tuple[str, str, str]]
             for head, link_id, hours in road.get(node, ()):
                 if head in seen:
                     continue
-                clocks.setdefault((node, head, link_id), set()).add(_clock(before))
+                clocks.setdefault((node, head, link_id), set()).add(before)
                 stack.append((head, before + hours, seen | {head}))
     return clocks
 
