@@ -132,3 +132,6 @@ def test_plan_table_says_when_fifo_is_shown_and_when_the_gap_is_unknown():
     text = console.export_text()
     assert "FIFO's" not in text
     assert "10.00%" in text
+    console = Console(width=200, record=True)
+    console.print(plan_table(replace(plan, extra={"plan": "fifo_voyages"})))
+    assert "FIFO's voyages, the cargo loaded by the optimizer" in console.export_text()

@@ -92,6 +92,25 @@ def test_plan_says_whose_it_is(one_ferry_rotation):
     assert plan.to_dict()["bound"] == pytest.approx(plan.bound, abs=1e-3)
 
 
+def test_fifo_voyages_reloaded_are_labelled_so(build):
+    """One 10-railcar ferry at A, a 24 h horizon (room for one voyage only, leaving at 6 h).
+    "early" (10 railcars, priority 1) is ready at 0 h, "urgent" (10, priority 3) at 1 h; a
+    unit left behind leaves at 24 + 72 = 96 h. FIFO sails at 6 h with "early": 10 * 6 +
+    10 * 3 * 95 + 1 = 2,911. The optimum sails the same voyage with "urgent": 10 * 3 * 5 +
+    10 * 96 + 1 = 1,111. Same voyage, other cargo: the plan says it sails FIFO's voyages."""
+    ferry = Vessel("F", "Ferry", VesselKind.RAIL_FERRY, Capacity(railcar=10), 12.0, "A", 0.0)
+    inst = build["instance"]((build["booking"]("early", 10, 0.0),
+                              build["booking"]("urgent", 10, 1.0, priority=3.0)),
+                             vessels=(ferry,), horizon=24.0)
+    plan = optimize_rotation(inst, step_h=6.0, mip_gap=0.0)
+    assert plan.fifo.objective == pytest.approx(2911.0)
+    assert plan.objective == pytest.approx(1111.0)
+    assert [(a.booking, a.units) for a in plan.assignments] == [("urgent", 10)]
+    assert plan.extra["plan"] == "fifo_voyages"
+    assert plan.to_dict()["plan_from"] == "fifo_voyages"
+    assert any("FIFO's voyages" in n for n in plan.notes)
+
+
 def test_unavoidable_cost_by_hand(one_ferry_rotation, build):
     """The round trip above: "out" can leave A at 6 h at the earliest (10 * 6) and "back"
     can leave B at 24 h at the earliest (the ferry reaches B at 18 h and calls 6 h): 300 of

@@ -5,9 +5,10 @@ again here from the model's description: a voyage is one port call of one handli
 its origin, then the crossing; no two calls beyond a port's berths at once; departures inside
 the horizon), keeps the combinations that respect the berths, and loads the cargo of each
 combination optimally as a min-cost flow with networkx. The optimizer's own plan (never
-FIFO's) must reach the oracle's optimum, its bound must not exceed it, and the plan it
-returns must be one the oracle accepts: vessels that follow the rules and decks not
-overfilled.
+FIFO's; its voyages may be FIFO's when they are optimal, the cargo then loaded by the
+optimizer, and the plan says so) must reach the oracle's optimum, its bound must not
+exceed it, and the plan it returns must be one the oracle accepts: vessels that follow the
+rules and decks not overfilled.
 """
 
 from __future__ import annotations
@@ -22,13 +23,15 @@ from midcorridor.crossing.rotation import build_model, optimize_rotation, rollin
 from midcorridor.crossing.solver import solve
 from midcorridor.crossing.timegrid import make_grid
 
+OWN = ("optimizer", "fifo_voyages")  # the plans the optimizer made, not FIFO's kept
+
 
 @pytest.mark.parametrize("seed", range(12))
 def test_optimizer_reaches_the_brute_force_optimum(seed: int) -> None:
     inst = random_instance(seed)
     best = brute_force(inst)
     plan = optimize_rotation(inst, step_h=STEP, mip_gap=0.0, time_limit=60.0)
-    assert plan.extra["plan"] == "optimizer", plan.notes
+    assert plan.extra["plan"] in OWN, plan.notes
     assert plan.objective == pytest.approx(best, abs=1e-6)
     assert check_plan(inst, plan) == pytest.approx(plan.objective, abs=1e-6)
     assert plan.bound <= best + 1e-6 * max(1.0, abs(best))
@@ -43,7 +46,7 @@ def test_vessels_of_different_speeds_reach_the_brute_force_optimum(seed: int) ->
     inst = random_instance(seed, mixed_speeds=True)
     best = brute_force(inst)
     plan = optimize_rotation(inst, step_h=STEP, mip_gap=0.0, time_limit=60.0)
-    assert plan.extra["plan"] == "optimizer", plan.notes
+    assert plan.extra["plan"] in OWN, plan.notes
     assert plan.bound <= best + 1e-6 * max(1.0, abs(best))
     assert plan.objective == pytest.approx(best, abs=1e-6)
     assert plan.extra["milp_objective"] == pytest.approx(plan.objective, abs=1e-6)

@@ -21,6 +21,7 @@ from midcorridor.crossing import (
     optimize_crossing,
     write_instance,
 )
+from midcorridor.crossing.result import PLAN_FIFO_VOYAGES
 from midcorridor.errors import InputError
 
 optimize_app = typer.Typer(
@@ -56,6 +57,8 @@ def plan_table(plan: CrossingPlan) -> Table:
     table.add_row("solve time (s)", f"{plan.seconds:.1f}", "")
     if plan.extra.get("plan") == "fifo":
         table.add_row("plan shown", "FIFO's (the solver found nothing better)", "")
+    elif plan.extra.get("plan") == PLAN_FIFO_VOYAGES:
+        table.add_row("plan shown", "FIFO's voyages, the cargo loaded by the optimizer", "")
     elif plan.extra.get("fifo_routes"):
         routes = plan.extra["fifo_routes"]
         table.add_row("plan shown", f"FIFO's on {len(routes)} route{'s' * (len(routes) > 1)} "

@@ -16,6 +16,12 @@ if TYPE_CHECKING:
     from midcorridor.crossing.model import CrossingInstance, Sailing
 
 
+# ``CrossingPlan.extra["plan"]``: whose plan is shown. The optimizer's; FIFO's, kept when the
+# optimizer found nothing better; or (rotation mode) FIFO's voyages with the cargo loaded by
+# the optimizer, when it found no better voyages
+PLAN_OPTIMIZER, PLAN_FIFO, PLAN_FIFO_VOYAGES = "optimizer", "fifo", "fifo_voyages"
+
+
 @dataclass(frozen=True)
 class Assignment:
     """``units`` of booking ``booking`` travel on sailing ``sailing``."""

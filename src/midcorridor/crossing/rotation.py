@@ -43,7 +43,14 @@ from midcorridor.crossing.baseline import Deck
 from midcorridor.crossing.fifo_rotation import fifo_rotation, voyage_sailing
 from midcorridor.crossing.fleet import VesselClass, decompose, pack, vessel_classes
 from midcorridor.crossing.loading import CargoColumns, Carrier, Slot, add_cargo
-from midcorridor.crossing.result import Assignment, CrossingPlan, evaluate
+from midcorridor.crossing.result import (
+    PLAN_FIFO,
+    PLAN_FIFO_VOYAGES,
+    PLAN_OPTIMIZER,
+    Assignment,
+    CrossingPlan,
+    evaluate,
+)
 from midcorridor.crossing.solver import INF, Outcome, Relaxation, SparseModel, solve
 from midcorridor.crossing.timegrid import TimeGrid, Voyage, berth_steps, make_grid, voyages_from
 
@@ -98,8 +105,9 @@ def optimize_rotation(instance: CrossingInstance, *, step_h: float = 6.0,
 
     The plan's ``bound`` is a lower bound on the best objective of any plan on the time grid
     of ``step_h`` hours, as the solver proved it; ``gap`` compares the plan with it.
-    ``extra["plan"]`` says whether the plan is the optimizer's or FIFO's, ``extra["start"]``
-    which start the MILP was given.
+    ``extra["plan"]`` says whose the plan is: ``"optimizer"``, ``"fifo"`` (FIFO's plan,
+    kept when the optimizer found nothing better) or ``"fifo_voyages"`` (FIFO's voyages with
+    the cargo loaded by the optimizer); ``extra["start"]`` which start the MILP was given.
     """
     started = time.perf_counter()
     deadline = started + time_limit
@@ -112,6 +120,7 @@ def optimize_rotation(instance: CrossingInstance, *, step_h: float = 6.0,
     start = cargo.start([replace(a, sailing=flow.class_voyage_id(a.sailing, class_of))
                          for a in fifo], model.num_col)
     flow.write_start(start, grid, classes, fifo_voyages)
+    fifo_start = start
     start_from = "first come, first served"
     # the second core: the LP with backlog cuts (the bound), then the whole MILP on it
     search = _WholeSearch(
@@ -133,7 +142,7 @@ def optimize_rotation(instance: CrossingInstance, *, step_h: float = 6.0,
     out, method = _load_whole_units(model, cargo, flow, start, deadline, mip_gap)
     out = replace(out, status=whole.status, bound=whole.bound)
     notes: list[str] = [method, f"start: {start_from}", f"backlog cuts: {cuts}"]
-    plan_from = "optimizer"
+    plan_from = PLAN_OPTIMIZER
     if out.values is not None:
         sailings, plan, lost = _read_plan(out.values, instance, grid, classes, flow, cargo)
         figures = evaluate(instance, sailings, plan, count_sailings=True)
@@ -142,8 +151,12 @@ def optimize_rotation(instance: CrossingInstance, *, step_h: float = 6.0,
                          "sailing together were split; they are left behind")
     if out.values is None or figures.objective > fifo_figures.objective + 1e-6:
         sailings, plan, figures = fifo_sailings, fifo, fifo_figures
-        plan_from = "fifo"
+        plan_from = PLAN_FIFO
         notes.append("kept first come, first served (solver found nothing better)")
+    elif _same_voyages(flow, out.values, fifo_start):
+        plan_from = PLAN_FIFO_VOYAGES
+        notes.append("FIFO's voyages, the cargo loaded by the optimizer (it found no better "
+                     "voyages)")
     bound = max(out.bound, relaxation.bound)  # both bound the same optimum from below
     gap = plan_gap(figures.objective, bound)
     # within the gap is what "Optimal" means for the published plan, as for HiGHS
@@ -159,6 +172,14 @@ def optimize_rotation(instance: CrossingInstance, *, step_h: float = 6.0,
                "lp_bound": relaxation.bound, "backlog_cuts": cuts,
                "unavoidable": unavoidable_cost(built), "milp_objective": out.objective},
     )
+
+
+def _same_voyages(flow: _FlowColumns, values: np.ndarray, other: np.ndarray) -> bool:
+    """Whether two solutions make the same class voyages (the same sailings, up to which
+    of a class's identical vessels makes each).
+    """
+    z = np.fromiter(flow.z_of.values(), dtype=np.int64, count=len(flow.z_of))
+    return bool(np.array_equal(np.rint(values[z]), np.rint(other[z])))
 
 
 @dataclass(frozen=True)

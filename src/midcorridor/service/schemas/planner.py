@@ -90,9 +90,10 @@ class CrossingPublic(BaseModel):
     plan: CrossingFigures
     fifo: CrossingFigures
     mean_wait_reduction: float
-    plan_from: Literal["optimizer", "fifo"] = Field(
+    plan_from: Literal["optimizer", "fifo", "fifo_voyages"] = Field(
         "optimizer", description="`fifo` when the solver found nothing better than first come, "
-        "first served in time and FIFO's plan is shown")
+        "first served in time and FIFO's plan is shown; `fifo_voyages` (rotation mode) when "
+        "the plan sails FIFO's voyages with the cargo loaded by the optimizer")
     notes: list[str] = Field(default_factory=list, description="How the plan was found.")
 
 
