@@ -204,3 +204,43 @@ def test_durations_of_long_ago_count_when_lately_there_were_few(client: TestClie
     sid = _new(client, world)
     dwell = next(s for s in _eta(client, world, sid)["segments"] if s["segment"] == "at KZDST")
     assert "typically 40 h (12 observed)" in dwell["reason"], dwell
+
+
+def test_a_vessel_event_moves_the_wait_and_the_stay_after_the_crossing(
+        client: TestClient, world: World, db) -> None:
+    """B (100 TEU) waits at Aktau behind A's 200 TEU. Nothing is known of the ships, so its
+    wait says nothing of them. Then the container ship Turkestan (225 TEU, 22 h crossing) is
+    reported sailing from Alat: once the sweep has run, B's wait names Turkestan's call at
+    Aktau 22 h later, where 25 TEU of B fit; the other 75 TEU load on its next call, a cycle
+    later (6 h loading, 2 x 22 h at sea, half its 22 h headway at Alat: 61 h), so B cannot
+    leave Alat before they land at least 20 h after that, and its P50 moves later."""
+    from midcorridor.service import ingest
+
+    a, b, other = _new(client, world, teu=200), _new(client, world, teu=100), _new(client, world)
+    _post(client, world, "operator",
+          event(f"arr-{a}", a, "ARRI", "KZAAU", AT_AKTAU - timedelta(hours=2)),
+          event(f"arr-{b}", b, "ARRI", "KZAAU", AT_AKTAU))
+    with db.write() as session:
+        seen = ingest.refresh_behind_departures(session, after_id=0, now=datetime.now(UTC))
+    before = _eta(client, world, b)
+    assert "200 TEU ahead" in before["segments"][0]["reason"]
+    assert "Turkestan" not in before["segments"][0]["reason"]
+
+    sailed = AT_AKTAU + timedelta(hours=1)
+    _post(client, world, "operator",
+          event(f"ship-{other}", other, "DEPA", "AZALT", sailed, vehicle="Turkestan",
+                mode="sea"))
+    with db.write() as session:
+        ingest.refresh_behind_departures(session, after_id=seen, now=datetime.now(UTC))
+    after = _eta(client, world, b)
+    wait = after["segments"][0]["reason"]
+    call = (sailed + timedelta(hours=22)).strftime("%a %d %b %H:%M")
+    last = (sailed + timedelta(hours=22 + 61)).strftime("%a %d %b %H:%M")
+    assert f"next sailing with space {call} (Turkestan)" in wait, wait
+    assert f"the last units on Turkestan {last}" in wait, wait
+    stay = next(s for s in after["segments"] if s["segment"] == "at AZALT")
+    assert "the last units cross on a later ship" in stay["reason"]
+    assert datetime.fromisoformat(after["eta_p50"]) > sailed + timedelta(hours=22 + 61 + 20)
+    assert after["eta_p50"] > before["eta_p50"]
+    history = client.get(f"/shipments/{b}/eta/history", headers=world.auth("shipper"))
+    assert history.json()["data"][-1]["p50"] == after["eta_p50"]

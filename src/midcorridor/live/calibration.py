@@ -28,7 +28,16 @@ from midcorridor.live.eta import (
     containing,
     eta_spread,
     steps_ahead,
+    whole,
 )
+from midcorridor.live.ferries import (
+    VESSEL_CODES,
+    Sighting,
+    loaded_units,
+    rest_loads_at,
+    update,
+)
+from midcorridor.live.fleet import dataset_fleet, vessel_names
 from midcorridor.live.position import (
     ARRIVAL_CODES,
     WATER_MODES,
@@ -131,6 +140,8 @@ class _Tracked:
     since: Position | None = None  # the current milestone and when it was first reached
     arrival: datetime | None = None
     reached: dict[int, datetime] = field(default_factory=dict)  # first time per milestone
+    # per port: the vessels its units were loaded on there (vessel id, units, when)
+    loads: dict[str, list[tuple[str, int, datetime]]] = field(default_factory=dict)
 
 
 def _shipment(record: Mapping[str, Any], ports: Collection[str]) -> _Tracked:
@@ -151,8 +162,11 @@ def replay_forecasts(
     ports: Collection[str],
     checkpoints: Mapping[str, str] = CHECKPOINTS,
     censor_days: float = CENSOR_DAYS,
+    vessels: bool = True,
 ) -> list[Forecast]:
-    """Every checkpoint forecast of the stream, made from the events up to its moment."""
+    """Every checkpoint forecast of the stream, made from the events up to its moment (with
+    ``vessels``, the Caspian vessels' last sightings among them).
+    """
     shipments: dict[str, _Tracked] = {}
     events: list[Mapping[str, Any]] = []
     for record in records:
@@ -176,12 +190,20 @@ def replay_forecasts(
     pending: list[tuple[str, str, datetime, datetime, datetime, datetime, datetime,
                        list[tuple[str, int, float]]]] = []
     seen: set[tuple[str, str]] = set()
+    names = vessel_names(dataset_fleet(times.network)) if vessels else {}
+    sightings: dict[str, Sighting] = {}
     for event in events:
         ref = event["shipment"]
         s = shipments.get(ref)
         if s is None:
             continue
         when, code, place = _time(event["event_time"]), event["event_code"], event["location"]
+        vessel = names.get(str(event.get("vehicle", "")).casefold())
+        if vessel is not None and code in VESSEL_CODES:
+            n = loaded_units(str(event.get("description", "")), s.units)
+            sightings[vessel] = update(sightings.get(vessel), vessel, code, place, when, n)
+            if code == "LOAD":
+                s.loads.setdefault(place, []).append((vessel, n, when))
         if s.first is None:
             s.first = when
         if code in ARRIVAL_CODES and place == s.legs[-1].destination:
@@ -197,8 +219,12 @@ def replay_forecasts(
         if s.position is None or here > s.position:
             took = step_took(s.legs, s.since, here)
             if took is not None:
-                for key in (took[0], f"{took[0]}|{s.unit_type.value}"):
-                    observed.setdefault(key, deque()).append((when, took[1]))
+                segments = [took[0]]
+                if _crossed_whole(s, rank):
+                    segments.append(whole(took[0]))
+                for segment in segments:
+                    for key in (segment, f"{segment}|{s.unit_type.value}"):
+                        observed.setdefault(key, deque()).append((when, took[1]))
             if s.position is None or rank > s.position.rank:
                 s.since = here
             for port, queue in waiting.items():
@@ -224,7 +250,9 @@ def replay_forecasts(
         start, steps = steps_ahead(s.legs, s.position, now=when, times=times,
                                    unit_type=s.unit_type, units=s.units, ports=ports,
                                    queue_ahead=ahead, leaving_per_h=pace,
-                                   observed=_recent(observed, when, s.unit_type))
+                                   observed=_recent(observed, when, s.unit_type),
+                                   sightings=sightings,
+                                   rest_loads=_rest_loads(s, sightings, times, ports, when))
         delay = s.position.at - planned_time(s.legs, s.position.rank)
         spread = containing(eta_spread(start, steps), s.legs[-1].planned_arrive + delay)
         predicted = [(_step_name(s.legs, step.until), step.until, seg.p50_h)
@@ -243,6 +271,36 @@ def replay_forecasts(
             hours = (end - begin).total_seconds() / 3600 if end and begin else None
             errors.append(StepError(segment, p50_h, hours))
         out.append(Forecast(ref, name, when, p10, p50, p90, det, s.arrival, tuple(errors)))
+    return out
+
+
+def _crossed_whole(s: _Tracked, rank: int) -> bool:
+    """Whether a shipment leaving milestone ``rank - 1`` for ``rank`` ends a stay after a
+    crossing whose units all went on one ship.
+    """
+    if rank % 2 or rank < 2:
+        return False
+    crossed = s.legs[rank // 2 - 1]
+    if crossed.mode not in WATER_MODES:
+        return False
+    return len({vessel for vessel, _, _ in s.loads.get(crossed.origin, ())}) <= 1
+
+
+def _rest_loads(s: _Tracked, sightings: Mapping[str, Sighting], times: LegTimes,
+                ports: Collection[str], now: datetime) -> dict[str, datetime]:
+    """Per port of a crossing the shipment is on (left, not yet left the far port), when its
+    last units load there.
+    """
+    out: dict[str, datetime] = {}
+    if s.position is None:
+        return out
+    for i, leg in enumerate(s.legs):
+        if (leg.mode in WATER_MODES and leg.origin in ports and leg.origin in s.loads
+                and 2 * i <= s.position.rank <= 2 * i + 1):
+            found = rest_loads_at(times.lines, sightings, s.loads[leg.origin], s.units,
+                                  leg.origin, leg.destination, s.unit_type, now)
+            if found is not None:
+                out[leg.origin] = found
     return out
 
 

@@ -32,7 +32,16 @@ from midcorridor.live.eta import (
     containing,
     eta_spread,
     steps_ahead,
+    whole,
 )
+from midcorridor.live.ferries import (
+    VESSEL_CODES,
+    Sighting,
+    loaded_units,
+    rest_loads_at,
+    update,
+)
+from midcorridor.live.fleet import vessel_names
 from midcorridor.live.position import (
     DEPARTURE_CODES,
     WATER_MODES,
@@ -71,6 +80,58 @@ reused before it is counted again, per database."""
 
 _recent: dict[tuple[str, ...], tuple[float, Any]] = {}
 _recent_lock = threading.Lock()
+
+CALL_EVENTS = 200
+"""At most this many of a vessel's latest events are read to find where its current call
+began (a call with more is taken to have begun at the earliest of them)."""
+
+_VESSEL_EVENTS = (
+    select(Event.event_code, Event.location, Event.event_time, Event.description,
+           Shipment.unit_count)
+    .join(Shipment, Shipment.id == Event.shipment_id)
+    .where(Event.vehicle.in_(bindparam("names", expanding=True)), Event.classifier == "ACT",
+           Event.event_code.in_(sorted(VESSEL_CODES)))
+    .order_by(Event.event_time.desc(), Event.id.desc()).limit(CALL_EVENTS))
+_LOADS = (select(Event.vehicle, Event.description, Event.event_time)
+          .where(Event.shipment_id == bindparam("shipment"), Event.event_code == "LOAD",
+                 Event.location == bindparam("port"), Event.classifier == "ACT")
+          .order_by(Event.event_time))
+
+
+def vessels_moved(session: Session) -> None:
+    """Forget the vessels' sightings counted for the database of ``session`` (a vessel
+    event was stored), so the next spread reads them afresh.
+    """
+    key = (str(session.get_bind().engine.url), "sightings")
+    with _recent_lock:
+        _recent.pop(key, None)
+
+
+def vessel_id(data: str, vehicle: str | None) -> str:
+    """The id of the Caspian vessel of the service's fleet an event's ``vehicle`` names, or
+    "" when it names none.
+    """
+    return _vessel_ids(data).get((vehicle or "").casefold(), "")
+
+
+@lru_cache(maxsize=8)
+def _vessel_ids(data: str) -> dict[str, str]:
+    return vessel_names(corridor.fleet(data))
+
+
+def _fold_call(vessel: str, rows: Sequence[Any]) -> Sighting | None:
+    """The sighting from a vessel's latest events (newest first): folded from its last
+    sailing on, or from the oldest read.
+    """
+    call = []
+    for row in rows:
+        call.append(row)
+        if row[0] == "DEPA":
+            break
+    seen = None
+    for code, place, at, description, units in reversed(call):
+        seen = update(seen, vessel, code, place, at, loaded_units(description or "", units))
+    return seen
 
 
 _WAITING = (select(func.coalesce(func.sum(Shipment.unit_count), 0))
@@ -199,6 +260,46 @@ class Queues:
             return float(total or 0) / LEAVING_WINDOW_H
         return float(self._cached(("pace", port, towards, unit_type), count))
 
+    def sightings(self) -> dict[str, Sighting]:
+        """Each Caspian vessel's last sighting (:mod:`midcorridor.live.ferries`) from the
+        events naming it, by vessel id: read once per :data:`RECENT_TTL_S` per database, and
+        afresh after a vessel event (:func:`vessels_moved`).
+        """
+        def count() -> dict[str, Sighting]:
+            out = {}
+            with self.session.no_autoflush:
+                connection = self.session.connection()
+                for vessel in corridor.fleet(self.data):
+                    rows = connection.execute(_VESSEL_EVENTS,
+                                              {"names": [vessel.id, vessel.name]}).all()
+                    seen = _fold_call(vessel.id, rows)
+                    if seen is not None:
+                        out[vessel.id] = seen
+            return out
+        found: dict[str, Sighting] = self._cached(("sightings",), count)
+        return found
+
+    def loads(self, shipment: Shipment, port: str) -> list[tuple[str, int, datetime]]:
+        """The vessels the shipment's units were loaded on at ``port`` (vessel id, units,
+        when), from its loading events there.
+        """
+        ids = _vessel_ids(self.data)
+        out = []
+        with self.session.no_autoflush:
+            for vehicle, description, at in self.session.connection().execute(
+                    _LOADS, {"shipment": shipment.id, "port": port}):
+                vessel = ids.get((vehicle or "").casefold())
+                if vessel is not None:
+                    out.append((vessel, loaded_units(description or "", shipment.unit_count),
+                                at))
+        return out
+
+    def crossed_whole(self, shipment: Shipment, port: str) -> bool:
+        """Whether the shipment's units all crossed from ``port`` on one ship (as far as its
+        loading events there tell).
+        """
+        return len({vessel for vessel, _, _ in self.loads(shipment, port)}) <= 1
+
     def durations(self, segment: str, unit_type: str, now: datetime) -> tuple[float, ...]:
         """Hours the segment took lately (:data:`~midcorridor.live.eta.OBSERVED_WINDOW_H`,
         or the latest :data:`~midcorridor.live.eta.OBSERVED_MIN` when those hours hold fewer),
@@ -252,14 +353,29 @@ def spread_of(shipment: Shipment, now: datetime, queues: Queues) -> EtaSpread:
     reopens = queues.reopens(standing, now) if standing in ahead else None
     segments = [segment_key(leg) for leg in legs]
     segments += [segment_key(leg, dwell=True) for leg in legs[1:]]
+    segments += [whole(segment_key(leg, dwell=True))
+                 for before, leg in zip(legs, legs[1:], strict=False)
+                 if before.mode in WATER_MODES]
     observed = {seg: queues.durations(seg, shipment.unit_type, now) for seg in segments}
+    sightings = queues.sightings() if standing in ahead else {}
+    rank = position.rank if position is not None else -1
+    rest: dict[str, datetime] = {}
+    for i, leg in enumerate(legs):
+        if leg.origin in crossings and 2 * i <= rank <= 2 * i + 1:
+            found = rest_loads_at(leg_times(queues.data).lines, queues.sightings(),
+                                  queues.loads(shipment, leg.origin), shipment.unit_count,
+                                  leg.origin, leg.destination, UnitType(shipment.unit_type),
+                                  now)
+            if found is not None:
+                rest[leg.origin] = found
     start, steps = steps_ahead(
         legs, position, now=now, times=leg_times(queues.data),
         unit_type=UnitType(shipment.unit_type), units=shipment.unit_count, ports=ports,
         queue_ahead=ahead,
         sailing=sailing_of(shipment), link_ids=[leg.link_id for leg in legs],
         leaving_per_h=pace, observed=observed, estimated=estimated_milestone(shipment),
-        closed_until={standing: reopens} if reopens is not None else None)
+        closed_until={standing: reopens} if reopens is not None else None,
+        sightings=sightings, rest_loads=rest)
     return containing(eta_spread(start, steps), shipment.eta)
 
 

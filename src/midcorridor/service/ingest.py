@@ -22,7 +22,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from midcorridor.live.closures import CASPIAN
-from midcorridor.live.position import DEPARTURE_CODES
+from midcorridor.live.eta import whole
+from midcorridor.live.ferries import VESSEL_CODES
+from midcorridor.live.position import DEPARTURE_CODES, WATER_MODES, segment_key
 from midcorridor.service import access, alerts, corridor, eta, forecast, webhooks
 from midcorridor.service.db.engine import Database
 from midcorridor.service.db.models import (
@@ -99,6 +101,8 @@ def ingest(
     new_digest: dict[str, str] = {}
     touched: dict[int, str] = {}  # shipment id -> event id of its last new event
     route_of: dict[int, set[str]] = {}
+    queues = forecast.Queues(session)
+    vessel_news = False
     for item in events:
         digest = payload_hash(item)
         stored = existing.get(item.event_id)
@@ -134,9 +138,15 @@ def ingest(
         new_rows.append(_row(principal, item, shipment, digest, now, places or set()))
         took = _advance(shipment, item, now)
         if took is not None:
-            durations.append({"shipment_id": shipment.id, "segment": took[0][:40],
+            segments = [took[0]]
+            crossed = _crossed(shipment, took[0])
+            if crossed and queues.crossed_whole(shipment, crossed):
+                segments.append(whole(took[0]))
+            durations.extend({"shipment_id": shipment.id, "segment": segment[:40],
                               "unit_type": shipment.unit_type, "ended_at": item.event_time,
-                              "hours": took[1]})
+                              "hours": took[1]} for segment in segments)
+        if item.event_code in VESSEL_CODES and forecast.vessel_id(queues.data, item.vehicle):
+            vessel_news = True
         new_digest[item.event_id] = digest
         touched[shipment.id] = item.event_id
         slots.append(("created", item.event_id))
@@ -152,6 +162,8 @@ def ingest(
         slot if isinstance(slot, Outcome) else Outcome(slot[1], slot[0], created[slot[1]])
         for slot in slots
     ]
+    if vessel_news:
+        forecast.vessels_moved(session)
     queues = forecast.Queues(session)
     for shipment_id, event_id in touched.items():
         shipment = shipments[shipment_id]
@@ -208,6 +220,17 @@ def _row(
         "equipment_reference": item.equipment_reference, "document_type": item.document_type,
         "description": item.description, "off_route": item.location not in places,
     }
+
+
+def _crossed(shipment: Shipment, segment: str) -> str:
+    """The port a shipment crossed from by water just before the stay ``segment`` it ends
+    (``at PLACE for NEXT``), or "" when that stay does not follow a crossing.
+    """
+    legs = shipment.legs
+    for before, leg in zip(legs, legs[1:], strict=False):
+        if segment_key(leg, dwell=True) == segment and before.mode in WATER_MODES:
+            return before.origin
+    return ""
 
 
 def _advance(shipment: Shipment, item: EventCreate, now: datetime) -> tuple[str, float] | None:
@@ -291,20 +314,28 @@ def refresh_behind_departures(session: Session, *, after_id: int, now: datetime,
                               limit: int = 5000) -> int:
     """Recompute the spread of every shipment waiting at a Caspian port that someone left
     (loading, departure or gate-out reported there) in the events after ``after_id``: the
-    queue ahead of them shrank. Returns the last event id looked at (the next call's
+    queue ahead of them shrank; and at both ports of the line of every vessel those events
+    name: its next call there moved. Returns the last event id looked at (the next call's
     ``after_id``). Run by the worker's minute sweep, so posting an event pays nothing for it.
     """
-    ports = sorted(corridor.caspian_ports(corridor.data_of(session)))
+    data = corridor.data_of(session)
+    ports = sorted(corridor.caspian_ports(data))
     newest = session.scalar(select(func.max(Event.id))) or 0
     if newest <= after_id or not ports:
         return max(after_id, newest)
-    left = sorted(set(session.scalars(
+    fresh = (Event.id > after_id, Event.id <= newest, Event.classifier == "ACT")
+    left = set(session.scalars(
         select(Event.location).where(
-            Event.id > after_id, Event.id <= newest, Event.location.in_(ports),
-            Event.classifier == "ACT",
-            Event.event_code.in_(sorted(DEPARTURE_CODES))).distinct())))
+            *fresh, Event.location.in_(ports),
+            Event.event_code.in_(sorted(DEPARTURE_CODES))).distinct()))
+    vehicles = session.scalars(select(Event.vehicle).where(
+        *fresh, Event.event_code.in_(sorted(VESSEL_CODES)), Event.vehicle != "").distinct())
+    moved = {vessel for vessel in (forecast.vessel_id(data, v) for v in vehicles) if vessel}
+    for line in forecast.leg_times(data).lines:
+        if any(v.id in moved for v in line.vessels):
+            left.update(p for p in line.ports if p in ports)
     if left:
-        refresh_waiting(session, left, now=now, limit=limit)
+        refresh_waiting(session, sorted(left), now=now, limit=limit)
     return newest
 
 

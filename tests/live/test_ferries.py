@@ -1,0 +1,127 @@
+"""The ferries' cycles: which call at a port a shipment catches behind the queue, from the
+vessels' last sightings, worked by hand on the data set's Aktau-Alat rail ferry line (two
+ships of 27 railcars, 22 h crossing, at most 96 h at a port)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from midcorridor.crossing.model import UnitType
+from midcorridor.live import ferries
+from midcorridor.live.eta import LegTimes, eta_spread, steps_ahead
+from midcorridor.live.ferries import Sighting, loaded_units, sailing_with_space, update
+from midcorridor.live.position import Position
+
+T0 = datetime(2026, 3, 2, 8, tzinfo=UTC)
+H = timedelta(hours=1)
+MERKURIY = "ASCO-AKTAU-ALAT-1"  # Merkuriy-1, 27 railcars
+
+
+@dataclass(frozen=True)
+class Leg:
+    origin: str
+    destination: str
+    mode: str
+    planned_depart: datetime
+    planned_arrive: datetime
+
+
+@pytest.fixture(scope="module")
+def times(corridor) -> LegTimes:
+    return LegTimes(corridor)
+
+
+def test_the_line_is_the_data_sets(times: LegTimes) -> None:
+    line = next(ln for ln in times.lines if ln.serves("KZAAU", "AZALT")
+                and any(v.id == MERKURIY for v in ln.vessels))
+    assert (line.headway_h, line.crossing_h) == (96.0, 22.0)
+    assert [v.capacity.railcar for v in line.vessels] == [27, 27]
+
+
+def _sailed_from_alat(at: datetime) -> dict[str, Sighting]:
+    return {MERKURIY: update(None, MERKURIY, "DEPA", "AZALT", at, 0)}
+
+
+def test_a_ship_on_its_way_back_takes_the_queue_and_the_shipment(times: LegTimes) -> None:
+    # Merkuriy-1 sailed from Alat at T0: back at Aktau 22 h later. 20 railcars ahead and 5 of
+    # ours fit its 27: first and last unit on that call.
+    first, last = sailing_with_space(times.lines, _sailed_from_alat(T0), "KZAAU", "AZALT",
+                                     UnitType.RAILCAR, 20, T0 + 2 * H, 5)
+    assert first is last
+    assert (first.vessel, first.loads_at, first.space) == ("Merkuriy-1", T0 + 22 * H, 27)
+
+
+def test_units_that_do_not_fit_wait_a_whole_cycle(times: LegTimes) -> None:
+    # 25 ahead, 5 of ours: 2 fit at T0 + 22 h; the queue fills the ship, which sails 6 h
+    # later (T0 + 28 h), crosses and back (2 x 22 h) after half a headway at Alat (48 h):
+    # the last 3 railcars load at T0 + 120 h.
+    first, last = sailing_with_space(times.lines, _sailed_from_alat(T0), "KZAAU", "AZALT",
+                                     UnitType.RAILCAR, 25, T0 + 2 * H, 5)
+    assert first.loads_at == T0 + 22 * H
+    assert last.vessel == "Merkuriy-1"
+    assert last.loads_at == T0 + (22 + ferries.FULL_CALL_H + 2 * 22
+                                  + ferries.OTHER_STAY * 96) * H == T0 + 120 * H
+
+
+def test_a_ship_loading_at_the_port_has_the_space_left_and_sails_by_its_headway(
+        times: LegTimes) -> None:
+    seen = update(None, MERKURIY, "ARRI", "KZAAU", T0, 0)
+    seen = update(seen, MERKURIY, "LOAD", "KZAAU", T0 + 3 * H, 20)
+    assert (seen.call_since, seen.loaded) == (T0, 20)
+    now = T0 + 5 * H
+    first, last = sailing_with_space(times.lines, {MERKURIY: seen}, "KZAAU", "AZALT",
+                                     UnitType.RAILCAR, 0, now, 7)
+    assert first is last
+    assert first.loads_at == now
+    assert first.space == 7
+    assert first.sails_by == T0 + 96 * H
+    # sailing starts a new call; an older event told late changes nothing
+    gone = update(seen, MERKURIY, "DEPA", "KZAAU", T0 + 8 * H, 0)
+    assert (gone.call_since, gone.loaded, gone.sailed) == (T0 + 8 * H, 0, True)
+    assert update(gone, MERKURIY, "LOAD", "KZAAU", T0 + 4 * H, 3) == gone
+    # nobody seen lately: no call known (a ship seen more than two cycles, 2 x (22 + 96) h,
+    # ago is unknown)
+    stale = {MERKURIY: update(None, MERKURIY, "DEPA", "AZALT", T0 - 480 * H, 0)}
+    assert sailing_with_space(times.lines, stale, "KZAAU", "AZALT", UnitType.RAILCAR, 0,
+                              T0, 1) is None
+
+
+def test_a_loading_event_counts_its_share_of_the_shipment() -> None:
+    assert loaded_units("4 of 50 containers", 100) == 8
+    assert loaded_units("27 of 27 wagons", 27) == 27
+    assert loaded_units("", 12) == 12
+
+
+def _at_aktau_eta(times: LegTimes, ahead: int, sightings: dict[str, Sighting]):
+    legs = [Leg("KZBEY", "KZAAU", "rail", T0 - 30 * H, T0),
+            Leg("KZAAU", "AZALT", "ferry", T0 + 10 * H, T0 + 32 * H),
+            Leg("AZALT", "AZBAK", "rail", T0 + 42 * H, T0 + 46 * H)]
+    now = T0 + 2 * H
+    start, steps = steps_ahead(legs, Position(1, T0), now=now, times=times,
+                               unit_type=UnitType.RAILCAR, units=5, ports={"KZAAU", "AZALT"},
+                               queue_ahead={"KZAAU": ahead}, sightings=sightings)
+    return steps, eta_spread(start, steps)
+
+
+def test_the_eta_waits_for_the_last_units_to_cross(times: LegTimes) -> None:
+    """With 25 railcars ahead, 3 of the shipment's 5 cross on the next cycle: its stay at
+    Alat lasts until they land (loaded at T0 + 120 h, at least a 20 h crossing), so its P50
+    comes after T0 + 140 h; with 20 ahead it all crosses at once, a day or more earlier. The wait's
+    reason names the ship and the call."""
+    steps, split = _at_aktau_eta(times, 25, _sailed_from_alat(T0))
+    assert "next sailing with space Tue 03 Mar 06:00 (Merkuriy-1)" in steps[0].reason
+    assert "the last units on Merkuriy-1 Sat 07 Mar 08:00" in steps[0].reason
+    assert steps[2].not_before == T0 + 140 * H
+    assert "the last units cross on a later ship" in steps[2].reason
+    assert split.p50 > T0 + 140 * H
+    steps, whole = _at_aktau_eta(times, 20, _sailed_from_alat(T0))
+    assert steps[2].not_before is None
+    assert whole.p50 < split.p50 - 24 * H
+    # without a sighting the same queue says nothing of ships or a split
+    steps, blind = _at_aktau_eta(times, 25, {})
+    assert "Merkuriy-1" not in steps[0].reason
+    assert steps[2].not_before is None
+    assert blind.p50 < split.p50
