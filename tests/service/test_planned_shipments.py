@@ -99,3 +99,29 @@ def test_crossing_optimizer_over_the_api(client: TestClient, world: World) -> No
                       json={"days": 90})
     assert bad.status_code == 422
     assert "days" in bad.text
+
+
+def test_route_options_carry_the_planners_legs_rounded(client: TestClient) -> None:
+    """POST /planner/routes answers the planner's options in its order, each leg with every
+    field of the planner's leg: distance to 0.1 km, hours, cost and CO2e to two decimals."""
+    depart = datetime(2026, 3, 2, tzinfo=UTC)
+    r = client.post("/planner/routes", json={"origin": "Aktau", "destination": "Baku",
+                                             "depart": DEPART, "teu": 3})
+    assert r.status_code == 200, r.text
+    expected = plan(load_network(), "Aktau", "Baku", depart=depart, cargo=Cargo(teu=3.0))
+    options = r.json()["options"]
+    assert len(options) == len(expected.comparison())
+    for got, option in zip(options, expected.comparison(), strict=True):
+        assert len(got["legs"]) == len(option.legs)
+        for leg, want in zip(got["legs"], option.legs, strict=True):
+            assert leg == {
+                "origin": want.origin, "destination": want.destination, "mode": str(want.mode),
+                "depart": want.depart.isoformat().replace("+00:00", "Z"),
+                "arrive": want.arrive.isoformat().replace("+00:00", "Z"),
+                "distance_km": round(want.distance_km, 1), "dwell_h": round(want.dwell_h, 2),
+                "wait_h": round(want.wait_h, 2), "cost_usd": round(want.cost_usd, 2),
+                "co2e_kg": round(want.co2e_kg, 2), "link_id": want.link_id,
+                "service_id": want.service_id, "transshipment": want.transshipment,
+                "co2e_ttw_kg": round(want.co2e_ttw_kg, 2), "unload_h": round(want.unload_h, 2),
+                "trucks": want.trucks,
+            }

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -38,17 +38,24 @@ class Leg:
     unload_h: float = 0.0
     trucks: int = 0  # trucks a road leg takes (a truck carries 2 TEU); 0 on other modes
 
+    def rounded(self) -> Leg:
+        """The leg as reported: distance to 0.1 km; hours, cost and CO2e to two decimals."""
+        return replace(
+            self, distance_km=round(self.distance_km, 1), dwell_h=round(self.dwell_h, 2),
+            wait_h=round(self.wait_h, 2), cost_usd=round(self.cost_usd, 2),
+            co2e_kg=round(self.co2e_kg, 2), co2e_ttw_kg=round(self.co2e_ttw_kg, 2),
+            unload_h=round(self.unload_h, 2))
+
     def to_dict(self) -> dict[str, Any]:
-        """The leg as JSON-ready values."""
+        """The leg as JSON-ready values (rounded as :meth:`rounded`)."""
+        r = self.rounded()
         return {
-            "from": self.origin, "to": self.destination, "mode": self.mode,
-            "depart": self.depart.isoformat(), "arrive": self.arrive.isoformat(),
-            "distance_km": round(self.distance_km, 1), "dwell_h": round(self.dwell_h, 2),
-            "wait_h": round(self.wait_h, 2), "cost_usd": round(self.cost_usd, 2),
-            "co2e_kg": round(self.co2e_kg, 2), "co2e_ttw_kg": round(self.co2e_ttw_kg, 2),
-            "link_id": self.link_id, "service_id": self.service_id,
-            "transshipment": self.transshipment, "unload_h": round(self.unload_h, 2),
-            "trucks": self.trucks,
+            "from": r.origin, "to": r.destination, "mode": r.mode,
+            "depart": r.depart.isoformat(), "arrive": r.arrive.isoformat(),
+            "distance_km": r.distance_km, "dwell_h": r.dwell_h, "wait_h": r.wait_h,
+            "cost_usd": r.cost_usd, "co2e_kg": r.co2e_kg, "co2e_ttw_kg": r.co2e_ttw_kg,
+            "link_id": r.link_id, "service_id": r.service_id,
+            "transshipment": r.transshipment, "unload_h": r.unload_h, "trucks": r.trucks,
         }  # fmt: skip
 
 

@@ -54,12 +54,7 @@ def plan_routes(body: RouteRequest, settings: SettingsDep) -> RoutesPublic:
             total_hours=round(o.total_hours, 2), cost_usd=round(o.cost_usd, 2),
             co2e_kg=round(o.co2e_kg, 2), transshipments=o.transshipments, borders=o.borders,
             distance_km=round(o.distance_km, 1), assumptions=list(o.assumptions),
-            legs=[RouteLegPublic(
-                origin=g.origin, destination=g.destination, mode=str(g.mode), depart=g.depart,
-                arrive=g.arrive, distance_km=round(g.distance_km, 1), dwell_h=round(g.dwell_h, 2),
-                wait_h=round(g.wait_h, 2), cost_usd=round(g.cost_usd, 2),
-                co2e_kg=round(g.co2e_kg, 2), service_id=g.service_id,
-                transshipment=g.transshipment) for g in o.legs],
+            legs=[RouteLegPublic.of(g) for g in o.legs],
         )
         for rank, o in enumerate(result.comparison(), start=1)
     ]

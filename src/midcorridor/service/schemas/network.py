@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import fields
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, Field, StringConstraints, model_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from midcorridor.routing.result import Leg
 
 
 class ScenarioPublic(BaseModel):
@@ -67,21 +69,21 @@ class RouteRequest(BaseModel):
         return self
 
 
-class RouteLegPublic(BaseModel):
-    """One leg of a route option."""
+class RouteLegPublic(Leg):
+    """One leg of a route option: the planner's leg (see ``Leg``), rounded as it reports it.
 
-    origin: str
-    destination: str
-    mode: str
-    depart: datetime
-    arrive: datetime
-    distance_km: float
-    dwell_h: float = Field(description="Handling, border or gauge-change dwell before leaving.")
-    wait_h: float = Field(description="Waiting for the next sailing or train.")
-    cost_usd: float
-    co2e_kg: float
-    service_id: str | None
-    transshipment: bool
+    ``dwell_h`` is handling, border or gauge-change dwell before leaving ``origin``, ``wait_h``
+    the wait there for the next sailing or train, ``unload_h`` unloading at ``destination``.
+    """
+
+    # Every field is in every answer, so clients may rely on each (defaults included).
+    __pydantic_config__ = ConfigDict(json_schema_serialization_defaults_required=True)
+
+    @classmethod
+    def of(cls, leg: Leg) -> RouteLegPublic:
+        """``leg`` rounded (``Leg.rounded``) as the API's leg."""
+        rounded = leg.rounded()
+        return cls(**{f.name: getattr(rounded, f.name) for f in fields(Leg)})
 
 
 class RouteOptionPublic(BaseModel):

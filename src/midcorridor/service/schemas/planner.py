@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, Strict, StringConstraints
 
+from midcorridor.crossing.result import PlanFigures
 from midcorridor.service.schemas.fields import Instant
 from midcorridor.service.schemas.shipments import LegIn
 
@@ -67,15 +68,8 @@ class CrossingRequest(BaseModel):
     time_limit_s: Annotated[float, Strict(), Field(gt=0, le=30)] = 5.0
 
 
-class CrossingFigures(BaseModel):
+class CrossingFigures(PlanFigures):
     """The objective and waiting figures of a crossing plan."""
-
-    objective: float
-    mean_wait_hours: float
-    p95_wait_hours: float
-    left_behind_units: int
-    assigned_units: int
-    sailings: int
 
 
 class CrossingPublic(BaseModel):
