@@ -9,9 +9,9 @@ whatever was sent.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
@@ -181,6 +181,18 @@ def statuses(method: str, operation: dict[str, Any]) -> set[int]:
     if method.upper() in ("POST", "PUT", "PATCH", "DELETE"):
         codes.add(409)
     return codes
+
+
+Found = TypeVar("Found")
+
+
+def found_or_404(row: Found | None, what: str) -> Found:
+    """``row``, or a 404 saying the ``what`` was not found (also when the caller may not see it:
+    a 404 leaks nothing).
+    """
+    if row is None:
+        raise HTTPException(404, f"{what} not found")
+    return row
 
 
 def answers(*codes: int) -> dict[int | str, dict[str, Any]]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -21,6 +21,7 @@ from midcorridor.service.deps import (
     require,
     utcnow,
 )
+from midcorridor.service.http_errors import found_or_404
 from midcorridor.service.paging import Limit, Skip
 from midcorridor.service.schemas import (
     OrganizationCreate,
@@ -130,6 +131,4 @@ def revoke_token(token_id: PathId, db: DbDep, cache: TokenCacheDep) -> TokenPubl
         token = accounts.revoke_token(session=session, token_id=token_id, now=utcnow())
         public = _token(token) if token is not None else None
     cache.clear()  # after the commit: no lookup from before it can be cached any more
-    if public is None:
-        raise HTTPException(404, "token not found")
-    return public
+    return found_or_404(public, "token")

@@ -4,8 +4,6 @@ closures of the Caspian ports, which the plans, the corridor state and the ETA t
 
 from __future__ import annotations
 
-from typing import TypeVar
-
 from fastapi import APIRouter, HTTPException, Response, status
 from sqlalchemy.orm import Session
 
@@ -20,6 +18,7 @@ from midcorridor.service.deps import (
     WriteSessionDep,
     utcnow,
 )
+from midcorridor.service.http_errors import found_or_404
 from midcorridor.service.jobs import submit_job
 from midcorridor.service.planning import network
 from midcorridor.service.public import port_closure_public
@@ -35,17 +34,6 @@ from midcorridor.service.strict_json import StrictJsonRoute
 router = APIRouter(prefix="/crossing", tags=["crossing"], route_class=StrictJsonRoute)
 FORBIDDEN = ("Caspian plans are for the coordinator, the admin and operators of a Caspian "
              "port or shipping line")
-
-
-Record = TypeVar("Record")
-
-
-def _record_or_404(session: Session, model: type[Record], record_id: int, what: str) -> Record:
-    """The row of ``model`` with id ``record_id``, or a 404 saying which ``what`` is missing."""
-    record = session.get(model, record_id)
-    if record is None:
-        raise HTTPException(404, f"{what} not found")
-    return record
 
 
 def _check(principal: Principal, session: Session) -> None:
@@ -87,7 +75,7 @@ def read_plan(plan_id: PathId, session: SessionDep,
               principal: CurrentPrincipal) -> CrossingPlanPublic:
     """A published Caspian plan by id (ids are versions: higher is newer)."""
     _check(principal, session)
-    record = _record_or_404(session, CrossingPlanRecord, plan_id, "plan")
+    record = found_or_404(session.get(CrossingPlanRecord, plan_id), "plan")
     return CrossingPlanPublic.model_validate(crossing_plans.document_of(record))
 
 
@@ -142,7 +130,7 @@ def cancel_closure(closure_id: PathId, session: WriteSessionDep,
                    principal: CurrentPrincipal) -> PortClosurePublic:
     """Cancel a current or upcoming closure (it stays on record as cancelled)."""
     _check(principal, session)
-    record = _record_or_404(session, PortClosureRecord, closure_id, "closure")
+    record = found_or_404(session.get(PortClosureRecord, closure_id), "closure")
     if not _may_close(principal, record.place):
         raise HTTPException(status.HTTP_403_FORBIDDEN,
                             f"only the coordinator or the admin may cancel a closure of "

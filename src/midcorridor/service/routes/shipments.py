@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, Query
 from sqlalchemy.orm import Session
 
 from midcorridor.service import forecast, positions, search
@@ -20,6 +20,7 @@ from midcorridor.service.deps import (
     require,
     utcnow,
 )
+from midcorridor.service.http_errors import found_or_404
 from midcorridor.service.paging import Limit, Skip
 from midcorridor.service.public import alert_public, event_public, shipment_public
 from midcorridor.service.schemas import (
@@ -44,10 +45,9 @@ Creator = require(Action.create_shipment)
 
 def visible_or_404(session: Session, principal: Principal, shipment_id: int) -> Shipment:
     """The shipment if the caller may see it; otherwise a 404."""
-    shipment = crud.get_visible(session=session, principal=principal, shipment_id=shipment_id)
-    if shipment is None:
-        raise HTTPException(404, "shipment not found")
-    return shipment
+    return found_or_404(
+        crud.get_visible(session=session, principal=principal, shipment_id=shipment_id),
+        "shipment")
 
 
 @router.post("", status_code=201)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -19,7 +19,7 @@ from midcorridor.service.deps import (
     require,
     utcnow,
 )
-from midcorridor.service.http_errors import answers
+from midcorridor.service.http_errors import answers, found_or_404
 from midcorridor.service.paging import Limit, Skip
 from midcorridor.service.public import subscription_public
 from midcorridor.service.routes.shipments import visible_or_404
@@ -38,10 +38,10 @@ Subscriber = require(Action.subscribe)
 
 
 def _own_or_404(session: Session, principal: Principal, subscription_id: int) -> Subscription:
+    """The subscription if the caller's organization owns it; otherwise a 404."""
     sub = session.get(Subscription, subscription_id)
-    if sub is None or sub.org_id != principal.org_id:
-        raise HTTPException(404, "subscription not found")
-    return sub
+    return found_or_404(sub if sub is not None and sub.org_id == principal.org_id else None,
+                        "subscription")
 
 
 @router.post("", status_code=201, responses=answers(404))
