@@ -11,6 +11,7 @@ from midcorridor.sim.feed import planned_stops
 from midcorridor.sim.model import Dist, LandLeg, SimModel, Variant
 from midcorridor.sim.processes.journey import journey
 from midcorridor.sim.processes.state import Consignment, World
+from midcorridor.sim.result import Waybill
 
 
 def _fixed(hours: float) -> Dist:
@@ -49,8 +50,8 @@ def test_a_simulated_truck_rests_on_its_way() -> None:
     )
     model = SimModel("drivers", 1000.0, 0.0, (), {}, {}, ())
     world = World(model, seed=1, replication=0)
-    truck = Consignment(0, "road", Variant("road", legs), 1, "truck", 2.0, 0.0)
-    world.live[truck.id] = truck
+    truck = Consignment(Waybill(0, "road", Variant("road", legs), 1, "truck", 2.0, 0.0))
+    world.live[0] = truck
     steps = list(journey(world, truck))
     assert sum(steps) == pytest.approx(walk_a_drivers_day(20.2) + 24.0)  # 67.7 h
     assert truck.waits == {"border B-C": pytest.approx(24.0)}

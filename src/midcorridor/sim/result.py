@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from midcorridor.sim.model import Variant
 
 # (hour, code, place, vehicle, units): see ``processes.state.Milestone``.
@@ -13,9 +15,9 @@ Milestone = tuple[float, str, str, str, int]
 
 
 @dataclass(frozen=True)
-class ConsignmentTrace:
-    """What happened to one consignment: its path and milestones (``delivered_h`` None while
-    it is still under way at the end of the run).
+class Waybill:
+    """What a consignment's waybill says: its number, demand stream, route variant, units and
+    their kind, TEU, and the hour it was created.
     """
 
     id: int
@@ -25,8 +27,23 @@ class ConsignmentTrace:
     unit_kind: str
     teu: float
     created_h: float
+
+
+@dataclass(frozen=True)
+class ConsignmentTrace(Waybill):
+    """What happened to one consignment: its waybill, path and milestones (``delivered_h``
+    None while it is still under way at the end of the run).
+    """
+
     delivered_h: float | None
     milestones: tuple[Milestone, ...]
+
+    @classmethod
+    def of(
+        cls, waybill: Waybill, delivered_h: float | None, milestones: Iterable[Milestone]
+    ) -> ConsignmentTrace:
+        """The trace of the consignment of ``waybill``."""
+        return cls(**vars(waybill), delivered_h=delivered_h, milestones=tuple(milestones))
 
 
 @dataclass

@@ -30,12 +30,13 @@ def journey(
     """
     kernel = world.kernel
     model = world.model
-    world.on_land[c.id] = c.units
+    waybill = c.waybill
+    world.on_land[waybill.id] = waybill.units
     tracing = c.trace is not None
     if tracing and start == 0:
-        c.at = model.streams_by_name[c.stream].origin
+        c.at = model.streams_by_name[waybill.stream].origin
         world.note(c, "GTIN", c.at)
-    steps = c.variant.steps
+    steps = waybill.variant.steps
     driven = 0.0  # hours the truck's driver has driven since the cargo came onto the road
     for k in range(start, len(steps)):
         step = steps[k]
@@ -89,7 +90,7 @@ def journey(
         else:
             assert type(step) is SeaLeg
             driven = 0.0
-            del world.on_land[c.id]
+            del world.on_land[waybill.id]
             arrived = kernel.now - (waited_h if k == start else 0.0)
             if tracing:
                 if c.at != step.origin:
@@ -99,27 +100,26 @@ def journey(
                 c.at = ""
             arrive_at_port(world, world.ports[step.origin], c, step.destination, since=arrived)
             yield PASSIVATE  # until the last unit is ashore at the destination port
-            world.on_land[c.id] = c.units
+            world.on_land[waybill.id] = waybill.units
             world.book_wait(c, step.origin, c.last_departure - arrived)
             if tracing:
                 c.at = step.destination
                 world.note(c, "GTOT", c.at)
     if tracing:
-        destination = model.streams_by_name[c.stream].destination
+        destination = model.streams_by_name[waybill.stream].destination
         if c.at != destination:
             world.note(c, "ARRI", destination)
         world.note(c, "GTOT", destination)
-    del world.on_land[c.id]
-    del world.live[c.id]
-    world.delivered_units += c.units
-    world.records.append((c.id, c.stream, c.variant.label, c.created, kernel.now, c.units, c.teu))
+    del world.on_land[waybill.id]
+    del world.live[waybill.id]
+    world.delivered_units += waybill.units
+    world.records.append((waybill.id, waybill.stream, waybill.variant.label, waybill.created_h,
+                          kernel.now, waybill.units, waybill.teu))
     for place, hours in c.waits.items():
-        world.waits.append((c.id, place, hours))
+        world.waits.append((waybill.id, place, hours))
     if tracing:
         world.finished.append(
-            ConsignmentTrace(c.id, c.stream, c.variant, c.units, c.unit_kind, c.teu, c.created,
-                             kernel.now, tuple(c.trace or ()))
-        )
+            ConsignmentTrace.of(waybill, kernel.now, c.trace or ()))
 
 
 def demand(world: World, stream: Stream) -> Generator[Any, Any, None]:

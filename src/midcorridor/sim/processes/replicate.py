@@ -59,7 +59,7 @@ def _sampler(world: World) -> Generator[Any, Any, None]:
             world.samples.append((now, port_id, float(port.queued_units)))
         for node_id, resource in world.terminals.items():
             world.samples.append((now, node_id, float(len(resource.queue))))
-        teu = sum(c.teu for c in world.live.values())
+        teu = sum(c.waybill.teu for c in world.live.values())
         world.samples.append((now, "system", teu))
         yield every
 
@@ -124,9 +124,7 @@ def _traces(world: World) -> list[ConsignmentTrace]:
     if not world.trace:
         return []
     out = [
-        ConsignmentTrace(c.id, c.stream, c.variant, c.units, c.unit_kind, c.teu, c.created,
-                         None, tuple(c.trace or ()))
-        for c in world.live.values()
+        ConsignmentTrace.of(c.waybill, None, c.trace or ()) for c in world.live.values()
     ]
     out += world.finished
     out.sort(key=lambda t: t.id)

@@ -42,7 +42,7 @@ class ShipState:
 
 def _take(ship: ShipState, part: Part, dest: str, now: float, port: PortState) -> int:
     """Load as many units of ``part`` as fit; return how many were loaded."""
-    kind = part.consignment.unit_kind
+    kind = part.consignment.waybill.unit_kind
     room = ship.free
     if kind == WAGON:
         room = min(room, ship.free_rail)
@@ -88,7 +88,7 @@ def arrive_at_port(
     """
     now = world.kernel.now
     port.account(now)
-    part = Part(consignment, consignment.units, now if since is None else since)
+    part = Part(consignment, consignment.waybill.units, now if since is None else since)
     port.arrived_units += part.units
     port.queued_units += part.units
     consignment.waiting = part.units
@@ -138,11 +138,12 @@ def _land(world: World, ship: ShipState) -> None:
     for consignment, units, dest in ship.unloading:
         mark(consignment, world.kernel.now, "DISC", dest, ship.ship.name, units)
         consignment.waiting -= units
+        cid = consignment.waybill.id
         if consignment.waiting == 0:
-            world.landed.pop(consignment.id, None)
+            world.landed.pop(cid, None)
             world.kernel.resume(consignment.proc)
         else:
-            world.landed[consignment.id] = world.landed.get(consignment.id, 0) + units
+            world.landed[cid] = world.landed.get(cid, 0) + units
     ship.unloading = []
 
 
@@ -258,7 +259,7 @@ def _units_for(port: PortState, dests: tuple[str, ...], ship: Ship) -> int:
 
 def can_carry(ship: Ship, part: Part) -> bool:
     """Whether ``ship`` has deck room of the kind ``part`` needs."""
-    kind = part.consignment.unit_kind
+    kind = part.consignment.waybill.unit_kind
     return bool(ship.railcars if kind == WAGON else ship.trucks if kind == TRUCK else ship.slots)
 
 

@@ -49,7 +49,7 @@ def start_cargo(world: World) -> None:
         c = world.new_consignment(
             stream.name, variant, cargo.units, stream.unit_kind, cargo.units * stream.teu_per_unit
         )
-        world.shipments[c.id] = cargo.shipment
+        world.shipments[c.waybill.id] = cargo.shipment
         c.proc = journey(world, c, start=i, lead_h=cargo.eta_h, waited_h=cargo.waited_h)
         world.kernel.process(c.proc)
 

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from midcorridor.sim.draw import Diverging, stream
 from midcorridor.sim.kernel import Kernel, Resource
+from midcorridor.sim.result import Waybill
 
 if TYPE_CHECKING:
     import random
@@ -24,13 +25,7 @@ if TYPE_CHECKING:
 class Consignment:
     """A block train, wagon group or container moving as one from origin to destination."""
 
-    id: int
-    stream: str
-    variant: Variant
-    units: int
-    unit_kind: str
-    teu: float
-    created: float
+    waybill: Waybill
     proc: Any = None
     waiting: int = 0  # units not yet across the current sea leg
     last_departure: float = 0.0
@@ -44,7 +39,7 @@ def mark(
 ) -> None:
     """Record a milestone of ``c`` at hour ``t`` if its run keeps event streams."""
     if c.trace is not None:
-        c.trace.append((t, code, place, vehicle, units or c.units))
+        c.trace.append((t, code, place, vehicle, units or c.waybill.units))
 
 
 @dataclass(slots=True, eq=False)
@@ -156,8 +151,9 @@ class World:
         """A new consignment of ``stream_name``, counted as created now."""
         self.next_id += 1
         self.created_units += units
-        c = Consignment(self.next_id, stream_name, variant, units, unit_kind, teu, self.kernel.now)
-        self.live[c.id] = c
+        c = Consignment(
+            Waybill(self.next_id, stream_name, variant, units, unit_kind, teu, self.kernel.now))
+        self.live[self.next_id] = c
         if self.trace:
             c.trace = []
         return c
