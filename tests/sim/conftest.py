@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from midcorridor.network.model import (
+    Capacity,
     Departures,
     Link,
     Mode,
@@ -54,7 +55,8 @@ def two_port_network(ships: int = 2, railcars: int = 40) -> Network:
         ),
     )
     fleet = tuple(
-        ServiceVessel(f"Ferry {k}", VesselKind.RAIL_FERRY, railcars=railcars) for k in range(ships)
+        ServiceVessel(f"Ferry {k}", VesselKind.RAIL_FERRY, Capacity(railcar=railcars))
+        for k in range(ships)
     )
     service = Service(
         "FERRY",

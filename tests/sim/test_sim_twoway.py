@@ -9,6 +9,7 @@ import pytest
 
 from midcorridor.errors import NoRouteError
 from midcorridor.network.model import (
+    Capacity,
     Departures,
     Network,
     Service,
@@ -35,7 +36,7 @@ def _with_feeder(network: Network) -> Network:
         ("KZAAU", "AZALT"),
         Departures(headway_h=24.0),
         Spread(18, 22, 30),
-        (ServiceVessel("Feeder", VesselKind.CONTAINER_SHIP, teu=200),),
+        (ServiceVessel("Feeder", VesselKind.CONTAINER_SHIP, Capacity(teu=200)),),
     )
     return dataclasses.replace(network, services=(*network.services, feeder))
 

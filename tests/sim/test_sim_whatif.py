@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from typing import TYPE_CHECKING
 
 import pytest
@@ -114,3 +115,30 @@ def test_bad_changes_name_the_field(make_network, doc: dict, field: str) -> None
     model = dataclasses.replace(_exact_model(make_network), horizon_h=7 * 24.0)
     with pytest.raises(InputError, match=field.replace("[", r"\[").replace("]", r"\]")):
         apply_changes(model, parse_changes(doc))
+
+
+def test_every_problem_of_a_changes_document_is_named_at_once() -> None:
+    """The changes reader lists each field at fault in one error, the first first, and reads
+    an added vessel as an experiment's added ship (a deck it must have, no unknown keys)."""
+    doc = {
+        "closures": [{"place": "caspian", "hours": "long"}, {"hours": 5}],
+        "vessels_added": [{"line": "FERRY", "name": "Spare", "railcar": 40},
+                          {"line": "FERRY", "name": "Big", "teu": 100}],
+        "berths": {"Aktau": 0},
+        "ferries": [],
+    }
+    with pytest.raises(InputError) as info:
+        parse_changes(doc)
+    fields = re.findall(r"(changes\.\S+): ", str(info.value))
+    assert fields == [
+        "changes.ferries",
+        "changes.vessels_added[0].railcar",
+        "changes.vessels_added[0]",
+        "changes.closures[0].hours",
+        "changes.closures[1].place",
+        "changes.berths.Aktau",
+    ]
+    added = parse_changes({"vessels_added": [{"line": "FERRY", "name": "Big", "teu": 100}]})
+    assert [(a.line, a.name, a.deck.teu, a.deck.railcar) for a in added.vessels_added] == [
+        ("FERRY", "Big", 100, 0)]
+    assert added.vessels_added[0].ship().slots == 50  # 100 TEU: 50 slots of two TEU

@@ -99,7 +99,7 @@ def generate_instance(network: Network, params: GeneratorParams = GeneratorParam
             if params.vessels is not None and len(vessels) >= params.vessels:
                 break
             vessels.append(Vessel(
-                f"{s.id}-{i + 1}", v.name, v.kind, Capacity(v.railcars, v.teu, v.trucks),
+                f"{s.id}-{i + 1}", v.name, v.kind, v.deck,
                 round(speed, 1), a if i % 2 == 0 else b, float(rng.integers(0, 24)),
                 None if v.kind is VesselKind.CONTAINER_SHIP else DANGEROUS_LIMIT))
         mine = [v for v in vessels if v.id.startswith(f"{s.id}-")]
@@ -148,7 +148,7 @@ def _lanes(services: list[Service], limit: int | None) -> Lanes:
         headway = s.departures.headway_h or 24.0
         for o, d in ((a, b), (b, a)):
             for u in UnitType:
-                total = sum(Capacity(v.railcars, v.teu, v.trucks).of(u) for v in fleet)
+                total = sum(v.deck.of(u) for v in fleet)
                 per_day = total / max(1, len(fleet)) * 24 / headway
                 if per_day:
                     lanes[(o, d, u)] = lanes.get((o, d, u), 0.0) + per_day

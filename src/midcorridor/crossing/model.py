@@ -8,22 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from enum import StrEnum
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
-from midcorridor.network.model import VesselKind
+from midcorridor.network.model import Capacity, UnitType, VesselKind
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
-
-
-class UnitType(StrEnum):
-    """A kind of unit that crosses on a ferry's deck."""
-
-    RAILCAR = "railcar"
-    TEU = "teu"
-    TRUCK = "truck"
 
 
 UNIT_TYPES: tuple[UnitType, ...] = (UnitType.RAILCAR, UnitType.TEU, UnitType.TRUCK)
@@ -35,27 +26,6 @@ CARRIES: Mapping[VesselKind, frozenset[UnitType]] = MappingProxyType({
     VesselKind.RO_RO: frozenset({UnitType.TRUCK, UnitType.TEU}),
     VesselKind.CONTAINER_SHIP: frozenset({UnitType.TEU}),
 })
-
-
-@dataclass(frozen=True)
-class Capacity:
-    """Deck capacity per unit type when the deck carries only that type (0 = cannot carry).
-
-    A mixed load shares the deck: ``railcars/56 + trucks/50 <= 1`` on a Ro-Pax that takes
-    "56 wagons or 50 trucks".
-    """
-
-    railcar: int = 0
-    teu: int = 0
-    truck: int = 0
-
-    def of(self, unit: UnitType) -> int:
-        """The deck's capacity in ``unit`` when it carries only that type."""
-        return int(getattr(self, unit.value))
-
-    def carries(self, unit: UnitType) -> bool:
-        """Whether the deck can carry ``unit`` at all."""
-        return self.of(unit) > 0
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from midcorridor.crossing.model import Capacity, UnitType
+from midcorridor.crossing.model import UnitType
 from midcorridor.live.ferries import FerryLine, Sighting, ferry_lines, sailing_with_space
 from midcorridor.live.position import WATER_MODES, PlannedLeg, Position, segment_key
 from midcorridor.network.driving import road_elapsed_hours
@@ -336,7 +336,7 @@ class LegTimes:
             crossing = service.crossing_h or Spread(20.0, 22.0, 24.0)
             calls = set(service.route)
             for unit in UnitType:
-                per = [Capacity(v.railcars, v.teu, v.trucks).of(unit) for v in fleet]
+                per = [v.deck.of(unit) for v in fleet]
                 if not any(per):
                     continue
                 mean = sum(per) / len(per)

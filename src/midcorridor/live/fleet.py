@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from midcorridor.crossing.generate import caspian_services
-from midcorridor.crossing.model import Capacity, Vessel
+from midcorridor.crossing.model import Vessel
 from midcorridor.crossing.ports import CaspianPorts
 from midcorridor.live.position import ARRIVAL_CODES, DEPARTURE_CODES, Mark
 from midcorridor.live.state import VesselState
@@ -36,7 +36,7 @@ def dataset_fleet(network: Network) -> tuple[Vessel, ...]:
         fleet = [v for v in service.vessels if v.kind is not VesselKind.TRAIN]
         for i, v in enumerate(fleet):
             vessels.append(Vessel(
-                f"{service.id}-{i + 1}", v.name, v.kind, Capacity(v.railcars, v.teu, v.trucks),
+                f"{service.id}-{i + 1}", v.name, v.kind, v.deck,
                 speed, a if i % 2 == 0 else b, 0.0,
                 None if v.kind is VesselKind.CONTAINER_SHIP else DANGEROUS_LIMIT))
     return tuple(vessels)

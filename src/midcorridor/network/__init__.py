@@ -5,6 +5,7 @@ from midcorridor.network.geo import great_circle_km, sea_distance_km
 from midcorridor.network.load import check_data, load_network, packaged_data_dir
 from midcorridor.network.model import (
     Arc,
+    Capacity,
     Departures,
     Link,
     Mode,
@@ -21,6 +22,7 @@ from midcorridor.network.model import (
     ServiceVessel,
     Source,
     Spread,
+    UnitType,
     VesselKind,
 )
 from midcorridor.network.places import (
@@ -43,6 +45,7 @@ from midcorridor.network.summary import NetworkSummary, summarize
 __all__ = [
     "PORT_HANDLING_DEFAULT_H",
     "Arc",
+    "Capacity",
     "Departures",
     "Link",
     "Mode",
@@ -61,6 +64,7 @@ __all__ = [
     "Source",
     "Spread",
     "ServiceVessel",
+    "UnitType",
     "VesselKind",
     "caspian_ports",
     "check_data",

@@ -223,15 +223,42 @@ class Arc:
     reverse: bool = False
 
 
+class UnitType(StrEnum):
+    """A kind of unit that crosses on a vessel's deck: how cargo counts there."""
+
+    RAILCAR = "railcar"
+    TEU = "teu"
+    TRUCK = "truck"
+
+
+@dataclass(frozen=True)
+class Capacity:
+    """Deck capacity per unit type when the deck carries only that type (0 = cannot carry).
+
+    A mixed load shares the deck: ``railcars/56 + trucks/50 <= 1`` on a Ro-Pax that takes
+    "56 wagons or 50 trucks".
+    """
+
+    railcar: int = 0
+    teu: int = 0
+    truck: int = 0
+
+    def of(self, unit: UnitType) -> int:
+        """The deck's capacity in ``unit`` when it carries only that type."""
+        return int(getattr(self, unit.value))
+
+    def carries(self, unit: UnitType) -> bool:
+        """Whether the deck can carry ``unit`` at all."""
+        return self.of(unit) > 0
+
+
 @dataclass(frozen=True)
 class ServiceVessel:
     """A vessel (or train set) deployed on a service, with its capacity per unit type."""
 
     name: str
     kind: VesselKind
-    railcars: int = 0
-    trucks: int = 0
-    teu: int = 0
+    deck: Capacity = Capacity()
 
 
 @dataclass(frozen=True)

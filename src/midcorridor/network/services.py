@@ -10,6 +10,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from midcorridor.network.model import (
+    Capacity,
     Departures,
     Service,
     ServiceKind,
@@ -153,5 +154,6 @@ def _parse_vessel(
             continue
         value = reader.problems.number(item.get("value"), row.where, f"{where}.{unit}.value")
         sizes[unit] = int(value or 0)
-    return ServiceVessel(name=str(vessel["name"]), kind=VesselKind(kind), **sizes)
+    deck = Capacity(railcar=sizes["railcars"], teu=sizes["teu"], truck=sizes["trucks"])
+    return ServiceVessel(name=str(vessel["name"]), kind=VesselKind(kind), deck=deck)
 

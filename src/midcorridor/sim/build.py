@@ -105,7 +105,7 @@ def _lines(network: Network, spec: ExperimentSpec) -> tuple[Line, ...]:
         if line_change is not None and line_change.headway_h is not None:
             headway = line_change.headway_h
         ships = [
-            Ship.on_deck(v.name, v.railcars, v.teu, v.trucks)
+            Ship.on_deck(v.name, v.deck)
             for v in service.vessels
             if v.name not in removed
         ]

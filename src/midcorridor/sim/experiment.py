@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from midcorridor.errors import InputError
+from midcorridor.network.model import Capacity
 from midcorridor.network.reading import At, Problems
 from midcorridor.sim.model import UNIT_KINDS, Ship
 
@@ -69,17 +70,15 @@ class StreamSpec:
 
 @dataclass(frozen=True)
 class ShipSpec:
-    """A ship added to a line by the experiment."""
+    """A ship added to a line by an experiment or a what-if: its name and deck."""
 
     line: str
     name: str
-    railcars: int = 0
-    teu: int = 0
-    trucks: int = 0
+    deck: Capacity
 
     def ship(self) -> Ship:
         """The simulated ship: deck slots for railcars, 40-ft boxes (two TEU) or trucks."""
-        return Ship.on_deck(self.name, self.railcars, self.teu, self.trucks)
+        return Ship.on_deck(self.name, self.deck)
 
 
 @dataclass(frozen=True)
@@ -173,35 +172,46 @@ def load_experiment(path: str | Path) -> ExperimentSpec:
     return parse_experiment(read_document(path), str(path))
 
 
-class _Checker:
-    """The checks of an experiment document; every problem is kept, as ``label:-:field``."""
+class Checker:
+    """The checks of a simulation document; every problem is kept, as ``label:-:field``."""
 
     def __init__(self, label: str) -> None:
         self.problems = Problems()
         self.at = At(label)
 
     def problem(self, where: str, message: str) -> None:
+        """Record that ``where`` is wrong, saying why and what to do."""
         self.problems.at(self.at, where, message)
 
     def mapping(
         self, value: Any, where: str, keys: tuple[str, ...] | None = None
     ) -> dict[str, Any]:
+        """A mapping at ``where`` (see :meth:`Problems.mapping`)."""
         return self.problems.mapping(value, self.at, where, keys)
 
     def number(
         self, value: Any, where: str, low: float = 0.0, high: float | None = None,
         default: float = 0.0,
     ) -> float:
+        """A number at ``where`` in ``[low, high]``, else ``default`` (the problem kept)."""
         found = self.problems.number(value, self.at, where, low=low, high=high)
         return default if found is None else found
 
     def items(self, value: Any, where: str) -> list[Any]:
+        """A list at ``where`` (empty when absent or not a list)."""
         return self.problems.items(value, self.at, where)
+
+    def raise_input(self) -> None:
+        """Raise :class:`InputError` naming each field at fault (in a request, which has no
+        file or row), if there is any.
+        """
+        if self.problems:
+            raise InputError("; ".join(f"{p.field}: {p.message}" for p in self.problems))
 
 
 def parse_experiment(data: dict[str, Any], label: str = "experiment") -> ExperimentSpec:
     """Validate an experiment document; raise :class:`DataError` listing every field at fault."""
-    ck = _Checker(label)
+    ck = Checker(label)
     data = ck.mapping(data, "", TOP_KEYS)
     name = data.get("name")
     if not name or not isinstance(name, str):
@@ -218,7 +228,7 @@ def parse_experiment(data: dict[str, Any], label: str = "experiment") -> Experim
     if not streams:
         ck.problem("demand.streams", "give at least one demand stream")
     fleet = ck.mapping(data.get("fleet"), "fleet", ("add", "remove"))
-    ships = _added_ships(ck, fleet.get("add"))
+    ships = added_ships(ck, fleet.get("add"), "fleet.add")
     storms = ck.mapping(
         data.get("storms"), "storms", ("per_year", "duration_days", "ports", "source")
     )
@@ -260,7 +270,7 @@ def parse_experiment(data: dict[str, Any], label: str = "experiment") -> Experim
 
 
 def _place_changes(
-    ck: _Checker, data: dict[str, Any]
+    ck: Checker, data: dict[str, Any]
 ) -> tuple[dict[str, PortChange], dict[str, TerminalChange], dict[str, LineChange]]:
     """The changes to ports, terminals and lines, each by the id it changes."""
     ports = {
@@ -284,12 +294,15 @@ def _place_changes(
     return ports, terminals, lines
 
 
-def _added_ships(ck: _Checker, value: Any) -> list[ShipSpec]:
-    """The ships of ``fleet.add``: each needs a line, a name and a deck."""
+SHIP_KEYS = ("line", "name", "railcars", "teu", "trucks", "source")
+
+
+def added_ships(ck: Checker, value: Any, field: str) -> list[ShipSpec]:
+    """The ships the list ``field`` adds to lines: each needs a line, a name and a deck."""
     ships = []
-    for i, entry in enumerate(ck.items(value, "fleet.add")):
-        where = f"fleet.add[{i}]"
-        entry = ck.mapping(entry, where, ("line", "name", "railcars", "teu", "trucks", "source"))
+    for i, entry in enumerate(ck.items(value, field)):
+        where = f"{field}[{i}]"
+        entry = ck.mapping(entry, where, SHIP_KEYS)
         sizes = {
             k: int(ck.number(entry.get(k, 0), f"{where}.{k}"))
             for k in ("railcars", "teu", "trucks")
@@ -299,11 +312,12 @@ def _added_ships(ck: _Checker, value: Any) -> list[ShipSpec]:
         elif not any(sizes.values()):
             ck.problem(where, "give the ship's railcars, teu or trucks")
         else:
-            ships.append(ShipSpec(str(entry["line"]), str(entry["name"]), **sizes))
+            deck = Capacity(railcar=sizes["railcars"], teu=sizes["teu"], truck=sizes["trucks"])
+            ships.append(ShipSpec(str(entry["line"]), str(entry["name"]), deck))
     return ships
 
 
-def _storm_days(ck: _Checker, value: Any) -> tuple[float, float, float]:
+def _storm_days(ck: Checker, value: Any) -> tuple[float, float, float]:
     """A storm's (min, typical, max) days; min and max default to the typical."""
     days = ck.mapping(value, "storms.duration_days", ("min", "typ", "max"))
     typ = ck.number(days.get("typ", 0), "storms.duration_days.typ")
@@ -314,7 +328,7 @@ def _storm_days(ck: _Checker, value: Any) -> tuple[float, float, float]:
     return low, typ, high
 
 
-def _stream(ck: _Checker, entry: Any, where: str) -> StreamSpec | None:
+def _stream(ck: Checker, entry: Any, where: str) -> StreamSpec | None:
     """A demand stream, or None when it lacks what a stream needs (each lack is a problem)."""
     entry = ck.mapping(entry, where, STREAM_KEYS)
     complete = True
@@ -375,7 +389,7 @@ def _count(value: float | None) -> int | None:
 
 
 def _overrides(
-    ck: _Checker, value: Any, where: str, keys: tuple[str, ...]
+    ck: Checker, value: Any, where: str, keys: tuple[str, ...]
 ) -> dict[str, dict[str, float]]:
     out: dict[str, dict[str, float]] = {}
     for place, change in ck.mapping(value, where).items():

@@ -7,8 +7,12 @@ as is to worker processes or Dask workers; it holds no network objects, only num
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from midcorridor.sim.initial import Closure, InitialState
+
+if TYPE_CHECKING:
+    from midcorridor.network.model import Capacity
 
 CONTAINER = "container"  # one 40-ft box (2 TEU): one railcar, truck or two TEU slots aboard
 WAGON = "wagon"  # a loaded rail wagon: needs a railcar slot on a rail ferry
@@ -149,10 +153,11 @@ class Ship:
     trucks: int = 0
 
     @classmethod
-    def on_deck(cls, name: str, railcars: int = 0, teu: int = 0, trucks: int = 0) -> Ship:
+    def on_deck(cls, name: str, deck: Capacity) -> Ship:
         """The deck-slot rule: one slot per railcar, truck or 40-ft box (two TEU); a rail deck
         without a published truck figure takes trucks at the Ro-Pax ratio.
         """
+        railcars, teu, trucks = deck.railcar, deck.teu, deck.truck
         if not trucks and railcars:
             trucks = int(railcars * TRUCKS_PER_RAILCAR)
         return cls(name, max(railcars, teu // 2, trucks), railcars, trucks)

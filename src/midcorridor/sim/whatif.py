@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from midcorridor.errors import InputError
 from midcorridor.sim.estimate import Estimate, estimate, quantile
-from midcorridor.sim.experiment import ShipSpec
+from midcorridor.sim.experiment import Checker, ShipSpec, added_ships
 from midcorridor.sim.initial import Closure, InitialState
 from midcorridor.sim.model import Dist, LandLeg, Line, SimModel, Stream, Variant
 from midcorridor.sim.run import Progress, run
@@ -50,79 +50,48 @@ class Changes:
     border_dwell_h: Mapping[str, float] = dataclasses.field(default_factory=dict)
 
 
-def _number(value: Any, where: str, low: float = 0.0) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise InputError(f"{where}: {value!r} is not a number")
-    if value < low:
-        raise InputError(f"{where}: {value} must be at least {low:g}")
-    return float(value)
-
-
-def _mapping(value: Any, where: str) -> dict[str, Any]:
-    if value is None:
-        return {}
-    if not isinstance(value, dict):
-        raise InputError(f"{where}: expected a mapping")
-    return value
-
-
-def _items(value: Any, where: str) -> list[Any]:
-    if value is None:
-        return []
-    if not isinstance(value, list):
-        raise InputError(f"{where}: expected a list")
-    return value
-
-
 CHANGE_KEYS = ("vessels_out", "vessels_added", "closures", "berths", "handling_h", "border_dwell_h")
 
 
 def parse_changes(doc: Any, where: str = "changes") -> Changes:
-    """Read a changes document (JSON or YAML shape); :class:`InputError` names the field."""
-    doc = _mapping(doc, where)
-    for key in doc:
-        if key not in CHANGE_KEYS:
-            raise InputError(f"{where}.{key}: unknown change; known: {', '.join(CHANGE_KEYS)}")
-    added = []
-    for i, v in enumerate(_items(doc.get("vessels_added"), f"{where}.vessels_added")):
-        w = f"{where}.vessels_added[{i}]"
-        v = _mapping(v, w)
-        if not v.get("line") or not v.get("name"):
-            raise InputError(f"{w}: an added vessel needs a line (service id) and a name")
-        sizes = {k: int(_number(v.get(k, 0), f"{w}.{k}")) for k in ("railcars", "teu", "trucks")}
-        if not any(sizes.values()):
-            raise InputError(f"{w}: give the vessel's railcars, teu or trucks")
-        added.append(ShipSpec(str(v["line"]), str(v["name"]), **sizes))
+    """Read a changes document (JSON or YAML shape); :class:`InputError` names every field at
+    fault.
+    """
+    ck = Checker(where)
+    doc = ck.mapping(doc, where, CHANGE_KEYS)
+    added = added_ships(ck, doc.get("vessels_added"), f"{where}.vessels_added")
     closures = []
-    for i, c in enumerate(_items(doc.get("closures"), f"{where}.closures")):
+    for i, c in enumerate(ck.items(doc.get("closures"), f"{where}.closures")):
         w = f"{where}.closures[{i}]"
-        c = _mapping(c, w)
+        c = ck.mapping(c, w)
+        hours = ck.number(c.get("hours"), f"{w}.hours")
+        start_h = ck.number(c.get("start_h", 0.0), f"{w}.start_h")
         if not c.get("place"):
-            raise InputError(f"{w}.place: name a port, or 'caspian' for every Caspian port")
-        closures.append(
-            ClosureChange(
-                str(c["place"]),
-                _number(c.get("hours"), f"{w}.hours", 0.0),
-                _number(c.get("start_h", 0.0), f"{w}.start_h", 0.0),
-            )
-        )
-    return Changes(
-        vessels_out=tuple(str(v) for v in _items(doc.get("vessels_out"), f"{where}.vessels_out")),
+            ck.problem(f"{w}.place", "name a port, or 'caspian' for every Caspian port")
+        else:
+            closures.append(ClosureChange(str(c["place"]), hours, start_h))
+    changes = Changes(
+        vessels_out=tuple(str(v) for v in ck.items(doc.get("vessels_out"), f"{where}.vessels_out")),
         vessels_added=tuple(added),
         closures=tuple(closures),
-        berths={
-            str(k): int(_number(v, f"{where}.berths.{k}", 1.0))
-            for k, v in _mapping(doc.get("berths"), f"{where}.berths").items()
-        },
-        handling_h={
-            str(k): _number(v, f"{where}.handling_h.{k}")
-            for k, v in _mapping(doc.get("handling_h"), f"{where}.handling_h").items()
-        },
-        border_dwell_h={
-            str(k): _number(v, f"{where}.border_dwell_h.{k}")
-            for k, v in _mapping(doc.get("border_dwell_h"), f"{where}.border_dwell_h").items()
-        },
+        berths=_figures(ck, doc, where, "berths", low=1.0, whole=True),
+        handling_h=_figures(ck, doc, where, "handling_h"),
+        border_dwell_h=_figures(ck, doc, where, "border_dwell_h"),
     )
+    ck.raise_input()
+    return changes
+
+
+def _figures(
+    ck: Checker, doc: Mapping[str, Any], where: str, key: str, low: float = 0.0,
+    whole: bool = False,
+) -> dict[str, Any]:
+    """A mapping of places to numbers of at least ``low`` (``whole``: cut to whole numbers)."""
+    out: dict[str, Any] = {}
+    for k, v in ck.mapping(doc.get(key), f"{where}.{key}").items():
+        value = ck.number(v, f"{where}.{key}.{k}", low)
+        out[str(k)] = int(value) if whole else value
+    return out
 
 
 def _port(model: SimModel, place: str, where: str) -> str:
