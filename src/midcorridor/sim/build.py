@@ -17,7 +17,7 @@ from midcorridor.network.model import Mode, NodeKind, ServiceKind
 from midcorridor.network.places import find_place
 from midcorridor.network.seas import on_caspian, port_handling_h
 from midcorridor.routing.plan import fastest_path
-from midcorridor.sim.experiment import ExperimentSpec, PortChange, TerminalChange
+from midcorridor.sim.experiment import ExperimentSpec, PortChange, StreamSpec, TerminalChange
 from midcorridor.sim.model import (
     CONTAINER,
     TRUCK,
@@ -239,6 +239,83 @@ def _terminal(node: Node, spec: ExperimentSpec, teu_per_consignment: float) -> T
     return Terminal(node.id, node.name, _handling(hours), servers)
 
 
+def _stream(
+    network: Network, s: StreamSpec, spec: ExperimentSpec, lines: tuple[Line, ...],
+    places: dict[str, str], names: dict[str, str], terminals: dict[str, Terminal],
+) -> Stream:
+    """The stream ``s`` with a route variant per ``via`` list; its terminals join
+    ``terminals`` and its places ``places`` and ``names``.
+    """
+    origin = find_place(network, s.origin).id
+    destination = find_place(network, s.destination).id
+    teu = s.units_per_consignment * s.teu_per_unit or TEU_PER_TRAIN
+
+    variants = []
+    for via, share in s.variants:
+        try:
+            arcs = fastest_path(network, origin, destination, depart=ROUTE_DEPARTURE,
+                                via=via, allowed=_allowed(lines, s.unit))
+        except NoRouteError as e:
+            raise NoRouteError(f"{spec.source}: stream {s.name}: {e}") from None
+        steps = _steps(network, list(arcs), lines, s.unit, spec, places, names)
+        for step in steps:
+            if isinstance(step, TerminalStep) and step.node_id not in terminals:
+                terminals[step.node_id] = _terminal(network.node(step.node_id), spec, teu)
+                places[step.node_id] = "terminal"
+        sea = [
+            f"{network.node(x.origin).name}-{network.node(x.destination).name}"
+            for x in steps
+            if isinstance(x, SeaLeg)
+        ]
+        label = f"{s.name} via {', '.join(sea)}" if sea else f"{s.name} by land"
+        variants.append(Variant(label, steps, share))
+    per_year = (
+        s.units_per_year if s.units_per_year is not None else s.teu_per_year / s.teu_per_unit
+    )
+    return Stream(
+        s.name,
+        origin,
+        destination,
+        per_year,
+        s.units_per_consignment,
+        s.unit,
+        s.teu_per_unit,
+        tuple(variants),
+        s.seasonality,
+        s.peak_day,
+    )
+
+
+def _ports(
+    network: Network, lines: tuple[Line, ...], changes: dict[str, PortChange], source: str
+) -> dict[str, SimPort]:
+    """The ports the ``lines`` call at, with the experiment's ``changes``; a change to a port
+    no line calls at is an error.
+    """
+    ports: dict[str, SimPort] = {}
+    for line in lines:
+        for stop in line.stops:
+            node = network.node(stop)
+            change = changes.get(stop, PortChange())
+            hours = change.handling_h if change.handling_h is not None else port_handling_h(node)
+            ports[stop] = SimPort(
+                stop,
+                node.name,
+                change.berths if change.berths is not None else DEFAULT_BERTHS,
+                _handling(hours),
+                on_caspian(node),
+                change.ferry_berths or 0,
+                FERRY_TURNAROUND if change.handling_h is None else None,
+            )
+    for place in changes:
+        if place not in ports:
+            raise InputError(
+                f"{source}: ports.{place}: no sailing line calls there; "
+                f"ports: {', '.join(sorted(ports))}"
+            )
+    return ports
+
+
 def build_model(network: Network, spec: ExperimentSpec) -> SimModel:
     """The simulation model of ``spec`` on ``network`` (its data-set scenarios switched on)."""
     if spec.network_scenarios:
@@ -254,49 +331,8 @@ def build_model(network: Network, spec: ExperimentSpec) -> SimModel:
     lines = _lines(network, spec)
     places: dict[str, str] = {}
     names: dict[str, str] = {}
-    streams = []
     terminals: dict[str, Terminal] = {}
-    for s in spec.streams:
-        origin = find_place(network, s.origin).id
-        destination = find_place(network, s.destination).id
-        teu = s.units_per_consignment * s.teu_per_unit or TEU_PER_TRAIN
-
-        variants = []
-        for via, share in s.variants:
-            try:
-                arcs = fastest_path(network, origin, destination, depart=ROUTE_DEPARTURE,
-                                    via=via, allowed=_allowed(lines, s.unit))
-            except NoRouteError as e:
-                raise NoRouteError(f"{spec.source}: stream {s.name}: {e}") from None
-            steps = _steps(network, list(arcs), lines, s.unit, spec, places, names)
-            for step in steps:
-                if isinstance(step, TerminalStep) and step.node_id not in terminals:
-                    terminals[step.node_id] = _terminal(network.node(step.node_id), spec, teu)
-                    places[step.node_id] = "terminal"
-            sea = [
-                f"{network.node(x.origin).name}-{network.node(x.destination).name}"
-                for x in steps
-                if isinstance(x, SeaLeg)
-            ]
-            label = f"{s.name} via {', '.join(sea)}" if sea else f"{s.name} by land"
-            variants.append(Variant(label, steps, share))
-        per_year = (
-            s.units_per_year if s.units_per_year is not None else s.teu_per_year / s.teu_per_unit
-        )
-        streams.append(
-            Stream(
-                s.name,
-                origin,
-                destination,
-                per_year,
-                s.units_per_consignment,
-                s.unit,
-                s.teu_per_unit,
-                tuple(variants),
-                s.seasonality,
-                s.peak_day,
-            )
-        )
+    streams = [_stream(network, s, spec, lines, places, names, terminals) for s in spec.streams]
     legs = {
         (x.origin, x.destination)
         for s in streams
@@ -305,27 +341,7 @@ def build_model(network: Network, spec: ExperimentSpec) -> SimModel:
         if isinstance(x, SeaLeg)
     }
     lines = tuple(ln for ln in lines if any(a in ln.stops and b in ln.stops for a, b in legs))
-    ports: dict[str, SimPort] = {}
-    for line in lines:
-        for stop in line.stops:
-            node = network.node(stop)
-            change = spec_ports.get(stop, PortChange())
-            hours = change.handling_h if change.handling_h is not None else port_handling_h(node)
-            ports[stop] = SimPort(
-                stop,
-                node.name,
-                change.berths if change.berths is not None else DEFAULT_BERTHS,
-                _handling(hours),
-                on_caspian(node),
-                change.ferry_berths or 0,
-                FERRY_TURNAROUND if change.handling_h is None else None,
-            )
-    for place in spec_ports:
-        if place not in ports:
-            raise InputError(
-                f"{spec.source}: ports.{place}: no sailing line calls there; "
-                f"ports: {', '.join(sorted(ports))}"
-            )
+    ports = _ports(network, lines, spec_ports, spec.source)
     if spec.storm_ports is None:
         storm_ports = tuple(p for p in ports if ports[p].caspian)
     else:

@@ -277,6 +277,69 @@ def _legs(
     return legs
 
 
+def _equipment(rng: random.Random, trace: ConsignmentTrace) -> tuple[str, list[str], str]:
+    """What the consignment's units are called, their equipment numbers (none for wagons)
+    and, for trucks, the truck's number plate.
+    """
+    if trace.unit_kind == WAGON:
+        return "wagons", [], ""
+    if trace.unit_kind == TRUCK:
+        trailers = [trailer_number(rng) for _ in range(trace.units)]
+        return "trucks", trailers, number_plate(rng)
+    return "containers", container_numbers(rng, trace.units), ""
+
+
+def _aboard(
+    model: SimModel, code: str, place: str, vessel: str, equipment: list[str]
+) -> dict[str, Any]:
+    """Who reports a vessel's event at ``place`` and how: the line when it sails or arrives,
+    the port when it loads or discharges (naming the first unit it handles, ``equipment``).
+    """
+    if code in ("ARRI", "DEPA"):
+        line = next((ln for ln in model.lines
+                     if place in ln.stops and any(s.name == vessel for s in ln.ships)), None)
+        operator = line.operator if line is not None and line.operator else "shipping line"
+        return {"mode": line_mode(line), "reporting_operator": operator}
+    handled = {"equipment_reference": equipment[0]} if equipment else {}
+    return {"reporting_operator": port_operator(model, place), **handled}
+
+
+def _event(reference: str, k: int, code: str, when: datetime, place: str) -> dict[str, Any]:
+    """What every event record says: shipment, id, type and code, when and where."""
+    return {
+        "record": "event",
+        "shipment": reference,
+        "event_id": f"{reference}/{k:03d}",
+        "event_type": EVENT_TYPES[code],
+        "event_code": code,
+        "classifier": "ACT",
+        "event_time": _iso(when),
+        "location": place,
+    }
+
+
+def _on_road(model: SimModel, code: str, place: str, plate: str, trailer: str) -> dict[str, Any]:
+    """Who reports a truck's event and how: the haulier on the road, a port at its gates."""
+    gate = place in model.ports and code in ("GTIN", "GTOT")
+    reported = {"reporting_operator": port_operator(model, place) if gate else HAULIER}
+    if code in ("ARRI", "DEPA"):
+        return reported | {"vehicle": f"truck {plate}", "mode": "road"}
+    return reported | {"equipment_reference": trailer, "description": f"truck {plate}"}
+
+
+def _by_rail(
+    model: SimModel, code: str, place: str, train: str, first: list[str], what: str
+) -> dict[str, Any]:
+    """Who reports a train's event and how: the railway on the line, the port or the railway
+    at the gate of a port or terminal (naming the ``first`` unit, if numbered, and ``what``).
+    """
+    if code in ("ARRI", "DEPA"):
+        return {"reporting_operator": railway(place), "vehicle": f"train {train}", "mode": "rail"}
+    operator = port_operator(model, place) if place in model.ports else railway(place)
+    handled = {"equipment_reference": first[0]} if first else {}
+    return {"reporting_operator": operator, **handled, "description": what}
+
+
 def consignment_records(
     model: SimModel,
     trace: ConsignmentTrace,
@@ -290,20 +353,11 @@ def consignment_records(
     ``start`` is the date of simulated hour 0.
     """
     stream = model.streams_by_name[trace.stream]
-    rng = random.Random(f"{reference}/{seed}")
-    wagons = trace.unit_kind == WAGON
+    kind, equipment, plate = _equipment(random.Random(f"{reference}/{seed}"), trace)
     trucks = trace.unit_kind == TRUCK
-    kind = "wagons" if wagons else "trucks" if trucks else "containers"
-    if wagons:
-        equipment: list[str] = []
-    elif trucks:
-        equipment = [trailer_number(rng) for _ in range(trace.units)]
-        plate = number_plate(rng)
-    else:
-        equipment = container_numbers(rng, trace.units)
-    owner = SHIPPER if stream.origin.startswith("CN") and not (wagons or trucks) else FORWARDER
+    owner = SHIPPER if stream.origin.startswith("CN") and kind == "containers" else FORWARDER
     created = start + timedelta(hours=trace.created_h)
-    shipment = {
+    records: list[dict[str, Any]] = [{
         "record": "shipment",
         "reference": reference,
         "owner": owner,
@@ -311,73 +365,33 @@ def consignment_records(
         "destination": stream.destination,
         "cargo": {"units": trace.units, "teu": trace.teu, "containers": equipment},
         "legs": _legs(model, trace, stream.origin, stream.destination, created),
-    }
-    records = [shipment]
+    }]
     segment = 1
     loaded = discharged = 0  # units of the consignment loaded and discharged so far
     train = f"{stream.origin[:2]}-{1000 + trace.id}/{segment}"
     for k, (hour, code, place, vehicle, units) in enumerate(trace.milestones):
-        event: dict[str, Any] = {
-            "record": "event",
-            "shipment": reference,
-            "event_id": f"{reference}/{k:03d}",
-            "event_type": EVENT_TYPES[code],
-            "event_code": code,
-            "classifier": "ACT",
-            "event_time": _iso(start + timedelta(hours=hour)),
-            "location": place,
-        }
+        event = _event(reference, k, code, start + timedelta(hours=hour), place)
         at_port = place in model.ports
         if code in ("SUBM", "RELS"):
-            event |= {
-                "document_type": "CUS",
-                "reporting_operator": owner,
-                "description": "customs declaration "
-                + ("lodged" if code == "SUBM" else "released"),
-            }
+            done = "lodged" if code == "SUBM" else "released"
+            event |= {"document_type": "CUS", "reporting_operator": owner,
+                      "description": f"customs declaration {done}"}
         elif vehicle:  # aboard a vessel: loading, sailing, arriving, discharging
-            line = next(
-                (
-                    ln
-                    for ln in model.lines
-                    if place in ln.stops and any(s.name == vehicle for s in ln.ships)
-                ),
-                None,
-            )
             first = loaded if code == "LOAD" else discharged
             if code == "LOAD":
                 loaded += units
             elif code == "DISC":
                 discharged += units
             event |= {"vehicle": vehicle, "description": f"{units} of {trace.units} {kind}"}
-            if code in ("ARRI", "DEPA"):
-                operator = line.operator if line is not None and line.operator else "shipping line"
-                event |= {"mode": line_mode(line), "reporting_operator": operator}
-            else:
-                event["reporting_operator"] = port_operator(model, place)
-                if equipment:
-                    event["equipment_reference"] = equipment[min(first, len(equipment) - 1)]
-        elif trucks:  # on the road: the haulier reports the truck, ports their gates
-            operator = port_operator(model, place) if at_port and code in ("GTIN", "GTOT") \
-                else HAULIER
-            event["reporting_operator"] = operator
-            if code in ("ARRI", "DEPA"):
-                event |= {"vehicle": f"truck {plate}", "mode": "road"}
-            else:
-                event |= {"equipment_reference": equipment[0], "description": f"truck {plate}"}
+            event |= _aboard(model, code, place, vehicle, equipment[first:first + 1] or
+                             equipment[-1:])
+        elif trucks:
+            event |= _on_road(model, code, place, plate, equipment[0])
         else:
             if code == "GTOT" and at_port:
                 segment += 1
                 train = f"{place[:2]}-{1000 + trace.id}/{segment}"
-            event["reporting_operator"] = railway(place)
-            if code in ("ARRI", "DEPA"):
-                event |= {"vehicle": f"train {train}", "mode": "rail"}
-            else:  # gate in or out of a terminal or port
-                if at_port:
-                    event["reporting_operator"] = port_operator(model, place)
-                if equipment:
-                    event["equipment_reference"] = equipment[0]
-                event["description"] = f"{trace.units} {kind}"
+            event |= _by_rail(model, code, place, train, equipment[:1], f"{trace.units} {kind}")
         records.append(event)
     return records
 

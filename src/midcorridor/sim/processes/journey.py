@@ -44,49 +44,10 @@ def journey(
         if lead and type(step) is not LandLeg:
             yield lead
         if type(step) is LandLeg:
-            rng = world.rng(f"link:{step.link_id}")
-            h = step.hours
-            if tracing and c.at:
-                world.note(c, "DEPA", c.at)
-                c.at = ""
-            if lead is not None:
-                yield lead
-            elif step.by_truck:  # drivers' hours: breaks and daily rests between the driving
-                run = draw(rng, h)
-                yield road_leg_hours(driven, run)
-                driven += run
-            else:
-                yield draw(rng, h)
-            if not step.by_truck:
-                driven = 0.0
-            if step.dwell is not None:
-                d = step.dwell
-                dwell = draw(rng, d)
-                world.book_wait(c, step.place, dwell)
-                if tracing:
-                    c.at = step.head
-                    world.note(c, "ARRI", c.at)
-                    world.note(c, "SUBM", c.at)
-                yield dwell
-                if tracing:
-                    world.note(c, "RELS", c.at)
+            driven = yield from _by_land(world, c, step, lead, driven)
         elif type(step) is TerminalStep:
             driven = 0.0
-            terminal = model.terminals[step.node_id]
-            resource = world.terminals.get(step.node_id)
-            h = terminal.handling
-            rng = world.rng(f"node:{step.node_id}")
-            if tracing and c.at != step.node_id:
-                c.at = step.node_id
-                world.note(c, "ARRI", c.at)
-            if resource is None:
-                yield draw(rng, h)
-                continue
-            queued = kernel.now
-            yield resource
-            world.book_wait(c, step.node_id, kernel.now - queued)
-            yield draw(rng, h)
-            resource.release()
+            yield from _through_terminal(world, c, step)
         else:
             assert type(step) is SeaLeg
             driven = 0.0
@@ -105,8 +66,72 @@ def journey(
             if tracing:
                 c.at = step.destination
                 world.note(c, "GTOT", c.at)
-    if tracing:
-        destination = model.streams_by_name[waybill.stream].destination
+    _deliver(world, c)
+
+
+def _by_land(
+    world: World, c: Consignment, step: LandLeg, lead: float | None, driven: float
+) -> Generator[Any, Any, float]:
+    """Run a land leg (``lead`` hours, if given, instead of a drawn running time) and its
+    dwell at the far end; the hours the truck's driver has driven since coming onto the road
+    after it (``driven`` before).
+    """
+    tracing = c.trace is not None
+    rng = world.rng(f"link:{step.link_id}")
+    h = step.hours
+    if tracing and c.at:
+        world.note(c, "DEPA", c.at)
+        c.at = ""
+    if lead is not None:
+        yield lead
+    elif step.by_truck:  # drivers' hours: breaks and daily rests between the driving
+        run = draw(rng, h)
+        yield road_leg_hours(driven, run)
+        driven += run
+    else:
+        yield draw(rng, h)
+    if not step.by_truck:
+        driven = 0.0
+    if step.dwell is not None:
+        d = step.dwell
+        dwell = draw(rng, d)
+        world.book_wait(c, step.place, dwell)
+        if tracing:
+            c.at = step.head
+            world.note(c, "ARRI", c.at)
+            world.note(c, "SUBM", c.at)
+        yield dwell
+        if tracing:
+            world.note(c, "RELS", c.at)
+    return driven
+
+
+def _through_terminal(
+    world: World, c: Consignment, step: TerminalStep
+) -> Generator[Any, Any, None]:
+    """Pass a terminal: queue for it if it has a capacity (the wait is booked), then handling."""
+    resource = world.terminals.get(step.node_id)
+    h = world.model.terminals[step.node_id].handling
+    rng = world.rng(f"node:{step.node_id}")
+    if c.trace is not None and c.at != step.node_id:
+        c.at = step.node_id
+        world.note(c, "ARRI", c.at)
+    if resource is None:
+        yield draw(rng, h)
+        return
+    queued = world.kernel.now
+    yield resource
+    world.book_wait(c, step.node_id, world.kernel.now - queued)
+    yield draw(rng, h)
+    resource.release()
+
+
+def _deliver(world: World, c: Consignment) -> None:
+    """The consignment is at its destination: record its delivery, waits and trace."""
+    waybill = c.waybill
+    now = world.kernel.now
+    if c.trace is not None:
+        destination = world.model.streams_by_name[waybill.stream].destination
         if c.at != destination:
             world.note(c, "ARRI", destination)
         world.note(c, "GTOT", destination)
@@ -114,12 +139,11 @@ def journey(
     del world.live[waybill.id]
     world.delivered_units += waybill.units
     world.records.append((waybill.id, waybill.stream, waybill.variant.label, waybill.created_h,
-                          kernel.now, waybill.units, waybill.teu))
+                          now, waybill.units, waybill.teu))
     for place, hours in c.waits.items():
         world.waits.append((waybill.id, place, hours))
-    if tracing:
-        world.finished.append(
-            ConsignmentTrace.of(waybill, kernel.now, c.trace or ()))
+    if c.trace is not None:
+        world.finished.append(ConsignmentTrace.of(waybill, now, c.trace))
 
 
 def demand(world: World, stream: Stream) -> Generator[Any, Any, None]:
