@@ -143,58 +143,23 @@ def add_cargo(model: SparseModel, instance: CrossingInstance, slots: Sequence[Sl
     carriers_of: dict[int, list[int]] = {}
     for i, carrier in enumerate(carriers):
         carriers_of.setdefault(carrier.slot, []).append(i)
-
-    def usable(slot: int, cargo: CargoClass) -> bool:
-        head = cargo.head
-        need = head.units if head.whole else 1
-        for a in carriers_of.get(slot, ()):
-            limit = carriers[a].dangerous_limit
-            if carriers[a].capacity.of(head.unit_type) >= need and (
-                    not head.dangerous or limit is None or limit >= need):
-                return True
-        return False
-
-    xk: list[int] = []
-    xs: list[int] = []
-    for k, cargo in enumerate(classes):
-        for s in by_route.get(cargo.route, [])[cargo.first_departure:]:
-            if usable(s, cargo):
-                xk.append(k)
-                xs.append(s)
+    xk, xs = _options(classes, by_route, carriers, carriers_of)
     x_class = np.asarray(xk, dtype=np.int64)
     x_slot = np.asarray(xs, dtype=np.int64)
     mult = np.array([c.units if c.whole else 1 for c in classes], dtype=float)
     x_mult = mult[x_class] if len(x_class) else np.zeros(0)
     cost = np.empty(len(x_class))
-    for j, (k, s) in enumerate(zip(xk, xs, strict=True)):
-        head = classes[k].head
-        slot = slots[s]
-        delta = unit_cost(head, slot.departure, slot.arrival, costs) - unit_cost(
-            head, t_left, t_left, costs)
-        cost[j] = delta * mult[k]
+    for j, (k, s) in enumerate(zip(xk, xs, strict=True)):  # against being left behind
+        head, slot = classes[k].head, slots[s]
+        cost[j] = mult[k] * (unit_cost(head, slot.departure, slot.arrival, costs)
+                             - unit_cost(head, t_left, t_left, costs))
     upper = np.array([1.0 if c.whole else c.units for c in classes])
     x = model.add_columns(cost, 0.0, upper[x_class] if len(x_class) else np.zeros(0))
     model.offset += sum(b.units * left_behind_cost(b, horizon, costs) for b in instance.bookings)
     # each class carries at most its units
     rows = model.add_rows(-INF, np.array([c.units for c in classes], dtype=float), len(classes))
     model.add_entries(rows[x_class], x, x_mult)
-    # loads per carrier and group
-    la: list[int] = []
-    lg: list[int] = []
-    lcap: list[float] = []
-    lmax: list[float] = []
-    for i, carrier in enumerate(carriers):
-        for u, unit in enumerate(UNIT_TYPES):
-            cap = carrier.capacity.of(unit)
-            if cap <= 0:
-                continue
-            for dangerous in (False, True):
-                if dangerous and carrier.dangerous_limit == 0:
-                    continue
-                la.append(i)
-                lg.append(group_of(u, dangerous))
-                lcap.append(cap)
-                lmax.append(cap * carrier.copies)
+    la, lg, lcap, lmax = _loads(carriers)
     load_carrier = np.asarray(la, dtype=np.int64)
     load_group = np.asarray(lg, dtype=np.int64)
     load = model.add_columns(np.zeros(len(la)), 0.0, np.asarray(lmax))
@@ -217,25 +182,86 @@ def add_cargo(model: SparseModel, instance: CrossingInstance, slots: Sequence[Sl
     model.add_entries(deck[load_carrier], load, 1.0 / np.asarray(lcap))
     decided = np.nonzero(z_arc >= 0)[0]
     model.add_entries(deck[decided], z_arc[decided], -1.0)
-    # dangerous goods per carrier
-    limited = [i for i, a in enumerate(carriers) if a.dangerous_limit is not None]
-    if limited:
-        lim = np.array([float(carriers[i].dangerous_limit or 0) for i in limited])
-        zl = z_arc[limited]
-        drow = model.add_rows(-INF, np.where(zl >= 0, 0.0, lim), len(limited))
-        row_of = {a: r for a, r in zip(limited, drow, strict=True)}
-        sel = [j for j, (a, g) in enumerate(zip(la, lg, strict=True)) if g % 2 == 1 and a in row_of]
-        model.add_entries(np.array([row_of[la[j]] for j in sel], dtype=np.int64),
-                          load[sel], 1.0)
-        dz = [(row_of[i], carriers[i].z, float(carriers[i].dangerous_limit or 0))
-              for i in limited if carriers[i].z >= 0]
-        if dz:
-            r_, c_, v_ = zip(*dz, strict=True)
-            model.add_entries(np.array(r_), np.array(c_), -np.array(v_))
+    _dangerous_rows(model, carriers, z_arc, la, lg, load)
     if len(decided):
         _strengthen(model, classes, carriers, carriers_of, x, x_class, x_slot, x_mult)
     return CargoColumns(classes, slots, carriers, x, x_class, x_slot, x_mult, load, load_carrier,
                         load_group)
+
+
+def _options(
+    classes: Sequence[CargoClass], by_route: dict[Route, list[int]], carriers: Sequence[Carrier],
+    carriers_of: dict[int, list[int]],
+) -> tuple[list[int], list[int]]:
+    """The (class, slot) pairs a cargo class may load on: a slot of its route from its first
+    departure on, with a carrier that takes its unit (a whole booking at once, and within the
+    dangerous-goods limit if it is dangerous).
+    """
+
+    def usable(slot: int, cargo: CargoClass) -> bool:
+        head = cargo.head
+        need = head.units if head.whole else 1
+        for a in carriers_of.get(slot, ()):
+            limit = carriers[a].dangerous_limit
+            if carriers[a].capacity.of(head.unit_type) >= need and (
+                    not head.dangerous or limit is None or limit >= need):
+                return True
+        return False
+
+    xk: list[int] = []
+    xs: list[int] = []
+    for k, cargo in enumerate(classes):
+        for s in by_route.get(cargo.route, [])[cargo.first_departure:]:
+            if usable(s, cargo):
+                xk.append(k)
+                xs.append(s)
+    return xk, xs
+
+
+def _loads(
+    carriers: Sequence[Carrier],
+) -> tuple[list[int], list[int], list[float], list[float]]:
+    """The load columns: per carrier and group (unit type, dangerous or not) it can take, the
+    carrier, the group, the deck's capacity in that unit and the most all its copies take.
+    """
+    la: list[int] = []
+    lg: list[int] = []
+    lcap: list[float] = []
+    lmax: list[float] = []
+    for i, carrier in enumerate(carriers):
+        for u, unit in enumerate(UNIT_TYPES):
+            cap = carrier.capacity.of(unit)
+            if cap <= 0:
+                continue
+            for dangerous in (False, True):
+                if dangerous and carrier.dangerous_limit == 0:
+                    continue
+                la.append(i)
+                lg.append(group_of(u, dangerous))
+                lcap.append(cap)
+                lmax.append(cap * carrier.copies)
+    return la, lg, lcap, lmax
+
+
+def _dangerous_rows(
+    model: SparseModel, carriers: Sequence[Carrier], z_arc: np.ndarray, la: list[int],
+    lg: list[int], load: np.ndarray,
+) -> None:
+    """Dangerous goods per carrier within its limit (times its sailing decision ``z``)."""
+    limited = [i for i, a in enumerate(carriers) if a.dangerous_limit is not None]
+    if not limited:
+        return
+    lim = np.array([float(carriers[i].dangerous_limit or 0) for i in limited])
+    zl = z_arc[limited]
+    drow = model.add_rows(-INF, np.where(zl >= 0, 0.0, lim), len(limited))
+    row_of = {a: r for a, r in zip(limited, drow, strict=True)}
+    sel = [j for j, (a, g) in enumerate(zip(la, lg, strict=True)) if g % 2 == 1 and a in row_of]
+    model.add_entries(np.array([row_of[la[j]] for j in sel], dtype=np.int64), load[sel], 1.0)
+    dz = [(row_of[i], carriers[i].z, float(carriers[i].dangerous_limit or 0))
+          for i in limited if carriers[i].z >= 0]
+    if dz:
+        r_, c_, v_ = zip(*dz, strict=True)
+        model.add_entries(np.array(r_), np.array(c_), -np.array(v_))
 
 
 def _strengthen(model: SparseModel, classes: list[CargoClass], carriers: Sequence[Carrier],
