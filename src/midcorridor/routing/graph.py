@@ -32,6 +32,7 @@ from __future__ import annotations
 import math
 import weakref
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from midcorridor.emissions import hub_emission, link_emission
 from midcorridor.emissions.chain import Emission, link_intensity, transport_emission
@@ -44,6 +45,9 @@ from midcorridor.routing.corridors import is_ocean
 from midcorridor.routing.costs import Charge, Tariffs, handling_charge, link_charge
 from midcorridor.routing.timeindex import TimeIndex
 from midcorridor.routing.timetable import Schedule, schedule_of
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 #: Terminal handling when the data set gives none: at a seaport one vessel call
 #: (:data:`~midcorridor.network.seas.PORT_HANDLING_DEFAULT_H`, Baku's published average);
@@ -262,6 +266,45 @@ def rides(service: Service, link: Link) -> bool:
     )
 
 
+def _service_runs(
+    network: Network, service: Service
+) -> Iterator[tuple[int, int, str, str, Link, float, float]]:
+    """Each leg ``service`` rides, per direction: ``(direction, leg, tail, head, link, run
+    hours, hours from the first departure)``; the crossing time of the service, if given, is
+    shared by its legs in proportion to their hours.
+    """
+    legs = _service_legs(network, service)
+    if not any(lk is not None and rides(service, lk) for _, _, lk in legs):
+        return
+    hours = [lk.hours.typ if lk is not None else 0.0 for _, _, lk in legs]
+    total = sum(hours)
+    if service.crossing_h is not None and total > 0:
+        scale = service.crossing_h.typ / total
+        hours = [h * scale for h in hours]
+    elif service.crossing_h is not None:
+        hours = [service.crossing_h.typ / len(legs)] * len(legs)
+    directions = [(1, legs, hours)]
+    if service.bidirectional:
+        back = [(b, a, lk) for a, b, lk in reversed(legs)]
+        directions.append((-1, back, list(reversed(hours))))
+    for direction, seq, runs in directions:
+        # Departure from stop i = first departure + runs of the legs before it + the
+        # border/gauge dwell of the legs after the first (the vehicle stops for them).
+        # A leg the service does not ride keeps its place in the timetable but has no
+        # variant, so nothing stays aboard across it (``rides_through`` needs leg - 1).
+        offset = 0.0
+        for leg, ((tail, head, link), run) in enumerate(zip(seq, runs, strict=True)):
+            if link is None:
+                continue
+            if leg > 0:
+                offset += link.dwell.typ
+            if not rides(service, link):
+                offset += run
+                continue
+            yield direction, leg, tail, head, link, run, offset
+            offset += run
+
+
 def _arc_variants(network: Network, tariffs: Tariffs, index: dict[str, int],
                   road_load: float = 1.0) -> list[ArcVariant]:
     variants: list[ArcVariant] = []
@@ -287,39 +330,14 @@ def _arc_variants(network: Network, tariffs: Tariffs, index: dict[str, int],
                           charge.assumptions)
 
     for service in network.services:
-        legs = _service_legs(network, service)
-        if not any(lk is not None and rides(service, lk) for _, _, lk in legs):
+        runs = list(_service_runs(network, service))
+        if not runs:
             continue
-        hours = [lk.hours.typ if lk is not None else 0.0 for _, _, lk in legs]
-        total = sum(hours)
-        if service.crossing_h is not None and total > 0:
-            scale = service.crossing_h.typ / total
-            hours = [h * scale for h in hours]
-        elif service.crossing_h is not None:
-            hours = [service.crossing_h.typ / len(legs)] * len(legs)
         base = schedule_of(service.departures)
-        directions = [(1, legs, hours)]
-        if service.bidirectional:
-            back = [(b, a, lk) for a, b, lk in reversed(legs)]
-            directions.append((-1, back, list(reversed(hours))))
-        for direction, seq, runs in directions:
-            # Departure from stop i = first departure + runs of the legs before it + the
-            # border/gauge dwell of the legs after the first (the vehicle stops for them).
-            # A leg the service does not ride keeps its place in the timetable but has no
-            # variant, so nothing stays aboard across it (``rides_through`` needs leg - 1).
-            offset = 0.0
-            for leg, ((tail, head, link), run) in enumerate(zip(seq, runs, strict=True)):
-                if link is None:
-                    continue
-                if leg > 0:
-                    offset += link.dwell.typ
-                if not rides(service, link):
-                    offset += run
-                    continue
-                sched = base.shifted(offset)
-                variants.append(make(tail, head, link, service, direction, leg, run, sched))
-                covered.add((tail, head, link.id))
-                offset += run
+        for direction, leg, tail, head, link, run, offset in runs:
+            variants.append(make(tail, head, link, service, direction, leg, run,
+                                 base.shifted(offset)))
+            covered.add((tail, head, link.id))
     driven = _road_clocks(network, covered)
     for arc in network.arcs():
         if (arc.tail, arc.head, arc.link.id) in covered:
