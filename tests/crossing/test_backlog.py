@@ -90,6 +90,24 @@ def test_cuts_raise_the_lp_bound_but_never_above_the_brute_force_optimum() -> No
     assert closed >= 3
 
 
+def test_the_first_round_of_cuts_runs_when_the_rounds_have_no_time_left() -> None:
+    """No time for rounds (``time_limit`` 0), but time for the first LP: one round of cuts
+    still runs, and it raises the plain LP's bound on some of the oracle's instances
+    (never above what all the rounds reach)."""
+    raised = 0
+    for seed in range(12):
+        inst = random_instance(seed)
+        grid = make_grid(inst, STEP)
+        plain = solve(build_model(inst, grid).model.to_lp(relax=True)).objective
+        first, added = tightened_relaxation(build_model(inst, grid), 0.0, first_limit=30.0)
+        every, _ = tightened_relaxation(build_model(inst, grid), 30.0)
+        assert first.status == "Optimal"
+        assert plain - 1e-6 <= first.bound <= every.bound + 1e-6 * max(1.0, every.bound), seed
+        if added and first.bound > plain + 1e-6:
+            raised += 1
+    assert raised >= 3
+
+
 def _cuts_hold_at_the_milp_optimum(instance: CrossingInstance) -> None:
     """The MILP solved exactly without cuts (HiGHS, every column whole): its optimum meets every
     cut the LP rounds add, and the bound with the cuts is no higher than that optimum."""

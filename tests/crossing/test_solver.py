@@ -47,3 +47,29 @@ def test_each_better_incumbent_is_reported_feasible_and_the_last_is_the_answer()
     objectives = [model.value(v) for v in found]
     assert all(b < a_ for a_, b in zip(objectives, objectives[1:], strict=False))
     assert objectives[-1] == pytest.approx(out.objective)
+
+
+def test_a_solve_stops_when_asked_and_keeps_its_start():
+    """A knapsack with 40 whole items in 0..3 (weights 7..46, values weight + 1..5, room
+    500): HiGHS needs a search for it. Asked to stop at its first chance, it stops, says so
+    and keeps the start it was given (nothing packed: 0); not asked, it packs something."""
+    rng = np.random.default_rng(3)
+    weights = rng.integers(7, 47, 40).astype(float)
+    values = weights + rng.integers(1, 6, 40)
+    model = SparseModel()
+    cols = model.add_columns(-values, 0.0, 3.0)
+    row = model.add_rows(-INF, 500.0, 1)
+    model.add_entries(np.full(40, row[0]), cols, weights)
+    asked: list[bool] = []
+
+    def interrupt() -> bool:
+        asked.append(True)
+        return True
+
+    stopped = solve(model.to_lp(), start=np.zeros(40), mip_gap=0.0, interrupt=interrupt)
+    assert asked
+    assert stopped.status == "Interrupted by user"
+    assert stopped.objective == pytest.approx(0.0)
+    full = solve(model.to_lp(), start=np.zeros(40), mip_gap=0.0, interrupt=lambda: False)
+    assert full.status == "Optimal"
+    assert full.objective < -400.0

@@ -233,17 +233,22 @@ def tightened_relaxation(built: RotationModel, time_limit: float, *,
     The first LP is solved by interior point (faster than simplex here), each later one by
     simplex from the last basis after adding the cuts the last solution violates. The cuts
     become rows of the model, so every later solve starts from them. Rounds start within
-    ``time_limit``; the first LP may take ``first_limit`` (the same by default), as without
-    it there is no bound at all. Returns the last LP solved to optimality (its objective
+    ``time_limit``; the first LP and the first round may take ``first_limit`` (the same by
+    default), as without the LP there is no bound at all and the first round raises it
+    most (on the generated 14-day instance of seed 2: by 3.0 %, the next four by 0.2 %).
+    Returns the last LP solved to optimality (its objective
     bounds every plan on the grid; ``-inf`` if none) and how many cuts were added.
     """
-    deadline = time.perf_counter() + time_limit
+    now = time.perf_counter()
+    deadline = now + time_limit
+    first_deadline = now + (time_limit if first_limit is None else max(first_limit, time_limit))
     lp = Relaxation(built.model.to_lp(relax=True), method="ipm")
-    best = lp.run(time_limit if first_limit is None else max(first_limit, time_limit))
+    best = lp.run(first_deadline - now)
     series = series_of(built.cargo)
     added: list[Cut] = []
-    for _ in range(rounds):
-        left = deadline - time.perf_counter()
+    for round_ in range(rounds):
+        # the first round may run until the first LP's limit: it raises the bound most
+        left = (first_deadline if round_ == 0 else deadline) - time.perf_counter()
         if best.values is None or best.status != "Optimal" or left < 0.5:
             break
         cuts = separate(series, best.values)
@@ -331,7 +336,8 @@ def improve(built: RotationModel, grid: TimeGrid, start: np.ndarray, deadline: f
     vessels must be where the plan has them at its ends), and once a pass of those finds
     nothing better, each pair of classes too, first (which trades routes between them).
     Pass after pass while the plan gets better and time is left (and ``stop()`` does not
-    say otherwise); each part is a small MILP started from the plan, so the plan never gets
+    say otherwise, which also ends the part being solved); each part is a small MILP
+    started from the plan, so the plan never gets
     worse. Each better plan goes to ``found``; before each
     part, a plan from ``fetch`` (found elsewhere; ``None``: nothing new) replaces the plan
     when it is better, and once a pass finds nothing better, the plan waits for one from
@@ -380,7 +386,8 @@ def improve(built: RotationModel, grid: TimeGrid, start: np.ndarray, deadline: f
                 best, value, better = other, model.value(other), True
             out = solve(model.to_lp(fixed=z[outside], fixed_values=np.rint(best[z[outside]]),
                                     continuous=cargo.divisible()),
-                        start=best, time_limit=left / (len(parts) - i), mip_gap=1e-3)
+                        start=best, time_limit=left / (len(parts) - i), mip_gap=1e-3,
+                        interrupt=stop)
             if out.values is not None and out.objective < value - 1e-6 * max(1.0, abs(value)):
                 best, value, better = out.values, out.objective, True
                 found(best)

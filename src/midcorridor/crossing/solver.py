@@ -223,14 +223,17 @@ def solve(lp: highspy.HighsLp, *, start: np.ndarray | None = None, time_limit: f
           mip_gap: float = 1e-4, threads: int | None = None,
           method: str | None = None, heuristic_effort: float | None = None,
           offers: Callable[[], np.ndarray | None] | None = None,
-          found: Callable[[np.ndarray], None] | None = None) -> Outcome:
+          found: Callable[[np.ndarray], None] | None = None,
+          interrupt: Callable[[], bool] | None = None) -> Outcome:
     """Solve ``lp`` (an LP or MILP) with HiGHS, warm-started from ``start`` when given;
     ``method`` picks HiGHS's LP solver ("simplex", "ipm"), ``heuristic_effort`` the share
     of a MILP's work HiGHS gives its primal heuristics (its default: 0.05). While a MILP
     is solved, HiGHS
     asks ``offers`` from time to time for a solution found elsewhere (``None``: nothing
     new) and takes it as its incumbent when it is feasible and better; each better
-    incumbent it finds goes to ``found`` (column values of ``lp``) as it comes.
+    incumbent it finds goes to ``found`` (column values of ``lp``) as it comes. When
+    ``interrupt()`` says so, HiGHS stops (status "Interrupted by user") with the best
+    solution it has.
     """
     started = time.perf_counter()
     h = new_highs()
@@ -261,6 +264,11 @@ def solve(lp: highspy.HighsLp, *, start: np.ndarray | None = None, time_limit: f
             if len(values) == lp.num_col_:
                 found(values.copy())
         h.cbMipImprovingSolution.subscribe(improved)
+    if interrupt is not None and is_mip:
+        def stop(event: highspy.HighsCallbackEvent) -> None:
+            if interrupt():
+                event.interrupt()
+        h.cbMipInterrupt.subscribe(stop)
     h.run()
     status = h.modelStatusToString(h.getModelStatus())
     info = h.getInfo()
