@@ -66,6 +66,25 @@ def test_vessels_start_where_their_last_event_puts_them(corridor: Network) -> No
                                      for s in instance.sailings)
 
 
+def test_a_vessel_long_at_berth_has_sailed_to_the_other_end(corridor: Network) -> None:
+    """Hand-worked: Merkuriy-1 (Aktau-Alat, a sailing every 96 h, a typical 22 h crossing)
+    last seen arriving at Alat (a 20.1 h call) 120 h ago has sailed, unreported, at -3.9 h and
+    is free at Aktau at 18.1 h; seen arriving 100 h ago it is still at Alat, free now."""
+    fleet = dataset_fleet(corridor)
+    merkuriy = next(v for v in fleet if v.name == "Merkuriy-1")
+
+    def placed(hours_ago: float) -> tuple[str, float]:
+        state = VesselState(merkuriy.id, merkuriy.name, "at_berth", "AZALT",
+                            T - timedelta(hours=hours_ago))
+        instance = crossing_instance(corridor, _cargo(), fleet=fleet, vessel_states=[state],
+                                     start=T, horizon_h=72, sailings=False)
+        v = next(v for v in instance.vessels if v.id == merkuriy.id)
+        return v.available_at, v.available_from
+
+    assert placed(120) == ("KZAAU", pytest.approx(18.1))
+    assert placed(100) == ("AZALT", 0.0)
+
+
 def test_one_booking_takes_the_first_sailing_that_carries_it(corridor: Network) -> None:
     """Hand-worked optimum: a single booking of 10 railcars waiting at Aktau goes, whole, on
     the earliest Aktau-Alat sailing with railcar decks; nothing is left behind."""

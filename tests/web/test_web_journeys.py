@@ -150,6 +150,13 @@ def test_coordinator_runs_a_plan_and_sees_its_sailings_per_vessel(visit, demo,
     # The Caspian now: one row per port and per vessel of the live corridor state.
     state = _api(server.url, token, "GET", "/corridor/state")
     expect(page.locator("table.ports tbody tr")).to_have_count(len(state["ports"]))
+    # Each port's waiting cargo as the API counts it; the demo has container trains waiting.
+    assert any(p["waiting"]["teu"] for p in state["ports"])
+    for port in state["ports"]:
+        w = port["waiting"]
+        row = page.locator("table.ports tbody tr", has_text=f"({port['place']})")
+        expect(row.locator("td").nth(1)).to_have_text(
+            f"{w['teu']} TEU · {w['railcar']} railcars · {w['truck']} trucks")
     expect(page.locator("table.vessels tbody tr")).to_have_count(len(state["vessels"]))
     before = httpx.get(server.url + "/crossing/plans/latest",
                        headers={"Authorization": f"Bearer {token}"})

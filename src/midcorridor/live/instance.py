@@ -68,16 +68,25 @@ def _hours(moment: datetime, start: datetime) -> float:
 
 
 def _placed(vessel: Vessel, state: VesselState | None, start: datetime,
-            crossing_h: Mapping[str, float], other_end: Mapping[str, Mapping[str, str]]
-            ) -> Vessel:
-    """``vessel`` where its last known status puts it, free from then on."""
+            crossing_h: Mapping[str, float], other_end: Mapping[str, Mapping[str, str]],
+            stay_h: Mapping[tuple[str, str], float]) -> Vessel:
+    """``vessel`` where its last known status puts it, free from then on.
+
+    A vessel stays at a port for a call and at most one headway of its line (``stay_h`` by
+    vessel id and port); one last seen arriving longer ago than
+    that has sailed since with no cargo (a sailing with cargo is reported), so it is taken to
+    the other end of its line, free there a typical crossing after it must have left.
+    """
     if state is None or state.status == "unknown" or not state.place:
         return vessel
+    since = state.since or start
     if state.status == "at_berth":
-        return replace(vessel, available_at=state.place, available_from=0.0)
+        stay = stay_h.get((vessel.id, state.place))
+        if stay is None or _hours(start, since) <= stay:
+            return replace(vessel, available_at=state.place, available_from=0.0)
+        since += timedelta(hours=stay)
     # at sea from ``place``: free at the other end of its line after a typical crossing
     there = other_end[vessel.id].get(state.place, vessel.available_at)
-    since = state.since or start
     free = max(0.0, _hours(since, start) + crossing_h[vessel.id])
     return replace(vessel, available_at=there, available_from=round(free, 3))
 
@@ -180,7 +189,9 @@ def crossing_instance(
                          f"within {horizon_h / 24:g} days of {start:%Y-%m-%d %H:%M} UTC")
     states = {s.id: s for s in vessel_states}
     crossing_h, other_end, headway, line_of = _lines(network)
-    vessels = [_placed(v, states.get(v.id), start, crossing_h, other_end)
+    stay_h = {(vid, p): port_handling_h(network.nodes[p]) + every
+              for vid, every in headway.items() for p in line_of[vid] if p in network.nodes}
+    vessels = [_placed(v, states.get(v.id), start, crossing_h, other_end, stay_h)
                for v in fleet if v.id not in out and v.id in crossing_h]
     if not vessels:
         raise InputError("fleet.out_of_service: every vessel of the Caspian fleet is out of "

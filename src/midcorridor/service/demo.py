@@ -1,20 +1,27 @@
 """Demo data: the corridor of an ordinary day, simulated up to now and stored as events.
 
 The baseline experiment is simulated for a warm-up (so the corridor is as full as on any day)
-and then for the last ``days`` days, ending now. The consignments of those days become
-shipments, and their milestones the events the operators would have reported: trains through
-the borders, cargo waiting at Aktau and Kuryk for a ferry, storms that close the Caspian ports.
-Every organization that reports gets a user and a token.
+and then for ``days`` days up to an ordinary hour, which is dated now. The consignments of
+those days become shipments, and their milestones the events the operators would have
+reported: trains through the borders, cargo waiting at Aktau, Kuryk and Alat for a sailing,
+storms that close the Caspian ports. Every organization that reports gets a user and a token.
+
+Which hour is "now": cargo reaches a Caspian port a whole train at a time, so what waits there
+at one moment swings from nothing to several trains (in the baseline, Alat has no containers
+waiting about two hours in three). The window therefore ends at the hour, within four weeks after
+``days``, at which the most of the Caspian queues (port and kind of cargo) hold cargo, none of
+them beyond its usual length (:func:`ordinary_hour`).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
+import math
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import lru_cache
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -27,10 +34,18 @@ from midcorridor.service.feed import Feed, FeedEvent, FeedShipment, parse_feed
 from midcorridor.service.shipments import create_shipment
 from midcorridor.service.signin import hash_password
 from midcorridor.sim.feed import FORWARDER, SHIPPER, reporting_places
-from midcorridor.sim.model import SimModel
+from midcorridor.sim.model import CONTAINER, TRUCK, SimModel
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from pathlib import Path
+
+    from midcorridor.sim.result import ConsignmentTrace
 
 COORDINATOR = "Corridor Coordination Committee"
 WARMUP_DAYS = 45.0  # long enough for the first trains of the window to be under way
+CHOICE_DAYS = 28.0  # "now" is an ordinary hour within this many days after the window
+USUAL_QUANTILE = 0.9  # a queue longer than this quantile of its hourly lengths is not usual
 BOOKED_AHEAD = timedelta(days=2)  # assumption: a train is booked two days before it leaves
 # The owners of the simulated cargo, created whatever the window's consignments are, so that
 # a short window (or one without a train from China) still has a shipper and a forwarder.
@@ -69,25 +84,68 @@ def _model(experiment: Path | None) -> SimModel:
 def simulated_feed(
     *, now: datetime, days: float = 30.0, seed: int = 7, experiment: Path | None = None
 ) -> Feed:
-    """The feed of the experiment's last ``days`` days before ``now`` (baseline by default)."""
+    """The feed of ``days`` days of the experiment (baseline by default) up to an ordinary
+    hour (:func:`ordinary_hour`), dated so that the hour is ``now``.
+    """
     from midcorridor.sim.feed import event_stream
     from midcorridor.sim.processes import simulate_replication
 
-    model = dataclasses.replace(
-        _model(experiment), horizon_h=(WARMUP_DAYS + days) * 24.0, warmup_h=WARMUP_DAYS * 24.0
-    )
+    first = (WARMUP_DAYS + days) * 24.0
+    model = dataclasses.replace(_model(experiment), horizon_h=first + CHOICE_DAYS * 24.0,
+                                warmup_h=WARMUP_DAYS * 24.0)
     run = simulate_replication(model, seed, 0, trace=True)
-    records = event_stream(model, run.traces, end=now, seed=seed, prefix=f"DEMO-{seed}")
+    end = ordinary_hour(model, run.traces, first)
+    window = dataclasses.replace(model, horizon_h=end, warmup_h=end - days * 24.0)
+    traces = (t.until(end) for t in run.traces if t.created_h <= end)
+    records = event_stream(window, traces, end=now, seed=seed, prefix=f"DEMO-{seed}")
     return parse_feed((json.dumps(r) for r in records), f"demo feed of {model.name}")
 
 
-def _crossing_ahead(shipment: FeedShipment, reported: set[str], ports: frozenset[str]) -> bool:
+def ordinary_hour(model: SimModel, traces: Sequence[ConsignmentTrace], first_h: float) -> float:
+    """The hour from ``first_h`` to the end of the run at which the Caspian queues look like
+    an ordinary day: none longer than usual, and as many of them holding cargo as at any such
+    hour, container queues first (the corridor's main cargo); the latest of those hours.
+
+    A queue is a Caspian port and a kind of cargo the event streams carry (containers in TEU,
+    wagons; not the single trucks); its hourly lengths after the warm-up give its usual
+    length: the :data:`USUAL_QUANTILE` quantile, or one consignment when that is longer.
+    """
+    from midcorridor.sim.feed import port_stays
+
+    start, stop = math.ceil(model.warmup_h), math.floor(model.horizon_h)
+    hours = stop - start + 1
+    lengths: dict[tuple[str, str], list[float]] = {}
+    largest: dict[tuple[str, str], float] = {}
+    for stay in port_stays(model, traces):
+        if not model.ports[stay.port].caspian or stay.unit_kind == TRUCK:
+            continue
+        key = (stay.port, stay.unit_kind)
+        counts = lengths.setdefault(key, [0.0] * hours)
+        largest[key] = max(largest.get(key, 0.0), stay.amount)
+        lo = max(0, math.ceil(stay.arrived_h) - start)
+        hi = hours if stay.left_h is None else min(hours, math.ceil(stay.left_h) - start)
+        for h in range(lo, hi):
+            counts[h] += stay.amount
+    usual = {key: max(largest[key], sorted(c)[int(USUAL_QUANTILE * (len(c) - 1))])
+             for key, c in lengths.items()}
+    best: tuple[int, int, int] | None = None
+    for h in range(max(0, math.ceil(first_h) - start), hours):
+        if any(c[h] > usual[key] for key, c in lengths.items()):
+            continue
+        held = [kind for (_port, kind), c in lengths.items() if c[h] > 0]
+        score = (held.count(CONTAINER), len(held), h)
+        best = score if best is None or score > best else best
+    return float(start + (best[-1] if best is not None else hours - 1))
+
+
+def _crossing_ahead(shipment: FeedShipment, reported: set[str], ports: frozenset[str],
+                   *, arrived: bool = False) -> bool:
     """True when the shipment still has to cross the Caspian: none of its events is at the
-    far port of its crossing yet.
+    far port of its crossing yet (and, with ``arrived``, one is at the near port).
     """
     for leg in shipment.body.legs or []:
         if leg.origin in ports and leg.destination in ports:
-            return leg.destination not in reported
+            return leg.destination not in reported and (not arrived or leg.origin in reported)
     return False
 
 
@@ -98,8 +156,8 @@ def _spread(items: list[FeedShipment], count: int) -> list[FeedShipment]:
 
 def _pick(feed: Feed, count: int | None, ports: frozenset[str]) -> Feed:
     """At most ``count`` shipments with their events: half of them (when there are so many)
-    still to cross the Caspian, so that the coordinator has cargo to plan for, the rest
-    spread evenly over the window.
+    still to cross the Caspian, those waiting at its ports first, so that the coordinator has
+    cargo to plan for, the rest spread evenly over the window.
     """
     if count is None or count >= len(feed.shipments):
         return feed
@@ -108,7 +166,11 @@ def _pick(feed: Feed, count: int | None, ports: frozenset[str]) -> Feed:
         reported.setdefault(e.shipment, set()).add(e.body["location"])
     ahead = [s for s in feed.shipments
              if _crossing_ahead(s, reported.get(s.reference, set()), ports)]
-    keep = {s.reference for s in _spread(ahead, count // 2)}
+    waiting = [s for s in ahead
+               if _crossing_ahead(s, reported.get(s.reference, set()), ports, arrived=True)]
+    keep = {s.reference for s in waiting[:count // 2]}
+    keep |= {s.reference for s in _spread([s for s in ahead if s.reference not in keep],
+                                          count // 2 - len(keep))}
     rest = [s for s in feed.shipments if s.reference not in keep]
     keep |= {s.reference for s in _spread(rest, count - len(keep))}
     chosen = tuple(s for s in feed.shipments if s.reference in keep)

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 from midcorridor.iso6346 import check_digit
 from midcorridor.network.driving import road_leg_hours
 from midcorridor.sim.model import (
+    CONTAINER,
     TRUCK,
     WAGON,
     LandLeg,
@@ -156,6 +157,41 @@ def number_plate(rng: random.Random) -> str:
         return f"{rng.randrange(1, 82):02d} {series} {rng.randrange(1000):03d}"
     series = "".join(rng.choices(letters, k=2))  # 10-AB-123: region, letters, number
     return f"{rng.randrange(10, 99)}-{series}-{rng.randrange(1000):03d}"
+
+
+@dataclass(frozen=True)
+class PortStay:
+    """A consignment at a seaport: from its gate-in there until it first leaves (loaded
+    aboard, or gone by land), ``left_h`` None while it is still there at the end of the run;
+    ``amount`` is TEU for containers, else units.
+    """
+
+    port: str
+    unit_kind: str
+    amount: float
+    arrived_h: float
+    left_h: float | None
+
+
+def port_stays(model: SimModel, traces: Iterable[ConsignmentTrace]) -> list[PortStay]:
+    """Where the traced consignments waited at seaports, as the transit service counts
+    waiting from their events: from the gate-in at a port until the first loading, departure
+    or gate-out there.
+    """
+    stays = []
+    for trace in traces:
+        amount = trace.teu if trace.unit_kind == CONTAINER else float(trace.units)
+        arrived: dict[str, float] = {}
+        left: dict[str, float] = {}
+        for hour, code, place, _vehicle, _units in trace.milestones:
+            if place not in model.ports:
+                continue
+            if code == "GTIN":
+                arrived.setdefault(place, hour)
+            elif code in ("LOAD", "DEPA", "GTOT") and place in arrived:
+                left.setdefault(place, hour)
+        stays += [PortStay(p, trace.unit_kind, amount, h, left.get(p)) for p, h in arrived.items()]
+    return stays
 
 
 @dataclass(frozen=True)

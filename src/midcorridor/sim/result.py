@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -44,6 +44,13 @@ class ConsignmentTrace(Waybill):
     ) -> ConsignmentTrace:
         """The trace of the consignment of ``waybill``."""
         return cls(**vars(waybill), delivered_h=delivered_h, milestones=tuple(milestones))
+
+    def until(self, hour: float) -> ConsignmentTrace:
+        """The trace as it stood at ``hour``: its milestones up to then."""
+        delivered = self.delivered_h if self.delivered_h is not None and \
+            self.delivered_h <= hour else None
+        return replace(self, delivered_h=delivered,
+                       milestones=tuple(m for m in self.milestones if m[0] <= hour))
 
 
 @dataclass
