@@ -73,3 +73,38 @@ def ocean_leg(net: Network, leg: Leg) -> bool:
     """Whether a route leg sails an ocean (a sea leg not within one inland water)."""
     seas = {net.nodes[leg.origin].sea, net.nodes[leg.destination].sea}
     return leg.mode == "sea" and not any(seas <= waters for waters in INLAND)
+
+
+# -- networks the property tests found, kept as fixed examples ---------------------------
+
+def clocks_that_round_apart() -> Network:
+    """Rail K-A 2 h, then road A-G-T-Z of 2.1015625, 2.109375 and 2 h driving; beside it a
+    Monday 08:00 ferry K-T (2 h). The road hours have seven decimals, so a driver's clock kept
+    to six after each link (2.101562 + 2.109375 = 4.210937) and one kept to six only at the
+    end (4.2109375 -> 4.210938) differ in the last place. A random network of the property
+    tests found it."""
+    ids = ("KZN00", "AZN01", "GEN02", "TRN03", "KZN04")
+    nodes = {n: node(n, n[:2], 40.0 + i) for i, n in enumerate(ids)}
+    links = (
+        link("KZN00", "AZN01", Mode.RAIL, 100.0, 2.0, border=True),
+        link("AZN01", "GEN02", Mode.ROAD, 100.0, 2.1015625, border=True),
+        link("GEN02", "TRN03", Mode.ROAD, 100.0, 2.109375, border=True),
+        link("KZN00", "TRN03", Mode.FERRY, 100.0, 2.0, border=True),
+        link("TRN03", "KZN04", Mode.ROAD, 100.0, 2.0, border=True),
+    )
+    line = ferry_line("KZN00", "TRN03", weekdays=(0,), time="08:00")
+    return Network(nodes=nodes, links=links, services=(line,))
+
+
+def only_through_az() -> Network:
+    """Road KZN00-AZN01-GEN02-TRN03 (2.9921875, 2.953125 and 2 h driving) and nothing else:
+    avoiding AZ leaves no route from KZN00 to TRN03. A random network of the property tests
+    found that the planner called them not connected, without naming the avoided country."""
+    ids = ("KZN00", "AZN01", "GEN02", "TRN03")
+    nodes = {n: node(n, n[:2], 40.0 + i) for i, n in enumerate(ids)}
+    links = (
+        link("KZN00", "AZN01", Mode.ROAD, 100.0, 2.9921875, border=True),
+        link("AZN01", "GEN02", Mode.ROAD, 100.0, 2.953125, border=True),
+        link("GEN02", "TRN03", Mode.ROAD, 100.0, 2.0, border=True),
+    )
+    return Network(nodes=nodes, links=links)

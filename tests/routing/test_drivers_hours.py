@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from helpers.drivers import walk_a_drivers_day
-from helpers.networks import ferry_line, link, node
+from helpers.networks import clocks_that_round_apart, link, node
 from midcorridor.errors import InputError
 from midcorridor.network.driving import road_elapsed_hours, road_leg_hours
 from midcorridor.network.model import Mode, Network
@@ -84,31 +84,12 @@ def test_the_road_counts_rests_across_its_links_and_loses_to_the_train() -> None
     assert road.options[0].total_hours > sum(road_elapsed_hours(h) for h in (6.4, 4.4, 9.4)) + 24
 
 
-def _clocks_that_round_apart() -> Network:
-    """Rail K-A 2 h, then road A-G-T-Z of 2.1015625, 2.109375 and 2 h driving; beside it a
-    Monday 08:00 ferry K-T (2 h). The road hours have seven decimals, so a driver's clock kept
-    to six after each link (2.101562 + 2.109375 = 4.210937) and one kept to six only at the
-    end (4.2109375 -> 4.210938) differ in the last place. A random network of the property
-    tests found it."""
-    ids = ("KZN00", "AZN01", "GEN02", "TRN03", "KZN04")
-    nodes = {n: node(n, n[:2], 40.0 + i) for i, n in enumerate(ids)}
-    links = (
-        link("KZN00", "AZN01", Mode.RAIL, 100.0, 2.0, border=True),
-        link("AZN01", "GEN02", Mode.ROAD, 100.0, 2.1015625, border=True),
-        link("GEN02", "TRN03", Mode.ROAD, 100.0, 2.109375, border=True),
-        link("KZN00", "TRN03", Mode.FERRY, 100.0, 2.0, border=True),
-        link("TRN03", "KZN04", Mode.ROAD, 100.0, 2.0, border=True),
-    )
-    line = ferry_line("KZN00", "TRN03", weekdays=(0,), time="08:00")
-    return Network(nodes=nodes, links=links, services=(line,))
-
-
 def test_a_truck_drives_on_whatever_the_last_digits_of_its_hours() -> None:
     """Both Pareto options, worked by hand: the train (2 h) and 6.2109375 h at the wheel with
     one 45 min break after 4.5 h (8.9609375 h, dearer: three road links by truck); or the
     08:00 ferry (arriving 10:00) and 2 h by road (12 h, cheaper). The fast one was lost: the
     truck's clock at TRN03 matched no variant of the TRN03-KZN04 road."""
-    result = plan(_clocks_that_round_apart(), "KZN00", "KZN04", cargo=Cargo(1), depart=MONDAY,
+    result = plan(clocks_that_round_apart(), "KZN00", "KZN04", cargo=Cargo(1), depart=MONDAY,
                   distinct=False)
     got = sorted((o.total_hours, [leg.mode for leg in o.legs]) for o in result.options)
     assert [hours for hours, _ in got] == pytest.approx([2 + 6.2109375 + 0.75, 12.0])

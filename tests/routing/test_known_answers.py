@@ -138,10 +138,62 @@ def test_bad_requests_raise_clear_errors(kwargs: dict, error: type[Exception]) -
 
 
 def test_no_route_message_says_what_to_change() -> None:
-    """Avoiding the only ferry names the avoided mode and suggests avoiding less."""
-    with pytest.raises(NoRouteError, match="avoid fewer"):
+    """Avoiding the only ferry names the avoided mode and says to stop avoiding it."""
+    with pytest.raises(NoRouteError, match="every route takes it; stop avoiding mode ferry"):
         plan(port_network(), "AAAAA", "QQQQQ", cargo=Cargo(1), depart=MONDAY,
              avoid_modes=["ferry"])
+
+
+def _two_ways() -> Network:
+    """K to T by rail through AZ (10 h) or through GE (50 h); a lone place D in TR."""
+    nodes = {n: node(n, n[:2], lon) for n, lon in (("KZKKK", 40.0), ("AZAAA", 41.0),
+                                                   ("GEGGG", 41.5), ("TRTTT", 42.0),
+                                                   ("TRDDD", 43.0))}
+    links = (link("KZKKK", "AZAAA", Mode.RAIL, 100.0, 5.0),
+             link("AZAAA", "TRTTT", Mode.RAIL, 100.0, 5.0),
+             link("KZKKK", "GEGGG", Mode.RAIL, 100.0, 25.0),
+             link("GEGGG", "TRTTT", Mode.RAIL, 100.0, 25.0))
+    return Network(nodes=nodes, links=links)
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [
+    # either way alone is a route: dropping either avoided country brings one back
+    ({"avoid_countries": ["AZ", "GE"]}, "no route from KZKKK to TRTTT avoids country AZ, "
+     "country GE: stop avoiding country AZ or country GE (any one of them alone leaves a "
+     "route)"),
+    # the GE way also needs rail: only dropping AZ alone brings a route back
+    ({"avoid_countries": ["AZ"], "avoid_modes": ["rail"]}, "no route from KZKKK to TRTTT "
+     "avoids country AZ, mode rail: stop avoiding mode rail (that alone leaves a route)"),
+    ({"avoid_countries": ["AZ", "GE"], "avoid_modes": ["rail"]}, "dropping one of them alone "
+     "leaves none; avoid fewer countries, places or modes"),
+    ({"avoid_places": ["AZAAA", "GEGGG"]}, "stop avoiding place AZAAA or place GEGGG"),
+    # through GE the train arrives at 50 h, after the 20 h asked for; through AZ at 10 h
+    ({"avoid_countries": ["AZ"], "arrive_by": datetime(2026, 11, 30, 20, tzinfo=UTC)},
+     "avoiding country AZ, the earliest arrival is 2026-12-02 02:00 UTC, after arrive-by "
+     "2026-11-30 20:00 (without avoiding, 2026-11-30 10:00 UTC); avoid fewer countries, places "
+     "or modes, or allow a later arrival"),
+    ({"avoid_countries": ["AZ"], "via": ["AZAAA"]}, "Azaaa (AZAAA), a place to pass via, is "
+     "in AZ, a country to avoid"),
+])
+def test_no_route_message_names_what_the_avoidance_cuts(kwargs: dict, message: str) -> None:
+    with pytest.raises(NoRouteError) as info:
+        plan(_two_ways(), "KZKKK", "TRTTT", cargo=Cargo(1), depart=MONDAY, **kwargs)
+    assert message in str(info.value)
+
+
+def test_not_connected_says_the_avoidance_is_not_why() -> None:
+    """TRDDD has no link at all: avoiding GE is not what cuts it, and the message says so."""
+    with pytest.raises(NoRouteError) as info:
+        plan(_two_ways(), "KZKKK", "TRDDD", cargo=Cargo(1), depart=MONDAY,
+             avoid_countries=["GE"])
+    assert str(info.value) == ("KZKKK and TRDDD are not connected in the network, not even "
+                               "without avoiding country GE; check the data set")
+
+
+def test_a_via_place_that_is_also_avoided_is_refused() -> None:
+    with pytest.raises(InputError, match="AZAAA is both a --via place and a place to avoid"):
+        plan(_two_ways(), "KZKKK", "TRTTT", cargo=Cargo(1), depart=MONDAY,
+             via=["AZAAA"], avoid_places=["AZAAA"])
 
 
 def test_unknown_place_suggests_names() -> None:

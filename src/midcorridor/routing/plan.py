@@ -100,6 +100,14 @@ def plan(
                 f"{network.nodes[end].name} ({end}) is in {network.nodes[end].country}, "
                 "a country to avoid; remove it from the avoided countries"
             )
+    for v in vias:
+        if v in places:
+            raise InputError(f"{v} is both a --via place and a place to avoid")
+        if network.nodes[v].country in countries:
+            raise NoRouteError(
+                f"{network.nodes[v].name} ({v}), a place to pass via, is in "
+                f"{network.nodes[v].country}, a country to avoid; remove it from the avoided "
+                "countries or drop the via place")
     banned = _banned(graph, countries, places, modes)
     required = [_arriving(graph, v) for v in vias if v != src]
     s, t = graph.index[src], graph.index[dst]
@@ -284,28 +292,77 @@ def _arriving(graph: SearchGraph, node_id: str) -> frozenset[int]:
 def _why(graph: SearchGraph, src: str, dst: str, depart_h: float, banned: frozenset[int],
          countries: set[str], places: set[str], modes: set[Mode], vias: list[str],
          max_k: int | None, arrive_by_h: float | None) -> str:
+    """Why no route was found and what to change. Avoided countries, places and modes are
+    named whenever the avoidance is what cuts the route (or makes it arrive too late).
+    """
     s, t = graph.index[src], graph.index[dst]
+    avoided = _avoided(countries, places, modes)
     free = earliest_arrival(graph, s, t, depart_h)
     if math.isinf(free):
-        return f"{src} and {dst} are not connected in the network; check the data set"
+        even = f", not even without avoiding {', '.join(avoided)}" if avoided else ""
+        return f"{src} and {dst} are not connected in the network{even}; check the data set"
     constrained = earliest_arrival(graph, s, t, depart_h, banned=banned)
-    parts = []
     if math.isinf(constrained):
-        avoided = [*(f"country {c}" for c in sorted(countries)),
-                   *(f"place {p}" for p in sorted(places)),
-                   *(f"mode {m.value}" for m in sorted(modes))]
-        return (f"no route from {src} to {dst} avoids {', '.join(avoided)}; "
-                "avoid fewer countries, places or modes")
+        return (f"no route from {src} to {dst} avoids {', '.join(avoided)}: "
+                + _avoid_less(graph, s, t, depart_h, countries, places, modes))
+    parts = []
     if arrive_by_h is not None and constrained > arrive_by_h:
-        parts.append(f"the earliest arrival is {from_hours(constrained):%Y-%m-%d %H:%M} UTC, "
-                     f"after arrive-by {from_hours(arrive_by_h):%Y-%m-%d %H:%M}; "
-                     "allow a later arrival or depart earlier")
+        late = (f"the earliest arrival is {from_hours(constrained):%Y-%m-%d %H:%M} UTC, "
+                f"after arrive-by {from_hours(arrive_by_h):%Y-%m-%d %H:%M}")
+        if avoided and free <= arrive_by_h:
+            late = (f"avoiding {', '.join(avoided)}, {late} (without avoiding, "
+                    f"{from_hours(free):%Y-%m-%d %H:%M} UTC); avoid fewer countries, places or "
+                    "modes, or")
+        else:
+            late += ";"
+        parts.append(f"{late} allow a later arrival or depart earlier")
     if max_k is not None:
         parts.append(f"at most {max_k} transshipments may be too few; allow more")
     if vias:
         parts.append(f"passing via {', '.join(vias)} may be impossible with these constraints; "
                      "drop or change --via")
     return f"no route from {src} to {dst}: " + ("; ".join(parts) or "constraints too tight")
+
+
+def _avoided(countries: Collection[str], places: Collection[str],
+             modes: Collection[Mode]) -> list[str]:
+    """What the user avoids, in words: ``country AZ``, ``place KZAAU``, ``mode ferry``."""
+    return [*(f"country {c}" for c in sorted(countries)),
+            *(f"place {p}" for p in sorted(places)),
+            *(f"mode {m.value}" for m in sorted(modes))]
+
+
+#: How every route needs an avoided item, by its kind.
+_NEEDS = {"country": "crosses", "place": "passes", "mode": "takes"}
+
+
+def _avoid_less(graph: SearchGraph, s: int, t: int, depart_h: float, countries: set[str],
+                places: set[str], modes: set[Mode]) -> str:
+    """What to stop avoiding for a route: each avoided item whose dropping alone leaves one."""
+    freeing = []
+    for c in sorted(countries):
+        if _reaches(graph, s, t, depart_h, countries - {c}, places, modes):
+            freeing.append(f"country {c}")
+    for p in sorted(places):
+        if _reaches(graph, s, t, depart_h, countries, places - {p}, modes):
+            freeing.append(f"place {p}")
+    for m in sorted(modes):
+        if _reaches(graph, s, t, depart_h, countries, places, modes - {m}):
+            freeing.append(f"mode {m.value}")
+    if len(countries) + len(places) + len(modes) == 1 and freeing:
+        (item,) = freeing
+        return f"every route {_NEEDS[item.split()[0]]} it; stop avoiding {item}"
+    if freeing:
+        alone = "that alone" if len(freeing) == 1 else "any one of them alone"
+        return f"stop avoiding {' or '.join(freeing)} ({alone} leaves a route)"
+    return "dropping one of them alone leaves none; avoid fewer countries, places or modes"
+
+
+def _reaches(graph: SearchGraph, s: int, t: int, depart_h: float, countries: set[str],
+             places: set[str], modes: set[Mode]) -> bool:
+    """Whether some route from ``s`` to ``t`` avoids all these."""
+    banned = _banned(graph, countries, places, modes)
+    return not math.isinf(earliest_arrival(graph, s, t, depart_h, banned=banned))
 
 
 def _option(graph: SearchGraph, found: Found, cargo: Cargo, depart_h: float) -> RouteOption:
