@@ -94,3 +94,18 @@ def test_a_truck_drives_on_whatever_the_last_digits_of_its_hours() -> None:
     got = sorted((o.total_hours, [leg.mode for leg in o.legs]) for o in result.options)
     assert [hours for hours, _ in got] == pytest.approx([2 + 6.2109375 + 0.75, 12.0])
     assert [modes for _, modes in got] == [["rail", "road", "road", "road"], ["ferry", "road"]]
+
+
+@pytest.mark.xfail(strict=True, reason="a truck's clock is known only along road paths without "
+                   "a repeated place, so a via place on a road spur cannot be driven to and back")
+def test_a_truck_drives_to_a_via_place_on_a_spur_and_back() -> None:
+    """Road X-A (3 h), A-B (2 h, B a spur), A-C (3 h); via B the truck drives X-A-B-A-C: 10 h
+    at the wheel, a 45 min break after 4.5 h, the 11 h rest after 9 h, then 1 h (21.75 h)."""
+    nodes = {"XXXXX": node("XXXXX", "KZ", 40.0), "AAAAA": node("AAAAA", "KZ", 41.0),
+             "BBBBB": node("BBBBB", "KZ", 41.0, lat=41.0), "CCCCC": node("CCCCC", "KZ", 42.0)}
+    links = (link("XXXXX", "AAAAA", Mode.ROAD, 100.0, 3.0),
+             link("AAAAA", "BBBBB", Mode.ROAD, 120.0, 2.0),
+             link("AAAAA", "CCCCC", Mode.ROAD, 100.0, 3.0))
+    result = plan(Network(nodes=nodes, links=links), "XXXXX", "CCCCC", cargo=Cargo(2),
+                  depart=MONDAY, via=["BBBBB"])
+    assert result.options[0].total_hours == pytest.approx(21.75)
