@@ -672,6 +672,7 @@ def eta_spread(start: datetime, steps: Sequence[_Step]) -> EtaSpread:
     q10, q50, q90 = np.sort(cum)[_Q_INDEX]
     widen = SPREAD_WIDEN * np.sqrt(1.0 + (len(per_step) - 1) * STEP_CORRELATION)  # about the median
     q10, q90 = q50 + widen * (q10 - q50), q50 + widen * LATE_TAIL * (q90 - q50)
+    q10 = max(q10, steps[0].elapsed_h)  # widening never puts the P10 before now
     if per_step:
         table = np.sort(np.stack(per_step), axis=1)[:, _Q_INDEX[1:]].round(1).tolist()
     segments = tuple(
