@@ -27,6 +27,7 @@ from midcorridor.live.eta import (
     LegTimes,
     containing,
     eta_spread,
+    rest_loads,
     steps_ahead,
     whole,
 )
@@ -34,7 +35,6 @@ from midcorridor.live.ferries import (
     VESSEL_CODES,
     Sighting,
     loaded_units,
-    rest_loads_at,
     update,
 )
 from midcorridor.live.fleet import dataset_fleet, vessel_names
@@ -252,7 +252,11 @@ def replay_forecasts(
                                    queue_ahead=ahead, leaving_per_h=pace,
                                    observed=_recent(observed, when, s.unit_type),
                                    sightings=sightings,
-                                   rest_loads=_rest_loads(s, sightings, times, ports, when))
+                                   rest_loads=rest_loads(
+                                       s.legs, s.position.rank if s.position else -1, ports,
+                                       times=times, sightings=lambda: sightings,
+                                       loads=s.loads.get,
+                                       units=s.units, unit_type=s.unit_type, now=when))
         delay = s.position.at - planned_time(s.legs, s.position.rank)
         spread = containing(eta_spread(start, steps), s.legs[-1].planned_arrive + delay)
         predicted = [(_step_name(s.legs, step.until), step.until, seg.p50_h)
@@ -284,24 +288,6 @@ def _crossed_whole(s: _Tracked, rank: int) -> bool:
     if crossed.mode not in WATER_MODES:
         return False
     return len({vessel for vessel, _, _ in s.loads.get(crossed.origin, ())}) <= 1
-
-
-def _rest_loads(s: _Tracked, sightings: Mapping[str, Sighting], times: LegTimes,
-                ports: Collection[str], now: datetime) -> dict[str, datetime]:
-    """Per port of a crossing the shipment is on (left, not yet left the far port), when its
-    last units load there.
-    """
-    out: dict[str, datetime] = {}
-    if s.position is None:
-        return out
-    for i, leg in enumerate(s.legs):
-        if (leg.mode in WATER_MODES and leg.origin in ports and leg.origin in s.loads
-                and 2 * i <= s.position.rank <= 2 * i + 1):
-            found = rest_loads_at(times.lines, sightings, s.loads[leg.origin], s.units,
-                                  leg.origin, leg.destination, s.unit_type, now)
-            if found is not None:
-                out[leg.origin] = found
-    return out
 
 
 def _step_name(legs: Sequence[StreamLeg], until: int) -> str:

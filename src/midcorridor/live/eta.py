@@ -25,7 +25,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from midcorridor.crossing.model import UnitType
-from midcorridor.live.ferries import FerryLine, Sighting, ferry_lines, sailing_with_space
+from midcorridor.live.ferries import (
+    FerryLine,
+    Sighting,
+    ferry_lines,
+    rest_loads_at,
+    sailing_with_space,
+)
 from midcorridor.live.position import WATER_MODES, PlannedLeg, Position, segment_key
 from midcorridor.network.driving import road_elapsed_hours
 from midcorridor.network.model import Link, Mode, Network, Spread, VesselKind
@@ -525,6 +531,25 @@ def steps_ahead(
         steps = [_estimated_step(times, legs, rank, start, estimated, elapsed),
                  *(step for step in steps if step.until > estimated.rank)]
     return start, steps
+
+
+def rest_loads(legs: Sequence[PlannedLeg], rank: int, ports: Collection[str], *,
+               times: LegTimes, sightings: Callable[[], Mapping[str, Sighting]],
+               loads: Callable[[str], Sequence[tuple[str, int, datetime]] | None], units: int,
+               unit_type: UnitType, now: datetime) -> dict[str, datetime]:
+    """Per port of a Caspian crossing the shipment is on at milestone ``rank`` (loading there
+    begun, the far port not yet left), when its last units load there
+    (:func:`~midcorridor.live.ferries.rest_loads_at`): the ``rest_loads`` of
+    :func:`steps_ahead`. ``sightings()`` and ``loads(port)`` are asked only for such a crossing.
+    """
+    out: dict[str, datetime] = {}
+    for i, leg in enumerate(legs):
+        if leg.mode in WATER_MODES and leg.origin in ports and 2 * i <= rank <= 2 * i + 1:
+            found = rest_loads_at(times.lines, sightings(), loads(leg.origin) or (), units,
+                                  leg.origin, leg.destination, unit_type, now)
+            if found is not None:
+                out[leg.origin] = found
+    return out
 
 
 def whole(segment: str) -> str:

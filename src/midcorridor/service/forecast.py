@@ -31,6 +31,7 @@ from midcorridor.live.eta import (
     PlannedSailing,
     containing,
     eta_spread,
+    rest_loads,
     steps_ahead,
     whole,
 )
@@ -38,7 +39,6 @@ from midcorridor.live.ferries import (
     VESSEL_CODES,
     Sighting,
     loaded_units,
-    rest_loads_at,
     update,
 )
 from midcorridor.live.fleet import vessel_names
@@ -358,16 +358,10 @@ def spread_of(shipment: Shipment, now: datetime, queues: Queues) -> EtaSpread:
                  if before.mode in WATER_MODES]
     observed = {seg: queues.durations(seg, shipment.unit_type, now) for seg in segments}
     sightings = queues.sightings() if standing in ahead else {}
-    rank = position.rank if position is not None else -1
-    rest: dict[str, datetime] = {}
-    for i, leg in enumerate(legs):
-        if leg.origin in crossings and 2 * i <= rank <= 2 * i + 1:
-            found = rest_loads_at(leg_times(queues.data).lines, queues.sightings(),
-                                  queues.loads(shipment, leg.origin), shipment.unit_count,
-                                  leg.origin, leg.destination, UnitType(shipment.unit_type),
-                                  now)
-            if found is not None:
-                rest[leg.origin] = found
+    rest = rest_loads(legs, position.rank if position is not None else -1, ports,
+                      times=leg_times(queues.data), sightings=queues.sightings,
+                      loads=lambda port: queues.loads(shipment, port),
+                      units=shipment.unit_count, unit_type=UnitType(shipment.unit_type), now=now)
     start, steps = steps_ahead(
         legs, position, now=now, times=leg_times(queues.data),
         unit_type=UnitType(shipment.unit_type), units=shipment.unit_count, ports=ports,
