@@ -110,7 +110,8 @@ def test_job_survives_a_killed_worker(
     job_id = _submit(db, world, "test_count", params)
     first = WorkerProcess(database_url).start()
     try:
-        wait_for(lambda: _job(client, world, job_id)["status"] == "running", "the first run")
+        wait_for(lambda: _job(client, world, job_id)["status"] == "running"
+                 and starts.exists() and starts.read_text().split() != [], "the first run")
     finally:
         first.kill()
     assert _job(client, world, job_id)["status"] == "running"  # nobody has noticed yet
