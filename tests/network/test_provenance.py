@@ -199,6 +199,31 @@ def test_gazetteer_coordinates_round_the_published_point(corridor: Network) -> N
     assert checked >= 40
 
 
+
+def test_encyclopedia_coordinates_round_the_published_point(corridor: Network) -> None:
+    """A point sourced to a Wikipedia article lies within 3 km of the coordinates its note quotes.
+
+    The article's own coordinates open the note; the same flat-projection oracle as for GeoNames.
+    """
+    checked = 0
+    for (table, node_id, figure), prov in corridor.provenance.items():
+        if table != "nodes" or figure != "coordinates":
+            continue
+        for sid in prov.sources:
+            source = corridor.sources[sid]
+            if not source.publisher.startswith("Wikipedia"):
+                continue
+            match = re.match(r"(-?[\d.]+) N (-?[\d.]+) E", source.note)
+            assert match, sid
+            lat, lon = float(match.group(1)), float(match.group(2))
+            node = corridor.nodes[node_id]
+            dy = (node.lat - lat) * 111.2
+            dx = (node.lon - lon) * 111.2 * math.cos(math.radians(lat))
+            assert math.hypot(dx, dy) <= 3.0, (node_id, sid)
+            assert "wikipedia.org/wiki/" in source.url, sid
+            checked += 1
+    assert checked >= 2
+
 def _links_checked_against_speeds(corridor: Network,
                                   speeds: dict[str, tuple[float, float, float]]) -> Counter[str]:
     """Check every link whose hours formula cites one of ``speeds``' keys: its fastest, typical
