@@ -11,6 +11,8 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 from midcorridor.network import Network, ProvenanceKind, packaged_data_dir, summarize
 
 
@@ -173,11 +175,14 @@ def test_derived_kazakh_running_times_follow_their_formula(corridor: Network) ->
     assert checked >= 20
 
 
-def test_gazetteer_coordinates_round_the_published_point(corridor: Network) -> None:
-    """A point sourced to a GeoNames record lies within 3 km of the coordinates the record gives.
+@pytest.mark.parametrize(("publisher", "least"), [("GeoNames", 40), ("Wikipedia", 2)])
+def test_published_points_round_the_source_coordinates(corridor: Network, publisher: str,
+                                                       least: int) -> None:
+    """A point sourced to a GeoNames record or a Wikipedia article lies within 3 km of the
+    coordinates the source gives, which open the source's note.
 
-    The oracle reads the record's coordinates from the source's note and measures on a flat
-    local projection, apart from the package's own distance functions.
+    The oracle measures on a flat local projection, apart from the package's own distance
+    functions.
     """
     checked = 0
     for (table, node_id, figure), prov in corridor.provenance.items():
@@ -185,7 +190,7 @@ def test_gazetteer_coordinates_round_the_published_point(corridor: Network) -> N
             continue
         for sid in prov.sources:
             source = corridor.sources[sid]
-            if source.publisher != "GeoNames":
+            if not source.publisher.startswith(publisher):
                 continue
             match = re.match(r"(-?[\d.]+) N (-?[\d.]+) E", source.note)
             assert match, sid
@@ -194,35 +199,13 @@ def test_gazetteer_coordinates_round_the_published_point(corridor: Network) -> N
             dy = (node.lat - lat) * 111.2
             dx = (node.lon - lon) * 111.2 * math.cos(math.radians(lat))
             assert math.hypot(dx, dy) <= 3.0, (node_id, sid)
-            assert source.url.endswith(source.title.split()[3].rstrip(":")), sid
+            if publisher == "GeoNames":
+                assert source.url.endswith(source.title.split()[3].rstrip(":")), sid
+            else:
+                assert "wikipedia.org/wiki/" in source.url, sid
             checked += 1
-    assert checked >= 40
+    assert checked >= least
 
-
-
-def test_encyclopedia_coordinates_round_the_published_point(corridor: Network) -> None:
-    """A point sourced to a Wikipedia article lies within 3 km of the coordinates its note quotes.
-
-    The article's own coordinates open the note; the same flat-projection oracle as for GeoNames.
-    """
-    checked = 0
-    for (table, node_id, figure), prov in corridor.provenance.items():
-        if table != "nodes" or figure != "coordinates":
-            continue
-        for sid in prov.sources:
-            source = corridor.sources[sid]
-            if not source.publisher.startswith("Wikipedia"):
-                continue
-            match = re.match(r"(-?[\d.]+) N (-?[\d.]+) E", source.note)
-            assert match, sid
-            lat, lon = float(match.group(1)), float(match.group(2))
-            node = corridor.nodes[node_id]
-            dy = (node.lat - lat) * 111.2
-            dx = (node.lon - lon) * 111.2 * math.cos(math.radians(lat))
-            assert math.hypot(dx, dy) <= 3.0, (node_id, sid)
-            assert "wikipedia.org/wiki/" in source.url, sid
-            checked += 1
-    assert checked >= 2
 
 def _links_checked_against_speeds(corridor: Network,
                                   speeds: dict[str, tuple[float, float, float]]) -> Counter[str]:
