@@ -7,6 +7,8 @@ import statistics
 from dataclasses import dataclass
 from typing import Any
 
+from midcorridor.sim.record import Record
+
 # Two-sided 95% Student t quantiles by degrees of freedom (1..30); 1.96 beyond.
 _T95 = (
     12.706,
@@ -105,14 +107,11 @@ def quantile(values: list[float], q: float) -> float:
 
 
 @dataclass(frozen=True)
-class Spread3:
+class Spread3(Record):
     """Mean, median and 95th percentile of a per-consignment figure, each over replications."""
 
     mean: Estimate
     p50: Estimate
     p95: Estimate
 
-    def to_dict(self) -> dict[str, Any]:
-        """The three estimates as JSON-ready values."""
-        return {"mean": self.mean.to_dict(), "p50": self.p50.to_dict(), "p95": self.p95.to_dict()}
 

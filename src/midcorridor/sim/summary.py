@@ -5,8 +5,10 @@ Computed by :mod:`midcorridor.sim.kpi`; ``to_dict()`` gives the JSON document.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+
+from midcorridor.sim.record import Record
 
 if TYPE_CHECKING:
     from midcorridor.sim.estimate import Estimate, Spread3
@@ -47,7 +49,7 @@ class PlaceFigure:
 
 
 @dataclass(frozen=True)
-class Kpis:
+class Kpis(Record):
     """The KPIs of one experiment (see :data:`DEFINITIONS` for what each measures)."""
 
     transit_days: Spread3
@@ -60,27 +62,9 @@ class Kpis:
     vessel_load_factor: dict[str, Estimate]
     caspian_wait_by_variant: dict[str, Estimate] = field(default_factory=dict)
 
-    def to_dict(self) -> dict[str, Any]:
-        """The KPIs as JSON-ready values."""
-        return {
-            "transit_days": self.transit_days.to_dict(),
-            "transit_days_by_variant": {
-                k: v.to_dict() for k, v in self.transit_days_by_variant.items()
-            },
-            "caspian_wait_hours": self.caspian_wait_hours.to_dict(),
-            "caspian_wait_by_variant": {
-                k: v.to_dict() for k, v in self.caspian_wait_by_variant.items()
-            },
-            "throughput_teu": self.throughput_teu.to_dict(),
-            "cargo_in_system_teu": self.cargo_in_system_teu.to_dict(),
-            "waiting_hours": {k: v.to_dict() for k, v in self.waiting_hours.items()},
-            "utilization": {k: v.to_dict() for k, v in self.utilization.items()},
-            "vessel_load_factor": {k: v.to_dict() for k, v in self.vessel_load_factor.items()},
-        }
-
 
 @dataclass(frozen=True)
-class Bottleneck:
+class Bottleneck(Record):
     """A place ranked by the waiting it adds per TEU delivered."""
 
     rank: int
@@ -90,20 +74,9 @@ class Bottleneck:
     delay_hours_per_teu: Estimate
     utilization: float | None
 
-    def to_dict(self) -> dict[str, Any]:
-        """The bottleneck as JSON-ready values."""
-        return {
-            "rank": self.rank,
-            "place": self.place,
-            "name": self.name,
-            "kind": self.kind,
-            "delay_hours_per_teu": self.delay_hours_per_teu.to_dict(),
-            "utilization": self.utilization,
-        }
-
 
 @dataclass(frozen=True)
-class Conservation:
+class Conservation(Record):
     """Units created against units delivered plus units still in the corridor, all runs."""
 
     created_units: int
@@ -111,13 +84,9 @@ class Conservation:
     in_system_units: int
     holds: bool
 
-    def to_dict(self) -> dict[str, Any]:
-        """The counts as JSON-ready values."""
-        return asdict(self)
-
 
 @dataclass(frozen=True)
-class Summary:
+class Summary(Record):
     """KPIs of one experiment across replications, bottlenecks, and warnings about the run."""
 
     experiment: str
@@ -134,24 +103,11 @@ class Summary:
 
     def to_dict(self) -> dict[str, Any]:
         """The summary as JSON-ready values."""
-        return {
-            "experiment": self.experiment,
-            "seed": self.seed,
-            "replications": self.replications,
-            "backend": self.backend,
-            "horizon_days": self.horizon_days,
-            "warmup_days": self.warmup_days,
-            "kpis": self.kpis.to_dict(),
-            "bottlenecks": [b.to_dict() for b in self.bottlenecks],
-            "conservation": self.conservation.to_dict(),
-            "events": self.events,
-            "warnings": list(self.warnings),
-            "definitions": DEFINITIONS,
-        }
+        return {**super().to_dict(), "definitions": DEFINITIONS}
 
 
 @dataclass(frozen=True)
-class Difference:
+class Difference(Record):
     """Paired differences (experiment minus ``against``) over replications with common random
     numbers.
     """
@@ -163,33 +119,12 @@ class Difference:
     caspian_wait_hours: Estimate
     throughput_teu: Estimate
 
-    def to_dict(self) -> dict[str, Any]:
-        """The differences as JSON-ready values."""
-        return {
-            "experiment": self.experiment,
-            "against": self.against,
-            "transit_days_mean": self.transit_days_mean.to_dict(),
-            "transit_days_p95": self.transit_days_p95.to_dict(),
-            "caspian_wait_hours": self.caspian_wait_hours.to_dict(),
-            "throughput_teu": self.throughput_teu.to_dict(),
-        }
-
 
 @dataclass(frozen=True)
-class Comparison:
+class Comparison(Record):
     """Experiments side by side, with their differences to the first one."""
 
     seed: int
     replications: int
     experiments: tuple[Summary, ...]
     differences: tuple[Difference, ...]
-
-    def to_dict(self) -> dict[str, Any]:
-        """The comparison as JSON-ready values."""
-        return {
-            "seed": self.seed,
-            "replications": self.replications,
-            "experiments": [s.to_dict() for s in self.experiments],
-            "differences": [d.to_dict() for d in self.differences],
-        }
-

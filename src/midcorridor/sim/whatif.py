@@ -19,6 +19,7 @@ from midcorridor.sim.estimate import Estimate, estimate, quantile
 from midcorridor.sim.experiment import Checker, ShipSpec, added_ships
 from midcorridor.sim.initial import Closure, InitialState
 from midcorridor.sim.model import Dist, LandLeg, Line, SimModel, Stream, Variant
+from midcorridor.sim.record import Record
 from midcorridor.sim.run import Progress, run
 
 if TYPE_CHECKING:
@@ -215,7 +216,7 @@ def apply_changes(model: SimModel, changes: Changes) -> SimModel:
 
 
 @dataclass(frozen=True)
-class KpiDelta:
+class KpiDelta(Record):
     """A KPI as it is, with the change, and their paired difference (all over replications)."""
 
     name: str
@@ -226,17 +227,12 @@ class KpiDelta:
 
     def to_dict(self) -> dict[str, Any]:
         """The delta as JSON-ready values."""
-        return {
-            "kpi": self.name,
-            "measures": self.measures,
-            "base": self.base.to_dict(),
-            "changed": self.changed.to_dict(),
-            "delta": self.delta.to_dict(),
-        }
+        values = super().to_dict()
+        return {"kpi": values.pop("name"), **values}
 
 
 @dataclass(frozen=True)
-class ShipmentShift:
+class ShipmentShift(Record):
     """A shipment of the initial state: its median arrival (hours from now) as it is and with
     the change; ``None`` when it arrives after the horizon in most replications.
     """
@@ -246,13 +242,9 @@ class ShipmentShift:
     changed_p50_h: float | None
     shift_h: float | None
 
-    def to_dict(self) -> dict[str, Any]:
-        """The shift as JSON-ready values."""
-        return dataclasses.asdict(self)
-
 
 @dataclass(frozen=True)
-class WhatIf:
+class WhatIf(Record):
     """The answer of a what-if: KPI deltas with 95% intervals and the shipments moved most."""
 
     days: float
@@ -265,17 +257,6 @@ class WhatIf:
     def kpi(self, name: str) -> KpiDelta:
         """The delta of the KPI called ``name``."""
         return next(k for k in self.kpis if k.name == name)
-
-    def to_dict(self) -> dict[str, Any]:
-        """The answer as JSON-ready values."""
-        return {
-            "days": self.days,
-            "replications": self.replications,
-            "seed": self.seed,
-            "backend": self.backend,
-            "kpis": [k.to_dict() for k in self.kpis],
-            "shipments": [s.to_dict() for s in self.shipments],
-        }
 
 
 MEASURES = {
