@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from fastapi import APIRouter
 from sqlalchemy import func, select
@@ -38,8 +38,12 @@ from midcorridor.service.schemas import (
 )
 from midcorridor.service.strict_json import StrictJsonRoute
 
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
 router = APIRouter(route_class=StrictJsonRoute, tags=["admin"])
 admin_only = [require(Action.manage_accounts)]
+Page = TypeVar("Page")
 
 
 def _org(org: Organization) -> OrganizationPublic:
@@ -66,10 +70,12 @@ def read_me(principal: CurrentPrincipal, session: SessionDep) -> UserPublic:
     return _user(user)
 
 
-def _page(session: Session, model: Any, skip: int, limit: int) -> tuple[list[Any], int]:
-    """One page of a table in id order, and the table's row count."""
-    rows = list(session.scalars(select(model).order_by(model.id).offset(skip).limit(limit)))
-    return rows, session.scalar(select(func.count(model.id))) or 0
+def _page(session: Session, model: Any, skip: int, limit: int,
+          public: Callable[[Any], Any], page: Callable[..., Page]) -> Page:
+    """One page of a table in id order as ``public`` rows, with the table's row count."""
+    rows = session.scalars(select(model).order_by(model.id).offset(skip).limit(limit))
+    count = session.scalar(select(func.count(model.id))) or 0
+    return page(data=[public(row) for row in rows], count=count)
 
 
 @router.post("/admin/organizations", status_code=201, dependencies=admin_only)
@@ -85,8 +91,7 @@ def list_organizations(
     session: SessionDep, skip: Skip = 0, limit: Limit = 100,
 ) -> OrganizationsPublic:
     """List organizations."""
-    rows, count = _page(session, Organization, skip, limit)
-    return OrganizationsPublic(data=[_org(o) for o in rows], count=count)
+    return _page(session, Organization, skip, limit, _org, OrganizationsPublic)
 
 
 @router.post("/admin/users", status_code=201, dependencies=admin_only)
@@ -102,8 +107,7 @@ def list_users(
     session: SessionDep, skip: Skip = 0, limit: Limit = 100,
 ) -> UsersPublic:
     """List users."""
-    rows, count = _page(session, User, skip, limit)
-    return UsersPublic(data=[_user(u) for u in rows], count=count)
+    return _page(session, User, skip, limit, _user, UsersPublic)
 
 
 @router.post("/admin/tokens", status_code=201, dependencies=admin_only)
@@ -119,8 +123,7 @@ def list_tokens(
     session: SessionDep, skip: Skip = 0, limit: Limit = 100,
 ) -> TokensPublic:
     """List tokens (never their secrets)."""
-    rows, count = _page(session, ApiToken, skip, limit)
-    return TokensPublic(data=[_token(t) for t in rows], count=count)
+    return _page(session, ApiToken, skip, limit, _token, TokensPublic)
 
 
 @router.delete("/admin/tokens/{token_id}", dependencies=admin_only)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 from sqlalchemy.orm import Session
 
 from midcorridor.service import forecast, positions, search
@@ -48,6 +48,14 @@ def visible_or_404(session: Session, principal: Principal, shipment_id: int) -> 
     return found_or_404(
         crud.get_visible(session=session, principal=principal, shipment_id=shipment_id),
         "shipment")
+
+
+def _readable(shipment_id: PathId, session: SessionDep, principal: Principal = Reader) -> Shipment:
+    """The shipment of the path if the caller may read it; otherwise a 404."""
+    return visible_or_404(session, principal, shipment_id)
+
+
+ReadableShipment = Annotated[Shipment, Depends(_readable)]
 
 
 @router.post("", status_code=201)
@@ -98,13 +106,11 @@ def shipment_positions(
 
 @router.get("/{shipment_id}")
 def read_shipment(
-    shipment_id: PathId, session: SessionDep, settings: SettingsDep,
-    principal: Principal = Reader,
+    shipment: ReadableShipment, session: SessionDep, settings: SettingsDep,
 ) -> ShipmentDetail:
     """A shipment with its planned legs and its first 1000 events in event-time order;
     ``events_count`` says how many there are (page with ``/shipments/{id}/events``).
     """
-    shipment = visible_or_404(session, principal, shipment_id)
     events, total = crud.events_of(session=session, shipment_id=shipment.id)
     return ShipmentDetail(**shipment_public(shipment, settings.data).model_dump(),
                           events=[event_public(e) for e in events], events_count=total)
@@ -112,20 +118,17 @@ def read_shipment(
 
 @router.get("/{shipment_id}/events")
 def read_shipment_events(
-    shipment_id: PathId, session: SessionDep, principal: Principal = Reader,
-    skip: Skip = 0, limit: Limit = 100,
+    shipment: ReadableShipment, session: SessionDep, skip: Skip = 0, limit: Limit = 100,
 ) -> EventsPublic:
     """A page of the shipment's events in event-time order, and how many there are in all."""
-    shipment = visible_or_404(session, principal, shipment_id)
     events, total = crud.events_of(session=session, shipment_id=shipment.id, skip=skip,
                                    limit=limit)
     return EventsPublic(data=[event_public(e) for e in events], count=total)
 
 
 @router.get("/{shipment_id}/eta")
-def read_eta(shipment_id: PathId, session: SessionDep, principal: Principal = Reader) -> EtaPublic:
+def read_eta(s: ReadableShipment) -> EtaPublic:
     """The current ETA and the delay behind plan; P10/P50/P90 and the remaining steps."""
-    s = visible_or_404(session, principal, shipment_id)
     segments = json.loads(s.eta_segments or "[]")
     note = forecast.before_p10(s.eta, s.eta_p10, segments)
     return EtaPublic(shipment_id=s.id, eta=s.eta, planned_arrival=s.planned_arrival,
@@ -135,11 +138,8 @@ def read_eta(shipment_id: PathId, session: SessionDep, principal: Principal = Re
 
 
 @router.get("/{shipment_id}/eta/history")
-def read_eta_history(
-    shipment_id: PathId, session: SessionDep, principal: Principal = Reader,
-) -> EtaHistoryPublic:
+def read_eta_history(s: ReadableShipment, session: SessionDep) -> EtaHistoryPublic:
     """Every ETA the shipment has had, oldest first."""
-    s = visible_or_404(session, principal, shipment_id)
     rows = crud.eta_history(session=session, shipment_id=s.id)
     data = [EtaRecordPublic(computed_at=r.computed_at, eta=r.eta, delay_h=r.delay_h,
                             event_id=r.event_id, p10=r.p10, p50=r.p50, p90=r.p90) for r in rows]
@@ -147,10 +147,7 @@ def read_eta_history(
 
 
 @router.get("/{shipment_id}/alerts")
-def read_shipment_alerts(
-    shipment_id: PathId, session: SessionDep, principal: Principal = Reader,
-) -> AlertsPublic:
+def read_shipment_alerts(s: ReadableShipment, session: SessionDep) -> AlertsPublic:
     """The shipment's alerts, newest first."""
-    s = visible_or_404(session, principal, shipment_id)
     rows = crud.alerts_of(session=session, shipment_id=s.id)
     return AlertsPublic(data=[alert_public(a) for a in rows], count=len(rows))
