@@ -125,3 +125,86 @@ def test_the_eta_waits_for_the_last_units_to_cross(times: LegTimes) -> None:
     assert "Merkuriy-1" not in steps[0].reason
     assert steps[2].not_before is None
     assert blind.p50 < split.p50
+
+
+def _call(times: LegTimes, seen: Sighting, now: datetime):
+    found = sailing_with_space(times.lines, {MERKURIY: seen}, "KZAAU", "AZALT",
+                               UnitType.RAILCAR, 0, now, 5)
+    assert found is not None
+    return found[0]
+
+
+def test_a_ship_that_landed_its_cargo_and_loaded_nothing_has_left_empty(
+        times: LegTimes) -> None:
+    # Merkuriy-1 arrived at Aktau at T0 and discharged at T0 + 8 h, loading nothing: it has
+    # left for Alat's cargo, back after two crossings and half a headway there (22 + 48 + 22
+    # h), not loading now; its call is assumed, not seen.
+    landed = update(update(None, MERKURIY, "ARRI", "KZAAU", T0, 0),
+                    MERKURIY, "DISC", "KZAAU", T0 + 8 * H, 0)
+    call = _call(times, landed, T0 + 10 * H)
+    assert call.loads_at == T0 + (8 + 2 * 22 + ferries.OTHER_STAY * 96) * H == T0 + 100 * H
+    assert not call.seen
+    # had it loaded there in the same call, it would still be loading: the call is now, seen
+    loading = update(update(None, MERKURIY, "LOAD", "KZAAU", T0 + 2 * H, 4),
+                     MERKURIY, "DISC", "KZAAU", T0 + 8 * H, 0)
+    call = _call(times, loading, T0 + 10 * H)
+    assert (call.loads_at, call.space, call.seen) == (T0 + 10 * H, 23, True)
+
+
+def test_a_ship_at_the_other_port_leaves_empty_at_once_or_loaded_by_its_headway(
+        times: LegTimes) -> None:
+    # discharged at Alat at T0 with nothing loaded: leaves at once, at Aktau 22 h later
+    emptied = update(update(None, MERKURIY, "ARRI", "AZALT", T0 - 9 * H, 0),
+                     MERKURIY, "DISC", "AZALT", T0, 0)
+    assert _call(times, emptied, T0 + H).loads_at == T0 + 22 * H
+    # loading at Alat since T0: stays until its headway is up (96 h), then 22 h across
+    loading = update(None, MERKURIY, "LOAD", "AZALT", T0, 10)
+    call = _call(times, loading, T0 + H)
+    assert call.loads_at == T0 + (96 + 22) * H
+    assert not call.seen
+    # once it sails from Alat with cargo, the call is seen: 22 h after
+    assert _call(times, _sailed_from_alat(T0)[MERKURIY], T0 + H).seen
+
+
+def test_sailings_count_each_ship_once_a_cycle(times: LegTimes) -> None:
+    # the Aktau-Alat rail ferries: two ships, a cycle of 2 x (22 + 96) = 236 h; the container
+    # feeders carry no railcars, so for railcars these two alone sail the crossing
+    assert ferries.sailings(times.lines, "KZAAU", "AZALT", UnitType.RAILCAR, 236.0) == 2.0
+    assert ferries.sailings(times.lines, "KZAAU", "KZKUR", UnitType.RAILCAR, 236.0) == 0.0
+    teu = ferries.sailings(times.lines, "KZAAU", "AZALT", UnitType.TEU, 88.0)
+    assert teu == 6.0  # six feeders of the 22 h line, a cycle of 2 x (22 + 22) h
+
+
+def _waiting_at_aktau(times: LegTimes, sightings: dict[str, Sighting],
+                      observed: dict[str, list[float]], unit: UnitType = UnitType.RAILCAR):
+    legs = [Leg("KZBEY", "KZAAU", "rail", T0 - 30 * H, T0),
+            Leg("KZAAU", "AZALT", "ferry", T0 + 10 * H, T0 + 32 * H),
+            Leg("AZALT", "AZBAK", "rail", T0 + 42 * H, T0 + 46 * H)]
+    _, steps = steps_ahead(legs, Position(1, T0), now=T0, times=times,
+                           unit_type=unit, units=5, ports={"KZAAU", "AZALT"},
+                           queue_ahead={"KZAAU": 0}, leaving_per_h={"KZAAU": 1.0},
+                           sightings=sightings, observed=observed)
+    return steps[0]
+
+
+def test_on_a_crossing_of_few_sailings_the_wait_is_the_waits_seen_lately(
+        times: LegTimes) -> None:
+    """Two rail ferries sail Aktau-Alat, about three times in two weeks: with nothing ahead
+    the pace says the wait is short, but the ships have to come back first. The waits
+    observed lately there (40-60 h, 21 of them) set it; a ship seen sailing from Alat with
+    cargo sets it to its call instead."""
+    lately = {"at KZAAU for AZALT": [40.0 + i for i in range(21)]}
+    wait = _waiting_at_aktau(times, {}, lately)
+    assert wait.observed == tuple(lately["at KZAAU for AZALT"])
+    assert "few sailings: lately 42-58 h waited, typically 50 h (21 observed)" in wait.reason
+    paced = _waiting_at_aktau(times, {}, {})
+    assert not paced.observed
+    assert paced.spread.typ < 10
+    coming = _waiting_at_aktau(times, _sailed_from_alat(T0 - 10 * H), lately)
+    assert not coming.observed
+    assert coming.spread.typ == 12.0  # 22 h after it sailed
+    assert (coming.spread.min, coming.spread.max) == (0.0, 12.0 + 48.0)
+    # containers cross on six feeders as well, 22 h apart: the pace keeps the wait
+    boxes = _waiting_at_aktau(times, {}, lately, UnitType.TEU)
+    assert not boxes.observed
+    assert boxes.spread.typ < 10

@@ -12,7 +12,11 @@ those calls in turn; the shipment catches the first call with space left after t
 
 Empty sailings leave no events: a ship last seen at the other port may have left it empty
 since. It is taken to leave after :data:`OTHER_STAY` of a headway there, and a ship seen long
-ago (:data:`STALE_CYCLES` cycles) is taken as unknown.
+ago (:data:`STALE_CYCLES` cycles) is taken as unknown. Two sightings say more: a ship that
+landed its cargo and loaded nothing in that call leaves at once, empty, for cargo waiting at
+the other end (it has nothing to wait for); a ship loading at the other port stays there until
+its headway is up. Only a ship loading at the port or sailing to it with cargo makes a call
+that its events show (:attr:`Call.seen`); every other call rests on these assumptions.
 """
 
 from __future__ import annotations
@@ -99,6 +103,7 @@ class Call:
     space: int
     sails_by: datetime
     capacity: int  # the vessel's whole deck for the unit type
+    seen: bool = False  # the ship is loading at the port, or sailing to it with cargo
 
 
 def ferry_lines(network: Network) -> tuple[FerryLine, ...]:
@@ -149,8 +154,11 @@ def update(last: Sighting | None, vessel: str, code: str, place: str, at: dateti
 def next_calls(line: FerryLine, sightings: Mapping[str, Sighting], port: str,
                unit: UnitType, now: datetime) -> list[Call]:
     """The next call at ``port`` of each vessel of ``line`` that carries ``unit`` and was seen
-    lately, earliest first. A vessel at the port loads now; one on its way back, when it
-    arrives; one at the other port or sailing there, a stay and a crossing later.
+    lately, earliest first. A vessel at the port loads now, unless it landed its cargo there
+    and loaded nothing (it has left empty: a crossing, a stay and a crossing later); one on
+    its way back, when it arrives; one at the other port, when it leaves there (at once when
+    it landed its cargo and loaded nothing, when its headway is up while it loads, else after
+    a stay) and a crossing later; one sailing there, a crossing, a stay and a crossing later.
     """
     h, c = line.headway_h, line.crossing_h
     cycle = 2 * (c + h)
@@ -163,19 +171,35 @@ def next_calls(line: FerryLine, sightings: Mapping[str, Sighting], port: str,
         if (now - seen.at).total_seconds() / 3600 > STALE_CYCLES * cycle:
             continue
         since = seen.call_since
-        if seen.place == port and not seen.sailed:  # at the port: loading now
+        emptied = seen.code == "DISC" and seen.loaded <= 0  # landed all, loaded nothing
+        if seen.place == port and not seen.sailed and not emptied:  # at the port: loading
             out.append(Call(vessel.name, now, max(0, space - seen.loaded),
-                            max(now, since + timedelta(hours=h)), space))
+                            max(now, since + timedelta(hours=h)), space,
+                            seen=seen.loaded > 0))
             continue
-        if seen.place == port:  # sailed from the port: there and back
+        if seen.place == port:  # sailed from the port (or left it empty): there and back
             back = seen.at + timedelta(hours=2 * c + OTHER_STAY * h)
-        elif seen.sailed:  # sailed from the other port: on its way here
+        elif seen.sailed or emptied:  # on its way here, or leaving the other port empty
             back = seen.at + timedelta(hours=c)
-        else:  # at the other port
+        elif seen.code == "LOAD":  # loading at the other port until its headway is up
+            back = max(now, since + timedelta(hours=h)) + timedelta(hours=c)
+        else:  # arrived at the other port
             back = max(now, since + timedelta(hours=OTHER_STAY * h)) + timedelta(hours=c)
         back = max(back, now)
-        out.append(Call(vessel.name, back, space, back + timedelta(hours=h), space))
+        out.append(Call(vessel.name, back, space, back + timedelta(hours=h), space,
+                        seen=seen.sailed and seen.place != port))
     return sorted(out, key=lambda call: (call.loads_at, call.vessel))
+
+
+def sailings(lines: Sequence[FerryLine], port: str, towards: str, unit: UnitType,
+             hours: float) -> float:
+    """How many times the ships of the lines sailing from ``port`` to ``towards`` that carry
+    ``unit`` leave ``port`` in ``hours``: once a cycle each (two crossings and two headways,
+    the longest a cycle takes).
+    """
+    return sum(hours / (2 * (line.crossing_h + line.headway_h))
+               for line in lines if line.serves(port, towards)
+               for vessel in line.vessels if vessel.capacity.of(unit) > 0)
 
 
 def catch(line_calls: Iterable[tuple[FerryLine, Call]], ahead: int,
