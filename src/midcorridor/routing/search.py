@@ -41,6 +41,8 @@ from midcorridor.routing.timeindex import (
 from midcorridor.routing.timetable import WEEK_ANCHOR_H
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from midcorridor.routing.rules import Guard
 
 _E = TypeVar("_E")  # an entry of a time-index row
@@ -212,44 +214,62 @@ def pareto_search(
     With ``guard`` (:func:`midcorridor.routing.rules.guard`) every route keeps the route rules:
     no place twice, no passing the destination, no long detour over land.
     """
-    arcs = graph.arcs
-    entries = graph.entries
-    state_node = graph.state_node
-    hand_cost, hub = graph.handling_cost, graph.hub_co2
-    slack_t = graph.node_slack
-    full = (1 << len(required)) - 1
-    bits: dict[int, int] = {}
-    for j, arc_set in enumerate(required):
-        for a in arc_set:
-            bits[a] = bits.get(a, 0) | (1 << j)
-    limit_k = max_transshipments
+    lb_t, lb_c, lb_e = (remaining_lower_bounds(graph, target) if prune
+                        else ([0.0] * len(graph.ids),) * 3)
     deadline = arrive_by_h if arrive_by_h is not None else math.inf
-    if prune:
-        lb_t, lb_c, lb_e = remaining_lower_bounds(graph, target)
-    else:
-        lb_t = lb_c = lb_e = [0.0] * len(graph.ids)
-    n_nodes = len(graph.ids)
-    if guard is not None:
-        near_at, far_at, arc_km, lb_km = guard.near, guard.far, guard.arc_km, guard.lb_km
-        limit_km, revisit = guard.limit_km, guard.revisits
-    else:
-        near_at = far_at = [False] * n_nodes
-        arc_km, lb_km = [0.0] * len(arcs), [0.0] * n_nodes
-        limit_km, revisit = math.inf, True
-
     # label: [t, cost, co2, k, state, mask, parent, step, dead, context of the state,
     #         land km, places passed (bit per node), near the destination]
     labels: list[list] = []
     bags: dict[tuple[int, int, bool], list[list]] = {}
     finals: list[int] = []
     heap: list[tuple[float, float, float, int, int]] = []
-    tie = count()
+    beaten, record = _frontier(lb_t, lb_c, lb_e, deadline)
+    dominated = _dominance(graph, bags, beaten, max_transshipments)
+    add = _labeller(graph, labels, bags, heap, dominated, (lb_t, lb_c, lb_e))
+    add(depart_h, 0.0, 0.0, 0, graph.state_of[(source, 0)], initial_mask, -1, None,
+        0.0, 1 << source, guard is not None and guard.near[source])
+    _settle(graph, target, labels, heap, finals, (beaten, record), add, prune=prune,
+            full=(1 << len(required)) - 1, bits=_required_bits(required), banned=banned,
+            rules=_rule_arrays(graph, guard), deadline=deadline, limit_k=max_transshipments)
+    return [_found(graph, labels, f) for f in finals]
 
-    state_ctx = graph.state_ctx
-    pause = graph.ctx_pause_h
-    discharge, unloads = graph.discharge_h, graph.unloads
-    # the routes found, as values, for the pruning test: all of them, and (fast path) the
-    # staircase of their (cost, CO2e) pairs, valid while the bound is later than all of them
+
+def _kept_final(labels: list[list], finals: list[int], lid: int) -> bool:
+    """Whether the route of label ``lid`` at the target is kept among ``finals`` (none of
+    them is no worse); the finals it beats are dropped.
+    """
+    t, c, e = labels[lid][:3]
+    if any(labels[f][0] <= t and labels[f][1] <= c and labels[f][2] <= e for f in finals):
+        return False
+    # popped in order of bounds, a later route can (by float rounding in the bounds) beat
+    # an earlier one: keep only the non-dominated
+    finals[:] = [f for f in finals if not (
+        t <= labels[f][0] and c <= labels[f][1] and e <= labels[f][2])]
+    finals.append(lid)
+    return True
+
+
+def _required_bits(required: Sequence[Collection[int]]) -> dict[int, int]:
+    """Per arc of a required set, the bits of the sets it belongs to (set j: bit j)."""
+    bits: dict[int, int] = {}
+    for j, arc_set in enumerate(required):
+        for a in arc_set:
+            bits[a] = bits.get(a, 0) | (1 << j)
+    return bits
+
+
+# The Pareto search is written as closures over local names (see benchmarks/bench_routing.py):
+# the parts below each make the closures of one concern, which the search loop calls.
+
+
+def _frontier(lb_t: Sequence[float], lb_c: Sequence[float], lb_e: Sequence[float],
+              deadline: float) -> tuple[Callable[[float, float, float, int], bool],
+                                        Callable[[float, float, float], None]]:
+    """The routes found, for the pruning test: ``beaten(t, c, e, node)`` says whether one
+    of them is no worse than the best a label could still become, ``record(t, c, e)`` adds one.
+    """
+    # all of them, and (fast path) the staircase of their (cost, CO2e) pairs, valid while
+    # the bound is later than all of them
     found: list[tuple[float, float, float]] = []
     stair_c: list[float] = []
     stair_e: list[float] = []
@@ -279,6 +299,19 @@ def pareto_search(
             j += 1
         stair_c[i:j] = [c]
         stair_e[i:j] = [e]
+
+    return beaten, record
+
+
+def _dominance(graph: SearchGraph, bags: dict[tuple[int, int, bool], list[list]],
+               beaten: Callable[[float, float, float, int], bool],
+               limit_k: int | None) -> Callable[..., bool]:
+    """``dominated(t, c, e, k, d, state, key)``: whether a new label is beaten by a route
+    found or by a label in its bag; labels of the bag it dominates are marked dead.
+    """
+    state_ctx = graph.state_ctx
+    slack_t, hand_cost, hub = graph.node_slack, graph.handling_cost, graph.hub_co2
+    pause = graph.ctx_pause_h
 
     def dominated(t: float, c: float, e: float, k: int, d: float, s: int,
                   key: tuple[int, int, bool]) -> bool:
@@ -317,6 +350,22 @@ def pareto_search(
             bags[key] = [lo for lo in bag if not lo[8]]
         return False
 
+    return dominated
+
+
+def _labeller(graph: SearchGraph, labels: list[list],
+              bags: dict[tuple[int, int, bool], list[list]],
+              heap: list[tuple[float, float, float, int, int]],
+              dominated: Callable[..., bool],
+              bounds: tuple[Sequence[float], Sequence[float], Sequence[float]]
+              ) -> Callable[..., None]:
+    """``add(t, c, e, k, state, mask, parent, step, d, passed, near)``: a new label unless
+    it is dominated, put in its bag and on the heap by its bounds.
+    """
+    state_node, state_ctx = graph.state_node, graph.state_ctx
+    lb_t, lb_c, lb_e = bounds
+    tie = count()
+
     def add(t: float, c: float, e: float, k: int, s: int, mask: int, parent: int,
             step: tuple[int, float, float, float, float, float, int] | None,
             d: float, passed: int, near: bool) -> None:
@@ -330,8 +379,40 @@ def pareto_search(
         v = key[0]  # labels leave the heap in order of their bounds (A*-like, NAMOA*)
         heapq.heappush(heap, (t + lb_t[v], c + lb_c[v], e + lb_e[v], next(tie), lid))
 
-    add(depart_h, 0.0, 0.0, 0, graph.state_of[(source, 0)], initial_mask, -1, None,
-        0.0, 1 << source, near_at[source])
+    return add
+
+
+def _rule_arrays(graph: SearchGraph, guard: Guard | None) -> tuple[
+        Sequence[bool], Sequence[bool], Sequence[float], Sequence[float], float, bool]:
+    """The route rules' arrays (near and far per node, land km per arc, least land km to the
+    target per node), the land km limit and whether places may be passed twice; without a
+    guard, arrays that let every route through.
+    """
+    if guard is not None:
+        return (guard.near, guard.far, guard.arc_km, guard.lb_km, guard.limit_km,
+                guard.revisits)
+    n_nodes = len(graph.ids)
+    return ([False] * n_nodes, [False] * n_nodes, [0.0] * len(graph.arcs), [0.0] * n_nodes,
+            math.inf, True)
+
+
+def _settle(graph: SearchGraph, target: int, labels: list[list],
+            heap: list[tuple[float, float, float, int, int]], finals: list[int],
+            frontier: tuple[Callable[[float, float, float, int], bool],
+                            Callable[[float, float, float], None]],
+            add: Callable[..., None], *, prune: bool, full: int, bits: dict[int, int],
+            banned: Collection[int], rules: tuple[Sequence[bool], Sequence[bool],
+                                                  Sequence[float], Sequence[float], float, bool],
+            deadline: float, limit_k: int | None) -> None:
+    """Take labels off the heap in order of their bounds until it is empty: one at the
+    target with every required set is a route (kept among ``finals`` unless one is no
+    worse); any other gets a label for every arc out that keeps the rules and limits.
+    """
+    arcs, entries, state_node = graph.arcs, graph.entries, graph.state_node
+    hand_cost, hub = graph.handling_cost, graph.hub_co2
+    discharge, unloads = graph.discharge_h, graph.unloads
+    near_at, far_at, arc_km, lb_km, limit_km, revisit = rules
+    beaten, record = frontier
     while heap:
         _, _, _, _, lid = heapq.heappop(heap)
         t, c, e, k, s, mask, _, _, dead, _, d, passed, near = labels[lid]
@@ -339,13 +420,7 @@ def pareto_search(
             continue
         v = state_node[s]
         if v == target and mask == full:
-            if not any(labels[f][0] <= t and labels[f][1] <= c and labels[f][2] <= e
-                       for f in finals):
-                # popped in order of bounds, a later route can (by float rounding in the
-                # bounds) beat an earlier one: keep only the non-dominated
-                finals[:] = [f for f in finals if not (
-                    t <= labels[f][0] and c <= labels[f][1] and e <= labels[f][2])]
-                finals.append(lid)
+            if _kept_final(labels, finals, lid):
                 record(t, c, e)
             continue
         if prune and finals and beaten(t, c, e, v):
@@ -381,7 +456,6 @@ def pareto_search(
             add(arrive, c2, e2, k2, head, mask | bits.get(a, 0), lid,
                 (a, t, dep, arrive, pre, wait, tranship), d2, passed | (1 << w),
                 near or near_at[w])
-    return [_found(graph, labels, f) for f in finals]
 
 
 def _found(graph: SearchGraph, labels: list[list], lid: int) -> Found:
