@@ -68,6 +68,53 @@ def plan(
     >>> best.legs[0].depart >= depart
     True
     """
+    weights, depart_h, arrive_by_h = _checked(cargo, objective, depart, arrive_by,
+                                              max_transshipments)
+    if not isinstance(tariffs, Tariffs | None):
+        tariffs = load_tariffs(tariffs)
+    src = find_place(network, origin).id
+    dst = find_place(network, destination).id
+    if src == dst:
+        raise InputError(f"origin and destination are the same place ({src})")
+    graph = search_graph(network, tariffs, road_load(cargo.teu))
+    countries = {c.strip().upper() for c in avoid_countries}
+    places = {find_place(network, p).id for p in avoid_places}
+    modes = _modes(avoid_modes)
+    vias = [find_place(network, p).id for p in via]
+    _check_not_avoided(network, (src, dst), vias, countries, places)
+    banned = _banned(graph, countries, places, modes)
+    required = [_arriving(graph, v) for v in vias if v != src]
+    s, t = graph.index[src], graph.index[dst]
+    found, guard, notes = _search(graph, s, t, depart_h, banned, required,
+                                  max_transshipments, arrive_by_h)
+    if not found:
+        raise NoRouteError(_why(graph, src, dst, depart_h, banned, countries, places, modes,
+                                vias, max_transshipments, arrive_by_h))
+    options = _rank([_option(graph, f, cargo, depart_h) for f in found], weights)
+    best_by_family = []
+    for family in corridors.FAMILIES:
+        fam_found = _family_search(network, graph, family, s, t, depart_h, banned, required,
+                                   max_transshipments, arrive_by_h, guard)
+        fam_options = _rank([o for o in (_option(graph, f, cargo, depart_h) for f in fam_found)
+                             if o.family == family.name], weights)
+        if fam_options:
+            pareto = not any(o.dominates(fam_options[0]) for o in options)
+            best_by_family.append(_with_pareto(fam_options[0], pareto))
+    hidden = 0
+    if distinct:
+        options, hidden = fold_beside(options, best_by_family, MAX_OPTIONS)
+    return RoutePlan(
+        origin=src, destination=dst, cargo=cargo, depart=from_hours(depart_h),
+        objective=_objective_text(objective), options=tuple(options),
+        by_corridor=tuple(best_by_family), notes=tuple(notes), hidden=hidden,
+    )
+
+
+def _checked(cargo: Cargo, objective: Objective, depart: datetime, arrive_by: datetime | None,
+             max_transshipments: int | None) -> tuple[dict[str, float], float, float | None]:
+    """The objective's weights and the departure and arrive-by times in hours, once the
+    arguments are checked (:class:`InputError` names the first one at fault).
+    """
     if not isinstance(cargo, Cargo):
         raise InputError(f"cargo must be a Cargo, e.g. Cargo(40); got {cargo!r}")
     weights = _weights(objective)
@@ -81,69 +128,45 @@ def plan(
     ):
         raise InputError(f"max_transshipments must be a whole number >= 0, got "
                          f"{max_transshipments!r}")
-    if not isinstance(tariffs, Tariffs | None):
-        tariffs = load_tariffs(tariffs)
-    src = find_place(network, origin).id
-    dst = find_place(network, destination).id
-    if src == dst:
-        raise InputError(f"origin and destination are the same place ({src})")
-    graph = search_graph(network, tariffs, road_load(cargo.teu))
-    countries = {c.strip().upper() for c in avoid_countries}
-    places = {find_place(network, p).id for p in avoid_places}
-    modes = _modes(avoid_modes)
-    vias = [find_place(network, p).id for p in via]
-    for end in (src, dst):
-        if end in places:
-            raise InputError(f"{end} is both an end of the route and a place to avoid")
-        if network.nodes[end].country in countries:
-            raise NoRouteError(
-                f"{network.nodes[end].name} ({end}) is in {network.nodes[end].country}, "
-                "a country to avoid; remove it from the avoided countries"
-            )
-    for v in vias:
-        if v in places:
-            raise InputError(f"{v} is both a --via place and a place to avoid")
-        if network.nodes[v].country in countries:
-            raise NoRouteError(
-                f"{network.nodes[v].name} ({v}), a place to pass via, is in "
-                f"{network.nodes[v].country}, a country to avoid; remove it from the avoided "
-                "countries or drop the via place")
-    banned = _banned(graph, countries, places, modes)
-    required = [_arriving(graph, v) for v in vias if v != src]
-    s, t = graph.index[src], graph.index[dst]
-    found, guard, notes = _search(graph, s, t, depart_h, banned, required,
-                                  max_transshipments, arrive_by_h)
-    if not found:
-        raise NoRouteError(_why(graph, src, dst, depart_h, banned, countries, places, modes,
-                                vias, max_transshipments, arrive_by_h))
-    options = _rank([_option(graph, f, cargo, depart_h) for f in found], weights)
-    best_by_family = []
-    for family in corridors.FAMILIES:
-        fam_banned = banned | _banned(graph, set(family.avoid_countries), set(), set())
-        signature = {a for a, arc in enumerate(graph.arcs)
-                     if corridors.requirement(network, family, arc.link)}
-        # a route is named Middle if it crosses the Caspian, then Northern, then Sea
-        fam_banned |= {a for a, arc in enumerate(graph.arcs)
-                       if corridors.excluded(network, family, arc.link)}
-        if not signature:
-            continue
-        fam_found = pareto_search(
-            graph, s, t, depart_h, banned=fam_banned, required=[*required, signature],
-            max_transshipments=max_transshipments, arrive_by_h=arrive_by_h, guard=guard,
-        )
-        fam_options = _rank([o for o in (_option(graph, f, cargo, depart_h) for f in fam_found)
-                             if o.family == family.name], weights)
-        if fam_options:
-            top = fam_options[0]
-            pareto = not any(o.dominates(top) for o in options)
-            best_by_family.append(_with_pareto(top, pareto))
-    hidden = 0
-    if distinct:
-        options, hidden = fold_beside(options, best_by_family, MAX_OPTIONS)
-    return RoutePlan(
-        origin=src, destination=dst, cargo=cargo, depart=from_hours(depart_h),
-        objective=_objective_text(objective), options=tuple(options),
-        by_corridor=tuple(best_by_family), notes=tuple(notes), hidden=hidden,
+    return weights, depart_h, arrive_by_h
+
+
+def _check_not_avoided(network: Network, ends: Iterable[str], vias: Iterable[str],
+                       countries: Collection[str], places: Collection[str]) -> None:
+    """An error when an end of the route or a via place is to be avoided (itself or its
+    country).
+    """
+    wanted = [(end, "an end of the route", "", "") for end in ends]
+    wanted += [(v, "a --via place", ", a place to pass via,", " or drop the via place")
+               for v in vias]
+    for place, role, aside, fix in wanted:
+        if place in places:
+            raise InputError(f"{place} is both {role} and a place to avoid")
+        node = network.nodes[place]
+        if node.country in countries:
+            raise NoRouteError(f"{node.name} ({place}){aside} is in {node.country}, a country "
+                               f"to avoid; remove it from the avoided countries{fix}")
+
+
+def _family_search(network: Network, graph: SearchGraph, family: corridors.Family, s: int,
+                   t: int, depart_h: float, banned: frozenset[int],
+                   required: list[frozenset[int]],
+                   max_transshipments: int | None, arrive_by_h: float | None,
+                   guard: Guard | None) -> list[Found]:
+    """The Pareto routes of one corridor family: through its required arcs, off its excluded
+    ones and its avoided countries (none when the network has no arc it requires).
+    """
+    fam_banned = banned | _banned(graph, set(family.avoid_countries), set(), set())
+    signature = {a for a, arc in enumerate(graph.arcs)
+                 if corridors.requirement(network, family, arc.link)}
+    # a route is named Middle if it crosses the Caspian, then Northern, then Sea
+    fam_banned |= {a for a, arc in enumerate(graph.arcs)
+                   if corridors.excluded(network, family, arc.link)}
+    if not signature:
+        return []
+    return pareto_search(
+        graph, s, t, depart_h, banned=fam_banned, required=[*required, signature],
+        max_transshipments=max_transshipments, arrive_by_h=arrive_by_h, guard=guard,
     )
 
 
