@@ -77,22 +77,8 @@ def ingest(
     With ``strict`` a reused id with different content raises :class:`EventConflict`;
     otherwise it is rejected in its outcome.
     """
-    ids = [e.event_id for e in events]
-    existing = {
-        row.client_event_id: row
-        for row in session.scalars(
-            select(Event).where(Event.org_id == principal.org_id, Event.client_event_id.in_(ids))
-        )
-    }
-    shipment_ids = sorted({e.shipment_id for e in events})
-    # Lock the shipments in id order (PostgreSQL), so concurrent writers never deadlock.
-    shipments = {
-        s.id: s
-        for s in session.scalars(
-            select(Shipment).where(Shipment.id.in_(shipment_ids)).order_by(Shipment.id)
-            .with_for_update()
-        )
-    }
+    existing = _stored_events(session, principal, events)
+    shipments = _locked_shipments(session, events)
     # Outcomes of new events are settled after one multi-row INSERT ... RETURNING.
     # An Outcome, or (status, event id) of a new row: "created", or "duplicate" of one.
     slots: list[Outcome | tuple[str, str]] = []
@@ -108,15 +94,7 @@ def ingest(
         stored = existing.get(item.event_id)
         known = stored.payload_hash if stored is not None else new_digest.get(item.event_id)
         if known is not None:
-            if known != digest:
-                message = f"event_id {item.event_id!r} was already used for a different event"
-                if strict:
-                    raise EventConflict(message)
-                slots.append(Outcome(item.event_id, "rejected", error=message,
-                                     http_status=409))
-            else:
-                slots.append(Outcome(item.event_id, "duplicate", stored) if stored is not None
-                             else ("duplicate", item.event_id))
+            slots.append(_seen_before(item, digest, known, stored, strict))
             continue
         shipment = shipments.get(item.shipment_id)
         places = route_of.get(item.shipment_id)
@@ -125,31 +103,48 @@ def ingest(
         if shipment is None or not access.can_see(principal, shipment, places):
             slots.append(Outcome(item.event_id, "rejected", error=NOT_FOUND, http_status=404))
             continue
-        if not access.can_post(principal, shipment, item.event_type.value, places):
-            message = (f"role {principal.role.value} may not report "
-                       f"{item.event_type.value} events")
-            slots.append(Outcome(item.event_id, "rejected", error=message, http_status=403))
-            continue
-        if not access.can_report_at(principal, item.location):
-            slots.append(Outcome(item.event_id, "rejected",
-                                 error=access.segment_error(principal, item.location),
-                                 http_status=403))
+        refusal = _forbidden(principal, item, shipment, places)
+        if refusal is not None:
+            slots.append(refusal)
             continue
         new_rows.append(_row(principal, item, shipment, digest, now, places or set()))
-        took = _advance(shipment, item, now)
-        if took is not None:
-            segments = [took[0]]
-            crossed = _crossed(shipment, took[0])
-            if crossed and queues.crossed_whole(shipment, crossed):
-                segments.append(whole(took[0]))
-            durations.extend({"shipment_id": shipment.id, "segment": segment[:40],
-                              "unit_type": shipment.unit_type, "ended_at": item.event_time,
-                              "hours": took[1]} for segment in segments)
+        durations.extend(_step_durations(queues, shipment, item, now))
         if item.event_code in VESSEL_CODES and forecast.vessel_id(queues.data, item.vehicle):
             vessel_news = True
         new_digest[item.event_id] = digest
         touched[shipment.id] = item.event_id
         slots.append(("created", item.event_id))
+    created = _insert(session, new_rows, durations)
+    outcomes = [
+        slot if isinstance(slot, Outcome) else Outcome(slot[1], slot[0], created[slot[1]])
+        for slot in slots
+    ]
+    _follow_up(session, [(shipments[s], created[e]) for s, e in touched.items()], created,
+               vessel_news=vessel_news, now=now, slip_threshold_h=slip_threshold_h)
+    return outcomes
+
+
+def _follow_up(session: Session, touched: list[tuple[Shipment, Event]],
+               created: dict[str, Event], *, vessel_news: bool, now: datetime,
+               slip_threshold_h: float) -> None:
+    """After new events: each touched shipment's ETA recomputed (from its last new event)
+    and its slip alert checked, the vessels' sightings read afresh when a vessel moved, and
+    a delivery queued for each subscription.
+    """
+    if vessel_news:
+        forecast.vessels_moved(session)
+    queues = forecast.Queues(session)
+    for shipment, event in touched:
+        refresh_eta(session, shipment, now, queues, event.id)
+        alerts.check_slip(session, shipment, now=now, threshold_h=slip_threshold_h)
+    webhooks.enqueue(session, list(created.values()), now=now)
+
+
+def _insert(session: Session, new_rows: list[dict[str, object]],
+            durations: list[dict[str, object]]) -> dict[str, Event]:
+    """Insert the new events (one multi-row INSERT ... RETURNING) and the step durations;
+    the new events by client event id.
+    """
     created: dict[str, Event] = {}
     if new_rows:
         stored_rows = session.scalars(
@@ -158,19 +153,80 @@ def ingest(
         created = {row.client_event_id: row for row in stored_rows}
     if durations:
         session.execute(insert(StepDuration), durations)
-    outcomes = [
-        slot if isinstance(slot, Outcome) else Outcome(slot[1], slot[0], created[slot[1]])
-        for slot in slots
-    ]
-    if vessel_news:
-        forecast.vessels_moved(session)
-    queues = forecast.Queues(session)
-    for shipment_id, event_id in touched.items():
-        shipment = shipments[shipment_id]
-        refresh_eta(session, shipment, now, queues, created[event_id].id)
-        alerts.check_slip(session, shipment, now=now, threshold_h=slip_threshold_h)
-    webhooks.enqueue(session, list(created.values()), now=now)
-    return outcomes
+    return created
+
+
+def _stored_events(session: Session, principal: access.Principal,
+                   events: Sequence[EventCreate]) -> dict[str, Event]:
+    """The caller's stored events with the ids of ``events``, by client event id."""
+    ids = [e.event_id for e in events]
+    return {
+        row.client_event_id: row
+        for row in session.scalars(
+            select(Event).where(Event.org_id == principal.org_id, Event.client_event_id.in_(ids))
+        )
+    }
+
+
+def _locked_shipments(session: Session, events: Sequence[EventCreate]) -> dict[int, Shipment]:
+    """The shipments the events are on, by id, locked in id order (PostgreSQL) so that
+    concurrent writers never deadlock.
+    """
+    shipment_ids = sorted({e.shipment_id for e in events})
+    return {
+        s.id: s
+        for s in session.scalars(
+            select(Shipment).where(Shipment.id.in_(shipment_ids)).order_by(Shipment.id)
+            .with_for_update()
+        )
+    }
+
+
+def _seen_before(item: EventCreate, digest: str, known: str, stored: Event | None,
+                 strict: bool) -> Outcome | tuple[str, str]:
+    """The answer to an event id already used: a duplicate (the stored row, or the new row
+    of this batch by id) when the content is the same, else a rejection (409), or with
+    ``strict`` an :class:`EventConflict`.
+    """
+    if known != digest:
+        message = f"event_id {item.event_id!r} was already used for a different event"
+        if strict:
+            raise EventConflict(message)
+        return Outcome(item.event_id, "rejected", error=message, http_status=409)
+    return (Outcome(item.event_id, "duplicate", stored) if stored is not None
+            else ("duplicate", item.event_id))
+
+
+def _forbidden(principal: access.Principal, item: EventCreate, shipment: Shipment,
+               places: set[str] | None) -> Outcome | None:
+    """The rejection (403) of an event on a shipment the caller sees but may not report: of a
+    type its role may not report, or at a place outside its segment.
+    """
+    if not access.can_post(principal, shipment, item.event_type.value, places):
+        message = (f"role {principal.role.value} may not report "
+                   f"{item.event_type.value} events")
+        return Outcome(item.event_id, "rejected", error=message, http_status=403)
+    if not access.can_report_at(principal, item.location):
+        return Outcome(item.event_id, "rejected",
+                       error=access.segment_error(principal, item.location), http_status=403)
+    return None
+
+
+def _step_durations(queues: forecast.Queues, shipment: Shipment, item: EventCreate,
+                    now: datetime) -> list[dict[str, object]]:
+    """Fold the event into the shipment's progress (:func:`_advance`); the step durations
+    to record when it ends a segment (and the whole stay after a crossing on one ship).
+    """
+    took = _advance(shipment, item, now)
+    if took is None:
+        return []
+    segments = [took[0]]
+    crossed = _crossed(shipment, took[0])
+    if crossed and queues.crossed_whole(shipment, crossed):
+        segments.append(whole(took[0]))
+    return [{"shipment_id": shipment.id, "segment": segment[:40],
+             "unit_type": shipment.unit_type, "ended_at": item.event_time, "hours": took[1]}
+            for segment in segments]
 
 
 def ingest_many(
