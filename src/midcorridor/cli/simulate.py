@@ -142,65 +142,69 @@ def compare_table(doc: Comparison) -> Table:
     return table
 
 
+ExperimentsArgument = Annotated[
+    list[str],
+    typer.Argument(
+        help="EXPERIMENT.yaml, or 'compare' followed by two or more experiment files.",
+        metavar="EXPERIMENT.yaml | compare A.yaml B.yaml ...",
+    ),
+]
+ReplicationsOption = Annotated[int, typer.Option("--replications", "-n", min=1)]
+SeedOption = Annotated[
+    int, typer.Option("--seed", help="Seed of replication 0; same seed, same result.")
+]
+WorkersOption = Annotated[
+    int, typer.Option("--workers", "-w", min=1, help="Local processes for the replications.")
+]
+DaskOption = Annotated[
+    str | None,
+    typer.Option("--dask", help="Address of a Dask scheduler, e.g. tcp://10.0.0.5:8786."),
+]
+ReportOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--report", file_okay=False, help="Folder for CSV/Parquet records and PNG plots."
+    ),
+]
+EventsOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--events",
+        dir_okay=False,
+        help="Write the shipments and DCSA-shaped events of replication 0 to FILE.jsonl "
+        "(dated so the run ends now); post them with 'midcorridor replay'.",
+    ),
+]
+UntilOption = Annotated[
+    datetime | None,
+    typer.Option("--until", help="With --events: the date the run ends (default: now, UTC)."),
+]
+TrucksOption = Annotated[
+    bool,
+    typer.Option(
+        "--trucks/--no-trucks",
+        help="With --events: also write the single trucks on the Ro-Ro decks (plate as the "
+        "vehicle, trailer as the equipment).",
+    ),
+]
+
+
 def simulate_command(
-    experiments: Annotated[
-        list[str],
-        typer.Argument(
-            help="EXPERIMENT.yaml, or 'compare' followed by two or more experiment files.",
-            metavar="EXPERIMENT.yaml | compare A.yaml B.yaml ...",
-        ),
-    ],
-    replications: Annotated[int, typer.Option("--replications", "-n", min=1)] = 10,
-    seed: Annotated[
-        int, typer.Option("--seed", help="Seed of replication 0; same seed, same result.")
-    ] = 0,
-    workers: Annotated[
-        int, typer.Option("--workers", "-w", min=1, help="Local processes for the replications.")
-    ] = 1,
-    dask: Annotated[
-        str | None,
-        typer.Option("--dask", help="Address of a Dask scheduler, e.g. tcp://10.0.0.5:8786."),
-    ] = None,
+    experiments: ExperimentsArgument,
+    replications: ReplicationsOption = 10,
+    seed: SeedOption = 0,
+    workers: WorkersOption = 1,
+    dask: DaskOption = None,
     format: Annotated[TableOrJson, typer.Option("--format", "-f")] = TableOrJson.table,
-    report: Annotated[
-        Path | None,
-        typer.Option(
-            "--report", file_okay=False, help="Folder for CSV/Parquet records and PNG plots."
-        ),
-    ] = None,
-    events: Annotated[
-        Path | None,
-        typer.Option(
-            "--events",
-            dir_okay=False,
-            help="Write the shipments and DCSA-shaped events of replication 0 to FILE.jsonl "
-            "(dated so the run ends now); post them with 'midcorridor replay'.",
-        ),
-    ] = None,
-    until: Annotated[
-        datetime | None,
-        typer.Option("--until", help="With --events: the date the run ends (default: now, UTC)."),
-    ] = None,
-    trucks: Annotated[
-        bool,
-        typer.Option(
-            "--trucks/--no-trucks",
-            help="With --events: also write the single trucks on the Ro-Ro decks (plate as the "
-            "vehicle, trailer as the equipment).",
-        ),
-    ] = True,
+    report: ReportOption = None,
+    events: EventsOption = None,
+    until: UntilOption = None,
+    trucks: TrucksOption = True,
     data: DataOption = None,
 ) -> None:
     """Simulate an experiment (or compare experiments): replications, confidence intervals."""
     comparing = experiments[0] == "compare"
-    paths = [Path(p) for p in (experiments[1:] if comparing else experiments)]
-    if comparing and len(paths) < 2:
-        raise InputError("simulate compare needs two or more experiment files (A.yaml B.yaml ...)")
-    if not comparing and len(paths) != 1:
-        raise InputError("give one experiment file, or use: simulate compare A.yaml B.yaml ...")
-    for path in paths:
-        if not path.is_file():
-            raise InputError(f"{path}: no such experiment file")
+    paths = _experiment_paths(experiments[1:] if comparing else experiments, comparing)
     if events is not None and comparing:
         raise InputError("--events works with one experiment, not with simulate compare")
     if report is not None:  # before the simulation: an unwritable folder fails in a second
@@ -208,13 +212,7 @@ def simulate_command(
     results = [_run_one(p, data, replications, seed, workers, dask, events is not None)
                for p in paths]
     if events is not None:
-        end = until if until is None or until.tzinfo else until.replace(tzinfo=UTC)
-        first = results[0]
-        stream = event_stream(
-            first.model, first.replications[0].traces, end=end, seed=seed, trucks=trucks
-        )
-        shipments, count = write_events(events, stream)
-        err_console.print(f"wrote {shipments} shipments and {count} events to {events}")
+        _write_events(results[0], events, until, seed, trucks)
     doc: Summary | Comparison
     if comparing:
         doc = compare(results)
@@ -234,6 +232,30 @@ def simulate_command(
     else:
         console.print(kpi_table(doc))
         console.print(bottleneck_table(doc))
+
+
+def _experiment_paths(names: list[str], comparing: bool) -> list[Path]:
+    """The experiment files named, once checked: one, or two or more to compare."""
+    paths = [Path(p) for p in names]
+    if comparing and len(paths) < 2:
+        raise InputError("simulate compare needs two or more experiment files (A.yaml B.yaml ...)")
+    if not comparing and len(paths) != 1:
+        raise InputError("give one experiment file, or use: simulate compare A.yaml B.yaml ...")
+    for path in paths:
+        if not path.is_file():
+            raise InputError(f"{path}: no such experiment file")
+    return paths
+
+
+def _write_events(result: RunResult, events: Path, until: datetime | None, seed: int,
+                  trucks: bool) -> None:
+    """The shipments and events of the run's replication 0, dated to end at ``until``."""
+    end = until if until is None or until.tzinfo else until.replace(tzinfo=UTC)
+    stream = event_stream(
+        result.model, result.replications[0].traces, end=end, seed=seed, trucks=trucks
+    )
+    shipments, count = write_events(events, stream)
+    err_console.print(f"wrote {shipments} shipments and {count} events to {events}")
 
 
 def register(app: typer.Typer) -> None:
