@@ -219,6 +219,32 @@ class Relaxation:
         self.rows += 1
 
 
+def _subscribe(h: highspy.Highs, num_col: int,
+               offers: Callable[[], np.ndarray | None] | None,
+               found: Callable[[np.ndarray], None] | None,
+               interrupt: Callable[[], bool] | None) -> None:
+    """Connect a MILP solve's callbacks: solutions offered from elsewhere, each better
+    incumbent found, and the question whether to stop.
+    """
+    if offers is not None:
+        def offer(event: highspy.HighsCallbackEvent) -> None:
+            found = offers()
+            if found is not None and event.data_in is not None:
+                event.data_in.setSolution(np.asarray(found, dtype=float))
+        h.cbMipUserSolution.subscribe(offer)
+    if found is not None:
+        def improved(event: highspy.HighsCallbackEvent) -> None:
+            values = np.asarray(event.data_out.mip_solution, dtype=float)
+            if len(values) == num_col:
+                found(values.copy())
+        h.cbMipImprovingSolution.subscribe(improved)
+    if interrupt is not None:
+        def stop(event: highspy.HighsCallbackEvent) -> None:
+            if interrupt():
+                event.interrupt()
+        h.cbMipInterrupt.subscribe(stop)
+
+
 def solve(lp: highspy.HighsLp, *, start: np.ndarray | None = None, time_limit: float = 60.0,
           mip_gap: float = 1e-4, threads: int | None = None,
           method: str | None = None, heuristic_effort: float | None = None,
@@ -252,23 +278,8 @@ def solve(lp: highspy.HighsLp, *, start: np.ndarray | None = None, time_limit: f
         solution.col_value = list(map(float, start))
         solution.value_valid = True
         h.setSolution(solution)
-    if offers is not None and is_mip:
-        def offer(event: highspy.HighsCallbackEvent) -> None:
-            found = offers()
-            if found is not None and event.data_in is not None:
-                event.data_in.setSolution(np.asarray(found, dtype=float))
-        h.cbMipUserSolution.subscribe(offer)
-    if found is not None and is_mip:
-        def improved(event: highspy.HighsCallbackEvent) -> None:
-            values = np.asarray(event.data_out.mip_solution, dtype=float)
-            if len(values) == lp.num_col_:
-                found(values.copy())
-        h.cbMipImprovingSolution.subscribe(improved)
-    if interrupt is not None and is_mip:
-        def stop(event: highspy.HighsCallbackEvent) -> None:
-            if interrupt():
-                event.interrupt()
-        h.cbMipInterrupt.subscribe(stop)
+    if is_mip:
+        _subscribe(h, lp.num_col_, offers, found, interrupt)
     h.run()
     status = h.modelStatusToString(h.getModelStatus())
     info = h.getInfo()
