@@ -1,4 +1,5 @@
-"""Re-solving parts of a rotation plan: pairs of vessel classes, and plans found elsewhere."""
+"""Re-solving parts of a rotation plan: pairs of vessel classes, plans found elsewhere, and
+the LP relaxation's neighbourhood of a plan."""
 
 from __future__ import annotations
 
@@ -11,7 +12,13 @@ from helpers.crossing_strategies import START
 from helpers.rotation_oracle import STEP, brute_force
 from midcorridor.crossing import Booking, Capacity, CrossingInstance, Port, Vessel
 from midcorridor.crossing.model import UnitType
-from midcorridor.crossing.rotation import RotationModel, build_model, improve
+from midcorridor.crossing.rotation import (
+    RotationModel,
+    build_model,
+    improve,
+    optimize_rotation,
+    relaxation_start,
+)
 from midcorridor.crossing.solver import solve
 from midcorridor.crossing.timegrid import TimeGrid, make_grid
 from midcorridor.network.model import VesselKind
@@ -103,3 +110,51 @@ def test_improve_takes_a_better_plan_found_elsewhere(one_ferry_rotation):
     assert handed
     assert built.model.value(taken) == pytest.approx(61.0)
     assert _feasible(built, taken)
+
+
+def _one_ferry_plans(instance: CrossingInstance) -> tuple[RotationModel, np.ndarray,
+                                                           np.ndarray, np.ndarray]:
+    """The model, FIFO's plan (leaving A at 30 h: 301), the optimum (at 6 h: 61) and the LP
+    relaxation's solution (solved here, not made from the optimum)."""
+    built = build_model(instance, make_grid(instance, STEP))
+    fifo = _plan(built, {next(v.id for v in built.flow.voyages
+                         if v.origin == "A" and v.departure == 5)})
+    best = _plan(built, {next(v.id for v in built.flow.voyages
+                         if v.origin == "A" and v.departure == 1)})
+    lp = solve(built.model.to_lp(relax=True), time_limit=10.0)
+    assert lp.values is not None
+    return built, fifo, best, lp.values
+
+
+def test_the_lp_neighbourhood_of_fifo_reaches_the_optimum(one_ferry_rotation):
+    """The example above: windows keep FIFO's 301. The LP makes the 6 h voyage (it costs
+    61, as the LP's optimum), FIFO the 30 h one; every other voyage is fixed at 0, those
+    two are free, and the MILP on them reaches the optimum, 61."""
+    built, fifo, best, lp = _one_ferry_plans(one_ferry_rotation)
+    assert built.model.value(fifo) == pytest.approx(301.0)
+    plan = relaxation_start(built, fifo, lp, time.perf_counter() + 30.0)
+    assert plan is not None
+    assert built.model.value(plan) == pytest.approx(61.0)
+    assert _feasible(built, plan)
+    assert brute_force(one_ferry_rotation) == pytest.approx(61.0)
+
+
+def test_the_lp_neighbourhood_gives_only_a_plan_better_than_the_one_at_hand(
+        one_ferry_rotation):
+    """From the optimum there is nothing better: no plan. From FIFO's, the optimum (61)
+    comes only when the plan at hand is worse than it, so the caller keeps its own."""
+    built, fifo, best, lp = _one_ferry_plans(one_ferry_rotation)
+    assert relaxation_start(built, best, lp, time.perf_counter() + 30.0) is None
+    assert relaxation_start(built, fifo, lp, time.perf_counter() + 30.0,
+                            better_than=61.0) is None
+    plan = relaxation_start(built, fifo, lp, time.perf_counter() + 30.0, better_than=100.0)
+    assert plan is not None
+    assert built.model.value(plan) == pytest.approx(61.0)
+
+
+def test_the_whole_solve_reaches_the_optimum_through_either_start(one_ferry_rotation):
+    """The whole solve's first plan is the rolling horizon's or the LP neighbourhood's of
+    FIFO's, whichever is better; either way it ends at the optimum."""
+    plan = optimize_rotation(one_ferry_rotation, step_h=STEP, time_limit=20.0)
+    assert plan.extra["start"].startswith(("rolling horizon", "the LP relaxation's"))
+    assert plan.objective == pytest.approx(61.0)
