@@ -208,3 +208,23 @@ def test_on_a_crossing_of_few_sailings_the_wait_is_the_waits_seen_lately(
     boxes = _waiting_at_aktau(times, {}, lately, UnitType.TEU)
     assert not boxes.observed
     assert boxes.spread.typ < 10
+
+
+def test_the_stays_of_whole_crossings_count_once_the_loading_has_begun(
+        times: LegTimes) -> None:
+    """Before its crossing, whether a shipment will cross on one ship is unknown: its stay at
+    Alat takes the stays of all shipments (40 h lately); once it has loaded, with no units
+    left for a later ship, the stays of shipments that crossed whole (10 h)."""
+    legs = [Leg("KZBEY", "KZAAU", "rail", T0 - 30 * H, T0),
+            Leg("KZAAU", "AZALT", "ferry", T0 + 10 * H, T0 + 32 * H),
+            Leg("AZALT", "AZBAK", "rail", T0 + 42 * H, T0 + 46 * H)]
+    stays = {"at AZALT for AZBAK": [40.0] * 12, "at AZALT for AZBAK whole": [10.0] * 12}
+
+    def stay(position: Position):
+        _, steps = steps_ahead(legs, position, now=T0 + 12 * H, times=times,
+                               unit_type=UnitType.RAILCAR, units=5, ports={"KZAAU", "AZALT"},
+                               queue_ahead={"KZAAU": 0}, observed=stays)
+        return next(step for step in steps if step.segment == "at AZALT")
+
+    assert stay(Position(1, T0)).observed == (40.0,) * 12  # waiting at Aktau
+    assert stay(Position(2, T0 + 11 * H)).observed == (10.0,) * 12  # loaded, sailing
