@@ -108,3 +108,29 @@ def only_through_az() -> Network:
         link("GEN02", "TRN03", Mode.ROAD, 100.0, 2.0, border=True),
     )
     return Network(nodes=nodes, links=links)
+
+
+def road_grid(side: int, seed: int = 0) -> Network:
+    """A dense road network: ``side`` x ``side`` places half a degree apart, each joined by
+    road to its four neighbours (40-55 km, 0.6-1.1 h at the wheel, drawn from ``seed``), and
+    a spur place ``KZSPUR`` 30 km off the middle one by a single 0.5 h road. Ids ``KZrrcc``."""
+    import random
+
+    from midcorridor.network.geo import haversine_km
+
+    rng = random.Random(seed)
+    nodes = {f"KZ{r:02d}{c:02d}": node(f"KZ{r:02d}{c:02d}", "KZ", 60.0 + 0.5 * c,
+                                        lat=40.0 + 0.4 * r)
+             for r in range(side) for c in range(side)}
+    links = []
+    for r in range(side):
+        for c in range(side):
+            for r2, c2 in ((r, c + 1), (r + 1, c)):
+                if r2 < side and c2 < side:
+                    a, b = nodes[f"KZ{r:02d}{c:02d}"], nodes[f"KZ{r2:02d}{c2:02d}"]
+                    km = haversine_km(a.lat, a.lon, b.lat, b.lon)
+                    links.append(link(a.id, b.id, Mode.ROAD, km, km / rng.uniform(50.0, 70.0)))
+    middle = f"KZ{side // 2:02d}{side // 2:02d}"
+    nodes["KZSPUR"] = node("KZSPUR", "KZ", nodes[middle].lon, lat=nodes[middle].lat + 0.27)
+    links.append(link(middle, "KZSPUR", Mode.ROAD, 30.0, 0.5))
+    return Network(nodes=nodes, links=tuple(links))

@@ -21,6 +21,7 @@ from midcorridor.routing import Cargo, Tariffs, plan
 from midcorridor.routing.cargo import TONNES_PER_TEU
 from midcorridor.routing.costs import handling_charge, link_charge
 from midcorridor.routing.graph import search_graph
+from midcorridor.routing.plan import RULE_STEPS
 from midcorridor.routing.timetable import from_hours, to_hours
 
 #: The Monday the random departures start from (:data:`helpers.strategies.departs`).
@@ -160,27 +161,40 @@ def _keeps_rules(net: Network, path: list[Step], src: str, dst: str) -> bool:
     return sum(step.link.distance_km for step in path) <= 2.0 * _km(net, src, dst) * (1 + 1e-9)
 
 
-def _reference(net: Network, src: str, dst: str, depart: datetime,
-               rules: bool) -> list[tuple[float, float, float]]:
-    """The Pareto front of (hours, USD, kg CO2e) over every simple path from ``src`` to
-    ``dst`` (keeping rules 2 and 3 when ``rules``), built from the network alone."""
-    depart_h = (depart - MONDAY).total_seconds() / 3600.0
-    values: list[tuple[float, float, float]] = []
+def _simple_paths(net: Network, src: str, dst: str) -> list[list[Step]]:
+    """Every path from ``src`` to ``dst`` that passes no place twice."""
+    paths: list[list[Step]] = []
 
     def extend(path: list[Step], seen: set[str]) -> None:
         here = path[-1].head if path else src
         if here == dst:
-            if not rules or _keeps_rules(net, path, src, dst):
-                values.append(_travel(net, path, depart_h))
+            paths.append(path)
             return
         for step in _steps_from(net, here):
             if step.head not in seen:
                 extend([*path, step], seen | {step.head})
 
     extend([], {src})
+    return paths
+
+
+def _front(net: Network, paths: list[list[Step]], src: str, dst: str, depart: datetime,
+           rules: bool) -> list[tuple[float, float, float]]:
+    """The Pareto front of (hours, USD, kg CO2e) over ``paths`` (those keeping rules 2 and 3
+    when ``rules``)."""
+    depart_h = (depart - MONDAY).total_seconds() / 3600.0
+    values = [_travel(net, path, depart_h) for path in paths
+              if not rules or _keeps_rules(net, path, src, dst)]
     return [v for v in values
             if not any(all(o[i] <= v[i] + 1e-6 for i in range(3))
                        and any(o[i] < v[i] - 1e-6 for i in range(3)) for o in values)]
+
+
+def _reference(net: Network, src: str, dst: str, depart: datetime,
+               rules: bool) -> list[tuple[float, float, float]]:
+    """The Pareto front of (hours, USD, kg CO2e) over every simple path from ``src`` to
+    ``dst`` (keeping rules 2 and 3 when ``rules``), built from the network alone."""
+    return _front(net, _simple_paths(net, src, dst), src, dst, depart, rules)
 
 
 def _same_front(a: list[tuple[float, float, float]], b: list[tuple[float, float, float]]) -> bool:
@@ -207,6 +221,48 @@ def test_matches_an_independent_reference(net: Network, depart: datetime) -> Non
         assert any("break them" in note for note in result.notes), result.notes
     got = [(o.total_hours, o.cost_usd, o.co2e_kg) for o in result.options]
     assert _same_front(got, expected), (sorted(got), sorted(expected))
+
+
+@RANDOM
+@given(networks(), departs, st.data())
+def test_via_a_place_keeps_the_rule_steps(net: Network, depart: datetime,
+                                          data: st.DataObject) -> None:
+    """Via a place, the options are paths that pass it under the rule step the notes name
+    (docs/routing.md): first no place twice (and rules 2 and 3); then a route may turn back
+    at the via place (no place twice before it, nor after it, but the places before it may be
+    passed again: a simple path to it and a simple path on); then without rules 2 and 3,
+    first without turning back, then with. No path of that step beats an option, and when
+    routes may turn back at the via place the options are exactly the Pareto front of that
+    step's paths. The driver's clock runs on through the via place on a road. (Without
+    turning back the search can miss a route: the step after it is then taken, a documented
+    limit.)"""
+    ids = list(net.nodes)
+    src, dst = ids[0], ids[-1]
+    via = data.draw(st.sampled_from(ids[1:-1]))
+    halves = [p + q for p in _simple_paths(net, src, via) for q in _simple_paths(net, via, dst)]
+    simple = [path for path in halves if len({step.head for step in path} | {src})
+              == len(path) + 1]
+    steps = ((simple, True), (halves, True), (simple, False), (halves, False))
+    try:
+        result = plan(net, src, dst, cargo=Cargo(1), depart=depart, via=[via],
+                      distinct=False)
+    except NoRouteError:
+        assert not halves
+        return
+    taken = next((i for i, (_, note) in enumerate(RULE_STEPS) if note and note in result.notes),
+                 0)
+    paths, rules = steps[taken]
+    depart_h = (depart - MONDAY).total_seconds() / 3600.0
+    values = [_travel(net, path, depart_h) for path in paths
+              if not rules or _keeps_rules(net, path, src, dst)]
+    got = [(o.total_hours, o.cost_usd, o.co2e_kg) for o in result.options]
+    for option in got:
+        assert any(_same_front([option], [v]) for v in values), (taken, option)
+        assert not any(all(v[i] <= option[i] - 1e-6 for i in range(3)) for v in values)
+    if taken in (1, 3):
+        assert _same_front(got, _front(net, paths, src, dst, depart, rules)), (taken, got)
+    if taken > 1:  # turning back at the via place under rules 2 and 3 finds none
+        assert not _front(net, halves, src, dst, depart, rules=True)
 
 
 @RANDOM

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from helpers.networks import link, node, port_network
 from helpers.strategies import departs, networks
 from midcorridor.emissions import link_emission
+from midcorridor.network.driving import road_leg_hours
 from midcorridor.network.model import Mode, Network
 from midcorridor.routing import Tariffs
 from midcorridor.routing.cargo import TONNES_PER_TEU
@@ -29,21 +30,27 @@ if TYPE_CHECKING:
 
 def _reference_time(graph: SearchGraph, source: int, target: int, depart_h: float,
                     banned: frozenset[int] = frozenset()) -> float:
-    """Plain Dijkstra over the unmerged states and their full entries; at the target, the
-    earliest of arrival plus unloading (a vessel's port call) over the states there."""
-    dist = {graph.state_of[(source, 0)]: depart_h}
-    heap = [(depart_h, graph.state_of[(source, 0)])]
+    """Plain Dijkstra over the unmerged states and their full entries, a state reached by
+    truck once per driver's clock (hours driven since the road began, each road arc timed
+    from it); at the target, the earliest of arrival plus unloading (a vessel's port call) over
+    the states there. A clock beyond the network's road hours has driven round a cycle of
+    roads, which never arrives sooner (elapsed hours grow with the hours driven), so such
+    arrivals are left out and the search ends."""
+    road_h = sum(lk.hours.typ for lk in graph.network.links if lk.mode is Mode.ROAD)
+    first = (graph.state_of[(source, 0)], 0.0)
+    dist = {first: depart_h}
+    heap = [(depart_h, *first)]
     done = set()
     best = math.inf
     while heap:
-        t, s = heapq.heappop(heap)
-        if s in done:
+        t, s, clock = heapq.heappop(heap)
+        if (s, clock) in done:
             continue
-        done.add(s)
+        done.add((s, clock))
         if graph.state_node[s] == target:
             best = min(best, t + graph.discharge_h[s])
             continue
-        for head, pre, run, times, period, a, _ in graph.entries[s]:
+        for head, pre, run, times, period, a, _, drive in graph.entries[s]:
             if a in banned:
                 continue
             ready = t + pre
@@ -51,9 +58,14 @@ def _reference_time(graph: SearchGraph, source: int, target: int, depart_h: floa
                 x = (ready - WEEK_ANCHOR_H) % period
                 i = bisect_left(times, x)
                 ready += (times[i] if i < len(times) else period + times[0]) - x
-            if ready + run < dist.get(head, math.inf):
-                dist[head] = ready + run
-                heapq.heappush(heap, (ready + run, head))
+            after = 0.0
+            if drive is not None:
+                run, after = road_leg_hours(clock, drive), clock + drive
+                if after > road_h * (1 + 1e-9):
+                    continue
+            if ready + run < dist.get((head, after), math.inf):
+                dist[(head, after)] = ready + run
+                heapq.heappush(heap, (ready + run, head, after))
     return best
 
 

@@ -26,6 +26,7 @@ the driver may freely dispose of).
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 
 from midcorridor.errors import InputError
 
@@ -36,6 +37,9 @@ BREAK_H = 0.75
 #: the most pauses a stretch of driving can take beyond the same driving from a rested start:
 #: one daily rest and one break
 MAX_EXTRA_PAUSE_H = DAILY_REST_H + BREAK_H
+#: positions in the driving day closer than this are not ordered by :func:`clock_slack` when
+#: they lie on different days (their float sums may round either way about a threshold)
+_CLOSE_H = 1e-9
 
 _DAY_H = DAILY_DRIVING_H + BREAK_H + DAILY_REST_H  # a full driving day and its rest: 20.75 h
 
@@ -63,6 +67,11 @@ def road_elapsed_hours(driving_h: float) -> float:
     return days * _DAY_H + last + pause
 
 
+#: the route searches ask the same few (clock, hours) pairs again and again
+_CACHED = 1 << 16
+
+
+@lru_cache(maxsize=_CACHED)
 def road_leg_hours(driven_h: float, driving_h: float) -> float:
     """Elapsed hours of a road leg of ``driving_h`` driving hours, the driver having already
     driven ``driven_h`` hours since the start of the truck's road stretch.
@@ -73,3 +82,50 @@ def road_leg_hours(driven_h: float, driving_h: float) -> float:
     13.0
     """
     return road_elapsed_hours(driven_h + driving_h) - road_elapsed_hours(driven_h)
+
+
+def _day_position(driven_h: float) -> tuple[int, float]:
+    """The driving day ``driven_h`` hours of driving end in (0 for the first) and the hours
+    driven in it, in (0, 9]; ``(0, 0.0)`` for a rested driver. Split as
+    :func:`road_elapsed_hours` splits it.
+    """
+    if driven_h <= 0.0:
+        return 0, 0.0
+    days = max(0, math.ceil(driven_h / DAILY_DRIVING_H) - 1)
+    last = driven_h - days * DAILY_DRIVING_H
+    if last > DAILY_DRIVING_H:
+        days, last = days + 1, last - DAILY_DRIVING_H
+    return days, last
+
+
+@lru_cache(maxsize=_CACHED)
+def clock_slack(driven_a: float, driven_b: float) -> float:
+    """The most longer any further driving can take a driver who has driven ``driven_a`` hours
+    than one who has driven ``driven_b`` (hours since the truck came onto the road).
+
+    Driving on depends only on the position in the driving day: before the day's break
+    (at most 4.5 h into the day; a rested driver is at 0) or after it. Within one of these
+    two parts, a driver further into the day is never done sooner, so the slack is 0 when
+    ``a`` is no further than ``b`` in the same part. Before the break against after it, ``a``
+    owes at most the break (45 min); otherwise at most the daily rest (11 h): no driving from
+    any position takes more than 11 h longer than from a rested start, and none less (so a
+    rested ``a`` owes nothing).
+
+    >>> clock_slack(2.0, 3.0), clock_slack(3.0, 2.0)  # a is further into the morning
+    (0.0, 11.0)
+    >>> clock_slack(1.0, 6.0)  # a's break is still to come, b has had it
+    0.75
+    >>> clock_slack(11.0, 3.0)  # a is 2 h into its second day: as if it had driven 2 h
+    0.0
+    """
+    if driven_a == driven_b or driven_a <= 0.0:  # a rested driver is never done later
+        return 0.0
+    day_a, at_a = _day_position(driven_a)
+    day_b, at_b = _day_position(driven_b)
+    early_a, early_b = at_a <= DRIVING_BEFORE_BREAK_H, at_b <= DRIVING_BEFORE_BREAK_H
+    if early_a == early_b and (
+            driven_a <= driven_b if day_a == day_b else at_a + _CLOSE_H <= at_b):
+        return 0.0
+    if early_a and not early_b:
+        return BREAK_H
+    return DAILY_REST_H

@@ -16,9 +16,11 @@ schedule, so the query loops do no look-ups.
 A road link no service runs on is driven by truck, and its running time is its driving hours
 turned into elapsed hours by the drivers' hours rule of :mod:`midcorridor.network.driving`
 (AETR: 9 h a day, an 11 h daily rest, a 45 min break after 4.5 h). The rule counts the hours
-driven since the cargo came onto the road, so a road arc has one variant per number of hours
-its driver can have driven before it (over road paths without a repeated place), and a state
-reached by truck carries that number in its context.
+driven since the cargo came onto the road, and that *clock* belongs to a route, not to the
+graph: a road arc has one variant, whose ``run_h`` is its driving from a rested start (the
+least it can take), and its entries carry its driving hours so that the searches, which keep
+each partial route's clock, time it from that clock
+(:func:`~midcorridor.network.driving.road_leg_hours`).
 
 Costs and CO2e are per TEU and scaled by the cargo at the end (both are linear in TEU, but
 for the road: a graph is compiled per ``road_load``, the TEU paid for per TEU carried when the
@@ -36,7 +38,7 @@ from typing import TYPE_CHECKING
 
 from midcorridor.emissions import hub_emission, link_emission
 from midcorridor.emissions.chain import Emission, link_intensity, transport_emission
-from midcorridor.network.driving import MAX_EXTRA_PAUSE_H, road_leg_hours
+from midcorridor.network.driving import MAX_EXTRA_PAUSE_H, road_elapsed_hours
 from midcorridor.network.geo import haversine_km
 from midcorridor.network.model import Link, Mode, Network, NodeKind, Service, ServiceKind
 from midcorridor.network.seas import PORT_HANDLING_DEFAULT_H, WATER_MODES
@@ -68,6 +70,11 @@ ASSUMED_SAILINGS_NOTE = ("{link}: no service in the data set sails it; a weekly 
                          "(Mondays 00:00 UTC) is assumed, as deep-sea loops sail weekly")
 
 
+#: An outgoing entry of a state: (head state, time before departure, running time, schedule
+#: times, schedule period, arc, transshipment at the tail, driving hours or None).
+Entry = tuple[int, float, float, tuple[float, ...] | None, float, int, int, float | None]
+
+
 @dataclass(frozen=True)
 class ArcVariant:
     """One way of travelling a link in one direction: continuous, or on one service."""
@@ -86,10 +93,6 @@ class ArcVariant:
     ttw: float  # kg CO2e TTW per TEU
     transshipments: int  # 1 when the link itself is a gauge change
     notes: tuple[str, ...]
-    #: by truck: hours the driver has driven on the road before this link, since the cargo
-    #: came onto the road (``run_h`` is the elapsed time of the next ``link.hours.typ`` of
-    #: driving after these, :func:`~midcorridor.network.driving.road_leg_hours`)
-    driven_h: float = 0.0
 
     @property
     def driving(self) -> bool:
@@ -130,9 +133,7 @@ class SearchGraph:
     # -- contexts and states --------------------------------------------------------------
     def _ctx_key(self, a: int) -> tuple[object, ...]:
         arc = self.arcs[a]
-        if arc.driving:  # by truck: the hours driven so far on the road
-            return (arc.link.mode, _clock_after(arc))
-        if arc.service is None:
+        if arc.service is None:  # (by truck: the route carries its driver's clock)
             return (arc.link.mode,)
         return (arc.link.mode, arc.service.id, arc.direction, arc.leg)
 
@@ -143,12 +144,12 @@ class SearchGraph:
         for a in range(len(self.arcs)):
             self.arc_ctx.append(ctx_ids.setdefault(self._ctx_key(a), len(ctx_ids)))
         self.ctx_keys = list(ctx_ids)
-        #: per context, the hours driven on the road so far (0 unless arrived by truck), and
-        #: the most its driver's rests can delay the cargo against a rested driver
-        self.ctx_driven: list[float] = [
-            float(key[1]) if len(key) == 2 else 0.0 for key in self.ctx_keys]  # type: ignore[arg-type]
+        #: per context, whether the cargo arrived by truck (its route's clock then runs on
+        #: along the next road driven), and the most the driver's rests can delay the cargo
+        #: against a rested driver
+        self.ctx_truck: list[bool] = [key == (Mode.ROAD,) for key in self.ctx_keys]
         self.ctx_pause_h: list[float] = [
-            MAX_EXTRA_PAUSE_H if driven > 0 else 0.0 for driven in self.ctx_driven]
+            MAX_EXTRA_PAUSE_H if truck else 0.0 for truck in self.ctx_truck]
         self.out: list[list[int]] = [[] for _ in range(n)]
         self.state_of: dict[tuple[int, int], int] = {}
         self.state_node: list[int] = []
@@ -170,27 +171,27 @@ class SearchGraph:
             dwell = max((self.arcs[a].dwell_h for a in self.out[v]), default=0.0)
             self.node_slack[v] = self.handling_h[v] + dwell
         # Entries per state: (head state, time before departure, running time, schedule
-        # times, schedule period, arc, transshipment at the tail (0/1)).
-        self.entries: list[tuple[tuple[int, float, float, tuple[float, ...] | None, float,
-                                       int, int], ...]] = []
+        # times, schedule period, arc, transshipment at the tail (0/1), driving hours (None
+        # unless driven by truck: the running time is then the driving from a rested start,
+        # and a search times it from the route's clock)).
+        self.entries: list[tuple[Entry, ...]] = []
         for s in range(len(self.state_node)):
             v, ctx = self.state_node[s], self.state_ctx[s]
-            row: list[tuple[int, float, float, tuple[float, ...] | None, float, int, int]] = []
+            row: list[Entry] = []
             for a in self.out[v]:
                 arc = self.arcs[a]
-                if arc.driving and arc.driven_h != self.ctx_driven[ctx]:
-                    continue  # the variant for another number of hours driven so far
                 head = self.state_of[(arc.head, self.arc_ctx[a])]
                 if self.rides_through(ctx, a):
                     # aboard: the train or ship stops for the border/gauge dwell, no handling
-                    row.append((head, arc.dwell_h, arc.run_h, None, 0.0, a, 0))
+                    row.append((head, arc.dwell_h, arc.run_h, None, 0.0, a, 0, None))
                     continue
                 tranship = int(self.transships(ctx, a))
                 pre = arc.dwell_h + (self.handling_h[v] if tranship else 0.0)
                 sched = arc.schedule
                 times = sched.times if sched is not None else None
                 period = sched.period if sched is not None else 0.0
-                row.append((head, pre, arc.run_h, times, period, a, tranship))
+                drive = arc.link.hours.typ if arc.driving else None
+                row.append((head, pre, arc.run_h, times, period, a, tranship, drive))
             self.entries.append(tuple(row))
 
     def _state(self, v: int, ctx: int) -> int:
@@ -338,17 +339,14 @@ def _arc_variants(network: Network, tariffs: Tariffs, index: dict[str, int],
             variants.append(make(tail, head, link, service, direction, leg, run,
                                  base.shifted(offset)))
             covered.add((tail, head, link.id))
-    driven = _road_clocks(network, covered)
     for arc in network.arcs():
         if (arc.tail, arc.head, arc.link.id) in covered:
             continue
         if arc.link.mode is Mode.ROAD:
-            # one variant per number of hours the truck's driver may have driven before it
-            typ = arc.link.hours.typ
-            for before in sorted(driven.get((arc.tail, arc.head, arc.link.id), {0.0})):
-                variant = make(arc.tail, arc.head, arc.link, None, 0, 0,
-                               road_leg_hours(before, typ), None)
-                variants.append(replace(variant, driven_h=before))
+            # by truck: the running time from a rested start; a search that carries the
+            # driver's clock times it from there
+            variants.append(make(arc.tail, arc.head, arc.link, None, 0, 0,
+                                 road_elapsed_hours(arc.link.hours.typ), None))
         elif arc.link.mode not in WATER_MODES:
             variants.append(make(arc.tail, arc.head, arc.link, None, 0, 0, arc.link.hours.typ,
                                  None))
@@ -362,41 +360,6 @@ def _arc_variants(network: Network, tariffs: Tariffs, index: dict[str, int],
                                                     .format(link=arc.link.id))))
         # a Caspian or Black Sea crossing no service sails is not used
     return variants
-
-
-def _clock_after(arc: ArcVariant) -> float:
-    """Hours the truck's driver has driven at the head of a driven arc.
-
-    The one sum that both names the context a truck arrives in and, in :func:`_road_clocks`,
-    the hours driven before the next road arc's variants, so a truck that arrives somewhere
-    always finds the variants of the roads on. Kept exact: rounding the two apart (or one of
-    them) made a clock match no variant and lost the route.
-    """
-    return arc.driven_h + arc.link.hours.typ
-
-
-def _road_clocks(network: Network, covered: set[tuple[str, str, str]]
-                 ) -> dict[tuple[str, str, str], set[float]]:
-    """Per directed road arc driven by truck, the hours a driver can have driven before it:
-    0 (the cargo comes onto the road at its tail) and the sum over every road path without a
-    repeated place that ends at its tail (a route visits no place twice), added up link by
-    link in the path's order as :func:`_clock_after` adds them.
-    """
-    road: dict[str, list[tuple[str, str, float]]] = {}
-    for arc in network.arcs():
-        if arc.link.mode is Mode.ROAD and (arc.tail, arc.head, arc.link.id) not in covered:
-            road.setdefault(arc.tail, []).append((arc.head, arc.link.id, arc.link.hours.typ))
-    clocks: dict[tuple[str, str, str], set[float]] = {}
-    for start in road:
-        stack: list[tuple[str, float, frozenset[str]]] = [(start, 0.0, frozenset((start,)))]
-        while stack:
-            node, before, seen = stack.pop()
-            for head, link_id, hours in road.get(node, ()):
-                if head in seen:
-                    continue
-                clocks.setdefault((node, head, link_id), set()).add(before)
-                stack.append((head, before + hours, seen | {head}))
-    return clocks
 
 
 #: The WGS 84 geodesic is at most 0.5 % longer than the 6371 km sphere's great circle (the

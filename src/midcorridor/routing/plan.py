@@ -86,7 +86,8 @@ def plan(
     required = [_arriving(graph, v) for v in vias if v != src]
     s, t = graph.index[src], graph.index[dst]
     found, guard, notes = _search(graph, s, t, depart_h, banned, required,
-                                  max_transshipments, arrive_by_h)
+                                  max_transshipments, arrive_by_h,
+                                  [graph.index[v] for v in vias])
     if not found:
         raise NoRouteError(_why(graph, src, dst, depart_h, banned, countries, places, modes,
                                 vias, max_transshipments, arrive_by_h))
@@ -171,13 +172,14 @@ def _family_search(network: Network, graph: SearchGraph, family: corridors.Famil
 
 
 #: The route rules, then weaker ones when the user's constraints leave no route keeping them.
-_RULE_STEPS: tuple[tuple[Rules, str], ...] = (
+RULE_STEPS: tuple[tuple[Rules, str], ...] = (
     (DEFAULT_RULES, ""),
-    (DEFAULT_RULES.with_revisits(), "no route avoids passing a place twice with these "
-     "constraints (a --via place off the way, perhaps); these routes do"),
+    (DEFAULT_RULES.turning_at_via(), "no route avoids passing a place twice with these "
+     "constraints; these routes turn back at a --via place off the way and pass again places "
+     "they passed before it"),
     (DEFAULT_RULES.relaxed(), "no route keeps the rules against passing the destination and "
      "long detours with these constraints; these routes break them"),
-    (DEFAULT_RULES.relaxed().with_revisits(), "no route keeps the route rules with these "
+    (DEFAULT_RULES.relaxed().turning_at_via(), "no route keeps the route rules with these "
      "constraints (no place twice, no passing the destination, no long detour); these break "
      "them"),
 )
@@ -185,11 +187,14 @@ _RULE_STEPS: tuple[tuple[Rules, str], ...] = (
 
 def _search(graph: SearchGraph, s: int, t: int, depart_h: float, banned: frozenset[int],
             required: list[frozenset[int]], max_transshipments: int | None = None,
-            arrive_by_h: float | None = None) -> tuple[list[Found], Guard | None, list[str]]:
+            arrive_by_h: float | None = None, vias: Collection[int] = (),
+            ) -> tuple[list[Found], Guard | None, list[str]]:
     """The Pareto routes under the first rule step that leaves any, its guard and note."""
     guard: Guard | None = None
-    for rules, note in _RULE_STEPS:
-        guard = route_guard(graph, s, t, rules)
+    for rules, note in RULE_STEPS:
+        if rules.turn_at_via and not vias:
+            continue  # the same search as the step before
+        guard = route_guard(graph, s, t, rules, vias)
         found = pareto_search(
             graph, s, t, depart_h, banned=banned, required=required,
             max_transshipments=max_transshipments, arrive_by_h=arrive_by_h, guard=guard,
@@ -234,7 +239,8 @@ def fastest_path(
                        if allowed is not None and not allowed(arc.link, arc.service))
     required = [_arriving(graph, v) for v in vias if v != src]
     depart_h = to_hours(depart)
-    found, _, _ = _search(graph, graph.index[src], graph.index[dst], depart_h, banned, required)
+    found, _, _ = _search(graph, graph.index[src], graph.index[dst], depart_h, banned, required,
+                          vias=[graph.index[v] for v in vias])
     if not found:
         passing = f" via {', '.join(vias)}" if vias else ""
         raise NoRouteError(f"no route from {src} to {dst}{passing} on the links allowed")

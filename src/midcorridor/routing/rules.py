@@ -1,6 +1,10 @@
 """The rules every route option keeps, enforced inside the Pareto search (docs/routing.md).
 
-1. **No place twice.** A route never returns to a place it has passed.
+1. **No place twice.** A route never returns to a place it has passed. When the user's
+   constraints leave no such route, the planner lets a route turn back at a ``via`` place
+   (:meth:`Rules.turning_at_via`): between the origin, each via place and the destination no
+   place twice, but after a via place the places passed before it may be passed again (a via
+   place on a spur, driven to and back).
 2. **No passing the destination.** Once a route has come within :attr:`Rules.near_km` (100 km)
    of the destination, it never again goes more than :attr:`Rules.far_km` (150 km) from it.
 3. **No long detour.** The distance a route travels on land and on inland seas (every leg but
@@ -26,25 +30,32 @@ from midcorridor.routing import corridors
 from midcorridor.routing.timeindex import dijkstra_all
 
 if TYPE_CHECKING:
+    from collections.abc import Collection
+
     from midcorridor.routing.graph import SearchGraph
 
 
 @dataclass(frozen=True)
 class Rules:
-    """Thresholds of the route rules; ``None`` switches rules 2 or 3 off, ``revisits`` rule 1."""
+    """Thresholds of the route rules; ``None`` switches rules 2 or 3 off; ``turn_at_via``
+    keeps rule 1 only between via places.
+    """
 
     near_km: float | None = 100.0
     far_km: float = 150.0
     detour: float | None = 2.0
-    revisits: bool = False  # True switches rule 1 off
+    turn_at_via: bool = False  # after a via place, the places before it may be passed again
 
     def relaxed(self) -> Rules:
         """Without rules 2 and 3: for when the user's constraints leave nothing else."""
-        return Rules(near_km=None, far_km=self.far_km, detour=None, revisits=self.revisits)
+        return Rules(near_km=None, far_km=self.far_km, detour=None,
+                     turn_at_via=self.turn_at_via)
 
-    def with_revisits(self) -> Rules:
-        """Without rule 1 (a ``via`` place on a spur is left the way it was reached)."""
-        return Rules(self.near_km, self.far_km, self.detour, revisits=True)
+    def turning_at_via(self) -> Rules:
+        """Rule 1 between via places only: a route may turn back at a ``via`` place (on a
+        spur, left the way it was reached) and pass again the places it passed before it.
+        """
+        return Rules(self.near_km, self.far_km, self.detour, turn_at_via=True)
 
 
 DEFAULT_RULES = Rules()
@@ -59,14 +70,21 @@ class Guard:
     arc_km: list[float]  # land and inland-sea km of each arc (0 for an ocean leg)
     lb_km: list[float]  # least land km still needed from each node to the target
     limit_km: float  # most land km a route may travel (inf: no limit)
-    revisits: bool = False  # a route may pass a place twice
+    #: per node, whether a route may turn back there: after it, the places passed before it
+    #: may be passed again (the via places under :meth:`Rules.turning_at_via`; else none)
+    turn: list[bool] | None = None
 
 
-def guard(graph: SearchGraph, source: int, target: int, rules: Rules) -> Guard:
-    """Compile ``rules`` for routes from ``source`` to ``target`` on ``graph``."""
+def guard(graph: SearchGraph, source: int, target: int, rules: Rules,
+          vias: Collection[int] = ()) -> Guard:
+    """Compile ``rules`` for routes from ``source`` to ``target`` on ``graph`` passing the
+    nodes ``vias``.
+    """
     nodes = graph.network.nodes
     t = nodes[graph.ids[target]]
     to_target = [haversine_km(nodes[i].lat, nodes[i].lon, t.lat, t.lon) for i in graph.ids]
+    at = set(vias) if rules.turn_at_via else set()
+    turn = [v in at for v in range(len(graph.ids))] if at else None
     if rules.near_km is None:
         near = far = [False] * len(to_target)
     else:
@@ -81,10 +99,10 @@ def guard(graph: SearchGraph, source: int, target: int, rules: Rules) -> Guard:
             ocean[key] = corridors.is_ocean(network, arc.link)
         arc_km.append(0.0 if ocean[key] else arc.link.distance_km)
     if rules.detour is None:
-        return Guard(near, far, arc_km, [0.0] * len(to_target), math.inf, rules.revisits)
+        return Guard(near, far, arc_km, [0.0] * len(to_target), math.inf, turn)
     back: list[list[tuple[int, float]]] = [[] for _ in graph.ids]
     for a, arc in enumerate(graph.arcs):
         back[arc.head].append((arc.tail, arc_km[a]))
     lb = [d * (1.0 - 1e-9) for d in dijkstra_all(back, target)]
     limit = rules.detour * to_target[source]
-    return Guard(near, far, arc_km, lb, limit, rules.revisits)
+    return Guard(near, far, arc_km, lb, limit, turn)

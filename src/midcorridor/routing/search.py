@@ -12,6 +12,15 @@ with a slack (the most the handling and dwell at that node could add, and for a 
 by truck the most its driver's rests can add, ``SearchGraph.ctx_pause_h``), which keeps cycles
 through other modes from multiplying labels without losing any Pareto-optimal route.
 
+A label that came by truck carries its driver's *clock*, the hours driven since the cargo came
+onto the road, and each road arc driven on is timed from it
+(:func:`~midcorridor.network.driving.road_leg_hours`). The clock is part of the label, not of
+the state: two labels at one state with different clocks are compared with
+:func:`~midcorridor.network.driving.clock_slack` (0 when the one is no further into its
+driving day, before or after the day's break, than the other), so both queries stay exact,
+a route may drive back along a road it came by (to a ``via`` place on a spur and back), and
+the work grows with the labels kept, not with the number of road paths.
+
 Both queries use per-target lower bounds from :mod:`midcorridor.routing.timeindex`: the time
 query as an A* bound, the Pareto search to leave labels in order of their bounds and drop those
 that cannot beat a route already found (exact, because the bounds never overestimate).
@@ -29,9 +38,11 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 
 import numpy as np
 
+from midcorridor.network.driving import clock_slack, road_leg_hours
 from midcorridor.network.geo import SPHERE_RADIUS_KM
 from midcorridor.routing.graph import SearchGraph, speed_bound_kmh
 from midcorridor.routing.timeindex import (
+    DrivenEntry,
     StaticEntry,
     TimedEntry,
     TimeIndex,
@@ -99,9 +110,13 @@ def earliest_arrival(
 
 # One loop serves Dijkstra (a bound of zeros) and A*. It is written out with local names and
 # without per-entry branches for speed (see benchmarks/bench_routing.py). Heap entries are
-# (arrival + bound, class): equal keys fall back to the class number, so the order is
-# deterministic. A popped entry is stale when its class has since been reached earlier; the
-# first class popped at the target node is the answer.
+# (arrival + bound, label): equal keys fall back to the label number, so the order is
+# deterministic. A label below the number of classes is that class's one arrival (``dist``);
+# a popped entry is stale when its class has since been reached earlier. A class reached by
+# truck keeps a front of (arrival, driver's clock) labels instead, numbered from the number of
+# classes on, where a label is dropped when another is sooner by more than the clocks' slack
+# (:func:`~midcorridor.network.driving.clock_slack`). The first label popped at the target
+# node is the answer.
 
 
 def _time_search(index: TimeIndex, source: int, target: int, depart_h: float,
@@ -109,7 +124,9 @@ def _time_search(index: TimeIndex, source: int, target: int, depart_h: float,
     node = index.node
     static: Sequence[tuple[StaticEntry, ...]] = index.static
     timed: Sequence[tuple[TimedEntry, ...]] = index.timed
-    dist = [math.inf] * len(node)
+    driven: Sequence[tuple[DrivenEntry, ...]] = index.driven
+    n = len(node)
+    dist = [math.inf] * n
     discharge = index.discharge_h
     start = index.start[source]
     dist[start] = depart_h
@@ -118,14 +135,25 @@ def _time_search(index: TimeIndex, source: int, target: int, depart_h: float,
     if banned:
         static = _Filtered(static, index.static_arcs, banned)
         timed = _Filtered(timed, index.timed_arcs, banned)
+        driven = _Filtered(driven, index.driven_arcs, banned)
+    # labels of the classes reached by truck: [arrival, clock, class, dropped], and per class
+    # the live ones
+    trucks: list[list] = []
+    fronts: dict[int, list[list]] = {}
     best = math.inf
     while heap:
         key, s = pop(heap)
         if key >= best:
             break
-        t = dist[s]
-        if key > t + bound[s]:
-            continue
+        if s < n:
+            t = dist[s]
+            if key > t + bound[s]:
+                continue
+            clock = 0.0
+        else:
+            t, clock, s, dropped = trucks[s - n]
+            if dropped:
+                continue
         if node[s] == target:
             best = min(best, t + discharge[s])
             continue
@@ -144,6 +172,31 @@ def _time_search(index: TimeIndex, source: int, target: int, depart_h: float,
                 if x < dist[head]:
                     dist[head] = x
                     push(heap, (x + bound[head], head))
+        by_road = driven[s]
+        if by_road:
+            for head, pre, run, hours in by_road:
+                x = t + pre + (road_leg_hours(clock, hours) if clock else run)
+                c = clock + hours
+                front = fronts.get(head)
+                if front is None:
+                    front = fronts[head] = []
+                else:  # (a clock's slack is never negative: test the times first)
+                    beaten = killed = False
+                    for lo in front:
+                        y = lo[0]
+                        if y <= x and (lo[1] == c or y + clock_slack(lo[1], c) <= x):
+                            beaten = True
+                            break
+                        if x <= y and (lo[1] == c or x + clock_slack(c, lo[1]) <= y):
+                            lo[3] = killed = True
+                    if killed:
+                        front[:] = [lo for lo in front if not lo[3]]
+                    if beaten:
+                        continue
+                label = [x, c, head, False]
+                front.append(label)
+                trucks.append(label)
+                push(heap, (x + bound[head], n + len(trucks) - 1))
     return best
 
 
@@ -212,13 +265,14 @@ def pareto_search(
     so such a label could only lead to dominated routes: the result is the same as without.
 
     With ``guard`` (:func:`midcorridor.routing.rules.guard`) every route keeps the route rules:
-    no place twice, no passing the destination, no long detour over land.
+    no place twice (but for the places passed before a place the guard lets it turn back at),
+    no passing the destination, no long detour over land.
     """
     lb_t, lb_c, lb_e = (remaining_lower_bounds(graph, target) if prune
                         else ([0.0] * len(graph.ids),) * 3)
     deadline = arrive_by_h if arrive_by_h is not None else math.inf
     # label: [t, cost, co2, k, state, mask, parent, step, dead, context of the state,
-    #         land km, places passed (bit per node), near the destination]
+    #         land km, places passed (bit per node), near the destination, driver's clock]
     labels: list[list] = []
     bags: dict[tuple[int, int, bool], list[list]] = {}
     finals: list[int] = []
@@ -227,7 +281,7 @@ def pareto_search(
     dominated = _dominance(graph, bags, beaten, max_transshipments)
     add = _labeller(graph, labels, bags, heap, dominated, (lb_t, lb_c, lb_e))
     add(depart_h, 0.0, 0.0, 0, graph.state_of[(source, 0)], initial_mask, -1, None,
-        0.0, 1 << source, guard is not None and guard.near[source])
+        0.0, 1 << source, guard is not None and guard.near[source], 0.0)
     _settle(graph, target, labels, heap, finals, (beaten, record), add, prune=prune,
             full=(1 << len(required)) - 1, bits=_required_bits(required), banned=banned,
             rules=_rule_arrays(graph, guard), deadline=deadline, limit_k=max_transshipments)
@@ -306,15 +360,15 @@ def _frontier(lb_t: Sequence[float], lb_c: Sequence[float], lb_e: Sequence[float
 def _dominance(graph: SearchGraph, bags: dict[tuple[int, int, bool], list[list]],
                beaten: Callable[[float, float, float, int], bool],
                limit_k: int | None) -> Callable[..., bool]:
-    """``dominated(t, c, e, k, d, state, key)``: whether a new label is beaten by a route
-    found or by a label in its bag; labels of the bag it dominates are marked dead.
+    """``dominated(t, c, e, k, d, state, key, clock)``: whether a new label is beaten by a
+    route found or by a label in its bag; labels of the bag it dominates are marked dead.
     """
     state_ctx = graph.state_ctx
     slack_t, hand_cost, hub = graph.node_slack, graph.handling_cost, graph.hub_co2
     pause = graph.ctx_pause_h
 
     def dominated(t: float, c: float, e: float, k: int, d: float, s: int,
-                  key: tuple[int, int, bool]) -> bool:
+                  key: tuple[int, int, bool], clock: float) -> bool:
         v = key[0]
         if beaten(t, c, e, v):
             return True
@@ -322,7 +376,8 @@ def _dominance(graph: SearchGraph, bags: dict[tuple[int, int, bool], list[list]]
         if not bag:
             return False
         # Labels that arrived differently (another context) are compared with the slack the
-        # handling at v could add. A bag holds only live labels that do not dominate one
+        # handling at v could add; labels that arrived the same way by truck with the slack
+        # of their drivers' clocks. A bag holds only live labels that do not dominate one
         # another.
         ctx = state_ctx[s]
         st, sc, se = slack_t[v], hand_cost[v], hub
@@ -331,7 +386,8 @@ def _dominance(graph: SearchGraph, bags: dict[tuple[int, int, bool], list[list]]
         # The land km only matter under a detour limit; it is then a fourth criterion.
         for lo in bag:
             if lo[9] == ctx:
-                if (lo[0] <= t and lo[1] <= c and lo[2] <= e and lo[10] <= d
+                if (lo[0] <= t and (lo[13] == clock or lo[0] + clock_slack(lo[13], clock) <= t)
+                        and lo[1] <= c and lo[2] <= e and lo[10] <= d
                         and (limit_k is None or lo[3] <= k)):
                     return True
             elif (lo[0] + st + pause[lo[9]] <= t and lo[1] + sc <= c and lo[2] + se <= e
@@ -340,7 +396,8 @@ def _dominance(graph: SearchGraph, bags: dict[tuple[int, int, bool], list[list]]
         killed = False
         for lo in bag:
             if lo[9] == ctx:
-                if (t <= lo[0] and c <= lo[1] and e <= lo[2] and d <= lo[10]
+                if (t <= lo[0] and (lo[13] == clock or t + clock_slack(clock, lo[13]) <= lo[0])
+                        and c <= lo[1] and e <= lo[2] and d <= lo[10]
                         and (limit_k is None or k <= lo[3])):
                     lo[8] = killed = True
             elif (t + st + pause_new <= lo[0] and c + sc <= lo[1] and e + se <= lo[2]
@@ -359,8 +416,8 @@ def _labeller(graph: SearchGraph, labels: list[list],
               dominated: Callable[..., bool],
               bounds: tuple[Sequence[float], Sequence[float], Sequence[float]]
               ) -> Callable[..., None]:
-    """``add(t, c, e, k, state, mask, parent, step, d, passed, near)``: a new label unless
-    it is dominated, put in its bag and on the heap by its bounds.
+    """``add(t, c, e, k, state, mask, parent, step, d, passed, near, clock)``: a new label
+    unless it is dominated, put in its bag and on the heap by its bounds.
     """
     state_node, state_ctx = graph.state_node, graph.state_ctx
     lb_t, lb_c, lb_e = bounds
@@ -368,12 +425,13 @@ def _labeller(graph: SearchGraph, labels: list[list],
 
     def add(t: float, c: float, e: float, k: int, s: int, mask: int, parent: int,
             step: tuple[int, float, float, float, float, float, int] | None,
-            d: float, passed: int, near: bool) -> None:
+            d: float, passed: int, near: bool, clock: float) -> None:
         key = (state_node[s], mask, near)
-        if dominated(t, c, e, k, d, s, key):
+        if dominated(t, c, e, k, d, s, key, clock):
             return
         lid = len(labels)
-        label = [t, c, e, k, s, mask, parent, step, False, state_ctx[s], d, passed, near]
+        label = [t, c, e, k, s, mask, parent, step, False, state_ctx[s], d, passed, near,
+                 clock]
         labels.append(label)
         bags.setdefault(key, []).append(label)
         v = key[0]  # labels leave the heap in order of their bounds (A*-like, NAMOA*)
@@ -383,17 +441,19 @@ def _labeller(graph: SearchGraph, labels: list[list],
 
 
 def _rule_arrays(graph: SearchGraph, guard: Guard | None) -> tuple[
-        Sequence[bool], Sequence[bool], Sequence[float], Sequence[float], float, bool]:
+        Sequence[bool], Sequence[bool], Sequence[float], Sequence[float], float, bool,
+        Sequence[bool]]:
     """The route rules' arrays (near and far per node, land km per arc, least land km to the
-    target per node), the land km limit and whether places may be passed twice; without a
+    target per node), the land km limit, whether places may be passed twice (rule 1 off) and
+    per node whether a route may turn back there (its places passed start again); without a
     guard, arrays that let every route through.
     """
-    if guard is not None:
-        return (guard.near, guard.far, guard.arc_km, guard.lb_km, guard.limit_km,
-                guard.revisits)
     n_nodes = len(graph.ids)
+    if guard is not None:
+        turn = guard.turn if guard.turn is not None else [False] * n_nodes
+        return (guard.near, guard.far, guard.arc_km, guard.lb_km, guard.limit_km, False, turn)
     return ([False] * n_nodes, [False] * n_nodes, [0.0] * len(graph.arcs), [0.0] * n_nodes,
-            math.inf, True)
+            math.inf, True, [False] * n_nodes)
 
 
 def _settle(graph: SearchGraph, target: int, labels: list[list],
@@ -402,7 +462,8 @@ def _settle(graph: SearchGraph, target: int, labels: list[list],
                             Callable[[float, float, float], None]],
             add: Callable[..., None], *, prune: bool, full: int, bits: dict[int, int],
             banned: Collection[int], rules: tuple[Sequence[bool], Sequence[bool],
-                                                  Sequence[float], Sequence[float], float, bool],
+                                                  Sequence[float], Sequence[float], float, bool,
+                                                  Sequence[bool]],
             deadline: float, limit_k: int | None) -> None:
     """Take labels off the heap in order of their bounds until it is empty: one at the
     target with every required set is a route (kept among ``finals`` unless one is no
@@ -411,11 +472,12 @@ def _settle(graph: SearchGraph, target: int, labels: list[list],
     arcs, entries, state_node = graph.arcs, graph.entries, graph.state_node
     hand_cost, hub = graph.handling_cost, graph.hub_co2
     discharge, unloads = graph.discharge_h, graph.unloads
-    near_at, far_at, arc_km, lb_km, limit_km, revisit = rules
+    near_at, far_at, arc_km, lb_km, limit_km, revisit, turn = rules
+    turning = any(turn)
     beaten, record = frontier
     while heap:
         _, _, _, _, lid = heapq.heappop(heap)
-        t, c, e, k, s, mask, _, _, dead, _, d, passed, near = labels[lid]
+        t, c, e, k, s, mask, _, _, dead, _, d, passed, near, clock = labels[lid]
         if dead:
             continue
         v = state_node[s]
@@ -423,9 +485,11 @@ def _settle(graph: SearchGraph, target: int, labels: list[list],
             if _kept_final(labels, finals, lid):
                 record(t, c, e)
             continue
+        if v == target and not revisit and not turning:
+            continue  # rule 1: a route that passes its destination can never come back
         if prune and finals and beaten(t, c, e, v):
             continue  # routes found since this label was made beat its bounds
-        for head, pre, run, times, period, a, tranship in entries[s]:
+        for head, pre, run, times, period, a, tranship, drive in entries[s]:
             if a in banned:
                 continue
             w = state_node[head]
@@ -441,10 +505,15 @@ def _settle(graph: SearchGraph, target: int, labels: list[list],
                 i = bisect_left(times, x)
                 wait = (times[i] if i < len(times) else period + times[0]) - x
             dep = ready + wait
-            arrive = dep + run
+            if drive is None:
+                arrive, clock2 = dep + run, 0.0
+            else:  # by truck: timed from the driver's clock (``run`` is from a rested start)
+                arrive = dep + (road_leg_hours(clock, drive) if clock else run)
+                clock2 = clock + drive
             c2 = c + arcs[a].cost + (hand_cost[v] if tranship else 0.0)
             e2 = e + arcs[a].co2 + (hub if tranship else 0.0)
-            if w == target and unloads[head]:
+            mask2 = mask | bits.get(a, 0)
+            if w == target and unloads[head] and mask2 == full:
                 arrive += discharge[head]  # unloading the vessel at the destination
                 c2 += hand_cost[w]
                 e2 += hub
@@ -453,9 +522,9 @@ def _settle(graph: SearchGraph, target: int, labels: list[list],
             k2 = k + tranship + arcs[a].transshipments
             if limit_k is not None and k2 > limit_k:
                 continue
-            add(arrive, c2, e2, k2, head, mask | bits.get(a, 0), lid,
-                (a, t, dep, arrive, pre, wait, tranship), d2, passed | (1 << w),
-                near or near_at[w])
+            add(arrive, c2, e2, k2, head, mask2, lid,
+                (a, t, dep, arrive, pre, wait, tranship), d2,
+                (1 << w) if turn[w] else passed | (1 << w), near or near_at[w], clock2)
 
 
 def _found(graph: SearchGraph, labels: list[list], lid: int) -> Found:

@@ -8,7 +8,8 @@ The time query only needs to know, per state, how long each outgoing arc takes. 
 * entries without a timetable (continuous links, or staying aboard) are kept apart from the
   timetabled ones, which carry their departure times for the wait, so the common case needs no
   branch and no look-up (the sums are done in the same order as before, so arrival times are
-  identical to the last bit);
+  identical to the last bit); road links driven by truck are a third kind, timed from the
+  driver's clock the query carries (the classes reached by truck are marked);
 * a static lower-bound graph (per node pair, the least dwell + running time, no waits) gives
   exact per-target lower bounds by a backward Dijkstra (:func:`remaining_lower_bounds`, used
   to prune the Pareto search) and ALT landmark distances for the A* bound (:func:`alt_bound`).
@@ -40,6 +41,8 @@ _SHRINK = 1.0 - 1e-9
 
 StaticEntry = tuple[int, float, float]  # (head class, pre, run)
 TimedEntry = tuple[int, float, float, tuple[float, ...], float]  # head, pre, run, times, period
+#: (head class, pre, running time from a rested start, driving hours)
+DrivenEntry = tuple[int, float, float, float]
 
 
 class TimeIndex:
@@ -60,10 +63,17 @@ class TimeIndex:
         self.static_arcs: list[tuple[int, ...]] = []
         self.timed: list[tuple[TimedEntry, ...]] = []
         self.timed_arcs: list[tuple[int, ...]] = []
+        self.driven: list[tuple[DrivenEntry, ...]] = []
+        self.driven_arcs: list[tuple[int, ...]] = []
+        #: per class, whether it is reached by truck (its arrivals carry a driver's clock)
+        self.truck: list[bool] = [graph.ctx_truck[graph.state_ctx[s]] for s in rep]
         for s in rep:
-            static, static_arcs, timed, timed_arcs = [], [], [], []
-            for head, pre, run, times, period, a, _ in graph.entries[s]:
-                if times is None:
+            static, static_arcs, timed, timed_arcs, driven, driven_arcs = [], [], [], [], [], []
+            for head, pre, run, times, period, a, _, drive in graph.entries[s]:
+                if drive is not None:
+                    driven.append((cls[head], pre, run, drive))
+                    driven_arcs.append(a)
+                elif times is None:
                     static.append((cls[head], pre, run))
                     static_arcs.append(a)
                 else:
@@ -73,6 +83,8 @@ class TimeIndex:
             self.static_arcs.append(tuple(static_arcs))
             self.timed.append(tuple(timed))
             self.timed_arcs.append(tuple(timed_arcs))
+            self.driven.append(tuple(driven))
+            self.driven_arcs.append(tuple(driven_arcs))
         self.class_node = np.asarray(self.node, dtype=np.intp)
         self.lower = _lower_bound_arcs(graph)
         n = len(graph.ids)
@@ -111,17 +123,19 @@ def _merge_states(graph: SearchGraph) -> list[int]:
 
     Starts from one class per state and merges until nothing changes; merged states have
     identical futures and the same unloading time at a destination, so the earliest arrival
-    anywhere is unchanged.
+    anywhere is unchanged. A state reached by truck is never merged with one that is not (its
+    driver's clock runs on along the roads after it).
     """
     cls = list(range(len(graph.entries)))
     n_classes = len(cls)
+    truck = [graph.ctx_truck[ctx] for ctx in graph.state_ctx]
     while True:
         keys: dict[tuple[object, ...], int] = {}
         new = [
             keys.setdefault(
-                (graph.state_node[s], graph.discharge_h[s],
-                 tuple((cls[h], pre, run, times, period, a)
-                       for h, pre, run, times, period, a, _ in row)),
+                (graph.state_node[s], graph.discharge_h[s], truck[s],
+                 tuple((cls[h], pre, run, times, period, a, drive)
+                       for h, pre, run, times, period, a, _, drive in row)),
                 len(keys))
             for s, row in enumerate(graph.entries)
         ]
