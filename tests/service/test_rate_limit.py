@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -10,6 +11,7 @@ from fastapi.testclient import TestClient
 from helpers.service_factories import World
 from midcorridor.errors import InputError
 from midcorridor.service.main import create_app
+from midcorridor.service.rate_limit import RateLimit
 from midcorridor.service.settings import Settings
 
 
@@ -61,3 +63,19 @@ def test_bad_rate_setting_is_an_input_error(settings: Settings) -> None:
             settings.replace(rate_limit_per_token=bad)
     with pytest.raises(InputError, match="MIDCORRIDOR_RATE_LIMIT_PER_ADDRESS"):
         Settings.from_env({"MIDCORRIDOR_RATE_LIMIT_PER_ADDRESS": "fast"})
+
+
+def test_a_limit_counts_the_last_minute_exactly_at_a_minutes_turn(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Eight hits a second apart, starting anywhere in a minute: the ninth is refused."""
+    now = [0.0]
+    monkeypatch.setattr(time, "time", lambda: now[0])
+    for start_ds in range(0, 600, 5):
+        limit = RateLimit(None, per_token="5/minute", per_address="8/minute")
+        (item,) = limit.per_address
+        start = 1_800_000_000.0 + start_ds / 10
+        answers = []
+        for hit in range(9):
+            now[0] = start + hit
+            answers.append(limit.limiter.hit(item, "address", "127.0.0.1"))
+        assert answers == [True] * 8 + [False], start_ds / 10

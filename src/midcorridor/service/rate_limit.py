@@ -1,7 +1,9 @@
 """Rate limits per API token and per client address (the ``limits`` library).
 
-Counts are kept in memory, per server process, in sliding windows: with ``--workers N`` each
-process allows the configured rate, so the whole service allows up to N times it. A request
+Hits are kept in memory, per server process, in moving windows: a limit of 8/minute counts
+exactly the hits of the last 60 seconds (a window that only weighs the previous minute's count
+can let a ninth through at a minute's turn). With ``--workers N`` each process allows the
+configured rate, so the whole service allows up to N times it. A request
 over a limit answers 429 with ``Retry-After`` (seconds) before any other work is done.
 """
 
@@ -14,7 +16,7 @@ from typing import Any
 
 from limits import RateLimitItem
 from limits.storage import MemoryStorage
-from limits.strategies import SlidingWindowCounterRateLimiter
+from limits.strategies import MovingWindowRateLimiter
 
 from midcorridor.service.http_errors import ErrorPublic
 from midcorridor.service.settings import parse_limits
@@ -38,7 +40,7 @@ class RateLimit:
         self.app = app
         self.per_token = parse_limits("rate_limit_per_token", per_token)
         self.per_address = parse_limits("rate_limit_per_address", per_address)
-        self.limiter = SlidingWindowCounterRateLimiter(MemoryStorage())
+        self.limiter = MovingWindowRateLimiter(MemoryStorage())
 
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
         """Pass the request on, or answer 429 when its token or address is over its rate."""
