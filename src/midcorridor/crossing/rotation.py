@@ -140,7 +140,7 @@ def optimize_rotation(instance: CrossingInstance, *, step_h: float = 6.0,
     if rolling is not None and model.value(rolling) <= model.value(start) + 1e-6:
         start, start_from = rolling, "rolling horizon"
     search.offer(start)
-    relaxed = search.relaxed(until=time.perf_counter())
+    relaxed = search.relaxed()
     if relaxed is not None:
         near = relaxation_start(
             built, fifo_start, relaxed, started + RINS_UNTIL * time_limit,
@@ -473,7 +473,6 @@ class _WholeSearch:
         self._offered_value = built.model.value(start)
         self._improved: np.ndarray | None = None
         self._relaxed: np.ndarray | None = None
-        self._lp_solved = threading.Event()
         self._done = threading.Event()
         self._thread = threading.Thread(target=self._run, name="rotation-milp", daemon=True)
         self._error: BaseException | None = None
@@ -497,21 +496,18 @@ class _WholeSearch:
             values, self._improved = self._improved, None
         return values
 
-    def relaxed(self, until: float) -> np.ndarray | None:
-        """The LP relaxation's solution before the backlog cuts, waiting for it until
-        ``until`` (``None``: not solved by then).
+    def relaxed(self) -> np.ndarray | None:
+        """The LP relaxation's solution before the backlog cuts (``None``: not solved yet).
 
         Without the cuts, not with them: the neighbourhood it gives is the better one (on
         the generated 14-day instance of seed 2, from a plan of 797,636: 232,158 after 11
         CPU-s, against 492,945 after 10 with the cuts' solution and rows, whose voyages
         are more spread: 243 made fractionally against 201).
         """
-        self._lp_solved.wait(max(until - time.perf_counter(), 0.0))
         return self._relaxed
 
     def _first_lp(self, values: np.ndarray) -> None:
         self._relaxed = values
-        self._lp_solved.set()
 
     def _found(self, values: np.ndarray) -> None:
         with self._lock:
@@ -538,7 +534,6 @@ class _WholeSearch:
             self.relaxation, self.cuts = tightened_relaxation(
                 self._built, self._lp_until - time.perf_counter(),
                 first_limit=self._until - time.perf_counter(), first=self._first_lp)
-            self._lp_solved.set()  # solved or not, nobody waits for it any longer
             start = self._taken()
             model = self._built.model
             self.whole = solve(
@@ -551,7 +546,6 @@ class _WholeSearch:
         except BaseException as exc:  # handed to the caller by join()
             self._error = exc
         finally:
-            self._lp_solved.set()
             self._done.set()
 
 

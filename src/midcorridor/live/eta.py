@@ -671,15 +671,14 @@ def _queue_step(times: LegTimes, before: PlannedLeg, leg: PlannedLeg, unit_type:
     spread = Spread(need * lo, need * typ, need * hi + h / 2)
     calls = (sailing_with_space(times.lines, sightings, port, leg.destination, unit_type, ahead,
                                 now, units) if sightings else None)
-    waits = tuple(sorted(lately))
+    waits: tuple[float, ...] = ()
     few = sailings(times.lines, port, leg.destination, unit_type, LEAVING_WINDOW_H) < FEW_SAILINGS
     if few and calls is not None and calls[0].seen:  # its events show the ship coming
         t = elapsed + max(0.0, (calls[0].loads_at - now).total_seconds() / 3600)
         spread = Spread(max(elapsed, t - h / 2), t, t + h / 2)
-        waits = ()
-    elif not few or len(waits) < OBSERVED_MIN:
-        waits = ()
-    else:  # few ships: the wait is theirs to come back, which the waits seen lately tell
+    elif few and len(lately) >= OBSERVED_MIN:
+        # few ships: the wait is theirs to come back, which the waits seen lately tell
+        waits = tuple(sorted(lately))
         q = np.quantile(waits, [0.1, 0.5, 0.9])
         pace = (f"{pace}; few sailings: lately {q[0]:.0f}-{q[2]:.0f} h waited, typically "
                 f"{q[1]:.0f} h ({len(waits)} observed)")
