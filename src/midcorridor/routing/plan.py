@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from midcorridor.errors import InputError, NoRouteError
@@ -83,11 +83,12 @@ def plan(
     vias = [find_place(network, p).id for p in via]
     _check_not_avoided(network, (src, dst), vias, countries, places)
     banned = _banned(graph, countries, places, modes)
-    required = [_arriving(graph, v) for v in vias if v != src]
+    passing = [v for v in vias if v != src]  # one required set each, in this order
+    required = [_arriving(graph, v) for v in passing]
     s, t = graph.index[src], graph.index[dst]
     found, guard, notes = _search(graph, s, t, depart_h, banned, required,
                                   max_transshipments, arrive_by_h,
-                                  [graph.index[v] for v in vias])
+                                  [graph.index[v] for v in passing])
     if not found:
         raise NoRouteError(_why(graph, src, dst, depart_h, banned, countries, places, modes,
                                 vias, max_transshipments, arrive_by_h))
@@ -172,6 +173,8 @@ def _family_search(network: Network, graph: SearchGraph, family: corridors.Famil
 
 
 #: The route rules, then weaker ones when the user's constraints leave no route keeping them.
+#: With via places the third step is skipped: rule 1 in full without rule 3's limit would
+#: compare partial routes by every place they passed (docs/routing.md).
 RULE_STEPS: tuple[tuple[Rules, str], ...] = (
     (DEFAULT_RULES, ""),
     (DEFAULT_RULES.turning_at_via(), "no route avoids passing a place twice with these "
@@ -187,13 +190,17 @@ RULE_STEPS: tuple[tuple[Rules, str], ...] = (
 
 def _search(graph: SearchGraph, s: int, t: int, depart_h: float, banned: frozenset[int],
             required: list[frozenset[int]], max_transshipments: int | None = None,
-            arrive_by_h: float | None = None, vias: Collection[int] = (),
+            arrive_by_h: float | None = None, vias: Sequence[int] = (),
             ) -> tuple[list[Found], Guard | None, list[str]]:
-    """The Pareto routes under the first rule step that leaves any, its guard and note."""
+    """The Pareto routes under the first rule step that leaves any, its guard and note.
+    ``vias`` are the nodes of the first required sets, in order.
+    """
     guard: Guard | None = None
     for rules, note in RULE_STEPS:
         if rules.turn_at_via and not vias:
             continue  # the same search as the step before
+        if vias and rules.detour is None and not rules.turn_at_via:
+            continue  # via places without rule 3: turning back is given way too (docs)
         guard = route_guard(graph, s, t, rules, vias)
         found = pareto_search(
             graph, s, t, depart_h, banned=banned, required=required,
@@ -237,13 +244,14 @@ def fastest_path(
     graph = search_graph(network, tariffs)
     banned = frozenset(a for a, arc in enumerate(graph.arcs)
                        if allowed is not None and not allowed(arc.link, arc.service))
-    required = [_arriving(graph, v) for v in vias if v != src]
+    passing = [v for v in vias if v != src]
+    required = [_arriving(graph, v) for v in passing]
     depart_h = to_hours(depart)
     found, _, _ = _search(graph, graph.index[src], graph.index[dst], depart_h, banned, required,
-                          vias=[graph.index[v] for v in vias])
+                          vias=[graph.index[v] for v in passing])
     if not found:
-        passing = f" via {', '.join(vias)}" if vias else ""
-        raise NoRouteError(f"no route from {src} to {dst}{passing} on the links allowed")
+        via_text = f" via {', '.join(vias)}" if vias else ""
+        raise NoRouteError(f"no route from {src} to {dst}{via_text} on the links allowed")
     options = [_option(graph, f, _ONE_TEU, depart_h) for f in found]
     best = found[_order(options, {"time": 1.0})[0]]
     path = []

@@ -17,11 +17,20 @@ neighbourhood, is not made, and one whose land distance plus the least land dist
 needed (:attr:`Guard.lb_km`, a backward Dijkstra with ocean legs free) exceeds the limit is
 dropped. Rules 2 and 3 are part of a label's state (the "near" flag is part of its bag key, the
 land distance is a fourth criterion in dominance), so the search stays exact for them.
+
+Rule 1 needs no part of the state without via places: when one partial route beats another at
+a place, a way on that passes a place the better one passed can start from that place instead,
+and is no worse. Via places break that: the cut-short way may skip a via place (the one the
+better route passed since, or one the way on passes before coming back). So under rule 1 in
+full with via places, two partial routes are also compared by the places they passed, but only
+by the places a way on could still need after a via place (:class:`ViaReach`): those within
+the land distance rule 3 leaves. Without rule 3 that is every place.
 """
 
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -30,7 +39,7 @@ from midcorridor.routing import corridors
 from midcorridor.routing.timeindex import dijkstra_all
 
 if TYPE_CHECKING:
-    from collections.abc import Collection
+    from collections.abc import Sequence
 
     from midcorridor.routing.graph import SearchGraph
 
@@ -62,6 +71,39 @@ DEFAULT_RULES = Rules()
 
 
 @dataclass(frozen=True)
+class ViaReach:
+    """The land distances around one via place that say which places a route may still pass
+    after it within rule 3's limit.
+    """
+
+    to_via: list[float]  # least land km from each node to the via place
+    from_via: list[float]  # least land km from the via place to each node
+    km_on: list[float]  # ascending: least land km from the via place through a node on to
+    #                     the target
+    nodes_on: list[int]  # nodes_on[i]: the bits of the nodes of the i lowest km_on
+
+    def within(self, km: float) -> int:
+        """The bits of the nodes a route leaving the via place can pass with at most ``km``
+        of land travel from the via place to the target.
+        """
+        return self.nodes_on[bisect_right(self.km_on, km * (1.0 + 1e-9) + 1e-6)]
+
+
+def via_reach(forward: list[list[tuple[int, float]]], back: list[list[tuple[int, float]]],
+              via: int, lb_km: list[float]) -> ViaReach:
+    """The :class:`ViaReach` of node ``via`` over the land-km arcs ``forward`` (per node, its
+    heads) and ``back`` (per node, its tails), ``lb_km`` to the target.
+    """
+    to_via = [d * (1.0 - 1e-9) for d in dijkstra_all(back, via)]
+    from_via = [d * (1.0 - 1e-9) for d in dijkstra_all(forward, via)]
+    order = sorted(range(len(from_via)), key=lambda w: from_via[w] + lb_km[w])
+    nodes_on = [0]
+    for w in order:
+        nodes_on.append(nodes_on[-1] | (1 << w))
+    return ViaReach(to_via, from_via, [from_via[w] + lb_km[w] for w in order], nodes_on)
+
+
+@dataclass(frozen=True)
 class Guard:
     """The rules compiled for one target: per node and per arc, as flat lists."""
 
@@ -73,12 +115,16 @@ class Guard:
     #: per node, whether a route may turn back there: after it, the places passed before it
     #: may be passed again (the via places under :meth:`Rules.turning_at_via`; else none)
     turn: list[bool] | None = None
+    #: under rule 1 in full, per via place in the order of the search's first required sets
+    #: (one per via place), how far a route may get from it: partial routes are then also
+    #: compared by the places they passed (see the module's docstring)
+    vias: tuple[ViaReach, ...] = ()
 
 
 def guard(graph: SearchGraph, source: int, target: int, rules: Rules,
-          vias: Collection[int] = ()) -> Guard:
+          vias: Sequence[int] = ()) -> Guard:
     """Compile ``rules`` for routes from ``source`` to ``target`` on ``graph`` passing the
-    nodes ``vias``.
+    nodes ``vias`` (in the order of the search's first required sets).
     """
     nodes = graph.network.nodes
     t = nodes[graph.ids[target]]
@@ -99,10 +145,16 @@ def guard(graph: SearchGraph, source: int, target: int, rules: Rules,
             ocean[key] = corridors.is_ocean(network, arc.link)
         arc_km.append(0.0 if ocean[key] else arc.link.distance_km)
     if rules.detour is None:
-        return Guard(near, far, arc_km, [0.0] * len(to_target), math.inf, turn)
+        n = len(to_target)
+        anywhere = ViaReach([0.0] * n, [0.0] * n, [0.0] * n, [0] * n + [(1 << n) - 1])
+        reach = () if at else tuple(anywhere for _ in vias)
+        return Guard(near, far, arc_km, [0.0] * n, math.inf, turn, reach)
+    forward: list[list[tuple[int, float]]] = [[] for _ in graph.ids]
     back: list[list[tuple[int, float]]] = [[] for _ in graph.ids]
     for a, arc in enumerate(graph.arcs):
+        forward[arc.tail].append((arc.head, arc_km[a]))
         back[arc.head].append((arc.tail, arc_km[a]))
     lb = [d * (1.0 - 1e-9) for d in dijkstra_all(back, target)]
     limit = rules.detour * to_target[source]
-    return Guard(near, far, arc_km, lb, limit, turn)
+    reach = () if at else tuple(via_reach(forward, back, v, lb) for v in vias)
+    return Guard(near, far, arc_km, lb, limit, turn, reach)

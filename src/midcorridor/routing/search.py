@@ -266,25 +266,31 @@ def pareto_search(
 
     With ``guard`` (:func:`midcorridor.routing.rules.guard`) every route keeps the route rules:
     no place twice (but for the places passed before a place the guard lets it turn back at),
-    no passing the destination, no long detour over land.
+    no passing the destination, no long detour over land. The guard's via places
+    (``guard.vias``) are the first required sets, in order.
     """
     lb_t, lb_c, lb_e = (remaining_lower_bounds(graph, target) if prune
                         else ([0.0] * len(graph.ids),) * 3)
     deadline = arrive_by_h if arrive_by_h is not None else math.inf
     # label: [t, cost, co2, k, state, mask, parent, step, dead, context of the state,
-    #         land km, places passed (bit per node), near the destination, driver's clock]
+    #         land km, places passed (bit per node), near the destination, driver's clock,
+    #         places passed before its last via place, and the places another label may not
+    #         have passed (anywhere, and before its last via place) to beat it (_watcher)]
     labels: list[list] = []
     bags: dict[tuple[int, int, bool], list[list]] = {}
     finals: list[int] = []
     heap: list[tuple[float, float, float, int, int]] = []
     beaten, record = _frontier(lb_t, lb_c, lb_e, deadline)
-    dominated = _dominance(graph, bags, beaten, max_transshipments)
-    add = _labeller(graph, labels, bags, heap, dominated, (lb_t, lb_c, lb_e))
+    watch = _watcher(graph, guard)
+    dominated = _dominance(graph, bags, beaten, max_transshipments, watch is not None)
+    add = _labeller(graph, labels, bags, heap, dominated, (lb_t, lb_c, lb_e), watch)
     add(depart_h, 0.0, 0.0, 0, graph.state_of[(source, 0)], initial_mask, -1, None,
-        0.0, 1 << source, guard is not None and guard.near[source], 0.0)
+        0.0, 1 << source, guard is not None and guard.near[source], 0.0, 0)
+    via_bits = (1 << len(guard.vias)) - 1 if guard is not None and watch is not None else 0
     _settle(graph, target, labels, heap, finals, (beaten, record), add, prune=prune,
             full=(1 << len(required)) - 1, bits=_required_bits(required), banned=banned,
-            rules=_rule_arrays(graph, guard), deadline=deadline, limit_k=max_transshipments)
+            rules=_rule_arrays(graph, guard), deadline=deadline, limit_k=max_transshipments,
+            via_bits=via_bits)
     return [_found(graph, labels, f) for f in finals]
 
 
@@ -292,15 +298,21 @@ def _kept_final(labels: list[list], finals: list[int], lid: int) -> bool:
     """Whether the route of label ``lid`` at the target is kept among ``finals`` (none of
     them is no worse); the finals it beats are dropped.
     """
-    t, c, e = labels[lid][:3]
-    if any(labels[f][0] <= t and labels[f][1] <= c and labels[f][2] <= e for f in finals):
+    new = labels[lid][:3]
+    if any(_no_worse(labels[f][:3], new) for f in finals):
         return False
     # popped in order of bounds, a later route can (by float rounding in the bounds) beat
     # an earlier one: keep only the non-dominated
-    finals[:] = [f for f in finals if not (
-        t <= labels[f][0] and c <= labels[f][1] and e <= labels[f][2])]
+    finals[:] = [f for f in finals if not _no_worse(new, labels[f][:3])]
     finals.append(lid)
     return True
+
+
+def _no_worse(a: Sequence[float], b: Sequence[float]) -> bool:
+    """Whether route values ``a`` are no worse than ``b`` in every criterion, up to float
+    rounding (sums of the same figures in another order).
+    """
+    return all(x <= y + 1e-9 * abs(y) for x, y in zip(a, b, strict=True))
 
 
 def _required_bits(required: Sequence[Collection[int]]) -> dict[int, int]:
@@ -357,18 +369,55 @@ def _frontier(lb_t: Sequence[float], lb_c: Sequence[float], lb_e: Sequence[float
     return beaten, record
 
 
+def _watcher(graph: SearchGraph, guard: Guard | None
+             ) -> Callable[[int, float, int], tuple[int, int]] | None:
+    """Under rule 1 in full with via places, ``watch(node, land km, mask)``: the places a
+    label there may not have passed when another one is to beat it (docs/routing.md), as
+    (places the other may have passed anywhere, places it may have passed before its last
+    via place); None when labels need no comparing by places.
+
+    A way on from the label passes a place ``w`` after a via place it still needs only when
+    the land km so far, to that via place, and from it through ``w`` to the target keep
+    within rule 3's limit; it passes ``w`` at all (back to where the other label was before
+    its last via place) only when the land km so far and from the node through ``w`` to the
+    target do, which is bounded below through any via place by the triangle inequality.
+    """
+    if guard is None or not guard.vias:
+        return None
+    reach = list(enumerate(guard.vias))
+    limit = guard.limit_km
+
+    def watch(v: int, d: float, mask: int) -> tuple[int, int]:
+        left = limit - d
+        ahead = 0
+        behind = -1
+        passed_any = False
+        for j, r in reach:
+            if mask >> j & 1:
+                passed_any = True
+            elif r.to_via[v] < math.inf:
+                ahead |= r.within(left - r.to_via[v])
+            if r.from_via[v] < math.inf:
+                behind &= r.within(left + r.from_via[v])
+        return ahead, (behind if passed_any else 0)
+
+    return watch
+
+
 def _dominance(graph: SearchGraph, bags: dict[tuple[int, int, bool], list[list]],
                beaten: Callable[[float, float, float, int], bool],
-               limit_k: int | None) -> Callable[..., bool]:
-    """``dominated(t, c, e, k, d, state, key, clock)``: whether a new label is beaten by a
-    route found or by a label in its bag; labels of the bag it dominates are marked dead.
+               limit_k: int | None, watching: bool) -> Callable[..., bool]:
+    """``dominated(label, key)``: whether a new label is beaten by a route found or by a
+    label in its bag; labels of the bag it dominates are marked dead. With ``watching`` a
+    label beats another only if it passed none of the places the other watches (_watcher).
     """
     state_ctx = graph.state_ctx
     slack_t, hand_cost, hub = graph.node_slack, graph.handling_cost, graph.hub_co2
     pause = graph.ctx_pause_h
 
-    def dominated(t: float, c: float, e: float, k: int, d: float, s: int,
-                  key: tuple[int, int, bool], clock: float) -> bool:
+    def dominated(label: list, key: tuple[int, int, bool]) -> bool:
+        t, c, e, k, s = label[:5]
+        d, clock = label[10], label[13]
         v = key[0]
         if beaten(t, c, e, v):
             return True
@@ -388,20 +437,24 @@ def _dominance(graph: SearchGraph, bags: dict[tuple[int, int, bool], list[list]]
             if lo[9] == ctx:
                 if (lo[0] <= t and (lo[13] == clock or lo[0] + clock_slack(lo[13], clock) <= t)
                         and lo[1] <= c and lo[2] <= e and lo[10] <= d
-                        and (limit_k is None or lo[3] <= k)):
+                        and (limit_k is None or lo[3] <= k)
+                        and (not watching or _passed_none(lo, label))):
                     return True
             elif (lo[0] + st + pause[lo[9]] <= t and lo[1] + sc <= c and lo[2] + se <= e
-                    and lo[10] <= d and (limit_k is None or lo[3] + 1 <= k)):
+                    and lo[10] <= d and (limit_k is None or lo[3] + 1 <= k)
+                    and (not watching or _passed_none(lo, label))):
                 return True
         killed = False
         for lo in bag:
             if lo[9] == ctx:
                 if (t <= lo[0] and (lo[13] == clock or t + clock_slack(clock, lo[13]) <= lo[0])
                         and c <= lo[1] and e <= lo[2] and d <= lo[10]
-                        and (limit_k is None or k <= lo[3])):
+                        and (limit_k is None or k <= lo[3])
+                        and (not watching or _passed_none(label, lo))):
                     lo[8] = killed = True
             elif (t + st + pause_new <= lo[0] and c + sc <= lo[1] and e + se <= lo[2]
-                    and d <= lo[10] and (limit_k is None or k + 1 <= lo[3])):
+                    and d <= lo[10] and (limit_k is None or k + 1 <= lo[3])
+                    and (not watching or _passed_none(label, lo))):
                 lo[8] = killed = True
         if killed:
             bags[key] = [lo for lo in bag if not lo[8]]
@@ -410,14 +463,22 @@ def _dominance(graph: SearchGraph, bags: dict[tuple[int, int, bool], list[list]]
     return dominated
 
 
+def _passed_none(better: list, other: list) -> bool:
+    """Whether label ``better`` passed none of the places ``other`` watches but has not
+    passed itself (_watcher).
+    """
+    return not ((better[11] & other[15]) | (better[14] & other[16])) & ~other[11]
+
+
 def _labeller(graph: SearchGraph, labels: list[list],
               bags: dict[tuple[int, int, bool], list[list]],
               heap: list[tuple[float, float, float, int, int]],
               dominated: Callable[..., bool],
-              bounds: tuple[Sequence[float], Sequence[float], Sequence[float]]
+              bounds: tuple[Sequence[float], Sequence[float], Sequence[float]],
+              watch: Callable[[int, float, int], tuple[int, int]] | None,
               ) -> Callable[..., None]:
-    """``add(t, c, e, k, state, mask, parent, step, d, passed, near, clock)``: a new label
-    unless it is dominated, put in its bag and on the heap by its bounds.
+    """``add(t, c, e, k, state, mask, parent, step, d, passed, near, clock, before)``: a new
+    label unless it is dominated, put in its bag and on the heap by its bounds.
     """
     state_node, state_ctx = graph.state_node, graph.state_ctx
     lb_t, lb_c, lb_e = bounds
@@ -425,13 +486,14 @@ def _labeller(graph: SearchGraph, labels: list[list],
 
     def add(t: float, c: float, e: float, k: int, s: int, mask: int, parent: int,
             step: tuple[int, float, float, float, float, float, int] | None,
-            d: float, passed: int, near: bool, clock: float) -> None:
+            d: float, passed: int, near: bool, clock: float, before: int) -> None:
         key = (state_node[s], mask, near)
-        if dominated(t, c, e, k, d, s, key, clock):
+        ahead, behind = watch(key[0], d, mask) if watch is not None else (0, 0)
+        label = [t, c, e, k, s, mask, parent, step, False, state_ctx[s], d, passed, near,
+                 clock, before, ahead, behind]
+        if dominated(label, key):
             return
         lid = len(labels)
-        label = [t, c, e, k, s, mask, parent, step, False, state_ctx[s], d, passed, near,
-                 clock]
         labels.append(label)
         bags.setdefault(key, []).append(label)
         v = key[0]  # labels leave the heap in order of their bounds (A*-like, NAMOA*)
@@ -464,7 +526,7 @@ def _settle(graph: SearchGraph, target: int, labels: list[list],
             banned: Collection[int], rules: tuple[Sequence[bool], Sequence[bool],
                                                   Sequence[float], Sequence[float], float, bool,
                                                   Sequence[bool]],
-            deadline: float, limit_k: int | None) -> None:
+            deadline: float, limit_k: int | None, via_bits: int = 0) -> None:
     """Take labels off the heap in order of their bounds until it is empty: one at the
     target with every required set is a route (kept among ``finals`` unless one is no
     worse); any other gets a label for every arc out that keeps the rules and limits.
@@ -477,7 +539,7 @@ def _settle(graph: SearchGraph, target: int, labels: list[list],
     beaten, record = frontier
     while heap:
         _, _, _, _, lid = heapq.heappop(heap)
-        t, c, e, k, s, mask, _, _, dead, _, d, passed, near, clock = labels[lid]
+        t, c, e, k, s, mask, _, _, dead, _, d, passed, near, clock, before = labels[lid][:15]
         if dead:
             continue
         v = state_node[s]
@@ -524,7 +586,8 @@ def _settle(graph: SearchGraph, target: int, labels: list[list],
                 continue
             add(arrive, c2, e2, k2, head, mask2, lid,
                 (a, t, dep, arrive, pre, wait, tranship), d2,
-                (1 << w) if turn[w] else passed | (1 << w), near or near_at[w], clock2)
+                (1 << w) if turn[w] else passed | (1 << w), near or near_at[w], clock2,
+                passed if (mask2 ^ mask) & via_bits else before)
 
 
 def _found(graph: SearchGraph, labels: list[list], lid: int) -> Found:
