@@ -174,3 +174,23 @@ def sums_that_round_apart() -> Network:
     )
     return Network(nodes=nodes, links=links,
                    services=(ferry_line("KZN00", "AZN01", weekdays=(0,), time="08:00"),))
+
+
+def a_place_needed_after_the_via_place() -> Network:
+    """From KZN00 to TRN04 via AZN03, eastward, all by rail: KZN00-GEN02 (300 km, 12 h, 1200
+    USD), KZN00-AZN01-GEN02, GEN02-AZN03, AZN03-AZN01 and AZN01-TRN04 (100 km, 2 h each). The
+    one route passing no place twice is KZN00-GEN02-AZN03-AZN01-TRN04 (600 km, within twice the
+    341 km great circle): it passes AZN01 after the via place. Through AZN01 the train reaches
+    GEN02 sooner, cheaper and shorter, but then has no way on."""
+    nodes = {n: node(n, n[:2], lon) for n, lon in
+             (("KZN00", 40.0), ("AZN01", 41.0), ("GEN02", 41.5), ("AZN03", 42.0),
+              ("TRN04", 44.0))}
+    links = (
+        link("KZN00", "GEN02", Mode.RAIL, 300.0, 12.0, border=True, tariff=1200.0),
+        link("KZN00", "AZN01", Mode.RAIL, 100.0, 2.0, border=True),
+        link("AZN01", "GEN02", Mode.RAIL, 100.0, 2.0, border=True),
+        link("GEN02", "AZN03", Mode.RAIL, 100.0, 2.0, border=True),
+        link("AZN03", "AZN01", Mode.RAIL, 100.0, 2.0),
+        link("AZN01", "TRN04", Mode.RAIL, 100.0, 2.0, border=True),
+    )
+    return Network(nodes=nodes, links=links)

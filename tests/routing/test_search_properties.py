@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from helpers.drivers import walk_a_drivers_day
 from helpers.networks import (
+    a_place_needed_after_the_via_place,
     a_way_back_through_the_via_place,
     clocks_that_round_apart,
     only_through_az,
@@ -27,6 +28,7 @@ from midcorridor.routing.cargo import TONNES_PER_TEU
 from midcorridor.routing.costs import handling_charge, link_charge
 from midcorridor.routing.graph import search_graph
 from midcorridor.routing.plan import RULE_STEPS
+from midcorridor.routing.search import _passable
 from midcorridor.routing.timetable import from_hours, to_hours
 
 #: The Monday the random departures start from (:data:`helpers.strategies.departs`).
@@ -246,9 +248,18 @@ def test_via_a_place_keeps_the_rule_steps(net: Network, depart: datetime,
 
 
 def test_a_route_needing_a_place_another_passed_before_the_via_place_is_found() -> None:
-    """A partial route that passed a place the way on needs does not hide one that did not
-    (found at random; it failed before labels were compared by the places they passed)."""
+    """A partial route that passed a place before its via place does not hide one that did not
+    and needs it after the via place (found at random; it failed before labels were compared
+    by the places they passed)."""
     _check_via_steps(a_way_back_through_the_via_place(), "KZN00", "TRN03", "AZN01",
+                     FIRST_DEPART)
+
+
+def test_a_route_needing_a_place_after_the_via_place_still_ahead_is_found() -> None:
+    """A partial route that passed a place does not hide one that did not and needs it after
+    a via place still ahead of both (it failed before labels were compared by the places
+    they passed)."""
+    _check_via_steps(a_place_needed_after_the_via_place(), "KZN00", "TRN04", "AZN03",
                      FIRST_DEPART)
 
 
@@ -269,6 +280,10 @@ def _check_via_steps(net: Network, src: str, dst: str, via: str, depart: datetim
     steps = {0: (simple, True), 1: (halves, True), 3: (halves, False)}
     fronts = {i: _front(net, paths, src, dst, depart, rules)
               for i, (paths, rules) in steps.items()}
+    graph = search_graph(net, Tariffs())
+    at = graph.index
+    # the planner's quick test whether a route can pass the via place and no place twice
+    assert _passable(graph, at[src], at[dst], at[via], ()) == bool(simple)
     try:
         result = plan(net, src, dst, cargo=Cargo(1), depart=depart, via=[via],
                       distinct=False)

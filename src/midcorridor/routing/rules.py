@@ -76,6 +76,7 @@ class ViaReach:
     after it within rule 3's limit.
     """
 
+    node: int  # the via place
     to_via: list[float]  # least land km from each node to the via place
     from_via: list[float]  # least land km from the via place to each node
     km_on: list[float]  # ascending: least land km from the via place through a node on to
@@ -100,7 +101,7 @@ def via_reach(forward: list[list[tuple[int, float]]], back: list[list[tuple[int,
     nodes_on = [0]
     for w in order:
         nodes_on.append(nodes_on[-1] | (1 << w))
-    return ViaReach(to_via, from_via, [from_via[w] + lb_km[w] for w in order], nodes_on)
+    return ViaReach(via, to_via, from_via, [from_via[w] + lb_km[w] for w in order], nodes_on)
 
 
 @dataclass(frozen=True)
@@ -146,8 +147,8 @@ def guard(graph: SearchGraph, source: int, target: int, rules: Rules,
         arc_km.append(0.0 if ocean[key] else arc.link.distance_km)
     if rules.detour is None:
         n = len(to_target)
-        anywhere = ViaReach([0.0] * n, [0.0] * n, [0.0] * n, [0] * n + [(1 << n) - 1])
-        reach = () if at else tuple(anywhere for _ in vias)
+        reach = () if at else tuple(
+            ViaReach(v, [0.0] * n, [0.0] * n, [0.0] * n, [0] * n + [(1 << n) - 1]) for v in vias)
         return Guard(near, far, arc_km, [0.0] * n, math.inf, turn, reach)
     forward: list[list[tuple[int, float]]] = [[] for _ in graph.ids]
     back: list[list[tuple[int, float]]] = [[] for _ in graph.ids]

@@ -122,9 +122,7 @@ def earliest_arrival(
 def _time_search(index: TimeIndex, source: int, target: int, depart_h: float,
                  bound: Sequence[float], banned: Collection[int]) -> float:
     node = index.node
-    static: Sequence[tuple[StaticEntry, ...]] = index.static
-    timed: Sequence[tuple[TimedEntry, ...]] = index.timed
-    driven: Sequence[tuple[DrivenEntry, ...]] = index.driven
+    static, timed, driven = _rows(index, banned)
     n = len(node)
     dist = [math.inf] * n
     discharge = index.discharge_h
@@ -132,10 +130,6 @@ def _time_search(index: TimeIndex, source: int, target: int, depart_h: float,
     dist[start] = depart_h
     heap = [(depart_h + bound[start], start)]
     push, pop = heapq.heappush, heapq.heappop
-    if banned:
-        static = _Filtered(static, index.static_arcs, banned)
-        timed = _Filtered(timed, index.timed_arcs, banned)
-        driven = _Filtered(driven, index.driven_arcs, banned)
     # labels of the classes reached by truck: [arrival, clock, class, dropped], and per class
     # the live ones
     trucks: list[list] = []
@@ -176,28 +170,48 @@ def _time_search(index: TimeIndex, source: int, target: int, depart_h: float,
         if by_road:
             for head, pre, run, hours in by_road:
                 x = t + pre + (road_leg_hours(clock, hours) if clock else run)
-                c = clock + hours
-                front = fronts.get(head)
-                if front is None:
-                    front = fronts[head] = []
-                else:  # (a clock's slack is never negative: test the times first)
-                    beaten = killed = False
-                    for lo in front:
-                        y = lo[0]
-                        if y <= x and (lo[1] == c or y + clock_slack(lo[1], c) <= x):
-                            beaten = True
-                            break
-                        if x <= y and (lo[1] == c or x + clock_slack(c, lo[1]) <= y):
-                            lo[3] = killed = True
-                    if killed:
-                        front[:] = [lo for lo in front if not lo[3]]
-                    if beaten:
-                        continue
-                label = [x, c, head, False]
-                front.append(label)
-                trucks.append(label)
-                push(heap, (x + bound[head], n + len(trucks) - 1))
+                label = _truck_label(fronts, head, x, clock + hours)
+                if label is not None:
+                    trucks.append(label)
+                    push(heap, (x + bound[head], n + len(trucks) - 1))
     return best
+
+
+def _rows(index: TimeIndex, banned: Collection[int]) -> tuple[
+        Sequence[tuple[StaticEntry, ...]], Sequence[tuple[TimedEntry, ...]],
+        Sequence[tuple[DrivenEntry, ...]]]:
+    """The index's static, timed and driven rows per class, without the ``banned`` arcs."""
+    if not banned:
+        return index.static, index.timed, index.driven
+    return (_Filtered(index.static, index.static_arcs, banned),
+            _Filtered(index.timed, index.timed_arcs, banned),
+            _Filtered(index.driven, index.driven_arcs, banned))
+
+
+def _truck_label(fronts: dict[int, list[list]], head: int, x: float, c: float) -> list | None:
+    """A label [arrival ``x``, driver's clock ``c``, class ``head``, dropped] put on the
+    class's front, unless a label there is sooner by at least the clocks' slack; the labels
+    it beats so are marked dropped and leave the front. None when it is beaten.
+    """
+    front = fronts.get(head)
+    if front is None:
+        front = fronts[head] = []
+    else:  # (a clock's slack is never negative: test the times first)
+        beaten = killed = False
+        for lo in front:
+            y = lo[0]
+            if y <= x and (lo[1] == c or y + clock_slack(lo[1], c) <= x):
+                beaten = True
+                break
+            if x <= y and (lo[1] == c or x + clock_slack(c, lo[1]) <= y):
+                lo[3] = killed = True
+        if killed:
+            front[:] = [lo for lo in front if not lo[3]]
+        if beaten:
+            return None
+    label = [x, c, head, False]
+    front.append(label)
+    return label
 
 
 class _Filtered(Sequence[tuple[_E, ...]], Generic[_E]):
@@ -282,15 +296,20 @@ def pareto_search(
     heap: list[tuple[float, float, float, int, int]] = []
     beaten, record = _frontier(lb_t, lb_c, lb_e, deadline)
     watch = _watcher(graph, guard)
+    if guard is not None and watch is not None and not all(
+            _passable(graph, source, target, r.node, banned) for r in guard.vias):
+        return []  # no way through a via place passes no place twice
     dominated = _dominance(graph, bags, beaten, max_transshipments, watch is not None)
     add = _labeller(graph, labels, bags, heap, dominated, (lb_t, lb_c, lb_e), watch)
     add(depart_h, 0.0, 0.0, 0, graph.state_of[(source, 0)], initial_mask, -1, None,
         0.0, 1 << source, guard is not None and guard.near[source], 0.0, 0)
-    via_bits = (1 << len(guard.vias)) - 1 if guard is not None and watch is not None else 0
-    _settle(graph, target, labels, heap, finals, (beaten, record), add, prune=prune,
-            full=(1 << len(required)) - 1, bits=_required_bits(required), banned=banned,
-            rules=_rule_arrays(graph, guard), deadline=deadline, limit_k=max_transshipments,
-            via_bits=via_bits)
+    full = (1 << len(required)) - 1
+    extend = _extender(graph, target, add, full=full, bits=_required_bits(required),
+                       banned=banned, rules=_rule_arrays(graph, guard), deadline=deadline,
+                       limit_k=max_transshipments,
+                       via_bits=(1 << len(guard.vias)) - 1 if guard and watch else 0)
+    _settle(graph, target, labels, heap, finals, (beaten, record), extend, prune=prune,
+            full=full)
     return [_found(graph, labels, f) for f in finals]
 
 
@@ -402,6 +421,54 @@ def _watcher(graph: SearchGraph, guard: Guard | None
         return ahead, (behind if passed_any else 0)
 
     return watch
+
+
+def _passable(graph: SearchGraph, source: int, target: int, via: int,
+              banned: Collection[int]) -> bool:
+    """Whether the arcs not ``banned``, taken either way, leave two paths from ``via`` that
+    share no place, one to ``source`` and one to ``target``: without them no route from
+    ``source`` to ``target`` passes ``via`` and no place twice. Two augmenting paths of a
+    unit-capacity flow over the places split in two (in and out), found breadth first.
+    """
+    if via in (source, target):
+        return True
+    near: list[set[int]] = [set() for _ in graph.ids]
+    for a, arc in enumerate(graph.arcs):
+        if a not in banned and arc.tail != arc.head:
+            near[arc.tail].add(arc.head)
+            near[arc.head].add(arc.tail)
+    # flow network: place v is 2v (in) and 2v + 1 (out); the sink is -1
+    flow: dict[tuple[int, int], int] = {}
+
+    def residual(u: int) -> list[int]:
+        v, out = divmod(u, 2)
+        nexts = [2 * w for w in near[v]] if out else [2 * v + 1]
+        if out and v in (source, target):
+            nexts.append(-1)
+        back = [2 * v] if out else [2 * w + 1 for w in near[v]]  # arcs into u with flow
+        return ([x for x in nexts if flow.get((u, x), 0) < 1]
+                + [x for x in back if flow.get((x, u), 0) > 0])
+
+    for _ in range(2):
+        parent = {2 * via + 1: 2 * via + 1}
+        queue = [2 * via + 1]
+        while queue and -1 not in parent:
+            u = queue.pop(0)
+            for x in residual(u):
+                if x not in parent:
+                    parent[x] = u
+                    queue.append(x)
+        if -1 not in parent:
+            return False
+        x = -1
+        while x != 2 * via + 1:
+            u = parent[x]
+            if flow.get((x, u), 0) > 0:
+                flow[(x, u)] -= 1
+            else:
+                flow[(u, x)] = flow.get((u, x), 0) + 1
+            x = u
+    return True
 
 
 def _dominance(graph: SearchGraph, bags: dict[tuple[int, int, bool], list[list]],
@@ -522,35 +589,48 @@ def _settle(graph: SearchGraph, target: int, labels: list[list],
             heap: list[tuple[float, float, float, int, int]], finals: list[int],
             frontier: tuple[Callable[[float, float, float, int], bool],
                             Callable[[float, float, float], None]],
-            add: Callable[..., None], *, prune: bool, full: int, bits: dict[int, int],
-            banned: Collection[int], rules: tuple[Sequence[bool], Sequence[bool],
-                                                  Sequence[float], Sequence[float], float, bool,
-                                                  Sequence[bool]],
-            deadline: float, limit_k: int | None, via_bits: int = 0) -> None:
+            extend: Callable[[int, list], None], *, prune: bool, full: int) -> None:
     """Take labels off the heap in order of their bounds until it is empty: one at the
     target with every required set is a route (kept among ``finals`` unless one is no
-    worse); any other gets a label for every arc out that keeps the rules and limits.
+    worse); any other not beaten by the routes found is extended (``extend``, _extender).
+    """
+    state_node = graph.state_node
+    beaten, record = frontier
+    while heap:
+        lid = heapq.heappop(heap)[4]
+        label = labels[lid]
+        if label[8]:
+            continue  # dead: beaten in its bag since it was made
+        t, c, e = label[0], label[1], label[2]
+        v = state_node[label[4]]
+        if v == target and label[5] == full:
+            if _kept_final(labels, finals, lid):
+                record(t, c, e)
+            continue
+        if prune and finals and beaten(t, c, e, v):
+            continue  # routes found since this label was made beat its bounds
+        extend(lid, label)
+
+
+def _extender(graph: SearchGraph, target: int, add: Callable[..., None], *, full: int,
+              bits: dict[int, int], banned: Collection[int],
+              rules: tuple[Sequence[bool], Sequence[bool], Sequence[float], Sequence[float],
+                           float, bool, Sequence[bool]],
+              deadline: float, limit_k: int | None, via_bits: int) -> Callable[[int, list], None]:
+    """``extend(lid, label)``: a label (``add``) for every arc out of label ``lid`` that
+    keeps the route rules, the deadline and the transshipment limit.
     """
     arcs, entries, state_node = graph.arcs, graph.entries, graph.state_node
     hand_cost, hub = graph.handling_cost, graph.hub_co2
     discharge, unloads = graph.discharge_h, graph.unloads
     near_at, far_at, arc_km, lb_km, limit_km, revisit, turn = rules
     turning = any(turn)
-    beaten, record = frontier
-    while heap:
-        _, _, _, _, lid = heapq.heappop(heap)
-        t, c, e, k, s, mask, _, _, dead, _, d, passed, near, clock, before = labels[lid][:15]
-        if dead:
-            continue
+
+    def extend(lid: int, label: list) -> None:
+        t, c, e, k, s, mask, _, _, _, _, d, passed, near, clock, before = label[:15]
         v = state_node[s]
-        if v == target and mask == full:
-            if _kept_final(labels, finals, lid):
-                record(t, c, e)
-            continue
         if v == target and not revisit and not turning:
-            continue  # rule 1: a route that passes its destination can never come back
-        if prune and finals and beaten(t, c, e, v):
-            continue  # routes found since this label was made beat its bounds
+            return  # rule 1: a route that passes its destination can never come back
         for head, pre, run, times, period, a, tranship, drive in entries[s]:
             if a in banned:
                 continue
@@ -561,11 +641,7 @@ def _settle(graph: SearchGraph, target: int, labels: list[list],
             if d2 + lb_km[w] > limit_km:
                 continue  # rule 3: no long detour over land
             ready = t + pre
-            wait = 0.0
-            if times is not None:
-                x = (ready - WEEK_ANCHOR_H) % period
-                i = bisect_left(times, x)
-                wait = (times[i] if i < len(times) else period + times[0]) - x
+            wait = 0.0 if times is None else _wait(ready, times, period)
             dep = ready + wait
             if drive is None:
                 arrive, clock2 = dep + run, 0.0
@@ -579,15 +655,24 @@ def _settle(graph: SearchGraph, target: int, labels: list[list],
                 arrive += discharge[head]  # unloading the vessel at the destination
                 c2 += hand_cost[w]
                 e2 += hub
-            if arrive > deadline:
-                continue
             k2 = k + tranship + arcs[a].transshipments
-            if limit_k is not None and k2 > limit_k:
+            if arrive > deadline or (limit_k is not None and k2 > limit_k):
                 continue
             add(arrive, c2, e2, k2, head, mask2, lid,
                 (a, t, dep, arrive, pre, wait, tranship), d2,
                 (1 << w) if turn[w] else passed | (1 << w), near or near_at[w], clock2,
                 passed if (mask2 ^ mask) & via_bits else before)
+
+    return extend
+
+
+def _wait(ready: float, times: Sequence[float], period: float) -> float:
+    """Hours from ``ready`` to the next departure of a timetable (``times`` ascending, hours
+    into each ``period`` from the week's anchor).
+    """
+    x = (ready - WEEK_ANCHOR_H) % period
+    i = bisect_left(times, x)
+    return (times[i] if i < len(times) else period + times[0]) - x
 
 
 def _found(graph: SearchGraph, labels: list[list], lid: int) -> Found:
