@@ -85,3 +85,37 @@ def test_a_past_depart_date_is_warned_about_on_stderr() -> None:
     today = CliRunner().invoke(app, args, env={"MIDCORRIDOR_DATA": ""})
     assert today.exit_code == 0
     assert "in the past" not in today.stderr
+
+
+def test_places_sharing_a_name_are_told_apart() -> None:
+    """Two places whose names differ only in brackets keep the bracket in their labels; other
+    places show the name without it."""
+    from midcorridor.cli.route import place_label
+    from midcorridor.network import load_network
+
+    net = load_network()
+    assert place_label(net, "TRAM0") == "Istanbul Ambarlı (TRAM0)"
+    assert place_label(net, "TRIST") == "Istanbul Halkalı (TRIST)"
+    assert place_label(net, "KZMNG") == "Mangistau (KZMNG)"
+    assert place_label(None, "KZMNG") == "KZMNG"
+
+
+def test_a_run_of_legs_never_ends_where_it_started() -> None:
+    """A truck to a via place on a spur and back is printed as two runs, to the via place and
+    on from it, so no row goes from a place to itself (Xi'an to Istanbul via Baku turns back
+    at Baku, reached from Alat only)."""
+    from datetime import UTC, datetime
+
+    from midcorridor.cli.route import stretches
+    from midcorridor.network import load_network
+    from midcorridor.routing import Cargo, plan
+
+    result = plan(load_network(), "Xi'an", "Istanbul", cargo=Cargo(1), via=["Baku"],
+                  depart=datetime(2026, 12, 1, tzinfo=UTC))
+    ends = [(run[0].origin, run[-1].destination)
+            for option in result.comparison() for run in stretches(option)]
+    assert ("AZALT", "AZBAK") in ends
+    assert all(a != b for a, b in ends)
+    for option in result.comparison():
+        legs = [leg for run in stretches(option) for leg in run]
+        assert legs == list(option.legs)

@@ -88,21 +88,31 @@ def options_table(result: RoutePlan, title: str | None = None) -> Table:
 
 
 def place_label(network: Network | None, node_id: str) -> str:
-    """``Aktau (KZAAU)``: the place's name beside its code (the code alone without a network)."""
+    """``Aktau (KZAAU)``: the place's name beside its code (the code alone without a network).
+    The name's part in brackets is left out unless another place shares the rest:
+    ``Istanbul Ambarlı (TRAM0)`` and ``Istanbul Halkalı (TRIST)``.
+    """
     if network is None or node_id not in network.nodes:
         return node_id
-    return f"{network.nodes[node_id].name.split(' (')[0]} ({node_id})"
+    name = network.nodes[node_id].name
+    short = name.split(" (")[0]
+    if short != name and any(n.name.split(" (")[0] == short for i, n in network.nodes.items()
+                             if i != node_id):
+        return f"{name.replace(' (', ' ', 1).removesuffix(')')} ({node_id})"
+    return f"{short} ({node_id})"
 
 
 def stretches(option: RouteOption) -> list[list[Leg]]:
     """The option's legs grouped into runs on one train, vessel or vehicle (no transshipment,
-    the same mode and service), as a forwarder reads a route.
+    the same mode and service), as a forwarder reads a route. A run that would come back to a
+    place it left (to a via place and back) is two runs, so no run goes from a place to itself.
     """
     runs: list[list[Leg]] = []
     for leg in option.legs:
         last = runs[-1][-1] if runs else None
         if (last is not None and not leg.transshipment and leg.mode == last.mode
-                and leg.service_id == last.service_id):
+                and leg.service_id == last.service_id
+                and all(leg.destination != before.origin for before in runs[-1])):
             runs[-1].append(leg)
         else:
             runs.append([leg])
