@@ -10,6 +10,7 @@ import pytest
 
 from midcorridor.live import eta as live_eta
 from midcorridor.live.calibration import calibration, replay_forecasts
+from midcorridor.live.closures import PostedClosure
 from midcorridor.live.eta import LegTimes
 from midcorridor.live.fleet import caspian_port_ids
 from midcorridor.sim.feed import event_stream
@@ -234,3 +235,32 @@ def test_ceiling_is_the_gain_were_the_picked_segments_known() -> None:
     assert (row.n, row.gain, row.gain_known) == (1, pytest.approx(0.5), pytest.approx(1.0))
     (row,) = ceiling([f], ferry_wait({"KZAAU"}))  # AZALT not a Caspian port: not a crossing
     assert row.gain_known == pytest.approx(0.5)
+
+
+def test_a_closure_in_force_at_the_checkpoint_holds_the_ferry_wait_until_it_ends(
+        times, ports) -> None:
+    """C arrives at Aktau at hour 100 with nothing ahead. With Aktau closed from hour 90 to
+    hour 160 its wait for the ferry begins at the reopening: the 60 h until then come before
+    the wait it has with the port open. A closure of another port, one over before hour 100
+    and one posted (begun) after it change nothing: a closure is known from its start."""
+    c = _trip("C", T0 + timedelta(hours=100), T0 + timedelta(hours=170), planned_start=T0)
+
+    def at_aktau(*closures: PostedClosure) -> Any:
+        (found,) = [f for f in replay_forecasts(c, times=times, ports=ports, censor_days=0,
+                                                closures=closures)
+                    if f.checkpoint == "Aktau"]
+        return found
+
+    def closed(k: int, place: str, start: int, end: int) -> PostedClosure:
+        return PostedClosure(k, place, T0 + timedelta(hours=start),
+                             T0 + timedelta(hours=end), "storm")
+
+    open_ = at_aktau()
+    assert open_.steps[0].segment == "at KZAAU for AZALT"
+    shut = at_aktau(closed(1, "KZAAU", 90, 160))
+    assert shut.steps[0].p50_h == pytest.approx(60 + open_.steps[0].p50_h, abs=0.2)
+    assert shut.p50 - open_.p50 >= timedelta(hours=50)
+    assert at_aktau(closed(2, "caspian", 90, 160)).p50 == shut.p50  # the whole sea
+    for other in (closed(3, "AZALT", 90, 160), closed(4, "KZAAU", 20, 99),
+                  closed(5, "KZAAU", 101, 160)):
+        assert at_aktau(other).p50 == open_.p50

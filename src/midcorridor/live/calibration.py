@@ -20,10 +20,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from midcorridor.live.closures import PostedClosure, in_force
 from midcorridor.live.eta import (
     LEAVING_WINDOW_H,
     OBSERVED_MIN,
     OBSERVED_WINDOW_H,
+    EtaSpread,
     LegTimes,
     containing,
     eta_spread,
@@ -163,9 +165,13 @@ def replay_forecasts(
     checkpoints: Mapping[str, str] = CHECKPOINTS,
     censor_days: float = CENSOR_DAYS,
     vessels: bool = True,
+    closures: Sequence[PostedClosure] = (),
 ) -> list[Forecast]:
     """Every checkpoint forecast of the stream, made from the events up to its moment (with
-    ``vessels``, the Caspian vessels' last sightings among them).
+    ``vessels``, the Caspian vessels' last sightings among them). ``closures`` are the port
+    closures posted over the stream, each known from its start: a shipment standing at a
+    port closed at its checkpoint waits for the ferry from the reopening, as the service has
+    it.
     """
     shipments: dict[str, _Tracked] = {}
     events: list[Mapping[str, Any]] = []
@@ -177,105 +183,166 @@ def replay_forecasts(
     events.sort(key=lambda e: (e["event_time"], e["event_id"]))
     if not events:
         return []
-    first_time = _time(events[0]["event_time"])
+    replay = _Replay(times, ports, _time(events[0]["event_time"]), tuple(closures),
+                     vessel_names(dataset_fleet(times.network)) if vessels else {})
     by_place = {place: name for name, place in checkpoints.items()}
-    # units standing at each Caspian port: reference -> (since, unit type, units, crossing:
-    # the port its next leg sails to, "" when that leg is not by water)
-    waiting: dict[str, dict[str, tuple[datetime, UnitType, int, str]]] = {p: {} for p in ports}
-    # units that left each port lately by water: (port, port sailed to, unit type) -> (time,
-    # units), oldest first
-    left: dict[tuple[str, str, UnitType], deque[tuple[datetime, int]]] = {}
-    # durations observed at each segment: segment -> (when it ended, hours), oldest first
-    observed: dict[str, deque[tuple[datetime, float]]] = {}
-    pending: list[tuple[str, str, datetime, datetime, datetime, datetime, datetime,
-                       list[tuple[str, int, float]]]] = []
-    seen: set[tuple[str, str]] = set()
-    names = vessel_names(dataset_fleet(times.network)) if vessels else {}
-    sightings: dict[str, Sighting] = {}
     for event in events:
         ref = event["shipment"]
         s = shipments.get(ref)
         if s is None:
             continue
         when, code, place = _time(event["event_time"]), event["event_code"], event["location"]
-        vessel = names.get(str(event.get("vehicle", "")).casefold())
-        if vessel is not None and code in VESSEL_CODES:
-            n = loaded_units(str(event.get("description", "")), s.units)
-            sightings[vessel] = update(sightings.get(vessel), vessel, code, place, when, n)
-            if code == "LOAD":
-                s.loads.setdefault(place, []).append((vessel, n, when))
+        replay.sight(s, event, when)
+        replay.advance(ref, s, code, place, when)
+        name = by_place.get(place)
+        if name is not None and code in ARRIVAL_CODES and (ref, name) not in replay.seen:
+            replay.seen.add((ref, name))
+            replay.forecast(ref, s, name, when)
+    cutoff = _time(events[-1]["event_time"]) - timedelta(days=censor_days)
+    return [forecast for made in replay.pending
+            if (forecast := _scored(made, shipments[made.reference], cutoff)) is not None]
+
+
+@dataclass(frozen=True)
+class _Made:
+    """A checkpoint forecast before its outcome is known: per remaining step its segment, the
+    milestone it ends at and its median hours.
+    """
+
+    reference: str
+    checkpoint: str
+    at: datetime
+    spread: EtaSpread
+    deterministic: datetime
+    steps: tuple[tuple[str, int, float], ...]
+
+
+@dataclass
+class _Replay:
+    """What the events up to a moment tell, folded in as they come."""
+
+    times: LegTimes
+    ports: Collection[str]
+    first_time: datetime
+    closures: tuple[PostedClosure, ...]
+    names: Mapping[str, str]  # how events name the vessels -> vessel id
+    # units standing at each Caspian port: reference -> (since, unit type, units, crossing:
+    # the port its next leg sails to, "" when that leg is not by water)
+    waiting: dict[str, dict[str, tuple[datetime, UnitType, int, str]]] = field(
+        default_factory=dict)
+    # units that left each port lately by water: (port, port sailed to, unit type) -> (time,
+    # units), oldest first
+    left: dict[tuple[str, str, UnitType], deque[tuple[datetime, int]]] = field(
+        default_factory=dict)
+    # durations observed at each segment: segment -> (when it ended, hours), oldest first
+    observed: dict[str, deque[tuple[datetime, float]]] = field(default_factory=dict)
+    sightings: dict[str, Sighting] = field(default_factory=dict)
+    seen: set[tuple[str, str]] = field(default_factory=set)  # (reference, checkpoint) done
+    pending: list[_Made] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.waiting = {port: {} for port in self.ports}
+
+    def sight(self, s: _Tracked, event: Mapping[str, Any], when: datetime) -> None:
+        """A transport event naming a Caspian vessel places it (and a load, the shipment's
+        units aboard it).
+        """
+        code, place = event["event_code"], event["location"]
+        vessel = self.names.get(str(event.get("vehicle", "")).casefold())
+        if vessel is None or code not in VESSEL_CODES:
+            return
+        n = loaded_units(str(event.get("description", "")), s.units)
+        self.sightings[vessel] = update(self.sightings.get(vessel), vessel, code, place, when, n)
+        if code == "LOAD":
+            s.loads.setdefault(place, []).append((vessel, n, when))
+
+    def advance(self, ref: str, s: _Tracked, code: str, place: str, when: datetime) -> None:
+        """The shipment's milestones after one more event, the durations it took and the
+        queues it stands in or leaves.
+        """
         if s.first is None:
             s.first = when
         if code in ARRIVAL_CODES and place == s.legs[-1].destination:
             s.arrival = when if s.arrival is None else max(s.arrival, when)
         rank = milestone_rank(s.legs, code, place)
         if rank is None:
-            continue
+            return
         here = Position(rank, when)
         if rank not in s.reached or when < s.reached[rank]:
             s.reached[rank] = when
         if s.since is not None and rank == s.since.rank and when < s.since.at:
             s.since = here
-        if s.position is None or here > s.position:
-            took = step_took(s.legs, s.since, here)
-            if took is not None:
-                segments = [took[0]]
-                if _crossed_whole(s, rank):
-                    segments.append(whole(took[0]))
-                for segment in segments:
-                    for key in (segment, f"{segment}|{s.unit_type.value}"):
-                        observed.setdefault(key, deque()).append((when, took[1]))
-            if s.position is None or rank > s.position.rank:
-                s.since = here
-            for port, queue in waiting.items():
-                stood = queue.pop(ref, None)
-                if stood is not None and stood[3]:
-                    left.setdefault((port, stood[3], s.unit_type), deque()).append(
-                        (when, s.units))
-            s.position = here
-            if rank % 2 == 1 and rank < 2 * len(s.legs) - 1:
-                stand = s.legs[rank // 2].destination
-                if stand in waiting:
-                    waiting[stand][ref] = (when, s.unit_type, s.units,
-                                           _crossing(s.legs[rank // 2 + 1]))
-        name = by_place.get(place)
-        if name is None or code not in ARRIVAL_CODES or (ref, name) in seen:
-            continue
-        seen.add((ref, name))
-        ahead = _queue_ahead(ref, s, waiting)
+        if s.position is not None and here <= s.position:
+            return
+        took = step_took(s.legs, s.since, here)
+        if took is not None:
+            segments = [took[0], whole(took[0])] if _crossed_whole(s, rank) else [took[0]]
+            for segment in segments:
+                for key in (segment, f"{segment}|{s.unit_type.value}"):
+                    self.observed.setdefault(key, deque()).append((when, took[1]))
+        if s.position is None or rank > s.position.rank:
+            s.since = here
+        for port, queue in self.waiting.items():
+            stood = queue.pop(ref, None)
+            if stood is not None and stood[3]:
+                self.left.setdefault((port, stood[3], s.unit_type), deque()).append(
+                    (when, s.units))
+        s.position = here
+        if rank % 2 == 1 and rank < 2 * len(s.legs) - 1:
+            stand = s.legs[rank // 2].destination
+            if stand in self.waiting:
+                self.waiting[stand][ref] = (when, s.unit_type, s.units,
+                                            _crossing(s.legs[rank // 2 + 1]))
+
+    def forecast(self, ref: str, s: _Tracked, name: str, when: datetime) -> None:
+        """The shipment's ETA spread at checkpoint ``name``, from the events so far."""
+        if s.position is None:
+            return
+        ahead = _queue_ahead(ref, s, self.waiting)
         towards = {leg.origin: leg.destination for leg in s.legs if leg.origin in ahead}
-        pace = {port: leaving_per_h(left.get((port, towards[port], s.unit_type), ()), when,
-                                    max(1.0, (when - first_time).total_seconds() / 3600))
+        known_h = max(1.0, (when - self.first_time).total_seconds() / 3600)
+        pace = {port: leaving_per_h(self.left.get((port, towards[port], s.unit_type), ()),
+                                    when, known_h)
                 for port in ahead}
-        start, steps = steps_ahead(s.legs, s.position, now=when, times=times,
-                                   unit_type=s.unit_type, units=s.units, ports=ports,
-                                   queue_ahead=ahead, leaving_per_h=pace,
-                                   observed=_recent(observed, when, s.unit_type),
-                                   sightings=sightings,
-                                   rest_loads=rest_loads(
-                                       s.legs, s.position.rank if s.position else -1, ports,
-                                       times=times, sightings=lambda: sightings,
-                                       loads=s.loads.get,
-                                       units=s.units, unit_type=s.unit_type, now=when))
+        rank = s.position.rank
+        start, steps = steps_ahead(
+            s.legs, s.position, now=when, times=self.times, unit_type=s.unit_type,
+            units=s.units, ports=self.ports, queue_ahead=ahead, leaving_per_h=pace,
+            observed=_recent(self.observed, when, s.unit_type), sightings=self.sightings,
+            closed_until=self._closed(s, when),
+            rest_loads=rest_loads(s.legs, rank, self.ports, times=self.times,
+                                  sightings=lambda: self.sightings, loads=s.loads.get,
+                                  units=s.units, unit_type=s.unit_type, now=when))
         delay = s.position.at - planned_time(s.legs, s.position.rank)
         spread = containing(eta_spread(start, steps), s.legs[-1].planned_arrive + delay)
-        predicted = [(_step_name(s.legs, step.until), step.until, seg.p50_h)
-                     for step, seg in zip(steps, spread.segments, strict=False)]
-        pending.append((ref, name, when, spread.p10, spread.p50, spread.p90,
-                        s.legs[-1].planned_arrive + delay, predicted))
-    cutoff = _time(events[-1]["event_time"]) - timedelta(days=censor_days)
-    out = []
-    for ref, name, when, p10, p50, p90, det, predicted in pending:
-        s = shipments[ref]
-        if s.arrival is None or s.first is None or s.first > cutoff:
-            continue
-        errors = []
-        for k, (segment, until, p50_h) in enumerate(predicted):
-            end, begin = s.reached.get(until), when if k == 0 else s.reached.get(until - 1)
-            hours = (end - begin).total_seconds() / 3600 if end and begin else None
-            errors.append(StepError(segment, p50_h, hours))
-        out.append(Forecast(ref, name, when, p10, p50, p90, det, s.arrival, tuple(errors)))
-    return out
+        predicted = tuple((_step_name(s.legs, step.until), step.until, seg.p50_h)
+                          for step, seg in zip(steps, spread.segments, strict=False))
+        self.pending.append(_Made(ref, name, when, spread, s.legs[-1].planned_arrive + delay,
+                                  predicted))
+
+    def _closed(self, s: _Tracked, when: datetime) -> dict[str, datetime] | None:
+        """When the Caspian port the shipment stands at reopens, if a closure holds there."""
+        if not self.closures or s.position is None or s.position.rank % 2 == 0:
+            return None
+        port = s.legs[s.position.rank // 2].destination
+        closure = in_force(self.closures, port, when) if port in self.waiting else None
+        return {port: closure.end} if closure is not None else None
+
+
+def _scored(made: _Made, s: _Tracked, cutoff: datetime) -> Forecast | None:
+    """The forecast beside what happened: None for a shipment that never arrived or began
+    after ``cutoff``.
+    """
+    if s.arrival is None or s.first is None or s.first > cutoff:
+        return None
+    errors = []
+    for k, (segment, until, p50_h) in enumerate(made.steps):
+        end, begin = s.reached.get(until), made.at if k == 0 else s.reached.get(until - 1)
+        hours = (end - begin).total_seconds() / 3600 if end and begin else None
+        errors.append(StepError(segment, p50_h, hours))
+    spread = made.spread
+    return Forecast(made.reference, made.checkpoint, made.at, spread.p10, spread.p50,
+                    spread.p90, made.deterministic, s.arrival, tuple(errors))
 
 
 def _crossed_whole(s: _Tracked, rank: int) -> bool:
