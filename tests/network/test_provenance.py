@@ -207,6 +207,24 @@ def test_published_points_round_the_source_coordinates(corridor: Network, publis
     assert checked >= least
 
 
+# Vessel time in port per call, as the sources state it (days, read from them by hand).
+PORT_CALL_DAYS = {"NLRTM": 1.0, "CNSHA": 1.99, "CNNGB": 2.46, "DEHAM": 2.13}
+
+
+@pytest.mark.parametrize(("node_id", "days"), sorted(PORT_CALL_DAYS.items()))
+def test_published_port_calls_are_the_days_their_sources_state(corridor: Network, node_id: str,
+                                                               days: float) -> None:
+    """A seaport's published handling time is its source's time in port, in hours."""
+    node = corridor.nodes[node_id]
+    prov = corridor.provenance_of("nodes", node_id, "handling_h")
+    assert prov is not None
+    assert prov.kind is ProvenanceKind.PUBLISHED
+    assert node.handling_h is not None
+    assert abs(node.handling_h - days * 24) <= 0.1
+    assert any(f"{days:g} days" in corridor.sources[sid].note
+               or f"{days * 24:g} hours" in corridor.sources[sid].note for sid in prov.sources)
+
+
 def _links_checked_against_speeds(corridor: Network,
                                   speeds: dict[str, tuple[float, float, float]]) -> Counter[str]:
     """Check every link whose hours formula cites one of ``speeds``' keys: its fastest, typical
