@@ -115,26 +115,45 @@ def optimize_rotation(instance: CrossingInstance, *, step_h: float = 6.0,
     the cargo loaded by the optimizer); ``extra["start"]`` which start the MILP was given.
     """
     started = time.perf_counter()
-    deadline = started + time_limit
     grid = make_grid(instance, step_h)
     fifo_voyages, fifo_sailings, fifo = fifo_rotation(instance, grid, fifo_dwell_h)
-    fifo_figures = evaluate(instance, fifo_sailings, fifo, count_sailings=True)
     built = build_model(instance, grid)
-    model, flow, cargo, classes = built.model, built.flow, built.cargo, built.classes
-    class_of = {v.id: cls for cls in classes for v in cls.members}
-    start = cargo.start([replace(a, sailing=flow.class_voyage_id(a.sailing, class_of))
-                         for a in fifo], model.num_col)
-    flow.write_start(start, grid, classes, fifo_voyages)
-    fifo_start = start
-    start_from = "first come, first served"
+    class_of = {v.id: cls for cls in built.classes for v in cls.members}
+    fifo_start = built.cargo.start(
+        [replace(a, sailing=built.flow.class_voyage_id(a.sailing, class_of)) for a in fifo],
+        built.model.num_col)
+    built.flow.write_start(fifo_start, grid, built.classes, fifo_voyages)
     # the second core: the LP with backlog cuts (the bound), then the whole MILP on it
     search = _WholeSearch(
-        built, start, mip_gap,
+        built, fifo_start, mip_gap,
         lp_until=started + max(LP_SHARE * time_limit, min(LP_FLOOR_S, 0.5 * time_limit)),
         until=started + SEARCH_SHARE * time_limit)
     search.start()
-    # the first core: a plan from a rolling horizon, then one from the LP relaxation's
-    # neighbourhood of FIFO's plan if that is better, then parts of the best re-solved
+    start, start_from = _plan_search(built, grid, fifo_start, search, started, time_limit)
+    relaxation, cuts, whole = search.join()
+    if whole.values is not None and \
+            built.model.value(whole.values) < built.model.value(start) - 1e-6:
+        start, start_from = whole.values, f"{start_from}, improved by the whole MILP"
+    out, method = _load_whole_units(built.model, built.cargo, built.flow, start,
+                                    started + time_limit, mip_gap)
+    # both bound the same optimum from below
+    out = replace(out, status=whole.status, bound=max(whole.bound, relaxation.bound))
+    return _publish(instance, grid, built, out, fifo_start, (fifo_sailings, fifo), mip_gap,
+                    started, step_h,
+                    notes=[method, f"start: {start_from}", f"backlog cuts: {cuts}"],
+                    extra={"start": start_from, "lp_bound": relaxation.bound,
+                           "backlog_cuts": cuts})
+
+
+def _plan_search(built: RotationModel, grid: TimeGrid, fifo_start: np.ndarray,
+                 search: _WholeSearch, started: float, time_limit: float
+                 ) -> tuple[np.ndarray, str]:
+    """The first core's plan and where it started: a rolling horizon, then one from the LP
+    relaxation's neighbourhood of FIFO's plan if that is better, then parts of the best
+    re-solved while time is left.
+    """
+    model = built.model
+    start, start_from = fifo_start, "first come, first served"
     rolling = rolling_start(built, grid, started + ROLLING_SHARE * time_limit,
                             stop=search.finished)
     if rolling is not None and model.value(rolling) <= model.value(start) + 1e-6:
@@ -151,40 +170,45 @@ def optimize_rotation(instance: CrossingInstance, *, step_h: float = 6.0,
             search.offer(start)
     start = improve(built, grid, start, started + IMPROVE_SHARE * time_limit,
                     found=search.offer, fetch=search.improved, stop=search.finished)
-    relaxation, cuts, whole = search.join()
-    if whole.values is not None and model.value(whole.values) < model.value(start) - 1e-6:
-        start, start_from = whole.values, f"{start_from}, improved by the whole MILP"
-    out, method = _load_whole_units(model, cargo, flow, start, deadline, mip_gap)
-    out = replace(out, status=whole.status, bound=whole.bound)
-    notes: list[str] = [method, f"start: {start_from}", f"backlog cuts: {cuts}"]
+    return start, start_from
+
+
+def _publish(instance: CrossingInstance, grid: TimeGrid, built: RotationModel, out: Outcome,
+             fifo_start: np.ndarray, fifo: tuple[list[Sailing], list[Assignment]],
+             mip_gap: float, started: float, step_h: float, *, notes: list[str],
+             extra: dict[str, object]) -> CrossingPlan:
+    """The plan of the solution ``out`` (with the best bound proved), or FIFO's if that is
+    not better, with its figures against FIFO's; ``started`` is when the solve started.
+    """
+    fifo_sailings, fifo_plan = fifo
+    fifo_figures = evaluate(instance, fifo_sailings, fifo_plan, count_sailings=True)
     plan_from = PLAN_OPTIMIZER
     if out.values is not None:
-        sailings, plan, lost = _read_plan(out.values, instance, grid, classes, flow, cargo)
+        sailings, plan, lost = _read_plan(out.values, instance, grid, built.classes,
+                                          built.flow, built.cargo)
         figures = evaluate(instance, sailings, plan, count_sailings=True)
         if lost:
             notes.append(f"{lost} units did not fit when the decks of identical vessels "
                          "sailing together were split; they are left behind")
     if out.values is None or figures.objective > fifo_figures.objective + 1e-6:
-        sailings, plan, figures = fifo_sailings, fifo, fifo_figures
+        sailings, plan, figures = fifo_sailings, fifo_plan, fifo_figures
         plan_from = PLAN_FIFO
         notes.append("kept first come, first served (solver found nothing better)")
-    elif _same_voyages(flow, out.values, fifo_start):
+    elif _same_voyages(built.flow, out.values, fifo_start):
         plan_from = PLAN_FIFO_VOYAGES
         notes.append("FIFO's voyages, the cargo loaded by the optimizer (it found no better "
                      "voyages)")
-    bound = max(out.bound, relaxation.bound)  # both bound the same optimum from below
-    gap = plan_gap(figures.objective, bound)
+    gap = plan_gap(figures.objective, out.bound)
     # within the gap is what "Optimal" means for the published plan, as for HiGHS
     status = "Optimal" if gap <= mip_gap + 1e-9 else \
         "Feasible" if out.status == "Optimal" else out.status
     return CrossingPlan(
-        mode="rotation", status=status, objective=figures.objective, bound=bound,
+        mode="rotation", status=status, objective=figures.objective, bound=out.bound,
         gap=gap, figures=figures, fifo=fifo_figures,
         sailings=tuple(sorted(sailings, key=lambda s: (s.departure, s.id))),
         assignments=tuple(plan), seconds=time.perf_counter() - started, notes=tuple(notes),
-        extra={"step_h": step_h, "columns": model.num_col, "rows": model.num_row,
-               "vessel_classes": len(classes), "plan": plan_from, "start": start_from,
-               "lp_bound": relaxation.bound, "backlog_cuts": cuts,
+        extra={"step_h": step_h, "columns": built.model.num_col, "rows": built.model.num_row,
+               "vessel_classes": len(built.classes), "plan": plan_from, **extra,
                "unavoidable": unavoidable_cost(built), "milp_objective": out.objective},
     )
 
@@ -403,19 +427,9 @@ def improve(built: RotationModel, grid: TimeGrid, start: np.ndarray, deadline: f
     when it is better, and once a pass finds nothing better, the plan waits for one from
     ``fetch`` until the deadline.
     """
-    model, flow, cargo = built.model, built.flow, built.cargo
-    size = max(1, round(window_h / grid.step_h))
-    z = flow.z_columns()
-    begins = np.array([v.start for v in flow.voyages], dtype=np.int64)
-    classes = np.array([v.vessel for v in flow.voyages])
-    parts = [(begins < first) | (begins >= first + size)
-             for first in range(0, max(grid.steps - size // 2, 1), max(1, size // 2))]
-    if len(built.classes) > 1:
-        parts += [classes != cls.id for cls in built.classes]
-    # pairs are larger parts: they join once the others give nothing better
-    pairs = [(classes != a.id) & (classes != b.id)
-             for a, b in itertools.combinations(built.classes, 2)] \
-        if len(built.classes) > 2 else []
+    model, cargo = built.model, built.cargo
+    z = built.flow.z_columns()
+    parts, pairs = _parts(built, grid, window_h)
     best, value = start, model.value(start)
 
     def fetched() -> np.ndarray | None:
@@ -452,6 +466,26 @@ def improve(built: RotationModel, grid: TimeGrid, start: np.ndarray, deadline: f
                 best, value, better = out.values, out.objective, True
                 found(best)
     return best
+
+
+def _parts(built: RotationModel, grid: TimeGrid, window_h: float
+           ) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """The parts ``improve`` re-solves, each as the voyages kept fixed (``True``): windows
+    of ``window_h`` hours half a window apart and each vessel class; and, apart, each pair
+    of classes (larger parts: they join once the others give nothing better).
+    """
+    flow = built.flow
+    size = max(1, round(window_h / grid.step_h))
+    begins = np.array([v.start for v in flow.voyages], dtype=np.int64)
+    classes = np.array([v.vessel for v in flow.voyages])
+    parts = [(begins < first) | (begins >= first + size)
+             for first in range(0, max(grid.steps - size // 2, 1), max(1, size // 2))]
+    if len(built.classes) > 1:
+        parts += [classes != cls.id for cls in built.classes]
+    pairs = [(classes != a.id) & (classes != b.id)
+             for a, b in itertools.combinations(built.classes, 2)] \
+        if len(built.classes) > 2 else []
+    return parts, pairs
 
 
 class _WholeSearch:
