@@ -121,17 +121,14 @@ def earliest_arrival(
 
 def _time_search(index: TimeIndex, source: int, target: int, depart_h: float,
                  bound: Sequence[float], banned: Collection[int]) -> float:
-    node = index.node
+    node, discharge, start = index.node, index.discharge_h, index.start[source]
     static, timed, driven = _rows(index, banned)
     n = len(node)
     dist = [math.inf] * n
-    discharge = index.discharge_h
-    start = index.start[source]
     dist[start] = depart_h
     heap = [(depart_h + bound[start], start)]
     push, pop = heapq.heappush, heapq.heappop
-    # labels of the classes reached by truck: [arrival, clock, class, dropped], and per class
-    # the live ones
+    # labels of the classes reached by truck, [arrival, clock, class, dropped]; per class live
     trucks: list[list] = []
     fronts: dict[int, list[list]] = {}
     best = math.inf
@@ -170,7 +167,13 @@ def _time_search(index: TimeIndex, source: int, target: int, depart_h: float,
         if by_road:
             for head, pre, run, hours in by_road:
                 x = t + pre + (road_leg_hours(clock, hours) if clock else run)
-                label = _truck_label(fronts, head, x, clock + hours)
+                front = fronts.get(head)
+                label: list | None
+                if front is None:  # the first label of the class
+                    label = [x, clock + hours, head, False]
+                    fronts[head] = [label]
+                else:
+                    label = _truck_label(front, x, clock + hours, head)
                 if label is not None:
                     trucks.append(label)
                     push(heap, (x + bound[head], n + len(trucks) - 1))
@@ -188,27 +191,23 @@ def _rows(index: TimeIndex, banned: Collection[int]) -> tuple[
             _Filtered(index.driven, index.driven_arcs, banned))
 
 
-def _truck_label(fronts: dict[int, list[list]], head: int, x: float, c: float) -> list | None:
+def _truck_label(front: list[list], x: float, c: float, head: int) -> list | None:
     """A label [arrival ``x``, driver's clock ``c``, class ``head``, dropped] put on the
-    class's front, unless a label there is sooner by at least the clocks' slack; the labels
-    it beats so are marked dropped and leave the front. None when it is beaten.
+    class's front of labels, unless one there is sooner by at least the clocks' slack; the
+    labels it beats so are marked dropped and leave the front. None when it is beaten.
     """
-    front = fronts.get(head)
-    if front is None:
-        front = fronts[head] = []
-    else:  # (a clock's slack is never negative: test the times first)
-        beaten = killed = False
-        for lo in front:
-            y = lo[0]
-            if y <= x and (lo[1] == c or y + clock_slack(lo[1], c) <= x):
-                beaten = True
-                break
-            if x <= y and (lo[1] == c or x + clock_slack(c, lo[1]) <= y):
-                lo[3] = killed = True
-        if killed:
-            front[:] = [lo for lo in front if not lo[3]]
-        if beaten:
-            return None
+    beaten = killed = False
+    for lo in front:  # (a clock's slack is never negative: test the times first)
+        y = lo[0]
+        if y <= x and (lo[1] == c or y + clock_slack(lo[1], c) <= x):
+            beaten = True
+            break
+        if x <= y and (lo[1] == c or x + clock_slack(c, lo[1]) <= y):
+            lo[3] = killed = True
+    if killed:
+        front[:] = [lo for lo in front if not lo[3]]
+    if beaten:
+        return None
     label = [x, c, head, False]
     front.append(label)
     return label
@@ -474,18 +473,21 @@ def _passable(graph: SearchGraph, source: int, target: int, via: int,
 def _dominance(graph: SearchGraph, bags: dict[tuple[int, int, bool], list[list]],
                beaten: Callable[[float, float, float, int], bool],
                limit_k: int | None, watching: bool) -> Callable[..., bool]:
-    """``dominated(label, key)``: whether a new label is beaten by a route found or by a
-    label in its bag; labels of the bag it dominates are marked dead. With ``watching`` a
-    label beats another only if it passed none of the places the other watches (_watcher).
+    """``dominated(t, c, e, k, d, state, key, clock, places)``: whether a new label is
+    beaten by a route found or by a label in its bag; labels of the bag it dominates are
+    marked dead. With ``watching`` a label beats another only if it passed none of the places
+    the other watches (_watcher); ``places`` are the new label's places passed, passed before
+    its last via place, and watched (ahead of and behind its via places).
     """
     state_ctx = graph.state_ctx
     slack_t, hand_cost, hub = graph.node_slack, graph.handling_cost, graph.hub_co2
     pause = graph.ctx_pause_h
 
-    def dominated(label: list, key: tuple[int, int, bool]) -> bool:
-        t, c, e, k, s = label[:5]
-        d, clock = label[10], label[13]
+    def dominated(t: float, c: float, e: float, k: int, d: float, s: int,
+                  key: tuple[int, int, bool], clock: float,
+                  places: tuple[int, int, int, int]) -> bool:
         v = key[0]
+        passed, before, ahead, behind = places
         if beaten(t, c, e, v):
             return True
         bag = bags.get(key)
@@ -505,11 +507,11 @@ def _dominance(graph: SearchGraph, bags: dict[tuple[int, int, bool], list[list]]
                 if (lo[0] <= t and (lo[13] == clock or lo[0] + clock_slack(lo[13], clock) <= t)
                         and lo[1] <= c and lo[2] <= e and lo[10] <= d
                         and (limit_k is None or lo[3] <= k)
-                        and (not watching or _passed_none(lo, label))):
+                        and (not watching or _passed_none(lo[11], lo[14], passed, ahead, behind))):
                     return True
             elif (lo[0] + st + pause[lo[9]] <= t and lo[1] + sc <= c and lo[2] + se <= e
                     and lo[10] <= d and (limit_k is None or lo[3] + 1 <= k)
-                    and (not watching or _passed_none(lo, label))):
+                    and (not watching or _passed_none(lo[11], lo[14], passed, ahead, behind))):
                 return True
         killed = False
         for lo in bag:
@@ -517,11 +519,11 @@ def _dominance(graph: SearchGraph, bags: dict[tuple[int, int, bool], list[list]]
                 if (t <= lo[0] and (lo[13] == clock or t + clock_slack(clock, lo[13]) <= lo[0])
                         and c <= lo[1] and e <= lo[2] and d <= lo[10]
                         and (limit_k is None or k <= lo[3])
-                        and (not watching or _passed_none(label, lo))):
+                        and (not watching or _passed_none(passed, before, lo[11], lo[15], lo[16]))):
                     lo[8] = killed = True
             elif (t + st + pause_new <= lo[0] and c + sc <= lo[1] and e + se <= lo[2]
                     and d <= lo[10] and (limit_k is None or k + 1 <= lo[3])
-                    and (not watching or _passed_none(label, lo))):
+                    and (not watching or _passed_none(passed, before, lo[11], lo[15], lo[16]))):
                 lo[8] = killed = True
         if killed:
             bags[key] = [lo for lo in bag if not lo[8]]
@@ -530,11 +532,12 @@ def _dominance(graph: SearchGraph, bags: dict[tuple[int, int, bool], list[list]]
     return dominated
 
 
-def _passed_none(better: list, other: list) -> bool:
-    """Whether label ``better`` passed none of the places ``other`` watches but has not
-    passed itself (_watcher).
+def _passed_none(passed: int, before: int, other: int, ahead: int, behind: int) -> bool:
+    """Whether a label that passed the places ``passed`` (``before`` its last via place)
+    passed none of the places another label watches (``ahead`` of and ``behind`` its via
+    places, _watcher) but has not passed itself (``other``).
     """
-    return not ((better[11] & other[15]) | (better[14] & other[16])) & ~other[11]
+    return not ((passed & ahead) | (before & behind)) & ~other
 
 
 def _labeller(graph: SearchGraph, labels: list[list],
@@ -556,11 +559,11 @@ def _labeller(graph: SearchGraph, labels: list[list],
             d: float, passed: int, near: bool, clock: float, before: int) -> None:
         key = (state_node[s], mask, near)
         ahead, behind = watch(key[0], d, mask) if watch is not None else (0, 0)
-        label = [t, c, e, k, s, mask, parent, step, False, state_ctx[s], d, passed, near,
-                 clock, before, ahead, behind]
-        if dominated(label, key):
+        if dominated(t, c, e, k, d, s, key, clock, (passed, before, ahead, behind)):
             return
         lid = len(labels)
+        label = [t, c, e, k, s, mask, parent, step, False, state_ctx[s], d, passed, near,
+                 clock, before, ahead, behind]
         labels.append(label)
         bags.setdefault(key, []).append(label)
         v = key[0]  # labels leave the heap in order of their bounds (A*-like, NAMOA*)
@@ -627,7 +630,7 @@ def _extender(graph: SearchGraph, target: int, add: Callable[..., None], *, full
     turning = any(turn)
 
     def extend(lid: int, label: list) -> None:
-        t, c, e, k, s, mask, _, _, _, _, d, passed, near, clock, before = label[:15]
+        t, c, e, k, s, mask, _, _, _, _, d, passed, near, clock, before, _, _ = label
         v = state_node[s]
         if v == target and not revisit and not turning:
             return  # rule 1: a route that passes its destination can never come back
@@ -641,7 +644,11 @@ def _extender(graph: SearchGraph, target: int, add: Callable[..., None], *, full
             if d2 + lb_km[w] > limit_km:
                 continue  # rule 3: no long detour over land
             ready = t + pre
-            wait = 0.0 if times is None else _wait(ready, times, period)
+            wait = 0.0
+            if times is not None:  # the next departure of the timetable
+                x = (ready - WEEK_ANCHOR_H) % period
+                i = bisect_left(times, x)
+                wait = (times[i] if i < len(times) else period + times[0]) - x
             dep = ready + wait
             if drive is None:
                 arrive, clock2 = dep + run, 0.0
@@ -664,15 +671,6 @@ def _extender(graph: SearchGraph, target: int, add: Callable[..., None], *, full
                 passed if (mask2 ^ mask) & via_bits else before)
 
     return extend
-
-
-def _wait(ready: float, times: Sequence[float], period: float) -> float:
-    """Hours from ``ready`` to the next departure of a timetable (``times`` ascending, hours
-    into each ``period`` from the week's anchor).
-    """
-    x = (ready - WEEK_ANCHOR_H) % period
-    i = bisect_left(times, x)
-    return (times[i] if i < len(times) else period + times[0]) - x
 
 
 def _found(graph: SearchGraph, labels: list[list], lid: int) -> Found:
