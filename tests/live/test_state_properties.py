@@ -31,17 +31,28 @@ ARRIVALS = ("ARRI", "GTIN", "DISC")
 DEPARTURES = ("DEPA", "LOAD", "GTOT")
 
 
+def _truck_legs(start: datetime) -> tuple[PlannedLeg, ...]:
+    """A truck's journey from the gate of the port it sets off from: across, then by road."""
+    return (PlannedLeg("PORTA", "PORTB", "ferry", start, start + timedelta(hours=20)),
+            PlannedLeg("PORTB", "CITYC", "road", start + timedelta(hours=30),
+                       start + timedelta(hours=35)))
+
+
 @dataclass(frozen=True)
 class _Journey:
     sid: int
     unit_type: UnitType
     units: int
     legs: tuple[PlannedLeg, ...]
-    times: tuple[datetime, ...]  # actual time of milestones 0..k
+    times: tuple[datetime, ...]  # actual time of milestones first..k
+    first: int = 0  # -1: the journey starts with a gate-in at its first leg's origin
 
     def events(self, rng: random.Random) -> list[tuple[int, Mark]]:
         out = []
-        for rank, when in enumerate(self.times):
+        for rank, when in enumerate(self.times, start=self.first):
+            if rank < 0:
+                out.append((self.sid, Mark("GTIN", self.legs[0].origin, when)))
+                continue
             leg = self.legs[rank // 2]
             if rank % 2:
                 out.append((self.sid, Mark(rng.choice(ARRIVALS), leg.destination, when)))
@@ -50,15 +61,25 @@ class _Journey:
         return out
 
 
+def _journey(i: int, k: int, start: int, unit: UnitType, units: int, gaps: list[int],
+             truck: bool) -> _Journey:
+    """Journey ``i``: by train from inland to PORTA (milestones 0..k), or a truck gated in at
+    PORTA (milestones -1..min(k, 3)).
+    """
+    t0 = T0 + timedelta(hours=start)
+    if truck:
+        times = tuple(t0 + timedelta(hours=sum(gaps[: r + 1])) for r in range(min(k, 3) + 2))
+        return _Journey(i + 1, UnitType.TRUCK, units, _truck_legs(t0), times, first=-1)
+    return _Journey(i + 1, unit, units, _legs(t0),
+                    tuple(t0 + timedelta(hours=sum(gaps[: r + 1])) for r in range(k + 1)))
+
+
 journeys = st.lists(
     st.tuples(st.integers(-1, 7), st.integers(0, 200), st.sampled_from(list(UnitType)),
-              st.integers(1, 60), st.lists(st.integers(1, 40), min_size=8, max_size=8)),
+              st.integers(1, 60), st.lists(st.integers(1, 40), min_size=8, max_size=8),
+              st.booleans()),
     min_size=1, max_size=25,
-).map(lambda rows: [
-    _Journey(i + 1, unit, units, _legs(T0 + timedelta(hours=start)),
-             tuple(T0 + timedelta(hours=start + sum(gaps[: r + 1])) for r in range(k + 1)))
-    for i, (k, start, unit, units, gaps) in enumerate(rows)
-])
+).map(lambda rows: [_journey(i, *row) for i, row in enumerate(rows)])
 
 
 def _state(items: list[_Journey], events: list[tuple[int, Mark]], at: datetime):

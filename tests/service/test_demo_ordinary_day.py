@@ -82,6 +82,16 @@ def test_demo_has_containers_waiting_on_both_shores_and_a_plan_assigns_them(
         teu = sum(math.ceil(t) for place, t in to_cross.values() if place in shore)
         assert least <= teu <= most, (shore, teu, (least, most, mean))
         assert sum(ports[p]["waiting"]["teu"] for p in shore) >= teu
+    # the trucks on the Ro-Ro decks wait too: at Kuryk, where their journey starts (gated in,
+    # not yet loaded), and at Alat; each counts one truck
+    with db.read() as session:
+        trucks = dict(session.execute(select(Shipment.id, Shipment.cargo_units)
+                                      .where(Shipment.unit_type == "truck")).all())
+    assert trucks
+    assert set(trucks.values()) == {1}
+    for place in ("KZKUR", "AZALT"):
+        counted = [sid for sid in ports[place]["shipments"] if sid in trucks]
+        assert ports[place]["waiting"]["truck"] == len(counted) > 0, place
 
     # the coordinator's plan as the web desk asks for it by default: three days ahead
     r = client.post("/crossing/plans", json={}, headers=headers)

@@ -222,8 +222,9 @@ def test_trucks_are_reported_by_plate_with_their_trailer(truck_records: list[dic
     assert landed > 400
 
 
-def test_trucks_are_left_out_unless_asked_for() -> None:
-    """Without ``trucks`` the feed keeps to trains and wagon groups, as before."""
+def test_trucks_are_in_the_feed_unless_left_out() -> None:
+    """The feed carries the trucks by default; ``trucks=False`` keeps it to trains and wagon
+    groups."""
     import dataclasses
 
     from midcorridor.sim.simulate import prepare
@@ -231,9 +232,9 @@ def test_trucks_are_left_out_unless_asked_for() -> None:
     model = prepare(EXPERIMENTS / "baseline.yaml")
     model = dataclasses.replace(model, horizon_h=14 * 24.0, warmup_h=10 * 24.0)
     r = simulate_replication(model, 2, 0, trace=True)
-    plain = [x for x in event_stream(model, r.traces, end=END, seed=2)
+    plain = [x for x in event_stream(model, r.traces, end=END, seed=2, trucks=False)
              if x["record"] == "shipment"]
-    both = [x for x in event_stream(model, r.traces, end=END, seed=2, trucks=True)
+    both = [x for x in event_stream(model, r.traces, end=END, seed=2)
             if x["record"] == "shipment"]
     assert plain
     assert not any(c[3] == "Z" for s in plain for c in s["cargo"]["containers"])

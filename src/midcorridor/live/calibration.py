@@ -44,13 +44,13 @@ from midcorridor.live.position import (
     ARRIVAL_CODES,
     WATER_MODES,
     Position,
-    crossing_leg,
+    deck_units,
     milestone_rank,
     planned_time,
     segment_key,
+    standing_at,
     step_took,
 )
-from midcorridor.live.state import crossing_units
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
@@ -151,9 +151,8 @@ def _shipment(record: Mapping[str, Any], ports: Collection[str]) -> _Tracked:
                            _time(leg["planned_depart"]), _time(leg["planned_arrive"]))
                  for leg in record["legs"])
     cargo = record.get("cargo", {})
-    j = crossing_leg(legs, ports)
-    mode = legs[j - 1].mode if j else (legs[0].mode if legs else "rail")
-    unit, count = crossing_units(float(cargo.get("teu", 0.0)), int(cargo.get("units", 1)), mode)
+    unit, count = deck_units(legs, float(cargo.get("teu", 0.0)), int(cargo.get("units", 1)),
+                             ports)
     return _Tracked(legs, unit, count)
 
 
@@ -166,12 +165,14 @@ def replay_forecasts(
     censor_days: float = CENSOR_DAYS,
     vessels: bool = True,
     closures: Sequence[PostedClosure] = (),
+    units: Collection[UnitType] | None = None,
 ) -> list[Forecast]:
     """Every checkpoint forecast of the stream, made from the events up to its moment (with
     ``vessels``, the Caspian vessels' last sightings among them). ``closures`` are the port
     closures posted over the stream, each known from its start: a shipment standing at a
     port closed at its checkpoint waits for the ferry from the reopening, as the service has
-    it.
+    it. With ``units``, only the forecasts of shipments whose cargo crosses as one of these
+    unit types are made (every shipment's events still make the state).
     """
     shipments: dict[str, _Tracked] = {}
     events: list[Mapping[str, Any]] = []
@@ -195,7 +196,8 @@ def replay_forecasts(
         replay.sight(s, event, when)
         replay.advance(ref, s, code, place, when)
         name = by_place.get(place)
-        if name is not None and code in ARRIVAL_CODES and (ref, name) not in replay.seen:
+        if (name is not None and code in ARRIVAL_CODES and (ref, name) not in replay.seen
+                and (units is None or s.unit_type in units)):
             replay.seen.add((ref, name))
             replay.forecast(ref, s, name, when)
     cutoff = _time(events[-1]["event_time"]) - timedelta(days=censor_days)
@@ -289,7 +291,7 @@ class _Replay:
                     (when, s.units))
         s.position = here
         if rank % 2 == 1 and rank < 2 * len(s.legs) - 1:
-            stand = s.legs[rank // 2].destination
+            stand = standing_at(s.legs, rank)
             if stand in self.waiting:
                 self.waiting[stand][ref] = (when, s.unit_type, s.units,
                                             _crossing(s.legs[rank // 2 + 1]))
@@ -324,7 +326,7 @@ class _Replay:
         """When the Caspian port the shipment stands at reopens, if a closure holds there."""
         if not self.closures or s.position is None or s.position.rank % 2 == 0:
             return None
-        port = s.legs[s.position.rank // 2].destination
+        port = standing_at(s.legs, s.position.rank)
         closure = in_force(self.closures, port, when) if port in self.waiting else None
         return {port: closure.end} if closure is not None else None
 

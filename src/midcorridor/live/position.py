@@ -1,11 +1,13 @@
 """Where a shipment is: the furthest milestone its actual events reach, at any moment.
 
 Milestones follow the planned legs: rank ``2*i`` is leaving the origin of leg ``i``, rank
-``2*i + 1`` reaching its destination. An arrival (ARRI), gate-in (GTIN) or discharge (DISC) at
-a leg's destination marks the arrival; a departure (DEPA), loading (LOAD) or gate-out (GTOT)
-at a leg's origin marks the departure. Only actual (ACT) events count. The position at ``at``
-is the greatest (rank, time) among the marks up to ``at``: a maximum, so the order in which
-events arrive, and a missing intermediate event, change nothing.
+``2*i + 1`` reaching its destination, and rank -1 being at the origin before leaving it (a truck
+gated in at the port its journey starts from). An arrival (ARRI), gate-in (GTIN) or discharge
+(DISC) at a leg's destination marks the arrival, at the first leg's origin rank -1; a
+departure (DEPA), loading (LOAD) or gate-out (GTOT) at a leg's origin marks the departure.
+Only actual (ACT) events count. The position at ``at`` is the greatest (rank, time) among the
+marks up to ``at``: a maximum, so the order in which events arrive, and a missing intermediate
+event, change nothing.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Protocol
 
-from midcorridor.live.state import Whereabouts
+from midcorridor.live.state import Whereabouts, crossing_units
 
 if TYPE_CHECKING:
     from collections.abc import Collection, Iterable, Sequence
@@ -69,6 +71,8 @@ def milestone_rank(legs: Sequence[PlannedLeg], code: str, location: str) -> int 
         for i, leg in enumerate(legs):
             if leg.destination == location:
                 return 2 * i + 1
+        if legs and legs[0].origin == location:
+            return -1
     elif code in DEPARTURE_CODES:
         for i, leg in enumerate(legs):
             if leg.origin == location:
@@ -93,9 +97,16 @@ def furthest(legs: Sequence[PlannedLeg], marks: Iterable[Mark],
 
 
 def planned_time(legs: Sequence[PlannedLeg], rank: int) -> datetime:
-    """The planned time of milestone ``rank``."""
+    """The planned time of milestone ``rank`` (rank -1, at the origin: its departure)."""
+    if rank < 0:
+        return legs[0].planned_depart
     leg = legs[rank // 2]
     return leg.planned_depart if rank % 2 == 0 else leg.planned_arrive
+
+
+def standing_at(legs: Sequence[PlannedLeg], rank: int) -> str:
+    """Where a shipment stands at an odd milestone ``rank`` (an arrival; -1: its origin)."""
+    return legs[0].origin if rank < 0 else legs[rank // 2].destination
 
 
 def segment_key(leg: PlannedLeg, *, dwell: bool = False) -> str:
@@ -129,6 +140,20 @@ def crossing_leg(legs: Sequence[PlannedLeg], ports: Collection[str], after: int 
     return None
 
 
+def deck_units(legs: Sequence[PlannedLeg], cargo_teu: float, cargo_units: int,
+               ports: Collection[str]) -> tuple[UnitType, int]:
+    """How the shipment's cargo counts on a deck at its crossing from one of the Caspian
+    ``ports``: by the mode of the land leg that brings it there, or of the one that takes it
+    on when its journey starts at the port (a truck gated in at Kuryk drives on from Alat).
+    """
+    j = crossing_leg(legs, ports)
+    if j:
+        mode = legs[j - 1].mode
+    else:
+        mode = next((leg.mode for leg in legs if leg.mode not in WATER_MODES), "rail")
+    return crossing_units(cargo_teu, cargo_units, mode)
+
+
 def whereabouts(
     shipment_id: int,
     unit_type: UnitType,
@@ -148,7 +173,7 @@ def whereabouts(
     place, since, segment = "", None, None
     if position is not None and rank < final:
         if rank % 2 == 1:
-            place, since = legs[rank // 2].destination, position.at
+            place, since = standing_at(legs, rank), position.at
         else:
             leg = legs[rank // 2]
             segment = (leg.origin, leg.destination)

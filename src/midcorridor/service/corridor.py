@@ -28,10 +28,11 @@ from midcorridor.live.position import (
     Mark,
     PlannedLeg,
     Position,
-    crossing_leg,
+    deck_units,
     furthest,
     milestone_rank,
     planned_time,
+    standing_at,
     step_took,
     whereabouts,
 )
@@ -43,7 +44,6 @@ from midcorridor.live.state import (
     UnitCounts,
     Whereabouts,
     corridor_state,
-    crossing_units,
 )
 from midcorridor.service import closures
 from midcorridor.service.db.engine import database_of
@@ -76,12 +76,10 @@ def data_of(session: Session) -> str:
 
 def unit_of(legs: Sequence[PlannedLeg], cargo_teu: float, cargo_units: int,
             ports: Collection[str]) -> tuple[UnitType, int]:
-    """How the shipment's cargo counts on a deck, by the mode it reaches its crossing in at
-    one of the Caspian ``ports``.
+    """How the shipment's cargo counts on a deck at its crossing from one of the Caspian
+    ``ports`` (:func:`~midcorridor.live.position.deck_units`).
     """
-    j = crossing_leg(legs, ports)
-    mode = legs[j - 1].mode if j else (legs[0].mode if legs else "rail")
-    return crossing_units(cargo_teu, cargo_units, mode)
+    return deck_units(legs, cargo_teu, cargo_units, ports)
 
 
 def _place_columns(legs: Sequence[PlannedLeg], position: Position | None) -> dict[str, Any]:
@@ -89,7 +87,7 @@ def _place_columns(legs: Sequence[PlannedLeg], position: Position | None) -> dic
     if position is None or position.rank >= 2 * len(legs) - 1:
         place, following = "", ""
     elif position.rank % 2:
-        place, following = legs[position.rank // 2].destination, ""
+        place, following = standing_at(legs, position.rank), ""
         ahead = legs[position.rank // 2 + 1]
         onward = ahead.destination if ahead.mode in WATER_MODES else ""
     else:

@@ -3,8 +3,9 @@
 The baseline experiment is simulated for a warm-up (so the corridor is as full as on any day)
 and then for ``days`` days up to an ordinary hour, which is dated now. The consignments of
 those days become shipments, and their milestones the events the operators would have
-reported: trains through the borders, cargo waiting at Aktau, Kuryk and Alat for a sailing,
-storms that close the Caspian ports. Every organization that reports gets a user and a token.
+reported: trains through the borders, cargo waiting at Aktau, Kuryk and Alat for a sailing
+(the trucks on the Ro-Ro decks among it, those of the last week), storms that close the Caspian
+ports. Every organization that reports gets a user and a token.
 
 Which hour is "now": cargo reaches a Caspian port a whole train at a time, so what waits there
 at one moment swings from nothing to several trains (in the baseline, Alat has no containers
@@ -46,6 +47,10 @@ COORDINATOR = "Corridor Coordination Committee"
 WARMUP_DAYS = 45.0  # long enough for the first trains of the window to be under way
 CHOICE_DAYS = 28.0  # "now" is an ordinary hour within this many days after the window
 USUAL_QUANTILE = 0.9  # a queue longer than this quantile of its hourly lengths is not usual
+TRUCK_DAYS = 7.0
+"""The demo's trucks on the Ro-Ro decks are those that set off in this many days before now:
+enough for every truck still waiting or under way (a truck takes 2-4 days port to port) and a
+week of their waits, without a month of single trucks (about 68 a day) to store."""
 BOOKED_AHEAD = timedelta(days=2)  # assumption: a train is booked two days before it leaves
 # The owners of the simulated cargo, created whatever the window's consignments are, so that
 # a short window (or one without a train from China) still has a shipper and a forwarder.
@@ -96,7 +101,9 @@ def simulated_feed(
     run = simulate_replication(model, seed, 0, trace=True)
     end = ordinary_hour(model, run.traces, first)
     window = dataclasses.replace(model, horizon_h=end, warmup_h=end - days * 24.0)
-    traces = (t.until(end) for t in run.traces if t.created_h <= end)
+    recent = end - TRUCK_DAYS * 24.0
+    traces = (t.until(end) for t in run.traces
+              if t.created_h <= end and (t.unit_kind != TRUCK or t.created_h >= recent))
     records = event_stream(window, traces, end=now, seed=seed, prefix=f"DEMO-{seed}")
     return parse_feed((json.dumps(r) for r in records), f"demo feed of {model.name}")
 

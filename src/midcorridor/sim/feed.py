@@ -439,12 +439,13 @@ def event_stream(
     end: datetime | None = None,
     seed: int = 0,
     prefix: str | None = None,
-    trucks: bool = False,
+    trucks: bool = True,
 ) -> Iterator[dict[str, Any]]:
     """Shipment and event records of the consignments created after the warm-up.
 
-    With ``trucks`` the single trucks on the Ro-Ro decks are written too (one shipment each,
-    many times the number of trains and wagon groups). The run's last hour is dated ``end``
+    The single trucks on the Ro-Ro decks are among them (one shipment each, many times the
+    number of trains and wagon groups: they share the decks of the Kuryk and Alat ferries
+    with the wagons); ``trucks=False`` leaves them out. The run's last hour is dated ``end``
     (default: now, to the minute).
     Shipment references are ``PREFIX-NNNNNN`` with the prefix
     ``SIM-<experiment>-<end date>-<seed>`` by default.
