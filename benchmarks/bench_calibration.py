@@ -69,7 +69,9 @@ def measure(experiment: str, seed: int, *, oracle: int = 0
     network = load_network(None)
     model = prepare(EXPERIMENTS / f"{experiment}.yaml", network=network)
     result = simulate(model, replications=1, seed=seed, trace=True)
-    records = list(event_stream(model, result.replications[0].traces, end=END, seed=seed))
+    first = result.replications[0]
+    records = list(event_stream(model, first.traces, end=END, seed=seed,
+                                closures=first.closures))
     ports = frozenset(caspian_port_ids(network))
     forecasts = replay_forecasts(records, times=LegTimes(network), ports=ports,
                                  units=RAIL_CARGO)

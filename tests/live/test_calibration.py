@@ -157,14 +157,15 @@ are in the stream (the state sees them) but would be twenty times as many Alat f
 def _year(corridor: Network, experiment: str) -> list[dict[str, Any]]:
     model = prepare(BASELINE.with_name(f"{experiment}.yaml"), network=corridor)
     result = simulate(model, replications=1, seed=VALIDATION_SEED, trace=True)
-    return list(event_stream(model, result.replications[0].traces, end=END,
-                             seed=VALIDATION_SEED))
+    first = result.replications[0]
+    return list(event_stream(model, first.traces, end=END, seed=VALIDATION_SEED,
+                             closures=first.closures))
 
 
 @pytest.fixture(scope="module")
 def stream(corridor: Network) -> list[dict[str, Any]]:
     """A year of the baseline's events on the validation seed (one replication), trucks on
-    the Ro-Ro decks among them."""
+    the Ro-Ro decks and the ports' storm closure notices among them."""
     return _year(corridor, "baseline")
 
 

@@ -15,7 +15,7 @@ from midcorridor.errors import InputError
 from midcorridor.service.db.engine import Database
 from midcorridor.service.db.models import Event, Shipment
 from midcorridor.service.demo import seed, simulated_feed
-from midcorridor.service.feed import read_feed
+from midcorridor.service.feed import Feed, parse_feed, read_feed
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 
@@ -153,3 +153,59 @@ def test_replay_accepts_trucks(client: TestClient, db: Database) -> None:
     with db.read() as session:
         vehicles = set(session.scalars(select(Event.vehicle)).all())
     assert any(v.startswith("truck ") for v in vehicles)
+
+
+def _storm_feed(now: datetime) -> tuple[Feed, tuple[str, datetime, datetime]]:
+    """The closure notices of a simulated stormy season, dated so that its last storm closing
+    Aktau is halfway through now; that closure (port, start, end)."""
+    import dataclasses
+
+    from midcorridor.sim.feed import event_stream
+    from midcorridor.sim.processes import simulate_replication
+    from midcorridor.sim.simulate import BASELINE, prepare
+
+    model = prepare(BASELINE.with_name("storms.yaml"))
+    model = dataclasses.replace(model, horizon_h=240 * 24.0, warmup_h=10 * 24.0)
+    run = simulate_replication(model, 3, 0)
+    port, from_h, until_h, _cause = [c for c in run.closures
+                                     if c[0] == "KZAAU" and c[1] > model.warmup_h][-1]
+    end = (now + timedelta(hours=model.horizon_h - (from_h + until_h) / 2)).replace(
+        second=0, microsecond=0)  # the feed's clock runs to the minute
+    records = event_stream(model, [], end=end, seed=3, closures=run.closures)
+    feed = parse_feed((json.dumps(r) for r in records), "storm notices")
+    start = end - timedelta(hours=model.horizon_h)
+    return feed, (port, start + timedelta(hours=from_h), start + timedelta(hours=until_h))
+
+
+def test_a_storm_in_the_stream_reaches_the_service_once(client: TestClient,
+                                                         db: Database) -> None:
+    """The simulator's storm closing Aktau becomes the port's notice; replay posts it with the
+    port's token, the service lists it and the corridor state shows Aktau closed until then;
+    a second replay posts nothing; the notices already over are not posted."""
+    with db.write() as session:
+        tokens = seed(session, now=NOW, shipments=1, days=2).tokens
+    feed, (port, start, end) = _storm_feed(NOW)
+    callers = _callers_of(client, tokens)
+    first = replay(client, feed, callers, speed=None, now=NOW)
+    holding = [c for c in feed.closures if c.start <= NOW < c.end]
+    assert port in {c.body.place for c in holding}
+    assert first.closures["created"] == len(holding)
+    assert first.closures["ended"] == sum(c.end <= NOW for c in feed.closures)
+    assert first.closures["ended"] > 0
+    headers = {"Authorization": f"Bearer {tokens['Corridor Coordination Committee']}"}
+    listed = client.get("/crossing/closures", headers=headers).json()
+    aktau = [c for c in listed if c["place"] == port]
+    assert len(aktau) == 1
+    for field, expected in (("start", start), ("end", end)):  # notices are to the second
+        posted = datetime.fromisoformat(aktau[0][field].replace("Z", "+00:00"))
+        assert abs((posted - expected).total_seconds()) < 1
+    assert aktau[0]["organization_id"] == next(c.org_id for c in callers
+                                               if c.name == "Port of Aktau")
+    state = client.get("/corridor/state", headers=headers).json()
+    closed = {p["place"]: p["closure"] for p in state["ports"]}
+    assert closed[port] is not None
+    assert closed[port]["end"] == aktau[0]["end"]
+    again = replay(client, feed, callers, speed=None, now=NOW)
+    assert again.closures["created"] == 0
+    assert again.closures["duplicate"] == len(holding)
+    assert len(client.get("/crossing/closures", headers=headers).json()) == len(listed)

@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from midcorridor.cli import app
-from midcorridor.sim.feed import event_stream, write_events
+from midcorridor.sim.feed import event_stream, port_operator, write_events
 from midcorridor.sim.processes import simulate_replication
 
 if TYPE_CHECKING:
@@ -160,7 +160,7 @@ def test_cli_writes_the_event_file(tmp_path: Path) -> None:
 
 def test_write_events_counts(tmp_path: Path, records: list[dict[str, Any]]) -> None:
     """write_events reports how many shipments and events it wrote."""
-    shipments, events = write_events(tmp_path / "f.jsonl", records)
+    shipments, _closures, events = write_events(tmp_path / "f.jsonl", records)
     assert shipments + events == len(records)
     assert len((tmp_path / "f.jsonl").read_text().splitlines()) == len(records)
 
@@ -239,3 +239,40 @@ def test_trucks_are_in_the_feed_unless_left_out() -> None:
     assert plain
     assert not any(c[3] == "Z" for s in plain for c in s["cargo"]["containers"])
     assert len(both) > 5 * len(plain)
+
+
+def test_storms_become_the_ports_closure_notices() -> None:
+    """Each storm closes the Caspian ports listed in the experiment, and each port's authority
+    posts a notice for it: a Caspian port, from the storm's onset to its reopening, dated on the
+    feed's clock. No vessel sails from a port inside one of its notices' windows, and per port
+    the hours the notices cover (their union) are the hours the run counts that port closed."""
+    import dataclasses
+
+    from midcorridor.sim.feed import closure_records
+    from midcorridor.sim.simulate import prepare
+
+    model = prepare(EXPERIMENTS / "storms.yaml")
+    model = dataclasses.replace(model, horizon_h=200 * 24.0, warmup_h=0.0)
+    run = simulate_replication(model, 5, 0)
+    start = END - timedelta(hours=model.horizon_h)
+    notices = closure_records(model, run.closures, start=start, prefix="T")
+    assert {n["place"] for n in notices} == set(model.storms.ports)
+    assert len({n["notice_id"] for n in notices}) == len(notices)
+    windows: dict[str, list[tuple[float, float]]] = {}
+    for n in notices:
+        assert model.ports[n["place"]].caspian
+        assert n["reporting_operator"] == port_operator(model, n["place"])
+        assert n["reason"].startswith("storm")
+        lo = (datetime.fromisoformat(n["start"].replace("Z", "+00:00")) - start)
+        hi = (datetime.fromisoformat(n["end"].replace("Z", "+00:00")) - start)
+        windows.setdefault(n["place"], []).append((lo.total_seconds() / 3600,
+                                                   hi.total_seconds() / 3600))
+    for port, spans in windows.items():
+        assert all(2 * 24 - 0.01 <= hi - lo <= 8 * 24 + 0.01 for lo, hi in spans)
+        sailed = [t for _line, p, t, _load, _slots in run.departures if p == port]
+        assert not [t for t in sailed for lo, hi in spans if lo + 0.01 < t < hi - 0.01]
+        union, reach = 0.0, -1.0
+        for lo, hi in sorted(spans):
+            union += max(0.0, hi - max(lo, reach))
+            reach = max(reach, hi)
+        assert union == pytest.approx(run.places[port]["closed_hours"], abs=0.1)

@@ -19,7 +19,7 @@ from midcorridor.errors import InputError
 if TYPE_CHECKING:
     import httpx
 
-    from midcorridor.service.feed import Feed, FeedEvent
+    from midcorridor.service.feed import Feed, FeedClosure, FeedEvent
 
 BATCH = 500  # events per bulk request (the service takes up to 1000)
 PAGE = 1000
@@ -54,6 +54,7 @@ class Tally:
     errors: list[str] = field(default_factory=list)
     future: int = 0
     orphaned: int = 0
+    closures: Counter[str] = field(default_factory=Counter)
 
 
 def _check(response: httpx.Response, what: str) -> Any:
@@ -175,10 +176,69 @@ def _post(client: httpx.Client, batch: list[tuple[FeedEvent, int]], callers: lis
                                         f"(reported by {item[0].operator or 'unknown'})")
 
 
+def _posted_closures(client: httpx.Client, callers: list[Caller]) -> set[tuple[str, str, str]]:
+    """(place, start, end) of the closures in force or to come that the service lists, to
+    the first caller allowed to read them.
+    """
+    for caller in callers:
+        response = client.get("/crossing/closures", headers=caller.headers)
+        if response.status_code == 200:
+            return {(c["place"], _instant(c["start"]), _instant(c["end"]))
+                    for c in response.json()}
+    return set()
+
+
+def _instant(text: str) -> str:
+    """An instant as one canonical UTC text, whatever offset notation the text uses."""
+    return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(UTC).isoformat()
+
+
+def _closures(client: httpx.Client, feed: Feed, callers: list[Caller], tally: Tally,
+              now: datetime) -> None:
+    """Post the feed's closure notices in force now or announced for later, each once: a
+    closure the service already lists at the same place over the same window is not posted
+    again. Those that ended before ``now`` are counted, not posted (the service takes
+    closures that still hold); those that begin after ``now`` are left for a later run.
+    """
+    due = [c for c in feed.closures if c.start <= now]
+    tally.closures["future"] = len(feed.closures) - len(due)
+    holding = [c for c in due if c.end > now]
+    tally.closures["ended"] = len(due) - len(holding)
+    if not holding:
+        return
+    posted = _posted_closures(client, callers)
+    for closure in holding:
+        key = (closure.body.place, _instant(closure.start.isoformat()),
+               _instant(closure.end.isoformat()))
+        if key in posted:
+            tally.closures["duplicate"] += 1
+            continue
+        tally.closures[_post_closure(client, closure, callers, tally)] += 1
+        posted.add(key)
+
+
+def _post_closure(client: httpx.Client, closure: FeedClosure, callers: list[Caller],
+                  tally: Tally) -> str:
+    """Post one notice with its port's token first, then the others; how it went."""
+    body = closure.body.model_dump(mode="json")
+    why = "no token"
+    for caller in _order(callers, closure.operator):
+        response = client.post("/crossing/closures", json=body, headers=caller.headers)
+        if response.status_code == 201:
+            return "created"
+        why = f"HTTP {response.status_code}: {response.text[:200]}"
+        if response.status_code != 403:
+            break
+    if len(tally.errors) < 5:
+        tally.errors.append(f"closure {closure.notice_id}: {why}")
+    return "rejected"
+
+
 def replay(client: httpx.Client, feed: Feed, callers: list[Caller], *, speed: float | None,
            now: datetime, progress: Progress | None = None) -> Tally:
     """Create the feed's missing shipments, then post its events in event-time order."""
     tally = Tally()
+    _closures(client, feed, callers, tally, now)
     ids = _shipments(client, feed, callers, tally)
     callers = [c for c in callers if c.role in POSTERS]
     due = [e for e in feed.events if e.time <= now]
@@ -226,10 +286,12 @@ def replay_command(
         help="Post at this many event-seconds per second (3600: an hour a second); "
         "default: as fast as the service takes them.")] = None,
 ) -> None:
-    """Post a feed's shipments and events in event-time order, in bulk, with a progress bar.
+    """Post a feed's closure notices, shipments and events in event-time order, in bulk, with
+    a progress bar.
 
-    Running it again posts nothing twice: shipments are found by reference and events by
-    their client event ids. Events dated in the future are left for a later run.
+    Running it again posts nothing twice: shipments are found by reference, events by their
+    client event ids and closures by place and window. Events and closures dated in the
+    future are left for a later run; closures already over are not posted.
     """
     import httpx
 
@@ -246,6 +308,11 @@ def replay_command(
                                progress=bar)
     except httpx.TransportError as exc:
         raise InputError(f"--url {url}: cannot reach the service ({exc})") from None
+    _report(tally, feed)
+
+
+def _report(tally: Tally, feed: Feed) -> None:
+    """Print what the replay did; exit non-zero when the service refused anything."""
     console.print(
         f"shipments: {tally.shipments_created} created, {tally.shipments_found} already there"
         + (f", {len(tally.shipments_failed)} refused" if tally.shipments_failed else "")
@@ -256,11 +323,18 @@ def replay_command(
         + (f", {tally.future} dated in the future (run again later)" if tally.future else "")
         + (f", {tally.orphaned} of refused shipments" if tally.orphaned else "")
     )
+    if feed.closures:
+        done = tally.closures
+        console.print(
+            f"closures: {done['created']} posted, {done['duplicate']} already posted, "
+            f"{done['ended']} over before now (not posted)"
+            + (f", {done['future']} to come (run again later)" if done["future"] else "")
+            + (f", {done['rejected']} rejected" if done["rejected"] else ""))
     for line in tally.errors:
         err_console.print(f"  {line}")
     for ref, why in list(tally.shipments_failed.items())[:5]:
         err_console.print(f"  shipment {ref}: {why}")
-    if tally.events["rejected"] or tally.shipments_failed:
+    if tally.events["rejected"] or tally.shipments_failed or tally.closures["rejected"]:
         raise typer.Exit(1)
 
 

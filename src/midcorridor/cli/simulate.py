@@ -249,13 +249,16 @@ def _experiment_paths(names: list[str], comparing: bool) -> list[Path]:
 
 def _write_events(result: RunResult, events: Path, until: datetime | None, seed: int,
                   trucks: bool) -> None:
-    """The shipments and events of the run's replication 0, dated to end at ``until``."""
+    """The shipments, closure notices and events of the run's replication 0, dated to end at
+    ``until``.
+    """
     end = until if until is None or until.tzinfo else until.replace(tzinfo=UTC)
-    stream = event_stream(
-        result.model, result.replications[0].traces, end=end, seed=seed, trucks=trucks
-    )
-    shipments, count = write_events(events, stream)
-    err_console.print(f"wrote {shipments} shipments and {count} events to {events}")
+    first = result.replications[0]
+    stream = event_stream(result.model, first.traces, end=end, seed=seed, trucks=trucks,
+                          closures=first.closures)
+    shipments, closures, count = write_events(events, stream)
+    err_console.print(f"wrote {shipments} shipments, {closures} closure notices and {count} "
+                      f"events to {events}")
 
 
 def register(app: typer.Typer) -> None:

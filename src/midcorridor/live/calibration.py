@@ -171,20 +171,26 @@ def replay_forecasts(
     ``vessels``, the Caspian vessels' last sightings among them). ``closures`` are the port
     closures posted over the stream, each known from its start: a shipment standing at a
     port closed at its checkpoint waits for the ferry from the reopening, as the service has
-    it. With ``units``, only the forecasts of shipments whose cargo crosses as one of these
+    it; the stream's own ``closure`` records (port authorities' notices) count as posted too.
+    With ``units``, only the forecasts of shipments whose cargo crosses as one of these
     unit types are made (every shipment's events still make the state).
     """
     shipments: dict[str, _Tracked] = {}
     events: list[Mapping[str, Any]] = []
+    notices = list(closures)
     for record in records:
         if record.get("record") == "shipment":
             shipments[record["reference"]] = _shipment(record, ports)
         elif record.get("record") == "event" and record.get("classifier", "ACT") == "ACT":
             events.append(record)
+        elif record.get("record") == "closure":
+            notices.append(PostedClosure(-len(notices) - 1, record["place"],
+                                         _time(record["start"]), _time(record["end"]),
+                                         str(record.get("reason", ""))))
     events.sort(key=lambda e: (e["event_time"], e["event_id"]))
     if not events:
         return []
-    replay = _Replay(times, ports, _time(events[0]["event_time"]), tuple(closures),
+    replay = _Replay(times, ports, _time(events[0]["event_time"]), tuple(notices),
                      vessel_names(dataset_fleet(times.network)) if vessels else {})
     by_place = {place: name for name, place in checkpoints.items()}
     for event in events:

@@ -5,7 +5,8 @@ and then for ``days`` days up to an ordinary hour, which is dated now. The consi
 those days become shipments, and their milestones the events the operators would have
 reported: trains through the borders, cargo waiting at Aktau, Kuryk and Alat for a sailing
 (the trucks on the Ro-Ro decks among it, those of the last week), storms that close the Caspian
-ports. Every organization that reports gets a user and a token.
+ports (a storm holding now is posted as its ports' closure notices). Every organization that
+reports gets a user and a token.
 
 Which hour is "now": cargo reaches a Caspian port a whole train at a time, so what waits there
 at one moment swings from nothing to several trains (in the baseline, Alat has no containers
@@ -28,7 +29,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from midcorridor.errors import InputError
-from midcorridor.service import accounts, corridor, ingest
+from midcorridor.service import accounts, closures, corridor, ingest
 from midcorridor.service.access import Principal, Role
 from midcorridor.service.db.models import Organization
 from midcorridor.service.feed import Feed, FeedEvent, FeedShipment, parse_feed
@@ -104,7 +105,9 @@ def simulated_feed(
     recent = end - TRUCK_DAYS * 24.0
     traces = (t.until(end) for t in run.traces
               if t.created_h <= end and (t.unit_kind != TRUCK or t.created_h >= recent))
-    records = event_stream(window, traces, end=now, seed=seed, prefix=f"DEMO-{seed}")
+    announced = [c for c in run.closures if c[1] <= end]
+    records = event_stream(window, traces, end=now, seed=seed, prefix=f"DEMO-{seed}",
+                           closures=announced)
     return parse_feed((json.dumps(r) for r in records), f"demo feed of {model.name}")
 
 
@@ -244,6 +247,7 @@ def seed(
     # the ETA history reads as it would have on those days.
     ids = _book(session, feed, principals, now)
     _receive(session, feed, principals, ids, now)
+    _post_closures(session, full, principals, now)
     return DemoResult(len(principals) + 1, len(feed.shipments), len(feed.events), tokens,
                       users, emails, {n: tuple(sorted(p)) for n, (_, p) in orgs.items()})
 
@@ -280,3 +284,17 @@ def _receive(session: Session, feed: Feed, principals: dict[str, Principal],
             run = []
         if event is not None:
             run.append(event)
+
+
+def _post_closures(session: Session, feed: Feed, principals: dict[str, Principal],
+                   now: datetime) -> None:
+    """Post the ports' notices of the closures holding now, each by its port's authority (a
+    storm that ended before now needs no notice any more).
+    """
+    ports = corridor.caspian_ports(corridor.data_of(session))
+    for notice in feed.closures:
+        if notice.start <= now < notice.end:
+            record = closures.post(session, notice.body, now=now, ports=ports,
+                                   org_id=principals[notice.operator].org_id,
+                                   user_id=principals[notice.operator].user_id)
+            ingest.refresh_closed(session, record, now=now)

@@ -432,6 +432,43 @@ def consignment_records(
     return records
 
 
+CLOSURE_CAUSES = {
+    "storm": "storm: the port is closed to shipping",
+    "closure": "the port is closed to shipping",
+}
+"""The reason a port authority's notice gives, by the cause of the simulated closure."""
+
+
+def closure_records(
+    model: SimModel,
+    closures: Iterable[tuple[str, float, float, str]],
+    *,
+    start: datetime,
+    prefix: str,
+) -> list[dict[str, Any]]:
+    """The notices of the Caspian ports' closures that end after the warm-up, as each port's
+    authority posts them when the port closes (``start`` is the date of simulated hour 0):
+    ``place``, ``start``, ``end`` (when it expects to reopen: the simulated reopening) and
+    ``reason``, the fields of ``POST /crossing/closures``, with a ``notice_id`` and the
+    ``reporting_operator``.
+    """
+    out: list[dict[str, Any]] = []
+    for port, from_h, until_h, cause in sorted(closures, key=lambda c: (c[1], c[0])):
+        if port not in model.ports or not model.ports[port].caspian or until_h <= model.warmup_h:
+            continue
+        notice = f"{prefix}-C{len(out) + 1:04d}"
+        out.append({
+            "record": "closure",
+            "notice_id": notice,
+            "place": port,
+            "start": _iso(start + timedelta(hours=from_h)),
+            "end": _iso(start + timedelta(hours=until_h)),
+            "reason": f"{CLOSURE_CAUSES.get(cause, CLOSURE_CAUSES['closure'])} (notice {notice})",
+            "reporting_operator": port_operator(model, port),
+        })
+    return out
+
+
 def event_stream(
     model: SimModel,
     traces: Iterable[ConsignmentTrace],
@@ -440,6 +477,7 @@ def event_stream(
     seed: int = 0,
     prefix: str | None = None,
     trucks: bool = True,
+    closures: Iterable[tuple[str, float, float, str]] = (),
 ) -> Iterator[dict[str, Any]]:
     """Shipment and event records of the consignments created after the warm-up.
 
@@ -448,7 +486,9 @@ def event_stream(
     with the wagons); ``trucks=False`` leaves them out. The run's last hour is dated ``end``
     (default: now, to the minute).
     Shipment references are ``PREFIX-NNNNNN`` with the prefix
-    ``SIM-<experiment>-<end date>-<seed>`` by default.
+    ``SIM-<experiment>-<end date>-<seed>`` by default. ``closures`` (a replication's
+    :attr:`~midcorridor.sim.result.ReplicationResult.closures`) become the ports' closure
+    notices (:func:`closure_records`), written after the shipments.
     """
     end = (end or datetime.now(UTC)).astimezone(UTC).replace(second=0, microsecond=0)
     start = end - timedelta(hours=model.horizon_h)
@@ -460,20 +500,26 @@ def event_stream(
         yield from consignment_records(
             model, trace, start=start, reference=f"{prefix}-{trace.id:06d}", seed=seed
         )
+    yield from closure_records(model, closures, start=start, prefix=prefix)
 
 
-def write_events(path: Path, records: Iterable[dict[str, Any]]) -> tuple[int, int]:
-    """Write shipment records first, then events in event-time order, one JSON object a line.
+def write_events(path: Path, records: Iterable[dict[str, Any]]) -> tuple[int, int, int]:
+    """Write shipment records first, then closure notices by start, then events in event-time
+    order, one JSON object a line.
 
-    Returns the numbers of shipments and events written.
+    Returns the numbers of shipments, closure notices and events written.
     """
     shipments: list[dict[str, Any]] = []
+    closures: list[dict[str, Any]] = []
     events: list[dict[str, Any]] = []
     for record in records:
-        (shipments if record["record"] == "shipment" else events).append(record)
+        kind = record["record"]
+        (shipments if kind == "shipment" else closures if kind == "closure" else events
+         ).append(record)
+    closures.sort(key=lambda c: (c["start"], c["notice_id"]))
     events.sort(key=lambda e: (e["event_time"], e["event_id"]))
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8") as out:
-        for record in (*shipments, *events):
+        for record in (*shipments, *closures, *events):
             out.write(json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n")
-    return len(shipments), len(events)
+    return len(shipments), len(closures), len(events)

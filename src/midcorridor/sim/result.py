@@ -62,7 +62,8 @@ class ReplicationResult:
     ``samples``: ``(hour, place, value)`` queue lengths in units and ``"system"`` TEU in system;
     ``places``: per place id its kind and statistics (utilization, queue integrals, ...);
     ``departures``: ``(line id, port, hour, units aboard, slots)``;
-    ``traces``: every consignment's milestones, when the run was asked to keep them.
+    ``traces``: every consignment's milestones, when the run was asked to keep them;
+    ``closures``: each port's closures as announced (port, from h, until h, cause).
     """
 
     seed: int
@@ -80,3 +81,5 @@ class ReplicationResult:
     events: int = 0
     traces: list[ConsignmentTrace] = field(default_factory=list)  # only when asked for
     shipments: dict[int, str] = field(default_factory=dict)  # id -> initial state's shipment
+    # (port, from h, until h, cause): the ports' closures, storms ("storm") and given ones
+    closures: list[tuple[str, float, float, str]] = field(default_factory=list)

@@ -116,6 +116,7 @@ def _result(world: World) -> ReplicationResult:
         events=world.kernel.events,
         traces=_traces(world),
         shipments=world.shipments,
+        closures=world.closures,
     )
 
 

@@ -70,10 +70,4 @@ def closures(world: World, closure: Closure) -> Generator[Any, Any, None]:
     """Close the closure's ports from its start for its hours."""
     if closure.start_h > 0:
         yield closure.start_h
-    now = world.kernel.now
-    until = now + closure.hours
-    for port_id in closure.ports:
-        port = world.ports.get(port_id)
-        if port is not None and until > port.closed_until:
-            port.closed_hours += until - max(now, port.closed_until)
-            port.closed_until = until
+    world.close(closure.ports, world.kernel.now + closure.hours, "closure")

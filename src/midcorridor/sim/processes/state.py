@@ -12,7 +12,7 @@ from midcorridor.sim.result import Waybill
 if TYPE_CHECKING:
     import random
     from collections import deque
-    from collections.abc import Generator
+    from collections.abc import Generator, Iterable
 
     from midcorridor.sim.model import SimModel, Variant
     from midcorridor.sim.result import ConsignmentTrace, Milestone
@@ -118,6 +118,20 @@ class World:
         self.departures: list[tuple[str, str, float, int, int]] = []  # line, port, t, load, slots
         self.finished: list[ConsignmentTrace] = []  # delivered consignments, when tracing
         self.shipments: dict[int, str] = {}  # consignment id -> shipment of the initial state
+        # (port, from hour, until hour, cause): each closure as its port's authority announces it
+        self.closures: list[tuple[str, float, float, str]] = []
+
+    def close(self, ports: Iterable[str], until: float, cause: str) -> None:
+        """Close ``ports`` from now until hour ``until`` (``cause``: a storm, or a closure the
+        experiment or what-if gives); a port closed beyond it already is left as it is.
+        """
+        now = self.kernel.now
+        for port_id in ports:
+            port = self.ports.get(port_id)
+            if port is not None and until > port.closed_until:
+                port.closed_hours += until - max(now, port.closed_until)
+                port.closed_until = until
+                self.closures.append((port_id, now, until, cause))
 
     def rng(self, name: str) -> random.Random:
         """The random stream called ``name`` (created on first use)."""

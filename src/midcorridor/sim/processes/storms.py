@@ -26,10 +26,4 @@ def storms(world: World) -> Generator[Any, Any, None]:
         return
     while True:
         yield from world.exponential(rng, rate)
-        now = world.kernel.now
-        until = now + draw(rng, d)
-        for port_id in spec.ports:
-            port = world.ports.get(port_id)
-            if port is not None and until > port.closed_until:
-                port.closed_hours += until - max(now, port.closed_until)
-                port.closed_until = until
+        world.close(spec.ports, world.kernel.now + draw(rng, d), "storm")
