@@ -121,22 +121,35 @@ def test_trucks_without_a_ro_ro_deck_on_the_crossing_are_refused(make_network: B
         build_model(network, parse_experiment(_doc(TRUCKS)))
 
 
-def test_ferries_berth_at_their_own_terminal(make_network: Builder) -> None:
+def test_ferries_berth_at_their_own_terminal(make_network: Builder,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
     """With one cargo berth and a ferry berth at each port, the ferry and the feeder are at
     berth at Aktau at the same time; without the ferry berth they never are."""
+    from midcorridor.sim.processes import sailing
+
+    berthed: list[tuple[float, str, str]] = []  # (hour, vessel, port) of each loading at berth
+    load_waiting = sailing._load_waiting
+
+    def loading(ship: sailing.ShipState, port: sailing.PortState, now: float) -> None:
+        berthed.append((now, ship.ship.name, port.id))
+        load_waiting(ship, port, now)
+
+    monkeypatch.setattr(sailing, "_load_waiting", loading)
 
     def overlap(ferry_berths: int) -> float:
         ports = {p: {"berths": 1, "ferry_berths": ferry_berths} for p in ("Aktau", "Alat")}
         boxes = {**WESTBOUND, "teu_per_year": 40_000}
         doc = _doc(boxes, ports=ports)
         model = build_model(_with_feeder(make_network(1)), parse_experiment(doc))
+        berthed.clear()
         r = simulate_replication(model, 2, 0, trace=True)
-        stays: dict[str, list[tuple[float, float]]] = {"Ferry 0": [], "Feeder": []}
+        stays = {v: [(h, False) for h, name, p in berthed if name == v and p == "KZAAU"]
+                 for v in ("Ferry 0", "Feeder")}
         for t in r.traces:
             for h, code, place, vessel, _u in t.milestones:
-                if place == "KZAAU" and vessel in stays and code in ("LOAD", "DEPA"):
-                    stays[vessel].append((h, code == "DEPA"))
-        # busy intervals: first LOAD of a call up to its DEPA
+                if place == "KZAAU" and vessel in stays and code == "DEPA":
+                    stays[vessel].append((h, True))
+        # busy intervals: the first loading at the berth of a call up to its DEPA
         calls = {v: _calls(marks) for v, marks in stays.items()}
         return sum(
             max(0.0, min(b1, b2) - max(a1, a2))

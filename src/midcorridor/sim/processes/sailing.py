@@ -21,7 +21,10 @@ from midcorridor.sim.model import TRUCK, WAGON, Line, Ship
 from midcorridor.sim.processes.state import Consignment, Part, PortState, World, mark
 
 if TYPE_CHECKING:
+    import random
     from collections.abc import Generator
+
+    from midcorridor.sim.model import Dist
 
 
 @dataclass(eq=False)
@@ -62,7 +65,6 @@ def _take(ship: ShipState, part: Part, dest: str, now: float, port: PortState) -
     port.unit_wait_h += n * (now - part.since)
     port.queued_units -= n
     ship.cargo.append((part.consignment, n, dest))
-    mark(part.consignment, now, "LOAD", port.id, ship.ship.name, n)
     return n
 
 
@@ -174,10 +176,7 @@ def ship_process(
             step = -step
             nxt = i + step
         ship.dests = stops[nxt::step] if step > 0 else stops[nxt::-1]
-        if world.trace:
-            for consignment, units, dest in ship.cargo:
-                if dest == here:
-                    mark(consignment, kernel.now, "ARRI", here, ship.ship.name, units)
+        _arrive(world, ship, here)
         deadline = kernel.now + line.headway_h
         berths = port.ferry_berths if line.ro_ro and port.ferry_berths is not None else port.berths
         aboard_before = len(ship.cargo)
@@ -186,16 +185,9 @@ def ship_process(
             yield from _wait_open(world, port)
             yield berths
             at_berth = True
-            unloaded = _unload(ship, here)
+            kept = yield from _work(world, ship, port, handling[here], rng)
             if not first_call:
-                aboard_before, first_call = len(ship.cargo), True
-            before = ship.free
-            _load_waiting(ship, port, kernel.now)
-            # Handling time grows with the units moved: a quarter of a full call if none.
-            h = handling[here]
-            work = min(1.0, (unloaded + before - ship.free) / max(1, ship.ship.slots))
-            yield draw(rng, h) * (0.25 + 0.75 * work)
-            _land(world, ship)
+                aboard_before, first_call = kept, True
             busy_elsewhere = not ship.cargo and _waiting_at(world, ship.dests, ship.ship)
             if ship.free <= 0 or busy_elsewhere or kernel.now >= deadline:
                 break
@@ -210,19 +202,53 @@ def ship_process(
             port.loading.remove(ship)
             break
         yield from _wait_open(world, port)
-        now = kernel.now
-        load = 0
-        for k, (consignment, units, _dest) in enumerate(ship.cargo):
-            consignment.last_departure = now
-            load += units
-            if k >= aboard_before:
-                mark(consignment, now, "DEPA", here, ship.ship.name, units)
-        world.departures.append((line.id, here, now, load, ship.ship.slots))
+        _depart(world, ship, here, aboard_before)
         if at_berth:
             berths.release()
         sailing = line.sailing[min(i, nxt)]
         yield draw(rng, sailing)
         i = nxt
+
+
+def _arrive(world: World, ship: ShipState, here: str) -> None:
+    """The line reports the ship's arrival at ``here`` for the cargo it brings there."""
+    if world.trace:
+        for consignment, units, dest in ship.cargo:
+            if dest == here:
+                mark(consignment, world.kernel.now, "ARRI", here, ship.ship.name, units)
+
+
+def _work(
+    world: World, ship: ShipState, port: PortState, handling: Dist, rng: random.Random
+) -> Generator[Any, Any, int]:
+    """Unload and load at the berth in one handling time, then land what was unloaded; the
+    number of cargo items that stayed aboard (those after them were loaded here).
+    """
+    unloaded = _unload(ship, port.id)
+    kept = len(ship.cargo)
+    before = ship.free
+    _load_waiting(ship, port, world.kernel.now)
+    # Handling time grows with the units moved: a quarter of a full call if none.
+    work = min(1.0, (unloaded + before - ship.free) / max(1, ship.ship.slots))
+    yield draw(rng, handling) * (0.25 + 0.75 * work)
+    _land(world, ship)
+    return kept
+
+
+def _depart(world: World, ship: ShipState, here: str, aboard_before: int) -> None:
+    """The ship sails from ``here``. The port reports the loading of the cargo it took aboard
+    in this call now, in one loading report as the ship leaves (not unit by unit while it
+    fills at the berth), and the line the departure.
+    """
+    now = world.kernel.now
+    load = 0
+    for k, (consignment, units, _dest) in enumerate(ship.cargo):
+        consignment.last_departure = now
+        load += units
+        if k >= aboard_before:
+            mark(consignment, now, "LOAD", here, ship.ship.name, units)
+            mark(consignment, now, "DEPA", here, ship.ship.name, units)
+    world.departures.append((ship.line.id, here, now, load, ship.ship.slots))
 
 
 def _wait_outside(
