@@ -70,8 +70,9 @@ def test_quantiles_are_ordered_and_not_in_the_past(
 
 def test_more_cargo_ahead_means_a_later_ferry(times: LegTimes, corridor: Network) -> None:
     """At Aktau one feeder sailing carries 225 TEU every 22 h (data set): 600 TEU ahead is
-    two full sailings before ours, so the typical wait is 2 x 22 + 11 = 55 h; the queue step
-    and the ETA grow with the queue and the reason says so."""
+    two full sailings before ours, so the typical wait is 2 x 22 + 11 = 55 h and the berth's 8 h
+    (the loading is reported as the ship sails); the queue step and the ETA grow with the
+    queue and the reason says so."""
     now = AT_AKTAU.at + timedelta(hours=1)
     empty = _spread(times, corridor, position=AT_AKTAU, now=now, ahead=0)
     full = _spread(times, corridor, position=AT_AKTAU, now=now, ahead=600)
@@ -80,8 +81,8 @@ def test_more_cargo_ahead_means_a_later_ferry(times: LegTimes, corridor: Network
     wait = full.segments[0]
     assert wait.segment == "at KZAAU"
     assert "600 TEU ahead" in wait.reason
-    assert 40 < wait.p50_h < 70  # about 55 h less the hour waited, plus storm risk
-    assert empty.segments[0].p50_h < 20
+    assert 45 < wait.p50_h < 75  # about 63 h less the hour waited, plus storm risk
+    assert empty.segments[0].p50_h < 25  # 11 + 8 h typical, of a spread up to 51.5 h
 
 
 def test_a_planned_sailing_fixes_the_crossing(times: LegTimes, corridor: Network) -> None:
@@ -185,3 +186,20 @@ def test_an_estimate_ahead_keeps_the_quantiles_ordered_around_the_eta(
     assert best <= held.p90
     assert (held.p10, held.p50) == (e.p10, e.p50)
     assert held.p10 <= held.p50 <= held.p90
+
+
+def test_a_container_wait_runs_to_the_sailing(times: LegTimes, corridor: Network) -> None:
+    """At Aktau, 30 TEU ahead leaving at 3 an hour need 10 h; the queue's factors (0, 0.1, 1)
+    and half the feeders' 22 h headway give 0, 1 and 21 h; the loading is reported as the ship
+    sails, so the container wait adds the berth's 0, 8 and 24 h: 0, 9 and 45 h. Railcars on the
+    Ro-Ro ferries (headway 96 h) get none of it: 0, 1 and 10 + 48 h."""
+
+    def wait(unit_type: UnitType) -> Spread:
+        _, steps = steps_ahead(_legs(), AT_AKTAU, now=AT_AKTAU.at, times=times,
+                               unit_type=unit_type, units=2, ports=caspian_port_ids(corridor),
+                               queue_ahead={"KZAAU": 30}, leaving_per_h={"KZAAU": 3.0})
+        assert steps[0].segment == "at KZAAU"
+        return steps[0].spread
+
+    assert wait(UnitType.TEU) == pytest.approx(Spread(0.0, 9.0, 45.0))
+    assert wait(UnitType.RAILCAR) == pytest.approx(Spread(0.0, 1.0, 58.0))

@@ -134,29 +134,31 @@ def _call(times: LegTimes, seen: Sighting, now: datetime):
     return found[0]
 
 
-def test_a_ship_that_landed_its_cargo_and_loaded_nothing_has_left_empty(
+def test_a_ship_that_landed_its_cargo_is_loading_until_its_headway_is_up(
         times: LegTimes) -> None:
-    # Merkuriy-1 arrived at Aktau at T0 and discharged at T0 + 8 h, loading nothing: it has
-    # left for Alat's cargo, back after two crossings and half a headway there (22 + 48 + 22
-    # h), not loading now; its call is assumed, not seen.
+    # Merkuriy-1 arrived at Aktau at T0 and discharged at T0 + 8 h. The port reports its
+    # loading only as it sails, so it is taken to be loading now, with all 27 railcars free,
+    # until its headway is up (T0 + 96 h); its events do not show that it loads.
     landed = update(update(None, MERKURIY, "ARRI", "KZAAU", T0, 0),
                     MERKURIY, "DISC", "KZAAU", T0 + 8 * H, 0)
     call = _call(times, landed, T0 + 10 * H)
-    assert call.loads_at == T0 + (8 + 2 * 22 + ferries.OTHER_STAY * 96) * H == T0 + 100 * H
+    assert (call.loads_at, call.space, call.sails_by) == (T0 + 10 * H, 27, T0 + 96 * H)
     assert not call.seen
-    # had it loaded there in the same call, it would still be loading: the call is now, seen
-    loading = update(update(None, MERKURIY, "LOAD", "KZAAU", T0 + 2 * H, 4),
-                     MERKURIY, "DISC", "KZAAU", T0 + 8 * H, 0)
-    call = _call(times, loading, T0 + 10 * H)
-    assert (call.loads_at, call.space, call.seen) == (T0 + 10 * H, 23, True)
+    # its loading, reported with its sailing at T0 + 30 h: there and back, after half a
+    # headway at Alat (22 + 48 + 22 h)
+    sailed = update(update(landed, MERKURIY, "LOAD", "KZAAU", T0 + 30 * H, 5),
+                    MERKURIY, "DEPA", "KZAAU", T0 + 30 * H, 5)
+    call = _call(times, sailed, T0 + 31 * H)
+    assert call.loads_at == T0 + (30 + 2 * 22 + ferries.OTHER_STAY * 96) * H == T0 + 122 * H
 
 
-def test_a_ship_at_the_other_port_leaves_empty_at_once_or_loaded_by_its_headway(
+def test_a_ship_at_the_other_port_leaves_after_a_stay_or_by_its_headway(
         times: LegTimes) -> None:
-    # discharged at Alat at T0 with nothing loaded: leaves at once, at Aktau 22 h later
-    emptied = update(update(None, MERKURIY, "ARRI", "AZALT", T0 - 9 * H, 0),
-                     MERKURIY, "DISC", "AZALT", T0, 0)
-    assert _call(times, emptied, T0 + H).loads_at == T0 + 22 * H
+    # arrived at Alat at T0 - 9 h and discharged at T0: whether it loads is unknown until it
+    # sails, so it is taken to stay half a headway (48 h) from its arrival, then 22 h across
+    landed = update(update(None, MERKURIY, "ARRI", "AZALT", T0 - 9 * H, 0),
+                    MERKURIY, "DISC", "AZALT", T0, 0)
+    assert _call(times, landed, T0 + H).loads_at == T0 + (48 - 9 + 22) * H
     # loading at Alat since T0: stays until its headway is up (96 h), then 22 h across
     loading = update(None, MERKURIY, "LOAD", "AZALT", T0, 10)
     call = _call(times, loading, T0 + H)

@@ -12,11 +12,11 @@ those calls in turn; the shipment catches the first call with space left after t
 
 Empty sailings leave no events: a ship last seen at the other port may have left it empty
 since. It is taken to leave after :data:`OTHER_STAY` of a headway there, and a ship seen long
-ago (:data:`STALE_CYCLES` cycles) is taken as unknown. Two sightings say more: a ship that
-landed its cargo and loaded nothing in that call leaves at once, empty, for cargo waiting at
-the other end (it has nothing to wait for); a ship loading at the other port stays there until
-its headway is up. Only a ship loading at the port or sailing to it with cargo makes a call
-that its events show (:attr:`Call.seen`); every other call rests on these assumptions.
+ago (:data:`STALE_CYCLES` cycles) is taken as unknown. The ports report a call's loading once,
+as the ship sails (with its departure), so a ship seen at a port by the cargo it landed there
+is taken to be loading there until its headway is up: whether it loaded anything, or left
+empty meanwhile, is known only when it sails. Only a ship sailing to the port with cargo makes
+a call that its events show (:attr:`Call.seen`); every other call rests on these assumptions.
 """
 
 from __future__ import annotations
@@ -154,11 +154,10 @@ def update(last: Sighting | None, vessel: str, code: str, place: str, at: dateti
 def next_calls(line: FerryLine, sightings: Mapping[str, Sighting], port: str,
                unit: UnitType, now: datetime) -> list[Call]:
     """The next call at ``port`` of each vessel of ``line`` that carries ``unit`` and was seen
-    lately, earliest first. A vessel at the port loads now, unless it landed its cargo there
-    and loaded nothing (it has left empty: a crossing, a stay and a crossing later); one on
-    its way back, when it arrives; one at the other port, when it leaves there (at once when
-    it landed its cargo and loaded nothing, when its headway is up while it loads, else after
-    a stay) and a crossing later; one sailing there, a crossing, a stay and a crossing later.
+    lately, earliest first. A vessel at the port (arrived or landing its cargo) loads now; one
+    on its way back, when it arrives; one at the other port, when it leaves there (when its
+    headway is up while it loads, else after a stay) and a crossing later; one sailing there,
+    a crossing, a stay and a crossing later.
     """
     h, c = line.headway_h, line.crossing_h
     cycle = 2 * (c + h)
@@ -171,15 +170,14 @@ def next_calls(line: FerryLine, sightings: Mapping[str, Sighting], port: str,
         if (now - seen.at).total_seconds() / 3600 > STALE_CYCLES * cycle:
             continue
         since = seen.call_since
-        emptied = seen.code == "DISC" and seen.loaded <= 0  # landed all, loaded nothing
-        if seen.place == port and not seen.sailed and not emptied:  # at the port: loading
+        if seen.place == port and not seen.sailed:  # at the port: loading
             out.append(Call(vessel.name, now, max(0, space - seen.loaded),
                             max(now, since + timedelta(hours=h)), space,
                             seen=seen.loaded > 0))
             continue
-        if seen.place == port:  # sailed from the port (or left it empty): there and back
+        if seen.place == port:  # sailed from the port: there and back
             back = seen.at + timedelta(hours=2 * c + OTHER_STAY * h)
-        elif seen.sailed or emptied:  # on its way here, or leaving the other port empty
+        elif seen.sailed:  # on its way here
             back = seen.at + timedelta(hours=c)
         elif seen.code == "LOAD":  # loading at the other port until its headway is up
             back = max(now, since + timedelta(hours=h)) + timedelta(hours=c)
