@@ -12,6 +12,11 @@
    load average is printed with each seed: the solve runs on two cores (CPU time up to
    twice the wall time); on a shared machine it gets less than that and the wall-clock limit
    then buys less work (the CPU column shows how much).
+5. Rotation bounds (alone: ``python -m benchmarks.bench_crossing bounds``): the same
+   instances, the LP relaxation and the LP tightened by backlog cuts run to the end of
+   their rounds, with no time limit. Both are deterministic, so the table is the same on a
+   loaded machine as on an idle one (only the CPU column is not): it says how much of each
+   seed's gap a stronger relaxation could close at most.
 """
 
 from __future__ import annotations
@@ -31,7 +36,9 @@ from midcorridor.crossing import (
     optimize_rotation,
 )
 from midcorridor.crossing.model import UnitType
-from midcorridor.crossing.solver import silence_banner
+from midcorridor.crossing.rotation import build_model, tightened_relaxation, unavoidable_cost
+from midcorridor.crossing.solver import Relaxation, silence_banner
+from midcorridor.crossing.timegrid import make_grid
 from midcorridor.network import Network, load_network
 
 if TYPE_CHECKING:
@@ -212,7 +219,28 @@ def dependability(network: Network, seeds: list[int], time_limit: float) -> None
           f"load average now {os.getloadavg()[0]:.1f}")
 
 
-SECTIONS = ("quality", "assignment", "rotation", "dependability")
+def bounds(network: Network, seeds: list[int]) -> None:
+    """One row per seed: the LP relaxation, then with backlog cuts, without a time limit."""
+    print(f"\n5. Rotation bounds: the instances of 4, {ROTATION_STEP_H:g} h steps, no time "
+          "limit (deterministic; CPU = the process's CPU time for both LPs; raised = LP with "
+          "cuts / LP - 1; unavoidable = each unit on its cheapest departure)")
+    widths = [4, 8, 8, 11, 11, 11, 7, 6, 8]
+    print(_row(["seed", "columns", "rows", "unavoidable", "LP", "LP + cuts", "raised",
+                "cuts", "CPU"], widths))
+    for seed in seeds:
+        inst = generate_instance(network, GeneratorParams(days=14, seed=seed))
+        built = build_model(inst, make_grid(inst, ROTATION_STEP_H))
+        cpu = time.process_time()
+        plain = Relaxation(built.model.to_lp(relax=True), method="ipm").run(math.inf)
+        tight, cuts = tightened_relaxation(built, math.inf)
+        cpu = time.process_time() - cpu
+        print(_row([str(seed), f"{built.model.num_col:,}", f"{built.model.num_row - cuts:,}",
+                    f"{unavoidable_cost(built):,.0f}", f"{plain.bound:,.0f}",
+                    f"{tight.bound:,.0f}", f"{tight.bound / plain.bound - 1:.2%}", str(cuts),
+                    f"{cpu:.1f} s"], widths), flush=True)
+
+
+SECTIONS = ("quality", "assignment", "rotation", "dependability", "bounds")
 
 
 def run(quick: bool = False, sections: tuple[str, ...] = SECTIONS) -> None:
@@ -234,6 +262,8 @@ def run(quick: bool = False, sections: tuple[str, ...] = SECTIONS) -> None:
                 optimize_rotation, 1, 20.0 if quick else 60.0, step_h=ROTATION_STEP_H)
     if "dependability" in sections:
         dependability(network, [1, 2] if quick else list(range(1, 11)), DAILY_TIME_LIMIT)
+    if "bounds" in sections:
+        bounds(network, [1, 2] if quick else list(range(1, 11)))
 
 
 if __name__ == "__main__":
