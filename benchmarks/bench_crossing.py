@@ -8,15 +8,17 @@
 4. Rotation dependability for a daily run (alone: ``python -m benchmarks.bench_crossing
    dependability``): every Caspian line, 14 days at 2025 volumes,
    seeds 1-10 (quick: 1-2), 60 s each: status, gap against the solver's own bound, wall and
-   CPU time, mean wait against FIFO's on the same instance, units left behind. The machine's
+   CPU time, mean wait against FIFO's on the same instance, units left behind, and under
+   each row the plan of each phase of the solve. The machine's
    load average is printed with each seed: the solve runs on two cores (CPU time up to
    twice the wall time); on a shared machine it gets less than that and the wall-clock limit
    then buys less work (the CPU column shows how much).
 5. Rotation bounds (alone: ``python -m benchmarks.bench_crossing bounds``): the same
    instances, the LP relaxation and the LP tightened by backlog cuts run to the end of
    their rounds, with no time limit. Both are deterministic, so the table is the same on a
-   loaded machine as on an idle one (only the CPU column is not): it says how much of each
-   seed's gap a stronger relaxation could close at most.
+   loaded machine as on an idle one (only the CPU column is not). Beside the plans of 4,
+   they say how much of each seed's gap lies between the LP's bound and the optimum, at
+   most.
 """
 
 from __future__ import annotations
@@ -178,6 +180,14 @@ def _avoidable_gap(plan: CrossingPlan) -> float:
         max(0.0, plan.objective - plan.bound) / rest
 
 
+def _phases(plan: CrossingPlan) -> str:
+    """Each phase's plan (objective with divisible cargo relaxed; - for none), in order."""
+    phases = plan.extra.get("phases", {})
+    assert isinstance(phases, dict)
+    return "plans by phase: " + ", ".join(
+        f"{name} {'-' if value is None else f'{value:,.0f}'}" for name, value in phases.items())
+
+
 def dependability(network: Network, seeds: list[int], time_limit: float) -> None:
     """One row per seed, solved one at a time, with the load average before each."""
     print(f"\n4. Rotation dependability: all Caspian lines, 14 days, 2025 volumes, "
@@ -209,6 +219,7 @@ def dependability(network: Network, seeds: list[int], time_limit: float) -> None
                     f"{plan.mean_wait_reduction:.1%}",
                     f"{f.left_behind_units} ({b.left_behind_units})",
                     str(plan.extra.get("plan", "?"))], widths), flush=True)
+        print(f"{'':6}{_phases(plan)}", flush=True)
         rows.append((plan.gap, wall, plan.mean_wait_reduction, _avoidable_gap(plan)))
     within = sum(1 for gap, wall, *_ in rows if gap <= DAILY_GAP and wall <= time_limit + 5)
     avoidable = sum(1 for _, wall, _, gap in rows if gap <= DAILY_GAP and wall <= time_limit + 5)

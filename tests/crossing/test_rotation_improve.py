@@ -158,3 +158,16 @@ def test_the_whole_solve_reaches_the_optimum_through_either_start(one_ferry_rota
     plan = optimize_rotation(one_ferry_rotation, step_h=STEP, time_limit=20.0)
     assert plan.extra["start"].startswith(("rolling horizon", "the LP relaxation's"))
     assert plan.objective == pytest.approx(61.0)
+
+
+def test_each_phase_s_plan_is_reported_in_the_order_they_ran(one_ferry_rotation):
+    """FIFO's plan (301), then the first core's phases, ending at the optimum (61); no
+    phase reports a plan better than the optimum."""
+    plan = optimize_rotation(one_ferry_rotation, step_h=STEP, time_limit=20.0)
+    phases = plan.extra["phases"]
+    assert list(phases) == ["first come, first served", "rolling horizon",
+                            "LP neighbourhood", "improved", "whole MILP"]
+    assert phases["first come, first served"] == pytest.approx(301.0)
+    assert phases["improved"] == pytest.approx(61.0)
+    assert all(value is None or value >= 61.0 - 1e-6 for value in phases.values())
+

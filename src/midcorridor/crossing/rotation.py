@@ -112,7 +112,9 @@ def optimize_rotation(instance: CrossingInstance, *, step_h: float = 6.0,
     of ``step_h`` hours, as the solver proved it; ``gap`` compares the plan with it.
     ``extra["plan"]`` says whose the plan is: ``"optimizer"``, ``"fifo"`` (FIFO's plan,
     kept when the optimizer found nothing better) or ``"fifo_voyages"`` (FIFO's voyages with
-    the cargo loaded by the optimizer); ``extra["start"]`` which start the MILP was given.
+    the cargo loaded by the optimizer); ``extra["start"]`` which start the MILP was given;
+    ``extra["phases"]`` the objective of each phase's plan (divisible cargo relaxed), in
+    the order they ran.
     """
     started = time.perf_counter()
     grid = make_grid(instance, step_h)
@@ -129,8 +131,10 @@ def optimize_rotation(instance: CrossingInstance, *, step_h: float = 6.0,
         lp_until=started + max(LP_SHARE * time_limit, min(LP_FLOOR_S, 0.5 * time_limit)),
         until=started + SEARCH_SHARE * time_limit)
     search.start()
-    start, start_from = _plan_search(built, grid, fifo_start, search, started, time_limit)
+    start, start_from, phases = _plan_search(built, grid, fifo_start, search, started,
+                                             time_limit)
     relaxation, cuts, whole = search.join()
+    phases["whole MILP"] = None if whole.values is None else built.model.value(whole.values)
     if whole.values is not None and \
             built.model.value(whole.values) < built.model.value(start) - 1e-6:
         start, start_from = whole.values, f"{start_from}, improved by the whole MILP"
@@ -142,20 +146,26 @@ def optimize_rotation(instance: CrossingInstance, *, step_h: float = 6.0,
                     started, step_h,
                     notes=[method, f"start: {start_from}", f"backlog cuts: {cuts}"],
                     extra={"start": start_from, "lp_bound": relaxation.bound,
-                           "backlog_cuts": cuts})
+                           "backlog_cuts": cuts, "phases": phases})
 
 
 def _plan_search(built: RotationModel, grid: TimeGrid, fifo_start: np.ndarray,
                  search: _WholeSearch, started: float, time_limit: float
-                 ) -> tuple[np.ndarray, str]:
-    """The first core's plan and where it started: a rolling horizon, then one from the LP
-    relaxation's neighbourhood of FIFO's plan if that is better, then parts of the best
-    re-solved while time is left.
+                 ) -> tuple[np.ndarray, str, dict[str, float | None]]:
+    """The first core's plan, where it started, and the objective (divisible cargo
+    relaxed) of each phase's plan: FIFO's, a rolling horizon (``None``: its last step
+    failed), then one from the LP relaxation's neighbourhood of FIFO's plan (``None``:
+    none better than the plan at hand), then the best after parts of it are re-solved
+    while time is left (the whole MILP's better plans taken in).
     """
     model = built.model
     start, start_from = fifo_start, "first come, first served"
     rolling = rolling_start(built, grid, started + ROLLING_SHARE * time_limit,
                             stop=search.finished)
+    phases: dict[str, float | None] = {
+        "first come, first served": model.value(fifo_start),
+        "rolling horizon": None if rolling is None else model.value(rolling),
+        "LP neighbourhood": None}
     if rolling is not None and model.value(rolling) <= model.value(start) + 1e-6:
         start, start_from = rolling, "rolling horizon"
     search.offer(start)
@@ -167,10 +177,12 @@ def _plan_search(built: RotationModel, grid: TimeGrid, fifo_start: np.ndarray,
             give_up=time.perf_counter() + RINS_GIVE_UP * time_limit)
         if near is not None:
             start, start_from = near, "the LP relaxation's neighbourhood of FIFO's plan"
+            phases["LP neighbourhood"] = model.value(near)
             search.offer(start)
     start = improve(built, grid, start, started + IMPROVE_SHARE * time_limit,
                     found=search.offer, fetch=search.improved, stop=search.finished)
-    return start, start_from
+    phases["improved"] = model.value(start)
+    return start, start_from, phases
 
 
 def _publish(instance: CrossingInstance, grid: TimeGrid, built: RotationModel, out: Outcome,
