@@ -3,6 +3,7 @@ the LP relaxation's neighbourhood of a plan."""
 
 from __future__ import annotations
 
+import threading
 import time
 
 import numpy as np
@@ -15,6 +16,7 @@ from midcorridor.crossing.model import UnitType
 from midcorridor.crossing.rotation import (
     RotationModel,
     build_model,
+    cpu_spent,
     improve,
     optimize_rotation,
     relaxation_start,
@@ -171,3 +173,16 @@ def test_each_phase_s_plan_is_reported_in_the_order_they_ran(one_ferry_rotation)
     assert phases["improved"] == pytest.approx(61.0)
     assert all(value is None or value >= 61.0 - 1e-6 for value in phases.values())
 
+
+def test_the_give_up_clock_counts_the_thread_s_own_work_not_the_wall_nor_other_threads():
+    """Waiting (as a search starved by other processes does) and another thread's work
+    leave it still; its own work moves it."""
+    spent = cpu_spent()
+    busy = threading.Thread(target=lambda: sum(range(20_000_000)))
+    busy.start()
+    time.sleep(0.5)
+    busy.join()
+    assert spent() < 0.1
+    before = spent()
+    sum(range(5_000_000))
+    assert spent() > before
