@@ -10,6 +10,7 @@ from midcorridor.service import accounts
 
 if TYPE_CHECKING:
     from midcorridor.service.db.engine import Database
+    from midcorridor.service.demo import DemoResult
 
 # A route through nodes of the packaged data set: Alashankou -> Poti via Aktau-Alat.
 ROUTE = (("CNALS", "KZDST", "rail", 2), ("KZDST", "KZAAU", "rail", 108),
@@ -90,3 +91,13 @@ def make_world(db: Database) -> World:
                                                  now=now)[1]
             org_ids[role] = org.id
     return World(tokens, org_ids)
+
+
+@dataclass(frozen=True)
+class DemoData:
+    """The demo data a service test's database starts with (tests marked ``demo_data``): what
+    seeding wrote, the moment it was dated to end at, and the days it covers."""
+
+    result: DemoResult
+    now: datetime
+    days: float

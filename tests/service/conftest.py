@@ -2,6 +2,9 @@
 
 PostgreSQL runs as a throw-away server for the whole session (see ``pg_server``); each test
 gets a fresh database copied from a migrated template, SQLite a copy of a migrated file.
+A test marked ``demo_data(days=...)`` gets a copy of a template holding the demo data of
+that many days instead, seeded once per backend and session (storing a demo window's events
+takes longer than most tests).
 """
 
 from __future__ import annotations
@@ -9,20 +12,28 @@ from __future__ import annotations
 import itertools
 import shutil
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
 from helpers.pg_server import create_database, drop_database, postgres_server
-from helpers.service_factories import World, make_world, shipment_body
+from helpers.service_factories import DemoData, World, make_world, shipment_body
 from midcorridor.service.db.engine import Database
+from midcorridor.service.demo import seed
 from midcorridor.service.main import create_app
 from midcorridor.service.migrations import upgrade
 from midcorridor.service.settings import Settings
 
 BACKENDS = ("sqlite", "postgresql")
 _counter = itertools.count()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "demo_data(days): the test's database starts with the demo data of that "
+                   "many days, dated to end at the session's start")
 
 
 @pytest.fixture(scope="session")
@@ -54,20 +65,74 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+DEMO_NOW = datetime.now(UTC).replace(microsecond=0)
+
+
+@pytest.fixture(scope="session")
+def demo_templates() -> dict[tuple[str, float], tuple[str, DemoData]]:
+    """The seeded demo templates of this session: (backend, days) -> (SQLite file or
+    PostgreSQL database name, demo data)."""
+    return {}
+
+
+def _demo_days(request: pytest.FixtureRequest) -> float | None:
+    marker = request.node.get_closest_marker("demo_data")
+    return None if marker is None else float(marker.kwargs["days"])
+
+
+def _demo_template(request: pytest.FixtureRequest, backend: str, days: float
+                   ) -> tuple[str, DemoData]:
+    """The template of the demo data of ``days`` days on ``backend``, seeded when first asked."""
+    templates = request.getfixturevalue("demo_templates")
+    if (backend, days) in templates:
+        return templates[backend, days]
+    if backend == "sqlite":
+        path = request.getfixturevalue("tmp_path_factory").mktemp("demo") / "demo.sqlite"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        url, template = f"sqlite:///{path}", str(path)
+    else:
+        template = f"midcorridor_demo_{days:g}"
+        url = create_database(request.getfixturevalue("postgres_url"), template,
+                              template=request.getfixturevalue("postgres_template"))
+    db = Database(Settings(database_url=url))
+    with db.write() as session:
+        result = seed(session, now=DEMO_NOW, days=days)
+    if backend == "sqlite":
+        with db.engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.dispose()
+    templates[backend, days] = (template, DemoData(result, DEMO_NOW, days))
+    return templates[backend, days]
+
+
 @pytest.fixture(params=[pytest.param(b, marks=pytest.mark.postgres) if b == "postgresql"
                         else b for b in BACKENDS])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A fresh, migrated database on each backend."""
+    """A fresh, migrated database on each backend (with the demo data of a ``demo_data``
+    test)."""
+    days = _demo_days(request)
     if request.param == "sqlite":
         path = tmp_path / "service.sqlite"
-        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        source = (request.getfixturevalue("sqlite_template") if days is None
+                  else _demo_template(request, "sqlite", days)[0])
+        shutil.copy(source, path)
         yield f"sqlite:///{path}"
         return
     admin = request.getfixturevalue("postgres_url")
-    template = request.getfixturevalue("postgres_template")
+    template = (request.getfixturevalue("postgres_template") if days is None
+                else _demo_template(request, "postgresql", days)[0])
     name = f"mc_test_{next(_counter)}"
     yield create_database(admin, name, template=template)
     drop_database(admin, name)
+
+
+@pytest.fixture
+def demo(request: pytest.FixtureRequest, database_url: str) -> DemoData:
+    """The demo data the database of a ``demo_data`` test starts with."""
+    days = _demo_days(request)
+    assert days is not None, "mark the test demo_data(days=...)"
+    backend = "sqlite" if database_url.startswith("sqlite") else "postgresql"
+    return _demo_template(request, backend, days)[1]
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
+from helpers.service_factories import DemoData
 from midcorridor.cli.replay import Caller, _callers, replay
 from midcorridor.errors import InputError
 from midcorridor.service.db.engine import Database
@@ -29,11 +30,12 @@ def _callers_of(client: TestClient, tokens: dict[str, str]) -> list[Caller]:
     return _callers(client, [(k, v) for k, v in tokens.items() if k != "admin"])
 
 
-def test_demo_has_cargo_waiting_at_the_caspian_ports(client: TestClient, db: Database) -> None:
+@pytest.mark.demo_data(days=12)
+def test_demo_has_cargo_waiting_at_the_caspian_ports(client: TestClient, db: Database,
+                                                     demo: DemoData) -> None:
     """Right after the demo data, shipments wait at Aktau or Kuryk as on an ordinary day, and
     every event lies before now, within the simulated window."""
-    with db.write() as session:
-        result = seed(session, now=NOW, days=12)
+    result, now = demo.result, demo.now
     assert result.shipments > 10
     assert result.events > 10 * result.shipments / 2
     headers = {"Authorization": f"Bearer {result.tokens['Corridor Coordination Committee']}"}
@@ -45,8 +47,8 @@ def test_demo_has_cargo_waiting_at_the_caspian_ports(client: TestClient, db: Dat
     first, last = min(times), max(times)
     if first.tzinfo is None:
         first, last = first.replace(tzinfo=UTC), last.replace(tzinfo=UTC)
-    assert last <= NOW
-    assert first >= NOW - timedelta(days=12, hours=1)
+    assert last <= now
+    assert first >= now - timedelta(days=12, hours=1)
 
 
 def test_replay_posts_everything_once(client: TestClient, db: Database, tmp_path: Path) -> None:

@@ -2,33 +2,29 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from helpers.service_factories import DemoData
 from helpers.worker_process import WorkerProcess, wait_for
 from midcorridor.errors import InputError
 from midcorridor.service import whatif
 from midcorridor.service.db.engine import Database
-from midcorridor.service.demo import seed
 from midcorridor.service.schemas import WhatIfRequest
 
-NOW = datetime.now(UTC).replace(microsecond=0)
 CLOSED = {"closures": [{"place": "caspian", "hours": 48}]}
 
 
-def test_closing_the_caspian_from_now_holds_cargo_back(client: TestClient, db: Database) -> None:
+@pytest.mark.demo_data(days=12)
+def test_closing_the_caspian_from_now_holds_cargo_back(db: Database, demo: DemoData) -> None:
     """The issue's request: more cargo waits at the Caspian ports over the week, the wait for
     a vessel grows, some shipment arrives more than a day later, and the shipments moved most
     are named by reference. (The units left at the very end are one moment's count, too noisy
     for ten replications to sign: see docs/simulation.md.)"""
-    with db.write() as session:
-        seed(session, now=NOW, days=12)
     body = WhatIfRequest.model_validate({"days": 7, "replications": 10, "changes": CLOSED})
     with db.read() as session:
-        doc = whatif.answer(session, body, now=NOW)
+        doc = whatif.answer(session, body, now=demo.now)
     assert doc["shipments_in_state"] > 10
     assert doc["replications"] == 10
     kpis = {k["kpi"]: k for k in doc["kpis"]}
@@ -40,8 +36,9 @@ def test_closing_the_caspian_from_now_holds_cargo_back(client: TestClient, db: D
     assert all(s["reference"].startswith("DEMO-") for s in doc["shipments"])
 
 
-def test_the_starting_state_does_not_depend_on_the_row_order(client: TestClient,
-                                                             db: Database) -> None:
+@pytest.mark.demo_data(days=6)
+def test_the_starting_state_does_not_depend_on_the_row_order(db: Database,
+                                                             demo: DemoData) -> None:
     """The corridor read in reverse gives the same starting state: which random draws a
     shipment gets may not depend on the order the database returns its rows in (PostgreSQL's
     differs from SQLite's once rows are updated)."""
@@ -50,8 +47,6 @@ def test_the_starting_state_does_not_depend_on_the_row_order(client: TestClient,
     from midcorridor.service import corridor
     from midcorridor.service.db.models import Shipment
 
-    with db.write() as session:
-        seed(session, now=NOW, days=6)
     with db.read() as session:
         found = corridor.now_whereabouts(session)
         destinations = dict(session.execute(select(Shipment.id, Shipment.destination)).all())
@@ -60,8 +55,8 @@ def test_the_starting_state_does_not_depend_on_the_row_order(client: TestClient,
                                            corridor.vessel_marks(session, None))
     model = whatif.model(data)
     assert len({w.shipment_id for w in found}) > 10
-    ahead = sim_start(model, found, destinations, vessels, at=NOW)
-    backwards = sim_start(model, found[::-1], destinations, vessels, at=NOW)
+    ahead = sim_start(model, found, destinations, vessels, at=demo.now)
+    backwards = sim_start(model, found[::-1], destinations, vessels, at=demo.now)
     assert ahead.state == backwards.state
     assert ahead.left_out == backwards.left_out
 
@@ -82,12 +77,12 @@ def test_bad_changes_are_refused_before_running(changes: dict, field: str) -> No
     assert str(info.value).startswith(field)
 
 
-def test_the_exact_request_runs_as_a_job(client: TestClient, db: Database, database_url: str
+@pytest.mark.demo_data(days=6)
+def test_the_exact_request_runs_as_a_job(client: TestClient, demo: DemoData, database_url: str
                                          ) -> None:
     """POST /scenarios/whatif with the issue's body answers 202; a worker process runs it to
     the end; the result carries KPI deltas and shipments; a bad change is a 422 naming it."""
-    with db.write() as session:
-        tokens = seed(session, now=NOW, days=6).tokens
+    tokens = demo.result.tokens
     headers = {"Authorization": f"Bearer {tokens['Corridor Coordination Committee']}"}
     exact = {"days": 7, "replications": 10, "changes": CLOSED}
     r = client.post("/scenarios/whatif", json=exact, headers=headers)
