@@ -5,20 +5,20 @@ from __future__ import annotations
 
 import math
 import statistics
-from datetime import UTC, datetime
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from helpers.service_factories import DemoData
 from midcorridor.service import jobs
 from midcorridor.service.db.engine import Database
 from midcorridor.service.db.models import Shipment
-from midcorridor.service.demo import COORDINATOR, seed
+from midcorridor.service.demo import COORDINATOR
 from midcorridor.sim.processes import simulate_replication
 from midcorridor.sim.simulate import BASELINE, prepare
 
-NOW = datetime.now(UTC).replace(microsecond=0)
+DEMO_DAYS = 30  # the demo's own window (`seed`'s default), shared with other demo tests
 EAST_SHORE = ("KZAAU", "KZKUR")  # Aktau and Kuryk
 WEST_SHORE = ("AZALT",)  # Alat
 
@@ -58,14 +58,14 @@ def bands() -> dict[tuple[str, ...], tuple[float, float, float]]:
     return out
 
 
+@pytest.mark.demo_data(days=DEMO_DAYS)
 def test_demo_has_containers_waiting_on_both_shores_and_a_plan_assigns_them(
-        client: TestClient, db: Database,
+        client: TestClient, db: Database, demo: DemoData,
         bands: dict[tuple[str, ...], tuple[float, float, float]]) -> None:
     """Right after the demo data (embedded defaults), TEU wait at Aktau or Kuryk and at Alat,
     each within the baseline's hourly range, and a plan made from that state assigns every
     waiting container train to a sailing."""
-    with db.write() as session:
-        result = seed(session, now=NOW)
+    result = demo.result
     headers = {"Authorization": f"Bearer {result.tokens[COORDINATOR]}"}
     r = client.get("/corridor/state", headers=headers)
     assert r.status_code == 200, r.text

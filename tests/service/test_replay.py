@@ -30,7 +30,7 @@ def _callers_of(client: TestClient, tokens: dict[str, str]) -> list[Caller]:
     return _callers(client, [(k, v) for k, v in tokens.items() if k != "admin"])
 
 
-@pytest.mark.demo_data(days=12)
+@pytest.mark.demo_data(days=30)
 def test_demo_has_cargo_waiting_at_the_caspian_ports(client: TestClient, db: Database,
                                                      demo: DemoData) -> None:
     """Right after the demo data, shipments wait at Aktau or Kuryk as on an ordinary day, and
@@ -48,7 +48,7 @@ def test_demo_has_cargo_waiting_at_the_caspian_ports(client: TestClient, db: Dat
     if first.tzinfo is None:
         first, last = first.replace(tzinfo=UTC), last.replace(tzinfo=UTC)
     assert last <= now
-    assert first >= now - timedelta(days=12, hours=1)
+    assert first >= now - timedelta(days=demo.days, hours=1)
 
 
 def test_replay_posts_everything_once(client: TestClient, db: Database, tmp_path: Path) -> None:
