@@ -14,7 +14,19 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any, NamedTuple
 
-from sqlalchemy import bindparam, func, or_, select
+from sqlalchemy import (
+    CompoundSelect,
+    Select,
+    String,
+    bindparam,
+    cast,
+    func,
+    literal,
+    null,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import BindParameter
 
@@ -224,92 +236,137 @@ def _past_whereabouts(session: Session, at: datetime) -> list[Whereabouts]:
     return out
 
 
-_VESSEL_LAST = (select(Event.event_code, Event.location, Event.event_time)
-                .where(Event.vehicle.in_(bindparam("names", expanding=True)),
-                       Event.event_type == "TRANSPORT", Event.classifier == "ACT")
-                .order_by(Event.event_time.desc(), Event.id.desc()).limit(1))
-_VESSEL_LAST_AT = (select(Event.event_code, Event.location, Event.event_time)
-                   .where(Event.vehicle.in_(bindparam("names", expanding=True)),
-                          Event.event_type == "TRANSPORT", Event.classifier == "ACT",
-                          Event.event_time <= bindparam("at", type_=UTCDateTime()))
-                   .order_by(Event.event_time.desc(), Event.id.desc()).limit(1))
+def _latest_naming(name: str, bounded: bool) -> Select[tuple[str, str, str, datetime, int]]:
+    """The last actual transport event whose vehicle is ``name`` (up to ``:at`` when
+    ``bounded``): by equality, so the database walks the vehicle's index from its newest end.
+    """
+    e = Event
+    query = (select(e.vehicle, e.event_code, e.location, e.event_time, e.id)
+             .where(e.vehicle == name, e.event_type == "TRANSPORT", e.classifier == "ACT"))
+    if bounded:
+        query = query.where(e.event_time <= bindparam("at", type_=UTCDateTime()))
+    latest = query.order_by(e.event_time.desc(), e.id.desc()).limit(1).subquery()
+    return select(latest)
+
+
+@lru_cache(maxsize=16)
+def _fleet_last(data: str, bounded: bool) -> CompoundSelect:
+    """The last transport event naming each vessel of the fleet, by id and by name: one
+    statement, one row at most per name.
+    """
+    names = sorted({name for v in fleet(data) for name in (v.id, v.name)})
+    return union_all(*(_latest_naming(name, bounded) for name in names))
 
 
 def vessel_marks(session: Session, at: datetime | None) -> dict[str, Mark]:
     """The last actual transport event naming each vessel (by id or name), up to ``at``."""
+    data = data_of(session)
+    named: dict[str, tuple[datetime, int, Mark]] = {}
+    for vehicle, code, place, when, event_id in session.connection().execute(
+            _fleet_last(data, at is not None), {"at": at}):
+        named[vehicle] = (when, event_id, Mark(code, place, when))
     last: dict[str, Mark] = {}
-    query = _VESSEL_LAST if at is None else _VESSEL_LAST_AT
-    connection = session.connection()
-    for vessel in fleet(data_of(session)):
-        row = connection.execute(query, {"names": [vessel.id, vessel.name], "at": at}).first()
-        if row is not None:
-            last[vessel.id] = Mark(*row)
+    for vessel in fleet(data):
+        seen = [named[n] for n in {vessel.id, vessel.name} if n in named]
+        if seen:
+            last[vessel.id] = max(seen, key=lambda row: (row[0], row[1]))[2]
     return last
 
 
-def _now_ports(session: Session, ports: Collection[str], now: datetime,
-               window_h: float) -> tuple[PortState, ...]:
-    """Each port's waiting and due units and their shipments, counted by the database from
-    two covering indexes in two grouped queries, as
+_PORTS: BindParameter[list[str]] = bindparam("ports", expanding=True)
+_PLACES: BindParameter[list[str]] = bindparam("places", expanding=True)
+_NO_TIME = cast(null(), UTCDateTime())
+_NO_IDS = cast(null(), String())
+_s = Shipment
+# Each row: what is counted (waiting at a port, due there, on a leg), the place (and the
+# leg's end), the unit type, shipments, units, the oldest arrival (waiting) and the ids.
+_WAITING_BY_PORT = (
+    select(literal("waiting"), _s.position_place, literal(""), _s.unit_type, func.count(),
+           func.sum(_s.unit_count), func.min(_s.position_at), id_list(_s.id))
+    .where(_s.position_place.in_(_PORTS), _s.position_next == "")
+    .group_by(_s.position_place, _s.unit_type))
+_DUE_BY_PORT = (
+    select(literal("due"), _s.next_port, literal(""), _s.unit_type, func.count(),
+           func.sum(_s.unit_count), _NO_TIME, id_list(_s.id))
+    .where(_s.next_port.in_(_PORTS),
+           _s.next_port_eta >= bindparam("stale", type_=UTCDateTime()),
+           _s.next_port_eta <= bindparam("horizon", type_=UTCDateTime()))
+    .group_by(_s.next_port, _s.unit_type))
+_ON_LEGS = (
+    select(literal("leg"), _s.position_place, _s.position_next, _s.unit_type, func.count(),
+           func.sum(_s.unit_count), _NO_TIME, _NO_IDS)
+    .where(_s.position_next != "")
+    .group_by(_s.position_place, _s.position_next, _s.unit_type))
+_COUNTS: CompoundSelect = union_all(_WAITING_BY_PORT, _DUE_BY_PORT, _ON_LEGS)
+_COUNTS_AT_PLACES: CompoundSelect = union_all(_WAITING_BY_PORT, _DUE_BY_PORT, _ON_LEGS.where(
+    or_(_s.position_place.in_(_PLACES), _s.position_next.in_(_PLACES))))
+
+
+class _Count(NamedTuple):
+    """A row of :data:`_COUNTS`."""
+
+    kind: str
+    place: str
+    following: str
+    unit_type: str
+    shipments: int
+    units: int | None
+    first: datetime | None
+    ids: str | None
+
+
+def _now_counts(session: Session, ports: Collection[str], now: datetime, window_h: float,
+                places: frozenset[str] | None) -> list[_Count]:
+    """The units waiting at and due at each of ``ports`` and those on each leg (touching
+    ``places`` when given), counted by the database from its covering indexes in one
+    statement.
+    """
+    params: dict[str, Any] = {
+        "ports": sorted(set(ports)), "stale": now - timedelta(hours=OVERDUE_LIMIT_H),
+        "horizon": now + timedelta(hours=window_h)}
+    if places is not None:
+        params["places"] = sorted(places)
+    statement = _COUNTS if places is None else _COUNTS_AT_PLACES
+    return [_Count(*row) for row in session.connection().execute(statement, params)]
+
+
+def _now_ports(counts: Iterable[_Count], ports: Collection[str],
+               now: datetime) -> tuple[PortState, ...]:
+    """Each port's waiting and due units and their shipments, as
     :func:`~midcorridor.live.state.corridor_state` would fold them.
     """
     port_ids = sorted(set(ports))
-    horizon, stale = now + timedelta(hours=window_h), now - timedelta(hours=OVERDUE_LIMIT_H)
-    waiting: dict[str, dict[UnitType, int]] = {p: {} for p in port_ids}
-    arriving: dict[str, dict[UnitType, int]] = {p: {} for p in port_ids}
-    waiting_ids: dict[str, list[int]] = {p: [] for p in port_ids}
-    arriving_ids: dict[str, list[int]] = {p: [] for p in port_ids}
+    units: dict[str, dict[str, dict[UnitType, int]]] = {"waiting": {p: {} for p in port_ids},
+                                                        "due": {p: {} for p in port_ids}}
+    ids: dict[str, dict[str, list[int]]] = {"waiting": {p: [] for p in port_ids},
+                                            "due": {p: [] for p in port_ids}}
     oldest: dict[str, datetime] = {}
-    connection = session.connection()
-    for place, unit, units, first, ids in connection.execute(_WAITING_BY_PORT,
-                                                             {"ports": port_ids}):
-        waiting[place][UnitType(unit)] = int(units or 0)
-        waiting_ids[place] += ids_of(ids)
-        if first is not None and (place not in oldest or first < oldest[place]):
-            oldest[place] = first
-    for place, unit, units, ids in connection.execute(
-            _DUE_BY_PORT, {"ports": port_ids, "stale": stale, "horizon": horizon}):
-        arriving[place][UnitType(unit)] = int(units or 0)
-        arriving_ids[place] += ids_of(ids)
+    for row in counts:
+        if row.kind == "leg":
+            continue
+        units[row.kind][row.place][UnitType(row.unit_type)] = int(row.units or 0)
+        ids[row.kind][row.place] += ids_of(row.ids)
+        if row.first is not None and (row.place not in oldest or row.first < oldest[row.place]):
+            oldest[row.place] = row.first
     return tuple(
-        PortState(place=p, waiting=UnitCounts.of_types(waiting[p]),
-                  shipments=tuple(sorted(waiting_ids[p])),
+        PortState(place=p, waiting=UnitCounts.of_types(units["waiting"][p]),
+                  shipments=tuple(sorted(ids["waiting"][p])),
                   oldest_wait_h=(round(max(0.0, (now - oldest[p]).total_seconds() / 3600), 2)
                                  if p in oldest else None),
-                  arriving=UnitCounts.of_types(arriving[p]),
-                  arriving_shipments=tuple(sorted(arriving_ids[p])))
+                  arriving=UnitCounts.of_types(units["due"][p]),
+                  arriving_shipments=tuple(sorted(ids["due"][p])))
         for p in port_ids)
 
 
-_PORTS: BindParameter[list[str]] = bindparam("ports", expanding=True)
-_WAITING_BY_PORT = (
-    select(Shipment.position_place, Shipment.unit_type, func.sum(Shipment.unit_count),
-           func.min(Shipment.position_at), id_list(Shipment.id))
-    .where(Shipment.position_place.in_(_PORTS), Shipment.position_next == "")
-    .group_by(Shipment.position_place, Shipment.unit_type))
-_DUE_BY_PORT = (
-    select(Shipment.next_port, Shipment.unit_type, func.sum(Shipment.unit_count),
-           id_list(Shipment.id))
-    .where(Shipment.next_port.in_(_PORTS),
-           Shipment.next_port_eta >= bindparam("stale", type_=UTCDateTime()),
-           Shipment.next_port_eta <= bindparam("horizon", type_=UTCDateTime()))
-    .group_by(Shipment.next_port, Shipment.unit_type))
-
-
-def _now_segments(session: Session, places: frozenset[str] | None) -> list[SegmentState]:
-    """Shipments and units on each leg now, counted by the database."""
-    s = Shipment
-    query = (select(s.position_place, s.position_next, s.unit_type, func.count(),
-                    func.sum(s.unit_count))
-             .where(s.position_next != "")
-             .group_by(s.position_place, s.position_next, s.unit_type))
-    if places is not None:
-        query = query.where(or_(s.position_place.in_(places), s.position_next.in_(places)))
+def _now_segments(counts: Iterable[_Count]) -> list[SegmentState]:
+    """Shipments and units on each leg now."""
     legs: dict[tuple[str, str], tuple[dict[UnitType, int], int]] = {}
-    for origin, destination, unit, shipments, units in session.execute(query):
-        counts, total = legs.get((origin, destination), ({}, 0))
-        counts[UnitType(unit)] = int(units or 0)
-        legs[(origin, destination)] = (counts, total + int(shipments))
+    for row in counts:
+        if row.kind != "leg":
+            continue
+        by_unit, total = legs.get((row.place, row.following), ({}, 0))
+        by_unit[UnitType(row.unit_type)] = int(row.units or 0)
+        legs[(row.place, row.following)] = (by_unit, total + int(row.shipments))
     return [SegmentState(o, d, UnitCounts(*(c.get(u, 0) for u in UnitType)), n)
             for (o, d), (c, n) in legs.items()]
 
@@ -326,10 +383,11 @@ def state(session: Session, *, now: datetime, at: datetime | None = None,
     if places is not None:
         vessels = tuple(v for v in vessels if v.place in places)
     if at is None:
+        counts = _now_counts(session, ports, now, window_h, places)
         result = CorridorState(
-            as_of=now, window_h=window_h, ports=_now_ports(session, ports, now, window_h),
+            as_of=now, window_h=window_h, ports=_now_ports(counts, ports, now),
             vessels=tuple(sorted(vessels, key=lambda v: v.id)),
-            segments=tuple(sorted(_now_segments(session, places),
+            segments=tuple(sorted(_now_segments(counts),
                                   key=lambda seg: (seg.origin, seg.destination))))
     else:
         found = _past_whereabouts(session, at)
