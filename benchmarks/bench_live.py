@@ -17,8 +17,9 @@ of 3 runs:
   at a past moment; on SQLite, then on a throw-away PostgreSQL server with the same data
   (analyzed after the bulk load, as autovacuum would have it).
 
-In-process rows also give the measuring thread's CPU time: on a shared machine the wall-clock
-p99 mostly measures how often another process took the core mid-call.
+In-process rows also give the measuring thread's CPU time, and request rows the CPU time per
+request of the server and the database server (read from /proc): on a shared machine the
+wall-clock p99 mostly measures how often another process took the core mid-call.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from pathlib import Path
 import httpx
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy import insert, select
+from sqlalchemy import create_engine, insert, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))  # helpers
 
@@ -168,11 +169,12 @@ def _median3(measure: Callable[[], list[float]],
 
 def run(quick: bool = False) -> None:
     """Measure and print the table (``quick`` shrinks the loops, not the corridor)."""
-    console = Console(width=130)
+    console = Console(width=150)
     n = 300 if quick else 1000
     rows: list[tuple[str, str, float, float, str]] = []
     cpu: list[tuple[float, float]] = []  # CPU p50/p99 of the in-process rows, in order
     loads: list[float] = []  # the 1-minute load average when each row was measured
+    served: dict[tuple[str, str], float] = {}  # request rows: server + database CPU each
     now = datetime.now(UTC)
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{tmp}/live.sqlite"
@@ -234,7 +236,7 @@ def run(quick: bool = False) -> None:
                      *_median3(lambda: _timed(n // 2, one_event), cpu), "-"))
         db.dispose()
 
-        _requests(url, tokens, ids, now, quick, rows, loads, "SQLite")
+        _requests(url, tokens, ids, now, quick, rows, loads, served, "SQLite")
     console.print("[dim]the same reads on PostgreSQL ...[/dim]")
     with postgres_server() as admin_url:
         url = create_database(admin_url, "live")
@@ -243,11 +245,11 @@ def run(quick: bool = False) -> None:
         tokens, ids = _populate(db, SHIPMENTS, now)
         _analyze(db)
         db.dispose()
-        _requests(url, tokens, ids, now, quick, rows, loads, "PostgreSQL")
+        _requests(url, tokens, ids, now, quick, rows, loads, served, "PostgreSQL")
     table = Table(title=f"live corridor, {SHIPMENTS:,} in-transit shipments (median of 3 "
                         "runs; SQLite unless said)")
     for col in ("measurement", "unit", "p50 ms", "p99 ms", "x baseline p99", "aim met",
-                "CPU p50 ms", "CPU p99 ms", "load"):
+                "CPU p50 ms", "CPU p99 ms", "served CPU ms", "load"):
         table.add_column(col, justify="left" if col in ("measurement", "unit") else "right")
     base_p99: dict[str, float] = {}
     for _, unit, _, p99, _ in rows:  # each unit's first row is its baseline
@@ -256,24 +258,41 @@ def run(quick: bool = False) -> None:
     for (label, unit, p50, p99, aim), load, used in zip(rows, loads, cpus, strict=True):
         table.add_row(label, unit, f"{p50:.2f}", f"{p99:.2f}", f"{p99 / base_p99[unit]:.2f}",
                       aim, f"{used[0]:.2f}" if used else "-", f"{used[1]:.2f}" if used else "-",
+                      f"{served[(label, unit)]:.1f}" if (label, unit) in served else "-",
                       f"{load:.1f}")
     console.print(table)
     console.print(f"load: the machine's 1-minute load average as each row was measured, on "
                   f"{os.cpu_count()} cores; CPU: the measuring thread's own CPU time (in-process "
-                  "rows), which time-sharing with other processes does not stretch")
+                  "rows), which time-sharing with other processes does not stretch; served "
+                  "CPU: the mean CPU time per request of the server's process and the database "
+                  "server's processes (request rows)")
     console.print(f"aims: ETA spread recompute p99 < {AIM_RECOMPUTE_P99_MS:g} ms; "
                   f"GET /corridor/state p99 < {AIM_STATE_P99_MS:g} ms")
 
 
 def _requests(url: str, tokens: dict[str, str], ids: list[int], now: datetime, quick: bool,
               rows: list[tuple[str, str, float, float, str]], loads: list[float],
-              backend: str) -> None:
+              served: dict[tuple[str, str], float], backend: str) -> None:
     """The reads through a real uvicorn server on ``url``: the baseline, the state now and
-    the state replayed 24 h back.
+    the state replayed 24 h back; ``served`` gets each row's CPU per request (server and
+    database).
     """
     unit = f"request, {backend}"
     server = ServerProcess(url)
     server.start()
+
+    def measured(label: str, count: int, call: Callable[[int], object]) -> tuple[float, float]:
+        spent: list[float] = []
+
+        def one_run() -> list[float]:
+            before = _cpu_seconds(processes)
+            out = _timed(count, call)
+            spent.append((_cpu_seconds(processes) - before) * 1000 / count)
+            return out
+        quantiles = _median3(one_run)
+        served[(label, unit)] = statistics.median(spent)
+        return quantiles
+
     try:
         headers = {"Authorization": f"Bearer {tokens['coordinator']}"}
         past = (now - timedelta(hours=24)).isoformat()
@@ -287,20 +306,63 @@ def _requests(url: str, tokens: dict[str, str], ids: list[int], now: datetime, q
                 return call
 
             get("/corridor/state")(0)
+            processes = _serving_processes(server, url)
             reads = 40 if quick else 120
             one = f"/shipments/{ids[0]}/eta"
-            _add(rows, loads, ("GET /shipments/{id}/eta (baseline)", unit,
-                               *_median3(lambda: _timed(reads, get(one, token=tokens["shipper"]))),
+            label = "GET /shipments/{id}/eta (baseline)"
+            _add(rows, loads, (label, unit, *measured(label, reads, get(one,
+                                                                        token=tokens["shipper"])),
                                "-"))
-            state = _median3(lambda: _timed(reads, get("/corridor/state")))
-            _add(rows, loads, ("GET /corridor/state", unit, *state,
+            label = "GET /corridor/state"
+            state = measured(label, reads, get("/corridor/state"))
+            _add(rows, loads, (label, unit, *state,
                                "yes" if state[1] < AIM_STATE_P99_MS else "no"))
-            _add(rows, loads, ("GET /corridor/state?at=24 h ago (replay)", unit,
-                               *_median3(lambda: _timed(max(5, reads // 10),
-                                                        get("/corridor/state", {"at": past}))),
+            label = "GET /corridor/state?at=24 h ago (replay)"
+            _add(rows, loads, (label, unit, *measured(label, max(5, reads // 10),
+                                                      get("/corridor/state", {"at": past})),
                                "-"))
     finally:
         server.stop()
+
+
+def _cpu_seconds(processes: list[int]) -> float:
+    """The CPU time the ``processes`` have used so far (those that have ended count 0)."""
+    ticks = 0
+    for pid in processes:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def _children(parent: int) -> list[int]:
+    """The processes whose parent is ``parent``."""
+    out = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == parent:
+                out.append(int(stat.parent.name))
+        except (OSError, ValueError):
+            continue
+    return out
+
+
+def _serving_processes(server: ServerProcess, url: str) -> list[int]:
+    """The server's process and its children; on PostgreSQL also the database server's
+    processes (its connections to the service among them).
+    """
+    assert server.process is not None
+    out = [server.process.pid, *_children(server.process.pid)]
+    if url.startswith("postgresql"):
+        engine = create_engine(url)
+        with engine.connect() as conn:
+            backend = int(conn.exec_driver_sql("SELECT pg_backend_pid()").scalar_one())
+        engine.dispose()
+        postmaster = int(Path(f"/proc/{backend}/stat").read_text().rsplit(")", 1)[1].split()[1])
+        out += [postmaster, *_children(postmaster)]
+    return out
 
 
 def _add(rows: list[tuple[str, str, float, float, str]], loads: list[float],
