@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import heapq
 import math
 from datetime import UTC, datetime
 
@@ -12,6 +11,7 @@ from hypothesis import strategies as st
 
 from helpers.drivers import walk_a_drivers_day
 from helpers.networks import clocks_that_round_apart, link, node, road_grid
+from helpers.shortest import least_from
 from midcorridor.errors import InputError
 from midcorridor.network.driving import clock_slack, road_elapsed_hours, road_leg_hours
 from midcorridor.network.model import Mode, Network
@@ -151,18 +151,7 @@ def _least_driving_h(net: Network, source: str, target: str) -> float:
     for lk in net.links:
         out.setdefault(lk.origin, []).append((lk.destination, lk.hours.typ))
         out.setdefault(lk.destination, []).append((lk.origin, lk.hours.typ))
-    best, heap = {source: 0.0}, [(0.0, source)]
-    while heap:
-        hours, here = heapq.heappop(heap)
-        if here == target:
-            return hours
-        if hours > best[here]:
-            continue
-        for there, h in out.get(here, ()):
-            if hours + h < best.get(there, math.inf):
-                best[there] = hours + h
-                heapq.heappush(heap, (hours + h, there))
-    return math.inf
+    return least_from(out, source).get(target, math.inf)
 
 
 def test_a_dense_road_grid_is_planned_with_one_variant_per_road() -> None:

@@ -14,11 +14,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from helpers.networks import ocean_leg
+from helpers.shortest import least_from
 from midcorridor.errors import NoRouteError
 from midcorridor.network import Network, NodeKind, Sea
 from midcorridor.network.geo import haversine_km
 from midcorridor.routing import Cargo, RouteOption, RoutePlan, plan
 from midcorridor.routing.distinct import MAX_OPTIONS
+from midcorridor.routing.graph import search_graph
 
 DEPART = datetime(2026, 12, 1, tzinfo=UTC)
 WATER = ("sea", "ferry")
@@ -105,8 +107,34 @@ def check_name(net: Network, option: RouteOption) -> None:
         assert name.startswith("Direct"), name
 
 
+def _land_km(net: Network, link_or_leg: object) -> float:
+    """A link's or leg's km on land and inland seas (0 for an ocean leg)."""
+    ocean = ocean_leg(net, link_or_leg)  # type: ignore[arg-type]
+    return 0.0 if ocean else float(link_or_leg.distance_km)  # type: ignore[attr-defined]
+
+
+_LEAST: dict[tuple[int, str], dict[str, float]] = {}
+
+
+def least_land_km(net: Network, destination: str) -> dict[str, float]:
+    """Per place, the least land km of any way on to ``destination`` over the links a route
+    can take (those of the search graph: a water link no service sails is not one), ocean
+    legs free; a Dijkstra of its own."""
+    key = (id(net), destination)
+    if key not in _LEAST:
+        graph = search_graph(net)
+        into: dict[str, list[tuple[str, float]]] = {}
+        for arc in graph.arcs:
+            into.setdefault(graph.ids[arc.head], []).append(
+                (graph.ids[arc.tail], _land_km(net, arc.link)))
+        _LEAST[key] = least_from(into, destination)
+    return _LEAST[key]
+
+
 def check_rules(net: Network, result: RoutePlan, option: RouteOption) -> None:
-    """No place twice; no passing the destination; no land detour over twice the distance."""
+    """No place twice; no passing the destination; no land detour over twice the distance,
+    from the origin, nor from any place passed over twice the more of its distance and its
+    least land km on, plus 100 km."""
     places = _places(option)
     assert len(set(places)) == len(places), places
     if result.notes:
@@ -121,6 +149,12 @@ def check_rules(net: Network, result: RoutePlan, option: RouteOption) -> None:
         assert all(km(p) <= 150.0 for p in places[near[0]:]), places
     land = sum(leg.distance_km for leg in option.legs if not ocean_leg(net, leg))
     assert land <= 2.0 * km(result.origin) * (1 + 1e-6), (places, land)
+    least = least_land_km(net, result.destination)
+    rest = 0.0
+    for leg in reversed(option.legs):
+        rest += _land_km(net, leg)
+        allowed = 2.0 * max(km(leg.origin), least[leg.origin]) + 100.0
+        assert rest <= allowed * (1 + 1e-6), (places, leg.origin, rest, allowed)
 
 
 @pytest.mark.parametrize(("origin", "destination", "first", "families"), TABLE)
@@ -205,3 +239,21 @@ def test_random_pairs_keep_rules_and_names(corridor: Network, data: st.DataObjec
     for option in (*result.options, *result.by_corridor):
         check_name(corridor, option)
         check_rules(corridor, result, option)
+
+
+def test_urumqi_constanta_never_rides_round_by_budapest(corridor: Network) -> None:
+    """Every option from Urumqi to Constanța (--all) lands in the Black Sea and goes on by
+    sea, or by rail from Varna; none lands at Istanbul and rides 2,161-2,390 km round by
+    Budapest to a port 430 km away, as the Poti-Istanbul options once did."""
+    result = plan(corridor, "Urumqi", "Constanța", cargo=Cargo(40), depart=DEPART,
+                  distinct=False)
+    ways = [_places(o) for o in result.options]
+    assert ways[0][-3:] == ["GETBS", "GEPTI", "ROCND"]
+    for places in ways:
+        assert "TRIST" not in places, places
+        assert "TRKPK" not in places, places
+        if "AZALT" in places:  # by the Caspian: nothing round by Budapest after it
+            assert "HUBUD" not in places, places
+    assert {o.corridor for o in result.options} >= {
+        "Middle via Aktau–Alat, Poti–Constanța", "Middle via Aktau–Alat, Batumi–Constanța",
+        "Middle via Aktau–Alat, Poti–Varna"}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, datetime
 
 from helpers.networks import link, node
@@ -15,6 +16,7 @@ from midcorridor.network.model import (
 )
 from midcorridor.routing import Cargo, Tariffs, plan
 from midcorridor.routing.graph import search_graph
+from midcorridor.routing.rules import DEFAULT_RULES, Rules, guard
 from midcorridor.routing.search import pareto_search
 from midcorridor.routing.timetable import to_hours
 
@@ -92,3 +94,47 @@ def test_detour_when_nothing_shorter_says_so() -> None:
     assert result.notes
     assert "detour" in result.notes[0]
     assert result.to_dict()["notes"] == list(result.notes)
+
+
+def _late_detour_network(with_direct: bool) -> Network:
+    """O to D is 851 km; P lies 170 km short of D. From P a 700 km rail round by Q is fast
+    and cheap, the direct 220 km rail slow and dear: O-P-Q-D is 1,400 km, within twice O's
+    distance, but from P it is 700 km for 170."""
+    nodes = {n.id: n for n in (node("KZOOO", "KZ", 40.0), node("KZPPP", "KZ", 48.0),
+                               node("KZQQQ", "KZ", 49.0, lat=42.5), node("KZDDD", "KZ", 50.0))}
+    links = [link("KZOOO", "KZPPP", Mode.RAIL, 700.0, 7.0, tariff=10.0),
+             link("KZPPP", "KZQQQ", Mode.RAIL, 350.0, 4.0, tariff=10.0),
+             link("KZQQQ", "KZDDD", Mode.RAIL, 350.0, 4.0, tariff=10.0)]
+    if with_direct:
+        links.append(link("KZPPP", "KZDDD", Mode.RAIL, 220.0, 100.0, tariff=1000.0))
+    return Network(nodes=nodes, links=tuple(links))
+
+
+def test_no_detour_from_a_place_passed() -> None:
+    """Rule 3 from every place: the round by Q from P (700 km where P is 170 km from D and
+    220 km by the direct rail: more than 2 x 220 + 100 = 540) is not offered, though it is
+    faster, cheaper and within twice the origin's distance; the search with the rule from the
+    origin only finds it."""
+    net = _late_detour_network(True)
+    result = plan(net, "KZOOO", "KZDDD", cargo=Cargo(1), depart=MONDAY, distinct=False)
+    assert [_places(o) for o in result.options] == [["KZOOO", "KZPPP", "KZDDD"]]
+    assert not result.notes
+    graph = search_graph(net, Tariffs())
+    s, t = graph.index["KZOOO"], graph.index["KZDDD"]
+    origin_only = pareto_search(graph, s, t, to_hours(MONDAY),
+                                guard=guard(graph, s, t, Rules(leeway_km=math.inf)))
+    ways = [[graph.ids[graph.arcs[st.arc].head] for st in f.steps] for f in origin_only]
+    assert ["KZPPP", "KZQQQ", "KZDDD"] in ways
+    ruled = pareto_search(graph, s, t, to_hours(MONDAY),
+                          guard=guard(graph, s, t, DEFAULT_RULES))
+    assert [[graph.ids[graph.arcs[st.arc].head] for st in f.steps] for f in ruled] == [
+        ["KZPPP", "KZDDD"]]
+
+
+def test_a_place_with_only_a_long_way_on_keeps_it() -> None:
+    """Without the direct rail the round by Q is the least a route from P can travel, so
+    it is allowed (2 x 700 + 100 km from P) and offered without a note."""
+    result = plan(_late_detour_network(False), "KZOOO", "KZDDD", cargo=Cargo(1),
+                  depart=MONDAY)
+    assert [_places(o) for o in result.options] == [["KZOOO", "KZPPP", "KZQQQ", "KZDDD"]]
+    assert not result.notes

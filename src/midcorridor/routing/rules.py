@@ -10,13 +10,16 @@
 3. **No long detour.** The distance a route travels on land and on inland seas (every leg but
    its ocean legs) is at most :attr:`Rules.detour` (2x) the great-circle distance from origin
    to destination. For a route without an ocean leg that is its whole length; ocean voyages are
-   exempt because a ship has to go round the continents.
+   exempt because a ship has to go round the continents. The same holds for the rest of the
+   route from every place it passes, with :attr:`Rules.leeway_km` (100 km) more: from a place,
+   at most twice its great-circle distance to the destination plus 100 km on land.
 
 The search keeps them by pruning: a label that would revisit a place, or leave the destination's
 neighbourhood, is not made, and one whose land distance plus the least land distance still
-needed (:attr:`Guard.lb_km`, a backward Dijkstra with ocean legs free) exceeds the limit is
-dropped. Rules 2 and 3 are part of a label's state (the "near" flag is part of its bag key, the
-land distance is a fourth criterion in dominance), so the search stays exact for them.
+needed (:attr:`Guard.lb_km`, a backward Dijkstra with ocean legs free) exceeds what the places
+it passed leave it is dropped. Rules 2 and 3 are part of a label's state (the "near" flag is
+part of its bag key; the land distance a label may still travel, the least any place it passed
+leaves, is a fourth criterion in dominance), so the search stays exact for them.
 
 Rule 1 needs no part of the state without via places: when one partial route beats another at
 a place, a way on that passes a place the better one passed can start from that place instead,
@@ -54,17 +57,20 @@ class Rules:
     far_km: float = 150.0
     detour: float | None = 2.0
     turn_at_via: bool = False  # after a via place, the places before it may be passed again
+    #: from a place passed, the rest may travel ``detour`` x its great circle + this on land
+    leeway_km: float = 100.0
 
     def relaxed(self) -> Rules:
         """Without rules 2 and 3: for when the user's constraints leave nothing else."""
         return Rules(near_km=None, far_km=self.far_km, detour=None,
-                     turn_at_via=self.turn_at_via)
+                     turn_at_via=self.turn_at_via, leeway_km=self.leeway_km)
 
     def turning_at_via(self) -> Rules:
         """Rule 1 between via places only: a route may turn back at a ``via`` place (on a
         spur, left the way it was reached) and pass again the places it passed before it.
         """
-        return Rules(self.near_km, self.far_km, self.detour, turn_at_via=True)
+        return Rules(self.near_km, self.far_km, self.detour, turn_at_via=True,
+                     leeway_km=self.leeway_km)
 
 
 DEFAULT_RULES = Rules()
@@ -113,6 +119,9 @@ class Guard:
     arc_km: list[float]  # land and inland-sea km of each arc (0 for an ocean leg)
     lb_km: list[float]  # least land km still needed from each node to the target
     limit_km: float  # most land km a route may travel (inf: no limit)
+    #: per node, the most land km a route may travel on from it (inf: no limit); a label
+    #: carries the least of these less what it travelled since, and of ``limit_km`` less all
+    rest_km: list[float] | None = None
     #: per node, whether a route may turn back there: after it, the places passed before it
     #: may be passed again (the via places under :meth:`Rules.turning_at_via`; else none)
     turn: list[bool] | None = None
@@ -149,7 +158,7 @@ def guard(graph: SearchGraph, source: int, target: int, rules: Rules,
         n = len(to_target)
         reach = () if at else tuple(
             ViaReach(v, [0.0] * n, [0.0] * n, [0.0] * n, [0] * n + [(1 << n) - 1]) for v in vias)
-        return Guard(near, far, arc_km, [0.0] * n, math.inf, turn, reach)
+        return Guard(near, far, arc_km, [0.0] * n, math.inf, None, turn, reach)
     forward: list[list[tuple[int, float]]] = [[] for _ in graph.ids]
     back: list[list[tuple[int, float]]] = [[] for _ in graph.ids]
     for a, arc in enumerate(graph.arcs):
@@ -158,4 +167,6 @@ def guard(graph: SearchGraph, source: int, target: int, rules: Rules,
     lb = [d * (1.0 - 1e-9) for d in dijkstra_all(back, target)]
     limit = rules.detour * to_target[source]
     reach = () if at else tuple(via_reach(forward, back, v, lb) for v in vias)
-    return Guard(near, far, arc_km, lb, limit, turn, reach)
+    rest = [rules.detour * max(d, least) + rules.leeway_km
+            for d, least in zip(to_target, lb, strict=True)]
+    return Guard(near, far, arc_km, lb, limit, rest, turn, reach)

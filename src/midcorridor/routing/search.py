@@ -286,9 +286,10 @@ def pareto_search(
                         else ([0.0] * len(graph.ids),) * 3)
     deadline = arrive_by_h if arrive_by_h is not None else math.inf
     # label: [t, cost, co2, k, state, mask, parent, step, dead, context of the state,
-    #         land km, places passed (bit per node), near the destination, driver's clock,
-    #         places passed before its last via place, and the places another label may not
-    #         have passed (anywhere, and before its last via place) to beat it (_watcher)]
+    #         land km it may still travel (rule 3), places passed (bit per node), near the
+    #         destination, driver's clock, places passed before its last via place, and the
+    #         places another label may not have passed (anywhere, and before its last via
+    #         place) to beat it (_watcher)]
     labels: list[list] = []
     bags: dict[tuple[int, int, bool], list[list]] = {}
     finals: list[int] = []
@@ -301,7 +302,8 @@ def pareto_search(
     dominated = _dominance(graph, bags, beaten, max_transshipments, watch is not None)
     add = _labeller(graph, labels, bags, heap, dominated, (lb_t, lb_c, lb_e), watch)
     add(depart_h, 0.0, 0.0, 0, graph.state_of[(source, 0)], initial_mask, -1, None,
-        0.0, 1 << source, guard is not None and guard.near[source], 0.0, 0)
+        guard.limit_km if guard is not None else math.inf, 1 << source,
+        guard is not None and guard.near[source], 0.0, 0)
     full = (1 << len(required)) - 1
     extend = _extender(graph, target, add, full=full, bits=_required_bits(required),
                        banned=banned, rules=_rule_arrays(graph, guard), deadline=deadline,
@@ -327,10 +329,13 @@ def _kept_final(labels: list[list], finals: list[int], lid: int) -> bool:
 
 
 def _no_worse(a: Sequence[float], b: Sequence[float]) -> bool:
-    """Whether route values ``a`` are no worse than ``b`` in every criterion, up to float
-    rounding (sums of the same figures in another order).
+    """Whether route values (arrival, cost, CO2e) ``a`` are no worse than ``b`` in every
+    criterion, up to float rounding (sums of the same figures in another order): cost and
+    CO2e relatively, the arrival within a millionth of an hour (hours since the epoch are
+    large, so a relative margin there would join arrivals seconds apart).
     """
-    return all(x <= y + 1e-9 * abs(y) for x, y in zip(a, b, strict=True))
+    return (a[0] <= b[0] + 1e-6
+            and all(x <= y + 1e-9 * abs(y) for x, y in zip(a[1:], b[1:], strict=True)))
 
 
 def _required_bits(required: Sequence[Collection[int]]) -> dict[int, int]:
@@ -389,24 +394,22 @@ def _frontier(lb_t: Sequence[float], lb_c: Sequence[float], lb_e: Sequence[float
 
 def _watcher(graph: SearchGraph, guard: Guard | None
              ) -> Callable[[int, float, int], tuple[int, int]] | None:
-    """Under rule 1 in full with via places, ``watch(node, land km, mask)``: the places a
+    """Under rule 1 in full with via places, ``watch(node, land km left, mask)``: the places a
     label there may not have passed when another one is to beat it (docs/routing.md), as
     (places the other may have passed anywhere, places it may have passed before its last
     via place); None when labels need no comparing by places.
 
     A way on from the label passes a place ``w`` after a via place it still needs only when
-    the land km so far, to that via place, and from it through ``w`` to the target keep
-    within rule 3's limit; it passes ``w`` at all (back to where the other label was before
-    its last via place) only when the land km so far and from the node through ``w`` to the
+    the land km to that via place and from it through ``w`` to the target keep within the
+    land km rule 3 leaves the label; it passes ``w`` at all (back to where the other label was
+    before its last via place) only when the land km from the node through ``w`` to the
     target do, which is bounded below through any via place by the triangle inequality.
     """
     if guard is None or not guard.vias:
         return None
     reach = list(enumerate(guard.vias))
-    limit = guard.limit_km
 
-    def watch(v: int, d: float, mask: int) -> tuple[int, int]:
-        left = limit - d
+    def watch(v: int, left: float, mask: int) -> tuple[int, int]:
         ahead = 0
         behind = -1
         passed_any = False
@@ -473,7 +476,7 @@ def _passable(graph: SearchGraph, source: int, target: int, via: int,
 def _dominance(graph: SearchGraph, bags: dict[tuple[int, int, bool], list[list]],
                beaten: Callable[[float, float, float, int], bool],
                limit_k: int | None, watching: bool) -> Callable[..., bool]:
-    """``dominated(t, c, e, k, d, state, key, clock, places)``: whether a new label is
+    """``dominated(t, c, e, k, left, state, key, clock, places)``: whether a new label is
     beaten by a route found or by a label in its bag; labels of the bag it dominates are
     marked dead. With ``watching`` a label beats another only if it passed none of the places
     the other watches (_watcher); ``places`` are the new label's places passed, passed before
@@ -483,7 +486,7 @@ def _dominance(graph: SearchGraph, bags: dict[tuple[int, int, bool], list[list]]
     slack_t, hand_cost, hub = graph.node_slack, graph.handling_cost, graph.hub_co2
     pause = graph.ctx_pause_h
 
-    def dominated(t: float, c: float, e: float, k: int, d: float, s: int,
+    def dominated(t: float, c: float, e: float, k: int, left: float, s: int,
                   key: tuple[int, int, bool], clock: float,
                   places: tuple[int, int, int, int]) -> bool:
         v = key[0]
@@ -501,28 +504,29 @@ def _dominance(graph: SearchGraph, bags: dict[tuple[int, int, bool], list[list]]
         st, sc, se = slack_t[v], hand_cost[v], hub
         # a label that came by truck may owe its driver a rest the other label does not
         pause_new = pause[ctx]
-        # The land km only matter under a detour limit; it is then a fourth criterion.
+        # The land km a label may still travel (``left``, more is better) only matter under a
+        # detour limit; it is then a fourth criterion.
         for lo in bag:
             if lo[9] == ctx:
                 if (lo[0] <= t and (lo[13] == clock or lo[0] + clock_slack(lo[13], clock) <= t)
-                        and lo[1] <= c and lo[2] <= e and lo[10] <= d
+                        and lo[1] <= c and lo[2] <= e and lo[10] >= left
                         and (limit_k is None or lo[3] <= k)
                         and (not watching or _passed_none(lo[11], lo[14], passed, ahead, behind))):
                     return True
             elif (lo[0] + st + pause[lo[9]] <= t and lo[1] + sc <= c and lo[2] + se <= e
-                    and lo[10] <= d and (limit_k is None or lo[3] + 1 <= k)
+                    and lo[10] >= left and (limit_k is None or lo[3] + 1 <= k)
                     and (not watching or _passed_none(lo[11], lo[14], passed, ahead, behind))):
                 return True
         killed = False
         for lo in bag:
             if lo[9] == ctx:
                 if (t <= lo[0] and (lo[13] == clock or t + clock_slack(clock, lo[13]) <= lo[0])
-                        and c <= lo[1] and e <= lo[2] and d <= lo[10]
+                        and c <= lo[1] and e <= lo[2] and left >= lo[10]
                         and (limit_k is None or k <= lo[3])
                         and (not watching or _passed_none(passed, before, lo[11], lo[15], lo[16]))):
                     lo[8] = killed = True
             elif (t + st + pause_new <= lo[0] and c + sc <= lo[1] and e + se <= lo[2]
-                    and d <= lo[10] and (limit_k is None or k + 1 <= lo[3])
+                    and left >= lo[10] and (limit_k is None or k + 1 <= lo[3])
                     and (not watching or _passed_none(passed, before, lo[11], lo[15], lo[16]))):
                 lo[8] = killed = True
         if killed:
@@ -547,7 +551,7 @@ def _labeller(graph: SearchGraph, labels: list[list],
               bounds: tuple[Sequence[float], Sequence[float], Sequence[float]],
               watch: Callable[[int, float, int], tuple[int, int]] | None,
               ) -> Callable[..., None]:
-    """``add(t, c, e, k, state, mask, parent, step, d, passed, near, clock, before)``: a new
+    """``add(t, c, e, k, state, mask, parent, step, left, passed, near, clock, before)``: a new
     label unless it is dominated, put in its bag and on the heap by its bounds.
     """
     state_node, state_ctx = graph.state_node, graph.state_ctx
@@ -556,13 +560,13 @@ def _labeller(graph: SearchGraph, labels: list[list],
 
     def add(t: float, c: float, e: float, k: int, s: int, mask: int, parent: int,
             step: tuple[int, float, float, float, float, float, int] | None,
-            d: float, passed: int, near: bool, clock: float, before: int) -> None:
+            left: float, passed: int, near: bool, clock: float, before: int) -> None:
         key = (state_node[s], mask, near)
-        ahead, behind = watch(key[0], d, mask) if watch is not None else (0, 0)
-        if dominated(t, c, e, k, d, s, key, clock, (passed, before, ahead, behind)):
+        ahead, behind = watch(key[0], left, mask) if watch is not None else (0, 0)
+        if dominated(t, c, e, k, left, s, key, clock, (passed, before, ahead, behind)):
             return
         lid = len(labels)
-        label = [t, c, e, k, s, mask, parent, step, False, state_ctx[s], d, passed, near,
+        label = [t, c, e, k, s, mask, parent, step, False, state_ctx[s], left, passed, near,
                  clock, before, ahead, behind]
         labels.append(label)
         bags.setdefault(key, []).append(label)
@@ -573,19 +577,20 @@ def _labeller(graph: SearchGraph, labels: list[list],
 
 
 def _rule_arrays(graph: SearchGraph, guard: Guard | None) -> tuple[
-        Sequence[bool], Sequence[bool], Sequence[float], Sequence[float], float, bool,
-        Sequence[bool]]:
+        Sequence[bool], Sequence[bool], Sequence[float], Sequence[float], Sequence[float],
+        bool, Sequence[bool]]:
     """The route rules' arrays (near and far per node, land km per arc, least land km to the
-    target per node), the land km limit, whether places may be passed twice (rule 1 off) and
-    per node whether a route may turn back there (its places passed start again); without a
-    guard, arrays that let every route through.
+    target and most land km a route may travel on per node), whether places may be passed
+    twice (rule 1 off) and per node whether a route may turn back there (its places passed
+    start again); without a guard, arrays that let every route through.
     """
     n_nodes = len(graph.ids)
     if guard is not None:
         turn = guard.turn if guard.turn is not None else [False] * n_nodes
-        return (guard.near, guard.far, guard.arc_km, guard.lb_km, guard.limit_km, False, turn)
+        rest = guard.rest_km if guard.rest_km is not None else [math.inf] * n_nodes
+        return (guard.near, guard.far, guard.arc_km, guard.lb_km, rest, False, turn)
     return ([False] * n_nodes, [False] * n_nodes, [0.0] * len(graph.arcs), [0.0] * n_nodes,
-            math.inf, True, [False] * n_nodes)
+            [math.inf] * n_nodes, True, [False] * n_nodes)
 
 
 def _settle(graph: SearchGraph, target: int, labels: list[list],
@@ -618,7 +623,7 @@ def _settle(graph: SearchGraph, target: int, labels: list[list],
 def _extender(graph: SearchGraph, target: int, add: Callable[..., None], *, full: int,
               bits: dict[int, int], banned: Collection[int],
               rules: tuple[Sequence[bool], Sequence[bool], Sequence[float], Sequence[float],
-                           float, bool, Sequence[bool]],
+                           Sequence[float], bool, Sequence[bool]],
               deadline: float, limit_k: int | None, via_bits: int) -> Callable[[int, list], None]:
     """``extend(lid, label)``: a label (``add``) for every arc out of label ``lid`` that
     keeps the route rules, the deadline and the transshipment limit.
@@ -626,11 +631,11 @@ def _extender(graph: SearchGraph, target: int, add: Callable[..., None], *, full
     arcs, entries, state_node = graph.arcs, graph.entries, graph.state_node
     hand_cost, hub = graph.handling_cost, graph.hub_co2
     discharge, unloads = graph.discharge_h, graph.unloads
-    near_at, far_at, arc_km, lb_km, limit_km, revisit, turn = rules
+    near_at, far_at, arc_km, lb_km, rest_km, revisit, turn = rules
     turning = any(turn)
 
     def extend(lid: int, label: list) -> None:
-        t, c, e, k, s, mask, _, _, _, _, d, passed, near, clock, before, _, _ = label
+        t, c, e, k, s, mask, _, _, _, _, left, passed, near, clock, before, _, _ = label
         v = state_node[s]
         if v == target and not revisit and not turning:
             return  # rule 1: a route that passes its destination can never come back
@@ -640,9 +645,11 @@ def _extender(graph: SearchGraph, target: int, add: Callable[..., None], *, full
             w = state_node[head]
             if (passed >> w & 1 and not revisit) or (near and far_at[w]):
                 continue  # rules 1 and 2: no place twice, no passing the destination
-            d2 = d + arc_km[a]
-            if d2 + lb_km[w] > limit_km:
-                continue  # rule 3: no long detour over land
+            left2 = left - arc_km[a]
+            if left2 > rest_km[w]:
+                left2 = rest_km[w]
+            if lb_km[w] > left2:
+                continue  # rule 3: no long detour over land, from the origin or any place
             ready = t + pre
             wait = 0.0
             if times is not None:  # the next departure of the timetable
@@ -666,7 +673,7 @@ def _extender(graph: SearchGraph, target: int, add: Callable[..., None], *, full
             if arrive > deadline or (limit_k is not None and k2 > limit_k):
                 continue
             add(arrive, c2, e2, k2, head, mask2, lid,
-                (a, t, dep, arrive, pre, wait, tranship), d2,
+                (a, t, dep, arrive, pre, wait, tranship), left2,
                 (1 << w) if turn[w] else passed | (1 << w), near or near_at[w], clock2,
                 passed if (mask2 ^ mask) & via_bits else before)
 
