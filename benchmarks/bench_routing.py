@@ -38,8 +38,9 @@ from midcorridor.routing.search import earliest_arrival, pareto_search
 from midcorridor.routing.timetable import to_hours
 
 DEPART = datetime(2026, 12, 1, tzinfo=UTC)
-#: the route rules as they were before rule 3 held from every place passed (the baseline)
-ORIGIN_ONLY = Rules(leeway_km=math.inf)
+#: the route rules as they were before rule 3 held from every place passed and a route could
+#: not board again a service it left (the baseline)
+EARLIER_RULES = Rules(leeway_km=math.inf, rejoin=True)
 
 
 def synthetic(n: int, seed: int = 0) -> Network:
@@ -156,15 +157,15 @@ def _corridor(quick: bool) -> None:
         pairs.append((a, b))
     graph = search_graph(net)
     t0 = to_hours(DEPART)
-    raw, origin_only, ruled, full = [], [], [], []
+    raw, earlier, ruled, full = [], [], [], []
     for a, b in pairs:
         s, t = graph.index[a], graph.index[b]
         started = time.perf_counter()
         pareto_search(graph, s, t, t0)
         raw.append((time.perf_counter() - started) * 1000)
         started = time.perf_counter()
-        pareto_search(graph, s, t, t0, guard=guard(graph, s, t, ORIGIN_ONLY))
-        origin_only.append((time.perf_counter() - started) * 1000)
+        pareto_search(graph, s, t, t0, guard=guard(graph, s, t, EARLIER_RULES))
+        earlier.append((time.perf_counter() - started) * 1000)
         started = time.perf_counter()
         pareto_search(graph, s, t, t0, guard=guard(graph, s, t, DEFAULT_RULES))
         ruled.append((time.perf_counter() - started) * 1000)
@@ -181,17 +182,17 @@ def _corridor(quick: bool) -> None:
     print(f"{'query':<52} {'p50 ms':>8} {'p95 ms':>8}")
     print(f"{'Pareto search, no route rules (baseline)':<52} {pct(raw, 50):>8.1f} "
           f"{pct(raw, 95):>8.1f}")
-    print(f"{'Pareto search, rule 3 from the origin only':<52} {pct(origin_only, 50):>8.1f} "
-          f"{pct(origin_only, 95):>8.1f}")
+    print(f"{'Pareto search with the earlier route rules':<52} {pct(earlier, 50):>8.1f} "
+          f"{pct(earlier, 95):>8.1f}")
     print(f"{'Pareto search with the route rules':<52} {pct(ruled, 50):>8.1f} "
           f"{pct(ruled, 95):>8.1f}")
     print(f"{'plan() = ruled Pareto + 3 corridor-family searches':<52} {pct(full, 50):>8.1f} "
           f"{pct(full, 95):>8.1f}")
     print(f"route rules: p50 {pct(raw, 50) / pct(ruled, 50):.1f}x, "
           f"p95 {pct(raw, 95) / pct(ruled, 95):.1f}x the speed of the search without them")
-    print(f"rule 3 from every place: p50 {pct(origin_only, 50) / pct(ruled, 50):.2f}x, "
-          f"p95 {pct(origin_only, 95) / pct(ruled, 95):.2f}x the speed of rule 3 from the "
-          f"origin only")
+    print(f"route rules now: p50 {pct(earlier, 50) / pct(ruled, 50):.2f}x, "
+          f"p95 {pct(earlier, 95) / pct(ruled, 95):.2f}x the speed of the earlier rules (rule 3 "
+          f"from the origin only, boarding again a service left)")
 
 
 def run(quick: bool = False) -> None:

@@ -132,11 +132,24 @@ def least_land_km(net: Network, destination: str) -> dict[str, float]:
 
 
 def check_rules(net: Network, result: RoutePlan, option: RouteOption) -> None:
-    """No place twice; no passing the destination; no land detour over twice the distance,
-    from the origin, nor from any place passed over twice the more of its distance and its
-    least land km on, plus 100 km."""
+    """No place twice, and no service boarded again once left where it runs on (no block
+    train of the data set crosses water, so that is all); no passing the destination; no
+    land detour over twice the distance, from the origin, nor from any place passed over
+    twice the more of its distance and its least land km on, plus 100 km."""
     places = _places(option)
     assert len(set(places)) == len(places), places
+    left_mid_run = set()
+    for i, leg in enumerate(option.legs):
+        sid = leg.service_id
+        if sid is None:
+            continue
+        if i == 0 or option.legs[i - 1].service_id != sid:  # boards it
+            assert sid not in left_mid_run, (places, sid)
+        if i + 1 == len(option.legs) or option.legs[i + 1].service_id != sid:  # gets off
+            stops = next(s for s in net.services if s.id == sid).route
+            a, b = stops.index(leg.origin), stops.index(leg.destination)
+            if (b > a and b < len(stops) - 1) or (b < a and b > 0):
+                left_mid_run.add(sid)
     if result.notes:
         return  # the constraints left nothing keeping rules 2 and 3; the plan says so
     dest = net.nodes[result.destination]
@@ -257,3 +270,21 @@ def test_urumqi_constanta_never_rides_round_by_budapest(corridor: Network) -> No
     assert {o.corridor for o in result.options} >= {
         "Middle via Aktau–Alat, Poti–Constanța", "Middle via Aktau–Alat, Batumi–Constanța",
         "Middle via Aktau–Alat, Poti–Varna"}
+
+
+def test_almaty_istanbul_never_leaves_a_block_train_to_rejoin_it(corridor: Network) -> None:
+    """Almaty to Istanbul (--all): no option gets off the Xi'an-Baku block train at Shu, runs
+    its own train by Shymkent and Kyzylorda, and boards the block train again at
+    Saksaulskaya, as one option did; the options on it ride it from Almaty to Aktau or
+    Mangistau, and the one by Shymkent boards another train at Saksaulskaya."""
+    result = plan(corridor, "Almaty", "Istanbul", cargo=Cargo(40), depart=DEPART,
+                  distinct=False)
+    for option in result.options:
+        on = [leg.origin for leg in option.legs if leg.service_id == "XIAN-BAKU-BT"]
+        if "KZSHM" in _places(option):
+            assert on == ["KZALA"], _places(option)
+            after = next(leg for leg in option.legs if leg.origin == "KZSAK")
+            assert after.service_id not in ("XIAN-BAKU-BT", None), after
+        else:
+            assert on[0] == "KZALA", on
+            assert _places(option)[len(on)] in ("KZMNG", "KZAAU"), _places(option)

@@ -138,3 +138,37 @@ def test_a_place_with_only_a_long_way_on_keeps_it() -> None:
                   depart=MONDAY)
     assert [_places(o) for o in result.options] == [["KZOOO", "KZPPP", "KZQQQ", "KZDDD"]]
     assert not result.notes
+
+
+def _block_train_network() -> Network:
+    """A daily block train O-A-B-D (300 km a leg, 6 h, 100 USD a leg) and beside its middle
+    leg a continuous rail A-C-B (120 km a leg, 1 h, 10 USD): off the train at A, round by C
+    and on it again at B is cheaper, shorter and catches the same train."""
+    nodes = {n.id: n for n in (node("KZOOO", "KZ", 40.0), node("KZAAA", "KZ", 43.0),
+                               node("KZCCC", "KZ", 44.0, lat=40.5),
+                               node("KZBBB", "KZ", 45.0), node("KZDDD", "KZ", 48.0))}
+    links = (link("KZOOO", "KZAAA", Mode.RAIL, 300.0, 6.0, tariff=100.0),
+             link("KZAAA", "KZBBB", Mode.RAIL, 300.0, 6.0, tariff=100.0),
+             link("KZBBB", "KZDDD", Mode.RAIL, 300.0, 6.0, tariff=100.0),
+             link("KZAAA", "KZCCC", Mode.RAIL, 120.0, 1.0, tariff=10.0),
+             link("KZCCC", "KZBBB", Mode.RAIL, 120.0, 1.0, tariff=10.0))
+    train = Service("BT", "block train", "op", ServiceKind.BLOCK_TRAIN,
+                    ("KZOOO", "KZAAA", "KZBBB", "KZDDD"), Departures(headway_h=24.0),
+                    bidirectional=False)
+    return Network(nodes=nodes, links=links, services=(train,))
+
+
+def test_never_boards_again_a_train_it_left() -> None:
+    """Off the block train at A and on it again at B (round by C) is cheaper and emits less,
+    and the search without the rule finds it; the options ride the train from O to D, or
+    leave it for good (no way on from B but the train: so only the train)."""
+    net = _block_train_network()
+    result = plan(net, "KZOOO", "KZDDD", cargo=Cargo(1), depart=MONDAY, distinct=False)
+    assert [[leg.service_id for leg in o.legs] for o in result.options] == [["BT"] * 3]
+    assert not result.notes
+    graph = search_graph(net, Tariffs())
+    s, t = graph.index["KZOOO"], graph.index["KZDDD"]
+    free = pareto_search(graph, s, t, to_hours(MONDAY),
+                         guard=guard(graph, s, t, Rules(rejoin=True)))
+    ways = [[graph.ids[graph.arcs[st.arc].head] for st in f.steps] for f in free]
+    assert ["KZAAA", "KZCCC", "KZBBB", "KZDDD"] in ways

@@ -180,8 +180,9 @@ RULE_STEPS: tuple[tuple[Rules, str], ...] = (
     (DEFAULT_RULES.turning_at_via(), "no route avoids passing a place twice with these "
      "constraints; these routes turn back at a --via place off the way and pass again places "
      "they passed before it"),
-    (DEFAULT_RULES.relaxed(), "no route keeps the rules against passing the destination and "
-     "long detours with these constraints; these routes break them"),
+    (DEFAULT_RULES.relaxed(), "no route keeps the rules against passing the destination, "
+     "long detours and boarding again a train or vessel left, with these constraints; these "
+     "routes break them"),
     (DEFAULT_RULES.relaxed().turning_at_via(), "no route keeps the route rules with these "
      "constraints (no place twice, no passing the destination, no long detour); these break "
      "them"),

@@ -1,10 +1,11 @@
 """The rules every route option keeps, enforced inside the Pareto search (docs/routing.md).
 
-1. **No place twice.** A route never returns to a place it has passed. When the user's
-   constraints leave no such route, the planner lets a route turn back at a ``via`` place
-   (:meth:`Rules.turning_at_via`): between the origin, each via place and the destination no
-   place twice, but after a via place the places passed before it may be passed again (a via
-   place on a spur, driven to and back).
+1. **No place twice.** A route never returns to a place it has passed, and never boards again
+   a train or vessel (a service) it has left: no leaving a block train to rejoin it further
+   down the line. When the user's constraints leave no such route, the planner lets a route
+   turn back at a ``via`` place (:meth:`Rules.turning_at_via`): between the origin, each via
+   place and the destination no place twice, but after a via place the places passed (and the
+   services left) before it may be passed again (a via place on a spur, driven to and back).
 2. **No passing the destination.** Once a route has come within :attr:`Rules.near_km` (100 km)
    of the destination, it never again goes more than :attr:`Rules.far_km` (150 km) from it.
 3. **No long detour.** The distance a route travels on land and on inland seas (every leg but
@@ -19,7 +20,9 @@ neighbourhood, is not made, and one whose land distance plus the least land dist
 needed (:attr:`Guard.lb_km`, a backward Dijkstra with ocean legs free) exceeds what the places
 it passed leave it is dropped. Rules 2 and 3 are part of a label's state (the "near" flag is
 part of its bag key; the land distance a label may still travel, the least any place it passed
-leaves, is a fourth criterion in dominance), so the search stays exact for them.
+leaves, is a fourth criterion in dominance), so the search stays exact for them. So are the
+services a label has left (a bit each): a label beats another only if it left none the other
+did not, since a way on may board it again.
 
 Rule 1 needs no part of the state without via places: when one partial route beats another at
 a place, a way on that passes a place the better one passed can start from that place instead,
@@ -59,18 +62,21 @@ class Rules:
     turn_at_via: bool = False  # after a via place, the places before it may be passed again
     #: from a place passed, the rest may travel ``detour`` x its great circle + this on land
     leeway_km: float = 100.0
+    rejoin: bool = False  # a route may board again a train or vessel it has left
 
     def relaxed(self) -> Rules:
-        """Without rules 2 and 3: for when the user's constraints leave nothing else."""
+        """Without rules 2 and 3, and a route may board again a service it left: for when
+        the user's constraints leave nothing else.
+        """
         return Rules(near_km=None, far_km=self.far_km, detour=None,
-                     turn_at_via=self.turn_at_via, leeway_km=self.leeway_km)
+                     turn_at_via=self.turn_at_via, leeway_km=self.leeway_km, rejoin=True)
 
     def turning_at_via(self) -> Rules:
         """Rule 1 between via places only: a route may turn back at a ``via`` place (on a
         spur, left the way it was reached) and pass again the places it passed before it.
         """
         return Rules(self.near_km, self.far_km, self.detour, turn_at_via=True,
-                     leeway_km=self.leeway_km)
+                     leeway_km=self.leeway_km, rejoin=self.rejoin)
 
 
 DEFAULT_RULES = Rules()
@@ -129,6 +135,7 @@ class Guard:
     #: (one per via place), how far a route may get from it: partial routes are then also
     #: compared by the places they passed (see the module's docstring)
     vias: tuple[ViaReach, ...] = ()
+    rejoin: bool = False  # a route may board again a train or vessel it has left
 
 
 def guard(graph: SearchGraph, source: int, target: int, rules: Rules,
@@ -158,7 +165,7 @@ def guard(graph: SearchGraph, source: int, target: int, rules: Rules,
         n = len(to_target)
         reach = () if at else tuple(
             ViaReach(v, [0.0] * n, [0.0] * n, [0.0] * n, [0] * n + [(1 << n) - 1]) for v in vias)
-        return Guard(near, far, arc_km, [0.0] * n, math.inf, None, turn, reach)
+        return Guard(near, far, arc_km, [0.0] * n, math.inf, None, turn, reach, rules.rejoin)
     forward: list[list[tuple[int, float]]] = [[] for _ in graph.ids]
     back: list[list[tuple[int, float]]] = [[] for _ in graph.ids]
     for a, arc in enumerate(graph.arcs):
@@ -169,4 +176,4 @@ def guard(graph: SearchGraph, source: int, target: int, rules: Rules,
     reach = () if at else tuple(via_reach(forward, back, v, lb) for v in vias)
     rest = [rules.detour * max(d, least) + rules.leeway_km
             for d, least in zip(to_target, lb, strict=True)]
-    return Guard(near, far, arc_km, lb, limit, rest, turn, reach)
+    return Guard(near, far, arc_km, lb, limit, rest, turn, reach, rules.rejoin)

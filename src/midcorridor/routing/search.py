@@ -289,7 +289,7 @@ def pareto_search(
     #         land km it may still travel (rule 3), places passed (bit per node), near the
     #         destination, driver's clock, places passed before its last via place, and the
     #         places another label may not have passed (anywhere, and before its last via
-    #         place) to beat it (_watcher)]
+    #         place) to beat it (_watcher), services left (bit per service, rule 1)]
     labels: list[list] = []
     bags: dict[tuple[int, int, bool], list[list]] = {}
     finals: list[int] = []
@@ -303,12 +303,13 @@ def pareto_search(
     add = _labeller(graph, labels, bags, heap, dominated, (lb_t, lb_c, lb_e), watch)
     add(depart_h, 0.0, 0.0, 0, graph.state_of[(source, 0)], initial_mask, -1, None,
         guard.limit_km if guard is not None else math.inf, 1 << source,
-        guard is not None and guard.near[source], 0.0, 0)
+        guard is not None and guard.near[source], 0.0, 0, 0)
     full = (1 << len(required)) - 1
     extend = _extender(graph, target, add, full=full, bits=_required_bits(required),
                        banned=banned, rules=_rule_arrays(graph, guard), deadline=deadline,
                        limit_k=max_transshipments,
-                       via_bits=(1 << len(guard.vias)) - 1 if guard and watch else 0)
+                       via_bits=(1 << len(guard.vias)) - 1 if guard and watch else 0,
+                       services=_service_bits(graph, guard))
     _settle(graph, target, labels, heap, finals, (beaten, record), extend, prune=prune,
             full=full)
     return [_found(graph, labels, f) for f in finals]
@@ -476,11 +477,12 @@ def _passable(graph: SearchGraph, source: int, target: int, via: int,
 def _dominance(graph: SearchGraph, bags: dict[tuple[int, int, bool], list[list]],
                beaten: Callable[[float, float, float, int], bool],
                limit_k: int | None, watching: bool) -> Callable[..., bool]:
-    """``dominated(t, c, e, k, left, state, key, clock, places)``: whether a new label is
+    """``dominated(t, c, e, k, left, state, key, clock, places, gone)``: whether a new label is
     beaten by a route found or by a label in its bag; labels of the bag it dominates are
     marked dead. With ``watching`` a label beats another only if it passed none of the places
     the other watches (_watcher); ``places`` are the new label's places passed, passed before
-    its last via place, and watched (ahead of and behind its via places).
+    its last via place, and watched (ahead of and behind its via places); ``gone`` the
+    services it has left, of which the other must have left all to be beaten.
     """
     state_ctx = graph.state_ctx
     slack_t, hand_cost, hub = graph.node_slack, graph.handling_cost, graph.hub_co2
@@ -488,7 +490,7 @@ def _dominance(graph: SearchGraph, bags: dict[tuple[int, int, bool], list[list]]
 
     def dominated(t: float, c: float, e: float, k: int, left: float, s: int,
                   key: tuple[int, int, bool], clock: float,
-                  places: tuple[int, int, int, int]) -> bool:
+                  places: tuple[int, int, int, int], gone: int) -> bool:
         v = key[0]
         passed, before, ahead, behind = places
         if beaten(t, c, e, v):
@@ -510,11 +512,12 @@ def _dominance(graph: SearchGraph, bags: dict[tuple[int, int, bool], list[list]]
             if lo[9] == ctx:
                 if (lo[0] <= t and (lo[13] == clock or lo[0] + clock_slack(lo[13], clock) <= t)
                         and lo[1] <= c and lo[2] <= e and lo[10] >= left
-                        and (limit_k is None or lo[3] <= k)
+                        and not lo[17] & ~gone and (limit_k is None or lo[3] <= k)
                         and (not watching or _passed_none(lo[11], lo[14], passed, ahead, behind))):
                     return True
             elif (lo[0] + st + pause[lo[9]] <= t and lo[1] + sc <= c and lo[2] + se <= e
-                    and lo[10] >= left and (limit_k is None or lo[3] + 1 <= k)
+                    and lo[10] >= left and not lo[17] & ~gone
+                    and (limit_k is None or lo[3] + 1 <= k)
                     and (not watching or _passed_none(lo[11], lo[14], passed, ahead, behind))):
                 return True
         killed = False
@@ -522,11 +525,12 @@ def _dominance(graph: SearchGraph, bags: dict[tuple[int, int, bool], list[list]]
             if lo[9] == ctx:
                 if (t <= lo[0] and (lo[13] == clock or t + clock_slack(clock, lo[13]) <= lo[0])
                         and c <= lo[1] and e <= lo[2] and left >= lo[10]
-                        and (limit_k is None or k <= lo[3])
+                        and not gone & ~lo[17] and (limit_k is None or k <= lo[3])
                         and (not watching or _passed_none(passed, before, lo[11], lo[15], lo[16]))):
                     lo[8] = killed = True
             elif (t + st + pause_new <= lo[0] and c + sc <= lo[1] and e + se <= lo[2]
-                    and left >= lo[10] and (limit_k is None or k + 1 <= lo[3])
+                    and left >= lo[10] and not gone & ~lo[17]
+                    and (limit_k is None or k + 1 <= lo[3])
                     and (not watching or _passed_none(passed, before, lo[11], lo[15], lo[16]))):
                 lo[8] = killed = True
         if killed:
@@ -551,8 +555,8 @@ def _labeller(graph: SearchGraph, labels: list[list],
               bounds: tuple[Sequence[float], Sequence[float], Sequence[float]],
               watch: Callable[[int, float, int], tuple[int, int]] | None,
               ) -> Callable[..., None]:
-    """``add(t, c, e, k, state, mask, parent, step, left, passed, near, clock, before)``: a new
-    label unless it is dominated, put in its bag and on the heap by its bounds.
+    """``add(t, c, e, k, state, mask, parent, step, left, passed, near, clock, before,
+    gone)``: a new label unless it is dominated, put in its bag and on the heap by its bounds.
     """
     state_node, state_ctx = graph.state_node, graph.state_ctx
     lb_t, lb_c, lb_e = bounds
@@ -560,14 +564,15 @@ def _labeller(graph: SearchGraph, labels: list[list],
 
     def add(t: float, c: float, e: float, k: int, s: int, mask: int, parent: int,
             step: tuple[int, float, float, float, float, float, int] | None,
-            left: float, passed: int, near: bool, clock: float, before: int) -> None:
+            left: float, passed: int, near: bool, clock: float, before: int,
+            gone: int) -> None:
         key = (state_node[s], mask, near)
         ahead, behind = watch(key[0], left, mask) if watch is not None else (0, 0)
-        if dominated(t, c, e, k, left, s, key, clock, (passed, before, ahead, behind)):
+        if dominated(t, c, e, k, left, s, key, clock, (passed, before, ahead, behind), gone):
             return
         lid = len(labels)
         label = [t, c, e, k, s, mask, parent, step, False, state_ctx[s], left, passed, near,
-                 clock, before, ahead, behind]
+                 clock, before, ahead, behind, gone]
         labels.append(label)
         bags.setdefault(key, []).append(label)
         v = key[0]  # labels leave the heap in order of their bounds (A*-like, NAMOA*)
@@ -591,6 +596,36 @@ def _rule_arrays(graph: SearchGraph, guard: Guard | None) -> tuple[
         return (guard.near, guard.far, guard.arc_km, guard.lb_km, rest, False, turn)
     return ([False] * n_nodes, [False] * n_nodes, [0.0] * len(graph.arcs), [0.0] * n_nodes,
             [math.inf] * n_nodes, True, [False] * n_nodes)
+
+
+def _service_bits(graph: SearchGraph, guard: Guard | None
+                  ) -> tuple[Sequence[int], Sequence[int], Sequence[int]]:
+    """Per arc, the bit of the service it runs on; per state, the bit of the service the
+    cargo arrived on, and that bit again when the service runs on from there (a route that
+    gets off there has left it mid-run; at its last stop, or where a train's boxes cross by
+    ferry to rejoin it beyond, it has not). Under rule 1 a route never boards again a
+    service it has left mid-run; all 0 when a route may (no guard, or the rule given way).
+    """
+    if guard is None or guard.rejoin:
+        return [0] * len(graph.arcs), [0] * len(graph.state_node), [0] * len(graph.state_node)
+    cached = getattr(graph, "_service_bits", None)
+    if cached is None:
+        bit: dict[str, int] = {}
+        by_arc = [0 if arc.service is None else
+                  1 << bit.setdefault(arc.service.id, len(bit)) for arc in graph.arcs]
+        by_ctx = [0] * len(graph.ctx_keys)
+        for a, ctx in enumerate(graph.arc_ctx):
+            by_ctx[ctx] = by_arc[a]
+        runs_on = {(arc.tail, arc.service.id, arc.direction, arc.leg)
+                   for arc in graph.arcs if arc.service is not None}
+        mid_run = []
+        for v, ctx in zip(graph.state_node, graph.state_ctx, strict=True):
+            key = graph.ctx_keys[ctx]
+            on = len(key) == 4 and (v, key[1], key[2], key[3] + 1) in runs_on  # type: ignore[operator]
+            mid_run.append(by_ctx[ctx] if on else 0)
+        cached = (by_arc, [by_ctx[ctx] for ctx in graph.state_ctx], mid_run)
+        graph._service_bits = cached  # type: ignore[attr-defined]
+    return cached
 
 
 def _settle(graph: SearchGraph, target: int, labels: list[list],
@@ -624,7 +659,9 @@ def _extender(graph: SearchGraph, target: int, add: Callable[..., None], *, full
               bits: dict[int, int], banned: Collection[int],
               rules: tuple[Sequence[bool], Sequence[bool], Sequence[float], Sequence[float],
                            Sequence[float], bool, Sequence[bool]],
-              deadline: float, limit_k: int | None, via_bits: int) -> Callable[[int, list], None]:
+              deadline: float, limit_k: int | None, via_bits: int,
+              services: tuple[Sequence[int], Sequence[int], Sequence[int]]
+              ) -> Callable[[int, list], None]:
     """``extend(lid, label)``: a label (``add``) for every arc out of label ``lid`` that
     keeps the route rules, the deadline and the transshipment limit.
     """
@@ -633,18 +670,28 @@ def _extender(graph: SearchGraph, target: int, add: Callable[..., None], *, full
     discharge, unloads = graph.discharge_h, graph.unloads
     near_at, far_at, arc_km, lb_km, rest_km, revisit, turn = rules
     turning = any(turn)
+    arc_service, arrived_on, mid_run = services
 
     def extend(lid: int, label: list) -> None:
-        t, c, e, k, s, mask, _, _, _, _, left, passed, near, clock, before, _, _ = label
+        t, c, e, k, s, mask, _, _, _, _, left, passed, near, clock, before, _, _, gone = label
         v = state_node[s]
         if v == target and not revisit and not turning:
             return  # rule 1: a route that passes its destination can never come back
+        came = arrived_on[s]  # the service the cargo is aboard (0: none)
+        leaving = 0 if turn[v] else mid_run[s]  # left mid-run if the cargo gets off here
         for head, pre, run, times, period, a, tranship, drive in entries[s]:
             if a in banned:
                 continue
             w = state_node[head]
             if (passed >> w & 1 and not revisit) or (near and far_at[w]):
                 continue  # rules 1 and 2: no place twice, no passing the destination
+            on = arc_service[a]
+            if on == came and not tranship:
+                gone2 = gone  # staying aboard
+            else:
+                gone2 = gone | leaving
+                if on & gone2:
+                    continue  # rule 1: never boarding again a service it has left
             left2 = left - arc_km[a]
             if left2 > rest_km[w]:
                 left2 = rest_km[w]
@@ -675,7 +722,7 @@ def _extender(graph: SearchGraph, target: int, add: Callable[..., None], *, full
             add(arrive, c2, e2, k2, head, mask2, lid,
                 (a, t, dep, arrive, pre, wait, tranship), left2,
                 (1 << w) if turn[w] else passed | (1 << w), near or near_at[w], clock2,
-                passed if (mask2 ^ mask) & via_bits else before)
+                passed if (mask2 ^ mask) & via_bits else before, 0 if turn[w] else gone2)
 
     return extend
 
