@@ -225,6 +225,27 @@ def test_published_port_calls_are_the_days_their_sources_state(corridor: Network
                or f"{days * 24:g} hours" in corridor.sources[sid].note for sid in prov.sources)
 
 
+# Line lengths published for exactly a model link, as their sources state them (km, read from the
+# sources by hand).
+PUBLISHED_LINE_KM = {"BGPDV-BGSOF-rail": 150.0, "BGBOJ-BGPDV-rail": 293.0,
+                     "ROCND-ROBUH-rail": 228.0, "DEBER-DEHAM-rail": 286.0,
+                     "RSBEG-HUBUD-rail": 350.0, "TRSIV-TRANK-rail": 603.0,
+                     "TRKR0-TRERZ-rail": 217.0, "PLWAW-PLLDZ-rail": 132.0}
+
+
+@pytest.mark.parametrize(("link_id", "km"), sorted(PUBLISHED_LINE_KM.items()))
+def test_published_line_lengths_are_the_kilometres_their_sources_state(corridor: Network,
+                                                                        link_id: str,
+                                                                        km: float) -> None:
+    """A link whose length is published carries the kilometres one of its sources states."""
+    (link,) = [candidate for candidate in corridor.links if candidate.id == link_id]
+    prov = corridor.provenance_of("links", link_id, "distance_km")
+    assert prov is not None
+    assert prov.kind is ProvenanceKind.PUBLISHED
+    assert link.distance_km == km
+    assert any(f"{km:g} km" in corridor.sources[sid].note for sid in prov.sources)
+
+
 def _links_checked_against_speeds(corridor: Network,
                                   speeds: dict[str, tuple[float, float, float]]) -> Counter[str]:
     """Check every link whose hours formula cites one of ``speeds``' keys: its fastest, typical
