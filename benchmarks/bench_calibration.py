@@ -71,7 +71,7 @@ def measure(experiment: str, seed: int, *, oracle: int = 0
     result = simulate(model, replications=1, seed=seed, trace=True)
     first = result.replications[0]
     records = list(event_stream(model, first.traces, end=END, seed=seed,
-                                closures=first.closures))
+                                closures=first.closures, movements=first.movements))
     ports = frozenset(caspian_port_ids(network))
     forecasts = replay_forecasts(records, times=LegTimes(network), ports=ports,
                                  units=RAIL_CARGO)

@@ -159,7 +159,8 @@ def _year(corridor: Network, experiment: str, *, trucks: bool = True) -> list[di
     result = simulate(model, replications=1, seed=VALIDATION_SEED, trace=True)
     first = result.replications[0]
     return list(event_stream(model, first.traces, end=END, seed=VALIDATION_SEED,
-                             closures=first.closures, trucks=trucks))
+                             closures=first.closures, trucks=trucks,
+                             movements=first.movements))
 
 
 @pytest.fixture(scope="module")
@@ -275,3 +276,28 @@ def test_a_closure_in_force_at_the_checkpoint_holds_the_ferry_wait_until_it_ends
     for other in (closed(3, "AZALT", 90, 160), closed(4, "KZAAU", 20, 99),
                   closed(5, "KZAAU", 101, 160)):
         assert at_aktau(other).p50 == open_.p50
+
+
+def test_a_vessels_own_movement_places_it_though_it_carries_nothing(times, ports) -> None:
+    """C (25 railcars) arrives at Aktau at hour 100 with nothing ahead; the rail ferries seldom
+    sail there, so its wait is for the ship its events show coming. Merkuriy-1 sails empty
+    from Alat, which only the port's call report says (no shipment aboard): sailing at hour
+    95 it is back at Aktau a 22 h crossing later, at 117, so C waits about 17 h; sailing at
+    hour 80 it is back at 102, so C's wait is shorter. The report alone moves C's forecast."""
+    c = _trip("C", T0 + timedelta(hours=100), T0 + timedelta(hours=170), planned_start=T0)
+
+    def sailed(hour: float | None) -> Any:
+        own = [] if hour is None else [{
+            "record": "event", "shipment": "", "event_id": "V1", "event_type": "TRANSPORT",
+            "event_code": "DEPA", "classifier": "ACT", "location": "AZALT",
+            "event_time": _iso(T0 + timedelta(hours=hour)), "vehicle": "Merkuriy-1",
+            "description": "Merkuriy-1 sailed"}]
+        (found,) = [f for f in replay_forecasts(c + own, times=times, ports=ports,
+                                                censor_days=0)
+                    if f.checkpoint == "Aktau"]
+        return found.steps[0]
+
+    unseen, late, early = sailed(None), sailed(95), sailed(80)
+    assert late.segment == early.segment == "at KZAAU for AZALT"
+    assert late.p50_h > early.p50_h
+    assert late.p50_h != unseen.p50_h

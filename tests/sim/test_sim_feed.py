@@ -17,6 +17,7 @@ from midcorridor.sim.processes import simulate_replication
 
 if TYPE_CHECKING:
     from midcorridor.sim.model import SimModel
+    from midcorridor.sim.result import ReplicationResult
 
 EXPERIMENTS = Path(__file__).resolve().parents[2] / "experiments"
 END = datetime(2025, 6, 1, 12, 0, tzinfo=UTC)
@@ -35,10 +36,15 @@ def _check_digit(first_ten: str) -> int:
 
 
 @pytest.fixture(scope="module")
-def records(aktau_alat_two_ferries: SimModel) -> list[dict[str, Any]]:
-    """The feed of one traced replication of the two-port corridor, ending at END."""
-    r = simulate_replication(aktau_alat_two_ferries, 4, 0, trace=True)
-    return list(event_stream(aktau_alat_two_ferries, r.traces, end=END, seed=4))
+def traced(aktau_alat_two_ferries: SimModel) -> ReplicationResult:
+    """One traced replication of the two-port corridor."""
+    return simulate_replication(aktau_alat_two_ferries, 4, 0, trace=True)
+
+
+@pytest.fixture(scope="module")
+def records(aktau_alat_two_ferries: SimModel, traced: ReplicationResult) -> list[dict[str, Any]]:
+    """The feed of the traced replication, ending at END."""
+    return list(event_stream(aktau_alat_two_ferries, traced.traces, end=END, seed=4))
 
 
 def _split(records: list[dict[str, Any]]) -> tuple[dict[str, Any], dict[str, list[Any]]]:
@@ -276,3 +282,45 @@ def test_storms_become_the_ports_closure_notices() -> None:
             union += max(0.0, hi - max(lo, reach))
             reach = max(reach, hi)
         assert union == pytest.approx(run.places[port]["closed_hours"], abs=0.1)
+
+
+def test_the_vessels_own_movements_are_their_call_reports(
+        aktau_alat_two_ferries: SimModel, traced: ReplicationResult) -> None:
+    """Each ferry's calls are reported, laden or empty: arrival at anchorage, berthing and
+    sailing, in that order per call; one sailing per departure the run counts, each cargo
+    sailing at the moment of its vessel's, and some calls with no cargo to land at all."""
+    from midcorridor.service.schemas import EventCreate
+
+    r = traced
+    assert r.movements
+    assert len([m for m in r.movements if m[1] == "DEPA"]) == len(r.departures)
+    records = list(event_stream(aktau_alat_two_ferries, r.traces, end=END, seed=4,
+                                movements=r.movements))
+    own = [e for e in records if e["record"] == "event" and not e["shipment"]]
+    cargo = [e for e in records if e["record"] == "event" and e["shipment"]
+             and e.get("mode") in ("ferry", "sea")]
+    assert len(own) == len([m for m in r.movements
+                            if m[3] >= aktau_alat_two_ferries.warmup_h])
+    calls: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
+    for e in own:
+        body = {k: v for k, v in e.items() if k not in ("record", "shipment",
+                                                         "reporting_operator")}
+        EventCreate(shipment_id=1, **body)
+        calls[e["vehicle"]].append((e["event_code"], e["location"], e["description"]))
+    for seq in calls.values():
+        for (code, place, _), (then, there, what) in zip(seq, seq[1:], strict=False):
+            if then == "DEPA" or what.endswith("at berth"):  # sails or berths where it came
+                assert (code, place) == ("ARRI", there)
+            else:  # arrives at anchorage after sailing from the other port
+                assert (code, then) == ("DEPA", "ARRI")
+                assert place != there
+    sailed = {(e["vehicle"], e["location"], e["event_time"]) for e in own
+              if e["event_code"] == "DEPA"}
+    assert {(e["vehicle"], e["location"], e["event_time"]) for e in cargo
+            if e["event_code"] == "DEPA"} <= sailed
+    landed = {(e["vehicle"], e["location"], e["event_time"]) for e in cargo
+              if e["event_code"] == "ARRI"}
+    arrived = [(e["vehicle"], e["location"], e["event_time"]) for e in own
+               if e["event_code"] == "ARRI" and "anchorage" in e["description"]]
+    assert set(landed) <= set(arrived)
+    assert len(set(arrived) - landed) > 0  # empty arrivals: no cargo event shows them

@@ -194,11 +194,13 @@ def replay_forecasts(
                      vessel_names(dataset_fleet(times.network)) if vessels else {})
     by_place = {place: name for name, place in checkpoints.items()}
     for event in events:
-        ref = event["shipment"]
+        ref = event.get("shipment") or ""
         s = shipments.get(ref)
-        if s is None:
-            continue
         when, code, place = _time(event["event_time"]), event["event_code"], event["location"]
+        if s is None:
+            if not ref:  # a vessel's own movement (a call report), laden or empty
+                replay.sight(None, event, when)
+            continue
         replay.sight(s, event, when)
         replay.advance(ref, s, code, place, when)
         name = by_place.get(place)
@@ -251,17 +253,17 @@ class _Replay:
     def __post_init__(self) -> None:
         self.waiting = {port: {} for port in self.ports}
 
-    def sight(self, s: _Tracked, event: Mapping[str, Any], when: datetime) -> None:
+    def sight(self, s: _Tracked | None, event: Mapping[str, Any], when: datetime) -> None:
         """A transport event naming a Caspian vessel places it (and a load, the shipment's
-        units aboard it).
+        units aboard it); ``s`` is None for the vessel's own movements.
         """
         code, place = event["event_code"], event["location"]
         vessel = self.names.get(str(event.get("vehicle", "")).casefold())
         if vessel is None or code not in VESSEL_CODES:
             return
-        n = loaded_units(str(event.get("description", "")), s.units)
+        n = loaded_units(str(event.get("description", "")), s.units) if s is not None else 0
         self.sightings[vessel] = update(self.sightings.get(vessel), vessel, code, place, when, n)
-        if code == "LOAD":
+        if code == "LOAD" and s is not None:
             s.loads.setdefault(place, []).append((vessel, n, when))
 
     def advance(self, ref: str, s: _Tracked, code: str, place: str, when: datetime) -> None:

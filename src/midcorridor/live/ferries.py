@@ -10,8 +10,9 @@ loading (:func:`next_calls`). The units waiting ahead of a shipment for the same
 those calls in turn; the shipment catches the first call with space left after them
 (:func:`catch`).
 
-Empty sailings leave no events: a ship last seen at the other port may have left it empty
-since. It is taken to leave after :data:`OTHER_STAY` of a headway there, and a ship seen long
+Empty sailings leave no cargo events (only a port's call report naming the vessel alone,
+where the feed has them): a ship last seen at the other port may have left it empty since.
+It is taken to leave after :data:`OTHER_STAY` of a headway there, and a ship seen long
 ago (:data:`STALE_CYCLES` cycles) is taken as unknown. The ports report a call's loading once,
 as the ship sails (with its departure), so a ship seen at a port by the cargo it landed there
 is taken to be loading there until its headway is up: whether it loaded anything, or left

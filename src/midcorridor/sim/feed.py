@@ -469,6 +469,39 @@ def closure_records(
     return out
 
 
+MOVEMENTS = {"ARRI": ("ARRI", "arrived, at anchorage"), "BRTH": ("ARRI", "at berth"),
+             "DEPA": ("DEPA", "sailed")}
+"""How a vessel call report gives each of the simulator's ship movements: the DCSA transport
+event code and its description (an arrival at anchorage, an arrival at the berth)."""
+
+
+def movement_records(
+    model: SimModel,
+    movements: Iterable[tuple[str, str, str, float]],
+    *,
+    start: datetime,
+    prefix: str,
+) -> list[dict[str, Any]]:
+    """The Caspian vessels' own movements after the warm-up, laden or empty, as the ports'
+    vessel call reports give them (``start`` is the date of simulated hour 0): transport
+    events with the vessel as ``vehicle`` and no shipment, for its arrival at anchorage, its
+    berthing and its sailing.
+    """
+    out: list[dict[str, Any]] = []
+    for vessel, move, port, hour in movements:
+        place = model.ports.get(port)
+        if place is None or not place.caspian or hour < model.warmup_h or move not in MOVEMENTS:
+            continue
+        code, what = MOVEMENTS[move]
+        line = next((ln for ln in model.lines
+                     if port in ln.stops and any(s.name == vessel for s in ln.ships)), None)
+        out.append(_event("", 0, code, start + timedelta(hours=hour), port) | {
+            "shipment": "", "event_id": f"{prefix}-V{len(out) + 1:06d}", "vehicle": vessel,
+            "mode": line_mode(line), "reporting_operator": port_operator(model, port),
+            "description": f"{vessel} {what}"})
+    return out
+
+
 def event_stream(
     model: SimModel,
     traces: Iterable[ConsignmentTrace],
@@ -478,6 +511,7 @@ def event_stream(
     prefix: str | None = None,
     trucks: bool = True,
     closures: Iterable[tuple[str, float, float, str]] = (),
+    movements: Iterable[tuple[str, str, str, float]] = (),
 ) -> Iterator[dict[str, Any]]:
     """Shipment and event records of the consignments created after the warm-up.
 
@@ -488,7 +522,9 @@ def event_stream(
     Shipment references are ``PREFIX-NNNNNN`` with the prefix
     ``SIM-<experiment>-<end date>-<seed>`` by default. ``closures`` (a replication's
     :attr:`~midcorridor.sim.result.ReplicationResult.closures`) become the ports' closure
-    notices (:func:`closure_records`), written after the shipments.
+    notices (:func:`closure_records`), written after the shipments. ``movements`` (a traced
+    replication's :attr:`~midcorridor.sim.result.ReplicationResult.movements`) become the
+    vessels' own call reports (:func:`movement_records`).
     """
     end = (end or datetime.now(UTC)).astimezone(UTC).replace(second=0, microsecond=0)
     start = end - timedelta(hours=model.horizon_h)
@@ -501,6 +537,7 @@ def event_stream(
             model, trace, start=start, reference=f"{prefix}-{trace.id:06d}", seed=seed
         )
     yield from closure_records(model, closures, start=start, prefix=prefix)
+    yield from movement_records(model, movements, start=start, prefix=prefix)
 
 
 def write_events(path: Path, records: Iterable[dict[str, Any]]) -> tuple[int, int, int]:

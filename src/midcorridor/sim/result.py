@@ -63,7 +63,9 @@ class ReplicationResult:
     ``places``: per place id its kind and statistics (utilization, queue integrals, ...);
     ``departures``: ``(line id, port, hour, units aboard, slots)``;
     ``traces``: every consignment's milestones, when the run was asked to keep them;
-    ``closures``: each port's closures as announced (port, from h, until h, cause).
+    ``closures``: each port's closures as announced (port, from h, until h, cause);
+    ``movements``: when tracing, each Caspian vessel's arrivals at a port (at anchorage, laden
+    or empty), berthings and departures (vessel, ``ARRI``/``BRTH``/``DEPA``, port, hour).
     """
 
     seed: int
@@ -83,3 +85,4 @@ class ReplicationResult:
     shipments: dict[int, str] = field(default_factory=dict)  # id -> initial state's shipment
     # (port, from h, until h, cause): the ports' closures, storms ("storm") and given ones
     closures: list[tuple[str, float, float, str]] = field(default_factory=list)
+    movements: list[tuple[str, str, str, float]] = field(default_factory=list)

@@ -117,6 +117,7 @@ def _result(world: World) -> ReplicationResult:
         traces=_traces(world),
         shipments=world.shipments,
         closures=world.closures,
+        movements=world.movements,
     )
 
 

@@ -185,6 +185,7 @@ def ship_process(
             yield from _wait_open(world, port)
             yield berths
             at_berth = True
+            _moved(world, ship, "BRTH", here)
             kept = yield from _work(world, ship, port, handling[here], rng)
             if not first_call:
                 aboard_before, first_call = kept, True
@@ -210,8 +211,19 @@ def ship_process(
         i = nxt
 
 
+def _moved(world: World, ship: ShipState, code: str, here: str) -> None:
+    """Keep, when tracing, the ship's own movement at ``here`` (``ARRI`` at anchorage,
+    ``BRTH`` at a berth, ``DEPA``), as the port's vessel call reports give it.
+    """
+    if world.trace:
+        world.movements.append((ship.ship.name, code, here, world.kernel.now))
+
+
 def _arrive(world: World, ship: ShipState, here: str) -> None:
-    """The line reports the ship's arrival at ``here`` for the cargo it brings there."""
+    """The ship arrives at ``here`` (at anchorage); the line reports it for the cargo it
+    brings there.
+    """
+    _moved(world, ship, "ARRI", here)
     if world.trace:
         for consignment, units, dest in ship.cargo:
             if dest == here:
@@ -249,6 +261,7 @@ def _depart(world: World, ship: ShipState, here: str, aboard_before: int) -> Non
             mark(consignment, now, "LOAD", here, ship.ship.name, units)
             mark(consignment, now, "DEPA", here, ship.ship.name, units)
     world.departures.append((ship.line.id, here, now, load, ship.ship.slots))
+    _moved(world, ship, "DEPA", here)
 
 
 def _wait_outside(

@@ -120,6 +120,8 @@ class World:
         self.shipments: dict[int, str] = {}  # consignment id -> shipment of the initial state
         # (port, from hour, until hour, cause): each closure as its port's authority announces it
         self.closures: list[tuple[str, float, float, str]] = []
+        # (vessel, ARRI/BRTH/DEPA, port, hour): the ships' own movements, when tracing
+        self.movements: list[tuple[str, str, str, float]] = []
 
     def close(self, ports: Iterable[str], until: float, cause: str) -> None:
         """Close ``ports`` from now until hour ``until`` (``cause``: a storm, or a closure the
