@@ -196,11 +196,11 @@ def replay_forecasts(
     for event in events:
         ref = event.get("shipment") or ""
         s = shipments.get(ref)
-        when, code, place = _time(event["event_time"]), event["event_code"], event["location"]
         if s is None:
             if not ref:  # a vessel's own movement (a call report), laden or empty
-                replay.sight(None, event, when)
+                replay.sight(None, event, _time(event["event_time"]))
             continue
+        when, code, place = _time(event["event_time"]), event["event_code"], event["location"]
         replay.sight(s, event, when)
         replay.advance(ref, s, code, place, when)
         name = by_place.get(place)

@@ -488,13 +488,14 @@ def movement_records(
     berthing and its sailing.
     """
     out: list[dict[str, Any]] = []
+    line_at = {(s.name, stop): ln for ln in reversed(model.lines)
+               for s in ln.ships for stop in ln.stops}  # the first line calling there wins
     for vessel, move, port, hour in movements:
         place = model.ports.get(port)
         if place is None or not place.caspian or hour < model.warmup_h or move not in MOVEMENTS:
             continue
         code, what = MOVEMENTS[move]
-        line = next((ln for ln in model.lines
-                     if port in ln.stops and any(s.name == vessel for s in ln.ships)), None)
+        line = line_at.get((vessel, port))
         out.append(_event("", 0, code, start + timedelta(hours=hour), port) | {
             "shipment": "", "event_id": f"{prefix}-V{len(out) + 1:06d}", "vehicle": vessel,
             "mode": line_mode(line), "reporting_operator": port_operator(model, port),
