@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 
 from helpers.service_factories import START, World, event, make_world, shipment_body
 from midcorridor.network import packaged_data_dir
+from midcorridor.service import accounts
 from midcorridor.service.main import create_app
 from midcorridor.service.settings import Settings
 
@@ -122,6 +123,53 @@ def test_operators_see_their_own_places(client: TestClient, world: World) -> Non
     assert sorted(p["place"] for p in mine["ports"]) == ["AZALT", "KZAAU", "KZKUR"]
     assert _port(mine, "KZAAU")["shipments"] == [world.shipment_id]
     assert _state(client, world, role="operator_off")["ports"] == []
+
+
+def _token(client: TestClient, places: list[str]) -> dict[str, str]:
+    """A bearer header of a new operator whose places are ``places``."""
+    db = client.app.state.db  # type: ignore[attr-defined]
+    now = datetime.now(UTC)
+    with db.write() as session:
+        org = accounts.create_org(session=session, name=f"op {places}", kind="operator",
+                                  places=places, now=now)
+        user = accounts.create_user(session=session, org_id=org.id,
+                                    email=f"op-{'-'.join(places)}@test.example", name="op",
+                                    is_admin=False, now=now)
+        token = accounts.create_token(session=session, user_id=user.id, name="t", now=now)[1]
+    return {"Authorization": f"Bearer {token}"}
+
+
+def _seen(state: Any) -> Any:
+    """What a state says of ports and legs, without the moment it was taken at."""
+    return ([(p["place"], p["waiting"], p["shipments"], p["arriving_next_72h"],
+              p["arriving_shipments"]) for p in state["ports"]],
+            [(s["origin"], s["destination"], s["shipments"], s["units"])
+             for s in state["segments"]])
+
+
+def test_a_moment_just_past_shows_what_now_shows(client: TestClient, world: World) -> None:
+    """The state replayed for a moment a minute ago, after the last event, is the state now,
+    for the coordinator and for an operator of Aktau alone: a train on the way from Altynkol
+    to Dostyk is due at Aktau but its leg is not one of Aktau's, so neither lists the leg."""
+    now = datetime.now(UTC)
+    start = now - timedelta(hours=60)  # due at Aktau 56 h from now
+    on_way = _new(client, world, legs=shipment_body(start)["legs"])
+    waiting = _new(client, world, legs=shipment_body(start)["legs"])
+    _post(client, world,
+          event("m1", on_way, "DEPA", "CNALS", start + timedelta(hours=1)),
+          event("m2", waiting, "ARRI", "KZAAU", now - timedelta(hours=5)))
+    aktau_only = _token(client, ["KZAAU"])
+    minute_ago = (now - timedelta(minutes=1)).isoformat()
+    for headers in (world.auth("coordinator"), aktau_only):
+        states = [client.get("/corridor/state", params=params, headers=headers)
+                  for params in ({}, {"at": minute_ago})]
+        assert [r.status_code for r in states] == [200, 200]
+        assert _seen(states[0].json()) == _seen(states[1].json())
+    mine = client.get("/corridor/state", params={"at": minute_ago}, headers=aktau_only).json()
+    assert [p["place"] for p in mine["ports"]] == ["KZAAU"]
+    assert _port(mine, "KZAAU")["shipments"] == [waiting]
+    assert on_way in _port(mine, "KZAAU")["arriving_shipments"]
+    assert mine["segments"] == []
 
 
 def test_bad_moment_is_a_422_naming_the_field(client: TestClient, world: World) -> None:

@@ -390,12 +390,12 @@ def state(session: Session, *, now: datetime, at: datetime | None = None,
             segments=tuple(sorted(_now_segments(counts),
                                   key=lambda seg: (seg.origin, seg.destination))))
     else:
-        found = _past_whereabouts(session, at)
+        result = corridor_state(_past_whereabouts(session, at), ports=ports, at=moment,
+                                window_h=window_h, vessels=vessels)
         if places is not None:
-            found = [w for w in found if w.place in places or w.next_port in places
-                     or (w.segment is not None and not places.isdisjoint(w.segment))]
-        result = corridor_state(found, ports=ports, at=moment, window_h=window_h,
-                                vessels=vessels)
+            # as now: the legs that start or end at one of the operator's places
+            result = replace(result, segments=tuple(
+                s for s in result.segments if s.origin in places or s.destination in places))
     posted = closures.posted(session, moment, moment, as_known_at=at)
     if not posted:
         return result
