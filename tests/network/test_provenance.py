@@ -230,7 +230,8 @@ def test_published_port_calls_are_the_days_their_sources_state(corridor: Network
 PUBLISHED_LINE_KM = {"BGPDV-BGSOF-rail": 150.0, "BGBOJ-BGPDV-rail": 293.0,
                      "ROCND-ROBUH-rail": 228.0, "DEBER-DEHAM-rail": 286.0,
                      "RSBEG-HUBUD-rail": 350.0, "TRSIV-TRANK-rail": 603.0,
-                     "TRKR0-TRERZ-rail": 217.0, "PLWAW-PLLDZ-rail": 132.0}
+                     "TRKR0-TRERZ-rail": 217.0, "PLWAW-PLLDZ-rail": 132.0,
+                     "KZZHR-KZKAR-rail": 144.0}
 
 
 @pytest.mark.parametrize(("link_id", "km"), sorted(PUBLISHED_LINE_KM.items()))
