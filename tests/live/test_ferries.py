@@ -66,6 +66,20 @@ def test_units_that_do_not_fit_wait_a_whole_cycle(times: LegTimes) -> None:
                                   + ferries.OTHER_STAY * 96) * H == T0 + 120 * H
 
 
+def test_a_rail_ferry_takes_containers_on_its_railcar_slots(times: LegTimes) -> None:
+    # Merkuriy-1's deck is given as 27 railcars; a 40-ft box (2 TEU) takes a slot: 54 TEU.
+    # 40 TEU ahead and 10 of ours fit its call 22 h after it sailed from Alat.
+    first, last = sailing_with_space(times.lines, _sailed_from_alat(T0), "KZAAU", "AZALT",
+                                     UnitType.TEU, 40, T0 + 2 * H, 10)
+    assert first is last
+    assert (first.vessel, first.loads_at, first.space) == ("Merkuriy-1", T0 + 22 * H, 54)
+    # 50 ahead: 4 TEU of ours on that call, the last 6 when it is back (as for railcars)
+    first, last = sailing_with_space(times.lines, _sailed_from_alat(T0), "KZAAU", "AZALT",
+                                     UnitType.TEU, 50, T0 + 2 * H, 10)
+    assert first.loads_at == T0 + 22 * H
+    assert last.loads_at == T0 + 120 * H
+
+
 def test_a_ship_loading_at_the_port_has_the_space_left_and_sails_by_its_headway(
         times: LegTimes) -> None:
     seen = update(None, MERKURIY, "ARRI", "KZAAU", T0, 0)
