@@ -181,11 +181,20 @@ def _avoidable_gap(plan: CrossingPlan) -> float:
 
 
 def _phases(plan: CrossingPlan) -> str:
-    """Each phase's plan (objective with divisible cargo relaxed; - for none), in order."""
-    phases = plan.extra.get("phases", {})
+    """Each phase's plan (objective with divisible cargo relaxed; - for none), in order,
+    and when it ended: seconds since the start / CPU seconds of the core that ran it."""
+    phases, clock = plan.extra.get("phases", {}), plan.extra.get("phase_clock", {})
     assert isinstance(phases, dict)
-    return "plans by phase: " + ", ".join(
-        f"{name} {'-' if value is None else f'{value:,.0f}'}" for name, value in phases.items())
+    assert isinstance(clock, dict)
+
+    def ended(name: str) -> str:
+        return f" ({clock[name][0]:.0f}/{clock[name][1]:.0f} s)" if name in clock else ""
+
+    cells = [f"{name} {'-' if value is None else f'{value:,.0f}'}{ended(name)}"
+             for name, value in phases.items()]
+    if "LP with backlog cuts" in clock:
+        cells.append(f"LP with backlog cuts{ended('LP with backlog cuts')}")
+    return "plans by phase (ended: s / CPU s of its core): " + ", ".join(cells)
 
 
 def dependability(network: Network, seeds: list[int], time_limit: float) -> None:

@@ -174,6 +174,21 @@ def test_each_phase_s_plan_is_reported_in_the_order_they_ran(one_ferry_rotation)
     assert all(value is None or value >= 61.0 - 1e-6 for value in phases.values())
 
 
+def test_each_phase_s_end_is_clocked_in_seconds_and_its_core_s_cpu_seconds(one_ferry_rotation):
+    """The first core's phases end in the order they ran, the second core's LP before its
+    MILP, all within the solve; a core's CPU seconds never exceed the seconds it ran."""
+    plan = optimize_rotation(one_ferry_rotation, step_h=STEP, time_limit=20.0)
+    clock = plan.extra["phase_clock"]
+    first = ["first come, first served", "rolling horizon", "LP neighbourhood", "improved"]
+    assert set(clock) == {*first, "LP with backlog cuts", "whole MILP"}
+    walls = [clock[name][0] for name in first]
+    assert walls == sorted(walls)
+    assert clock["LP with backlog cuts"][0] <= clock["whole MILP"][0] <= plan.seconds
+    assert walls[-1] <= plan.seconds
+    for wall, cpu in clock.values():
+        assert 0.0 <= cpu <= wall + 0.05
+
+
 def test_the_give_up_clock_counts_the_thread_s_own_work_not_the_wall_nor_other_threads():
     """Waiting (as a search starved by other processes does) and another thread's work
     leave it still; its own work moves it."""

@@ -116,9 +116,12 @@ def optimize_rotation(instance: CrossingInstance, *, step_h: float = 6.0,
     kept when the optimizer found nothing better) or ``"fifo_voyages"`` (FIFO's voyages with
     the cargo loaded by the optimizer); ``extra["start"]`` which start the MILP was given;
     ``extra["phases"]`` the objective of each phase's plan (divisible cargo relaxed), in
-    the order they ran.
+    the order they ran, and ``extra["phase_clock"]`` when each ended: seconds since the
+    start and CPU seconds of the core (thread) that ran it, which say how much work a
+    phase got when other processes share the machine.
     """
     started = time.perf_counter()
+    clock, ended = phase_clock(started)
     grid = make_grid(instance, step_h)
     fifo_voyages, fifo_sailings, fifo = fifo_rotation(instance, grid, fifo_dwell_h)
     built = build_model(instance, grid)
@@ -127,16 +130,18 @@ def optimize_rotation(instance: CrossingInstance, *, step_h: float = 6.0,
         [replace(a, sailing=built.flow.class_voyage_id(a.sailing, class_of)) for a in fifo],
         built.model.num_col)
     built.flow.write_start(fifo_start, grid, built.classes, fifo_voyages)
+    ended("first come, first served")  # and the model built
     # the second core: the LP with backlog cuts (the bound), then the whole MILP on it
     search = _WholeSearch(
         built, fifo_start, mip_gap,
         lp_until=started + max(LP_SHARE * time_limit, min(LP_FLOOR_S, 0.5 * time_limit)),
-        until=started + SEARCH_SHARE * time_limit)
+        until=started + SEARCH_SHARE * time_limit, started=started)
     search.start()
     start, start_from, phases = _plan_search(built, grid, fifo_start, search, started,
-                                             time_limit)
+                                             time_limit, ended)
     relaxation, cuts, whole = search.join()
     phases["whole MILP"] = None if whole.values is None else built.model.value(whole.values)
+    clock.update(search.clock)
     if whole.values is not None and \
             built.model.value(whole.values) < built.model.value(start) - 1e-6:
         start, start_from = whole.values, f"{start_from}, improved by the whole MILP"
@@ -148,22 +153,25 @@ def optimize_rotation(instance: CrossingInstance, *, step_h: float = 6.0,
                     started, step_h,
                     notes=[method, f"start: {start_from}", f"backlog cuts: {cuts}"],
                     extra={"start": start_from, "lp_bound": relaxation.bound,
-                           "backlog_cuts": cuts, "phases": phases})
+                           "backlog_cuts": cuts, "phases": phases, "phase_clock": clock})
 
 
 def _plan_search(built: RotationModel, grid: TimeGrid, fifo_start: np.ndarray,
-                 search: _WholeSearch, started: float, time_limit: float
+                 search: _WholeSearch, started: float, time_limit: float,
+                 ended: Callable[[str], None]
                  ) -> tuple[np.ndarray, str, dict[str, float | None]]:
-    """The first core's plan, where it started, and the objective (divisible cargo
+    """The first core's plan, where it started, the objective (divisible cargo
     relaxed) of each phase's plan: FIFO's, a rolling horizon (``None``: its last step
     failed), then one from the LP relaxation's neighbourhood of FIFO's plan (``None``:
     none better than the plan at hand), then the best after parts of it are re-solved
-    while time is left (the whole MILP's better plans taken in).
+    while time is left (the whole MILP's better plans taken in). Each phase's end goes to
+    ``ended`` (:func:`phase_clock`).
     """
     model = built.model
     start, start_from = fifo_start, "first come, first served"
     rolling = rolling_start(built, grid, started + ROLLING_SHARE * time_limit,
                             stop=search.finished)
+    ended("rolling horizon")
     phases: dict[str, float | None] = {
         "first come, first served": model.value(fifo_start),
         "rolling horizon": None if rolling is None else model.value(rolling),
@@ -181,10 +189,29 @@ def _plan_search(built: RotationModel, grid: TimeGrid, fifo_start: np.ndarray,
             start, start_from = near, "the LP relaxation's neighbourhood of FIFO's plan"
             phases["LP neighbourhood"] = model.value(near)
             search.offer(start)
+    ended("LP neighbourhood")
     start = improve(built, grid, start, started + IMPROVE_SHARE * time_limit,
                     found=search.offer, fetch=search.improved, stop=search.finished)
     phases["improved"] = model.value(start)
+    ended("improved")
     return start, start_from, phases
+
+
+PhaseClock = dict[str, tuple[float, float]]
+
+
+def phase_clock(started: float) -> tuple[PhaseClock, Callable[[str], None]]:
+    """When phases end: a record, and a function that notes in it the end of the phase
+    it names as (seconds since ``started``, CPU seconds the calling thread has used since
+    this call, :func:`cpu_spent`).
+    """
+    record: PhaseClock = {}
+    spent = cpu_spent()
+
+    def ended(name: str) -> None:
+        record[name] = (time.perf_counter() - started, spent())
+
+    return record, ended
 
 
 def _publish(instance: CrossingInstance, grid: TimeGrid, built: RotationModel, out: Outcome,
@@ -526,7 +553,7 @@ class _WholeSearch:
     """
 
     def __init__(self, built: RotationModel, start: np.ndarray, mip_gap: float, *,
-                 lp_until: float, until: float) -> None:
+                 lp_until: float, until: float, started: float | None = None) -> None:
         self._built = replace(built, model=built.model.copy())
         self._start, self._mip_gap = start, mip_gap
         self._lp_until, self._until = lp_until, until
@@ -540,6 +567,9 @@ class _WholeSearch:
         self._error: BaseException | None = None
         none = Outcome("Not run", math.inf, -math.inf, None, 0.0)
         self.relaxation, self.cuts, self.whole = none, 0, none
+        self.clock: PhaseClock = {}
+        # the phases' clock runs from ``started`` (default: now)
+        self._began = time.perf_counter() if started is None else started
 
     def start(self) -> None:
         """Start the search in its thread."""
@@ -592,10 +622,12 @@ class _WholeSearch:
         return values
 
     def _run(self) -> None:
+        self.clock, ended = phase_clock(self._began)
         try:
             self.relaxation, self.cuts = tightened_relaxation(
                 self._built, self._lp_until - time.perf_counter(),
                 first_limit=self._until - time.perf_counter(), first=self._first_lp)
+            ended("LP with backlog cuts")
             start = self._taken()
             model = self._built.model
             self.whole = solve(
@@ -605,6 +637,7 @@ class _WholeSearch:
                 mip_gap=0.6 * self._mip_gap, heuristic_effort=SEARCH_HEURISTIC_EFFORT,
                 offers=self._taken, found=self._found)
             self.whole = replace(self.whole, bound=max(self.whole.bound, self.relaxation.bound))
+            ended("whole MILP")
         except BaseException as exc:  # handed to the caller by join()
             self._error = exc
         finally:
