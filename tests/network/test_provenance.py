@@ -208,7 +208,7 @@ def test_published_points_round_the_source_coordinates(corridor: Network, publis
 
 
 # Vessel time in port per call, as the sources state it (days, read from them by hand).
-PORT_CALL_DAYS = {"NLRTM": 1.0, "CNSHA": 1.99, "CNNGB": 2.46, "DEHAM": 2.13}
+PORT_CALL_DAYS = {"NLRTM": 1.0, "CNSHA": 1.99, "CNNGB": 2.46, "DEHAM": 2.13, "SGSIN": 1.38}
 
 
 @pytest.mark.parametrize(("node_id", "days"), sorted(PORT_CALL_DAYS.items()))
