@@ -382,9 +382,9 @@ def test_searoute_distances_are_derived_never_published(corridor: Network) -> No
     derived = [
         (f, k) for f, k, c in cells if c.startswith("derived: distance_km = ") and "(S002)" in c
     ]
-    assert Counter(f for f, _ in derived) == {"links.csv": 24, "scenarios.yaml": 2}
+    assert Counter(f for f, _ in derived) == {"links.csv": 25, "scenarios.yaml": 2}
     citing = [p for p in corridor.provenance.values() if _SEAROUTE in p.sources]
-    assert len(citing) == 25  # the 24 above and Poti-Ambarlı, which adds a leg to one of them
+    assert len(citing) == 25  # the links.csv rows above; scenario rows count once switched on
     for prov in citing:
         assert prov.kind is ProvenanceKind.DERIVED
         assert "searoute" in prov.formula
@@ -428,4 +428,4 @@ def test_searoute_distances_follow_their_formula() -> None:
         )
         assert round(length) == int(link["distance_km"]), link["id"]
         checked += 1
-    assert checked == 26
+    assert checked == 27
