@@ -175,7 +175,7 @@ def test_derived_kazakh_running_times_follow_their_formula(corridor: Network) ->
     assert checked >= 20
 
 
-@pytest.mark.parametrize(("publisher", "least"), [("GeoNames", 40), ("Wikipedia", 12)])
+@pytest.mark.parametrize(("publisher", "least"), [("GeoNames", 40), ("Wikipedia", 13)])
 def test_published_points_round_the_source_coordinates(corridor: Network, publisher: str,
                                                        least: int) -> None:
     """A point sourced to a GeoNames record or a Wikipedia article lies within 3 km of the
