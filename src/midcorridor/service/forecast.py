@@ -11,7 +11,7 @@ import json
 import threading
 import time
 from bisect import bisect_left
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any
@@ -98,13 +98,20 @@ _LOADS = (select(Event.vehicle, Event.description, Event.event_time)
           .order_by(Event.event_time))
 
 
-def vessels_moved(session: Session) -> None:
-    """Forget the vessels' sightings counted for the database of ``session`` (a vessel
-    event was stored), so the next spread reads them afresh.
+def vessels_moved(session: Session, vehicles: Iterable[str]) -> None:
+    """Forget the sightings counted for the database of ``session`` of the vessels that
+    ``vehicles`` name (vessel events naming them were stored), so the next spread reads
+    theirs afresh; the other vessels' sightings stand until their count is
+    :data:`RECENT_TTL_S` old.
     """
     key = (str(session.get_bind().engine.url), "sightings")
+    names = set(vehicles)
     with _recent_lock:
-        _recent.pop(key, None)
+        hit = _recent.get(key)
+        if hit is not None:
+            _recent[key] = (hit[0], {vessel: (name, seen)
+                                     for vessel, (name, seen) in hit[1].items()
+                                     if vessel not in names and name not in names})
 
 
 def vessel_id(data: str, vehicle: str | None) -> str:
@@ -263,21 +270,26 @@ class Queues:
     def sightings(self) -> dict[str, Sighting]:
         """Each Caspian vessel's last sighting (:mod:`midcorridor.live.ferries`) from the
         events naming it, by vessel id: read once per :data:`RECENT_TTL_S` per database, and
-        afresh after a vessel event (:func:`vessels_moved`).
+        a vessel's afresh after an event naming it (:func:`vessels_moved`).
         """
-        def count() -> dict[str, Sighting]:
-            out = {}
+        key = (self._url, "sightings")
+        with _recent_lock:
+            hit = _recent.get(key)
+        fresh = hit is not None and time.monotonic() - hit[0] < RECENT_TTL_S
+        counted: dict[str, tuple[str, Sighting | None]] = hit[1] if fresh and hit else {}
+        fleet = corridor.fleet(self.data)
+        if any(vessel.id not in counted for vessel in fleet):
+            counted = dict(counted)
             with self.session.no_autoflush:
                 connection = self.session.connection()
-                for vessel in corridor.fleet(self.data):
-                    rows = connection.execute(_VESSEL_EVENTS,
-                                              {"names": [vessel.id, vessel.name]}).all()
-                    seen = _fold_call(vessel.id, rows)
-                    if seen is not None:
-                        out[vessel.id] = seen
-            return out
-        found: dict[str, Sighting] = self._cached(("sightings",), count)
-        return found
+                for vessel in fleet:
+                    if vessel.id not in counted:
+                        rows = connection.execute(_VESSEL_EVENTS,
+                                                  {"names": [vessel.id, vessel.name]}).all()
+                        counted[vessel.id] = (vessel.name, _fold_call(vessel.id, rows))
+            with _recent_lock:
+                _recent[key] = (hit[0] if fresh and hit else time.monotonic(), counted)
+        return {vessel: seen for vessel, (_, seen) in counted.items() if seen is not None}
 
     def loads(self, shipment: Shipment, port: str) -> list[tuple[str, int, datetime]]:
         """The vessels the shipment's units were loaded on at ``port`` (vessel id, units,

@@ -88,7 +88,7 @@ def ingest(
     touched: dict[int, str] = {}  # shipment id -> event id of its last new event
     route_of: dict[int, set[str]] = {}
     queues = forecast.Queues(session)
-    vessel_news = False
+    vessel_news: set[str] = set()  # vehicles of the new vessel events
     for item in events:
         digest = payload_hash(item)
         stored = existing.get(item.event_id)
@@ -110,7 +110,7 @@ def ingest(
         new_rows.append(_row(principal, item, shipment, digest, now, places or set()))
         durations.extend(_step_durations(queues, shipment, item, now))
         if item.event_code in VESSEL_CODES and forecast.vessel_id(queues.data, item.vehicle):
-            vessel_news = True
+            vessel_news.add(item.vehicle or "")
         new_digest[item.event_id] = digest
         touched[shipment.id] = item.event_id
         slots.append(("created", item.event_id))
@@ -125,14 +125,14 @@ def ingest(
 
 
 def _follow_up(session: Session, touched: list[tuple[Shipment, Event]],
-               created: dict[str, Event], *, vessel_news: bool, now: datetime,
+               created: dict[str, Event], *, vessel_news: set[str], now: datetime,
                slip_threshold_h: float) -> None:
     """After new events: each touched shipment's ETA recomputed (from its last new event)
     and its slip alert checked, the vessels' sightings read afresh when a vessel moved, and
     a delivery queued for each subscription.
     """
     if vessel_news:
-        forecast.vessels_moved(session)
+        forecast.vessels_moved(session, vessel_news)
     queues = forecast.Queues(session)
     for shipment, event in touched:
         refresh_eta(session, shipment, now, queues, event.id)
