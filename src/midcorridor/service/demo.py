@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session
 from midcorridor.errors import InputError
 from midcorridor.service import accounts, closures, corridor, ingest
 from midcorridor.service.access import Principal, Role
-from midcorridor.service.db.models import Organization
+from midcorridor.service.db.models import Organization, Shipment
 from midcorridor.service.feed import Feed, FeedEvent, FeedShipment, parse_feed
 from midcorridor.service.shipments import create_shipment
 from midcorridor.service.signin import hash_password
@@ -245,17 +245,20 @@ def seed(
                                              now=now)[1]
     # Each shipment is booked before it sets off and each event received as it happens, so
     # the ETA history reads as it would have on those days.
-    ids = _book(session, feed, principals, now)
-    _receive(session, feed, principals, ids, now)
+    # The booked shipments stay referenced while the events are received, so the session
+    # keeps them and their legs from one reporter's batch to the next instead of reading
+    # them again for each.
+    booked = _book(session, feed, principals, now)
+    _receive(session, feed, principals, booked, now)
     _post_closures(session, full, principals, now)
     return DemoResult(len(principals) + 1, len(feed.shipments), len(feed.events), tokens,
                       users, emails, {n: tuple(sorted(p)) for n, (_, p) in orgs.items()})
 
 
 def _book(session: Session, feed: Feed, principals: dict[str, Principal],
-          now: datetime) -> dict[str, int]:
-    """Create the feed's shipments, each booked before its first event or departure; their ids
-    by reference.
+          now: datetime) -> dict[str, Shipment]:
+    """Create the feed's shipments, each booked before its first event or departure; by
+    reference.
     """
     first: dict[str, datetime] = {}
     for e in feed.events:
@@ -265,21 +268,20 @@ def _book(session: Session, feed: Feed, principals: dict[str, Principal],
         legs = s.body.legs or []
         booked = min([now, *(t for t in (first.get(s.reference),) if t is not None),
                       *([legs[0].planned_depart] if legs else [])]) - BOOKED_AHEAD
-        shipment = create_shipment(session=session, org_id=principals[s.owner].org_id,
-                                   shipment_in=s.body, now=booked)
-        ids[s.reference] = shipment.id
+        ids[s.reference] = create_shipment(session=session, org_id=principals[s.owner].org_id,
+                                           shipment_in=s.body, now=booked)
     return ids
 
 
 def _receive(session: Session, feed: Feed, principals: dict[str, Principal],
-             ids: dict[str, int], now: datetime) -> None:
+             booked: dict[str, Shipment], now: datetime) -> None:
     """Ingest the feed's events as they happened: consecutive events of one reporter together."""
     run: list[FeedEvent] = []
     for event in (*feed.events, None):
         if run and (event is None or event.operator != run[0].operator):
             received = min(now, max(e.time for e in run))
             ingest.ingest(session, principals[run[0].operator],
-                          [e.create(ids[e.shipment]) for e in run], now=received,
+                          [e.create(booked[e.shipment].id) for e in run], now=received,
                           slip_threshold_h=24.0)
             run = []
         if event is not None:

@@ -17,9 +17,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import and_, func, insert, or_, select
+from sqlalchemy import and_, func, insert, inspect, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from midcorridor.live.closures import CASPIAN
 from midcorridor.live.eta import whole
@@ -30,6 +31,7 @@ from midcorridor.service.db.engine import Database
 from midcorridor.service.db.models import (
     EtaRecord,
     Event,
+    Leg,
     PortClosureRecord,
     Shipment,
     StepDuration,
@@ -170,16 +172,26 @@ def _stored_events(session: Session, principal: access.Principal,
 
 def _locked_shipments(session: Session, events: Sequence[EventCreate]) -> dict[int, Shipment]:
     """The shipments the events are on, by id, locked in id order (PostgreSQL) so that
-    concurrent writers never deadlock.
+    concurrent writers never deadlock; their legs read unless the session holds them already
+    (a caller ingesting many batches in one transaction reads each shipment's legs once).
     """
     shipment_ids = sorted({e.shipment_id for e in events})
-    return {
+    found = {
         s.id: s
         for s in session.scalars(
             select(Shipment).where(Shipment.id.in_(shipment_ids)).order_by(Shipment.id)
-            .with_for_update()
+            .options(lazyload(Shipment.legs)).with_for_update()
         )
     }
+    unread = {i: s for i, s in found.items() if "legs" not in inspect(s).dict}
+    if unread:
+        legs: dict[int, list[Leg]] = {i: [] for i in unread}
+        for leg in session.scalars(select(Leg).where(Leg.shipment_id.in_(sorted(unread)))
+                                   .order_by(Leg.shipment_id, Leg.seq)):
+            legs[leg.shipment_id].append(leg)
+        for i, shipment in unread.items():
+            set_committed_value(shipment, "legs", legs[i])
+    return found
 
 
 def _seen_before(item: EventCreate, digest: str, known: str, stored: Event | None,
