@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import and_, func, insert, inspect, or_, select
+from sqlalchemy import and_, bindparam, func, insert, inspect, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, lazyload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -158,16 +158,21 @@ def _insert(session: Session, new_rows: list[dict[str, object]],
     return created
 
 
+# Built once, not per ingested batch (the lists are bound at each call).
+_STORED = select(Event).where(Event.org_id == bindparam("org"),
+                              Event.client_event_id.in_(bindparam("ids", expanding=True)))
+_LOCKED = (select(Shipment).where(Shipment.id.in_(bindparam("ids", expanding=True)))
+           .order_by(Shipment.id).options(lazyload(Shipment.legs)).with_for_update())
+_LEGS = (select(Leg).where(Leg.shipment_id.in_(bindparam("ids", expanding=True)))
+         .order_by(Leg.shipment_id, Leg.seq))
+
+
 def _stored_events(session: Session, principal: access.Principal,
                    events: Sequence[EventCreate]) -> dict[str, Event]:
     """The caller's stored events with the ids of ``events``, by client event id."""
     ids = [e.event_id for e in events]
-    return {
-        row.client_event_id: row
-        for row in session.scalars(
-            select(Event).where(Event.org_id == principal.org_id, Event.client_event_id.in_(ids))
-        )
-    }
+    return {row.client_event_id: row
+            for row in session.scalars(_STORED, {"org": principal.org_id, "ids": ids})}
 
 
 def _locked_shipments(session: Session, events: Sequence[EventCreate]) -> dict[int, Shipment]:
@@ -176,18 +181,11 @@ def _locked_shipments(session: Session, events: Sequence[EventCreate]) -> dict[i
     (a caller ingesting many batches in one transaction reads each shipment's legs once).
     """
     shipment_ids = sorted({e.shipment_id for e in events})
-    found = {
-        s.id: s
-        for s in session.scalars(
-            select(Shipment).where(Shipment.id.in_(shipment_ids)).order_by(Shipment.id)
-            .options(lazyload(Shipment.legs)).with_for_update()
-        )
-    }
+    found = {s.id: s for s in session.scalars(_LOCKED, {"ids": shipment_ids})}
     unread = {i: s for i, s in found.items() if "legs" not in inspect(s).dict}
     if unread:
         legs: dict[int, list[Leg]] = {i: [] for i in unread}
-        for leg in session.scalars(select(Leg).where(Leg.shipment_id.in_(sorted(unread)))
-                                   .order_by(Leg.shipment_id, Leg.seq)):
+        for leg in session.scalars(_LEGS, {"ids": sorted(unread)}):
             legs[leg.shipment_id].append(leg)
         for i, shipment in unread.items():
             set_committed_value(shipment, "legs", legs[i])

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import httpx
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import bindparam, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from midcorridor.service.callbacks import CallbackRefused, post_callback
@@ -50,17 +50,17 @@ def verify(secret: str, header: str, body: bytes) -> bool:
     return hmac.compare_digest(expected, header)
 
 
+_SUBSCRIBERS = select(Subscription.id, Subscription.shipment_id).where(
+    Subscription.shipment_id.in_(bindparam("ids", expanding=True)), Subscription.active.is_(True))
+
+
 def enqueue(session: Session, events: Sequence[Event], *, now: datetime) -> int:
     """Queue new events for every active subscription on their shipments (one query)."""
     shipment_ids = {e.shipment_id for e in events}
     if not shipment_ids:
         return 0
     subscribers: dict[int, list[int]] = {}
-    for sub_id, shipment_id in session.execute(
-        select(Subscription.id, Subscription.shipment_id).where(
-            Subscription.shipment_id.in_(shipment_ids), Subscription.active.is_(True)
-        )
-    ):
+    for sub_id, shipment_id in session.execute(_SUBSCRIBERS, {"ids": sorted(shipment_ids)}):
         subscribers.setdefault(shipment_id, []).append(sub_id)
     queued, woken = 0, set()
     for event in events:
