@@ -47,6 +47,19 @@ def _doc_event(w: World, role: str) -> dict[str, Any]:
                  START + timedelta(hours=100), event_type="SHIPMENT", document_type="CUS")
 
 
+def _vessel_call(w: World, role: str) -> dict[str, Any]:
+    """A vessel's own call at Aktau (a place of the test operator's segment): no shipment."""
+    body = event(f"v-{role}-{next(_ids)}", w.shipment_id, "ARRI", "KZAAU",
+                 START + timedelta(hours=150), vehicle="Merkuriy-1")
+    del body["shipment_id"]
+    return body
+
+
+def _vessel_call_elsewhere(w: World, role: str) -> dict[str, Any]:
+    """A vessel's own call at Turkmenbashi: a Caspian port outside the operator's segment."""
+    return _vessel_call(w, role) | {"location": "TMKRW", "vehicle": "Nakhichevan"}
+
+
 def _throwaway_token(w: World) -> int:
     db: Database = w.extra["db"]
     with db.write() as session:
@@ -106,8 +119,19 @@ MATRIX: list[tuple[str, str, Body | None, dict[str, int]]] = [
     ("POST", "/events", _doc_event,
      {"admin": 403, "shipper": 201, "shipper_b": 404, "forwarder": 404, "operator": 201,
       "operator_off": 404, "coordinator": 403}),
+    # admin and coordinator may post (a vessel's call), so a bulk post of theirs is taken and
+    # its cargo event refused in its outcome
     ("POST", "/events/bulk", lambda w, r: {"events": [_tx_event(w, r)]},
-     {r: (403 if r in ("admin", "coordinator") else 200) for r in ROLES}),
+     {r: 200 for r in ROLES}),
+    # A vessel's own call: its port's or line's operator (at its places), coordinator, admin.
+    ("POST", "/events", _vessel_call,
+     {"admin": 201, "shipper": 403, "shipper_b": 403, "forwarder": 403, "operator": 201,
+      "operator_off": 403, "coordinator": 201}),
+    ("POST", "/events", _vessel_call_elsewhere,
+     {"admin": 201, "shipper": 403, "shipper_b": 403, "forwarder": 403, "operator": 403,
+      "operator_off": 403, "coordinator": 201}),
+    ("POST", "/events/bulk", lambda w, r: {"events": [_vessel_call(w, r)]},
+     {r: 200 for r in ROLES}),  # taken; refused to shippers in its outcome (403)
     ("GET", "/alerts", None, ALL_READERS),
     ("POST", "/alerts/scan", None, ADMIN_ONLY),
     ("POST", "/subscriptions",

@@ -15,6 +15,7 @@ from sqlalchemy import insert, select
 from helpers.service_factories import make_world
 from midcorridor.crossing.model import UnitType
 from midcorridor.live import fleet as live_fleet
+from midcorridor.live.fleet import VesselMark
 from midcorridor.live.position import Mark
 from midcorridor.live.state import OVERDUE_LIMIT_H, CorridorState, corridor_state
 from midcorridor.service import corridor
@@ -56,9 +57,11 @@ def _shipments(rng: random.Random, org_id: int, ports: list[str], n: int) -> lis
 def _vessel_events(rng: random.Random, org_id: int, names: list[str], ports: list[str],
                    n: int, shipments: int) -> list[dict]:
     """Events naming the fleet's vessels by id or name (and other vehicles), of every type and
-    classifier, at a few moments so that several share one."""
+    classifier, at a few moments so that several share one; a third of them the vessels' own
+    calls (no shipment), arrivals at an anchorage or a berth or neither told."""
     moments = [NOW - timedelta(hours=h) for h in range(0, 200, 7)]
-    return [{"shipment_id": rng.randint(1, shipments), "org_id": org_id,
+    return [{"shipment_id": rng.choice([rng.randint(1, shipments)] * 2 + [None]),
+             "facility": rng.choice([None, "anchorage", "berth"]), "org_id": org_id,
              "client_event_id": f"v{i}", "payload_hash": f"v{i}",
              "event_type": rng.choice(["TRANSPORT", "TRANSPORT", "EQUIPMENT"]),
              "event_code": rng.choice(CODES), "classifier": rng.choice(["ACT", "ACT", "EST"]),
@@ -79,7 +82,8 @@ def _marks_one_by_one(db: Database, data: str, at: datetime | None) -> dict[str,
                     and (at is None or e.event_time <= at)]
             if mine:
                 e = max(mine, key=lambda e: (e.event_time, e.id))
-                last[vessel.id] = Mark(e.event_code, e.location, e.event_time)
+                last[vessel.id] = VesselMark(e.event_code, e.location, e.event_time,
+                                             e.facility or "")
         return last
 
 
@@ -127,7 +131,8 @@ def test_the_counted_state_is_the_folded_state(database_url: str, seed: int) -> 
             if places is None:  # the example is not empty
                 assert all(p.shipments and p.arriving_shipments for p in counted.ports)
                 assert len(counted.segments) > 5
-                assert {v.status for v in counted.vessels} >= {"at_berth", "at_sea"}
+                assert {v.status for v in counted.vessels} >= {"at_berth", "anchored",
+                                                               "at_sea"}
         for hours in (0, 7, 50, 300):
             at = NOW - timedelta(hours=hours)
             with db.read() as session:

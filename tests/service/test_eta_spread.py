@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
 from helpers.service_factories import World, event, shipment_body
@@ -206,11 +207,13 @@ def test_durations_of_long_ago_count_when_lately_there_were_few(client: TestClie
     assert "typically 40 h (12 observed)" in dwell["reason"], dwell
 
 
+@pytest.mark.parametrize("reported", ["with cargo", "empty"])
 def test_a_vessel_event_moves_the_wait_and_the_stay_after_the_crossing(
-        client: TestClient, world: World, db) -> None:
+        client: TestClient, world: World, db, reported: str) -> None:
     """B (100 TEU) waits at Aktau behind A's 200 TEU. Nothing is known of the ships, so its
     wait says nothing of them. Then the container ship Turkestan (225 TEU, 22 h crossing) is
-    reported sailing from Alat: once the sweep has run, B's wait names Turkestan's call at
+    reported sailing from Alat, with another shipment's cargo or empty (its own call, no
+    shipment): once the sweep has run, B's wait names Turkestan's call at
     Aktau 22 h later, where 25 TEU of B fit; the other 75 TEU load on its next call, a cycle
     later (6 h loading, 2 x 22 h at sea, half its 22 h headway at Alat: 61 h), so B cannot
     leave Alat before they land at least 20 h after that, and its P50 moves later."""
@@ -227,9 +230,11 @@ def test_a_vessel_event_moves_the_wait_and_the_stay_after_the_crossing(
     assert "Turkestan" not in before["segments"][0]["reason"]
 
     sailed = AT_AKTAU + timedelta(hours=1)
-    _post(client, world, "operator",
-          event(f"ship-{other}", other, "DEPA", "AZALT", sailed, vehicle="Turkestan",
-                mode="sea"))
+    sailing = event(f"ship-{other}", other, "DEPA", "AZALT", sailed, vehicle="Turkestan",
+                    mode="sea")
+    if reported == "empty":
+        del sailing["shipment_id"]
+    _post(client, world, "operator", sailing)
     with db.write() as session:
         ingest.refresh_behind_departures(session, after_id=seen, now=datetime.now(UTC))
     after = _eta(client, world, b)

@@ -37,7 +37,7 @@ from midcorridor.live.ferries import (
     VESSEL_CODES,
     Sighting,
     loaded_units,
-    update,
+    sighted,
 )
 from midcorridor.live.fleet import dataset_fleet, vessel_names
 from midcorridor.live.position import (
@@ -261,10 +261,12 @@ class _Replay:
         vessel = self.names.get(str(event.get("vehicle", "")).casefold())
         if vessel is None or code not in VESSEL_CODES:
             return
-        n = loaded_units(str(event.get("description", "")), s.units) if s is not None else 0
-        self.sightings[vessel] = update(self.sightings.get(vessel), vessel, code, place, when, n)
+        description = str(event.get("description", ""))
+        self.sightings[vessel] = sighted(self.sightings.get(vessel), vessel, code, place, when,
+                                         description, s.units if s is not None else None)
         if code == "LOAD" and s is not None:
-            s.loads.setdefault(place, []).append((vessel, n, when))
+            s.loads.setdefault(place, []).append((vessel, loaded_units(description, s.units),
+                                                  when))
 
     def advance(self, ref: str, s: _Tracked, code: str, place: str, when: datetime) -> None:
         """The shipment's milestones after one more event, the durations it took and the

@@ -170,6 +170,16 @@ def update(last: Sighting | None, vessel: str, code: str, place: str, at: dateti
     return Sighting(vessel, code, place, at, since, loaded)
 
 
+def sighted(last: Sighting | None, vessel: str, code: str, place: str, at: datetime,
+            description: str, units: int | None) -> Sighting:
+    """The vessel's sighting after one more transport event naming it: ``units`` are those of
+    the shipment the event is on (None for the vessel's own call, which loads nothing), of
+    which a loading event moved the share its ``description`` tells (:func:`loaded_units`).
+    """
+    loaded = loaded_units(description, units) if units is not None else 0
+    return update(last, vessel, code, place, at, loaded)
+
+
 def next_calls(line: FerryLine, sightings: Mapping[str, Sighting], port: str,
                unit: UnitType, now: datetime) -> list[Call]:
     """The next call at ``port`` of each vessel of ``line`` that carries ``unit`` and was seen

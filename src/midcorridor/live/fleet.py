@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from midcorridor.crossing.generate import caspian_services
@@ -51,15 +52,33 @@ def vessel_names(fleet: Iterable[Vessel]) -> dict[str, str]:
     return names
 
 
+ANCHORAGE = "anchorage"
+"""The ``facility`` of an arrival at a port's anchorage (waiting for a berth)."""
+
+
+@dataclass(frozen=True)
+class VesselMark(Mark):
+    """A vessel's last actual transport event (its own call or one of its cargo's): the
+    :class:`Mark`, and where it arrived when the event says (``anchorage``, ``berth``, "").
+    """
+
+    facility: str = ""
+
+
 def vessel_states(fleet: Iterable[Vessel], last: Mapping[str, Mark]) -> tuple[VesselState, ...]:
-    """Each vessel's status from its last transport event (keyed by vessel id)."""
+    """Each vessel's status from its last transport event (keyed by vessel id): ``anchored``
+    after an arrival at the anchorage, ``at_berth`` after any other arrival, ``at_sea`` after
+    a departure.
+    """
     out = []
     for v in fleet:
         mark = last.get(v.id)
         if mark is None:
             out.append(VesselState(v.id, v.name, "unknown"))
         elif mark.code in ARRIVAL_CODES:
-            out.append(VesselState(v.id, v.name, "at_berth", mark.location, mark.time))
+            anchored = isinstance(mark, VesselMark) and mark.facility == ANCHORAGE
+            out.append(VesselState(v.id, v.name, "anchored" if anchored else "at_berth",
+                                   mark.location, mark.time))
         elif mark.code in DEPARTURE_CODES:
             out.append(VesselState(v.id, v.name, "at_sea", mark.location, mark.time))
         else:

@@ -18,6 +18,7 @@ from midcorridor.crossing.generate import BERTHS, caspian_services
 from midcorridor.crossing.model import Booking, Closure, CrossingInstance, Port, Sailing, UnitType
 from midcorridor.crossing.ports import CaspianPorts
 from midcorridor.errors import InputError
+from midcorridor.live.state import AT_PORT
 from midcorridor.network.model import Network, VesselKind
 from midcorridor.network.seas import port_handling_h
 
@@ -80,7 +81,7 @@ def _placed(vessel: Vessel, state: VesselState | None, start: datetime,
     if state is None or state.status == "unknown" or not state.place:
         return vessel
     since = state.since or start
-    if state.status == "at_berth":
+    if state.status in AT_PORT:
         stay = stay_h.get((vessel.id, state.place))
         if stay is None or _hours(start, since) <= stay:
             return replace(vessel, available_at=state.place, available_from=0.0)

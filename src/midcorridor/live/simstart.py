@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from midcorridor.crossing.model import UnitType
+from midcorridor.live.state import AT_PORT
 from midcorridor.sim.initial import CargoAt, InitialState, VesselAt
 from midcorridor.sim.model import WAGON, LandLeg, SeaLeg, SimModel, Stream, TerminalStep
 
@@ -98,7 +99,7 @@ def sim_start(
         line = next((ln for ln in model.lines if any(s.name == v.name for s in ln.ships)), None)
         if line is None or v.place not in line.stops:
             continue
-        if v.status == "at_berth":
+        if v.status in AT_PORT:
             ships.append(VesselAt(v.name, v.place))
         elif v.status == "at_sea" and v.since is not None and len(line.stops) >= 2:
             i = line.stops.index(v.place)

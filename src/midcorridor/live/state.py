@@ -88,10 +88,15 @@ class Whereabouts:
     next_port_eta: datetime | None = None
 
 
+AT_PORT = frozenset({"at_berth", "anchored"})
+"""The vessel statuses of a vessel at a port (at a berth or off it, at its anchorage)."""
+
+
 @dataclass(frozen=True)
 class VesselState:
-    """A vessel's last known status: ``at_berth`` in ``place``, ``at_sea`` having left
-    ``place``, or ``unknown`` (no event names it).
+    """A vessel's last known status: ``at_berth`` in ``place``, ``anchored`` off it (arrived
+    at its anchorage, waiting for a berth), ``at_sea`` having left ``place``, or ``unknown``
+    (no event names it).
     """
 
     id: str

@@ -4,9 +4,11 @@ Rules: shippers and forwarders read only their organization's shipments; an oper
 shipments whose route touches its places and reports events only at its places (its segment);
 a
 coordinator reads aggregates but no shipment; the platform admin manages accounts and may read
-everything. The live corridor state is for coordinators and the admin, and for operators
-limited to their own places. A shipment the caller may not see answers 404 (its existence is
-not leaked); an action the caller's role can never do answers 403.
+everything. A Caspian vessel's own call (an event without a shipment) is reported by an
+operator whose places include the port (its port authority, the lines calling there), by the
+coordinator or by the admin. The live corridor state is for coordinators and the admin, and
+for operators limited to their own places. A shipment the caller may not see answers 404 (its
+existence is not leaked); an action the caller's role can never do answers 403.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ class Action(StrEnum):
     create_shipment = "create_shipment"
     read_shipments = "read_shipments"
     post_event = "post_event"
+    post_call = "post_call"
     subscribe = "subscribe"
     read_aggregates = "read_aggregates"
     scan_alerts = "scan_alerts"
@@ -46,7 +49,7 @@ class Action(StrEnum):
 ALLOWED: dict[Role, frozenset[Action]] = {
     Role.admin: frozenset(
         {Action.manage_accounts, Action.read_shipments, Action.read_aggregates,
-         Action.scan_alerts, Action.plan, Action.read_corridor}
+         Action.scan_alerts, Action.plan, Action.read_corridor, Action.post_call}
     ),
     Role.shipper: frozenset(
         {Action.create_shipment, Action.read_shipments, Action.post_event, Action.subscribe,
@@ -58,9 +61,10 @@ ALLOWED: dict[Role, frozenset[Action]] = {
     ),
     Role.operator: frozenset(
         {Action.read_shipments, Action.post_event, Action.subscribe, Action.plan,
-         Action.read_corridor}
+         Action.read_corridor, Action.post_call}
     ),
-    Role.coordinator: frozenset({Action.read_aggregates, Action.plan, Action.read_corridor}),
+    Role.coordinator: frozenset({Action.read_aggregates, Action.plan, Action.read_corridor,
+                                 Action.post_call}),
 }
 
 # Shippers and forwarders report only shipment (document/customs) events on their own cargo.
@@ -143,6 +147,14 @@ def can_report_at(principal: Principal, location: str) -> bool:
     arrival at the far end of the corridor), so such an event is refused, not stored.
     """
     return principal.role is not Role.operator or location in principal.places
+
+
+def can_post_call(principal: Principal, port: str) -> bool:
+    """Whether the caller may report a vessel's own call at ``port``: an operator only at its
+    own places (the port's authority, a line calling there), the coordinator and the admin
+    anywhere.
+    """
+    return principal.may(Action.post_call) and can_report_at(principal, port)
 
 
 def segment_error(principal: Principal, location: str) -> str:

@@ -41,7 +41,8 @@ def dwell_by_place(session: Session) -> list[Dwell]:
     depa = func.max(case((Event.event_code == "DEPA", Event.event_time)))
     rows = session.execute(
         select(Event.location, arri, depa)
-        .where(Event.event_type == "TRANSPORT", Event.classifier == "ACT")
+        .where(Event.event_type == "TRANSPORT", Event.classifier == "ACT",
+               Event.shipment_id.is_not(None))  # not the vessels' own calls
         .group_by(Event.shipment_id, Event.location)
     ).all()
     dwell: dict[str, list[float]] = defaultdict(list)

@@ -33,6 +33,7 @@ from sqlalchemy.sql.elements import BindParameter
 from midcorridor.crossing.model import UnitType, Vessel
 from midcorridor.live import fleet as live_fleet
 from midcorridor.live.closures import in_force
+from midcorridor.live.fleet import VesselMark
 from midcorridor.live.position import (
     ARRIVAL_CODES,
     DEPARTURE_CODES,
@@ -209,6 +210,7 @@ _LEGS = (select(Leg.shipment_id, Leg.origin, Leg.destination, Leg.mode, Leg.plan
 _SHIPMENTS = select(Shipment.id, Shipment.unit_type, Shipment.unit_count).order_by(Shipment.id)
 _MARKS = (select(Event.shipment_id, Event.event_code, Event.location, Event.event_time)
           .where(Event.classifier == "ACT", Event.event_code.in_(MILESTONE_CODES),
+                 Event.shipment_id.is_not(None),  # not the vessels' own calls
                  Event.event_time <= bindparam("at", type_=UTCDateTime())))
 
 
@@ -221,8 +223,8 @@ def _past_whereabouts(session: Session, at: datetime) -> list[Whereabouts]:
     for sid, origin, destination, mode, depart, arrive in connection.execute(_LEGS):
         legs.setdefault(sid, []).append(_PlannedLeg(origin, destination, mode, depart, arrive))
     marks: dict[int, list[Mark]] = {}
-    for sid, code, place, when in connection.execute(_MARKS, {"at": at}):
-        marks.setdefault(sid, []).append(Mark(code, place, when))
+    for on, code, place, when in connection.execute(_MARKS, {"at": at}):
+        marks.setdefault(on or 0, []).append(Mark(code, place, when))
     ports = caspian_ports(data_of(session))
     out = []
     for sid, unit_type, units in connection.execute(_SHIPMENTS):
@@ -236,12 +238,14 @@ def _past_whereabouts(session: Session, at: datetime) -> list[Whereabouts]:
     return out
 
 
-def _latest_naming(name: str, bounded: bool) -> Select[tuple[str, str, str, datetime, int]]:
+def _latest_naming(name: str, bounded: bool
+                   ) -> Select[tuple[str, str, str, datetime, int, str | None]]:
     """The last actual transport event whose vehicle is ``name`` (up to ``:at`` when
-    ``bounded``): by equality, so the database walks the vehicle's index from its newest end.
+    ``bounded``), the vessel's own call or one of its cargo's: by equality, so the database
+    walks the vehicle's index from its newest end.
     """
     e = Event
-    query = (select(e.vehicle, e.event_code, e.location, e.event_time, e.id)
+    query = (select(e.vehicle, e.event_code, e.location, e.event_time, e.id, e.facility)
              .where(e.vehicle == name, e.event_type == "TRANSPORT", e.classifier == "ACT"))
     if bounded:
         query = query.where(e.event_time <= bindparam("at", type_=UTCDateTime()))
@@ -259,12 +263,14 @@ def _fleet_last(data: str, bounded: bool) -> CompoundSelect:
 
 
 def vessel_marks(session: Session, at: datetime | None) -> dict[str, Mark]:
-    """The last actual transport event naming each vessel (by id or name), up to ``at``."""
+    """The last actual transport event naming each vessel (by id or name), up to ``at``: its
+    own call or one of its cargo's, whichever is later (the later stored at the same time).
+    """
     data = data_of(session)
     named: dict[str, tuple[datetime, int, Mark]] = {}
-    for vehicle, code, place, when, event_id in session.connection().execute(
+    for vehicle, code, place, when, event_id, facility in session.connection().execute(
             _fleet_last(data, at is not None), {"at": at}):
-        named[vehicle] = (when, event_id, Mark(code, place, when))
+        named[vehicle] = (when, event_id, VesselMark(code, place, when, facility or ""))
     last: dict[str, Mark] = {}
     for vessel in fleet(data):
         seen = [named[n] for n in {vessel.id, vessel.name} if n in named]

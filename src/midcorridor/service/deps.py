@@ -118,11 +118,13 @@ async def get_principal(
 CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
 
 
-def require(action: Action):  # type: ignore[no-untyped-def]
-    """A dependency that answers 403 unless the caller's role may do ``action``."""
+def require(action: Action, *others: Action):  # type: ignore[no-untyped-def]
+    """A dependency that answers 403 unless the caller's role may do ``action`` (or one of
+    ``others``).
+    """
 
     async def check(principal: CurrentPrincipal) -> Principal:
-        if not principal.may(action):
+        if not any(principal.may(a) for a in (action, *others)):
             raise HTTPException(status.HTTP_403_FORBIDDEN,
                                 f"role {principal.role.value} may not {action.value}")
         return principal

@@ -39,7 +39,7 @@ from midcorridor.live.ferries import (
     VESSEL_CODES,
     Sighting,
     loaded_units,
-    update,
+    sighted,
 )
 from midcorridor.live.fleet import vessel_names
 from midcorridor.live.position import (
@@ -88,7 +88,7 @@ began (a call with more is taken to have begun at the earliest of them)."""
 _VESSEL_EVENTS = (
     select(Event.event_code, Event.location, Event.event_time, Event.description,
            Shipment.unit_count)
-    .join(Shipment, Shipment.id == Event.shipment_id)
+    .outerjoin(Shipment, Shipment.id == Event.shipment_id)  # a vessel's own call has none
     .where(Event.vehicle.in_(bindparam("names", expanding=True)), Event.classifier == "ACT",
            Event.event_code.in_(sorted(VESSEL_CODES)))
     .order_by(Event.event_time.desc(), Event.id.desc()).limit(CALL_EVENTS))
@@ -137,7 +137,7 @@ def _fold_call(vessel: str, rows: Sequence[Any]) -> Sighting | None:
             break
     seen = None
     for code, place, at, description, units in reversed(call):
-        seen = update(seen, vessel, code, place, at, loaded_units(description or "", units))
+        seen = sighted(seen, vessel, code, place, at, description or "", units)
     return seen
 
 

@@ -5,7 +5,8 @@ of a single post batches concurrent posts through :func:`group_commit`); inside 
 :func:`ingest_many` handles one or many events: duplicates are answered from
 the stored row, events on shipments the caller may not report on, or (operators) at a place
 outside the caller's segment, are rejected, events at a place off the planned route are stored
-and flagged. Every touched shipment then gets its ETA
+and flagged. An event without a shipment is a Caspian vessel's own call (:func:`_call_refusal`
+says which are refused). Every touched shipment then gets its ETA
 recomputed (history kept), a slip alert if due, and a delivery for each subscription.
 """
 
@@ -22,6 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, lazyload
 from sqlalchemy.orm.attributes import set_committed_value
 
+from midcorridor.errors import MidcorridorError
 from midcorridor.live.closures import CASPIAN
 from midcorridor.live.eta import whole
 from midcorridor.live.ferries import VESSEL_CODES
@@ -56,12 +58,22 @@ class Outcome:
     status: str  # created | duplicate | rejected
     event: Event | None = None
     error: str = ""
-    http_status: int = 0  # for a rejection: 403, 404 or 409
+    http_status: int = 0  # for a rejection: 403, 404, 409 or 422
+    field: str = ""  # for a 422: the field of the event that was wrong
+
+
+def _invalid(item: EventCreate, field: str, message: str) -> Outcome:
+    """The rejection (422) of an event whose ``field`` is wrong."""
+    return Outcome(item.event_id, "rejected", error=f"{field}: {message}", http_status=422,
+                   field=field)
 
 
 def payload_hash(event: EventCreate) -> str:
     """A fingerprint of the event's content, to tell a replay from a reuse of its id."""
-    body = json.dumps(event.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    # a field added later is left out while unset, so stored events keep their fingerprint
+    unset = {"facility"} if event.facility is None else None
+    body = json.dumps(event.model_dump(mode="json", exclude=unset), sort_keys=True,
+                      separators=(",", ":"))
     return hashlib.sha256(body.encode()).hexdigest()
 
 
@@ -98,6 +110,23 @@ def ingest(
         if known is not None:
             slots.append(_seen_before(item, digest, known, stored, strict))
             continue
+        if item.shipment_id is None:
+            refusal, vessel = _call_refusal(principal, item, queues.data)
+            if refusal is not None:
+                slots.append(refusal)
+                continue
+            new_rows.append(_row(principal, item, digest, now, shipment=None, places=set(),
+                                 vehicle=vessel))
+            vessel_news.add(vessel)
+            new_digest[item.event_id] = digest
+            slots.append(("created", item.event_id))
+            continue
+        if not principal.may(access.Action.post_event):
+            slots.append(Outcome(
+                item.event_id, "rejected", http_status=403,
+                error=f"role {principal.role.value} may not report events on shipments, only "
+                "a vessel's own call (an event without shipment_id)"))
+            continue
         shipment = shipments.get(item.shipment_id)
         places = route_of.get(item.shipment_id)
         if shipment is not None and places is None:
@@ -109,7 +138,8 @@ def ingest(
         if refusal is not None:
             slots.append(refusal)
             continue
-        new_rows.append(_row(principal, item, shipment, digest, now, places or set()))
+        new_rows.append(_row(principal, item, digest, now, shipment=shipment,
+                             places=places or set(), vehicle=item.vehicle))
         durations.extend(_step_durations(queues, shipment, item, now))
         if item.event_code in VESSEL_CODES and forecast.vessel_id(queues.data, item.vehicle):
             vessel_news.add(item.vehicle or "")
@@ -180,7 +210,7 @@ def _locked_shipments(session: Session, events: Sequence[EventCreate]) -> dict[i
     concurrent writers never deadlock; their legs read unless the session holds them already
     (a caller ingesting many batches in one transaction reads each shipment's legs once).
     """
-    shipment_ids = sorted({e.shipment_id for e in events})
+    shipment_ids = sorted({e.shipment_id for e in events if e.shipment_id is not None})
     found = {s.id: s for s in session.scalars(_LOCKED, {"ids": shipment_ids})}
     unread = {i: s for i, s in found.items() if "legs" not in inspect(s).dict}
     if unread:
@@ -256,7 +286,7 @@ def ingest_many(
     if len(groups) > 1:
         # Lock every shipment of the batch up front, in id order, so no deadlock can arise
         # with another transaction however the callers' shipments interleave.
-        ids = sorted({event.shipment_id for _, event in items})
+        ids = sorted({event.shipment_id for _, event in items if event.shipment_id is not None})
         session.scalars(select(Shipment.id).where(Shipment.id.in_(ids)).order_by(Shipment.id)
                         .with_for_update()).all()
     outcomes: list[Outcome | None] = [None] * len(items)
@@ -268,24 +298,55 @@ def ingest_many(
     return [o for o in outcomes if o is not None]
 
 
-def _row(
-    principal: access.Principal,
-    item: EventCreate,
-    shipment: Shipment,
-    digest: str,
-    now: datetime,
-    places: set[str],
-) -> dict[str, object]:
-    """The column values of a new event row."""
+def _row(principal: access.Principal, item: EventCreate, digest: str, now: datetime, *,
+         shipment: Shipment | None, places: set[str], vehicle: str) -> dict[str, object]:
+    """The column values of a new event row: on ``shipment`` (off its route when the place is
+    not among its ``places``), or with None a vessel's own call (``vehicle``: how it names the
+    vessel).
+    """
     return {
-        "shipment_id": shipment.id, "org_id": principal.org_id, "client_event_id": item.event_id,
+        "shipment_id": shipment.id if shipment is not None else None,
+        "org_id": principal.org_id, "client_event_id": item.event_id,
         "payload_hash": digest, "event_type": item.event_type.value,
         "event_code": item.event_code, "classifier": item.classifier,
         "event_time": item.event_time, "received_at": now, "location": item.location,
-        "vehicle": item.vehicle, "mode": item.mode,
+        "vehicle": vehicle, "mode": item.mode,
         "equipment_reference": item.equipment_reference, "document_type": item.document_type,
-        "description": item.description, "off_route": item.location not in places,
+        "description": item.description,
+        "off_route": shipment is not None and item.location not in places,
+        "facility": item.facility,
     }
+
+
+def _call_refusal(principal: access.Principal, item: EventCreate,
+                  data: str) -> tuple[Outcome | None, str]:
+    """The rejection of a vessel's own call, or None and how the event names the vessel
+    (as the data set spells it): refused (403) to a role that may not report one or to an
+    operator away from its places, and (422) when its vehicle is not a vessel of the Caspian
+    fleet or its location not a Caspian port.
+    """
+    if not principal.may(access.Action.post_call):
+        return Outcome(item.event_id, "rejected", http_status=403,
+                       error=f"role {principal.role.value} may not report a vessel's call"), ""
+    try:
+        vessel = forecast.vessel_id(data, item.vehicle)
+        ports = corridor.caspian_ports(data)
+        fleet = {v.id: v for v in corridor.fleet(data)}
+    except MidcorridorError as exc:
+        return _invalid(item, "vehicle", f"the service's data set cannot tell its vessels "
+                        f"({exc})"), ""
+    if not vessel:
+        known = ", ".join(sorted(v.name for v in fleet.values())[:5])
+        return _invalid(item, "vehicle", f"{item.vehicle!r} is not a vessel of the Caspian "
+                        f"fleet; name one by its id or name (e.g. {known})"), ""
+    if item.location not in ports:
+        return _invalid(item, "location", f"{item.location} is not a Caspian port; a vessel "
+                        f"calls at {', '.join(sorted(ports))}"), ""
+    if not access.can_report_at(principal, item.location):
+        return Outcome(item.event_id, "rejected", http_status=403,
+                       error=access.segment_error(principal, item.location)), ""
+    named = item.vehicle if item.vehicle in (vessel, fleet[vessel].name) else vessel
+    return None, named
 
 
 def _crossed(shipment: Shipment, segment: str) -> str:

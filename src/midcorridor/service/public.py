@@ -68,7 +68,7 @@ def event_public(event: Event) -> EventPublic:
         classifier=event.classifier, event_time=event.event_time, received_at=event.received_at,
         location=event.location, vehicle=event.vehicle, mode=event.mode,
         equipment_reference=event.equipment_reference, document_type=event.document_type,
-        description=event.description, off_route=event.off_route,
+        description=event.description, off_route=event.off_route, facility=event.facility,
     )
 
 

@@ -56,7 +56,7 @@ _SUBSCRIBERS = select(Subscription.id, Subscription.shipment_id).where(
 
 def enqueue(session: Session, events: Sequence[Event], *, now: datetime) -> int:
     """Queue new events for every active subscription on their shipments (one query)."""
-    shipment_ids = {e.shipment_id for e in events}
+    shipment_ids = {e.shipment_id for e in events if e.shipment_id is not None}
     if not shipment_ids:
         return 0
     subscribers: dict[int, list[int]] = {}
@@ -64,7 +64,7 @@ def enqueue(session: Session, events: Sequence[Event], *, now: datetime) -> int:
         subscribers.setdefault(shipment_id, []).append(sub_id)
     queued, woken = 0, set()
     for event in events:
-        for sub_id in subscribers.get(event.shipment_id, ()):
+        for sub_id in subscribers.get(event.shipment_id or 0, ()):
             session.add(Delivery(subscription_id=sub_id, event_id=event.id, created_at=now,
                                  next_attempt_at=now))
             queued += 1

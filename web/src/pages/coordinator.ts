@@ -16,7 +16,7 @@ function liveSection(state: State | undefined): HTMLElement {
       table(t("caspianPorts"), [t("location"), t("waitingNow"), t("oldestWaitH"), t("arriving72h")],
         state.ports.map((p) => [`${p.name} (${p.place})`, units(p.waiting), p.oldest_wait_h === null ? "—" : fmtNum(p.oldest_wait_h, 1), units(p.arriving_next_72h)]), "ports"),
       table(t("vessels"), [t("vessel"), t("status"), t("location"), t("since")],
-        state.vessels.map((v) => [v.name, t(v.status === "at_berth" ? "atBerth" : v.status === "at_sea" ? "atSea" : "unknown"), v.place, fmtDate(v.since)]), "vessels")));
+        state.vessels.map((v) => [v.name, t(v.status === "at_berth" ? "atBerth" : v.status === "anchored" ? "anchored" : v.status === "at_sea" ? "atSea" : "unknown"), v.place, fmtDate(v.since)]), "vessels")));
 }
 
 export async function coordinatorPage(main: HTMLElement): Promise<void> {

@@ -177,7 +177,10 @@ class Leg(Base):
 
 
 class Event(Base):
-    """A DCSA-shaped event, unique per reporting organization and client event id."""
+    """A DCSA-shaped event, unique per reporting organization and client event id: on a
+    shipment, or (``shipment_id`` None) a Caspian vessel's own call, its ``vehicle`` the
+    vessel and ``facility`` where it arrived (``anchorage`` or ``berth``) when told.
+    """
 
     __tablename__ = "events"
     __table_args__ = (
@@ -187,7 +190,7 @@ class Event(Base):
         Index("ix_events_location_time", "location", "event_time"),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    shipment_id: Mapped[int] = mapped_column(ForeignKey("shipments.id"))
+    shipment_id: Mapped[int | None] = mapped_column(ForeignKey("shipments.id"), nullable=True)
     org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"))
     client_event_id: Mapped[str] = mapped_column(String(100))
     payload_hash: Mapped[str] = mapped_column(String(64))
@@ -203,6 +206,7 @@ class Event(Base):
     document_type: Mapped[str | None] = mapped_column(String(10), nullable=True)
     description: Mapped[str] = mapped_column(Text, default="")
     off_route: Mapped[bool] = mapped_column(Boolean, default=False)
+    facility: Mapped[str | None] = mapped_column(String(10), nullable=True)
 
 
 class StepDuration(Base):

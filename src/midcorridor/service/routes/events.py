@@ -6,6 +6,7 @@ from typing import cast
 
 from fastapi import APIRouter, HTTPException, Request, Response
 
+from midcorridor.errors import InvalidFieldsError
 from midcorridor.service import ingest
 from midcorridor.service.access import Action, Principal
 from midcorridor.service.deps import DbDep, SettingsDep, require
@@ -20,21 +21,27 @@ from midcorridor.service.schemas import (
 from midcorridor.service.strict_json import StrictJsonRoute
 
 router = APIRouter(route_class=StrictJsonRoute, prefix="/events", tags=["events"])
-Poster = require(Action.post_event)
+Poster = require(Action.post_event, Action.post_call)
 
 
 @router.post("", status_code=201,
-             responses={200: {"description": "Already stored (replay)"}, **answers(404)})
+             responses={200: {"description": "Already stored (replay)"}, **answers(404, 422)})
 def post_event(
     body: EventCreate, request: Request, response: Response, db: DbDep, settings: SettingsDep,
     principal: Principal = Poster,
 ) -> EventPublic:
-    """Report one event; posting the same ``event_id`` again returns the stored event (200)."""
+    """Report one event; posting the same ``event_id`` again returns the stored event (200).
+
+    Without ``shipment_id`` the event is a Caspian vessel's own call (its port's or line's
+    operator, the coordinator or the admin report it).
+    """
     if settings.group_commit:
         batcher = request.app.state.group_commit
         outcome, public = cast("ingest.Result", batcher.submit(principal, body))
     else:
         [(outcome, public)] = ingest.ingest_items(db, settings, [(principal, body)])
+    if outcome.status == "rejected" and outcome.field:
+        raise InvalidFieldsError([(outcome.field, outcome.error.split(": ", 1)[-1])])
     if outcome.status == "rejected" or public is None:
         raise HTTPException(outcome.http_status or 404, outcome.error or ingest.NOT_FOUND)
     if outcome.status == "duplicate":

@@ -72,11 +72,13 @@ class PortStatePublic(BaseModel):
 
 
 class VesselStatePublic(BaseModel):
-    """A vessel now: at berth, at sea, or unknown."""
+    """A vessel now: at berth, anchored off a port (waiting for a berth), at sea, or unknown;
+    from its last transport event, its own call or one of its cargo's.
+    """
 
     id: str
     name: str
-    status: Literal["at_berth", "at_sea", "unknown"]
+    status: Literal["at_berth", "anchored", "at_sea", "unknown"]
     place: str
     since: datetime | None
 

@@ -29,22 +29,31 @@ from midcorridor.service.schemas.shipments import ShipmentPublic
 
 
 class EventCreate(BaseModel):
-    """An operator event in the shape of DCSA Track & Trace."""
+    """An operator event in the shape of DCSA Track & Trace: on a shipment, or without one a
+    Caspian vessel's own call (a TRANSPORT event with the vessel as ``vehicle``).
+    """
 
     model_config = ConfigDict(str_strip_whitespace=True)
 
     event_id: ClientEventId = Field(description="The client's id; posting it again is a no-op.")
-    shipment_id: Id
     event_type: EventType
     event_code: Annotated[str, StringConstraints(min_length=4, max_length=4)]
     classifier: Literal["ACT", "EST", "PLN"] = "ACT"
     event_time: Instant
     location: Locode
     vehicle: Text100 = ""
+    shipment_id: Id | None = Field(
+        None, validate_default=True,
+        description="The shipment the event is on; none for a Caspian vessel's own call (an "
+        "arrival or sailing reported by its port or its line, laden or empty), a TRANSPORT "
+        "event whose vehicle is the vessel.")
     mode: Literal["rail", "road", "sea", "ferry"] | None = None
     equipment_reference: str | None = None
     document_type: str | None = None
     description: Annotated[str, StringConstraints(max_length=500)] = ""
+    facility: Literal["anchorage", "berth"] | None = Field(
+        None, description="Where a vessel arrived (ARRI): at the port's anchorage, waiting for "
+        "a berth, or at a berth.")
 
     @field_validator("event_code")
     @classmethod
@@ -53,6 +62,23 @@ class EventCreate(BaseModel):
         if kind is not None and value not in EVENT_CODES[kind]:
             allowed = ", ".join(sorted(EVENT_CODES[kind]))
             raise ValueError(f"{value!r} is not a {kind.value} event code; use one of {allowed}")
+        return value
+
+    @field_validator("shipment_id")
+    @classmethod
+    def _call_without_shipment(cls, value: int | None, info: ValidationInfo) -> int | None:
+        kind = info.data.get("event_type")
+        if value is None and kind is not None and (
+                kind is not EventType.TRANSPORT or not info.data.get("vehicle")):
+            raise ValueError("give the shipment's id; only a vessel's own call (a TRANSPORT "
+                             "event with the vessel as vehicle) is reported without one")
+        return value
+
+    @field_validator("facility")
+    @classmethod
+    def _arrival_facility(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is not None and info.data.get("event_code", "ARRI") != "ARRI":
+            raise ValueError("facility tells where a vessel arrived: give it only with ARRI")
         return value
 
     @field_validator("equipment_reference")
@@ -82,7 +108,7 @@ class EventPublic(BaseModel):
 
     id: int
     event_id: str
-    shipment_id: int
+    shipment_id: int | None = Field(description="None for a vessel's own call.")
     reporting_org_id: int
     event_type: str
     event_code: str
@@ -96,6 +122,7 @@ class EventPublic(BaseModel):
     document_type: str | None
     description: str
     off_route: bool
+    facility: str | None = None
 
 
 class EventsPublic(BaseModel):
