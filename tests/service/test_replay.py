@@ -51,12 +51,56 @@ def test_demo_has_cargo_waiting_at_the_caspian_ports(client: TestClient, db: Dat
     assert first >= now - timedelta(days=demo.days, hours=1)
 
 
+def _calls_stored(db: Database) -> int:
+    with db.read() as session:
+        return session.scalar(select(func.count(Event.id)).where(Event.shipment_id.is_(None))
+                              ) or 0
+
+
+@pytest.mark.demo_data(days=30)
+def test_every_demo_vessel_is_where_its_calls_put_it(client: TestClient, db: Database,
+                                                     demo: DemoData) -> None:
+    """The demo data carries the vessels' own calls: every vessel the baseline sails has a
+    status, and one whose own call is its latest event is where that call puts it (anchored,
+    at berth or at sea, since the call); the vessels of lines the baseline does not sail
+    (Turkmenbashi's) are unknown."""
+    from midcorridor.sim.simulate import BASELINE, prepare
+
+    sailed = {ship.name for line in prepare(BASELINE).lines for ship in line.ships}
+    headers = {"Authorization": f"Bearer {demo.result.tokens['Corridor Coordination Committee']}"}
+    vessels = client.get("/corridor/state", headers=headers).json()["vessels"]
+    assert {v["name"] for v in vessels if v["status"] == "unknown"} == (
+        {v["name"] for v in vessels} - sailed)
+    with db.read() as session:
+        events = session.execute(
+            select(Event.vehicle, Event.event_time, Event.id, Event.shipment_id,
+                   Event.event_code, Event.location, Event.facility)
+            .where(Event.event_type == "TRANSPORT", Event.vehicle.in_(sailed))).all()
+    latest = {}
+    for row in sorted(events, key=lambda r: (r.event_time, r.id)):
+        latest[row.vehicle] = row
+    called = {name: row for name, row in latest.items() if row.shipment_id is None}
+    assert len(called) > len(sailed) / 2, called
+    for v in vessels:
+        row = called.get(v["name"])
+        if row is None:
+            continue
+        status = ("at_sea" if row.event_code == "DEPA" else
+                  "anchored" if row.facility == "anchorage" else "at_berth")
+        since = row.event_time.replace(tzinfo=row.event_time.tzinfo or UTC)
+        assert (v["status"], v["place"], datetime.fromisoformat(v["since"])) == (
+            status, row.location, since), v
+
+
 def test_replay_posts_everything_once(client: TestClient, db: Database, tmp_path: Path) -> None:
-    """A replay creates the feed's shipments and events; a second one creates nothing."""
+    """A replay creates the feed's shipments and events, the vessels' own calls among them;
+    a second one creates nothing."""
     with db.write() as session:
         tokens = seed(session, now=NOW, shipments=2, days=3).tokens
-    before = _count(db, Shipment), _count(db, Event)
+    before = _count(db, Shipment), _count(db, Event), _calls_stored(db)
     feed = simulated_feed(now=NOW, days=4, seed=3)
+    calls = sum(not e.shipment for e in feed.events)
+    assert calls > 10
     callers = _callers_of(client, tokens)
     first = replay(client, feed, callers, speed=None, now=NOW)
     assert first.shipments_created == len(feed.shipments)
@@ -65,6 +109,7 @@ def test_replay_posts_everything_once(client: TestClient, db: Database, tmp_path
     assert first.events["rejected"] == 0
     assert _count(db, Shipment) == before[0] + len(feed.shipments)
     assert _count(db, Event) == before[1] + len(feed.events)
+    assert _calls_stored(db) == before[2] + calls
     again = replay(client, feed, callers, speed=None, now=NOW)
     assert again.shipments_created == 0
     assert again.shipments_found == len(feed.shipments)
@@ -121,6 +166,21 @@ def test_feed_problems_name_file_line_and_field(tmp_path: Path) -> None:
     assert f"{path}:3: cargo.containers" in text
     assert "check digit 4, expected 3" in text
     assert f"{path}:4: event_code" in text
+
+
+def test_a_feed_carries_the_vessels_own_calls() -> None:
+    """A transport event with a vessel and no shipment is a vessel's own call; an event of
+    another kind without its shipment is refused, naming the field."""
+    base = {"record": "event", "event_type": "TRANSPORT", "event_code": "DEPA",
+            "event_time": NOW.isoformat(), "location": "KZAAU", "vehicle": "Merkuriy-1",
+            "reporting_operator": "Port of Aktau"}
+    feed = parse_feed([json.dumps(base | {"event_id": "v1", "shipment": ""})])
+    [call] = feed.events
+    assert (call.shipment, call.operator) == ("", "Port of Aktau")
+    assert call.create(None).shipment_id is None
+    loading = base | {"event_id": "v2", "event_type": "EQUIPMENT", "event_code": "LOAD"}
+    with pytest.raises(InputError, match=r"feed:1: shipment: give the shipment's reference"):
+        parse_feed([json.dumps(loading)])
 
 
 def test_replay_accepts_trucks(client: TestClient, db: Database) -> None:

@@ -133,7 +133,7 @@ def test_tracing_does_not_change_the_run(aktau_alat_two_ferries: SimModel) -> No
 
 def test_cli_writes_the_event_file(tmp_path: Path) -> None:
     """`simulate X --events F.jsonl` writes shipments then events in time order, dated so the
-    run ends at --until, with cargo under way at the end."""
+    run ends at --until, with cargo under way at the end and the vessels' own calls."""
     experiment = tmp_path / "short.yaml"
     experiment.write_text(
         f"name: short\nbase: {EXPERIMENTS / 'baseline.yaml'}\nhorizon_days: 50\nwarmup_days: 20\n"
@@ -160,8 +160,13 @@ def test_cli_writes_the_event_file(tmp_path: Path) -> None:
     assert times == sorted(times)
     assert max(times) <= "2025-06-01T12:00:00Z"
     assert min(times) >= (END - timedelta(days=30)).isoformat().replace("+00:00", "Z")
-    at_aktau = {x["shipment"] for x in lines if x.get("location") == "KZAAU"}
+    at_aktau = {x["shipment"] for x in lines if x.get("location") == "KZAAU"} - {""}
     assert at_aktau
+    # the vessels' own calls by default: no shipment, the vessel as vehicle
+    calls = [x for x in lines if x["record"] == "event" and not x["shipment"]]
+    assert {(c["event_type"], c["event_code"]) for c in calls} == {
+        ("TRANSPORT", "ARRI"), ("TRANSPORT", "DEPA")}
+    assert {c["vehicle"] for c in calls} >= {"Merkuriy-1", "Turkestan"}
 
 
 def test_write_events_counts(tmp_path: Path, records: list[dict[str, Any]]) -> None:
@@ -305,7 +310,10 @@ def test_the_vessels_own_movements_are_their_call_reports(
     for e in own:
         body = {k: v for k, v in e.items() if k not in ("record", "shipment",
                                                          "reporting_operator")}
-        EventCreate(shipment_id=1, **body)
+        assert EventCreate(**body).shipment_id is None  # the service takes it as a call
+        facility = next((f for f in ("anchorage", "berth")
+                         if e["description"].endswith(f"at {f}")), None)
+        assert e.get("facility") == facility
         calls[e["vehicle"]].append((e["event_code"], e["location"], e["description"]))
     for seq in calls.values():
         for (code, place, _), (then, there, what) in zip(seq, seq[1:], strict=False):

@@ -136,13 +136,14 @@ def _shipments(client: httpx.Client, feed: Feed, callers: list[Caller], tally: T
     return ids
 
 
-def _post(client: httpx.Client, batch: list[tuple[FeedEvent, int]], callers: list[Caller],
+def _post(client: httpx.Client, batch: list[tuple[FeedEvent, int | None]],
+          callers: list[Caller],
           tally: Tally) -> None:
     """Post a batch; events refused to one token are tried with the next one."""
     pending = list(batch)
     tried: dict[str, set[str]] = {e.event_id: set() for e, _ in batch}
     while pending:
-        groups: dict[str, list[tuple[FeedEvent, int]]] = {}
+        groups: dict[str, list[tuple[FeedEvent, int | None]]] = {}
         by_name = {c.name: c for c in callers}
         for item in pending:
             nxt = next((c for c in _order(callers, item[0].operator)
@@ -236,14 +237,16 @@ def _post_closure(client: httpx.Client, closure: FeedClosure, callers: list[Call
 
 def replay(client: httpx.Client, feed: Feed, callers: list[Caller], *, speed: float | None,
            now: datetime, progress: Progress | None = None) -> Tally:
-    """Create the feed's missing shipments, then post its events in event-time order."""
+    """Create the feed's missing shipments, then post its events in event-time order (the
+    vessels' own calls among them, without a shipment).
+    """
     tally = Tally()
     _closures(client, feed, callers, tally, now)
     ids = _shipments(client, feed, callers, tally)
     callers = [c for c in callers if c.role in POSTERS]
     due = [e for e in feed.events if e.time <= now]
     tally.future = len(feed.events) - len(due)
-    ready = [(e, ids[e.shipment]) for e in due if e.shipment in ids]
+    ready = [(e, ids.get(e.shipment)) for e in due if not e.shipment or e.shipment in ids]
     tally.orphaned = len(due) - len(ready)
     task = progress.add_task("replay", total=len(ready)) if progress is not None else None
     started = time.monotonic()

@@ -187,6 +187,14 @@ TrucksOption = Annotated[
         "vehicle, trailer as the equipment).",
     ),
 ]
+MovementsOption = Annotated[
+    bool,
+    typer.Option(
+        "--movements/--no-movements",
+        help="With --events: also write the Caspian vessels' own calls, laden or empty "
+        "(arrival at anchorage, berthing, sailing: no shipment, the vessel as vehicle).",
+    ),
+]
 
 
 def simulate_command(
@@ -200,6 +208,7 @@ def simulate_command(
     events: EventsOption = None,
     until: UntilOption = None,
     trucks: TrucksOption = True,
+    movements: MovementsOption = True,
     data: DataOption = None,
 ) -> None:
     """Simulate an experiment (or compare experiments): replications, confidence intervals."""
@@ -212,7 +221,7 @@ def simulate_command(
     results = [_run_one(p, data, replications, seed, workers, dask, events is not None)
                for p in paths]
     if events is not None:
-        _write_events(results[0], events, until, seed, trucks)
+        _write_events(results[0], events, until, seed, trucks, movements)
     doc: Summary | Comparison
     if comparing:
         doc = compare(results)
@@ -248,14 +257,15 @@ def _experiment_paths(names: list[str], comparing: bool) -> list[Path]:
 
 
 def _write_events(result: RunResult, events: Path, until: datetime | None, seed: int,
-                  trucks: bool) -> None:
-    """The shipments, closure notices and events of the run's replication 0, dated to end at
-    ``until``.
+                  trucks: bool, movements: bool) -> None:
+    """The shipments, closure notices and events of the run's replication 0 (with the
+    vessels' own calls when ``movements``), dated to end at ``until``.
     """
     end = until if until is None or until.tzinfo else until.replace(tzinfo=UTC)
     first = result.replications[0]
     stream = event_stream(result.model, first.traces, end=end, seed=seed, trucks=trucks,
-                          closures=first.closures)
+                          closures=first.closures,
+                          movements=first.movements if movements else ())
     shipments, closures, count = write_events(events, stream)
     err_console.print(f"wrote {shipments} shipments, {closures} closure notices and {count} "
                       f"events to {events}")

@@ -1,12 +1,12 @@
 """Demo data: the corridor of an ordinary day, simulated up to now and stored as events.
 
 The baseline experiment is simulated for a warm-up (so the corridor is as full as on any day)
-and then for ``days`` days up to an ordinary hour, which is dated now. The consignments of
-those days become shipments, and their milestones the events the operators would have
-reported: trains through the borders, cargo waiting at Aktau, Kuryk and Alat for a sailing
-(the trucks on the Ro-Ro decks among it, those of the last week), storms that close the Caspian
-ports (a storm holding now is posted as its ports' closure notices). Every organization that
-reports gets a user and a token.
+and then for ``days`` days up to an ordinary hour, which is dated now. The consignments of those
+days become shipments, and their milestones the events the operators would have reported: trains
+through the borders, cargo waiting at Aktau, Kuryk and Alat for a sailing (the trucks on the
+Ro-Ro decks among it, those of the last week), the vessels' own calls at the Caspian ports
+(laden or empty), storms that close the Caspian ports (a storm holding now is posted as its
+ports' closure notices). Every organization that reports gets a user and a token.
 
 Which hour is "now": cargo reaches a Caspian port a whole train at a time, so what waits there
 at one moment swings from nothing to several trains (in the baseline, Alat has no containers
@@ -106,8 +106,9 @@ def simulated_feed(
     traces = (t.until(end) for t in run.traces
               if t.created_h <= end and (t.unit_kind != TRUCK or t.created_h >= recent))
     announced = [c for c in run.closures if c[1] <= end]
+    moved = [m for m in run.movements if m[3] <= end]
     records = event_stream(window, traces, end=now, seed=seed, prefix=f"DEMO-{seed}",
-                           closures=announced)
+                           closures=announced, movements=moved)
     return parse_feed((json.dumps(r) for r in records), f"demo feed of {model.name}")
 
 
@@ -184,7 +185,7 @@ def _pick(feed: Feed, count: int | None, ports: frozenset[str]) -> Feed:
     rest = [s for s in feed.shipments if s.reference not in keep]
     keep |= {s.reference for s in _spread(rest, count - len(keep))}
     chosen = tuple(s for s in feed.shipments if s.reference in keep)
-    return Feed(chosen, tuple(e for e in feed.events if e.shipment in keep))
+    return Feed(chosen, tuple(e for e in feed.events if not e.shipment or e.shipment in keep))
 
 
 def _organizations(feed: Feed, model: SimModel) -> dict[str, tuple[str, set[str]]]:
@@ -281,7 +282,8 @@ def _receive(session: Session, feed: Feed, principals: dict[str, Principal],
         if run and (event is None or event.operator != run[0].operator):
             received = min(now, max(e.time for e in run))
             ingest.ingest(session, principals[run[0].operator],
-                          [e.create(booked[e.shipment].id) for e in run], now=received,
+                          [e.create(booked[e.shipment].id if e.shipment else None)
+                           for e in run], now=received,
                           slip_threshold_h=24.0)
             run = []
         if event is not None:

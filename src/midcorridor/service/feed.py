@@ -2,10 +2,10 @@
 
 A feed is what ``midcorridor simulate --events`` writes: ``shipment`` records carrying the body
 of ``POST /shipments`` plus the ``owner``, ``event`` records carrying the body of
-``POST /events`` with the shipment's ``reference`` in place of its id, plus the
-``reporting_operator``, and ``closure`` records, a port authority's notice that its port is
-closed: the body of ``POST /crossing/closures`` with a ``notice_id`` and the
-``reporting_operator``. Both ``replay`` (over HTTP) and the demo data (straight into the
+``POST /events`` with the shipment's ``reference`` in place of its id (none for a Caspian
+vessel's own call), plus the ``reporting_operator``, and ``closure`` records, a port authority's
+notice that its port is closed: the body of ``POST /crossing/closures`` with a ``notice_id`` and
+the ``reporting_operator``. Both ``replay`` (over HTTP) and the demo data (straight into the
 database) read feeds through :func:`read_feed`, which checks every record against the service's
 request bodies and names the file, line and field of each problem.
 """
@@ -55,14 +55,16 @@ class FeedEvent:
     """An event of a feed; ``body`` is ``POST /events`` without the shipment id."""
 
     line: int
-    shipment: str  # the shipment's reference
+    shipment: str  # the shipment's reference; "" for a vessel's own call
     operator: str  # who reports it
     event_id: str
     time: datetime
     body: dict[str, Any]
 
-    def create(self, shipment_id: int) -> EventCreate:
-        """The request body for the shipment's id on a particular server."""
+    def create(self, shipment_id: int | None) -> EventCreate:
+        """The request body for the shipment's id on a particular server (None for a
+        vessel's own call).
+        """
         return EventCreate(shipment_id=shipment_id, **self.body)
 
 
@@ -103,15 +105,15 @@ def _problem(exc: ValidationError) -> str:
     return f"{where or 'record'}: {what}"
 
 
-def _check_event(data: dict[str, Any], now: datetime) -> EventCreate:
+def _check_event(data: dict[str, Any], now: datetime, shipment_id: int | None) -> EventCreate:
     """The event checked as the service will check it when it is due: one dated in the future
     is checked as if it happened now (replay posts it once its time has come).
     """
     when = _TIME.validate_python(data.get("event_time"))
     if when > now:
-        checked = EventCreate(shipment_id=1, **(data | {"event_time": now}))
+        checked = EventCreate(shipment_id=shipment_id, **(data | {"event_time": now}))
         return checked.model_copy(update={"event_time": when})
-    return EventCreate(shipment_id=1, **data)
+    return EventCreate(shipment_id=shipment_id, **data)
 
 
 def read_feed(path: Path) -> Feed:
@@ -132,10 +134,12 @@ def _record(record: Any, n: int, now: datetime) -> FeedShipment | FeedEvent | Fe
         return FeedShipment(n, str(record.get("owner") or ""), body)
     if kind == "event":
         data = {k: v for k, v in record.items() if k not in EXTRA_EVENT_FIELDS}
-        event = _check_event(data, now)
-        if not record.get("shipment"):
-            raise InputError("shipment: give the shipment's reference")
-        return FeedEvent(n, str(record["shipment"]), str(record.get("reporting_operator") or ""),
+        reference = str(record.get("shipment") or "")
+        if not reference and (data.get("event_type") != "TRANSPORT" or not data.get("vehicle")):
+            raise InputError("shipment: give the shipment's reference (only a vessel's own "
+                             "call, a TRANSPORT event with the vessel as vehicle, has none)")
+        event = _check_event(data, now, 1 if reference else None)
+        return FeedEvent(n, reference, str(record.get("reporting_operator") or ""),
                          event.event_id, event.event_time, data)
     if kind == "closure":
         closure = PortClosurePost(**{k: record.get(k) for k in CLOSURE_FIELDS})
@@ -169,7 +173,7 @@ def parse_feed(lines: Iterable[str], path: str = "feed") -> Feed:
     closures = [r for r in records if isinstance(r, FeedClosure)]
     known = {s.reference for s in shipments}
     for e in events:
-        if e.shipment not in known and len(problems) < MAX_PROBLEMS:
+        if e.shipment and e.shipment not in known and len(problems) < MAX_PROBLEMS:
             problems.append(f"{path}:{e.line}: shipment: no shipment record {e.shipment!r}")
     if problems:
         more = " (first 20)" if len(problems) >= MAX_PROBLEMS else ""

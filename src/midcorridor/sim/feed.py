@@ -469,10 +469,11 @@ def closure_records(
     return out
 
 
-MOVEMENTS = {"ARRI": ("ARRI", "arrived, at anchorage"), "BRTH": ("ARRI", "at berth"),
-             "DEPA": ("DEPA", "sailed")}
+MOVEMENTS = {"ARRI": ("ARRI", "arrived, at anchorage", "anchorage"),
+             "BRTH": ("ARRI", "at berth", "berth"), "DEPA": ("DEPA", "sailed", None)}
 """How a vessel call report gives each of the simulator's ship movements: the DCSA transport
-event code and its description (an arrival at anchorage, an arrival at the berth)."""
+event code, its description and where the vessel arrived (the service's ``facility``: at
+anchorage, at the berth)."""
 
 
 def movement_records(
@@ -485,7 +486,7 @@ def movement_records(
     """The Caspian vessels' own movements after the warm-up, laden or empty, as the ports'
     vessel call reports give them (``start`` is the date of simulated hour 0): transport
     events with the vessel as ``vehicle`` and no shipment, for its arrival at anchorage, its
-    berthing and its sailing.
+    berthing (with the ``facility`` it arrived at) and its sailing.
     """
     out: list[dict[str, Any]] = []
     line_at = {(s.name, stop): ln for ln in reversed(model.lines)
@@ -494,12 +495,12 @@ def movement_records(
         place = model.ports.get(port)
         if place is None or not place.caspian or hour < model.warmup_h or move not in MOVEMENTS:
             continue
-        code, what = MOVEMENTS[move]
+        code, what, facility = MOVEMENTS[move]
         line = line_at.get((vessel, port))
         out.append(_event("", 0, code, start + timedelta(hours=hour), port) | {
             "shipment": "", "event_id": f"{prefix}-V{len(out) + 1:06d}", "vehicle": vessel,
             "mode": line_mode(line), "reporting_operator": port_operator(model, port),
-            "description": f"{vessel} {what}"})
+            "description": f"{vessel} {what}"} | ({"facility": facility} if facility else {}))
     return out
 
 
