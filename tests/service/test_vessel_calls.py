@@ -58,6 +58,21 @@ def test_a_call_is_stored_once_single_or_bulk(client: TestClient, db: Database,
     assert _calls(db) == [("c1", "Merkuriy-1", "anchorage"), ("c2", "Merkuriy-1", None)]
 
 
+def test_concurrent_posts_of_a_call_store_it_once(client: TestClient, db: Database,
+                                                  world: World) -> None:
+    """Eight simultaneous posts of one call store it once; all get the same answer."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    body = call("race-1", "DEPA")
+    with ThreadPoolExecutor(8) as pool:
+        answers = list(pool.map(
+            lambda _: client.post("/events", json=body, headers=world.auth("operator")),
+            range(8)))
+    assert sorted(a.status_code for a in answers) == [200] * 7 + [201]
+    assert len({a.text for a in answers}) == 1
+    assert _calls(db) == [("race-1", "Merkuriy-1", None)]
+
+
 def test_a_call_names_the_vessel_as_the_data_set_does(client: TestClient, db: Database,
                                                       world: World) -> None:
     """A vessel named in another case is stored under its id (the state reads it by id or
