@@ -19,9 +19,10 @@ CLOSED = {"closures": [{"place": "caspian", "hours": 48}]}
 @pytest.mark.demo_data(days=12)
 def test_closing_the_caspian_from_now_holds_cargo_back(db: Database, demo: DemoData) -> None:
     """The issue's request: more cargo waits at the Caspian ports over the week, the wait for
-    a vessel grows, some shipment arrives more than a day later, and the shipments moved most
-    are named by reference. (The units left at the very end are one moment's count, too noisy
-    for ten replications to sign: see docs/simulation.md.)"""
+    a vessel grows, some shipment arrives more than a day later (or no longer within the
+    week), and the shipments moved most are named by reference. (The units left at the very
+    end are one moment's count, too noisy for ten replications to sign: see
+    docs/simulation.md.)"""
     body = WhatIfRequest.model_validate({"days": 7, "replications": 10, "changes": CLOSED})
     with db.read() as session:
         doc = whatif.answer(session, body, now=demo.now)
@@ -30,8 +31,10 @@ def test_closing_the_caspian_from_now_holds_cargo_back(db: Database, demo: DemoD
     kpis = {k["kpi"]: k for k in doc["kpis"]}
     assert kpis["waiting_at_caspian_ports_mean_units"]["delta"]["ci95"][0] > 0
     assert kpis["caspian_wait_hours"]["delta"]["mean"] > 0
-    shifts = [s["shift_h"] for s in doc["shipments"] if s["shift_h"] is not None]
-    assert max(shifts) > 24
+    # more than a day later, or (moved most of all) past the week that arrived within it
+    later = [s for s in doc["shipments"] if (s["shift_h"] or 0) > 24 or (
+        s["base_p50_h"] is not None and s["changed_p50_h"] is None)]
+    assert later
     assert doc["shipments"]
     assert all(s["reference"].startswith("DEMO-") for s in doc["shipments"])
 
