@@ -56,6 +56,16 @@ def event(event_id: str, shipment_id: int, code: str, location: str, when: datet
     return body
 
 
+def post_at_once(client: Any, body: dict[str, Any], headers: dict[str, str],
+                 n: int = 8) -> list[Any]:
+    """The answers to ``n`` simultaneous ``POST /events`` of ``body``."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(n) as pool:
+        return list(pool.map(lambda _: client.post("/events", json=body, headers=headers),
+                             range(n)))
+
+
 @dataclass
 class World:
     """One organization and token per role, and a shipment of ``shipper`` on the route."""

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from helpers.service_factories import START, World, event, shipment_body
+from helpers.service_factories import START, World, event, post_at_once, shipment_body
 from midcorridor.service import accounts
 from midcorridor.service.db.engine import Database
 from midcorridor.service.db.models import Event
@@ -122,13 +122,8 @@ def test_concurrent_replays_store_one_event(
     client: TestClient, db: Database, world: World
 ) -> None:
     """Eight simultaneous posts of one event id store it once; all get the same answer."""
-    from concurrent.futures import ThreadPoolExecutor
-
     body = event("race-1", world.shipment_id, "DEPA", "KZAAU", START + timedelta(hours=150))
-    with ThreadPoolExecutor(8) as pool:
-        answers = list(pool.map(
-            lambda _: client.post("/events", json=body, headers=world.auth("operator")),
-            range(8)))
+    answers = post_at_once(client, body, world.auth("operator"))
     assert sorted(a.status_code for a in answers) == [200] * 7 + [201]
     assert len({a.text for a in answers}) == 1
     assert _count(db, world.shipment_id) == 1

@@ -8,7 +8,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from helpers.service_factories import START, World, event
+from helpers.service_factories import START, World, event, post_at_once
 from midcorridor.service import corridor, ingest
 from midcorridor.service.access import Principal, Role
 from midcorridor.service.db.engine import Database
@@ -61,13 +61,7 @@ def test_a_call_is_stored_once_single_or_bulk(client: TestClient, db: Database,
 def test_concurrent_posts_of_a_call_store_it_once(client: TestClient, db: Database,
                                                   world: World) -> None:
     """Eight simultaneous posts of one call store it once; all get the same answer."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    body = call("race-1", "DEPA")
-    with ThreadPoolExecutor(8) as pool:
-        answers = list(pool.map(
-            lambda _: client.post("/events", json=body, headers=world.auth("operator")),
-            range(8)))
+    answers = post_at_once(client, call("race-1", "DEPA"), world.auth("operator"))
     assert sorted(a.status_code for a in answers) == [200] * 7 + [201]
     assert len({a.text for a in answers}) == 1
     assert _calls(db) == [("race-1", "Merkuriy-1", None)]
