@@ -7,8 +7,9 @@ that moment (:mod:`midcorridor.live.calibration`). Aims: the true arrival inside
 for 80% +- 5% of forecasts, and the P50's mean absolute error at least 30% below that of the
 deterministic ETA (planned arrival plus delay so far), the baseline of the same run.
 
-The model's choices were fitted on seeds 1 and 2 (seed 1 is shown, marked ``calib.``); the
-``valid.`` seed 7 was not looked at while fitting. Two more tables say where the P50's error
+The model's choices were fitted on seeds 1 and 2 (seed 1 is shown, marked ``calib.``), the
+container trains' wait at Aktau too (``python -m benchmarks.fit_waits``); the ``valid.`` seed
+7 was not looked at while fitting. Two more tables say where the P50's error
 comes from (each remaining segment's share of its variance) and what a perfect forecast of
 the ferry waits would win at most. The last sets the P50's gain beside the best any forecast
 could do on the validation seed: for forecasts at :data:`ORACLE_MOMENTS` moments the

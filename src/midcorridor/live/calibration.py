@@ -56,6 +56,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 
     from midcorridor.crossing.model import UnitType
+    from midcorridor.live.waits import WaitInputs
 
 CHECKPOINTS: Mapping[str, str] = {"Khorgos": "KZAKL", "Aktau": "KZAAU", "Alat": "AZALT"}
 """Where forecasts are checked: the Kazakh side of the Khorgos border (Altynkol), the port of
@@ -82,6 +83,7 @@ class StepError:
     segment: str
     p50_h: float
     actual_h: float | None  # None when a milestone at either end was never reported
+    wait: WaitInputs | None = None  # a wait for a ferry standing at the port: what it read
 
 
 @dataclass(frozen=True)
@@ -224,7 +226,7 @@ class _Made:
     at: datetime
     spread: EtaSpread
     deterministic: datetime
-    steps: tuple[tuple[str, int, float], ...]
+    steps: tuple[tuple[str, int, float, WaitInputs | None], ...]
 
 
 @dataclass
@@ -327,7 +329,7 @@ class _Replay:
                                   units=s.units, unit_type=s.unit_type, now=when))
         delay = s.position.at - planned_time(s.legs, s.position.rank)
         spread = containing(eta_spread(start, steps), s.legs[-1].planned_arrive + delay)
-        predicted = tuple((_step_name(s.legs, step.until), step.until, seg.p50_h)
+        predicted = tuple((_step_name(s.legs, step.until), step.until, seg.p50_h, step.wait)
                           for step, seg in zip(steps, spread.segments, strict=False))
         self.pending.append(_Made(ref, name, when, spread, s.legs[-1].planned_arrive + delay,
                                   predicted))
@@ -348,10 +350,10 @@ def _scored(made: _Made, s: _Tracked, cutoff: datetime) -> Forecast | None:
     if s.arrival is None or s.first is None or s.first > cutoff:
         return None
     errors = []
-    for k, (segment, until, p50_h) in enumerate(made.steps):
+    for k, (segment, until, p50_h, wait) in enumerate(made.steps):
         end, begin = s.reached.get(until), made.at if k == 0 else s.reached.get(until - 1)
         hours = (end - begin).total_seconds() / 3600 if end and begin else None
-        errors.append(StepError(segment, p50_h, hours))
+        errors.append(StepError(segment, p50_h, hours, wait))
     spread = made.spread
     return Forecast(made.reference, made.checkpoint, made.at, spread.p10, spread.p50,
                     spread.p90, made.deterministic, s.arrival, tuple(errors))
@@ -439,6 +441,15 @@ def _queue_ahead(ref: str, s: _Tracked,
             if other != ref and unit is s.unit_type and bound == towards
             and (mine is None or (since, other) < (mine[0], ref)))
     return out
+
+
+def wait_rows(forecasts: Iterable[Forecast]) -> list[tuple[WaitInputs, float]]:
+    """What each wait for a ferry at a checkpoint read and the hours it took (from the
+    checkpoint, the moment the shipment arrived at the port): the rows a fitted wait
+    (:mod:`midcorridor.live.waits`) is fitted on.
+    """
+    return [(step.wait, step.actual_h) for f in forecasts for step in f.steps[:1]
+            if step.wait is not None and step.actual_h is not None]
 
 
 def calibration(forecasts: Sequence[Forecast],

@@ -32,8 +32,10 @@ from midcorridor.live.ferries import (
     rest_loads_at,
     sailing_with_space,
     sailings,
+    ships_near,
 )
 from midcorridor.live.position import WATER_MODES, PlannedLeg, Position, segment_key
+from midcorridor.live.waits import WaitFit, WaitInputs, WaitModel, packaged_fit
 from midcorridor.network.driving import road_elapsed_hours
 from midcorridor.network.model import Link, Mode, Network, Spread, VesselKind
 
@@ -218,6 +220,7 @@ class _Step:
     until: int = -1  # the milestone (rank) the step ends at
     not_before: datetime | None = None  # a stay that begins no earlier than this
     last_loads_at: datetime | None = None  # a wait for a ferry: when the last units load
+    wait: WaitInputs | None = None  # a wait for a ferry standing at the port: what it read
 
 
 def storm_rate_per_h(month: int) -> float:
@@ -330,10 +333,14 @@ class Ferry:
 
 
 class LegTimes:
-    """The data set's durations: link hours and dwell, ferries per port and unit type."""
+    """The data set's durations: link hours and dwell, ferries per port and unit type, and
+    the fitted waits for a ferry (``waits``: those fitted on the simulated years unless
+    given; :data:`~midcorridor.live.waits.NO_FIT` keeps the rules alone).
+    """
 
-    def __init__(self, network: Network):
+    def __init__(self, network: Network, waits: WaitFit | None = None):
         self.network = network
+        self.waits = packaged_fit() if waits is None else waits
 
     @cached_property
     def _links(self) -> dict[tuple[str, str, str], Link]:
@@ -513,12 +520,17 @@ def steps_ahead(
         if i > 0 and 2 * i - 1 >= rank:  # the dwell before leg i is still ahead (or current)
             current = elapsed if 2 * i - 1 == rank else 0.0
             if leg.mode in WATER_MODES and leg.origin in ports:
+                standing = 2 * i - 1 == rank
+                shut = (closed_until or {}).get(leg.origin) if standing else None
                 step = _queue_step(times, legs[i - 1], leg, unit_type, units,
                                    queue_ahead.get(leg.origin, 0), sailing, now, current,
                                    (leaving_per_h or {}).get(leg.origin, 0.0),
-                                   sightings if 2 * i - 1 == rank else None,
+                                   sightings if standing else None,
                                    seen.get(segment_key(leg, dwell=True), ())
-                                   if 2 * i - 1 == rank else ())
+                                   if standing else (),
+                                   standing=standing,
+                                   closed_h=max(0.0, (shut - now).total_seconds() / 3600)
+                                   if shut is not None else 0.0)
                 if 2 * i - 1 > rank and sailing is None:  # not there yet: today's queue
                     # will have moved on by then; the waits seen lately say more
                     step = _observed(step, seen, segment_key(leg, dwell=True),
@@ -526,6 +538,10 @@ def steps_ahead(
                 reopens = (closed_until or {}).get(leg.origin)
                 if 2 * i - 1 == rank and reopens is not None and reopens > now:
                     step = _closed(step, reopens, now)
+                fitted = (times.waits.model(step.wait.port, step.wait.towards, step.wait.unit)
+                          if step.wait is not None else None)
+                if fitted is not None:
+                    step = _fitted(step, fitted)
                 if step.last_loads_at is not None:
                     loads_at[leg.origin] = step.last_loads_at
                 steps.append(replace(step, until=2 * i))
@@ -655,7 +671,8 @@ def _queue_step(times: LegTimes, before: PlannedLeg, leg: PlannedLeg, unit_type:
                 units: int, ahead: int, sailing: PlannedSailing | None, now: datetime,
                 elapsed: float, leaving_per_h: float = 0.0,
                 sightings: Mapping[str, Sighting] | None = None,
-                lately: Sequence[float] = ()) -> _Step:
+                lately: Sequence[float] = (), *, standing: bool = False,
+                closed_h: float = 0.0) -> _Step:
     port = leg.origin
     ferry = times.ferry(port, unit_type, leg.destination)
     rate = storm_rate_per_h(now.month)
@@ -697,6 +714,18 @@ def _queue_step(times: LegTimes, before: PlannedLeg, leg: PlannedLeg, unit_type:
         pace = (f"{pace}; few sailings: lately {q[0]:.0f}-{q[2]:.0f} h waited, typically "
                 f"{q[1]:.0f} h ({len(waits)} observed)")
         spread = Spread(float(q[0]), float(q[1]), float(q[2]))
+    inputs = None
+    if standing and calls is not None:  # what a fitted wait reads
+        at_port, coming = ships_near(times.lines, sightings or {}, port, leg.destination,
+                                     unit_type)
+        median = (float(np.median(waits)) if waits
+                  else float(triangular_quantile(spread, np.array([0.5]))[0]))
+        inputs = WaitInputs(port, leg.destination, unit_type.value, (
+            1.0, median, float(ahead), leaving_per_h,
+            max(0.0, (calls[0].loads_at - now).total_seconds() / 3600),
+            max(0.0, (calls[1].loads_at - now).total_seconds() / 3600),
+            float(calls[0].seen), float(at_port), float(coming),
+            float(now.month in WINTER_MONTHS), closed_h))
     wait_left = max(0.0, spread.typ - elapsed)
     storm_p = min(1.0, rate * (spread.typ + ferry.crossing.typ + STORM_DELAY_H.typ))
     storm = f"storm closure risk {storm_p:.0%} this season"
@@ -705,7 +734,7 @@ def _queue_step(times: LegTimes, before: PlannedLeg, leg: PlannedLeg, unit_type:
             f"at {port}", spread,
             f"waiting for the ferry at {name}: {ahead} {label} ahead, {pace}, next sailing "
             f"with space about {_weekday(now + timedelta(hours=wait_left))}; {storm}",
-            elapsed, headway_h=h, storm_p=storm_p, observed=waits)
+            elapsed, headway_h=h, storm_p=storm_p, observed=waits, wait=inputs)
     first, last = calls
     rest = "" if last is first else (f"; the last units on {last.vessel} "
                                      f"{_weekday(last.loads_at)}")
@@ -714,7 +743,20 @@ def _queue_step(times: LegTimes, before: PlannedLeg, leg: PlannedLeg, unit_type:
         f"waiting for the ferry at {name}: {ahead} {label} ahead, next sailing with space "
         f"{_weekday(first.loads_at)} ({first.vessel}){rest}; {pace}; {storm}",
         elapsed, headway_h=h, storm_p=storm_p, observed=waits,
-        last_loads_at=None if last is first else last.loads_at)
+        last_loads_at=None if last is first else last.loads_at, wait=inputs)
+
+
+def _fitted(step: _Step, model: WaitModel) -> _Step:
+    """The wait for a ferry with its hours from the fitted model of the crossing
+    (:mod:`midcorridor.live.waits`): its quantiles stand for the durations the step may take.
+    The waits it was fitted on hold the storms' closures, so no storm is drawn on top.
+    """
+    assert step.wait is not None
+    hours = model.hours(step.wait)
+    mid = hours[len(hours) // 2]
+    return replace(step, spread=Spread(hours[0], mid, hours[-1]), observed=hours, storm_p=0.0,
+                   reason=f"{step.reason}; fitted on simulated years: typically {mid:.0f} h, "
+                          f"{hours[1]:.0f}-{hours[-2]:.0f} h")
 
 
 def eta_spread(start: datetime, steps: Sequence[_Step]) -> EtaSpread:

@@ -218,6 +218,26 @@ def next_calls(line: FerryLine, sightings: Mapping[str, Sighting], port: str,
     return sorted(out, key=lambda call: (call.loads_at, call.vessel))
 
 
+def ships_near(lines: Sequence[FerryLine], sightings: Mapping[str, Sighting], port: str,
+               towards: str, unit: UnitType) -> tuple[int, int]:
+    """How many ships of the lines sailing from ``port`` to ``towards`` that carry ``unit``
+    were last seen at ``port`` (not sailed), and sailing to it from the other side.
+    """
+    at_port = coming = 0
+    for line in lines:
+        if not line.serves(port, towards):
+            continue
+        for vessel in line.vessels:
+            seen = sightings.get(vessel.id)
+            if seen is None or deck_space(vessel, unit) <= 0:
+                continue
+            if seen.place == port and not seen.sailed:
+                at_port += 1
+            elif seen.place != port and seen.sailed:
+                coming += 1
+    return at_port, coming
+
+
 def sailings(lines: Sequence[FerryLine], port: str, towards: str, unit: UnitType,
              hours: float) -> float:
     """How many times the ships of the lines sailing from ``port`` to ``towards`` that carry

@@ -1,0 +1,182 @@
+"""The wait for a ferry at a Caspian port, fitted: quantiles of its hours from the live state.
+
+The ETA's rules (the queue's pace, the ships' calls, the waits seen lately) give a wait for a
+shipment standing at a port. A :class:`WaitModel` takes that rule's median and what the state
+shows at the moment (:data:`FEATURES`: the units ahead, the pace units left at lately, the
+next call with space and the one the last units catch, ships at the port and sailing to it,
+winter, hours the port stays closed) and gives the wait's quantiles at :data:`LEVELS`, each a
+linear quantile regression fitted on simulated years (:func:`fit_models`, an LP solved by
+HiGHS). The fit and what it was fitted on are data (``data/ferry_waits.json``, its rows
+``data/ferry_waits_rows.csv``); ``python -m benchmarks.fit_waits`` refits them.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping, Sequence
+
+FEATURES = ("const", "rule_h", "ahead", "pace_per_h", "call_h", "last_call_h", "seen",
+            "at_port", "coming", "winter", "closed_h")
+"""What a wait model reads, in order: 1; the rules' median wait (hours); units of the type
+ahead for the crossing; units an hour that left lately; hours to the next call with space
+and to the call the last units catch; 1 when the first call's ship is seen coming with cargo;
+ships of the crossing at the port, and sailing to it; 1 from November to March; hours until
+a closed port reopens. A wait is fitted only where a ship of the crossing was seen lately
+(its calls known), as on every simulated day it was fitted on; elsewhere the rules stand."""
+
+LEVELS = tuple(round(float(q), 2) for q in np.linspace(0.02, 0.98, 9))
+"""The quantile levels each model gives: equally spaced, so that the ETA's sampling of them
+as a step's durations (linear between them) reads about the level's quantile."""
+
+
+@dataclass(frozen=True)
+class WaitInputs:
+    """What a wait for a ferry read: the crossing, the unit type and :data:`FEATURES`."""
+
+    port: str
+    towards: str
+    unit: str
+    values: tuple[float, ...]
+
+
+@dataclass(frozen=True)
+class WaitModel:
+    """The fitted wait at ``port`` for ``towards`` of units of ``unit``: per level of
+    :data:`LEVELS`, coefficients of :data:`FEATURES`.
+    """
+
+    port: str
+    towards: str
+    unit: str
+    rows: int
+    coefficients: tuple[tuple[float, ...], ...]
+
+    def hours(self, inputs: WaitInputs) -> tuple[float, ...]:
+        """The wait's quantiles at :data:`LEVELS` (hours, at least 0, in order)."""
+        x = np.asarray(inputs.values, dtype=float)
+        q = np.asarray(self.coefficients, dtype=float) @ x
+        return tuple(float(v) for v in np.sort(np.maximum(q, 0.0)))
+
+
+@dataclass(frozen=True)
+class WaitFit:
+    """The wait models and what they were fitted on."""
+
+    models: tuple[WaitModel, ...]
+    fitted_on: Mapping[str, object]
+
+    def model(self, port: str, towards: str, unit: str) -> WaitModel | None:
+        """The model of that crossing and unit type, if there is one."""
+        for m in self.models:
+            if (m.port, m.towards, m.unit) == (port, towards, unit):
+                return m
+        return None
+
+
+NO_FIT = WaitFit((), {})
+
+
+def data_path(name: str) -> Path:
+    """A file of the package's data."""
+    return Path(str(resources.files("midcorridor") / "data" / name))
+
+
+def read_fit(path: Path) -> WaitFit:
+    """The wait models a fit file holds."""
+    raw = json.loads(path.read_text())
+    if list(raw["features"]) != list(FEATURES) or [round(q, 2) for q in raw["levels"]] != list(
+            LEVELS):
+        raise ValueError(f"{path}: fitted on other features or levels; refit it")
+    models = tuple(WaitModel(m["port"], m["towards"], m["unit"], int(m["rows"]),
+                             tuple(tuple(float(c) for c in row) for row in m["coefficients"]))
+                   for m in raw["models"])
+    return WaitFit(models, raw["fitted_on"])
+
+
+@cache
+def packaged_fit() -> WaitFit:
+    """The wait models fitted on the simulated years (``data/ferry_waits.json``)."""
+    return read_fit(data_path("ferry_waits.json"))
+
+
+def write_fit(path: Path, models: Sequence[WaitModel], fitted_on: Mapping[str, object]) -> None:
+    """Write the models and their provenance as JSON."""
+    path.write_text(json.dumps({
+        "fitted_on": dict(fitted_on), "features": list(FEATURES), "levels": list(LEVELS),
+        "models": [{"port": m.port, "towards": m.towards, "unit": m.unit, "rows": m.rows,
+                    "coefficients": [[round(c, 6) for c in row] for row in m.coefficients]}
+                   for m in models]}, indent=1) + "\n")
+
+
+def write_rows(path: Path, rows: Iterable[tuple[WaitInputs, float]]) -> None:
+    """Write training rows (the inputs and the hours waited) as CSV."""
+    with path.open("w", newline="") as f:
+        out = csv.writer(f)
+        out.writerow(["port", "towards", "unit", *FEATURES, "waited_h"])
+        for inputs, hours in rows:
+            out.writerow([inputs.port, inputs.towards, inputs.unit,
+                          *(f"{v:.4f}" for v in inputs.values), f"{hours:.4f}"])
+
+
+def read_rows(path: Path) -> list[tuple[WaitInputs, float]]:
+    """The training rows a CSV file holds."""
+    with path.open(newline="") as f:
+        return [(WaitInputs(r["port"], r["towards"], r["unit"],
+                            tuple(float(r[name]) for name in FEATURES)), float(r["waited_h"]))
+                for r in csv.DictReader(f)]
+
+
+def quantile_regression(x: np.ndarray, y: np.ndarray, level: float) -> np.ndarray:
+    """Coefficients b minimising the pinball loss of ``x @ b`` against ``y`` at ``level``:
+    the LP min sum(level * over + (1 - level) * under) with x b + over - under = y.
+    """
+    import highspy
+
+    n, k = x.shape
+    inf = highspy.kHighsInf
+    lp = highspy.HighsLp()
+    lp.num_col_, lp.num_row_ = k + 2 * n, n
+    lp.col_cost_ = np.concatenate([np.zeros(k), np.full(n, level), np.full(n, 1.0 - level)])
+    lp.col_lower_ = np.concatenate([np.full(k, -inf), np.zeros(2 * n)])
+    lp.col_upper_ = np.full(k + 2 * n, inf)
+    lp.row_lower_ = lp.row_upper_ = y.astype(float)
+    matrix = lp.a_matrix_
+    matrix.format_ = highspy.MatrixFormat.kColwise
+    matrix.num_col_, matrix.num_row_ = k + 2 * n, n
+    matrix.start_ = np.concatenate([np.arange(k + 1) * n, k * n + np.arange(1, 2 * n + 1)])
+    matrix.index_ = np.concatenate([np.tile(np.arange(n), k), np.arange(n), np.arange(n)])
+    matrix.value_ = np.concatenate([x.T.ravel(), np.ones(n), -np.ones(n)])
+    solver = highspy.Highs()
+    solver.setOptionValue("output_flag", False)
+    solver.setOptionValue("threads", 1)
+    solver.passModel(lp)
+    solver.run()
+    if solver.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        raise RuntimeError(f"quantile regression at {level}: {solver.getModelStatus()}")
+    return np.asarray(solver.getSolution().col_value[:k])
+
+
+def fit_models(rows: Sequence[tuple[WaitInputs, float]],
+               crossings: Iterable[tuple[str, str, str]]) -> tuple[WaitModel, ...]:
+    """One model per crossing and unit type ``(port, towards, unit)`` from the rows of it."""
+    out = []
+    for port, towards, unit in crossings:
+        mine = [(i, h) for i, h in rows if (i.port, i.towards, i.unit) == (port, towards, unit)]
+        if not mine:
+            continue
+        x = np.array([i.values for i, _ in mine], dtype=float)
+        y = np.array([h for _, h in mine], dtype=float)
+        coefficients = tuple(tuple(float(c) for c in quantile_regression(x, y, level))
+                             for level in LEVELS)
+        out.append(WaitModel(port, towards, unit, len(mine), coefficients))
+    return tuple(out)
