@@ -142,6 +142,8 @@ def quantile_regression(x: np.ndarray, y: np.ndarray, level: float) -> np.ndarra
     """
     import highspy
 
+    from midcorridor.crossing.solver import new_highs
+
     n, k = x.shape
     inf = highspy.kHighsInf
     lp = highspy.HighsLp()
@@ -156,9 +158,9 @@ def quantile_regression(x: np.ndarray, y: np.ndarray, level: float) -> np.ndarra
     matrix.start_ = np.concatenate([np.arange(k + 1) * n, k * n + np.arange(1, 2 * n + 1)])
     matrix.index_ = np.concatenate([np.tile(np.arange(n), k), np.arange(n), np.arange(n)])
     matrix.value_ = np.concatenate([x.T.ravel(), np.ones(n), -np.ones(n)])
-    solver = highspy.Highs()
-    solver.setOptionValue("output_flag", False)
-    solver.setOptionValue("threads", 1)
+    # no thread count of its own: HiGHS refuses a run asking for another number of threads
+    # than its scheduler already started with in this process (e.g. by a crossing solve)
+    solver = new_highs()
     solver.passModel(lp)
     solver.run()
     if solver.getModelStatus() != highspy.HighsModelStatus.kOptimal:
