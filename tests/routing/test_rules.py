@@ -87,9 +87,19 @@ def test_no_detour_over_twice_the_distance() -> None:
     assert [_places(o) for o in result.options] == [["KZAAA", "KZBBB"]]
 
 
-def test_detour_when_nothing_shorter_says_so() -> None:
-    """When the detour is the only way, it is offered with a note that it breaks the rules."""
+def test_detour_when_nothing_shorter_keeps_the_rules() -> None:
+    """When the network's only way is the 600 km road round a 170 km gap, that way is the
+    origin's limit (twice it, plus 100 km): it is offered and no rule is given way."""
     result = plan(_detour_network(False), "KZAAA", "KZBBB", cargo=Cargo(1), depart=MONDAY)
+    assert [_places(o) for o in result.options] == [["KZAAA", "KZCCC", "KZBBB"]]
+    assert result.notes == ()
+
+
+def test_detour_the_users_constraints_force_says_so() -> None:
+    """Avoiding rail leaves only the 600 km road, where the direct 180 km rail keeps the
+    limit: the road is offered with a note that it breaks the rules."""
+    result = plan(_detour_network(True), "KZAAA", "KZBBB", cargo=Cargo(1), depart=MONDAY,
+                  avoid_modes=["rail"])
     assert [_places(o) for o in result.options] == [["KZAAA", "KZCCC", "KZBBB"]]
     assert result.notes
     assert "detour" in result.notes[0]

@@ -166,9 +166,12 @@ def _keeps_rules(net: Network, path: list[Step], src: str, dst: str) -> bool:
     near = [i for i, p in enumerate(places) if _km(net, p, dst) <= 100.0]
     if near and any(_km(net, p, dst) > 150.0 for p in places[near[0]:]):
         return False
-    if sum(step.link.distance_km for step in path) > 2.0 * _km(net, src, dst) * (1 + 1e-9):
-        return False
     least = _least_km(net, dst)
+    limit = 2.0 * _km(net, src, dst)  # no way that short: the limit of every place (below)
+    if least[src] > limit:
+        limit = 2.0 * least[src] + 100.0
+    if sum(step.link.distance_km for step in path) > limit * (1 + 1e-9):
+        return False
     rest = 0.0  # from every place: twice the more of its distance and least km on, + 100
     for place, step in reversed(list(zip(places, path, strict=False))):
         rest += step.link.distance_km

@@ -172,8 +172,13 @@ def guard(graph: SearchGraph, source: int, target: int, rules: Rules,
         forward[arc.tail].append((arc.head, arc_km[a]))
         back[arc.head].append((arc.tail, arc_km[a]))
     lb = [d * (1.0 - 1e-9) for d in dijkstra_all(back, target)]
-    limit = rules.detour * to_target[source]
     reach = () if at else tuple(via_reach(forward, back, v, lb) for v in vias)
     rest = [rules.detour * max(d, least) + rules.leeway_km
             for d, least in zip(to_target, lb, strict=True)]
+    # twice the great circle from the origin; where the network has no way on land that
+    # short (Bishkek to Almaty: 197 km apart, 602 km by rail), the limit from every other
+    # place holds for the origin too, rather than no limit at all
+    limit = rules.detour * to_target[source]
+    if lb[source] > limit:
+        limit = rest[source]
     return Guard(near, far, arc_km, lb, limit, rest, turn, reach, rules.rejoin)
