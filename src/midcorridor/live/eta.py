@@ -26,6 +26,7 @@ import numpy as np
 
 from midcorridor.crossing.model import UnitType
 from midcorridor.live.ferries import (
+    Call,
     FerryLine,
     Sighting,
     ferry_lines,
@@ -714,18 +715,9 @@ def _queue_step(times: LegTimes, before: PlannedLeg, leg: PlannedLeg, unit_type:
         pace = (f"{pace}; few sailings: lately {q[0]:.0f}-{q[2]:.0f} h waited, typically "
                 f"{q[1]:.0f} h ({len(waits)} observed)")
         spread = Spread(float(q[0]), float(q[1]), float(q[2]))
-    inputs = None
-    if standing and calls is not None:  # what a fitted wait reads
-        at_port, coming = ships_near(times.lines, sightings or {}, port, leg.destination,
-                                     unit_type)
-        median = (float(np.median(waits)) if waits
-                  else float(triangular_quantile(spread, np.array([0.5]))[0]))
-        inputs = WaitInputs(port, leg.destination, unit_type.value, (
-            1.0, median, float(ahead), leaving_per_h,
-            max(0.0, (calls[0].loads_at - now).total_seconds() / 3600),
-            max(0.0, (calls[1].loads_at - now).total_seconds() / 3600),
-            float(calls[0].seen), float(at_port), float(coming),
-            float(now.month in WINTER_MONTHS), closed_h))
+    inputs = (_wait_inputs(times, leg, unit_type, ahead, leaving_per_h, calls, sightings or {},
+                           waits, spread, now, closed_h)
+              if standing and calls is not None else None)
     wait_left = max(0.0, spread.typ - elapsed)
     storm_p = min(1.0, rate * (spread.typ + ferry.crossing.typ + STORM_DELAY_H.typ))
     storm = f"storm closure risk {storm_p:.0%} this season"
@@ -744,6 +736,24 @@ def _queue_step(times: LegTimes, before: PlannedLeg, leg: PlannedLeg, unit_type:
         f"{_weekday(first.loads_at)} ({first.vessel}){rest}; {pace}; {storm}",
         elapsed, headway_h=h, storm_p=storm_p, observed=waits,
         last_loads_at=None if last is first else last.loads_at, wait=inputs)
+
+
+def _wait_inputs(times: LegTimes, leg: PlannedLeg, unit_type: UnitType, ahead: int,
+                 leaving_per_h: float, calls: tuple[Call, Call],
+                 sightings: Mapping[str, Sighting], waits: Sequence[float], spread: Spread,
+                 now: datetime, closed_h: float) -> WaitInputs:
+    """What a fitted wait for the ferry reads (:data:`~midcorridor.live.waits.FEATURES`) for
+    a shipment standing at ``leg``'s port, whose ships' next ``calls`` are known.
+    """
+    at_port, coming = ships_near(times.lines, sightings, leg.origin, leg.destination, unit_type)
+    median = (float(np.median(waits)) if waits
+              else float(triangular_quantile(spread, np.array([0.5]))[0]))
+    return WaitInputs(leg.origin, leg.destination, unit_type.value, (
+        1.0, median, float(ahead), leaving_per_h,
+        max(0.0, (calls[0].loads_at - now).total_seconds() / 3600),
+        max(0.0, (calls[1].loads_at - now).total_seconds() / 3600),
+        float(calls[0].seen), float(at_port), float(coming),
+        float(now.month in WINTER_MONTHS), closed_h))
 
 
 def _fitted(step: _Step, model: WaitModel) -> _Step:
