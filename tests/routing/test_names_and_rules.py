@@ -278,7 +278,10 @@ def test_urumqi_constanta_never_rides_round_by_budapest(corridor: Network) -> No
     result = plan(corridor, "Urumqi", "Constanța", cargo=Cargo(40), depart=DEPART,
                   distinct=False)
     ways = [_places(o) for o in result.options]
-    assert ways[0][-3:] == ["GETBS", "GEPTI", "ROCND"]
+    # the Batumi and the Poti feeder cross in the same published 2 days, so either may lead
+    assert ways[0][-3] == "GETBS", ways[0]
+    assert ways[0][-2] in ("GEPTI", "GEBUS"), ways[0]
+    assert ways[0][-1] == "ROCND"
     for places in ways:
         assert "TRIST" not in places, places
         assert "TRKPK" not in places, places
