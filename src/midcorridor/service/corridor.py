@@ -2,8 +2,9 @@
 
 Ingest folds each actual event into the shipment's position columns (a maximum, so order-free)
 and keeps its next Caspian port and when it is due there; :func:`state` reads those columns
-for "now" and replays the stored events for an earlier moment, both through the same
-:mod:`midcorridor.live` functions.
+for "now", and for an earlier moment replays the stored events of the shipments live then
+(placed by an event and not yet at their end) and counts those not yet placed by their planned
+legs, both through the same :mod:`midcorridor.live` functions.
 """
 
 from __future__ import annotations
@@ -18,8 +19,10 @@ from sqlalchemy import (
     CompoundSelect,
     Select,
     String,
+    and_,
     bindparam,
     cast,
+    exists,
     func,
     literal,
     null,
@@ -27,7 +30,7 @@ from sqlalchemy import (
     select,
     union_all,
 )
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.elements import BindParameter
 
 from midcorridor.crossing.model import UnitType, Vessel
@@ -55,6 +58,7 @@ from midcorridor.live.state import (
     PortState,
     SegmentState,
     UnitCounts,
+    VesselState,
     Whereabouts,
     corridor_state,
 )
@@ -205,37 +209,84 @@ class _PlannedLeg(NamedTuple):
     planned_arrive: datetime
 
 
-_LEGS = (select(Leg.shipment_id, Leg.origin, Leg.destination, Leg.mode, Leg.planned_depart,
-                Leg.planned_arrive).order_by(Leg.shipment_id, Leg.seq))
-_SHIPMENTS = select(Shipment.id, Shipment.unit_type, Shipment.unit_count).order_by(Shipment.id)
+_AT = bindparam("at", type_=UTCDateTime())
+_ALL_PORTS: BindParameter[list[str]] = bindparam("all_ports", expanding=True)
+_MILESTONE_BY_AT = and_(Event.classifier == "ACT", Event.event_code.in_(MILESTONE_CODES),
+                        Event.event_time <= _AT)
+# A shipment whose final arrival (the furthest milestone there is) was first reached by ``at``
+# stood nowhere and was due nowhere then: its position columns say so without its events.
+_ARRIVED_BY_AT = and_(Shipment.position_at.is_not(None), Shipment.position_place == "",
+                      Shipment.position_since.is_not(None), Shipment.position_since <= _AT)
+_MARKED = (select(Event.shipment_id).join(Shipment, Shipment.id == Event.shipment_id)
+           .where(_MILESTONE_BY_AT, ~_ARRIVED_BY_AT))
 _MARKS = (select(Event.shipment_id, Event.event_code, Event.location, Event.event_time)
-          .where(Event.classifier == "ACT", Event.event_code.in_(MILESTONE_CODES),
-                 Event.shipment_id.is_not(None),  # not the vessels' own calls
-                 Event.event_time <= bindparam("at", type_=UTCDateTime())))
+          .join(Shipment, Shipment.id == Event.shipment_id)
+          .where(_MILESTONE_BY_AT, ~_ARRIVED_BY_AT))
+_MARKED_LEGS = (select(Leg.shipment_id, Shipment.unit_type, Shipment.unit_count, Leg.origin,
+                       Leg.destination, Leg.mode, Leg.planned_depart, Leg.planned_arrive)
+                .join(Shipment, Shipment.id == Leg.shipment_id)
+                .where(Leg.shipment_id.in_(_MARKED))
+                .order_by(Leg.shipment_id, Leg.seq))
+_crossing, _before, _earlier = aliased(Leg), aliased(Leg), aliased(Leg)
+# A shipment no milestone event had placed by ``at`` is due at the origin of its first water
+# leg from a Caspian port (when another leg comes before it) at that leg's planned arrival;
+# those due within the window are counted by port and unit type.
+_DUE_UNMARKED = (
+    select(_crossing.origin, Shipment.unit_type, func.sum(Shipment.unit_count),
+           id_list(Shipment.id))
+    .join(_crossing, _crossing.shipment_id == Shipment.id)
+    .join(_before, and_(_before.shipment_id == _crossing.shipment_id,
+                        _before.seq == _crossing.seq - 1))
+    .where(_crossing.mode.in_(sorted(WATER_MODES)), _crossing.origin.in_(_ALL_PORTS),
+           ~exists().where(_earlier.shipment_id == _crossing.shipment_id,
+                           _earlier.seq < _crossing.seq,
+                           _earlier.mode.in_(sorted(WATER_MODES)),
+                           _earlier.origin.in_(_ALL_PORTS)),
+           _before.planned_arrive >= bindparam("stale", type_=UTCDateTime()),
+           _before.planned_arrive <= bindparam("horizon", type_=UTCDateTime()),
+           ~exists().where(Event.shipment_id == Shipment.id, _MILESTONE_BY_AT))
+    .group_by(_crossing.origin, Shipment.unit_type))
 
 
-def _past_whereabouts(session: Session, at: datetime) -> list[Whereabouts]:
-    """Whereabouts at ``at`` from the stored events up to then (read as plain rows: the
-    replay touches every shipment, its legs and its events).
+def _past_state(session: Session, at: datetime, window_h: float, shown: Collection[str],
+                vessels: Iterable[VesselState]) -> CorridorState:
+    """The corridor at ``at``: the shipments its milestone events up to then had placed and
+    not yet brought to their end are replayed from those events; those none had placed yet
+    can only be due at a port, where their planned legs say, as the database counts them.
+    The ports ``shown`` appear.
     """
     connection = session.connection()
-    legs: dict[int, list[_PlannedLeg]] = {}
-    for sid, origin, destination, mode, depart, arrive in connection.execute(_LEGS):
-        legs.setdefault(sid, []).append(_PlannedLeg(origin, destination, mode, depart, arrive))
-    marks: dict[int, list[Mark]] = {}
-    for on, code, place, when in connection.execute(_MARKS, {"at": at}):
-        marks.setdefault(on or 0, []).append(Mark(code, place, when))
     ports = caspian_ports(data_of(session))
-    out = []
-    for sid, unit_type, units in connection.execute(_SHIPMENTS):
-        route = legs.get(sid, [])
+    params = {"at": at, "all_ports": sorted(ports),
+              "stale": at - timedelta(hours=OVERDUE_LIMIT_H),
+              "horizon": at + timedelta(hours=window_h)}
+    legs: dict[int, list[_PlannedLeg]] = {}
+    units: dict[int, tuple[UnitType, int]] = {}
+    for sid, unit_type, count, origin, destination, mode, depart, arrive in connection.execute(
+            _MARKED_LEGS, params):
+        legs.setdefault(sid, []).append(_PlannedLeg(origin, destination, mode, depart, arrive))
+        units[sid] = (UnitType(unit_type), count)
+    marks: dict[int, list[Mark]] = {}
+    for on, code, place, when in connection.execute(_MARKS, params):
+        marks.setdefault(on or 0, []).append(Mark(code, place, when))
+    found = []
+    for sid, route in legs.items():
         position = furthest(route, marks.get(sid, ()), at)
         delay_h = 0.0
         if position is not None:
             delay_h = (position.at - planned_time(route, position.rank)).total_seconds() / 3600
-        out.append(whereabouts(sid, UnitType(unit_type), units, route, position,
-                               delay_h=delay_h, ports=ports))
-    return out
+        found.append(whereabouts(sid, *units[sid], route, position, delay_h=delay_h,
+                                 ports=ports))
+    result = corridor_state(found, ports=shown, at=at, window_h=window_h, vessels=vessels)
+    due: dict[str, tuple[UnitCounts, list[int]]] = {}
+    for port, unit_type, count, ids in connection.execute(_DUE_UNMARKED, params):
+        counts, listed = due.get(port, (UnitCounts(), []))
+        due[port] = (counts.plus(UnitType(unit_type), int(count)), listed + ids_of(ids))
+    return replace(result, ports=tuple(
+        replace(p, arriving=UnitCounts.of_types({u: p.arriving.of(u) + due[p.place][0].of(u)
+                                                 for u in UnitType}),
+                arriving_shipments=tuple(sorted(p.arriving_shipments + tuple(due[p.place][1]))))
+        if p.place in due else p for p in result.ports))
 
 
 def _latest_naming(name: str, bounded: bool
@@ -396,8 +447,7 @@ def state(session: Session, *, now: datetime, at: datetime | None = None,
             segments=tuple(sorted(_now_segments(counts),
                                   key=lambda seg: (seg.origin, seg.destination))))
     else:
-        result = corridor_state(_past_whereabouts(session, at), ports=ports, at=moment,
-                                window_h=window_h, vessels=vessels)
+        result = _past_state(session, at, window_h, ports, vessels)
         if places is not None:
             # as now: the legs that start or end at one of the operator's places
             result = replace(result, segments=tuple(
