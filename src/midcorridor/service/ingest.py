@@ -17,6 +17,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import NamedTuple
 
 from sqlalchemy import and_, bindparam, func, insert, inspect, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -111,40 +112,19 @@ def ingest(
             slots.append(_seen_before(item, digest, known, stored, strict))
             continue
         if item.shipment_id is None:
-            refusal, vessel = _call_refusal(principal, item, queues.data)
-            if refusal is not None:
-                slots.append(refusal)
-                continue
-            new_rows.append(_row(principal, item, digest, now, shipment=None, places=set(),
-                                 vehicle=vessel))
-            vessel_news.add(vessel)
-            new_digest[item.event_id] = digest
-            slots.append(("created", item.event_id))
+            accepted = _vessel_call(principal, item, digest, now, queues.data)
+        else:
+            accepted = _shipment_event(principal, item, digest, now, shipments, route_of, queues)
+        if isinstance(accepted, Outcome):
+            slots.append(accepted)
             continue
-        if not principal.may(access.Action.post_event):
-            slots.append(Outcome(
-                item.event_id, "rejected", http_status=403,
-                error=f"role {principal.role.value} may not report events on shipments, only "
-                "a vessel's own call (an event without shipment_id)"))
-            continue
-        shipment = shipments.get(item.shipment_id)
-        places = route_of.get(item.shipment_id)
-        if shipment is not None and places is None:
-            places = route_of[item.shipment_id] = access.route_places(shipment)
-        if shipment is None or not access.can_see(principal, shipment, places):
-            slots.append(Outcome(item.event_id, "rejected", error=NOT_FOUND, http_status=404))
-            continue
-        refusal = _forbidden(principal, item, shipment, places)
-        if refusal is not None:
-            slots.append(refusal)
-            continue
-        new_rows.append(_row(principal, item, digest, now, shipment=shipment,
-                             places=places or set(), vehicle=item.vehicle))
-        durations.extend(_step_durations(queues, shipment, item, now))
-        if item.event_code in VESSEL_CODES and forecast.vessel_id(queues.data, item.vehicle):
-            vessel_news.add(item.vehicle or "")
+        new_rows.append(accepted.row)
+        durations.extend(accepted.durations)
+        if accepted.vessel is not None:
+            vessel_news.add(accepted.vessel)
+        if item.shipment_id is not None:
+            touched[item.shipment_id] = item.event_id
         new_digest[item.event_id] = digest
-        touched[shipment.id] = item.event_id
         slots.append(("created", item.event_id))
     created = _insert(session, new_rows, durations)
     outcomes = [
@@ -154,6 +134,58 @@ def ingest(
     _follow_up(session, [(shipments[s], created[e]) for s, e in touched.items()], created,
                vessel_news=vessel_news, now=now, slip_threshold_h=slip_threshold_h)
     return outcomes
+
+
+class _Accepted(NamedTuple):
+    """A new event to store: its row, the step durations it ends, and the vessel whose calls
+    it tells of (None when it tells of none).
+    """
+
+    row: dict[str, object]
+    durations: list[dict[str, object]]
+    vessel: str | None
+
+
+def _vessel_call(principal: access.Principal, item: EventCreate, digest: str, now: datetime,
+                 data: str) -> Outcome | _Accepted:
+    """A vessel's own call (an event without a shipment): refused (:func:`_call_refusal`),
+    or accepted under the name the event gives the vessel of the fleet of ``data``.
+    """
+    refusal, vessel = _call_refusal(principal, item, data)
+    if refusal is not None:
+        return refusal
+    return _Accepted(_row(principal, item, digest, now, shipment=None, places=set(),
+                          vehicle=vessel), [], vessel)
+
+
+def _shipment_event(principal: access.Principal, item: EventCreate, digest: str, now: datetime,
+                    shipments: dict[int, Shipment], route_of: dict[int, set[str]],
+                    queues: forecast.Queues) -> Outcome | _Accepted:
+    """An event on a shipment (locked in ``shipments``): rejected when the caller may not
+    report it there, else accepted and folded into the shipment's progress; ``route_of``
+    keeps each shipment's route places for the batch.
+    """
+    assert item.shipment_id is not None
+    if not principal.may(access.Action.post_event):
+        return Outcome(
+            item.event_id, "rejected", http_status=403,
+            error=f"role {principal.role.value} may not report events on shipments, only "
+            "a vessel's own call (an event without shipment_id)")
+    shipment = shipments.get(item.shipment_id)
+    places = route_of.get(item.shipment_id)
+    if shipment is not None and places is None:
+        places = route_of[item.shipment_id] = access.route_places(shipment)
+    if shipment is None or not access.can_see(principal, shipment, places):
+        return Outcome(item.event_id, "rejected", error=NOT_FOUND, http_status=404)
+    refusal = _forbidden(principal, item, shipment, places)
+    if refusal is not None:
+        return refusal
+    row = _row(principal, item, digest, now, shipment=shipment, places=places or set(),
+               vehicle=item.vehicle)
+    durations = _step_durations(queues, shipment, item, now)
+    vessel = ((item.vehicle or "") if item.event_code in VESSEL_CODES
+              and forecast.vessel_id(queues.data, item.vehicle) else None)
+    return _Accepted(row, durations, vessel)
 
 
 def _follow_up(session: Session, touched: list[tuple[Shipment, Event]],
