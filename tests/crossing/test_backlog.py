@@ -4,22 +4,32 @@ from __future__ import annotations
 
 import itertools
 import math
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helpers.crossing_strategies import SETTINGS, rotation_instances, twin_rotation_instances
+from helpers.crossing_strategies import (
+    SETTINGS,
+    START,
+    rotation_instances,
+    twin_rotation_instances,
+)
 from helpers.rotation_oracle import STEP, brute_force, random_instance
-from midcorridor.crossing.backlog import Series, mir_coefficient, separate
+from midcorridor.crossing import Booking, Capacity, CrossingInstance, Port, Vessel
+from midcorridor.crossing.backlog import (
+    Series,
+    best_chain,
+    mir_coefficient,
+    separate,
+    separate_mixing,
+)
+from midcorridor.crossing.model import UnitType
 from midcorridor.crossing.rotation import build_model, tightened_relaxation
 from midcorridor.crossing.solver import solve
 from midcorridor.crossing.timegrid import make_grid
-
-if TYPE_CHECKING:
-    from midcorridor.crossing import CrossingInstance
+from midcorridor.network.model import VesselKind
 
 
 @settings(max_examples=150, deadline=None)
@@ -139,3 +149,91 @@ def test_cuts_never_cut_off_the_exact_optimum(instance: CrossingInstance) -> Non
 def test_cuts_never_cut_off_the_exact_optimum_of_identical_vessels(
         instance: CrossingInstance) -> None:
     _cuts_hold_at_the_milp_optimum(instance)
+
+
+@settings(max_examples=150, deadline=None)
+@given(demands=st.lists(st.integers(1, 45), min_size=2, max_size=3),
+       shortfall=st.lists(st.floats(0.0, 1.0), min_size=3, max_size=3))
+def test_mixing_row_holds_at_every_whole_point(demands: list[int],
+                                               shortfall: list[float]) -> None:
+    """For ``s + y_t >= beta_t`` (s >= 0, each ``y_t`` whole, decks of 10) the chain
+    ``best_chain`` picks at a fractional point gives ``s >= sum (f_k - f_(k-1)) *
+    (ceil(beta_k) - y_k)``, met at every whole point (by enumeration)."""
+    beta = np.array(demands, dtype=float) / 10.0
+    f = beta - np.floor(beta)
+    need = np.ceil(beta - 1e-9)
+    short = need - np.array(shortfall[: len(beta)])  # a point short of every window
+    windows = np.nonzero((f > 1e-3) & (short > 1e-6))[0]
+    if len(windows) < 2:
+        return
+    chain, gain = best_chain(f[windows], short[windows])
+    picked = windows[chain]
+    rise = np.diff(np.concatenate([[0.0], f[picked]]))
+    assert np.all(rise >= 0.0)
+    assert gain == pytest.approx(float(rise @ short[picked]))
+    for ys in itertools.product(range(7), repeat=len(beta)):
+        s = max(0.0, float(np.max(beta - np.array(ys))))
+        assert s >= float(rise @ (need[picked] - np.array(ys)[picked])) - 1e-9
+
+
+def _two_windows() -> tuple[Series, np.ndarray]:
+    """3 units ready for the first departure, 14 for the second, decks of 10. The LP sails
+    0.3 vessels first and 1.4 second and takes 0.9, then 13.7, units: it meets every MIR
+    cut (backlog 2.1 after the first, 2.4 after the second)."""
+    s = Series(x=np.array([0, 1]), x_mult=np.ones(2), x_pos=np.array([0, 1]),
+               ready=np.array([3.0, 14.0]), z=np.array([2, 3]), z_cap=np.full(2, 10.0),
+               z_pos=np.array([0, 1]))
+    return s, np.array([0.9, 13.7, 0.3, 1.4])
+
+
+def test_hand_worked_mixing_cut() -> None:
+    """The two windows ending at the second departure need 1.7 and 1.4 decks: f = 0.7 and
+    0.4, two decks each. Mixing: backlog / 10 >= 0.4 (2 - z1) + 0.3 (2 - z0 - z1), i.e.
+    ``left by 1 <= 3 + 3 z0 + 7 z1``; the LP has 14.6 against 13.7: violated by 0.9. Whole
+    voyages meet it (one vessel first takes the 3, one second 10 of the 14)."""
+    s, values = _two_windows()
+    assert not separate([s], values)
+    (cut,) = separate_mixing([s], values)
+    assert cut.violation == pytest.approx(0.9)
+    assert dict(zip(cut.columns.tolist(), cut.coefs.tolist(), strict=True)) == \
+        pytest.approx({0: 1.0, 1: 1.0, 2: -3.0, 3: -7.0})
+    assert cut.upper == pytest.approx(3.0)
+    for z0, z1 in itertools.product(range(3), repeat=2):
+        first = min(3.0, 10.0 * z0)  # the most that can leave by each departure
+        carried = first + min(17.0 - first, 10.0 * z1)
+        assert carried <= cut.upper + 3.0 * z0 + 7.0 * z1 + 1e-9
+
+
+def _hand_instance() -> CrossingInstance:
+    """Two ferries of 10 railcars at A, a 6 h crossing to B, 6 h calls, two berths at each
+    port, 60 h. From A: 7 railcars ready at 18 h, 5 at 24 h; from B: 4 ready at 24 h at
+    priority 3.
+
+    By hand: one ferry leaves A empty at 6 h, loads at B from 18 h and leaves with the 4 at
+    24 h (no wait), returns to A and leaves at 36 h; the other leaves A at 18 h with the 7.
+    The 5 ready at 24 h wait 12 h for the 36 h departure (60) and the four voyages cost 1
+    each: 64. Anything else costs more: without a ferry at B by 18 h the 4 wait at least
+    6 h (72); with one, only the other leaves A before 36 h, at 18 h with the 7 (as above)
+    or at 24 h with 10 of the 12 (42, and 24 for the 2 waiting until 36 h: 70 in all).
+    """
+    ports = {p: Port(p, p, berths=2, handling_h=6.0) for p in "AB"}
+    vessels = tuple(Vessel(f"V{i}", f"V{i}", VesselKind.RAIL_FERRY, Capacity(railcar=10),
+                           12.0, "A", 0.0) for i in range(2))
+    bookings = (Booking("b0", 5, UnitType.RAILCAR, "A", "B", 24.0, None, 1.0),
+                Booking("b1", 4, UnitType.RAILCAR, "B", "A", 24.0, None, 3.0),
+                Booking("b2", 7, UnitType.RAILCAR, "A", "B", 18.0, None, 1.0))
+    return CrossingInstance(START, 60.0, bookings, vessels, ports, (), {("A", "B"): 72.0})
+
+
+def test_mixing_cuts_raise_the_bound_to_the_hand_worked_optimum() -> None:
+    """The LP with MIR cuts alone stays below the optimum (64, by hand and by the brute
+    force); with the mixing cuts it reaches it and not beyond."""
+    inst = _hand_instance()
+    grid = make_grid(inst, STEP)
+    optimum = brute_force(inst)
+    assert optimum == pytest.approx(64.0)
+    mir, _ = tightened_relaxation(build_model(inst, grid), 30.0, mixing=False)
+    both, _ = tightened_relaxation(build_model(inst, grid), 30.0)
+    assert mir.status == both.status == "Optimal"
+    assert mir.bound < optimum - 5.0
+    assert mir.bound + 5.0 < both.bound <= optimum + 1e-6

@@ -19,12 +19,15 @@ plan better than FIFO's, so that it gets as much work under load as idle). Parts
 best plan are re-solved with every other voyage fixed while it gets better: windows of
 time, each vessel class, each pair of classes; a better plan of the second core replaces
 it as it comes. On the second, the LP relaxation, by interior point
-and tightened by backlog cuts (:mod:`backlog`: whole voyages carry whole decks), gives a
-first bound; then the whole MILP with the cuts as rows (voyages integer, divisible cargo
-relaxed, which improves the bound) searches from the FIFO plan and takes each better plan
-of the first core as it comes. The better of the two plans gets its cargo in whole units
-(its voyages fixed). The class flows are split back into one rotation per vessel and each
-voyage's cargo packed onto its vessels' decks.
+and tightened by backlog cuts (:mod:`backlog`: whole voyages carry whole decks, so cargo
+ready over a stretch of departures that needs a part of a deck more than the voyages give
+waits) and by mixing cuts (the stretches ending at the same departure share that waiting
+cargo, and their parts of a deck add up in it: cargo waits for the shortfall of every
+stretch, not only the worst one), gives a first bound; then the whole MILP with the cuts
+as rows (voyages integer, divisible cargo relaxed, which improves the bound) searches from
+the FIFO plan and takes each better plan of the first core as it comes. The better of the
+two plans gets its cargo in whole units (its voyages fixed). The class flows are split back
+into one rotation per vessel and each voyage's cargo packed onto its vessels' decks.
 
 The bound is the better of the two relaxations' own bounds, never adjusted to the plan;
 FIFO's plan is kept (and said so) whenever the optimizer's is not better.
@@ -42,7 +45,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from midcorridor.crossing.backlog import Cut, separate, series_of
+from midcorridor.crossing.backlog import Cut, separate, separate_mixing, series_of
 from midcorridor.crossing.baseline import Deck
 from midcorridor.crossing.fifo_rotation import fifo_rotation, voyage_sailing
 from midcorridor.crossing.fleet import VesselClass, decompose, pack, vessel_classes
@@ -307,9 +310,10 @@ def unavoidable_cost(built: RotationModel) -> float:
 
 def tightened_relaxation(built: RotationModel, time_limit: float, *,
                          rounds: int = CUT_ROUNDS, first_limit: float | None = None,
-                         first: Callable[[np.ndarray], None] = lambda values: None
-                         ) -> tuple[Outcome, int]:
-    """The LP relaxation, tightened by backlog cuts (:mod:`backlog`) round after round.
+                         first: Callable[[np.ndarray], None] = lambda values: None,
+                         mixing: bool = True) -> tuple[Outcome, int]:
+    """The LP relaxation, tightened by backlog cuts (:mod:`backlog`) round after round:
+    the MIR cut of each window and, with ``mixing``, the mixing cuts of chains of windows.
 
     The first LP is solved by interior point (faster than simplex here), each later one by
     simplex from the last basis after adding the cuts the last solution violates. The cuts
@@ -336,6 +340,8 @@ def tightened_relaxation(built: RotationModel, time_limit: float, *,
         if best.values is None or best.status != "Optimal" or left < 0.5:
             break
         cuts = separate(series, best.values)
+        if mixing:
+            cuts += separate_mixing(series, best.values)
         if not cuts:
             break
         for cut in cuts:
