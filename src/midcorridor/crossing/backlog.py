@@ -142,6 +142,20 @@ def _series(cargo: CargoColumns, route: tuple[str, str], slots: list[int],
                   caps[carriers], pos_of[carrier_slot[carriers]])
 
 
+def _backlogs(s: Series, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per position of ``s``: the units ready by then, and those of them not yet gone."""
+    left = np.cumsum(np.bincount(s.x_pos, weights=values[s.x] * s.x_mult,
+                                 minlength=len(s.ready)))
+    ready = np.cumsum(s.ready)
+    return ready, np.maximum(ready - left, 0.0)
+
+
+def _row(columns: np.ndarray, coefs: np.ndarray, upper: float, violation: float) -> Cut:
+    """The cut ``sum coefs * columns <= upper``, a column listed twice counted once."""
+    uniq, inv = np.unique(columns.astype(np.int64), return_inverse=True)
+    return Cut(uniq, np.bincount(inv, weights=coefs, minlength=len(uniq)), upper, violation)
+
+
 def separate(series: Sequence[Series], values: np.ndarray, *, limit: int = 2000) -> list[Cut]:
     """Backlog cuts violated by ``values``, the ``limit`` most violated.
 
@@ -150,9 +164,7 @@ def separate(series: Sequence[Series], values: np.ndarray, *, limit: int = 2000)
     cuts: list[Cut] = []
     for s in series:
         n = len(s.ready)
-        left = np.cumsum(np.bincount(s.x_pos, weights=values[s.x] * s.x_mult, minlength=n))
-        ready = np.cumsum(s.ready)
-        backlog = np.maximum(ready - left, 0.0)
+        ready, backlog = _backlogs(s, values)
         sizes = np.unique(s.z_cap)
         # voyages of each deck size made up to each position (prefix sums), per size
         made = np.zeros((len(sizes), n + 1))
@@ -196,11 +208,8 @@ def _cut(s: Series, i: int, j: int, delta: float, f: float, ceil_beta: int, read
     xs = s.x_pos <= j
     zs = (s.z_pos >= i) & (s.z_pos <= j)
     zcoef = np.array([-delta * mir_coefficient(c / delta, f) for c in s.z_cap[zs]])
-    columns = np.concatenate([s.x[xs], s.z[zs]]).astype(np.int64)
-    coefs = np.concatenate([s.x_mult[xs], zcoef])
-    uniq, inv = np.unique(columns, return_inverse=True)
-    merged = np.bincount(inv, weights=coefs, minlength=len(uniq))
-    return Cut(uniq, merged, float(ready - delta * f * ceil_beta), violation)
+    return _row(np.concatenate([s.x[xs], s.z[zs]]), np.concatenate([s.x_mult[xs], zcoef]),
+                float(ready - delta * f * ceil_beta), violation)
 
 
 def separate_mixing(series: Sequence[Series], values: np.ndarray, *,
@@ -212,9 +221,7 @@ def separate_mixing(series: Sequence[Series], values: np.ndarray, *,
     cuts: list[Cut] = []
     for s in series:
         n = len(s.ready)
-        left = np.cumsum(np.bincount(s.x_pos, weights=values[s.x] * s.x_mult, minlength=n))
-        ready = np.cumsum(s.ready)
-        backlog = np.maximum(ready - left, 0.0)
+        ready, backlog = _backlogs(s, values)
         for delta in np.unique(s.z_cap):
             weight = np.ceil(s.z_cap / delta - 1e-9)
             made = np.zeros(n + 1)
@@ -276,8 +283,6 @@ def _mixing_cut(s: Series, windows: np.ndarray, j: int, delta: float, f: np.ndar
     share = np.array([rise[windows <= p].sum() for p in s.z_pos[zs]])
     zcoef = -delta * weight[zs] * share
     keep = zcoef < 0
-    columns = np.concatenate([s.x[xs], s.z[zs][keep]]).astype(np.int64)
-    coefs = np.concatenate([s.x_mult[xs], zcoef[keep]])
-    uniq, inv = np.unique(columns, return_inverse=True)
-    merged = np.bincount(inv, weights=coefs, minlength=len(uniq))
-    return Cut(uniq, merged, float(ready - delta * float(rise @ need)), violation)
+    return _row(np.concatenate([s.x[xs], s.z[zs][keep]]),
+                np.concatenate([s.x_mult[xs], zcoef[keep]]),
+                float(ready - delta * float(rise @ need)), violation)
