@@ -249,3 +249,26 @@ def test_a_vessel_event_moves_the_wait_and_the_stay_after_the_crossing(
     assert after["eta_p50"] > before["eta_p50"]
     history = client.get(f"/shipments/{b}/eta/history", headers=world.auth("shipper"))
     assert history.json()["data"][-1]["p50"] == after["eta_p50"]
+
+
+def test_what_was_counted_lately_holds_for_the_moment_it_was_counted_at(
+        client: TestClient, world: World, db: Any) -> None:
+    """The leaving pace at Aktau, counted for one moment, is reused a minute of state time
+    later, and counted afresh for a moment a month on (no ferry left in the window before it)
+    or before it, however little time passed on the clock."""
+    from midcorridor.service import forecast
+
+    left = AT_AKTAU + timedelta(hours=10)
+    for k in range(3):
+        sid = _new(client, world)
+        _post(client, world, "operator", event(f"p-{k}", sid, "DEPA", "KZAAU", left))
+    pace = {}
+    for label, hours in (("then", 1), ("a minute on", 1 + 1 / 60), ("a month on", 24 * 30),
+                         ("before", -9)):
+        with db.read() as session:
+            pace[label] = forecast.Queues(session).leaving_per_h(
+                "KZAAU", "AZALT", "teu", left + timedelta(hours=hours))
+    assert pace["then"] > 0
+    assert pace["a minute on"] == pace["then"]
+    assert pace["a month on"] == 0
+    assert pace["before"] == 0

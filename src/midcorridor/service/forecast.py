@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import threading
-import time
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
@@ -76,9 +75,18 @@ def warm_up(data: str) -> None:
 
 RECENT_TTL_S = 600.0
 """How long what the events say lately (a port's leaving pace, a segment's durations) is
-reused before it is counted again, per database."""
+reused before it is counted again, per database: seconds of the moment the spread is taken for
+(the state's time, which a replay or a simulation moves at its own pace), not of the clock."""
 
-_recent: dict[tuple[str, ...], tuple[float, Any]] = {}
+_recent: dict[tuple[str, ...], tuple[datetime, Any]] = {}
+
+
+def _fresh(counted_at: datetime, now: datetime) -> bool:
+    """Whether what was counted for the moment ``counted_at`` still holds at ``now``: not
+    before it, and less than :data:`RECENT_TTL_S` after.
+    """
+    return counted_at <= now < counted_at + timedelta(seconds=RECENT_TTL_S)
+
 _recent_lock = threading.Lock()
 
 CALL_EVENTS = 200
@@ -178,7 +186,7 @@ class Queues:
     a Caspian port (one indexed aggregate query per shipment), and what the events say lately
     — the pace at which units leave each port on each crossing and the durations of each
     segment — counted at most every
-    :data:`RECENT_TTL_S` seconds per database.
+    :data:`RECENT_TTL_S` seconds of the spread's moment per database.
     """
 
     def __init__(self, session: Session):
@@ -190,15 +198,15 @@ class Queues:
         self._queues: dict[tuple[str, str, str], _Queue] = {}
         self._closures: list[PostedClosure] | None = None
 
-    def _cached(self, key: tuple[str, ...], count: Callable[[], Any]) -> Any:
+    def _cached(self, key: tuple[str, ...], count: Callable[[], Any], now: datetime) -> Any:
         key = (self._url, *key)
         with _recent_lock:
             hit = _recent.get(key)
-        if hit is not None and time.monotonic() - hit[0] < RECENT_TTL_S:
+        if hit is not None and _fresh(hit[0], now):
             return hit[1]
         value = count()
         with _recent_lock:
-            _recent[key] = (time.monotonic(), value)
+            _recent[key] = (now, value)
         return value
 
     def ahead(self, port: str, towards: str, shipment: Shipment) -> int:
@@ -265,17 +273,18 @@ class Queues:
                 select(func.coalesce(func.sum(Shipment.unit_count), 0)).where(
                     Shipment.id.in_(left), Shipment.unit_type == unit_type))
             return float(total or 0) / LEAVING_WINDOW_H
-        return float(self._cached(("pace", port, towards, unit_type), count))
+        return float(self._cached(("pace", port, towards, unit_type), count, now))
 
-    def sightings(self) -> dict[str, Sighting]:
+    def sightings(self, now: datetime) -> dict[str, Sighting]:
         """Each Caspian vessel's last sighting (:mod:`midcorridor.live.ferries`) from the
-        events naming it, by vessel id: read once per :data:`RECENT_TTL_S` per database, and
-        a vessel's afresh after an event naming it (:func:`vessels_moved`).
+        events naming it, by vessel id: read once per :data:`RECENT_TTL_S` of the spread's
+        moment ``now`` per database, and a vessel's afresh after an event naming it
+        (:func:`vessels_moved`).
         """
         key = (self._url, "sightings")
         with _recent_lock:
             hit = _recent.get(key)
-        fresh = hit is not None and time.monotonic() - hit[0] < RECENT_TTL_S
+        fresh = hit is not None and _fresh(hit[0], now)
         counted: dict[str, tuple[str, Sighting | None]] = hit[1] if fresh and hit else {}
         fleet = corridor.fleet(self.data)
         if any(vessel.id not in counted for vessel in fleet):
@@ -288,7 +297,7 @@ class Queues:
                                                   {"names": [vessel.id, vessel.name]}).all()
                         counted[vessel.id] = (vessel.name, _fold_call(vessel.id, rows))
             with _recent_lock:
-                _recent[key] = (hit[0] if fresh and hit else time.monotonic(), counted)
+                _recent[key] = (hit[0] if fresh and hit else now, counted)
         return {vessel: seen for vessel, (_, seen) in counted.items() if seen is not None}
 
     def loads(self, shipment: Shipment, port: str) -> list[tuple[str, int, datetime]]:
@@ -334,7 +343,7 @@ class Queues:
                     out[unit] = list(self.session.scalars(
                         latest.order_by(d.ended_at.desc()).limit(OBSERVED_MIN)))
             return {unit: tuple(sorted(values)) for unit, values in out.items()}
-        found: dict[str, tuple[float, ...]] = self._cached(("durations", segment), count)
+        found: dict[str, tuple[float, ...]] = self._cached(("durations", segment), count, now)
         typed = found.get(unit_type, ())
         return typed if len(typed) >= OBSERVED_MIN else found[""]
 
@@ -369,9 +378,9 @@ def spread_of(shipment: Shipment, now: datetime, queues: Queues) -> EtaSpread:
                  for before, leg in zip(legs, legs[1:], strict=False)
                  if before.mode in WATER_MODES]
     observed = {seg: queues.durations(seg, shipment.unit_type, now) for seg in segments}
-    sightings = queues.sightings() if standing in ahead else {}
+    sightings = queues.sightings(now) if standing in ahead else {}
     rest = rest_loads(legs, position.rank if position is not None else -1, ports,
-                      times=leg_times(queues.data), sightings=queues.sightings,
+                      times=leg_times(queues.data), sightings=lambda: queues.sightings(now),
                       loads=lambda port: queues.loads(shipment, port),
                       units=shipment.unit_count, unit_type=UnitType(shipment.unit_type), now=now)
     start, steps = steps_ahead(
