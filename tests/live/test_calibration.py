@@ -154,20 +154,31 @@ RAIL_CARGO = (UnitType.RAILCAR, UnitType.TEU)
 are in the stream (the state sees them) but would be twenty times as many Alat forecasts."""
 
 
-def _year(corridor: Network, experiment: str, *, trucks: bool = True) -> list[dict[str, Any]]:
+def _simulated(corridor: Network, experiment: str) -> tuple[Any, Any]:
+    """The experiment's model and its one replication on the validation seed, traced."""
     model = prepare(BASELINE.with_name(f"{experiment}.yaml"), network=corridor)
     result = simulate(model, replications=1, seed=VALIDATION_SEED, trace=True)
-    first = result.replications[0]
+    return model, result.replications[0]
+
+
+def _year(simulated: tuple[Any, Any], *, trucks: bool = True) -> list[dict[str, Any]]:
+    model, first = simulated
     return list(event_stream(model, first.traces, end=END, seed=VALIDATION_SEED,
                              closures=first.closures, trucks=trucks,
                              movements=first.movements))
 
 
 @pytest.fixture(scope="module")
-def stream(corridor: Network) -> list[dict[str, Any]]:
+def baseline_year(corridor: Network) -> tuple[Any, Any]:
+    """The baseline simulated once for the module (its streams are cut from it)."""
+    return _simulated(corridor, "baseline")
+
+
+@pytest.fixture(scope="module")
+def stream(baseline_year: tuple[Any, Any]) -> list[dict[str, Any]]:
     """A year of the baseline's events on the validation seed (one replication), trucks on
     the Ro-Ro decks and the ports' storm closure notices among them."""
-    return _year(corridor, "baseline")
+    return _year(baseline_year)
 
 
 @pytest.mark.parametrize("experiment", ["baseline", "storms"])
@@ -178,7 +189,7 @@ def test_spread_covers_the_true_arrival_about_as_often_as_it_says(
     the sampling noise of one simulated year; the benchmark reports against the aim itself),
     each checkpoint within 68-90%, and the P50 is at least 10% closer than the deterministic
     ETA."""
-    records = stream if experiment == "baseline" else _year(corridor, experiment)
+    records = stream if experiment == "baseline" else _year(_simulated(corridor, experiment))
     rows = calibration(replay_forecasts(records, times=times, ports=ports, units=RAIL_CARGO))
     assert {r.checkpoint for r in rows} == {"Khorgos", "Aktau", "Alat"}
     n = sum(r.n for r in rows)
@@ -191,7 +202,7 @@ def test_spread_covers_the_true_arrival_about_as_often_as_it_says(
     assert p50 < 0.9 * deterministic
 
 
-def test_a_spread_without_width_fails_the_coverage(corridor: Network, times, ports,
+def test_a_spread_without_width_fails_the_coverage(baseline_year: tuple[Any, Any], times, ports,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     """The same year's forecasts (trains and wagon groups) without the single trucks in the
     stream (the trucks' events make the replay five times as long, and the check needs only
@@ -199,7 +210,7 @@ def test_a_spread_without_width_fails_the_coverage(corridor: Network, times, por
     # every draw at the middle of every step: P10 = P50 = P90, but for the stretch that
     # keeps the P90 no earlier than the deterministic ETA
     monkeypatch.setattr(live_eta, "_STRATA", np.full_like(live_eta._STRATA, 0.5))
-    records = _year(corridor, "baseline", trucks=False)
+    records = _year(baseline_year, trucks=False)
     rows = calibration(replay_forecasts(records, times=times, ports=ports, units=RAIL_CARGO))
     n = sum(r.n for r in rows)
     assert n > 1000
