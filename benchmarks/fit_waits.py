@@ -1,9 +1,11 @@
-"""Refit the waits for a ferry at Aktau on simulated years: ``python -m benchmarks.fit_waits``.
+"""Refit the waits for a ferry at Aktau, and the stays there after crossing from Alat, on
+simulated years: ``python -m benchmarks.fit_waits``.
 
 For each experiment of :data:`EXPERIMENTS` and seed of :data:`SEEDS` one year is simulated
 (one replication, traced), its event stream (with the vessels' own calls) replayed by the ETA
 calibration with the rules alone, and at each shipment's arrival at Aktau what its wait for
-the ferry read and the hours it took are kept (:func:`midcorridor.live.calibration.wait_rows`).
+the ferry (westbound) or its stay there (eastbound) read and the hours it took are kept
+(:func:`midcorridor.live.calibration.wait_rows`).
 A linear quantile regression per crossing of :data:`CROSSINGS` and level is fitted on them
 (:func:`midcorridor.live.waits.fit_models`); the rows and the fit are written to the package's
 data (``ferry_waits_rows.csv``, ``ferry_waits.json``, which says what it was fitted on).
@@ -21,7 +23,16 @@ from midcorridor.crossing.model import UnitType
 from midcorridor.live.calibration import replay_forecasts, wait_rows
 from midcorridor.live.eta import LegTimes
 from midcorridor.live.fleet import caspian_port_ids
-from midcorridor.live.waits import NO_FIT, data_path, fit_models, read_rows, write_fit, write_rows
+from midcorridor.live.waits import (
+    NO_FIT,
+    STAY,
+    WAIT,
+    data_path,
+    fit_models,
+    read_rows,
+    write_fit,
+    write_rows,
+)
 from midcorridor.network import load_network
 
 if TYPE_CHECKING:
@@ -34,9 +45,12 @@ EXPERIMENTS = ("baseline", "storms")
 SEEDS = (1, 2)
 END = datetime(2026, 6, 1, tzinfo=UTC)
 CHECKPOINT = {"Aktau": "KZAAU"}
-CROSSINGS = (("KZAAU", "AZALT", "teu"),)
+CROSSINGS = (("KZAAU", "AZALT", "teu", WAIT),
+             *(("KZAAU", towards, unit, STAY) for towards in ("CNKHO", "KZBEY")
+                for unit in ("teu", "railcar")))
 """The waits fitted: the container trains' at Aktau for Alat (the railcars' there, on the two
-rail ferries, gained their wait's error but lost the arrival's on the fit seeds)."""
+rail ferries, gained their wait's error but lost the arrival's on the fit seeds); and the
+stays at Aktau after crossing from Alat before the train east."""
 
 
 def rows_of(records: Iterable[Mapping[str, Any]], network: Network
@@ -77,14 +91,15 @@ def refit(rows: list[tuple[WaitInputs, float]], today: date) -> None:
     models = fit_models(read_rows(rows_path), CROSSINGS)
     write_fit(fit_path, models, {
         "what": "linear quantile regression of the hours a shipment standing at the port "
-                "waits for the ferry, from its arrival there",
+                "waits for the ferry (wait), or stays there after crossing to it until its "
+                "train leaves (stay), from its arrival there",
         "experiments": list(EXPERIMENTS), "seeds": list(SEEDS),
         "stream": f"one replication each, events up to {END.date()} with the vessels' own "
                   "calls, replayed by the ETA calibration with the rules alone",
         "rows": rows_path.name, "date": today.isoformat(),
         "command": "python -m benchmarks.fit_waits"})
     for m in models:
-        print(f"{m.port} for {m.towards}, {m.unit}: {m.rows} rows", flush=True)
+        print(f"{m.kind} at {m.port} for {m.towards}, {m.unit}: {m.rows} rows", flush=True)
 
 
 def main(argv: list[str]) -> None:

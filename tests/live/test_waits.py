@@ -1,5 +1,6 @@
-"""The fitted waits for a ferry: the quantile regression against hand-worked answers, the
-packaged fit reproduced from its rows, and the ETA of a container train at Aktau taking it."""
+"""The fitted waits for a ferry and stays after a crossing: the quantile regression against
+hand-worked answers, the packaged fit reproduced from its rows, and the ETA of a container train
+at Aktau, waiting for the ferry or landed from Alat, taking it."""
 
 from __future__ import annotations
 
@@ -17,6 +18,8 @@ from midcorridor.live.waits import (
     FEATURES,
     LEVELS,
     NO_FIT,
+    STAY,
+    WAIT,
     data_path,
     fit_models,
     packaged_fit,
@@ -49,9 +52,9 @@ def test_the_packaged_fit_reproduces_from_its_rows() -> None:
     assert fit.fitted_on["command"] == "python -m benchmarks.fit_waits"
     assert fit.fitted_on["seeds"] == [1, 2]
     rows = read_rows(data_path(str(fit.fitted_on["rows"])))
-    again = fit_models(rows, [(m.port, m.towards, m.unit) for m in fit.models])
-    assert [(m.port, m.towards, m.unit, m.rows) for m in again] == [
-        (m.port, m.towards, m.unit, m.rows) for m in fit.models]
+    again = fit_models(rows, [(m.port, m.towards, m.unit, m.kind) for m in fit.models])
+    assert [(m.port, m.towards, m.unit, m.kind, m.rows) for m in again] == [
+        (m.port, m.towards, m.unit, m.kind, m.rows) for m in fit.models]
     for old, new in zip(fit.models, again, strict=True):
         assert np.asarray(new.coefficients) == pytest.approx(np.asarray(old.coefficients),
                                                              abs=1e-4)
@@ -111,3 +114,60 @@ def test_without_a_ship_seen_the_rules_stand(corridor) -> None:
     step, _ = _at_aktau(LegTimes(corridor), 100, seen=False)
     assert step.wait is None
     assert "fitted" not in step.reason
+
+
+def _staying_at_aktau(times: LegTimes, rest: dict[str, datetime] | None = None):
+    """A container train landed at Aktau from Alat, for the train to Khorgos."""
+    legs = [Leg("AZALT", "KZAAU", "ferry", T0 - 40 * H, T0 - 18 * H),
+            Leg("KZAAU", "CNKHO", "rail", T0 - 6 * H, T0 + 60 * H)]
+    start, steps = steps_ahead(legs, Position(1, T0), now=T0, times=times,
+                               unit_type=UnitType.TEU, units=100, ports={"KZAAU", "AZALT"},
+                               queue_ahead={}, rest_loads=rest)
+    return steps[0], eta_spread(start, steps)
+
+
+def test_the_stay_at_aktau_after_the_crossing_is_the_fitted_one(corridor) -> None:
+    fitted, rules = LegTimes(corridor), LegTimes(corridor, waits=NO_FIT)
+    model = fitted.waits.model("KZAAU", "CNKHO", "teu", STAY)
+    assert model is not None
+    assert len(model.coefficients) == len(LEVELS)
+    step, spread = _staying_at_aktau(fitted)
+    assert step.wait is not None
+    assert step.wait.kind == STAY
+    values = dict(zip(FEATURES, step.wait.values, strict=True))
+    # what it read: the rules' median stay, whole (no units landing later), March, open;
+    # nothing of a queue for a ferry
+    assert values["const"] == 1.0
+    assert values["rule_h"] > 0
+    assert (values["last_call_h"], values["winter"], values["closed_h"]) == (0.0, 1.0, 0.0)
+    assert values["ahead"] == values["pace_per_h"] == values["call_h"] == 0.0
+    assert step.fitted
+    assert step.observed == model.hours(step.wait)
+    assert list(step.observed) == sorted(step.observed)
+    assert "fitted on simulated years" in step.reason
+    plain, plain_spread = _staying_at_aktau(rules)
+    assert plain.wait == step.wait
+    assert not plain.fitted
+    assert plain_spread.p50 != spread.p50
+    # its last units load at Alat in 30 h: they land later, and the fitted stay is longer
+    split, later = _staying_at_aktau(fitted, {"AZALT": T0 + 30 * H})
+    assert split.wait is not None
+    assert split.wait.values[FEATURES.index("last_call_h")] > 30.0
+    assert split.not_before is None  # the fit holds the landing
+    assert list(split.observed) == sorted(split.observed)
+    assert spread.p10 <= spread.p50 <= spread.p90
+    assert later.p10 <= later.p50 <= later.p90
+    assert later.p50 > spread.p50
+
+
+def test_every_packaged_model_gives_its_quantiles_in_order() -> None:
+    fit = packaged_fit()
+    assert {m.kind for m in fit.models} == {WAIT, STAY}
+    rows = read_rows(data_path(str(fit.fitted_on["rows"])))
+    for model in fit.models:
+        mine = [i for i, _ in rows if fit.of(i) is model]
+        assert len(mine) == model.rows
+        for inputs in mine[::7]:
+            hours = model.hours(inputs)
+            assert len(hours) == len(LEVELS)
+            assert all(0.0 <= a <= b for a, b in zip(hours, hours[1:], strict=False))

@@ -444,9 +444,9 @@ def _queue_ahead(ref: str, s: _Tracked,
 
 
 def wait_rows(forecasts: Iterable[Forecast]) -> list[tuple[WaitInputs, float]]:
-    """What each wait for a ferry at a checkpoint read and the hours it took (from the
-    checkpoint, the moment the shipment arrived at the port): the rows a fitted wait
-    (:mod:`midcorridor.live.waits`) is fitted on.
+    """What each wait for a ferry, or stay after a crossing, at a checkpoint read and the
+    hours it took (from the checkpoint, the moment the shipment arrived at the port): the rows
+    a fitted wait or stay (:mod:`midcorridor.live.waits`) is fitted on.
     """
     return [(step.wait, step.actual_h) for f in forecasts for step in f.steps[:1]
             if step.wait is not None and step.actual_h is not None]

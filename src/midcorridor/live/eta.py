@@ -36,7 +36,7 @@ from midcorridor.live.ferries import (
     ships_near,
 )
 from midcorridor.live.position import WATER_MODES, PlannedLeg, Position, segment_key
-from midcorridor.live.waits import WaitFit, WaitInputs, WaitModel, packaged_fit
+from midcorridor.live.waits import FEATURES, STAY, WaitFit, WaitInputs, packaged_fit
 from midcorridor.network.driving import road_elapsed_hours
 from midcorridor.network.model import Link, Mode, Network, Spread, VesselKind
 
@@ -222,6 +222,7 @@ class _Step:
     not_before: datetime | None = None  # a stay that begins no earlier than this
     last_loads_at: datetime | None = None  # a wait for a ferry: when the last units load
     wait: WaitInputs | None = None  # a wait for a ferry standing at the port: what it read
+    fitted: bool = False  # its hours are those of the fitted model of what it read
 
 
 def storm_rate_per_h(month: int) -> float:
@@ -506,81 +507,160 @@ def steps_ahead(
     where its units will not all fit on that call, it stays at the far port until the last
     of them have crossed too. ``rest_loads`` gives, per port of a crossing the shipment has
     begun, when its last units load there (:func:`~midcorridor.live.ferries.rest_loads_at`),
-    to the same effect.
+    to the same effect. A wait for a ferry, or a stay after a crossing, at a port the
+    shipment stands at takes its hours from the fitted model of it (``times.waits``), where
+    there is one.
     """
-    loads_at = dict(rest_loads or {})
-    seen = observed or {}
     rank = position.rank if position is not None else -1
     start = position.at if position is not None else max(legs[0].planned_depart, now)
-    elapsed = max(0.0, (now - start).total_seconds() / 3600)
+    ahead = _Ahead(legs, rank, now, max(0.0, (now - start).total_seconds() / 3600), times,
+                   unit_type, units, ports, queue_ahead, sailing,
+                   tuple(link_ids) + (None,) * (len(legs) - len(link_ids)),
+                   leaving_per_h or {}, observed or {}, closed_until or {}, sightings or {},
+                   dict(rest_loads or {}))
     steps: list[_Step] = []
-    ids = list(link_ids) + [None] * (len(legs) - len(link_ids))
     for i, leg in enumerate(legs):
         if 2 * i + 1 <= rank:
             continue
         if i > 0 and 2 * i - 1 >= rank:  # the dwell before leg i is still ahead (or current)
-            current = elapsed if 2 * i - 1 == rank else 0.0
             if leg.mode in WATER_MODES and leg.origin in ports:
-                standing = 2 * i - 1 == rank
-                shut = (closed_until or {}).get(leg.origin) if standing else None
-                step = _queue_step(times, legs[i - 1], leg, unit_type, units,
-                                   queue_ahead.get(leg.origin, 0), sailing, now, current,
-                                   (leaving_per_h or {}).get(leg.origin, 0.0),
-                                   sightings if standing else None,
-                                   seen.get(segment_key(leg, dwell=True), ())
-                                   if standing else (),
-                                   standing=standing,
-                                   closed_h=max(0.0, (shut - now).total_seconds() / 3600)
-                                   if shut is not None else 0.0)
-                if 2 * i - 1 > rank and sailing is None:  # not there yet: today's queue
-                    # will have moved on by then; the waits seen lately say more
-                    step = _observed(step, seen, segment_key(leg, dwell=True),
-                                     f"waiting for the ferry at {times.name(leg.origin)}")
-                reopens = (closed_until or {}).get(leg.origin)
-                if 2 * i - 1 == rank and reopens is not None and reopens > now:
-                    step = _closed(step, reopens, now)
-                fitted = (times.waits.model(step.wait.port, step.wait.towards, step.wait.unit)
-                          if step.wait is not None else None)
-                if fitted is not None:
-                    step = _fitted(step, fitted)
-                if step.last_loads_at is not None:
-                    loads_at[leg.origin] = step.last_loads_at
-                steps.append(replace(step, until=2 * i))
+                steps.append(_ferry_wait(ahead, i))
             else:
-                spread, reason = _dwell(times, legs[i - 1], leg, ids[i])
-                crossed = legs[i - 1]
-                key = segment_key(leg, dwell=True)
-                if (crossed.mode in WATER_MODES and rank >= 2 * (i - 1)
-                        and len(seen.get(whole(key), ())) >= OBSERVED_MIN):
-                    key = whole(key)  # its loads have begun: any split is in ``loads_at``
-                step = _observed(_Step(f"at {leg.origin}", spread, reason, current,
-                                       until=2 * i),
-                                 seen, key, f"at {times.name(leg.origin)}")
-                if crossed.mode in WATER_MODES and crossed.origin in loads_at:
-                    sail = _travel(times, crossed, ids[i - 1])[0].min
-                    lands = loads_at[crossed.origin] + timedelta(hours=sail)
-                    typical = lands + timedelta(hours=LANDING_H.typ)
-                    if typical > now:
-                        step = replace(step, not_before=lands,
-                                       reason=f"{step.reason}; the last units cross on a "
-                                              f"later ship, landing about {_weekday(typical)}")
-                steps.append(step)
-        current = elapsed if 2 * i == rank else 0.0
-        spread, reason = _travel(times, leg, ids[i])
-        if leg.mode in WATER_MODES and sailing is not None and leg.origin in ports:
-            hours = (sailing.arrival - sailing.departure).total_seconds() / 3600
-            spread = Spread(hours, hours, max(hours, spread.max - BERTH_H.max))
-            reason = f"on {sailing.vessel}, planned arrival {_weekday(sailing.arrival)}"
-        step = _Step(f"{leg.origin}-{leg.destination}", spread, reason, current,
-                     until=2 * i + 1)
-        if not (leg.mode in WATER_MODES and sailing is not None):
-            step = _observed(step, seen, segment_key(leg), f"{leg.mode} {times.name(leg.origin)} "
-                                                           f"to {times.name(leg.destination)}")
-        steps.append(step)
+                steps.append(_stay(ahead, i))
+        steps.append(_leg_step(ahead, i))
     if estimated is not None and estimated.rank > rank and estimated.rank < 2 * len(legs):
-        steps = [_estimated_step(times, legs, rank, start, estimated, elapsed),
+        steps = [_estimated_step(times, legs, rank, start, estimated, ahead.elapsed),
                  *(step for step in steps if step.until > estimated.rank)]
     return start, steps
+
+
+@dataclass
+class _Ahead:
+    """What :func:`steps_ahead` makes the steps from; ``loads_at`` gains, per port of a
+    crossing ahead, when the shipment's last units load there, as the waits are made.
+    """
+
+    legs: Sequence[PlannedLeg]
+    rank: int
+    now: datetime
+    elapsed: float  # hours spent at the current milestone
+    times: LegTimes
+    unit_type: UnitType
+    units: int
+    ports: Collection[str]
+    queue_ahead: Mapping[str, int]
+    sailing: PlannedSailing | None
+    ids: Sequence[str | None]
+    leaving_per_h: Mapping[str, float]
+    seen: Mapping[str, Sequence[float]]
+    closed_until: Mapping[str, datetime]
+    sightings: Mapping[str, Sighting]
+    loads_at: dict[str, datetime]
+
+    def current(self, milestone: int) -> float:
+        """Hours spent in the step after ``milestone``: 0 unless it is the current one."""
+        return self.elapsed if milestone == self.rank else 0.0
+
+    def closed_h(self, port: str) -> float:
+        """Hours until ``port`` reopens, when it is closed now."""
+        shut = self.closed_until.get(port)
+        return max(0.0, (shut - self.now).total_seconds() / 3600) if shut is not None else 0.0
+
+
+def _ferry_wait(ahead: _Ahead, i: int) -> _Step:
+    """The wait for the ferry before leg ``i``, a Caspian crossing."""
+    legs, now, times, seen = ahead.legs, ahead.now, ahead.times, ahead.seen
+    leg = legs[i]
+    standing = 2 * i - 1 == ahead.rank
+    key = segment_key(leg, dwell=True)
+    step = _queue_step(times, legs[i - 1], leg, ahead.unit_type, ahead.units,
+                       ahead.queue_ahead.get(leg.origin, 0), ahead.sailing, now,
+                       ahead.current(2 * i - 1), ahead.leaving_per_h.get(leg.origin, 0.0),
+                       ahead.sightings if standing else None,
+                       seen.get(key, ()) if standing else (), standing=standing,
+                       closed_h=ahead.closed_h(leg.origin) if standing else 0.0)
+    if 2 * i - 1 > ahead.rank and ahead.sailing is None:
+        # not there yet: today's queue will have moved on by then; the waits seen lately
+        # say more
+        step = _observed(step, seen, key, f"waiting for the ferry at {times.name(leg.origin)}")
+    reopens = ahead.closed_until.get(leg.origin)
+    if standing and reopens is not None and reopens > now:
+        step = _closed(step, reopens, now)
+    step = _with_fit(step, times)
+    if step.last_loads_at is not None:
+        ahead.loads_at[leg.origin] = step.last_loads_at
+    return replace(step, until=2 * i)
+
+
+def _stay(ahead: _Ahead, i: int) -> _Step:
+    """The dwell before leg ``i`` (not a Caspian crossing): at a border, a terminal, or at a
+    port after a crossing, where a shipment split over several ships stays until its last
+    units have landed.
+    """
+    legs, times, seen, now = ahead.legs, ahead.times, ahead.seen, ahead.now
+    leg, crossed = legs[i], legs[i - 1]
+    spread, reason = _dwell(times, crossed, leg, ahead.ids[i])
+    key = segment_key(leg, dwell=True)
+    if (crossed.mode in WATER_MODES and ahead.rank >= 2 * (i - 1)
+            and len(seen.get(whole(key), ())) >= OBSERVED_MIN):
+        key = whole(key)  # its loads have begun: any split is in ``loads_at``
+    step = _observed(_Step(f"at {leg.origin}", spread, reason, ahead.current(2 * i - 1),
+                           until=2 * i),
+                     seen, key, f"at {times.name(leg.origin)}")
+    if crossed.mode not in WATER_MODES:
+        return step
+    lands = None
+    if crossed.origin in ahead.loads_at:
+        sail = _travel(times, crossed, ahead.ids[i - 1])[0].min
+        lands = ahead.loads_at[crossed.origin] + timedelta(hours=sail)
+        typical = lands + timedelta(hours=LANDING_H.typ)
+        if typical > now:
+            step = replace(step, not_before=lands,
+                           reason=f"{step.reason}; the last units cross on a later ship, "
+                                  f"landing about {_weekday(typical)}")
+    if 2 * i - 1 == ahead.rank and crossed.origin in ahead.ports and leg.origin in ahead.ports:
+        step = _with_fit(replace(step, wait=_stay_inputs(ahead, i, step, lands)), times)
+    return step
+
+
+def _stay_inputs(ahead: _Ahead, i: int, step: _Step, lands: datetime | None) -> WaitInputs:
+    """What a fitted stay at the port after the crossing before leg ``i`` reads
+    (:data:`~midcorridor.live.waits.STAY`) for a shipment standing there.
+    """
+    leg, crossed, now = ahead.legs[i], ahead.legs[i - 1], ahead.now
+    at_port, coming = ships_near(ahead.times.lines, ahead.sightings, leg.origin, crossed.origin,
+                                 ahead.unit_type)
+    landing_h = max(0.0, (lands - now).total_seconds() / 3600) if lands is not None else 0.0
+    values = dict.fromkeys(FEATURES, 0.0)
+    values.update(const=1.0, rule_h=_median(step), last_call_h=landing_h, at_port=at_port,
+                  coming=coming, winter=float(now.month in WINTER_MONTHS),
+                  closed_h=ahead.closed_h(leg.origin))
+    return WaitInputs(leg.origin, leg.destination, ahead.unit_type.value,
+                      tuple(float(values[name]) for name in FEATURES), STAY)
+
+
+def _median(step: _Step) -> float:
+    """The median of a step's duration by the rules (the observed ones, else its spread)."""
+    if step.observed:
+        return float(np.median(step.observed))
+    return float(triangular_quantile(step.spread, np.array([0.5]))[0])
+
+
+def _leg_step(ahead: _Ahead, i: int) -> _Step:
+    """Leg ``i`` itself, on the sailing a published plan gives it when it is a crossing."""
+    times, leg, sailing = ahead.times, ahead.legs[i], ahead.sailing
+    spread, reason = _travel(times, leg, ahead.ids[i])
+    planned = leg.mode in WATER_MODES and sailing is not None
+    if planned and sailing is not None and leg.origin in ahead.ports:
+        hours = (sailing.arrival - sailing.departure).total_seconds() / 3600
+        spread = Spread(hours, hours, max(hours, spread.max - BERTH_H.max))
+        reason = f"on {sailing.vessel}, planned arrival {_weekday(sailing.arrival)}"
+    step = _Step(f"{leg.origin}-{leg.destination}", spread, reason, ahead.current(2 * i),
+                 until=2 * i + 1)
+    if planned:
+        return step
+    return _observed(step, ahead.seen, segment_key(leg),
+                     f"{leg.mode} {times.name(leg.origin)} to {times.name(leg.destination)}")
 
 
 def rest_loads(legs: Sequence[PlannedLeg], rank: int, ports: Collection[str], *,
@@ -756,17 +836,41 @@ def _wait_inputs(times: LegTimes, leg: PlannedLeg, unit_type: UnitType, ahead: i
         float(now.month in WINTER_MONTHS), closed_h))
 
 
-def _fitted(step: _Step, model: WaitModel) -> _Step:
-    """The wait for a ferry with its hours from the fitted model of the crossing
-    (:mod:`midcorridor.live.waits`): its quantiles stand for the durations the step may take.
-    The waits it was fitted on hold the storms' closures, so no storm is drawn on top.
+def _with_fit(step: _Step, times: LegTimes) -> _Step:
+    """The step with its hours from the fitted model of what it read (``step.wait``), where
+    there is one; else as the rules made it.
     """
-    assert step.wait is not None
-    hours = model.hours(step.wait)
+    model = times.waits.of(step.wait) if step.wait is not None else None
+    if model is None or step.wait is None:
+        return step
+    return _fitted(step, model.hours(step.wait))
+
+
+def _fitted(step: _Step, hours: Sequence[float]) -> _Step:
+    """The wait for a ferry, or the stay after a crossing, with the ``hours`` of its fitted
+    model (:mod:`midcorridor.live.waits`, quantiles at its levels) standing for the durations
+    the step may take. The waits it was fitted on hold the storms' closures, so no storm is
+    drawn on top; the stays hold the landing of units on a later ship, so no landing is.
+    """
     mid = hours[len(hours) // 2]
-    return replace(step, spread=Spread(hours[0], mid, hours[-1]), observed=hours, storm_p=0.0,
+    return replace(step, spread=Spread(hours[0], mid, hours[-1]), observed=tuple(hours),
+                   storm_p=0.0, not_before=None, fitted=True,
                    reason=f"{step.reason}; fitted on simulated years: typically {mid:.0f} h, "
                           f"{hours[1]:.0f}-{hours[-2]:.0f} h")
+
+
+def _widen(total: np.ndarray, fitted: Sequence[np.ndarray], steps: int) -> float:
+    """How much the total's distance from its median is stretched (:data:`SPREAD_WIDEN`,
+    :data:`STEP_CORRELATION`): the stretch makes up for the rules' steps, so the part of the
+    total's variance that fitted steps (calibrated on the simulated years themselves) hold
+    is not stretched.
+    """
+    widen = float(SPREAD_WIDEN * np.sqrt(1.0 + (steps - 1) * STEP_CORRELATION))
+    if not fitted:
+        return widen
+    var = float(np.var(total))
+    share = min(1.0, float(np.var(np.sum(fitted, axis=0))) / var) if var > 0 else 0.0
+    return 1.0 + (widen - 1.0) * (1.0 - share)
 
 
 def eta_spread(start: datetime, steps: Sequence[_Step]) -> EtaSpread:
@@ -797,7 +901,8 @@ def eta_spread(start: datetime, steps: Sequence[_Step]) -> EtaSpread:
             cum = cum + np.where(hit, _storm_draws(j), 0.0)
         per_step.append(cum - before)
     q10, q50, q90 = np.sort(cum)[_Q_INDEX]
-    widen = SPREAD_WIDEN * np.sqrt(1.0 + (len(per_step) - 1) * STEP_CORRELATION)  # about the median
+    widen = _widen(cum, [d for step, d in zip(steps, per_step, strict=False) if step.fitted],
+                   len(per_step))
     q10, q90 = q50 + widen * (q10 - q50), q50 + widen * LATE_TAIL * (q90 - q50)
     q10 = max(q10, steps[0].elapsed_h)  # widening never puts the P10 before now
     if per_step:

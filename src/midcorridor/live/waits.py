@@ -1,4 +1,5 @@
-"""The wait for a ferry at a Caspian port, fitted: quantiles of its hours from the live state.
+"""The wait for a ferry at a Caspian port and the stay after a crossing, fitted: quantiles of
+their hours from the live state.
 
 The ETA's rules (the queue's pace, the ships' calls, the waits seen lately) give a wait for a
 shipment standing at a port. A :class:`WaitModel` takes that rule's median and what the state
@@ -6,8 +7,10 @@ shows at the moment (:data:`FEATURES`: the units ahead, the pace units left at l
 next call with space and the one the last units catch, ships at the port and sailing to it,
 winter, hours the port stays closed) and gives the wait's quantiles at :data:`LEVELS`, each a
 linear quantile regression fitted on simulated years (:func:`fit_models`, an LP solved by
-HiGHS). The fit and what it was fitted on are data (``data/ferry_waits.json``, its rows
-``data/ferry_waits_rows.csv``); ``python -m benchmarks.fit_waits`` refits them.
+HiGHS). The stay at a port a shipment has just crossed to, until it leaves by land, is fitted
+the same way (:data:`STAY`), on the features that apply to it. The fit and what it was fitted
+on are data (``data/ferry_waits.json``, its rows ``data/ferry_waits_rows.csv``);
+``python -m benchmarks.fit_waits`` refits them.
 """
 
 from __future__ import annotations
@@ -34,6 +37,16 @@ ships of the crossing at the port, and sailing to it; 1 from November to March; 
 a closed port reopens. A wait is fitted only where a ship of the crossing was seen lately
 (its calls known), as on every simulated day it was fitted on; elsewhere the rules stand."""
 
+WAIT = "wait"
+"""The kind of a wait for a ferry at ``port`` for the crossing to ``towards``."""
+
+STAY = "stay"
+"""The kind of a stay at ``port`` after a crossing, until the leg to ``towards`` leaves. It
+reads :data:`FEATURES` where they apply: the rules' median stay; as ``last_call_h`` the hours
+until its last units land, when they cross on a later ship (else 0); the crossing's ships at
+the port and sailing to it (``at_port``, ``coming``: a berth to share); winter; hours until
+the port reopens. The rest read 0."""
+
 LEVELS = tuple(round(float(q), 2) for q in np.linspace(0.02, 0.98, 9))
 """The quantile levels each model gives: equally spaced, so that the ETA's sampling of them
 as a step's durations (linear between them) reads about the level's quantile."""
@@ -41,18 +54,21 @@ as a step's durations (linear between them) reads about the level's quantile."""
 
 @dataclass(frozen=True)
 class WaitInputs:
-    """What a wait for a ferry read: the crossing, the unit type and :data:`FEATURES`."""
+    """What a wait for a ferry (or a stay, ``kind``) read: the crossing, the unit type and
+    :data:`FEATURES`.
+    """
 
     port: str
     towards: str
     unit: str
     values: tuple[float, ...]
+    kind: str = WAIT
 
 
 @dataclass(frozen=True)
 class WaitModel:
-    """The fitted wait at ``port`` for ``towards`` of units of ``unit``: per level of
-    :data:`LEVELS`, coefficients of :data:`FEATURES`.
+    """The fitted wait (or stay, ``kind``) at ``port`` for ``towards`` of units of ``unit``:
+    per level of :data:`LEVELS`, coefficients of :data:`FEATURES`.
     """
 
     port: str
@@ -60,6 +76,7 @@ class WaitModel:
     unit: str
     rows: int
     coefficients: tuple[tuple[float, ...], ...]
+    kind: str = WAIT
 
     def hours(self, inputs: WaitInputs) -> tuple[float, ...]:
         """The wait's quantiles at :data:`LEVELS` (hours, at least 0, in order)."""
@@ -75,12 +92,16 @@ class WaitFit:
     models: tuple[WaitModel, ...]
     fitted_on: Mapping[str, object]
 
-    def model(self, port: str, towards: str, unit: str) -> WaitModel | None:
-        """The model of that crossing and unit type, if there is one."""
+    def model(self, port: str, towards: str, unit: str, kind: str = WAIT) -> WaitModel | None:
+        """The model of that crossing (or stay), unit type and kind, if there is one."""
         for m in self.models:
-            if (m.port, m.towards, m.unit) == (port, towards, unit):
+            if (m.port, m.towards, m.unit, m.kind) == (port, towards, unit, kind):
                 return m
         return None
+
+    def of(self, inputs: WaitInputs) -> WaitModel | None:
+        """The model that takes ``inputs``, if there is one."""
+        return self.model(inputs.port, inputs.towards, inputs.unit, inputs.kind)
 
 
 NO_FIT = WaitFit((), {})
@@ -98,7 +119,8 @@ def read_fit(path: Path) -> WaitFit:
             LEVELS):
         raise ValueError(f"{path}: fitted on other features or levels; refit it")
     models = tuple(WaitModel(m["port"], m["towards"], m["unit"], int(m["rows"]),
-                             tuple(tuple(float(c) for c in row) for row in m["coefficients"]))
+                             tuple(tuple(float(c) for c in row) for row in m["coefficients"]),
+                             str(m.get("kind", WAIT)))
                    for m in raw["models"])
     return WaitFit(models, raw["fitted_on"])
 
@@ -113,7 +135,8 @@ def write_fit(path: Path, models: Sequence[WaitModel], fitted_on: Mapping[str, o
     """Write the models and their provenance as JSON."""
     path.write_text(json.dumps({
         "fitted_on": dict(fitted_on), "features": list(FEATURES), "levels": list(LEVELS),
-        "models": [{"port": m.port, "towards": m.towards, "unit": m.unit, "rows": m.rows,
+        "models": [{"kind": m.kind, "port": m.port, "towards": m.towards, "unit": m.unit,
+                    "rows": m.rows,
                     "coefficients": [[round(c, 6) for c in row] for row in m.coefficients]}
                    for m in models]}, indent=1) + "\n")
 
@@ -122,9 +145,9 @@ def write_rows(path: Path, rows: Iterable[tuple[WaitInputs, float]]) -> None:
     """Write training rows (the inputs and the hours waited) as CSV."""
     with path.open("w", newline="") as f:
         out = csv.writer(f)
-        out.writerow(["port", "towards", "unit", *FEATURES, "waited_h"])
+        out.writerow(["kind", "port", "towards", "unit", *FEATURES, "waited_h"])
         for inputs, hours in rows:
-            out.writerow([inputs.port, inputs.towards, inputs.unit,
+            out.writerow([inputs.kind, inputs.port, inputs.towards, inputs.unit,
                           *(f"{v:.4f}" for v in inputs.values), f"{hours:.4f}"])
 
 
@@ -132,7 +155,8 @@ def read_rows(path: Path) -> list[tuple[WaitInputs, float]]:
     """The training rows a CSV file holds."""
     with path.open(newline="") as f:
         return [(WaitInputs(r["port"], r["towards"], r["unit"],
-                            tuple(float(r[name]) for name in FEATURES)), float(r["waited_h"]))
+                            tuple(float(r[name]) for name in FEATURES), r.get("kind") or WAIT),
+                 float(r["waited_h"]))
                 for r in csv.DictReader(f)]
 
 
@@ -169,16 +193,24 @@ def quantile_regression(x: np.ndarray, y: np.ndarray, level: float) -> np.ndarra
 
 
 def fit_models(rows: Sequence[tuple[WaitInputs, float]],
-               crossings: Iterable[tuple[str, str, str]]) -> tuple[WaitModel, ...]:
-    """One model per crossing and unit type ``(port, towards, unit)`` from the rows of it."""
+               crossings: Iterable[tuple[str, str, str, str]]) -> tuple[WaitModel, ...]:
+    """One model per crossing (or stay), unit type and kind ``(port, towards, unit, kind)``
+    from the rows of it. A feature its rows never show (0 in all of them, as those that do
+    not apply to a stay) keeps the coefficient 0.
+    """
     out = []
-    for port, towards, unit in crossings:
-        mine = [(i, h) for i, h in rows if (i.port, i.towards, i.unit) == (port, towards, unit)]
+    for port, towards, unit, kind in crossings:
+        key = (port, towards, unit, kind)
+        mine = [(i, h) for i, h in rows if (i.port, i.towards, i.unit, i.kind) == key]
         if not mine:
             continue
         x = np.array([i.values for i, _ in mine], dtype=float)
         y = np.array([h for _, h in mine], dtype=float)
-        coefficients = tuple(tuple(float(c) for c in quantile_regression(x, y, level))
-                             for level in LEVELS)
-        out.append(WaitModel(port, towards, unit, len(mine), coefficients))
+        shown = np.flatnonzero(np.any(x != 0.0, axis=0))
+        coefficients = []
+        for level in LEVELS:
+            row = np.zeros(len(FEATURES))
+            row[shown] = quantile_regression(x[:, shown], y, level)
+            coefficients.append(tuple(float(c) for c in row))
+        out.append(WaitModel(port, towards, unit, len(mine), tuple(coefficients), kind))
     return tuple(out)

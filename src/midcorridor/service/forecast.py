@@ -371,14 +371,16 @@ def spread_of(shipment: Shipment, now: datetime, queues: Queues) -> EtaSpread:
     pace = {port: queues.leaving_per_h(port, towards, shipment.unit_type, now)
             for port, towards in crossings.items()}
     standing = shipment.position_place if not shipment.position_next else ""
-    reopens = queues.reopens(standing, now) if standing in ahead else None
+    # standing at a Caspian port: waiting for its ferry, or staying after a crossing (both
+    # read the ships seen and a closure there)
+    reopens = queues.reopens(standing, now) if standing in ports else None
     segments = [segment_key(leg) for leg in legs]
     segments += [segment_key(leg, dwell=True) for leg in legs[1:]]
     segments += [whole(segment_key(leg, dwell=True))
                  for before, leg in zip(legs, legs[1:], strict=False)
                  if before.mode in WATER_MODES]
     observed = {seg: queues.durations(seg, shipment.unit_type, now) for seg in segments}
-    sightings = queues.sightings(now) if standing in ahead else {}
+    sightings = queues.sightings(now) if standing in ports else {}
     rest = rest_loads(legs, position.rank if position is not None else -1, ports,
                       times=leg_times(queues.data), sightings=lambda: queues.sightings(now),
                       loads=lambda port: queues.loads(shipment, port),
