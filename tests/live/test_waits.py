@@ -163,6 +163,8 @@ def test_the_stay_at_aktau_after_the_crossing_is_the_fitted_one(corridor) -> Non
 def test_every_packaged_model_gives_its_quantiles_in_order() -> None:
     fit = packaged_fit()
     assert {m.kind for m in fit.models} == {WAIT, STAY}
+    assert fit.fits("KZAAU", STAY)
+    assert not fit.fits("AZALT", STAY)  # the stays at Alat keep the rules
     rows = read_rows(data_path(str(fit.fitted_on["rows"])))
     for model in fit.models:
         mine = [i for i, _ in rows if fit.of(i) is model]

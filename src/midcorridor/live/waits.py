@@ -99,6 +99,10 @@ class WaitFit:
                 return m
         return None
 
+    def fits(self, port: str, kind: str) -> bool:
+        """Whether a model of ``kind`` is fitted at ``port`` (for any crossing or unit)."""
+        return any((m.port, m.kind) == (port, kind) for m in self.models)
+
     def of(self, inputs: WaitInputs) -> WaitModel | None:
         """The model that takes ``inputs``, if there is one."""
         return self.model(inputs.port, inputs.towards, inputs.unit, inputs.kind)

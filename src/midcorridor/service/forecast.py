@@ -48,6 +48,7 @@ from midcorridor.live.position import (
     planned_time,
     segment_key,
 )
+from midcorridor.live.waits import STAY
 from midcorridor.service import closures, corridor
 from midcorridor.service.db.models import Event, Leg, Shipment, StepDuration
 from midcorridor.service.db.types import UTCDateTime
@@ -371,16 +372,17 @@ def spread_of(shipment: Shipment, now: datetime, queues: Queues) -> EtaSpread:
     pace = {port: queues.leaving_per_h(port, towards, shipment.unit_type, now)
             for port, towards in crossings.items()}
     standing = shipment.position_place if not shipment.position_next else ""
-    # standing at a Caspian port: waiting for its ferry, or staying after a crossing (both
-    # read the ships seen and a closure there)
-    reopens = queues.reopens(standing, now) if standing in ports else None
+    # waiting for its ferry, or staying after a crossing where that stay is fitted: both read
+    # the ships seen and a closure at the port
+    reads_port = standing in ahead or leg_times(queues.data).waits.fits(standing, STAY)
+    reopens = queues.reopens(standing, now) if reads_port else None
     segments = [segment_key(leg) for leg in legs]
     segments += [segment_key(leg, dwell=True) for leg in legs[1:]]
     segments += [whole(segment_key(leg, dwell=True))
                  for before, leg in zip(legs, legs[1:], strict=False)
                  if before.mode in WATER_MODES]
     observed = {seg: queues.durations(seg, shipment.unit_type, now) for seg in segments}
-    sightings = queues.sightings(now) if standing in ports else {}
+    sightings = queues.sightings(now) if reads_port else {}
     rest = rest_loads(legs, position.rank if position is not None else -1, ports,
                       times=leg_times(queues.data), sightings=lambda: queues.sightings(now),
                       loads=lambda port: queues.loads(shipment, port),
