@@ -10,7 +10,7 @@ import pytest
 
 from midcorridor.crossing.model import UnitType
 from midcorridor.live import eta as live_eta
-from midcorridor.live.calibration import calibration, replay_forecasts
+from midcorridor.live.calibration import Forecast, calibration, conformal_scale, replay_forecasts
 from midcorridor.live.closures import PostedClosure
 from midcorridor.live.eta import LegTimes
 from midcorridor.live.fleet import caspian_port_ids
@@ -312,3 +312,19 @@ def test_a_vessels_own_movement_places_it_though_it_carries_nothing(times, ports
     assert late.segment == early.segment == "at KZAAU for AZALT"
     assert late.p50_h > early.p50_h
     assert late.p50_h != unseen.p50_h
+
+
+def test_the_conformal_scale_is_the_rank_of_the_arrivals_distance() -> None:
+    """Hand-worked: P10/P50/P90 at -10/0/+20 h; arrivals at +2, -5, +10, +30, -20 h give
+    distances over their side's 0.1, 0.5, 0.5, 1.5, 2.0; at 60% the ceil(6 * 0.6) = 4th
+    smallest is 1.5, at 40% the 3rd (0.5), at 90% the last (2.0)."""
+    h = timedelta(hours=1)
+    forecasts = [Forecast(f"S{k}", "Aktau", T0, T0 - 10 * h, T0, T0 + 20 * h, T0,
+                          T0 + off * h)
+                 for k, off in enumerate((2, -5, 10, 30, -20))]
+    assert conformal_scale(forecasts, 0.6) == pytest.approx(1.5)
+    assert conformal_scale(forecasts, 0.4) == pytest.approx(0.5)
+    assert conformal_scale(forecasts, 0.9) == pytest.approx(2.0)
+    assert conformal_scale([], 0.8) == 1.0
+    # scaled by it, the forecasts cover what was asked
+    assert sum(-10 * 1.5 <= off <= 20 * 1.5 for off in (2, -5, 10, 30, -20)) == 4

@@ -11,6 +11,7 @@ import pytest
 
 from helpers.legs import PlannedLeg as Leg
 from midcorridor.crossing.model import UnitType
+from midcorridor.live import eta
 from midcorridor.live.eta import LegTimes, eta_spread, steps_ahead
 from midcorridor.live.ferries import update
 from midcorridor.live.position import Position
@@ -173,3 +174,25 @@ def test_every_packaged_model_gives_its_quantiles_in_order() -> None:
             hours = model.hours(inputs)
             assert len(hours) == len(LEVELS)
             assert all(0.0 <= a <= b for a, b in zip(hours, hours[1:], strict=False))
+
+
+def test_a_total_with_a_fitted_step_is_scaled_by_the_conformal_factor(corridor,
+                                                                      monkeypatch) -> None:
+    """The fit seeds' forecasts holding a fitted wait over-covered; their spread is scaled
+    by FITTED_SPREAD of the waits (below 1), those without a fitted step are left as they
+    were."""
+    factor = eta.FITTED_SPREAD[WAIT]
+    assert factor < 1.0
+    times = LegTimes(corridor)
+    step, scaled = _at_aktau(times, 100)
+    assert step.fitted
+    _, ruled = _at_aktau(LegTimes(corridor, waits=NO_FIT), 100)
+    monkeypatch.setattr(eta, "FITTED_SPREAD", {WAIT: 1.0, STAY: 1.0})
+    _, plain = _at_aktau(times, 100)
+    _, ruled_plain = _at_aktau(LegTimes(corridor, waits=NO_FIT), 100)
+    assert scaled.p50 == plain.p50
+    for a, b in ((scaled.p90, plain.p90), (scaled.p10, plain.p10)):
+        assert (a - scaled.p50).total_seconds() == pytest.approx(
+            factor * (b - plain.p50).total_seconds(), abs=2.0)
+    assert (ruled.p10, ruled.p50, ruled.p90) == (ruled_plain.p10, ruled_plain.p50,
+                                                 ruled_plain.p90)

@@ -15,6 +15,7 @@ quick ones.
 
 from __future__ import annotations
 
+import math
 from collections import deque
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -469,6 +470,26 @@ def calibration(forecasts: Sequence[Forecast],
             below_p10=sum(f.arrival < f.p10 for f in rows) / n,
             above_p90=sum(f.arrival > f.p90 for f in rows) / n))
     return out
+
+
+def conformal_scale(forecasts: Sequence[Forecast], coverage: float = 0.8) -> float:
+    """The factor by which every forecast's distances from its P50 to its P10 and to its P90
+    must be scaled for ``coverage`` of ``forecasts`` to hold their true arrival (split
+    conformal): of each forecast, the arrival's distance from the P50 over the P10's (arrival
+    earlier) or the P90's (later) distance from it, and of these the
+    ceil((n + 1) * coverage)-th smallest (the largest where that passes n). 1 when there are
+    no forecasts.
+    """
+    if not forecasts:
+        return 1.0
+    ratios = []
+    for f in forecasts:
+        off = (f.arrival - f.p50).total_seconds()
+        side = (f.p90 - f.p50 if off >= 0 else f.p50 - f.p10).total_seconds()
+        ratios.append(abs(off) / side if side > 0 else (0.0 if off == 0 else math.inf))
+    ratios.sort()
+    rank = min(len(ratios), math.ceil((len(ratios) + 1) * coverage))
+    return ratios[rank - 1]
 
 
 @dataclass(frozen=True)
